@@ -1,0 +1,109 @@
+/**
+ * Promise + AbortSignal client over a worker speaking protocol.ts. Matches responses to
+ * pending requests by id, forwards progress, turns an abort into a cancel message, and
+ * restarts a crashed worker (rejecting what was pending with the crash message).
+ */
+import { type ErrorKind, type Res, type WorkerEvent } from './protocol.ts'
+
+export class WorkerError extends Error {
+  readonly kind: ErrorKind
+  constructor(kind: ErrorKind, message: string) {
+    super(message)
+    this.kind = kind
+    this.name = kind
+  }
+}
+
+type Pending = {
+  resolve: (v: unknown) => void
+  reject: (e: Error) => void
+  onProgress: ((done: number, total: number, label: string) => void) | undefined
+}
+
+export type RequestOptions = {
+  signal?: AbortSignal
+  onProgress?: (done: number, total: number, label: string) => void
+  transfer?: Transferable[]
+}
+
+export class WorkerClient<Req extends { id: number; cmd: string }> {
+  private worker: Worker
+  private nextId = 1
+  private readonly pending = new Map<number, Pending>()
+  private readonly create: () => Worker
+  /** Called for unsolicited worker events (e.g. GPU device lost). */
+  onEvent: (e: WorkerEvent) => void = () => {}
+  /** Called after a crash, once the fresh worker is up; the owner re-sends its state. */
+  onRestart: (message: string) => void = () => {}
+
+  constructor(create: () => Worker) {
+    this.create = create
+    this.worker = this.spawn()
+  }
+
+  private spawn(): Worker {
+    const w = this.create()
+    w.onmessage = (ev: MessageEvent<Res>) => this.receive(ev.data)
+    w.onerror = (ev: ErrorEvent) => {
+      ev.preventDefault()
+      this.crash(ev.message || 'the worker crashed')
+    }
+    return w
+  }
+
+  private crash(message: string): void {
+    const err = new WorkerError('Error', `worker crashed: ${message}; it was restarted`)
+    for (const p of this.pending.values()) p.reject(err)
+    this.pending.clear()
+    this.worker.terminate()
+    this.worker = this.spawn()
+    this.onRestart(message)
+  }
+
+  /** Kills and restarts the worker (used when a job must stop at once). */
+  restart(message: string): void {
+    this.crash(message)
+  }
+
+  private receive(res: Res): void {
+    if (res.kind === 'event') {
+      this.onEvent(res.event)
+      return
+    }
+    const p = this.pending.get(res.id)
+    if (!p) return // superseded or cancelled: drop stale messages
+    if (res.kind === 'progress') p.onProgress?.(res.done, res.total, res.label)
+    else if (res.kind === 'result') {
+      this.pending.delete(res.id)
+      p.resolve(res.result)
+    } else {
+      this.pending.delete(res.id)
+      p.reject(new WorkerError(res.errorKind, res.message))
+    }
+  }
+
+  /**
+   * Sends a request (its id is assigned here) and resolves with the worker's result. Aborting
+   * rejects at once with an AbortError and tells the worker to stop.
+   */
+  request<T>(req: Omit<Req, 'id'> & { id?: number }, opts: RequestOptions = {}): Promise<T> {
+    const id = this.nextId++
+    return new Promise<T>((resolve, reject) => {
+      if (opts.signal?.aborted) {
+        reject(new WorkerError('AbortError', 'cancelled'))
+        return
+      }
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress })
+      opts.signal?.addEventListener(
+        'abort',
+        () => {
+          if (!this.pending.delete(id)) return
+          this.worker.postMessage({ id: this.nextId++, cmd: 'cancel', target: id })
+          reject(new WorkerError('AbortError', 'cancelled'))
+        },
+        { once: true },
+      )
+      this.worker.postMessage({ ...req, id }, opts.transfer ?? [])
+    })
+  }
+}

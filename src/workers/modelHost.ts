@@ -1,0 +1,387 @@
+/**
+ * The model worker's logic, importable in Node: holds the loaded model (on the active tfjs
+ * backend), the encoded data and the predictions; loads transactionally (a failed load leaves
+ * the previous state untouched); measures backends; survives WebGPU device loss by falling back.
+ */
+import * as tf from '@tensorflow/tfjs'
+import { DataError, encodeTable } from '../core/encode.ts'
+import type { Schema } from '../core/schema.ts'
+import { schemaWidth } from '../core/schema.ts'
+import type { Table } from '../core/table.ts'
+import { type Matrix, matrix } from '../core/types.ts'
+import { ModelError, modelArtifacts, modelFetch, modelJsonParse } from '../model/artifacts.ts'
+import { type LoadedModel, tfModelLoad, tfPredictFn } from '../model/tfModel.ts'
+import {
+  AbortError,
+  type BackendName,
+  type BackendStatus,
+  Cmd,
+  type EncodeSummary,
+  errorKind,
+  type LoadResult,
+  type ModelInput,
+  type ModelReq,
+  type ProbeResult,
+  type Res,
+  type SetBackendResult,
+} from './protocol.ts'
+
+export type Post = (res: Res, transfer?: Transferable[]) => void
+
+/** Everything the worker needs about the current session, replaced as a whole on load. */
+type Session = {
+  lm: LoadedModel
+  modelName: string
+  schema: Schema
+  table: Table
+  dataName: string
+  x: Matrix
+  labels: Uint8Array | null
+  encode: EncodeSummary
+  classIndex: number
+  predictions: Float32Array
+}
+
+/** Rows per prediction step between progress messages / cancel checks. */
+const STEP_ROWS = 32768
+/** Rows used to measure a backend. */
+const PROBE_ROWS = 8192
+
+const yieldToEvents = (): Promise<void> => new Promise((r) => setTimeout(r, 0))
+
+/** Reads picked/dropped files into artifacts: finds model.json among them, shards by basename. */
+async function artifactsFromFiles(files: File[]): Promise<{ art: tf.io.ModelArtifacts; name: string }> {
+  const jsons = files.filter((f) => f.name.toLowerCase().endsWith('.json'))
+  if (jsons.length === 0) {
+    throw new ModelError(`no model.json among the selected model files (${files.map((f) => f.name).join(', ')})`)
+  }
+  let chosen: { file: File; text: string } | null = null
+  for (const f of jsons) {
+    const text = await f.text()
+    if (jsons.length === 1 || text.includes('"modelTopology"')) {
+      chosen = { file: f, text }
+      break
+    }
+  }
+  if (!chosen) throw new ModelError(`none of ${jsons.map((f) => f.name).join(', ')} is a TensorFlow.js model.json`)
+  const src = { name: chosen.file.name, json: chosen.text }
+  modelJsonParse(src)
+  const shards = new Map<string, ArrayBuffer>()
+  for (const f of files) if (f !== chosen.file) shards.set(f.name, await f.arrayBuffer())
+  return { art: modelArtifacts(src, shards), name: chosen.file.name }
+}
+
+async function artifactsFrom(input: ModelInput): Promise<{ art: tf.io.ModelArtifacts; name: string }> {
+  if (input.kind === 'files') return artifactsFromFiles(input.files)
+  return { art: await modelFetch(input.url), name: input.url }
+}
+
+export type HostOptions = {
+  /** Backends this runtime registered, in preference order for ties. */
+  backends: readonly BackendName[]
+  /** Called before the first setBackend(name) (e.g. wasm file paths). */
+  prepare?: (name: BackendName) => void | Promise<void>
+}
+
+export class ModelHost {
+  private session: Session | null = null
+  private active: BackendName | null = null
+  private readonly statuses: BackendStatus[]
+  private readonly cancelled = new Set<number>()
+  private queue: Promise<void> = Promise.resolve()
+  private readonly opts: HostOptions
+  private post: Post = () => {}
+
+  constructor(opts: HostOptions) {
+    this.opts = opts
+    this.statuses = opts.backends.map((name) => ({ name, available: false, rowsPerSec: null, error: null, detail: null }))
+  }
+
+  /** Entry point: cancel is handled at once; every other request runs after the previous one. */
+  handle(req: ModelReq, post: Post): Promise<void> {
+    this.post = post
+    if (req.cmd === Cmd.Cancel) {
+      this.cancelled.add(req.target)
+      return Promise.resolve()
+    }
+    const job = this.queue.then(() => this.run(req, post))
+    this.queue = job.catch(() => {})
+    return job
+  }
+
+  private async run(req: ModelReq, post: Post): Promise<void> {
+    try {
+      if (this.cancelled.has(req.id)) throw new AbortError()
+      switch (req.cmd) {
+        case Cmd.Init:
+          await this.ensureBackend()
+          post({ id: req.id, kind: 'result', result: { backends: this.statuses, active: this.active } })
+          break
+        case Cmd.Load: {
+          const r = await this.load(req)
+          post({ id: req.id, kind: 'result', result: r }, [r.predictions.buffer])
+          break
+        }
+        case Cmd.Probe: {
+          const r = await this.probe(req.id)
+          post({ id: req.id, kind: 'result', result: r }, [r.predictions.buffer])
+          break
+        }
+        case Cmd.SetBackend: {
+          const r = await this.switchTo(req.backend, req.id)
+          post({ id: req.id, kind: 'result', result: r }, [r.predictions.buffer])
+          break
+        }
+        case Cmd.LoseDevice: {
+          const dev = (tf.backend() as unknown as { device?: GPUDevice }).device
+          if (this.active !== 'webgpu' || !dev) throw new Error('the active backend is not WebGPU')
+          dev.destroy()
+          post({ id: req.id, kind: 'result', result: true })
+          break
+        }
+        case Cmd.Memory:
+          post({ id: req.id, kind: 'result', result: tf.memory().numTensors })
+          break
+      }
+    } catch (e) {
+      post({ id: req.id, kind: 'error', errorKind: errorKind(e), message: (e as Error).message })
+    } finally {
+      this.cancelled.delete(req.id)
+    }
+  }
+
+  private status(name: BackendName): BackendStatus {
+    return this.statuses.find((s) => s.name === name)!
+  }
+
+  /** Sets tfjs's backend; records availability; returns false (with the reason) on failure. */
+  private async trySetBackend(name: BackendName): Promise<boolean> {
+    const st = this.status(name)
+    try {
+      await this.opts.prepare?.(name)
+      const ok = await tf.setBackend(name)
+      if (!ok) throw new Error('could not be initialised in this browser')
+      await tf.ready()
+      st.available = true
+      if (name === 'webgpu') this.watchDevice()
+      return true
+    } catch (e) {
+      st.available = false
+      st.error = st.error ?? (e as Error).message
+      return false
+    }
+  }
+
+  private async ensureBackend(): Promise<BackendName> {
+    if (this.active) return this.active
+    // Until measured: wasm, then cpu — the backends that never need a GPU.
+    for (const name of (['wasm', 'cpu', 'webgl', 'webgpu'] as const).filter((b) => this.opts.backends.includes(b))) {
+      if (await this.trySetBackend(name)) {
+        this.active = name
+        return name
+      }
+    }
+    throw new Error('no TensorFlow.js backend could be initialised')
+  }
+
+  /** WebGPU device loss → fall back to the best other backend, re-predict, tell the page. */
+  private watchDevice(): void {
+    const be = tf.backend() as unknown as { device?: GPUDevice; adapterInfo?: unknown }
+    const device = be.device
+    if (!device) return
+    const st = this.status('webgpu')
+    void navigator.gpu
+      ?.requestAdapter()
+      .then((a) => {
+        if (!a) return
+        const info = a.info
+        st.detail = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter'
+        if ((a as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter || info.isFallbackAdapter) st.detail += ' (software fallback adapter)'
+      })
+      .catch(() => {})
+    void device.lost.then((info) => {
+      st.available = false
+      st.rowsPerSec = null
+      st.error = `GPU device lost (${info.reason}${info.message ? `: ${info.message}` : ''})`
+      if (this.active !== 'webgpu') return
+      const job = this.queue.then(async () => {
+        const to = this.fallbackFor('webgpu')
+        try {
+          const r = await this.switchTo(to, 0)
+          this.post({ id: 0, kind: 'event', event: { type: 'backendLost', from: 'webgpu', to: r.backend, message: st.error!, predictions: r.predictions } }, [r.predictions.buffer])
+        } catch (e) {
+          this.post({ id: 0, kind: 'event', event: { type: 'backendLostFailed', from: 'webgpu', message: (e as Error).message } })
+        }
+      })
+      this.queue = job.catch(() => {})
+    })
+  }
+
+  private fallbackFor(failed: BackendName): BackendName {
+    const candidates = this.statuses.filter((s) => s.name !== failed && s.available)
+    candidates.sort((a, b) => (b.rowsPerSec ?? 0) - (a.rowsPerSec ?? 0))
+    return candidates[0]?.name ?? 'cpu'
+  }
+
+  private checkCancel(id: number): void {
+    if (id !== 0 && this.cancelled.has(id)) throw new AbortError()
+  }
+
+  /** Predicts all rows in steps, posting progress and honouring cancel between steps. */
+  private async predictAll(lm: LoadedModel, x: Matrix, classIndex: number, id: number, label: string): Promise<Float32Array> {
+    const predict = tfPredictFn(lm, classIndex)
+    const out = new Float32Array(x.rows)
+    for (let r0 = 0; r0 < x.rows; r0 += STEP_ROWS) {
+      const r1 = Math.min(x.rows, r0 + STEP_ROWS)
+      out.set(await predict(matrix(x.data.subarray(r0 * x.cols, r1 * x.cols), r1 - r0, x.cols)), r0)
+      if (id !== 0) this.post({ id, kind: 'progress', done: r1, total: x.rows, label })
+      await yieldToEvents()
+      this.checkCancel(id)
+    }
+    return out
+  }
+
+  private async load(req: Extract<ModelReq, { cmd: 'load' }>): Promise<LoadResult> {
+    await this.ensureBackend()
+    const prev = this.session
+    let fresh: LoadedModel | null = null
+    try {
+      let lm = prev?.lm ?? null
+      let modelName = prev?.modelName ?? ''
+      if (req.model) {
+        this.post({ id: req.id, kind: 'progress', done: 0, total: 1, label: 'Loading model' })
+        const { art, name } = await artifactsFrom(req.model)
+        this.checkCancel(req.id)
+        fresh = await tfModelLoad(art, name)
+        lm = fresh
+        modelName = name
+      }
+      const schema = req.schema ?? prev?.schema
+      const table = req.table ?? prev?.table
+      if (!lm) throw new ModelError('no model loaded yet: load a model.json with its weight files')
+      if (!table) throw new DataError('no dataset loaded yet: load a CSV file')
+      if (!schema) throw new DataError('no schema: load a schema JSON or choose the target column')
+      const dataName = req.table ? req.dataName : (prev?.dataName ?? req.dataName)
+      const width = schemaWidth(schema)
+      if (width !== lm.info.inputWidth) {
+        throw new DataError(
+          `width mismatch: ${modelName} expects ${lm.info.inputWidth} inputs, but ${req.schemaName} encodes ${schema.features.length} features into ${width} inputs`,
+        )
+      }
+      const out = lm.info.outputWidth
+      let classIndex = req.classIndex
+      if (out === 1) classIndex = 0
+      else if (classIndex < 0) {
+        if (out === 2) classIndex = 1
+        else throw new ModelError(`${modelName} has a softmax over ${out} classes: choose the class of interest`)
+      } else if (classIndex >= out) throw new ModelError(`class ${classIndex} does not exist: ${modelName} has ${out} outputs`)
+      const enc = encodeTable(schema, table, dataName)
+      const encode: EncodeSummary = {
+        unknownCounts: enc.unknownCounts,
+        unknownValues: enc.unknownValues,
+        ignoredColumns: enc.ignoredColumns,
+        missingTarget: enc.missingTarget,
+        missingSensitive: enc.missingSensitive,
+      }
+      const t0 = performance.now()
+      const predictions = await this.predictAll(lm, enc.x, classIndex, req.id, 'Predicting')
+      const predictMs = performance.now() - t0
+      this.session = { lm, modelName, schema, table, dataName, x: enc.x, labels: enc.labels, encode, classIndex, predictions }
+      if (fresh && prev && prev.lm !== fresh) prev.lm.model.dispose()
+      fresh = null
+      return {
+        model: lm.info,
+        encode,
+        labels: enc.labels ? enc.labels.slice() : null,
+        predictions: predictions.slice(),
+        backend: this.active!,
+        predictMs,
+      }
+    } finally {
+      fresh?.model.dispose()
+    }
+  }
+
+  /** Reloads the session's model on `name` and re-predicts; keeps the old backend on failure. */
+  private async switchTo(name: BackendName, id: number): Promise<SetBackendResult> {
+    const s = this.session
+    if (!s) throw new Error('load a model before choosing a backend')
+    const from = this.active
+    if (!(await this.trySetBackend(name))) {
+      if (from) await tf.setBackend(from)
+      throw new Error(`backend ${name} failed: ${this.status(name).error}`)
+    }
+    let lm: LoadedModel
+    try {
+      lm = await tfModelLoad(s.lm.artifacts, s.modelName)
+    } catch (e) {
+      this.status(name).error = (e as Error).message
+      if (from) await tf.setBackend(from)
+      throw e
+    }
+    const t0 = performance.now()
+    let predictions: Float32Array
+    try {
+      predictions = await this.predictAll(lm, s.x, s.classIndex, id, `Predicting on ${name}`)
+    } catch (e) {
+      lm.model.dispose()
+      if (from) await tf.setBackend(from)
+      throw e
+    }
+    const predictMs = performance.now() - t0
+    s.lm.model.dispose()
+    this.session = { ...s, lm, predictions }
+    this.active = name
+    return { backend: name, predictions: predictions.slice(), predictMs }
+  }
+
+  /** Measures every registered backend on the loaded model; activates the fastest. */
+  private async probe(id: number): Promise<ProbeResult> {
+    const s = this.session
+    if (!s) throw new Error('load a model before measuring backends')
+    const rows = Math.min(s.x.rows, PROBE_ROWS)
+    const sample = matrix(s.x.data.subarray(0, rows * s.x.cols), rows, s.x.cols)
+    const names = this.opts.backends
+    for (let k = 0; k < names.length; k++) {
+      const name = names[k]!
+      const st = this.status(name)
+      this.post({ id, kind: 'progress', done: k, total: names.length, label: `Measuring ${name}` })
+      if (!(await this.trySetBackend(name))) continue
+      let lm: LoadedModel | null = null
+      try {
+        lm = await tfModelLoad(s.lm.artifacts, s.modelName)
+        const predict = tfPredictFn(lm, s.classIndex)
+        await predict(sample) // warm-up: shader compilation, wasm init
+        const times: number[] = []
+        const t0 = performance.now()
+        while (times.length < 5 && (times.length < 2 || performance.now() - t0 < 600)) {
+          const t = performance.now()
+          await predict(sample)
+          times.push(performance.now() - t)
+          if (performance.now() - t0 > 3000) break
+        }
+        times.sort((a, b) => a - b)
+        st.rowsPerSec = rows / (times[Math.floor(times.length / 2)]! / 1000)
+        st.error = null
+      } catch (e) {
+        st.available = false
+        st.rowsPerSec = null
+        st.error = (e as Error).message
+      } finally {
+        lm?.model.dispose()
+      }
+      await yieldToEvents()
+      this.checkCancel(id)
+    }
+    const best = [...this.statuses].filter((b) => b.available && b.rowsPerSec !== null).sort((a, b) => b.rowsPerSec! - a.rowsPerSec!)[0]
+    const target = best?.name ?? this.active ?? 'cpu'
+    // Always re-establish the active backend: probing left tfjs on the last one measured.
+    const r = await this.switchTo(target, id)
+    return { backends: this.statuses.map((b) => ({ ...b })), active: r.backend, predictions: r.predictions }
+  }
+
+  /** For Node tests: the current session's encoded rows and predictions. */
+  get current(): Readonly<Session> | null {
+    return this.session
+  }
+}

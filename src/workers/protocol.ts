@@ -1,0 +1,118 @@
+/**
+ * Typed messages between the page and the workers. Both sides import this module; it has no
+ * runtime dependencies beyond constants. Every request carries an id; responses echo it.
+ * Typed arrays travel as transferables (codes of a Table, predictions, encoded rows).
+ */
+import type { Schema } from '../core/schema.ts'
+import type { ColumnProfile } from '../core/schemaIo.ts'
+import type { Table } from '../core/table.ts'
+import type { ModelInfo } from '../model/tfModel.ts'
+
+export const Cmd = {
+  Init: 'init',
+  Parse: 'parse',
+  Load: 'load',
+  Probe: 'probe',
+  SetBackend: 'setBackend',
+  Cancel: 'cancel',
+  LoseDevice: 'loseDevice',
+  Memory: 'memory',
+} as const
+
+export const BackendNames = ['webgpu', 'webgl', 'wasm', 'cpu'] as const
+export type BackendName = (typeof BackendNames)[number]
+
+/** Where a model comes from: files picked or dropped (model.json + shards), or a URL. */
+export type ModelInput = { kind: 'files'; files: File[] } | { kind: 'url'; url: string }
+/** Where a CSV comes from. */
+export type DataInput = { kind: 'file'; file: File } | { kind: 'url'; url: string }
+
+// ---- data worker ----
+export type DataReq =
+  | { id: number; cmd: typeof Cmd.Parse; input: DataInput }
+  | { id: number; cmd: typeof Cmd.Cancel; target: number }
+export type ParsedData = {
+  name: string
+  bytes: number
+  sha256: string
+  table: Table
+  delimiter: string
+  /** Per-column profile (type, missing cells, distinct values) for the dataset card. */
+  profiles: ColumnProfile[]
+}
+
+// ---- model worker ----
+export type EncodeSummary = {
+  unknownCounts: number[]
+  unknownValues: string[][]
+  ignoredColumns: string[]
+  missingTarget: boolean
+  missingSensitive: string[]
+}
+export type BackendStatus = {
+  name: BackendName
+  /** Could be initialised in this browser. */
+  available: boolean
+  /** Measured prediction throughput on the loaded model; null until probed. */
+  rowsPerSec: number | null
+  /** Why it is unavailable or failed. */
+  error: string | null
+  /** Adapter description where the backend exposes one (WebGPU). */
+  detail: string | null
+}
+export type LoadResult = {
+  model: ModelInfo
+  encode: EncodeSummary
+  labels: Uint8Array | null
+  predictions: Float32Array
+  backend: BackendName
+  predictMs: number
+}
+export type ProbeResult = { backends: BackendStatus[]; active: BackendName; predictions: Float32Array }
+export type SetBackendResult = { backend: BackendName; predictions: Float32Array; predictMs: number }
+
+export type ModelReq =
+  | { id: number; cmd: typeof Cmd.Init }
+  | {
+      id: number
+      cmd: typeof Cmd.Load
+      /** Omitted parts keep what the worker already holds. */
+      model?: ModelInput
+      table?: Table
+      schema?: Schema
+      classIndex: number
+      /** Display names for error messages. */
+      dataName: string
+      schemaName: string
+    }
+  | { id: number; cmd: typeof Cmd.Probe }
+  | { id: number; cmd: typeof Cmd.SetBackend; backend: BackendName }
+  | { id: number; cmd: typeof Cmd.Cancel; target: number }
+  | { id: number; cmd: typeof Cmd.LoseDevice }
+  | { id: number; cmd: typeof Cmd.Memory }
+
+export type ErrorKind = 'DataError' | 'ModelError' | 'AbortError' | 'Error'
+
+export type Res =
+  | { id: number; kind: 'progress'; done: number; total: number; label: string }
+  | { id: number; kind: 'result'; result: unknown }
+  | { id: number; kind: 'error'; errorKind: ErrorKind; message: string }
+  /** Unsolicited: e.g. the GPU device was lost and the worker fell back to another backend. */
+  | { id: 0; kind: 'event'; event: WorkerEvent }
+
+export type WorkerEvent =
+  | { type: 'backendLost'; from: BackendName; to: BackendName; message: string; predictions: Float32Array }
+  | { type: 'backendLostFailed'; from: BackendName; message: string }
+
+/** Thrown inside a host when a job was cancelled. */
+export class AbortError extends Error {
+  override name = 'AbortError'
+  constructor() {
+    super('cancelled')
+  }
+}
+
+export function errorKind(e: unknown): ErrorKind {
+  const n = (e as Error | undefined)?.name
+  return n === 'DataError' || n === 'ModelError' || n === 'AbortError' ? n : 'Error'
+}
