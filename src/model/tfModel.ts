@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { type Matrix, matrix, type PredictFn, type GradFn } from '../core/types.ts'
 import { artifactsIsGraph, ModelError } from './artifacts.ts'
+import { sha256Hex } from '../core/hash.ts'
 
 export type ModelInfo = {
   /** File name or URL of model.json. */
@@ -30,12 +31,6 @@ export type LoadedModel = {
   model: tf.LayersModel | tf.GraphModel
   info: ModelInfo
   artifacts: tf.io.ModelArtifacts
-}
-
-export async function sha256Hex(data: ArrayBuffer | Uint8Array): Promise<string> {
-  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data)
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
 
 const weightBytes = (a: tf.io.ModelArtifacts): ArrayBuffer => {

@@ -20,6 +20,9 @@ type Pending = {
   onProgress: ((done: number, total: number, label: string) => void) | undefined
 }
 
+/** Omit that distributes over a union of request types. */
+export type RequestOf<Req> = Req extends unknown ? Omit<Req, 'id'> : never
+
 export type RequestOptions = {
   signal?: AbortSignal
   onProgress?: (done: number, total: number, label: string) => void
@@ -86,7 +89,7 @@ export class WorkerClient<Req extends { id: number; cmd: string }> {
    * Sends a request (its id is assigned here) and resolves with the worker's result. Aborting
    * rejects at once with an AbortError and tells the worker to stop.
    */
-  request<T>(req: Omit<Req, 'id'> & { id?: number }, opts: RequestOptions = {}): Promise<T> {
+  request<T>(req: RequestOf<Req>, opts: RequestOptions = {}): Promise<T> {
     const id = this.nextId++
     return new Promise<T>((resolve, reject) => {
       if (opts.signal?.aborted) {

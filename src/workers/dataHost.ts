@@ -7,7 +7,7 @@ import Papa from 'papaparse'
 import { CsvTableSink, csvPapaConfig, csvParseError } from '../core/csv.ts'
 import { DataError } from '../core/encode.ts'
 import { columnProfile } from '../core/schemaIo.ts'
-import { sha256Hex } from '../model/tfModel.ts'
+import { sha256Hex } from '../core/hash.ts'
 import { AbortError, Cmd, type DataReq, type ParsedData, type Res, errorKind } from './protocol.ts'
 
 /** Largest CSV accepted in the browser: beyond this a tab runs out of memory before parsing ends. */

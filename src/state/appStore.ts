@@ -1,0 +1,338 @@
+/**
+ * The dashboard's state: a zustand vanilla store (React binds to it in src/ui), driven by
+ * actions that talk to the workers. Loading is transactional: the new model / data / schema
+ * are validated together in the model worker and only then replace what the user had.
+ */
+import { createStore } from 'zustand/vanilla'
+import { calibration, type Calibration } from '../core/calibration.ts'
+import { averagePrecision, performanceMetrics, prCurve, rocCurve, type PerformanceMetrics, type PrCurve, type RocCurve } from '../core/metrics.ts'
+import type { Schema } from '../core/schema.ts'
+import { type ColumnProfile, type InferChoices, schemaDefaultChoices, schemaInfer, schemaParse } from '../core/schemaIo.ts'
+import type { Table } from '../core/table.ts'
+import type { ModelInfo } from '../model/tfModel.ts'
+import { WorkerError } from '../workers/client.ts'
+import type {
+  BackendName,
+  BackendStatus,
+  DataInput,
+  EncodeSummary,
+  LoadResult,
+  ModelInput,
+  ParsedData,
+  ProbeResult,
+  SetBackendResult,
+} from '../workers/protocol.ts'
+import { dataWorker, modelWorker } from './workers.ts'
+
+export type Notice = { id: number; level: 'info' | 'warning' | 'error'; text: string }
+
+/** A running job; `etaSeconds` extrapolates the elapsed time once 5% is done (null before). */
+export type Job = { label: string; done: number; total: number; startedAt: number; etaSeconds: number | null }
+
+export type SchemaSource = { schema: Schema; name: string; inferred: boolean }
+
+export type DataState = { name: string; bytes: number; sha256: string; table: Table; profiles: ColumnProfile[]; delimiter: string }
+
+export type Performance = {
+  metrics: PerformanceMetrics
+  roc: RocCurve | null
+  pr: PrCurve | null
+  averagePrecision: number | null
+  calibration: Calibration
+}
+
+export type AppState = {
+  ready: boolean
+  job: Job | null
+  model: { info: ModelInfo; input: ModelInput } | null
+  data: DataState | null
+  schema: SchemaSource | null
+  /** Choices behind an inferred schema (target, positive, sensitive, features). */
+  inferChoices: InferChoices | null
+  classIndex: number
+  encode: EncodeSummary | null
+  labels: Uint8Array | null
+  predictions: Float32Array | null
+  threshold: number
+  performance: Performance | null
+  backends: BackendStatus[]
+  activeBackend: BackendName | null
+  predictMs: number | null
+  notices: Notice[]
+}
+
+/** What a user can hand over at once; omitted parts keep what is loaded. */
+export type LoadBundle = {
+  model?: ModelInput
+  data?: DataInput
+  schema?: { kind: 'file'; file: File } | { kind: 'url'; url: string } | { kind: 'object'; schema: Schema; name: string }
+  /** Choices for inferring a schema from the data (when no schema is given). */
+  infer?: InferChoices
+  classIndex?: number
+}
+
+const initial: AppState = {
+  ready: false,
+  job: null,
+  model: null,
+  data: null,
+  schema: null,
+  inferChoices: null,
+  classIndex: -1,
+  encode: null,
+  labels: null,
+  predictions: null,
+  threshold: 0.5,
+  performance: null,
+  backends: [],
+  activeBackend: null,
+  predictMs: null,
+  notices: [],
+}
+
+export const appStore = createStore<AppState>()(() => ({ ...initial }))
+
+let noticeId = 1
+let jobController: AbortController | null = null
+
+/** Adds a notice; errors stay until dismissed, info/warnings too (they carry facts the user needs). */
+export function notify(level: Notice['level'], text: string): void {
+  appStore.setState((s) => ({ notices: [...s.notices, { id: noticeId++, level, text }] }))
+}
+
+export function dismissNotice(id: number): void {
+  appStore.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }))
+}
+
+/** Derived numbers for the current predictions and threshold, all from src/core. */
+function computePerformance(p: Float32Array | null, y: Uint8Array | null, threshold: number): Performance | null {
+  if (!p || !y) return null
+  return {
+    metrics: performanceMetrics(p, y, threshold),
+    roc: rocCurve(p, y),
+    pr: prCurve(p, y),
+    averagePrecision: averagePrecision(p, y),
+    calibration: calibration(p, y),
+  }
+}
+
+export function setThreshold(t: number): void {
+  if (!(t >= 0 && t <= 1)) return
+  const s = appStore.getState()
+  appStore.setState({ threshold: t, performance: computePerformance(s.predictions, s.labels, t) })
+}
+
+/** Starts a job, superseding (cancelling) any running one; returns its signal. */
+function startJob(label: string): AbortSignal {
+  jobController?.abort()
+  jobController = new AbortController()
+  appStore.setState({ job: { label, done: 0, total: 1, startedAt: performance.now(), etaSeconds: null } })
+  return jobController.signal
+}
+
+function endJob(signal: AbortSignal): void {
+  if (jobController?.signal === signal) {
+    jobController = null
+    appStore.setState({ job: null })
+  }
+}
+
+/** Cancels the running job (the worker stops at its next chunk). */
+export function cancelJob(): void {
+  jobController?.abort()
+}
+
+const progress = (signal: AbortSignal) => (done: number, total: number, label: string) => {
+  if (signal.aborted) return
+  appStore.setState((s) => {
+    const startedAt = s.job?.startedAt ?? performance.now()
+    const frac = total > 0 ? done / total : 0
+    const elapsed = (performance.now() - startedAt) / 1000
+    const etaSeconds = frac > 0.05 && frac < 1 ? (elapsed / frac) * (1 - frac) : null
+    return { job: { label, done, total, startedAt, etaSeconds } }
+  })
+}
+
+async function readSchema(src: NonNullable<LoadBundle['schema']>): Promise<SchemaSource> {
+  if (src.kind === 'object') return { schema: src.schema, name: src.name, inferred: false }
+  if (src.kind === 'file') return { schema: schemaParse(await src.file.text(), src.file.name), name: src.file.name, inferred: false }
+  let res: Response
+  try {
+    res = await fetch(src.url)
+  } catch (e) {
+    throw new WorkerError('DataError', `${src.url}: could not be fetched (${(e as Error).message})`)
+  }
+  if (!res.ok) throw new WorkerError('DataError', `${src.url}: HTTP ${res.status}`)
+  return { schema: schemaParse(await res.text(), src.url), name: src.url, inferred: false }
+}
+
+/**
+ * Loads any combination of model, data and schema. On success everything is replaced at once;
+ * on failure an error notice names the problem and the previous state stays loaded and usable.
+ * @returns true when the bundle was loaded.
+ */
+export async function loadBundle(bundle: LoadBundle): Promise<boolean> {
+  const signal = startJob('Loading')
+  const before = appStore.getState()
+  try {
+    let data: DataState | null = null
+    if (bundle.data) {
+      const parsed = await dataWorker.request<ParsedData>(
+        { cmd: 'parse', input: bundle.data },
+        { signal, onProgress: progress(signal) },
+      )
+      data = { ...parsed }
+    }
+    let schema: SchemaSource | null = null
+    let inferChoices: InferChoices | null = null
+    if (bundle.schema) schema = await readSchema(bundle.schema)
+    else if (bundle.infer || (data && !before.schema) || (data && before.schema?.inferred)) {
+      const table = (data ?? before.data)!.table
+      inferChoices = bundle.infer ?? schemaDefaultChoices(table)
+      schema = { schema: schemaInfer(table, inferChoices), name: 'inferred schema', inferred: true }
+    }
+    const classIndex = bundle.classIndex ?? (bundle.model ? -1 : before.classIndex)
+    const res = await modelWorker.request<LoadResult>(
+      {
+        cmd: 'load',
+        ...(bundle.model ? { model: bundle.model } : {}),
+        ...(data ? { table: data.table } : {}),
+        ...(schema ? { schema: schema.schema } : {}),
+        classIndex,
+        dataName: data?.name ?? before.data?.name ?? 'the data',
+        schemaName: schema?.name ?? before.schema?.name ?? 'the schema',
+      },
+      { signal, onProgress: progress(signal) },
+    )
+    const labels = res.labels
+    const threshold = appStore.getState().threshold
+    appStore.setState({
+      ready: true,
+      model: bundle.model ? { info: res.model, input: bundle.model } : before.model && { ...before.model, info: res.model },
+      data: data ?? before.data,
+      schema: schema ?? before.schema,
+      inferChoices: schema ? inferChoices : before.inferChoices,
+      classIndex: res.model.outputWidth === 1 ? 0 : classIndex < 0 ? 1 : classIndex,
+      encode: res.encode,
+      labels,
+      predictions: res.predictions,
+      performance: computePerformance(res.predictions, labels, threshold),
+      activeBackend: res.backend,
+      predictMs: res.predictMs,
+    })
+    reportEncodeNotices(res.encode, schema?.schema ?? before.schema!.schema)
+    if (bundle.model || !before.backends.some((b) => b.rowsPerSec !== null)) void probeBackends()
+    return true
+  } catch (e) {
+    const err = e as WorkerError
+    if (err.kind === 'AbortError' || err.name === 'AbortError') notify('info', 'Loading cancelled; the previous model and data are still loaded.')
+    else notify('error', `${err.message}${before.ready ? ' — the previously loaded model and data are still loaded.' : ''}`)
+    return false
+  } finally {
+    endJob(signal)
+  }
+}
+
+function reportEncodeNotices(enc: EncodeSummary, schema: Schema): void {
+  if (enc.ignoredColumns.length) notify('info', `Columns not in the schema, ignored: ${enc.ignoredColumns.join(', ')}`)
+  if (enc.missingTarget) notify('warning', `The data has no target column "${schema.target.column}": performance, calibration and fairness need it.`)
+  if (enc.missingSensitive.length) notify('warning', `Sensitive column${enc.missingSensitive.length > 1 ? 's' : ''} missing from the data: ${enc.missingSensitive.join(', ')} — fairness by ${enc.missingSensitive.length > 1 ? 'these' : 'it'} is unavailable.`)
+}
+
+/** Measures every backend on the loaded model and activates the fastest. */
+export async function probeBackends(): Promise<void> {
+  const signal = startJob('Measuring backends')
+  try {
+    const r = await modelWorker.request<ProbeResult>({ cmd: 'probe' }, { signal, onProgress: progress(signal) })
+    const s = appStore.getState()
+    appStore.setState({
+      backends: r.backends,
+      activeBackend: r.active,
+      predictions: r.predictions,
+      performance: computePerformance(r.predictions, s.labels, s.threshold),
+    })
+  } catch (e) {
+    const err = e as WorkerError
+    if (err.kind !== 'AbortError') notify('error', `Backend measurement failed: ${err.message}`)
+  } finally {
+    endJob(signal)
+  }
+}
+
+/** Switches to a backend chosen by the user; on failure falls back with a notice. */
+export async function setBackend(name: BackendName): Promise<void> {
+  const signal = startJob(`Switching to ${name}`)
+  try {
+    const r = await modelWorker.request<SetBackendResult>({ cmd: 'setBackend', backend: name }, { signal, onProgress: progress(signal) })
+    const s = appStore.getState()
+    appStore.setState({
+      activeBackend: r.backend,
+      predictMs: r.predictMs,
+      predictions: r.predictions,
+      performance: computePerformance(r.predictions, s.labels, s.threshold),
+    })
+  } catch (e) {
+    const err = e as WorkerError
+    if (err.kind !== 'AbortError') notify('error', `${err.message}; staying on ${appStore.getState().activeBackend ?? 'the current backend'}.`)
+  } finally {
+    endJob(signal)
+  }
+}
+
+modelWorker.onEvent = (ev) => {
+  if (ev.type === 'backendLost') {
+    const s = appStore.getState()
+    notify('warning', `${ev.message}: switched from ${ev.from} to ${ev.to}.`)
+    appStore.setState({
+      activeBackend: ev.to,
+      predictions: ev.predictions,
+      performance: computePerformance(ev.predictions, s.labels, s.threshold),
+      backends: s.backends.map((b) => (b.name === ev.from ? { ...b, available: false, rowsPerSec: null, error: ev.message } : b)),
+    })
+  } else notify('error', `The GPU backend failed and no fallback worked: ${ev.message}`)
+}
+
+/** After a worker crash the fresh worker is empty: re-send what the user had. */
+modelWorker.onRestart = (message) => {
+  const s = appStore.getState()
+  notify('error', `The model worker stopped (${message}) and was restarted; reloading the current model and data.`)
+  if (!s.model || !s.data || !s.schema) return
+  const signal = startJob('Reloading after a worker restart')
+  modelWorker
+    .request<LoadResult>(
+      {
+        cmd: 'load',
+        model: s.model.input,
+        table: s.data.table,
+        schema: s.schema.schema,
+        classIndex: s.classIndex,
+        dataName: s.data.name,
+        schemaName: s.schema.name,
+      },
+      { signal, onProgress: progress(signal) },
+    )
+    .then((r) => {
+      const now = appStore.getState()
+      appStore.setState({
+        activeBackend: r.backend,
+        predictions: r.predictions,
+        performance: computePerformance(r.predictions, now.labels, now.threshold),
+      })
+    })
+    .catch((e: Error) => notify('error', `Reloading after the restart failed: ${e.message}`))
+    .finally(() => endJob(signal))
+}
+
+/** Re-infers the schema with new choices (target, positive, sensitive, features). */
+export function applyInferChoices(choices: InferChoices): Promise<boolean> {
+  return loadBundle({ infer: choices })
+}
+
+/** The built-in demo: model, schema and data shipped in public/demo/. */
+export function loadDemo(base: string): Promise<boolean> {
+  return loadBundle({
+    model: { kind: 'url', url: new URL(`${base}demo/model.json`, location.href).href },
+    data: { kind: 'url', url: new URL(`${base}demo/data.csv`, location.href).href },
+    schema: { kind: 'url', url: new URL(`${base}demo/schema.json`, location.href).href },
+  })
+}

@@ -1,0 +1,114 @@
+import { fmt, fmtBytes, fmtInt } from './format.ts'
+import { useApp } from './useApp.ts'
+
+export function ModelCard() {
+  const model = useApp((s) => s.model)
+  const classIndex = useApp((s) => s.classIndex)
+  if (!model) return null
+  const m = model.info
+  return (
+    <section className="card" aria-labelledby="model-card-title" data-testid="model-card">
+      <h2 id="model-card-title">Model</h2>
+      <dl>
+        <dt>Source</dt>
+        <dd className="mono wrap">{m.name}</dd>
+        <dt>Format</dt>
+        <dd>{m.format === 'layers-model' ? 'tfjs LayersModel' : 'tfjs GraphModel'}</dd>
+        <dt>{m.format === 'layers-model' ? 'Layers' : 'Ops'}</dt>
+        <dd data-testid="model-layers">{m.layers}</dd>
+        <dt>Parameters</dt>
+        <dd data-testid="model-params">{fmtInt(m.parameters)}</dd>
+        <dt>Weights</dt>
+        <dd>
+          {fmtBytes(m.bytes)} ({m.weightDtypes.join(', ')})
+        </dd>
+        <dt>Inputs → outputs</dt>
+        <dd>
+          {m.inputWidth} → {m.outputWidth === 1 ? `1 (${m.activation})` : `${m.outputWidth}-class ${m.activation}, class ${classIndex}`}
+        </dd>
+        <dt>Weights sha256</dt>
+        <dd className="mono wrap" data-testid="model-sha">
+          {m.weightsSha256}
+        </dd>
+      </dl>
+    </section>
+  )
+}
+
+export function DatasetCard() {
+  const data = useApp((s) => s.data)
+  const schema = useApp((s) => s.schema)
+  const labels = useApp((s) => s.labels)
+  const encode = useApp((s) => s.encode)
+  if (!data || !schema) return null
+  let positives = 0
+  if (labels) for (let i = 0; i < labels.length; i++) positives += labels[i]!
+  const features = schema.schema.features
+  return (
+    <section className="card wide" aria-labelledby="data-card-title" data-testid="data-card">
+      <h2 id="data-card-title">Dataset</h2>
+      <dl>
+        <dt>Source</dt>
+        <dd className="mono wrap">{data.name}</dd>
+        <dt>Rows × columns</dt>
+        <dd data-testid="data-rows">
+          {fmtInt(data.table.nRows)} × {data.table.columns.length}
+        </dd>
+        <dt>Size, sha256</dt>
+        <dd className="mono wrap" data-testid="data-sha">
+          {fmtBytes(data.bytes)} · {data.sha256}
+        </dd>
+        <dt>Label balance</dt>
+        <dd data-testid="label-balance">
+          {labels
+            ? `${schema.schema.target.column} = ${schema.schema.target.positive}: ${fmtInt(positives)} of ${fmtInt(labels.length)} (${fmt((positives / labels.length) * 100, 1)}%)`
+            : `no "${schema.schema.target.column}" column`}
+        </dd>
+        <dt>Schema</dt>
+        <dd>
+          {schema.name}
+          {schema.inferred ? ' (inferred)' : ''} · {features.length} features
+        </dd>
+      </dl>
+      <details>
+        <summary>Columns: missing and unknown values</summary>
+        <table className="compact" data-testid="column-table">
+          <thead>
+            <tr>
+              <th scope="col">Column</th>
+              <th scope="col">Type</th>
+              <th scope="col">Distinct</th>
+              <th scope="col">Empty cells</th>
+              <th scope="col">Unknown categories</th>
+              <th scope="col">Role</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.profiles.map((p) => {
+              const fi = features.findIndex((f) => f.name === p.name)
+              const role =
+                p.name === schema.schema.target.column
+                  ? 'target'
+                  : fi >= 0
+                    ? `feature${schema.schema.sensitive.includes(p.name) ? ', sensitive' : ''}`
+                    : schema.schema.sensitive.includes(p.name)
+                      ? 'sensitive'
+                      : 'ignored'
+              const unknown = fi >= 0 && features[fi]!.type === 'categorical' ? (encode?.unknownCounts[fi] ?? 0) : null
+              return (
+                <tr key={p.name}>
+                  <th scope="row">{p.name}</th>
+                  <td>{p.kind}</td>
+                  <td>{fmtInt(p.distinct)}</td>
+                  <td>{fmtInt(p.missing)}</td>
+                  <td title={fi >= 0 ? encode?.unknownValues[fi]?.join(', ') : undefined}>{unknown === null ? '—' : fmtInt(unknown)}</td>
+                  <td>{role}</td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      </details>
+    </section>
+  )
+}

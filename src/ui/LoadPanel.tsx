@@ -1,0 +1,166 @@
+import { useEffect, useState, type FormEvent } from 'react'
+import { loadBundle, loadDemo, type LoadBundle } from '../state/appStore.ts'
+
+/**
+ * Sorts dropped or picked files into model (model.json + .bin shards), data (CSV) and schema
+ * (JSON with "schemaVersion"). A JSON that is neither is treated as the model so that its
+ * error ("not a TensorFlow.js model.json") names it.
+ */
+export async function classifyFiles(files: File[]): Promise<LoadBundle> {
+  const model: File[] = []
+  const bundle: LoadBundle = {}
+  for (const f of files) {
+    const name = f.name.toLowerCase()
+    if (name.endsWith('.bin')) model.push(f)
+    else if (name.endsWith('.json')) {
+      const head = await f.slice(0, 65536).text()
+      if (/"schemaVersion"\s*:/.test(head) && !/"modelTopology"\s*:/.test(head)) bundle.schema = { kind: 'file', file: f }
+      else model.push(f)
+    } else bundle.data = { kind: 'file', file: f }
+  }
+  if (model.length) bundle.model = { kind: 'files', files: model }
+  return bundle
+}
+
+/** Whole-window drag and drop; returns whether files are being dragged over the page. */
+export function useFileDrop(): boolean {
+  const [dragging, setDragging] = useState(false)
+  useEffect(() => {
+    let depth = 0
+    const hasFiles = (e: DragEvent) => [...(e.dataTransfer?.types ?? [])].includes('Files')
+    const enter = (e: DragEvent) => {
+      if (!hasFiles(e)) return
+      depth++
+      setDragging(true)
+    }
+    const leave = () => {
+      depth = Math.max(0, depth - 1)
+      if (depth === 0) setDragging(false)
+    }
+    const over = (e: DragEvent) => {
+      if (hasFiles(e)) e.preventDefault()
+    }
+    const drop = (e: DragEvent) => {
+      if (!hasFiles(e)) return
+      e.preventDefault()
+      depth = 0
+      setDragging(false)
+      const files = [...(e.dataTransfer?.files ?? [])]
+      if (files.length) void classifyFiles(files).then(loadBundle)
+    }
+    window.addEventListener('dragenter', enter)
+    window.addEventListener('dragleave', leave)
+    window.addEventListener('dragover', over)
+    window.addEventListener('drop', drop)
+    return () => {
+      window.removeEventListener('dragenter', enter)
+      window.removeEventListener('dragleave', leave)
+      window.removeEventListener('dragover', over)
+      window.removeEventListener('drop', drop)
+    }
+  }, [])
+  return dragging
+}
+
+export function LoadPanel() {
+  const [showUrls, setShowUrls] = useState(false)
+  const [urls, setUrls] = useState({ model: '', data: '', schema: '' })
+  const pick = (files: FileList | null, kind: 'model' | 'data' | 'schema' | 'any') => {
+    const list = [...(files ?? [])]
+    if (!list.length) return
+    if (kind === 'model') void loadBundle({ model: { kind: 'files', files: list } })
+    else if (kind === 'data') void loadBundle({ data: { kind: 'file', file: list[0]! } })
+    else if (kind === 'schema') void loadBundle({ schema: { kind: 'file', file: list[0]! } })
+    else void classifyFiles(list).then(loadBundle)
+  }
+  const submitUrls = (e: FormEvent) => {
+    e.preventDefault()
+    const b: LoadBundle = {}
+    if (urls.model.trim()) b.model = { kind: 'url', url: urls.model.trim() }
+    if (urls.data.trim()) b.data = { kind: 'url', url: urls.data.trim() }
+    if (urls.schema.trim()) b.schema = { kind: 'url', url: urls.schema.trim() }
+    if (b.model || b.data || b.schema) void loadBundle(b)
+  }
+  return (
+    <div className="loadPanel">
+      <label className="fileButton">
+        Open files…
+        <input
+          type="file"
+          multiple
+          accept=".json,.bin,.csv,.tsv,.txt"
+          data-testid="input-any"
+          onChange={(e) => {
+            pick(e.currentTarget.files, 'any')
+            e.currentTarget.value = ''
+          }}
+        />
+      </label>
+      <label className="fileButton">
+        Model…
+        <input
+          type="file"
+          multiple
+          accept=".json,.bin"
+          data-testid="input-model"
+          aria-label="Model files (model.json and its .bin weight files)"
+          onChange={(e) => {
+            pick(e.currentTarget.files, 'model')
+            e.currentTarget.value = ''
+          }}
+        />
+      </label>
+      <label className="fileButton">
+        Data CSV…
+        <input
+          type="file"
+          accept=".csv,.tsv,.txt,text/csv"
+          data-testid="input-data"
+          aria-label="Data CSV"
+          onChange={(e) => {
+            pick(e.currentTarget.files, 'data')
+            e.currentTarget.value = ''
+          }}
+        />
+      </label>
+      <label className="fileButton">
+        Schema…
+        <input
+          type="file"
+          accept=".json,application/json"
+          data-testid="input-schema"
+          aria-label="Schema JSON"
+          onChange={(e) => {
+            pick(e.currentTarget.files, 'schema')
+            e.currentTarget.value = ''
+          }}
+        />
+      </label>
+      <button type="button" onClick={() => setShowUrls((v) => !v)} aria-expanded={showUrls}>
+        From URL…
+      </button>
+      <button type="button" onClick={() => void loadDemo(import.meta.env.BASE_URL)} data-testid="load-demo">
+        Demo
+      </button>
+      {showUrls && (
+        <form className="urlForm" onSubmit={submitUrls}>
+          {(['model', 'data', 'schema'] as const).map((k) => (
+            <label key={k}>
+              {k === 'model' ? 'model.json URL' : k === 'data' ? 'CSV URL' : 'schema URL'}
+              <input
+                type="url"
+                value={urls[k]}
+                data-testid={`url-${k}`}
+                onChange={(e) => setUrls({ ...urls, [k]: e.currentTarget.value })}
+                placeholder="https://…"
+              />
+            </label>
+          ))}
+          <button type="submit" data-testid="url-load">
+            Load
+          </button>
+        </form>
+      )}
+    </div>
+  )
+}

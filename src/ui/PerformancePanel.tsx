@@ -1,0 +1,128 @@
+import { useMemo } from 'react'
+import { setThreshold } from '../state/appStore.ts'
+import { CurveChart } from './charts/CurveChart.tsx'
+import { fmt, fmtInt } from './format.ts'
+import { useApp } from './useApp.ts'
+
+function Metric({ id, label, value, hint }: { id: string; label: string; value: number | null; hint: string }) {
+  return (
+    <div className="metric" title={hint}>
+      <div className="metricLabel">{label}</div>
+      <div className="metricValue" data-testid={`metric-${id}`} data-value={value ?? ''}>
+        {fmt(value)}
+      </div>
+    </div>
+  )
+}
+
+/** Performance at the user's threshold: metrics, confusion matrix, ROC and PR curves. */
+export function PerformancePanel() {
+  const perf = useApp((s) => s.performance)
+  const threshold = useApp((s) => s.threshold)
+  const schema = useApp((s) => s.schema)
+  const roc = useApp((s) => s.performance?.roc ?? null)
+  const pr = useApp((s) => s.performance?.pr ?? null)
+  const rocPoints = useMemo(
+    () => (roc ? Array.from(roc.fpr, (x, i) => ({ x, y: roc.tpr[i]!, threshold: roc.threshold[i]! })) : []),
+    [roc],
+  )
+  const prPoints = useMemo(
+    () => (pr ? Array.from(pr.recall, (x, i) => ({ x, y: pr.precision[i]!, threshold: pr.threshold[i]! })) : []),
+    [pr],
+  )
+  if (!perf) {
+    return (
+      <section className="card">
+        <h2>Performance</h2>
+        <p>No labels: the data has no &quot;{schema?.schema.target.column}&quot; column, so accuracy and the curves cannot be computed.</p>
+      </section>
+    )
+  }
+  const m = perf.metrics
+  const c = m.confusion
+  return (
+    <section className="card full" aria-labelledby="perf-title" data-testid="performance">
+      <h2 id="perf-title">Performance</h2>
+      <div className="thresholdRow">
+        <label htmlFor="threshold">Threshold (predicted positive iff p ≥ t)</label>
+        <input
+          id="threshold"
+          type="range"
+          min={0}
+          max={1}
+          step={0.01}
+          value={threshold}
+          onChange={(e) => setThreshold(Number(e.currentTarget.value))}
+        />
+        <input
+          type="number"
+          min={0}
+          max={1}
+          step={0.001}
+          value={threshold}
+          aria-label="Threshold value"
+          data-testid="threshold"
+          onChange={(e) => setThreshold(Number(e.currentTarget.value))}
+        />
+      </div>
+      <div className="metrics">
+        <Metric id="accuracy" label="Accuracy" value={m.accuracy} hint="(TP + TN) / n at the threshold" />
+        <Metric id="auc" label="ROC AUC" value={m.rocAuc} hint="Area under the ROC curve (threshold-free)" />
+        <Metric id="logloss" label="Log loss" value={m.logLoss} hint="Mean cross-entropy, natural log" />
+        <Metric id="brier" label="Brier score" value={m.brier} hint="Mean squared error of the probability" />
+        <Metric id="precision" label="Precision" value={m.precision} hint="TP / (TP + FP)" />
+        <Metric id="recall" label="Recall (TPR)" value={m.recall} hint="TP / (TP + FN)" />
+        <Metric id="f1" label="F1" value={m.f1} hint="Harmonic mean of precision and recall" />
+        <Metric id="ap" label="Average precision" value={perf.averagePrecision} hint="Area under the PR curve (step-wise, as sklearn)" />
+        <Metric id="ece" label="ECE" value={perf.calibration.ece} hint="Expected calibration error, 10 equal-width bins" />
+      </div>
+      <div className="perfGrid">
+        <table className="confusion" aria-label="Confusion matrix" data-testid="confusion">
+          <thead>
+            <tr>
+              <td />
+              <th scope="col">Predicted positive</th>
+              <th scope="col">Predicted negative</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <th scope="row">Actual positive</th>
+              <td data-testid="cm-tp">{fmtInt(c.tp)}</td>
+              <td data-testid="cm-fn">{fmtInt(c.fn)}</td>
+            </tr>
+            <tr>
+              <th scope="row">Actual negative</th>
+              <td data-testid="cm-fp">{fmtInt(c.fp)}</td>
+              <td data-testid="cm-tn">{fmtInt(c.tn)}</td>
+            </tr>
+          </tbody>
+        </table>
+        <CurveChart
+          title="ROC curve"
+          xLabel="False positive rate"
+          yLabel="True positive rate"
+          seriesName={`ROC (AUC ${fmt(m.rocAuc)})`}
+          points={rocPoints}
+          reference={[
+            { x: 0, y: 0 },
+            { x: 1, y: 1 },
+          ]}
+          marker={m.fpr !== null && m.recall !== null ? { x: m.fpr, y: m.recall } : null}
+        />
+        <CurveChart
+          title="Precision–recall curve"
+          xLabel="Recall"
+          yLabel="Precision"
+          seriesName={`PR (AP ${fmt(perf.averagePrecision)})`}
+          points={prPoints}
+          reference={m.positiveRate !== null ? [
+            { x: 0, y: m.positiveRate },
+            { x: 1, y: m.positiveRate },
+          ] : []}
+          marker={m.recall !== null && m.precision !== null ? { x: m.recall, y: m.precision } : null}
+        />
+      </div>
+    </section>
+  )
+}
