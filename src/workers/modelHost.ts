@@ -88,6 +88,8 @@ export class ModelHost {
   private active: BackendName | null = null
   private readonly statuses: BackendStatus[]
   private readonly cancelled = new Set<number>()
+  /** GPU devices whose `lost` promise is already observed (tfjs reuses one device per backend). */
+  private readonly watched = new WeakSet<GPUDevice>()
   private queue: Promise<void> = Promise.resolve()
   private readonly opts: HostOptions
   private post: Post = () => {}
@@ -188,7 +190,8 @@ export class ModelHost {
   private watchDevice(): void {
     const be = tf.backend() as unknown as { device?: GPUDevice; adapterInfo?: unknown }
     const device = be.device
-    if (!device) return
+    if (!device || this.watched.has(device)) return
+    this.watched.add(device)
     const st = this.status('webgpu')
     void navigator.gpu
       ?.requestAdapter()

@@ -28,9 +28,13 @@ export function defaultChunkRows(width: number): number {
 export class Progress {
   done = 0
   constructor(
-    readonly total: number,
+    public total: number,
     private readonly onProgress?: ProgressFn,
   ) {}
+  /** Raises the total when more work turns out to be needed (e.g. IG refinement). */
+  grow(n: number): void {
+    this.total += n
+  }
   /** Adds `n` units (fractions allowed; reported rounded, never above `total`). */
   add(n: number): void {
     this.done += n

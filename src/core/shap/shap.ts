@@ -142,11 +142,15 @@ export async function shapExplain(
   }
   for (let r = 0; r < R; r++) {
     const f = fx[r]!
+    // v(N) = Σ_b w_b f(x), summed like every other v(S) so that a player the model ignores gets
+    // exactly 0 (f(x) itself differs from this sum by rounding only).
+    let vFull = 0
+    for (let b = 0; b < K; b++) vFull += bg.weights[b]! * f
     if (solver) {
-      const { phi, stdErr } = shapKernelRow(solver, v, r * nCoal, base, f)
+      const { phi, stdErr } = shapKernelRow(solver, v, r * nCoal, base, vFull)
       results.push({ phi, baseValue: base, prediction: f, exact: false, stdErr, evaluations: nCoal })
     } else {
-      const phi = shapExactRow(v, r, M, base, f)
+      const phi = shapExactRow(v, r, M, base, vFull)
       results.push({ phi, baseValue: base, prediction: f, exact: true, stdErr: null, evaluations: nCoal })
     }
   }
