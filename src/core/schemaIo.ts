@@ -156,7 +156,16 @@ export function schemaInfer(table: Table, choices: InferChoices): Schema {
     if (p.kind === 'numeric' && p.missing === 0) {
       return { name, type: 'numeric', mean: p.mean!, std: p.std! > 0 ? p.std! : 1 }
     }
-    return { name, type: 'categorical', categories: p.categories }
+    // The profile lists categories only for text columns; a numeric column with empty cells
+    // becomes categorical over its distinct non-empty values (the numeric rule forbids empties).
+    let categories = p.categories
+    if (p.kind === 'numeric') {
+      const used = new Uint8Array(col.values.length)
+      for (let i = 0; i < table.nRows; i++) used[col.codes[i]!] = 1
+      categories = col.values.filter((v, k) => v !== '' && used[k] === 1).sort()
+    }
+    if (categories.length === 0) throw new DataError(`schema inference: column "${name}" has no non-empty values`)
+    return { name, type: 'categorical', categories }
   })
   return {
     schemaVersion: 1,
@@ -171,7 +180,7 @@ export function schemaInfer(table: Table, choices: InferChoices): Schema {
 /**
  * Default choices for a table without a schema: target = the last column with exactly two
  * distinct values (else the last column), positive = its less frequent value, sensitive = the
- * columns named like sex/gender/race/ethnicity/age-group that exist.
+ * columns named sex, gender, race or ethnicity (any case) that exist.
  */
 export function schemaDefaultChoices(table: Table): InferChoices {
   const profiles = table.columns.map((c) => columnProfile(c, table.nRows))

@@ -67,7 +67,11 @@ export function modelJsonParse(src: ModelSource): ModelJson {
       if (typeof w?.name !== 'string' || !Array.isArray(w.shape) || typeof w.dtype !== 'string') {
         throw new ModelError(`${src.name}: a weightsManifest entry lacks name, shape or dtype`)
       }
-      weightEntryBytes(w)
+      try {
+        weightEntryBytes(w)
+      } catch (e) {
+        throw new ModelError(`${src.name}: ${(e as Error).message}`)
+      }
     }
   }
   return m as ModelJson

@@ -74,7 +74,7 @@ async function modelDescribe(
   const inShape = inputs[0]!.shape ?? []
   const inputWidth = inShape[inShape.length - 1] ?? -1
   if (inShape.length !== 2 || !(inputWidth > 0)) {
-    throw new ModelError(`${name}: the model's input shape is [${inShape.join(', ')}]; Glassbox needs [batch, features]`)
+    throw new ModelError(`${name}: the model's input shape is [${inShape.map((d) => d ?? 'null').join(', ')}]; Glassbox needs [batch, features]`)
   }
   if (model.outputs.length !== 1) throw new ModelError(`${name}: the model has ${model.outputs.length} outputs; Glassbox needs one`)
   // Run one zero row to learn the output width (graph signatures often leave it unknown).
@@ -106,6 +106,9 @@ async function modelDescribe(
     throw new ModelError(
       `${name}: the output is not a probability (activation "${activation}"); Glassbox needs a sigmoid unit or a softmax`,
     )
+  }
+  if (outputWidth > 1 && activation === 'sigmoid') {
+    throw new ModelError(`${name}: ${outputWidth} sigmoid outputs (multi-label) are not supported; Glassbox needs one sigmoid unit or a softmax`)
   }
   const specs = artifacts.weightSpecs ?? []
   const parameters = specs.reduce((a, w) => a + w.shape.reduce((p, q) => p * q, 1), 0)

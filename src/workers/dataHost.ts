@@ -44,13 +44,16 @@ function parseChunked(text: string, name: string, id: number, post: Post): Promi
     const sink = new CsvTableSink(name)
     let delimiter = ','
     let failed = false
+    let headerSeen = false
     Papa.parse<string[]>(text, {
       ...csvPapaConfig,
       chunkSize: CHUNK_BYTES,
       chunk: (res: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
         try {
-          const err = csvParseError(res.errors, name, sink.rows)
+          // papaparse counts error rows per chunk; only the first chunk starts with the header.
+          const err = csvParseError(res.errors, name, headerSeen ? sink.rows + 1 : 0)
           if (err) throw err
+          headerSeen = true
           delimiter = res.meta.delimiter
           sink.add(res.data)
         } catch (e) {

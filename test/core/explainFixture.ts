@@ -52,7 +52,10 @@ export function goldenAdult(): GoldenAdult {
 }
 
 /** Encoded rows `rows` of the golden data as a float32 matrix. */
-export function goldenRows(g: GoldenAdult, rows: readonly number[]): { data: Float32Array; rows: number; cols: number } {
+export function goldenRows(
+  g: GoldenAdult,
+  rows: readonly number[],
+): { data: Float32Array; rows: number; cols: number } {
   const w = g.enc.x.cols
   const data = new Float32Array(rows.length * w)
   rows.forEach((r, i) => data.set(g.enc.x.data.subarray(r * w, (r + 1) * w), i * w))
