@@ -45,11 +45,18 @@ export function mlpCreate(specs: readonly DenseLayerSpec[], classIndex?: number)
   if (specs.length === 0) throw new RangeError('mlp: no layers')
   const layers: DenseLayer[] = specs.map((s, l) => {
     if (s.kernel.length !== s.inputs * s.units) {
-      throw new RangeError(`mlp: layer ${l} kernel has ${s.kernel.length} values, needs ${s.inputs}x${s.units}`)
+      throw new RangeError(
+        `mlp: layer ${l} kernel has ${s.kernel.length} values, needs ${s.inputs}x${s.units}`,
+      )
     }
-    if (s.bias && s.bias.length !== s.units) throw new RangeError(`mlp: layer ${l} bias length ${s.bias.length} ≠ ${s.units}`)
-    if (l > 0 && specs[l - 1]!.units !== s.inputs) throw new RangeError(`mlp: layer ${l} expects ${s.inputs} inputs, previous has ${specs[l - 1]!.units} units`)
-    if (s.activation === 'softmax' && l !== specs.length - 1) throw new RangeError('mlp: softmax only on the last layer')
+    if (s.bias && s.bias.length !== s.units)
+      throw new RangeError(`mlp: layer ${l} bias length ${s.bias.length} ≠ ${s.units}`)
+    if (l > 0 && specs[l - 1]!.units !== s.inputs)
+      throw new RangeError(
+        `mlp: layer ${l} expects ${s.inputs} inputs, previous has ${specs[l - 1]!.units} units`,
+      )
+    if (s.activation === 'softmax' && l !== specs.length - 1)
+      throw new RangeError('mlp: softmax only on the last layer')
     return {
       inputs: s.inputs,
       units: s.units,
@@ -66,7 +73,8 @@ export function mlpCreate(specs: readonly DenseLayerSpec[], classIndex?: number)
     else if (outputs === 2 && last === 'softmax') cls = 1
     else throw new RangeError(`mlp: the model has ${outputs} outputs, a class index is required`)
   }
-  if (!Number.isInteger(cls) || cls < 0 || cls >= outputs) throw new RangeError(`mlp: class index ${cls} outside 0..${outputs - 1}`)
+  if (!Number.isInteger(cls) || cls < 0 || cls >= outputs)
+    throw new RangeError(`mlp: class index ${cls} outside 0..${outputs - 1}`)
   return { layers, inputs: layers[0]!.inputs, outputs, classIndex: cls }
 }
 
@@ -102,7 +110,12 @@ function activate(act: Activation, z: Float64Array, n: number): void {
  * z = in · W + b for one row of the network input (float32 or float64 storage). Zero inputs
  * are skipped: encoded rows are mostly one-hot zeros.
  */
-function denseInput(layer: DenseLayer, x: Float32Array | Float64Array, off: number, z: Float64Array): void {
+function denseInput(
+  layer: DenseLayer,
+  x: Float32Array | Float64Array,
+  off: number,
+  z: Float64Array,
+): void {
   const { inputs, units, kernel, bias } = layer
   for (let u = 0; u < units; u++) z[u] = bias[u]!
   for (let i = 0; i < inputs; i++) {
@@ -137,7 +150,8 @@ function forwardRow(mlp: Mlp, x: Matrix, r: number, bufs: Float64Array[]): void 
 }
 
 function checkInput(mlp: Mlp, x: Matrix): void {
-  if (x.cols !== mlp.inputs) throw new RangeError(`mlp: input has ${x.cols} columns, the model expects ${mlp.inputs}`)
+  if (x.cols !== mlp.inputs)
+    throw new RangeError(`mlp: input has ${x.cols} columns, the model expects ${mlp.inputs}`)
 }
 
 /** All outputs of the network for every row of `x` (rows × outputs, float64). */
@@ -249,14 +263,19 @@ export function mlpGradFn(mlp: Mlp): GradFn {
   return (x) => Promise.resolve(mlpGradient(mlp, x))
 }
 
-/** A network with weights drawn from N(0, scale²/fan-in) and biases N(0, 0.1²) (for tests). */
+/**
+ * A network with weights drawn from N(0, scale²/fan-in) and biases N(0, 0.1²) (for tests and
+ * benchmarks); `normal` is a seeded N(0, 1) source such as `rng.normal`.
+ */
 export function mlpRandom(
   sizes: readonly number[],
   activations: readonly Activation[],
   normal: () => number,
   scale = 1,
+  classIndex?: number,
 ): Mlp {
-  if (activations.length !== sizes.length - 1) throw new RangeError('mlpRandom: need one activation per layer')
+  if (activations.length !== sizes.length - 1)
+    throw new RangeError('mlpRandom: need one activation per layer')
   const specs: DenseLayerSpec[] = activations.map((activation, l) => {
     const inputs = sizes[l]!
     const units = sizes[l + 1]!
@@ -267,7 +286,7 @@ export function mlpRandom(
     for (let i = 0; i < units; i++) bias[i] = 0.1 * normal()
     return { inputs, units, kernel, bias, activation }
   })
-  return mlpCreate(specs)
+  return mlpCreate(specs, classIndex)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,7 +299,8 @@ type WeightEntry = {
   quantization?: { dtype: string; min?: number; scale?: number; original_dtype?: string }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function halfToFloat(h: number): number {
   const s = h & 0x8000 ? -1 : 1
@@ -298,13 +318,15 @@ function decodeWeights(manifest: unknown, buffer: ArrayBuffer): Map<string, Floa
   const out = new Map<string, Float64Array>()
   let pos = 0
   for (const group of manifest) {
-    if (!isRecord(group) || !Array.isArray(group.weights)) throw new TypeError('model.json: bad weightsManifest group')
+    if (!isRecord(group) || !Array.isArray(group.weights))
+      throw new TypeError('model.json: bad weightsManifest group')
     for (const w of group.weights as WeightEntry[]) {
       const n = w.shape.reduce((a, b) => a * b, 1)
       const vals = new Float64Array(n)
       const q = w.quantization
       const need = (bytes: number): void => {
-        if (pos + bytes > buffer.byteLength) throw new RangeError(`weights: buffer too short for ${w.name}`)
+        if (pos + bytes > buffer.byteLength)
+          throw new RangeError(`weights: buffer too short for ${w.name}`)
       }
       if (q && q.dtype === 'uint8') {
         need(n)
@@ -316,7 +338,8 @@ function decodeWeights(manifest: unknown, buffer: ArrayBuffer): Map<string, Floa
         need(2 * n)
         const scale = q.scale ?? 1
         const min = q.min ?? 0
-        for (let i = 0; i < n; i++) vals[i] = Math.fround(view.getUint16(pos + 2 * i, true) * scale + min)
+        for (let i = 0; i < n; i++)
+          vals[i] = Math.fround(view.getUint16(pos + 2 * i, true) * scale + min)
         pos += 2 * n
       } else if (q && q.dtype === 'float16') {
         need(2 * n)
@@ -354,14 +377,19 @@ const ACTIVATIONS: ReadonlySet<string> = new Set(['linear', 'relu', 'sigmoid', '
  * @throws TypeError naming the first unsupported layer, activation or dtype.
  * @example mlpFromLayersModel(JSON.parse(jsonText), binBuffer)
  */
-export function mlpFromLayersModel(modelJson: unknown, weights: ArrayBuffer, classIndex?: number): Mlp {
+export function mlpFromLayersModel(
+  modelJson: unknown,
+  weights: ArrayBuffer,
+  classIndex?: number,
+): Mlp {
   if (!isRecord(modelJson)) throw new TypeError('model.json: not an object')
   const layers = layerList(modelJson.modelTopology)
   const w = decodeWeights(modelJson.weightsManifest, weights)
   const byName = (layerName: string, suffix: string): Float64Array | undefined => {
     const exact = w.get(`${layerName}/${suffix}`)
     if (exact) return exact
-    for (const [k, v] of w) if (k.endsWith(`${layerName}/${suffix}`) || k.endsWith(`/${layerName}/${suffix}`)) return v
+    for (const [k, v] of w)
+      if (k.endsWith(`${layerName}/${suffix}`) || k.endsWith(`/${layerName}/${suffix}`)) return v
     return undefined
   }
   const specs: DenseLayerSpec[] = []
@@ -373,11 +401,13 @@ export function mlpFromLayersModel(modelJson: unknown, weights: ArrayBuffer, cla
     if (cls === 'InputLayer' || cls === 'Dropout') continue
     if (cls === 'Activation') {
       const prev = specs[specs.length - 1]
-      if (!prev || prev.activation !== 'linear' || !ACTIVATIONS.has(act)) throw new TypeError(`model.json: unsupported Activation layer "${act}"`)
+      if (!prev || prev.activation !== 'linear' || !ACTIVATIONS.has(act))
+        throw new TypeError(`model.json: unsupported Activation layer "${act}"`)
       prev.activation = act as Activation
       continue
     }
-    if (cls !== 'Dense') throw new TypeError(`model.json: unsupported layer ${cls} (only Dense chains)`)
+    if (cls !== 'Dense')
+      throw new TypeError(`model.json: unsupported layer ${cls} (only Dense chains)`)
     if (!ACTIVATIONS.has(act)) throw new TypeError(`model.json: unsupported activation "${act}"`)
     const name = String(cfg.name)
     const kernel = byName(name, 'kernel')
@@ -386,7 +416,12 @@ export function mlpFromLayersModel(modelJson: unknown, weights: ArrayBuffer, cla
     const useBias = cfg.use_bias !== false
     const bias = useBias ? byName(name, 'bias') : undefined
     if (useBias && !bias) throw new TypeError(`weights: no bias for layer ${name}`)
-    const spec: DenseLayerSpec = { inputs: kernel.length / units, units, kernel, activation: act as Activation }
+    const spec: DenseLayerSpec = {
+      inputs: kernel.length / units,
+      units,
+      kernel,
+      activation: act as Activation,
+    }
     if (bias) spec.bias = bias
     specs.push(spec)
   }

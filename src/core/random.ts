@@ -63,7 +63,8 @@ function rngFromState(a: number, b: number, c: number, d: number): Rng {
     return (hi * 67108864 + lo) / 9007199254740992
   }
   const int = (n: number): number => {
-    if (!(n >= 1) || !Number.isInteger(n)) throw new RangeError(`rng.int: n must be a positive integer, got ${n}`)
+    if (!(n >= 1) || !Number.isInteger(n))
+      throw new RangeError(`rng.int: n must be a positive integer, got ${n}`)
     if (n <= TWO_32) {
       // Rejection sampling on 32 bits: unbiased.
       const limit = TWO_32 - (TWO_32 % n)

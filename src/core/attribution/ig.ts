@@ -12,7 +12,13 @@
  */
 import type { CheckCancel, GradFn, Matrix, ProgressFn } from '../types.ts'
 import { type Background, backgroundMean } from '../shap/background.ts'
-import { type BatchModel, ChunkBuffer, type Precision, Progress, defaultChunkRows } from '../shap/coalitions.ts'
+import {
+  type BatchModel,
+  ChunkBuffer,
+  type Precision,
+  Progress,
+  defaultChunkRows,
+} from '../shap/coalitions.ts'
 import { type IgRule, igQuadrature } from './quadrature.ts'
 
 /** Which baseline x' to integrate from. */
@@ -115,7 +121,7 @@ async function pathGradientSums(
     })
   }
   const delta = new Float64Array(w)
-  for (let g = 0; g < total; ) {
+  for (let g = 0; g < total;) {
     await checkCancel?.()
     const n = Math.min(chunk.rows, total - g)
     const buf = chunk.data
@@ -136,7 +142,8 @@ async function pathGradientSums(
       for (let j = 0; j < w; j++) buf[o + j] = job.baselines[bo + j]! + a * delta[j]!
     }
     const gm = await grad({ data: buf.subarray(0, n * w), rows: n, cols: w })
-    if (gm.rows !== n || gm.cols !== w) throw new RangeError(`grad returned ${gm.rows}x${gm.cols} for ${n}x${w}`)
+    if (gm.rows !== n || gm.cols !== w)
+      throw new RangeError(`grad returned ${gm.rows}x${gm.cols} for ${n}x${w}`)
     const G = gm.data
     for (let t = 0; t < n; t++) {
       const gi = g + t
@@ -165,7 +172,8 @@ function igFromSums(job: Job, rows: readonly number[], sums: Float64Array): Floa
       const bo = b * w
       const wb = job.baseWeights[b]!
       const so = (i * nb + b) * w
-      for (let j = 0; j < w; j++) out[j] = out[j]! + wb * (job.x.data[ri * w + j]! - job.baselines[bo + j]!) * sums[so + j]!
+      for (let j = 0; j < w; j++)
+        out[j] = out[j]! + wb * (job.x.data[ri * w + j]! - job.baselines[bo + j]!) * sums[so + j]!
     }
     return out
   })
@@ -174,7 +182,8 @@ function igFromSums(job: Job, rows: readonly number[], sums: Float64Array): Floa
 function perFeature(enc: Float64Array, offsets: Int32Array): Float64Array {
   const M = offsets.length - 1
   const out = new Float64Array(M)
-  for (let i = 0; i < M; i++) for (let j = offsets[i]!; j < offsets[i + 1]!; j++) out[i] = out[i]! + enc[j]!
+  for (let i = 0; i < M; i++)
+    for (let j = offsets[i]!; j < offsets[i + 1]!; j++) out[i] = out[i]! + enc[j]!
   return out
 }
 
@@ -192,13 +201,20 @@ function maxChange(a: Float64Array, b: Float64Array): number {
  * const [r] = await igExplain(gradFn, predictFn, rowX, { background: bg, offsets: schemaOffsets(schema) })
  * r.ig // per raw feature; r.steps = 2n used; r.completenessGap signed
  */
-export async function igExplain(grad: GradFn, predict: BatchModel, x: Matrix, opts: IgOptions = {}): Promise<IgResult[]> {
+export async function igExplain(
+  grad: GradFn,
+  predict: BatchModel,
+  x: Matrix,
+  opts: IgOptions = {},
+): Promise<IgResult[]> {
   const w = x.cols
   const R = x.rows
   const offsets = opts.offsets ?? Int32Array.from({ length: w + 1 }, (_, i) => i)
-  if (offsets[0] !== 0 || offsets[offsets.length - 1] !== w) throw new RangeError(`ig: offsets must span 0..${w}`)
+  if (offsets[0] !== 0 || offsets[offsets.length - 1] !== w)
+    throw new RangeError(`ig: offsets must span 0..${w}`)
   const spec = opts.baseline ?? { kind: 'mean' }
-  const precision: Precision = opts.precision ?? (x.data instanceof Float64Array ? 'float64' : 'float32')
+  const precision: Precision =
+    opts.precision ?? (x.data instanceof Float64Array ? 'float64' : 'float32')
   const chunkRows = Math.max(1, Math.floor(opts.chunkRows ?? defaultChunkRows(w)))
   const rule = opts.rule ?? 'midpoint'
 
@@ -206,13 +222,22 @@ export async function igExplain(grad: GradFn, predict: BatchModel, x: Matrix, op
   if (spec.kind === 'expected' || spec.kind === 'mean') {
     const bg = opts.background
     if (!bg) throw new RangeError(`ig: the ${spec.kind} baseline needs a background`)
-    if (bg.x.cols !== w) throw new RangeError(`ig: background has ${bg.x.cols} columns, rows have ${w}`)
-    if (spec.kind === 'mean') job = { x, baselines: backgroundMean(bg), nBase: 1, baseWeights: Float64Array.of(1) }
-    else job = { x, baselines: Float64Array.from(bg.x.data), nBase: bg.x.rows, baseWeights: bg.weights }
+    if (bg.x.cols !== w)
+      throw new RangeError(`ig: background has ${bg.x.cols} columns, rows have ${w}`)
+    if (spec.kind === 'mean')
+      job = { x, baselines: backgroundMean(bg), nBase: 1, baseWeights: Float64Array.of(1) }
+    else
+      job = {
+        x,
+        baselines: Float64Array.from(bg.x.data),
+        nBase: bg.x.rows,
+        baseWeights: bg.weights,
+      }
   } else if (spec.kind === 'zeros') {
     job = { x, baselines: new Float64Array(w), nBase: 1, baseWeights: Float64Array.of(1) }
   } else {
-    if (spec.x.length !== w) throw new RangeError(`ig: baseline row has ${spec.x.length} values, rows have ${w}`)
+    if (spec.x.length !== w)
+      throw new RangeError(`ig: baseline row has ${spec.x.length} values, rows have ${w}`)
     job = { x, baselines: Float64Array.from(spec.x), nBase: 1, baseWeights: Float64Array.of(1) }
   }
   const nb = job.nBase
@@ -229,7 +254,7 @@ export async function igExplain(grad: GradFn, predict: BatchModel, x: Matrix, op
   const fbuf = new ChunkBuffer(Math.min(chunkRows, fRows), w, precision)
   const fx = new Float64Array(R)
   const fb = new Float64Array(nb)
-  for (let g = 0; g < fRows; ) {
+  for (let g = 0; g < fRows;) {
     await opts.checkCancel?.()
     const n = Math.min(fbuf.rows, fRows - g)
     const buf = fbuf.data
@@ -250,7 +275,13 @@ export async function igExplain(grad: GradFn, predict: BatchModel, x: Matrix, op
   let fBase = 0
   for (let b = 0; b < nb; b++) fBase += job.baseWeights[b]! * fb[b]!
 
-  const finish = (r: number, enc: Float64Array, steps: number, converged: boolean, change: number): IgResult => {
+  const finish = (
+    r: number,
+    enc: Float64Array,
+    steps: number,
+    converged: boolean,
+    change: number,
+  ): IgResult => {
     let s = 0
     for (const v of enc) s += v
     return {
@@ -267,7 +298,16 @@ export async function igExplain(grad: GradFn, predict: BatchModel, x: Matrix, op
   const all = Array.from({ length: R }, (_, i) => i)
   const results: IgResult[] = new Array<IgResult>(R)
   if (fixed !== undefined) {
-    const [sums] = await pathGradientSums(grad, job, all, [igQuadrature(rule, fixed)], chunkRows, precision, progress, opts.checkCancel)
+    const [sums] = await pathGradientSums(
+      grad,
+      job,
+      all,
+      [igQuadrature(rule, fixed)],
+      chunkRows,
+      precision,
+      progress,
+      opts.checkCancel,
+    )
     igFromSums(job, all, sums!).forEach((enc, i) => (results[i] = finish(i, enc, fixed, true, NaN)))
     return results
   }
@@ -278,16 +318,28 @@ export async function igExplain(grad: GradFn, predict: BatchModel, x: Matrix, op
   let prev: Float64Array[] = []
   let first = true
   while (active.length > 0) {
-    const levels = first ? [igQuadrature(rule, n), igQuadrature(rule, 2 * n)] : [igQuadrature(rule, 2 * n)]
+    const levels = first
+      ? [igQuadrature(rule, n), igQuadrature(rule, 2 * n)]
+      : [igQuadrature(rule, 2 * n)]
     if (!first) progress.grow(active.length * nb * levels[0]!.nodes.length)
-    const sums = await pathGradientSums(grad, job, active, levels, chunkRows, precision, progress, opts.checkCancel)
+    const sums = await pathGradientSums(
+      grad,
+      job,
+      active,
+      levels,
+      chunkRows,
+      precision,
+      progress,
+      opts.checkCancel,
+    )
     const coarse = first ? igFromSums(job, active, sums[0]!) : prev
     const fine = igFromSums(job, active, sums[sums.length - 1]!)
     const next: number[] = []
     const nextPrev: Float64Array[] = []
     active.forEach((r, i) => {
       const change = maxChange(perFeature(fine[i]!, offsets), perFeature(coarse[i]!, offsets))
-      if (change < tol || 2 * n >= cap) results[r] = finish(r, fine[i]!, 2 * n, change < tol, change)
+      if (change < tol || 2 * n >= cap)
+        results[r] = finish(r, fine[i]!, 2 * n, change < tol, change)
       else {
         next.push(r)
         nextPrev.push(fine[i]!)

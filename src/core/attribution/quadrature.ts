@@ -18,7 +18,8 @@ const glCache = new Map<number, Quadrature>()
  * @throws RangeError for n < 1 or non-integer n.
  */
 export function gaussLegendre(n: number): Quadrature {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`gaussLegendre: n must be a positive integer, got ${n}`)
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`gaussLegendre: n must be a positive integer, got ${n}`)
   const hit = glCache.get(n)
   if (hit) return hit
   const nodes = new Float64Array(n)
@@ -71,7 +72,8 @@ export function gaussLegendre(n: number): Quadrature {
  * @example igQuadrature('midpoint', 4).nodes // [0.125, 0.375, 0.625, 0.875]
  */
 export function igQuadrature(rule: IgRule, n: number): Quadrature {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`igQuadrature: steps must be a positive integer, got ${n}`)
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`igQuadrature: steps must be a positive integer, got ${n}`)
   if (rule === 'gausslegendre') return gaussLegendre(n)
   if (rule === 'trapezoid') {
     const nodes = new Float64Array(n + 1)

@@ -12,7 +12,8 @@ export type LuFactors = { readonly n: number; readonly lu: Float64Array; readonl
  * @example luFactor(Float64Array.of(2, 1, 1, 3), 2)
  */
 export function luFactor(a: ArrayLike<number>, n: number, tol = 1e-13): LuFactors | null {
-  if (a.length !== n * n) throw new RangeError(`luFactor: ${a.length} values for a ${n}x${n} matrix`)
+  if (a.length !== n * n)
+    throw new RangeError(`luFactor: ${a.length} values for a ${n}x${n} matrix`)
   const lu = Float64Array.from(a)
   const piv = new Int32Array(n)
   let scale = 0
@@ -52,7 +53,11 @@ export function luFactor(a: ArrayLike<number>, n: number, tol = 1e-13): LuFactor
 }
 
 /** Solves A·x = b with the factors of A; writes x into `out` (may alias nothing) and returns it. */
-export function luSolve(f: LuFactors, b: ArrayLike<number>, out = new Float64Array(f.n)): Float64Array {
+export function luSolve(
+  f: LuFactors,
+  b: ArrayLike<number>,
+  out = new Float64Array(f.n),
+): Float64Array {
   const { n, lu, piv } = f
   for (let i = 0; i < n; i++) out[i] = b[piv[i]!]!
   for (let i = 0; i < n; i++) {

@@ -19,20 +19,30 @@ export type Background = {
   readonly kind: BackgroundKind | 'custom'
 }
 
+/** How a background is chosen (CLI `--background first:K | sample:K | kmeans:K`). */
 export type BackgroundKind = 'first' | 'sample' | 'kmeans'
 
 /** How to pick a background: kind and size K (clamped to the number of data rows). */
 export type BackgroundSpec = { kind: BackgroundKind; k: number }
 
-function pickRows(x: Matrix, rows: Int32Array, weights: Float64Array, kind: BackgroundKind): Background {
+function pickRows(
+  x: Matrix,
+  rows: Int32Array,
+  weights: Float64Array,
+  kind: BackgroundKind,
+): Background {
   const w = x.cols
-  const data = x.data instanceof Float64Array ? new Float64Array(rows.length * w) : new Float32Array(rows.length * w)
+  const data =
+    x.data instanceof Float64Array
+      ? new Float64Array(rows.length * w)
+      : new Float32Array(rows.length * w)
   rows.forEach((r, i) => data.set(x.data.subarray(r * w, (r + 1) * w), i * w))
   return { x: matrix(data, rows.length, w), weights, rows, kind }
 }
 
 function checkK(x: Matrix, k: number): number {
-  if (!Number.isInteger(k) || k < 1) throw new RangeError(`background: K must be a positive integer, got ${k}`)
+  if (!Number.isInteger(k) || k < 1)
+    throw new RangeError(`background: K must be a positive integer, got ${k}`)
   if (x.rows === 0) throw new RangeError('background: the data has no rows')
   return Math.min(k, x.rows)
 }
@@ -63,7 +73,13 @@ export type KmeansOptions = {
   fitRows?: number
 }
 
-function dist2(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, w: number): number {
+function dist2(
+  a: ArrayLike<number>,
+  ao: number,
+  b: ArrayLike<number>,
+  bo: number,
+  w: number,
+): number {
   let s = 0
   for (let j = 0; j < w; j++) {
     const d = a[ao + j]! - b[bo + j]!
@@ -79,7 +95,12 @@ function dist2(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: numbe
  * (e.g. when the data has fewer than K distinct rows).
  * @example backgroundKmeans(encoded.x, 50, rngFromSeed(1))
  */
-export function backgroundKmeans(x: Matrix, k: number, rng: Rng, opts: KmeansOptions = {}): Background {
+export function backgroundKmeans(
+  x: Matrix,
+  k: number,
+  rng: Rng,
+  opts: KmeansOptions = {},
+): Background {
   const n = checkK(x, k)
   const w = x.cols
   const maxIter = opts.maxIter ?? 30
@@ -203,7 +224,11 @@ export function backgroundMean(bg: Background): Float64Array {
 }
 
 /** A background from explicit encoded rows and optional weights (normalised to sum 1). */
-export function backgroundFromRows(x: Matrix, weights?: ArrayLike<number>, rows?: ArrayLike<number>): Background {
+export function backgroundFromRows(
+  x: Matrix,
+  weights?: ArrayLike<number>,
+  rows?: ArrayLike<number>,
+): Background {
   if (x.rows === 0) throw new RangeError('background: no rows')
   const wt = new Float64Array(x.rows)
   let s = 0

@@ -61,7 +61,9 @@ export class ChunkBuffer {
     this.buf = this.alloc()
   }
   private alloc(): Float32Array | Float64Array {
-    return this.precision === 'float64' ? new Float64Array(this.rows * this.width) : new Float32Array(this.rows * this.width)
+    return this.precision === 'float64'
+      ? new Float64Array(this.rows * this.width)
+      : new Float32Array(this.rows * this.width)
   }
   get data(): Float32Array | Float64Array {
     if (this.buf.byteLength === 0 && this.rows * this.width > 0) this.buf = this.alloc()
@@ -229,7 +231,9 @@ export async function shapEndpoints(
   const K = bg.x.rows
   const needBg = !backgroundPredictions
   if (backgroundPredictions && backgroundPredictions.length !== K) {
-    throw new RangeError(`backgroundPredictions has ${backgroundPredictions.length} values for ${K} rows`)
+    throw new RangeError(
+      `backgroundPredictions has ${backgroundPredictions.length} values for ${K} rows`,
+    )
   }
   const n = (needBg ? K : 0) + x.rows
   const fBackground = new Float64Array(K)
@@ -243,7 +247,10 @@ export async function shapEndpoints(
     const buf = chunk.data
     for (let i = 0; i < m; i++) {
       const gi = done + i
-      const src = needBg && gi < K ? bg.x.data.subarray(gi * w, (gi + 1) * w) : x.data.subarray((gi - (needBg ? K : 0)) * w, (gi - (needBg ? K : 0) + 1) * w)
+      const src =
+        needBg && gi < K
+          ? bg.x.data.subarray(gi * w, (gi + 1) * w)
+          : x.data.subarray((gi - (needBg ? K : 0)) * w, (gi - (needBg ? K : 0) + 1) * w)
       buf.set(src, i * w)
     }
     const p = await chunk.predict(model, m)
@@ -259,4 +266,22 @@ export async function shapEndpoints(
   let base = 0
   for (let i = 0; i < K; i++) base += bg.weights[i]! * fBackground[i]!
   return { base, fBackground, fx }
+}
+
+/** f for every row of `x`, in chunks of `chunkRows` (default from the width), as float64. */
+export async function predictRows(
+  model: BatchModel,
+  x: Matrix,
+  chunkRows?: number,
+): Promise<Float64Array> {
+  const out = new Float64Array(x.rows)
+  const n = Math.max(1, Math.floor(chunkRows ?? defaultChunkRows(x.cols)))
+  for (let r0 = 0; r0 < x.rows; r0 += n) {
+    const r1 = Math.min(x.rows, r0 + n)
+    const p = await model(matrix(x.data.subarray(r0 * x.cols, r1 * x.cols), r1 - r0, x.cols))
+    if (p.length !== r1 - r0)
+      throw new RangeError(`model returned ${p.length} values for ${r1 - r0} rows`)
+    out.set(p, r0)
+  }
+  return out
 }

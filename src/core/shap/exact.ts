@@ -25,7 +25,8 @@ export function shapleyWeights(M: number): Float64Array {
  * @example shapExactFromTable(Float64Array.of(0, 1, 2, 4), 2) // → [1.5, 2.5]
  */
 export function shapExactFromTable(v: ArrayLike<number>, M: number): Float64Array {
-  if (M > SHAP_EXACT_MAX_PLAYERS) throw new RangeError(`shapExactFromTable: M = ${M} > ${SHAP_EXACT_MAX_PLAYERS}`)
+  if (M > SHAP_EXACT_MAX_PLAYERS)
+    throw new RangeError(`shapExactFromTable: M = ${M} > ${SHAP_EXACT_MAX_PLAYERS}`)
   const n = 2 ** M
   if (v.length !== n) throw new RangeError(`shapExactFromTable: ${v.length} values, 2^${M} needed`)
   const w = shapleyWeights(M)
@@ -48,7 +49,13 @@ export function shapExactFromTable(v: ArrayLike<number>, M: number): Float64Arra
  * Exact Shapley values of explained row r from its coalition values: `vals` holds
  * v(mask) for masks 1 … 2^M − 2 at index mask − 1 (row r at offset r·(2^M − 2)).
  */
-export function shapExactRow(vals: Float64Array, r: number, M: number, base: number, fx: number): Float64Array {
+export function shapExactRow(
+  vals: Float64Array,
+  r: number,
+  M: number,
+  base: number,
+  fx: number,
+): Float64Array {
   const n = 2 ** M
   const nCoal = n - 2
   const table = new Float64Array(n)

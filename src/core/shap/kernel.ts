@@ -26,7 +26,11 @@ export type KernelDesign = {
   /** Regression weight of each coalition from the enumerated sizes (0 if sampled only). */
   readonly enumWeight: Float64Array
   /** Per group g: coalition indices and their weights in that group's sub-sample. */
-  readonly groups: readonly { readonly coal: Int32Array; readonly weight: Float64Array; readonly scale: number }[]
+  readonly groups: readonly {
+    readonly coal: Int32Array
+    readonly weight: Float64Array
+    readonly scale: number
+  }[]
   /** Sizes enumerated completely (both s and M − s). */
   readonly enumeratedSizes: readonly number[]
   /** Number of complement-pair draws. */
@@ -158,7 +162,8 @@ export function shapKernelDesign(M: number, budget: number, rng: Rng, nGroups = 
       let n = 0
       for (let d = g; d < draws; d += nG) {
         n++
-        for (const c of [drawPairs[2 * d]!, drawPairs[2 * d + 1]!]) per.set(c, (per.get(c) ?? 0) + wAppear)
+        for (const c of [drawPairs[2 * d]!, drawPairs[2 * d + 1]!])
+          per.set(c, (per.get(c) ?? 0) + wAppear)
       }
       const coal = Int32Array.from(per.keys())
       groups.push({ coal, weight: Float64Array.from(coal, (c) => per.get(c)!), scale: draws / n })
@@ -176,7 +181,12 @@ export function shapKernelDesign(M: number, budget: number, rng: Rng, nGroups = 
 }
 
 /** Accumulates Σ ω d dᵀ into `A` ((M−1)², row-major) for the listed coalitions. */
-function addGram(d: KernelDesign, coal: ArrayLike<number>, weight: ArrayLike<number>, A: Float64Array): void {
+function addGram(
+  d: KernelDesign,
+  coal: ArrayLike<number>,
+  weight: ArrayLike<number>,
+  A: Float64Array,
+): void {
   const M = d.M
   const P = M - 1
   const dv = new Float64Array(P)
@@ -221,7 +231,11 @@ function addRhs(
 }
 
 /** Factorisations of the design's normal equations, reusable across explained rows. */
-export type KernelSolver = { readonly design: KernelDesign; readonly full: LuFactors; readonly subs: readonly LuFactors[] }
+export type KernelSolver = {
+  readonly design: KernelDesign
+  readonly full: LuFactors
+  readonly subs: readonly LuFactors[]
+}
 
 const allCoalitions = (n: number): Int32Array => {
   const a = new Int32Array(n)
@@ -241,14 +255,15 @@ export function shapKernelSolver(d: KernelDesign): KernelSolver {
   })
   const full = Float64Array.from(AE)
   for (const A of groupA) for (let i = 0; i < P * P; i++) full[i] = full[i]! + A[i]!
-  const subs = d.groups.length >= 2
-    ? groupA.map((A, g) => {
-        const s = Float64Array.from(AE)
-        const k = d.groups[g]!.scale
-        for (let i = 0; i < P * P; i++) s[i] = s[i]! + k * A[i]!
-        return luFactorRidge(s, P).f
-      })
-    : []
+  const subs =
+    d.groups.length >= 2
+      ? groupA.map((A, g) => {
+          const s = Float64Array.from(AE)
+          const k = d.groups[g]!.scale
+          for (let i = 0; i < P * P; i++) s[i] = s[i]! + k * A[i]!
+          return luFactorRidge(s, P).f
+        })
+      : []
   return { design: d, full: luFactorRidge(full, P).f, subs }
 }
 

@@ -78,7 +78,8 @@ export async function shapCoalitionValuesMasked(
   ctx: EvalContext,
 ): Promise<{ values: Float64Array; modelRows: number }> {
   const M = offsets.length - 1
-  if (M > SHAP_MASK_MAX_PLAYERS) throw new RangeError(`shap: mask path supports M ≤ ${SHAP_MASK_MAX_PLAYERS}`)
+  if (M > SHAP_MASK_MAX_PLAYERS)
+    throw new RangeError(`shap: mask path supports M ≤ ${SHAP_MASK_MAX_PLAYERS}`)
   const w = x.cols
   const K = bg.x.rows
   const R = x.rows
@@ -93,7 +94,8 @@ export async function shapCoalitionValuesMasked(
   const perPairEntries = masks ? nCoal : Math.max(1, full)
   const rowsPerGroup = Math.max(1, Math.floor(2 ** 23 / (K * perPairEntries)))
   const scratch = masks ? null : new Float64Array(full)
-  const stampTable = masks && M <= 20 ? { stamp: new Int32Array(full), pos: new Int32Array(full) } : null
+  const stampTable =
+    masks && M <= 20 ? { stamp: new Int32Array(full), pos: new Int32Array(full) } : null
   let stampGen = 0
   let modelRows = 0
   let chunk: ChunkBuffer | null = null
@@ -167,14 +169,25 @@ export async function shapCoalitionValuesMasked(
     // Phase B: predict the distinct rows in chunks.
     const preds = new Float64Array(nRows)
     const nominal = nPairs * nominalPerPair
-    if (nRows > 0 && !chunk) chunk = new ChunkBuffer(Math.max(1, Math.min(ctx.chunkRows, nRows)), w, ctx.precision)
-    for (let g = 0; g < nRows; ) {
+    if (nRows > 0 && !chunk)
+      chunk = new ChunkBuffer(Math.max(1, Math.min(ctx.chunkRows, nRows)), w, ctx.precision)
+    for (let g = 0; g < nRows;) {
       await ctx.checkCancel?.()
       const n = Math.min(chunk!.rows, nRows - g)
       const buf = chunk!.data
       for (let q = 0; q < n; q++) {
         const p = rowPair[g + q]!
-        fillRow(buf, q, x.data, r0 + Math.floor(p / K), bg.x.data, p % K, w, rowMask[g + q]!, offsets)
+        fillRow(
+          buf,
+          q,
+          x.data,
+          r0 + Math.floor(p / K),
+          bg.x.data,
+          p % K,
+          w,
+          rowMask[g + q]!,
+          offsets,
+        )
       }
       const out = await chunk!.predict(model, n)
       for (let q = 0; q < n; q++) preds[g + q] = out[q]!
@@ -195,7 +208,8 @@ export async function shapCoalitionValuesMasked(
         sc[0] = fBg[b]!
         sc[f] = fx[r]!
         for (let q = pairStart[p]!; q < pairStart[p + 1]!; q++) sc[rowMask[q]!] = preds[q]!
-        for (let S = 1; S < full - 1; S++) values[vo + S - 1] = values[vo + S - 1]! + wb * sc[S & f]!
+        for (let S = 1; S < full - 1; S++)
+          values[vo + S - 1] = values[vo + S - 1]! + wb * sc[S & f]!
       } else {
         const po = posOf!
         const base = p * nCoal

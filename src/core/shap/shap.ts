@@ -41,7 +41,12 @@ export type ShapOptions = {
   precision?: Precision
   /** f(background rows) if already known (e.g. cached by a worker), skipping that call. */
   backgroundPredictions?: ArrayLike<number>
-  /** Progress in model rows evaluated. */
+  /**
+   * Evaluate each distinct hybrid row once (default true, M ≤ 30): rows where x and the
+   * background row agree on a player's block are shared between coalitions. Same numbers.
+   */
+  dedupe?: boolean
+  /** Progress in nominal model rows (coalitions × background rows). */
   onProgress?: ProgressFn
   /** Polled before every model call. */
   checkCancel?: CheckCancel
@@ -90,7 +95,8 @@ export async function shapExplain(
   opts: ShapOptions = {},
 ): Promise<ShapResult[]> {
   const w = x.cols
-  if (bg.x.cols !== w) throw new RangeError(`shap: background has ${bg.x.cols} columns, rows have ${w}`)
+  if (bg.x.cols !== w)
+    throw new RangeError(`shap: background has ${bg.x.cols} columns, rows have ${w}`)
   if (bg.x.rows === 0) throw new RangeError('shap: empty background')
   const offsets = opts.offsets ?? identityOffsets(w)
   const M = offsets.length - 1
@@ -98,11 +104,15 @@ export async function shapExplain(
   const budget = opts.budget ?? 4096
   const exact = shapIsExact(M, budget)
   const precision: Precision =
-    opts.precision ?? (x.data instanceof Float64Array && bg.x.data instanceof Float64Array ? 'float64' : 'float32')
+    opts.precision ??
+    (x.data instanceof Float64Array && bg.x.data instanceof Float64Array ? 'float64' : 'float32')
   const K = bg.x.rows
   const R = x.rows
 
-  const design = exact || M < 2 ? null : shapKernelDesign(M, budget, opts.rng ?? rngFromSeed(opts.seed ?? 1), opts.seGroups ?? 10)
+  const design =
+    exact || M < 2
+      ? null
+      : shapKernelDesign(M, budget, opts.rng ?? rngFromSeed(opts.seed ?? 1), opts.seGroups ?? 10)
   const nCoal = M < 2 ? 0 : exact ? 2 ** M - 2 : design!.nCoal
   const endpointRows = (opts.backgroundPredictions ? 0 : K) + R
   const progress = new Progress(endpointRows + R * nCoal * K, opts.onProgress)
@@ -112,20 +122,33 @@ export async function shapExplain(
     progress,
   }
   if (opts.checkCancel) ctx.checkCancel = opts.checkCancel
-  const { base, fBackground, fx } = await shapEndpoints(model, x, bg, ctx, opts.backgroundPredictions)
+  const { base, fBackground, fx } = await shapEndpoints(
+    model,
+    x,
+    bg,
+    ctx,
+    opts.backgroundPredictions,
+  )
 
   const results: ShapResult[] = []
   if (M < 2) {
     for (let r = 0; r < R; r++) {
       const phi = new Float64Array(M)
       if (M === 1) phi[0] = fx[r]! - base
-      results.push({ phi, baseValue: base, prediction: fx[r]!, exact: true, stdErr: null, evaluations: 0 })
+      results.push({
+        phi,
+        baseValue: base,
+        prediction: fx[r]!,
+        exact: true,
+        stdErr: null,
+        evaluations: 0,
+      })
     }
     return results
   }
   const solver = design ? shapKernelSolver(design) : null
   let v: Float64Array
-  if (M <= SHAP_MASK_MAX_PLAYERS) {
+  if (M <= SHAP_MASK_MAX_PLAYERS && opts.dedupe !== false) {
     let masks: Int32Array | null = null
     if (design) {
       masks = new Int32Array(nCoal)
@@ -137,7 +160,11 @@ export async function shapExplain(
     }
     v = (await shapCoalitionValuesMasked(model, x, bg, offsets, masks, fBackground, fx, ctx)).values
   } else {
-    const members = (c: number, out: Uint8Array): void => out.set(design!.member.subarray(c * M, (c + 1) * M))
+    const members = design
+      ? (c: number, out: Uint8Array): void => out.set(design.member.subarray(c * M, (c + 1) * M))
+      : (c: number, out: Uint8Array): void => {
+          for (let i = 0; i < M; i++) out[i] = ((c + 1) >>> i) & 1
+        }
     v = await shapCoalitionValuesDense(model, x, bg, offsets, nCoal, members, ctx)
   }
   for (let r = 0; r < R; r++) {
@@ -148,10 +175,24 @@ export async function shapExplain(
     for (let b = 0; b < K; b++) vFull += bg.weights[b]! * f
     if (solver) {
       const { phi, stdErr } = shapKernelRow(solver, v, r * nCoal, base, vFull)
-      results.push({ phi, baseValue: base, prediction: f, exact: false, stdErr, evaluations: nCoal })
+      results.push({
+        phi,
+        baseValue: base,
+        prediction: f,
+        exact: false,
+        stdErr,
+        evaluations: nCoal,
+      })
     } else {
       const phi = shapExactRow(v, r, M, base, vFull)
-      results.push({ phi, baseValue: base, prediction: f, exact: true, stdErr: null, evaluations: nCoal })
+      results.push({
+        phi,
+        baseValue: base,
+        prediction: f,
+        exact: true,
+        stdErr: null,
+        evaluations: nCoal,
+      })
     }
   }
   return results
