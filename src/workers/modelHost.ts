@@ -10,7 +10,12 @@ import { schemaWidth } from '../core/schema.ts'
 import type { Table } from '../core/table.ts'
 import { type Matrix, matrix } from '../core/types.ts'
 import { ModelError, modelArtifacts, modelFetch, modelJsonParse } from '../model/artifacts.ts'
-import { type LoadedModel, tfModelLoad, tfPredictFn } from '../model/tfModel.ts'
+import { type LoadedModel, tfGradFn, tfModelLoad, tfPredictFn } from '../model/tfModel.ts'
+import { explainRows } from '../core/explain.ts'
+import { rngFromSeed, rngSplit } from '../core/random.ts'
+import { backgroundCreate } from '../core/shap/background.ts'
+import { shapExplain } from '../core/shap/shap.ts'
+import { schemaOffsets } from '../core/schema.ts'
 import {
   AbortError,
   type BackendName,
@@ -18,6 +23,8 @@ import {
   Cmd,
   type EncodeSummary,
   errorKind,
+  type ExplainResult,
+  type GlobalShapResult,
   type LoadResult,
   type ModelInput,
   type ModelReq,
@@ -35,7 +42,11 @@ type Session = {
   schema: Schema
   table: Table
   dataName: string
+  /** sha256 of the data file; with the model's weights sha256 it keys the explanation cache. */
+  dataSha256: string
   x: Matrix
+  /** Feature values per row (numeric value or category index): counterfactuals move these. */
+  values: Matrix
   labels: Uint8Array | null
   encode: EncodeSummary
   classIndex: number
@@ -88,6 +99,8 @@ export class ModelHost {
   private active: BackendName | null = null
   private readonly statuses: BackendStatus[]
   private readonly cancelled = new Set<number>()
+  /** Global SHAP results by (model, data, schema, class, settings); cleared on every load. */
+  private readonly globalCache = new Map<string, GlobalShapResult>()
   /** GPU devices whose `lost` promise is already observed (tfjs reuses one device per backend). */
   private readonly watched = new WeakSet<GPUDevice>()
   private queue: Promise<void> = Promise.resolve()
@@ -139,6 +152,16 @@ export class ModelHost {
           if (this.active !== 'webgpu' || !dev) throw new Error('the active backend is not WebGPU')
           dev.destroy()
           post({ id: req.id, kind: 'result', result: true })
+          break
+        }
+        case Cmd.Explain: {
+          const r = await this.explain(req)
+          post({ id: req.id, kind: 'result', result: r })
+          break
+        }
+        case Cmd.GlobalShap: {
+          const r = await this.globalShap(req)
+          post({ id: req.id, kind: 'result', result: r })
           break
         }
         case Cmd.Memory:
@@ -289,7 +312,9 @@ export class ModelHost {
       const t0 = performance.now()
       const predictions = await this.predictAll(lm, enc.x, classIndex, req.id, 'Predicting')
       const predictMs = performance.now() - t0
-      this.session = { lm, modelName, schema, table, dataName, x: enc.x, labels: enc.labels, encode, classIndex, predictions }
+      const dataSha256 = req.table ? req.dataSha256 : (prev?.dataSha256 ?? req.dataSha256)
+      this.session = { lm, modelName, schema, table, dataName, dataSha256, x: enc.x, values: enc.values, labels: enc.labels, encode, classIndex, predictions }
+      this.globalCache.clear()
       if (fresh && prev && prev.lm !== fresh) prev.lm.model.dispose()
       fresh = null
       return {
@@ -381,6 +406,90 @@ export class ModelHost {
     // Always re-establish the active backend: probing left tfjs on the last one measured.
     const r = await this.switchTo(target, id)
     return { backends: this.statuses.map((b) => ({ ...b })), active: r.backend, predictions: r.predictions }
+  }
+
+  /** Polled by the core between chunks: yields so a cancel message can arrive, then checks it. */
+  private cancelCheck(id: number): () => Promise<void> {
+    return async () => {
+      await yieldToEvents()
+      this.checkCancel(id)
+    }
+  }
+
+  private requireSession(): Session {
+    if (!this.session) throw new Error('load a model and data before explaining')
+    return this.session
+  }
+
+  /** Per-row SHAP / IG / counterfactuals through the same core facade the CLI uses. */
+  private async explain(req: Extract<ModelReq, { cmd: 'explain' }>): Promise<ExplainResult> {
+    const s = this.requireSession()
+    const t0 = performance.now()
+    const explanations = await explainRows(
+      {
+        schema: s.schema,
+        x: s.x,
+        values: s.values,
+        predict: tfPredictFn(s.lm, s.classIndex),
+        grad: tfGradFn(s.lm, s.classIndex),
+        predictions: s.predictions,
+      },
+      req.rows,
+      req.settings,
+      {
+        onProgress: (done, total) => this.post({ id: req.id, kind: 'progress', done, total, label: 'Explaining' }),
+        checkCancel: this.cancelCheck(req.id),
+      },
+    )
+    return { explanations, featureNames: s.schema.features.map((f) => f.name), ms: performance.now() - t0 }
+  }
+
+  /** SHAP for a seeded sample of rows in one job; cached by model, data, schema, class and settings. */
+  private async globalShap(req: Extract<ModelReq, { cmd: 'globalShap' }>): Promise<GlobalShapResult> {
+    const s = this.requireSession()
+    const key = JSON.stringify([s.lm.info.weightsSha256, s.dataSha256, s.schema, s.classIndex, req.n, req.seed, req.background, req.budget])
+    const hit = this.globalCache.get(key)
+    if (hit) return { ...hit, cached: true }
+    const t0 = performance.now()
+    const n = Math.min(req.n, s.x.rows)
+    const rng = rngFromSeed(req.seed)
+    const rows = Int32Array.from(rng.sampleWithoutReplacement(s.x.rows, n)).sort()
+    const w = s.x.cols
+    const xs = new Float32Array(n * w)
+    rows.forEach((r, i) => xs.set(s.x.data.subarray(r * w, (r + 1) * w), i * w))
+    const bg = backgroundCreate(s.x, req.background, rngSplit(rng))
+    const res = await shapExplain(tfPredictFn(s.lm, s.classIndex), matrix(xs, n, w), bg, {
+      offsets: schemaOffsets(s.schema),
+      budget: req.budget,
+      rng: rngSplit(rng),
+      onProgress: (done, total) => this.post({ id: req.id, kind: 'progress', done, total, label: `SHAP for ${n} rows` }),
+      checkCancel: this.cancelCheck(req.id),
+    })
+    const m = s.schema.features.length
+    const phi = new Float64Array(n * m)
+    const values = new Float64Array(n * m)
+    const meanAbs = new Float64Array(m)
+    res.forEach((r, i) => {
+      phi.set(r.phi, i * m)
+      values.set(s.values.data.subarray(rows[i]! * m, (rows[i]! + 1) * m), i * m)
+      for (let j = 0; j < m; j++) meanAbs[j]! += Math.abs(r.phi[j]!) / n
+    })
+    const order = [...meanAbs.keys()].sort((a, b) => meanAbs[b]! - meanAbs[a]!)
+    const out: GlobalShapResult = {
+      featureNames: s.schema.features.map((f) => f.name),
+      rows,
+      phi,
+      values,
+      meanAbs,
+      order,
+      baseValue: res[0]?.baseValue ?? NaN,
+      exact: res.every((r) => r.exact),
+      cached: false,
+      ms: performance.now() - t0,
+    }
+    if (this.globalCache.size >= 8) this.globalCache.delete(this.globalCache.keys().next().value!)
+    this.globalCache.set(key, out)
+    return out
   }
 
   /** For Node tests: the current session's encoded rows and predictions. */

@@ -7,6 +7,8 @@ import type { Schema } from '../core/schema.ts'
 import type { ColumnProfile } from '../core/schemaIo.ts'
 import type { Table } from '../core/table.ts'
 import type { ModelInfo } from '../model/tfModel.ts'
+import type { ExplainSettings, RowExplanation } from '../core/explain.ts'
+import type { BackgroundSpec } from '../core/shap/background.ts'
 
 export const Cmd = {
   Init: 'init',
@@ -17,6 +19,8 @@ export const Cmd = {
   Cancel: 'cancel',
   LoseDevice: 'loseDevice',
   Memory: 'memory',
+  Explain: 'explain',
+  GlobalShap: 'globalShap',
 } as const
 
 export const BackendNames = ['webgpu', 'webgl', 'wasm', 'cpu'] as const
@@ -83,6 +87,8 @@ export type ModelReq =
       classIndex: number
       /** Display names for error messages. */
       dataName: string
+      /** sha256 of the data file (keys the explanation cache). */
+      dataSha256: string
       schemaName: string
     }
   | { id: number; cmd: typeof Cmd.Probe }
@@ -90,6 +96,36 @@ export type ModelReq =
   | { id: number; cmd: typeof Cmd.Cancel; target: number }
   | { id: number; cmd: typeof Cmd.LoseDevice }
   | { id: number; cmd: typeof Cmd.Memory }
+  /** SHAP / IG / counterfactuals for chosen data rows (settings as the CLI's, contracts §3). */
+  | { id: number; cmd: typeof Cmd.Explain; rows: number[]; settings: ExplainSettings }
+  /** SHAP for a seeded sample of n rows: ranking and the per-row matrix. */
+  | { id: number; cmd: typeof Cmd.GlobalShap; n: number; seed: number; background: BackgroundSpec; budget: number }
+
+export type ExplainResult = {
+  explanations: Record<string, RowExplanation>
+  featureNames: string[]
+  /** Wall time of the job in the worker. */
+  ms: number
+}
+
+export type GlobalShapResult = {
+  featureNames: string[]
+  /** The sampled data rows (sorted). */
+  rows: Int32Array
+  /** SHAP values, rows × features, row-major. */
+  phi: Float64Array
+  /** Feature values of the sampled rows (numeric value or category index), rows × features. */
+  values: Float64Array
+  /** Mean |φ| per feature. */
+  meanAbs: Float64Array
+  /** Feature indices by decreasing mean |φ|. */
+  order: number[]
+  baseValue: number
+  exact: boolean
+  /** Served from the cache (same model, data, schema, class and settings). */
+  cached: boolean
+  ms: number
+}
 
 export type ErrorKind = 'DataError' | 'ModelError' | 'AbortError' | 'Error'
 

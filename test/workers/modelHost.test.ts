@@ -61,6 +61,7 @@ const loadReq = (o: LoadOpts = {}) => ({
   ...(o.schema === undefined ? {} : { schema: o.schema }),
   classIndex: o.classIndex ?? -1,
   dataName: 'data.csv',
+  dataSha256: 'golden-data',
   schemaName: 'schema.json',
 })
 
