@@ -112,7 +112,7 @@ export async function explainRows(
   input: ExplainInput,
   rows: readonly number[],
   settings: ExplainSettings = EXPLAIN_DEFAULTS,
-  hooks: { onProgress?: ProgressFn; checkCancel?: CheckCancel } = {},
+  hooks: { onProgress?: ProgressFn; checkCancel?: CheckCancel; chunkRows?: number } = {},
 ): Promise<Record<string, RowExplanation>> {
   const { schema, x } = input
   const w = x.cols
@@ -132,7 +132,10 @@ export async function explainRows(
     (lo: number, hi: number): ProgressFn =>
     (d, t) =>
       hooks.onProgress?.(Math.round(lo + ((hi - lo) * d) / Math.max(1, t)), 1000)
-  const cc = hooks.checkCancel ? { checkCancel: hooks.checkCancel } : {}
+  const cc = {
+    ...(hooks.checkCancel ? { checkCancel: hooks.checkCancel } : {}),
+    ...(hooks.chunkRows ? { chunkRows: hooks.chunkRows } : {}),
+  }
   const needBg =
     settings.shap ||
     (settings.igSteps !== 0 &&

@@ -123,14 +123,14 @@ export function setThreshold(t: number): void {
 }
 
 /** Starts a job, superseding (cancelling) any running one; returns its signal. */
-function startJob(label: string): AbortSignal {
+export function startJob(label: string): AbortSignal {
   jobController?.abort()
   jobController = new AbortController()
   appStore.setState({ job: { label, done: 0, total: 1, startedAt: performance.now(), etaSeconds: null } })
   return jobController.signal
 }
 
-function endJob(signal: AbortSignal): void {
+export function endJob(signal: AbortSignal): void {
   if (jobController?.signal === signal) {
     jobController = null
     appStore.setState({ job: null })
@@ -142,7 +142,8 @@ export function cancelJob(): void {
   jobController?.abort()
 }
 
-const progress = (signal: AbortSignal) => (done: number, total: number, label: string) => {
+/** A progress callback that updates the job bar (ignored once the job is aborted). */
+export const progress = (signal: AbortSignal) => (done: number, total: number, label: string) => {
   if (signal.aborted) return
   appStore.setState((s) => {
     const startedAt = s.job?.startedAt ?? performance.now()

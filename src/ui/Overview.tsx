@@ -2,6 +2,7 @@ import { ModelCard, DatasetCard } from './Cards.tsx'
 import { BackendPanel } from './BackendPanel.tsx'
 import { PerformancePanel } from './PerformancePanel.tsx'
 import { SchemaPanel } from './SchemaPanel.tsx'
+import { ExplainPanel } from './ExplainPanel.tsx'
 
 /** The overview: what is loaded, where it runs, and how well the model performs. */
 export function Overview() {
@@ -14,6 +15,7 @@ export function Overview() {
       </div>
       <SchemaPanel />
       <PerformancePanel />
+      <ExplainPanel />
     </div>
   )
 }

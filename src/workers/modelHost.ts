@@ -416,6 +416,15 @@ export class ModelHost {
     }
   }
 
+  /**
+   * Rows per model call for explanation jobs: about 50 ms of work on the active backend (as
+   * measured), so a cancel is honoured within a chunk; 8,192 before any measurement.
+   */
+  private chunkRows(): number {
+    const rate = this.active ? this.status(this.active).rowsPerSec : null
+    return rate ? Math.max(1024, Math.min(1 << 18, Math.round(rate * 0.05))) : 8192
+  }
+
   private requireSession(): Session {
     if (!this.session) throw new Error('load a model and data before explaining')
     return this.session
@@ -439,6 +448,7 @@ export class ModelHost {
       {
         onProgress: (done, total) => this.post({ id: req.id, kind: 'progress', done, total, label: 'Explaining' }),
         checkCancel: this.cancelCheck(req.id),
+        chunkRows: this.chunkRows(),
       },
     )
     return { explanations, featureNames: s.schema.features.map((f) => f.name), ms: performance.now() - t0 }
@@ -464,6 +474,7 @@ export class ModelHost {
       rng: rngSplit(rng),
       onProgress: (done, total) => this.post({ id: req.id, kind: 'progress', done, total, label: `SHAP for ${n} rows` }),
       checkCancel: this.cancelCheck(req.id),
+      chunkRows: this.chunkRows(),
     })
     const m = s.schema.features.length
     const phi = new Float64Array(n * m)
