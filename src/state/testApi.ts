@@ -2,8 +2,10 @@
  * `window.__glassbox`: a small read-only window into the store for end-to-end tests (Playwright
  * reads numbers through it to compare with what the page shows), plus worker probes.
  */
-import { appStore } from './appStore.ts'
+import { appStore, setBackend } from './appStore.ts'
 import { modelWorker } from './workers.ts'
+import { EXPLAIN_DEFAULTS, type ExplainSettings } from '../core/explain.ts'
+import type { BackendName, BenchPredictResult, ExplainResult } from '../workers/protocol.ts'
 
 export type TestApi = {
   state: () => ReturnType<typeof appStore.getState>
@@ -11,6 +13,12 @@ export type TestApi = {
   numTensors: () => Promise<number>
   loseDevice: () => Promise<unknown>
   crashModelWorker: () => void
+  /** Switches backend through the store action; resolves with the backend active afterwards. */
+  setBackend: (name: BackendName) => Promise<BackendName | null>
+  /** The worker's explain command for data rows; settings default to EXPLAIN_DEFAULTS. */
+  explain: (rows: number[], settings?: Partial<ExplainSettings>) => Promise<ExplainResult>
+  /** One batched predict of `rows` tiled rows in the worker (benchmark floor). */
+  benchPredict: (rows: number) => Promise<BenchPredictResult>
 }
 
 declare global {
@@ -29,5 +37,16 @@ export function installTestApi(): void {
     numTensors: () => modelWorker.request<number>({ cmd: 'memory' }),
     loseDevice: () => modelWorker.request({ cmd: 'loseDevice' }),
     crashModelWorker: () => modelWorker.restart('restarted by a test'),
+    setBackend: async (name) => {
+      await setBackend(name)
+      return appStore.getState().activeBackend
+    },
+    explain: (rows, settings = {}) =>
+      modelWorker.request<ExplainResult>({
+        cmd: 'explain',
+        rows,
+        settings: { ...EXPLAIN_DEFAULTS, ...settings },
+      }),
+    benchPredict: (rows) => modelWorker.request<BenchPredictResult>({ cmd: 'benchPredict', rows }),
   }
 }

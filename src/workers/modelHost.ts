@@ -12,6 +12,8 @@ import { type Matrix, matrix } from '../core/types.ts'
 import { ModelError, modelArtifacts, modelFetch, modelJsonParse } from '../model/artifacts.ts'
 import { type LoadedModel, tfGradFn, tfModelLoad, tfPredictFn } from '../model/tfModel.ts'
 import { explainRows } from '../core/explain.ts'
+import { auditRun } from '../report/audit.ts'
+import type { Report } from '../report/types.ts'
 import { rngFromSeed, rngSplit } from '../core/random.ts'
 import { backgroundCreate } from '../core/shap/background.ts'
 import { shapExplain } from '../core/shap/shap.ts'
@@ -20,6 +22,7 @@ import {
   AbortError,
   type BackendName,
   type BackendStatus,
+  type BenchPredictResult,
   Cmd,
   type EncodeSummary,
   errorKind,
@@ -164,9 +167,19 @@ export class ModelHost {
           post({ id: req.id, kind: 'result', result: r })
           break
         }
+        case Cmd.Audit: {
+          const r = await this.audit(req)
+          post({ id: req.id, kind: 'result', result: r })
+          break
+        }
         case Cmd.Memory:
           post({ id: req.id, kind: 'result', result: tf.memory().numTensors })
           break
+        case Cmd.BenchPredict: {
+          const r = await this.benchPredict(req.rows)
+          post({ id: req.id, kind: 'result', result: r })
+          break
+        }
       }
     } catch (e) {
       post({ id: req.id, kind: 'error', errorKind: errorKind(e), message: (e as Error).message })
@@ -408,10 +421,18 @@ export class ModelHost {
     return { backends: this.statuses.map((b) => ({ ...b })), active: r.backend, predictions: r.predictions }
   }
 
-  /** Polled by the core between chunks: yields so a cancel message can arrive, then checks it. */
+  /**
+   * Polled by the core between chunks: yields to the event loop (so a cancel message can
+   * arrive) at most every 30 ms — a timer in a worker costs ≥ 4 ms once nested, far more than
+   * a small model call — then checks whether this job was cancelled.
+   */
   private cancelCheck(id: number): () => Promise<void> {
+    let last = performance.now()
     return async () => {
-      await yieldToEvents()
+      if (performance.now() - last > 30) {
+        await yieldToEvents()
+        last = performance.now()
+      }
       this.checkCancel(id)
     }
   }
@@ -452,6 +473,31 @@ export class ModelHost {
       },
     )
     return { explanations, featureNames: s.schema.features.map((f) => f.name), ms: performance.now() - t0 }
+  }
+
+  /** The CLI's audit on the loaded session (the browser's report export). */
+  private async audit(req: Extract<ModelReq, { cmd: 'audit' }>): Promise<Report> {
+    const s = this.requireSession()
+    const info = s.lm.info
+    return auditRun(
+      {
+        schema: s.schema,
+        table: s.table,
+        x: s.x,
+        values: s.values,
+        labels: s.labels,
+        predict: tfPredictFn(s.lm, s.classIndex),
+        grad: tfGradFn(s.lm, s.classIndex),
+        model: { sha256: info.weightsSha256, format: info.format, inputs: info.inputWidth, parameters: info.parameters, bytes: info.bytes },
+        dataSha256: s.dataSha256,
+      },
+      { ...req.settings, backend: this.active ?? req.settings.backend },
+      {
+        onProgress: (done, total) => this.post({ id: req.id, kind: 'progress', done, total, label: 'Audit' }),
+        checkCancel: this.cancelCheck(req.id),
+        chunkRows: this.chunkRows(),
+      },
+    )
   }
 
   /** SHAP for a seeded sample of rows in one job; cached by model, data, schema, class and settings. */
@@ -501,6 +547,25 @@ export class ModelHost {
     if (this.globalCache.size >= 8) this.globalCache.delete(this.globalCache.keys().next().value!)
     this.globalCache.set(key, out)
     return out
+  }
+
+  /**
+   * Benchmark floor of an explanation job: tiles the session's encoded rows to `rows` rows and
+   * times one predict of them through tfPredictFn (chunked as usual; it disposes its tensors).
+   * @throws RangeError for a non-positive or non-integer count, or above 2^27 values (512 MB).
+   */
+  private async benchPredict(rows: number): Promise<BenchPredictResult> {
+    const s = this.requireSession()
+    const w = s.x.cols
+    if (!(Number.isInteger(rows) && rows > 0 && rows * w <= 2 ** 27))
+      throw new RangeError(`benchPredict: rows must be an integer in 1..${Math.floor(2 ** 27 / w)}, got ${rows}`)
+    if (s.x.rows === 0) throw new RangeError('benchPredict: the data has no rows')
+    const src = s.x.data instanceof Float32Array ? s.x.data : Float32Array.from(s.x.data)
+    const data = new Float32Array(rows * w)
+    for (let r = 0; r < rows; r += s.x.rows) data.set(src.subarray(0, Math.min(s.x.rows, rows - r) * w), r * w)
+    const t0 = performance.now()
+    await tfPredictFn(s.lm, s.classIndex)(matrix(data, rows, w))
+    return { ms: performance.now() - t0 }
   }
 
   /** For Node tests: the current session's encoded rows and predictions. */

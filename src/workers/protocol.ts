@@ -9,6 +9,7 @@ import type { Table } from '../core/table.ts'
 import type { ModelInfo } from '../model/tfModel.ts'
 import type { ExplainSettings, RowExplanation } from '../core/explain.ts'
 import type { BackgroundSpec } from '../core/shap/background.ts'
+import type { AuditSettings } from '../report/audit.ts'
 
 export const Cmd = {
   Init: 'init',
@@ -21,6 +22,8 @@ export const Cmd = {
   Memory: 'memory',
   Explain: 'explain',
   GlobalShap: 'globalShap',
+  Audit: 'audit',
+  BenchPredict: 'benchPredict',
 } as const
 
 export const BackendNames = ['webgpu', 'webgl', 'wasm', 'cpu'] as const
@@ -98,8 +101,12 @@ export type ModelReq =
   | { id: number; cmd: typeof Cmd.Memory }
   /** SHAP / IG / counterfactuals for chosen data rows (settings as the CLI's, contracts §3). */
   | { id: number; cmd: typeof Cmd.Explain; rows: number[]; settings: ExplainSettings }
+  /** The CLI's audit of the loaded session → report JSON v1. */
+  | { id: number; cmd: typeof Cmd.Audit; settings: AuditSettings }
   /** SHAP for a seeded sample of n rows: ranking and the per-row matrix. */
   | { id: number; cmd: typeof Cmd.GlobalShap; n: number; seed: number; background: BackgroundSpec; budget: number }
+  /** Benchmark: one batched predict of `rows` rows (the session's encoded rows, tiled). */
+  | { id: number; cmd: typeof Cmd.BenchPredict; rows: number }
 
 export type ExplainResult = {
   explanations: Record<string, RowExplanation>
@@ -126,6 +133,9 @@ export type GlobalShapResult = {
   cached: boolean
   ms: number
 }
+
+/** Wall time of one {@link Cmd.BenchPredict} predict in the worker (tiling excluded), ms. */
+export type BenchPredictResult = { ms: number }
 
 export type ErrorKind = 'DataError' | 'ModelError' | 'AbortError' | 'Error'
 

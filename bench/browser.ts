@@ -1,0 +1,173 @@
+/**
+ * Browser figures: builds the app, serves it with `vite preview`, opens it in Chromium through
+ * Playwright and drives the model worker through `window.__glassbox` on every backend the
+ * worker reports as available: exact SHAP per row, IG per row and counterfactuals per query
+ * (one explain request each), and the batched-predict floor (the worker's benchPredict).
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { type Browser, chromium } from '@playwright/test'
+// @ts-expect-error plain .mjs helper shared with playwright.config.ts
+import { chromiumPath as chromiumPathJs } from '../scripts/chromium-path.mjs'
+import type { BackendName, BackendStatus } from '../src/workers/protocol.ts'
+import { root } from './demo.ts'
+import { type Figure, figure } from './report.ts'
+import { BROWSER_CF_QUERIES, browserBackendFigures } from './browserPage.ts'
+
+const chromiumPath = chromiumPathJs as () => string | null
+
+export const PORT = 4174
+const BASE = `http://localhost:${PORT}`
+
+/** Runs a command to completion; rejects with the tail of its output on a non-zero exit. */
+function runCommand(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    const keep = (b: Buffer) => void (out = (out + b.toString()).slice(-4000))
+    p.stdout.on('data', keep)
+    p.stderr.on('data', keep)
+    p.on('error', reject)
+    p.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${out}`)),
+    )
+  })
+}
+
+/** Starts `vite preview` in its own process group and waits until it answers. */
+async function startPreview(): Promise<ChildProcess> {
+  const p = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
+  let out = ''
+  p.stdout?.on('data', (b: Buffer) => void (out += b.toString()))
+  p.stderr?.on('data', (b: Buffer) => void (out += b.toString()))
+  const t0 = Date.now()
+  while (Date.now() - t0 < 30_000) {
+    if (p.exitCode !== null)
+      throw new Error(`vite preview exited ${p.exitCode}: ${out.slice(-2000)}`)
+    try {
+      if ((await fetch(BASE)).ok) return p
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  stopPreview(p)
+  throw new Error(`vite preview did not answer on ${BASE} within 30 s: ${out.slice(-2000)}`)
+}
+
+/** Ends the preview server's process group (npx → node vite), by its id only. */
+function stopPreview(p: ChildProcess): void {
+  if (p.pid === undefined || p.exitCode !== null) return
+  try {
+    process.kill(-p.pid, 'SIGTERM')
+  } catch {
+    // already gone
+  }
+}
+
+export type BrowserRun = {
+  figures: Figure[]
+  skipped: boolean
+  note: string | null
+  chromium: string | null
+  backends: BackendStatus[]
+}
+
+/**
+ * All browser figures. Missing Chromium → skipped with a note; a failure of one backend is noted
+ * on its figures and the others still run; a build or server failure throws.
+ */
+export async function browserFigures(
+  rows: readonly number[],
+  cfRows: readonly number[],
+  randomProximity: (rows: readonly number[]) => number | null,
+  log: (s: string) => void,
+): Promise<BrowserRun> {
+  const exe = chromiumPath()
+  if (!exe)
+    return {
+      figures: [],
+      skipped: true,
+      note: 'Chromium not found: browser figures skipped',
+      chromium: null,
+      backends: [],
+    }
+  log('browser: vite build')
+  await runCommand('npx', ['vite', 'build'])
+  const server = await startPreview()
+  let browser: Browser | null = null
+  try {
+    browser = await chromium.launch({
+      executablePath: exe,
+      args: ['--no-sandbox', '--enable-unsafe-webgpu'],
+    })
+    const page = await browser.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(`${BASE}/`, { waitUntil: 'commit' })
+    await page.waitForFunction(
+      () => {
+        const s = window.__glassbox?.state()
+        return !!s && s.ready && !s.job && s.backends.some((b) => b.rowsPerSec !== null)
+      },
+      null,
+      { timeout: 180_000 },
+    )
+    const backends = await page.evaluate(() => window.__glassbox!.state().backends)
+    const figures: Figure[] = []
+    const notes: string[] = []
+    const order: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu']
+    for (const name of order) {
+      const st = backends.find((b) => b.name === name)
+      if (!st?.available) {
+        notes.push(`${name}: unavailable (${st?.error ?? 'not reported'})`)
+        continue
+      }
+      log(`browser ${name}: ${st.rowsPerSec ? Math.round(st.rowsPerSec) : '?'} rows/s probed`)
+      try {
+        figures.push(
+          ...(await browserBackendFigures(
+            page,
+            st,
+            rows,
+            cfRows.slice(0, BROWSER_CF_QUERIES),
+            randomProximity,
+            log,
+          )),
+        )
+      } catch (e) {
+        if (e instanceof TypeError || e instanceof ReferenceError) throw e // a bug in the bench
+        const msg = (e as Error).message
+        notes.push(`${name}: failed (${msg})`)
+        figures.push(
+          figure({
+            name: 'backend',
+            backend: name,
+            where: 'browser',
+            value: null,
+            unit: '',
+            n: 0,
+            budgetS: 0,
+            note: `failed: ${msg}`,
+          }),
+        )
+        if (msg.includes('took longer than')) break // the worker is stuck; later requests would queue behind
+      }
+    }
+    if (errors.length) notes.push(`page errors: ${errors.slice(0, 3).join(' | ')}`)
+    const chromiumVersion = browser.version()
+    return {
+      figures,
+      skipped: false,
+      note: notes.join('; ') || null,
+      chromium: chromiumVersion,
+      backends,
+    }
+  } finally {
+    await browser?.close().catch(() => {})
+    stopPreview(server)
+  }
+}
