@@ -3,6 +3,7 @@ import { BackendPanel } from './BackendPanel.tsx'
 import { PerformancePanel } from './PerformancePanel.tsx'
 import { SchemaPanel } from './SchemaPanel.tsx'
 import { ExplainPanel } from './ExplainPanel.tsx'
+import { ReportPanel } from './ReportPanel.tsx'
 
 /** The overview: what is loaded, where it runs, and how well the model performs. */
 export function Overview() {
@@ -16,6 +17,7 @@ export function Overview() {
       <SchemaPanel />
       <PerformancePanel />
       <ExplainPanel />
+      <ReportPanel />
     </div>
   )
 }

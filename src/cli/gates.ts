@@ -1,0 +1,80 @@
+/**
+ * Pipeline gates (`--fail-on "PATH OP NUMBER"`, docs/contracts.md §3): PATH is dotted into the
+ * report, with bracketed quoted keys for names that are not identifiers
+ * (`fairness.race.groups["Amer-Indian-Eskimo"].tpr`); OP is < <= > >=. A gate FAILS when its
+ * expression is true; a null value fails ("X is null"); an unknown path is a usage error.
+ */
+
+export type Op = '<' | '<=' | '>' | '>='
+export type Gate = { text: string; path: string[]; op: Op; value: number }
+export type GateResult = { gate: Gate; actual: number | null; failed: boolean; message: string }
+
+export class GateError extends Error {
+  override name = 'GateError'
+}
+
+/** Splits `a.b["c d"][0].e` into ['a', 'b', 'c d', '0', 'e']. */
+export function gatePathParse(path: string): string[] {
+  const out: string[] = []
+  let i = 0
+  const s = path.trim()
+  if (!s) throw new GateError('empty report path')
+  while (i < s.length) {
+    if (s[i] === '[') {
+      const q = s[i + 1]
+      if (q === '"' || q === "'") {
+        const end = s.indexOf(q, i + 2)
+        if (end < 0 || s[end + 1] !== ']') throw new GateError(`unclosed [${q} in report path ${path}`)
+        out.push(s.slice(i + 2, end))
+        i = end + 2
+      } else {
+        const end = s.indexOf(']', i)
+        if (end < 0) throw new GateError(`unclosed [ in report path ${path}`)
+        out.push(s.slice(i + 1, end).trim())
+        i = end + 1
+      }
+    } else if (s[i] === '.') {
+      i++
+    } else {
+      let j = i
+      while (j < s.length && s[j] !== '.' && s[j] !== '[') j++
+      out.push(s.slice(i, j))
+      i = j
+    }
+  }
+  if (out.some((p) => p === '')) throw new GateError(`bad report path ${path}`)
+  return out
+}
+
+/** Parses one `--fail-on` expression; spaces around OP are optional. */
+export function gateParse(text: string): Gate {
+  const m = /^(.*?)\s*(<=|>=|<|>)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$/.exec(text.trim())
+  if (!m) throw new GateError(`bad --fail-on "${text}": expected "PATH OP NUMBER" with OP one of < <= > >=`)
+  return { text: text.trim(), path: gatePathParse(m[1]!), op: m[2] as Op, value: Number(m[3]) }
+}
+
+/**
+ * Evaluates a gate against a report object.
+ * @throws GateError "unknown report path X" when the path does not exist, or when it names a
+ *   section (not a number).
+ */
+export function gateEvaluate(gate: Gate, report: unknown): GateResult {
+  let v: unknown = report
+  const shown = gate.text.replace(/\s*(<=|>=|<|>)\s*.*$/, '')
+  for (const key of gate.path) {
+    if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, key)) {
+      throw new GateError(`unknown report path ${shown}`)
+    }
+    v = (v as Record<string, unknown>)[key]
+  }
+  if (v === null) return { gate, actual: null, failed: true, message: `FAIL ${gate.text}: ${shown} is null` }
+  if (typeof v !== 'number') throw new GateError(`report path ${shown} is not a number`)
+  const hit =
+    gate.op === '<' ? v < gate.value : gate.op === '<=' ? v <= gate.value : gate.op === '>' ? v > gate.value : v >= gate.value
+  return {
+    gate,
+    actual: v,
+    failed: hit,
+    message: `${hit ? 'FAIL' : 'pass'} ${gate.text} (${shown} = ${v})`,
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * `glassbox audit` options (docs/contracts.md §3): parsing and validation into AuditSettings.
+ * Every problem is a UsageError with a one-line message naming the option.
+ */
+import { parseArgs } from 'node:util'
+import type { IgRule } from '../core/attribution/quadrature.ts'
+import type { BackgroundKind } from '../core/shap/background.ts'
+import { AUDIT_DEFAULTS, type AuditSettings } from '../report/audit.ts'
+import { type Gate, gateParse } from './gates.ts'
+import { UsageError } from './load.ts'
+
+export const QUANTIZE_IDS = ['float16', 'uint8', 'int8', 'int4', 'prune50', 'prune80', 'int8act'] as const
+const IG_METHODS: IgRule[] = ['midpoint', 'trapezoid', 'left', 'right', 'gausslegendre']
+
+export const AUDIT_USAGE = `usage: glassbox audit --model M.json --data D.csv --schema S.json [options]
+
+  --out FILE               write the report JSON (v1)
+  --html FILE              write the self-contained HTML audit report
+  --threshold T            decision threshold, predicted positive iff p >= T (0.5)
+  --class N                softmax class of interest (1 for a 2-class softmax)
+  --rows 5,17,42           rows to explain (8 rows >= 50 drawn with the seed)
+  --background KIND:K      first:K | sample:K | kmeans:K (first:50)
+  --budget N               coalition budget; exact SHAP when 2^M - 2 <= N (4096)
+  --shap / --no-shap       SHAP for the explained rows (on)
+  --seed N                 seed of every random choice (1)
+  --ig-steps N             integrated-gradient steps, 0 = none (auto: 64 refined)
+  --ig-method M            midpoint | trapezoid | left | right | gausslegendre (midpoint)
+  --ig-baseline B          mean | zeros | row:N | expected (mean)
+  --counterfactuals K      counterfactuals per row, 0 = none (4)
+  --quantize IDS           comma list of ${QUANTIZE_IDS.join(', ')}, or none (float16,uint8)
+  --backend B              auto | wasm | cpu (auto: wasm, then cpu)
+  --fail-on "PATH OP N"    gate, repeatable: exit 1 when true, e.g. "calibration.ece>0.05"
+  --quiet                  no progress bar, no summary
+  --help                   this text
+
+exit status: 0 ok, 1 a gate failed, 2 bad input or usage`
+
+export type AuditOptions = {
+  model: string
+  data: string
+  schema: string
+  out: string | null
+  html: string | null
+  quiet: boolean
+  help: boolean
+  /** Explicit --class, or null for the default (1 for a 2-class softmax). */
+  classIndex: number | null
+  settings: AuditSettings
+  gates: Gate[]
+}
+
+const int = (v: string, opt: string, min: number): number => {
+  if (!/^[-+]?\d+$/.test(v.trim())) throw new UsageError(`${opt} must be an integer (got "${v}")`)
+  const n = Number(v)
+  if (n < min) throw new UsageError(`${opt} must be ≥ ${min} (got ${n})`)
+  return n
+}
+
+/** Parses argv (after the `audit` word). */
+export function auditOptionsParse(argv: string[]): AuditOptions {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        model: { type: 'string' },
+        data: { type: 'string' },
+        schema: { type: 'string' },
+        out: { type: 'string' },
+        html: { type: 'string' },
+        threshold: { type: 'string' },
+        class: { type: 'string' },
+        rows: { type: 'string' },
+        background: { type: 'string' },
+        budget: { type: 'string' },
+        shap: { type: 'boolean' },
+        'no-shap': { type: 'boolean' },
+        seed: { type: 'string' },
+        'ig-steps': { type: 'string' },
+        'ig-method': { type: 'string' },
+        'ig-baseline': { type: 'string' },
+        counterfactuals: { type: 'string' },
+        quantize: { type: 'string' },
+        backend: { type: 'string' },
+        'fail-on': { type: 'string', multiple: true },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0]!
+    const unknown = /Unknown option '([^']+)'/.exec(msg)
+    if (unknown) throw new UsageError(`unknown option ${unknown[1]} (see glassbox audit --help)`)
+    const positional = /Unexpected argument '([^']+)'/.exec(msg)
+    if (positional) throw new UsageError(`unexpected argument "${positional[1]}" (options take the form --name value)`)
+    throw new UsageError(msg.replace(/^TypeError.*?: /, ''))
+  }
+  const v = parsed.values
+  const help = !!v.help
+  const s: AuditSettings = { ...AUDIT_DEFAULTS, background: { ...AUDIT_DEFAULTS.background } }
+  if (!help) {
+    for (const req of ['model', 'data', 'schema'] as const) {
+      if (!v[req]) throw new UsageError(`--${req} is required (see glassbox audit --help)`)
+    }
+  }
+  if (v.threshold !== undefined) {
+    const t = Number(v.threshold)
+    if (v.threshold.trim() === '' || !(t >= 0 && t <= 1)) throw new UsageError(`--threshold must be a number in [0, 1] (got "${v.threshold}")`)
+    s.threshold = t
+  }
+  const classIndex = v.class === undefined ? null : int(v.class, '--class', 0)
+  if (v.rows !== undefined) {
+    s.rows = v.rows.split(',').map((r) => int(r, '--rows', 0))
+    if (!s.rows.length) throw new UsageError('--rows needs at least one row number')
+  }
+  if (v.background !== undefined) {
+    const m = /^(first|sample|kmeans):(\d+)$/.exec(v.background.trim())
+    if (!m) throw new UsageError(`--background must be first:K, sample:K or kmeans:K (got "${v.background}")`)
+    s.background = { kind: m[1] as BackgroundKind, k: int(m[2]!, '--background K', 1) }
+  }
+  if (v.budget !== undefined) s.budget = int(v.budget, '--budget', 1)
+  if (v.shap && v['no-shap']) throw new UsageError('--shap and --no-shap contradict each other')
+  if (v['no-shap']) s.shap = false
+  if (v.seed !== undefined) s.seed = int(v.seed, '--seed', 0)
+  if (v['ig-steps'] !== undefined) s.igSteps = int(v['ig-steps'], '--ig-steps', 0)
+  if (v['ig-method'] !== undefined) {
+    if (!IG_METHODS.includes(v['ig-method'] as IgRule)) throw new UsageError(`--ig-method must be one of ${IG_METHODS.join(', ')} (got "${v['ig-method']}")`)
+    s.igMethod = v['ig-method'] as IgRule
+  }
+  if (v['ig-baseline'] !== undefined) {
+    if (!/^(mean|zeros|expected|row:\d+)$/.test(v['ig-baseline'])) throw new UsageError(`--ig-baseline must be mean, zeros, row:N or expected (got "${v['ig-baseline']}")`)
+    s.igBaseline = v['ig-baseline']
+  }
+  if (v.counterfactuals !== undefined) s.counterfactuals = int(v.counterfactuals, '--counterfactuals', 0)
+  if (v.quantize !== undefined) {
+    const ids = v.quantize.split(',').map((q) => q.trim()).filter(Boolean)
+    if (ids.length === 1 && ids[0] === 'none') s.quantize = []
+    else {
+      for (const id of ids) {
+        if (!(QUANTIZE_IDS as readonly string[]).includes(id)) throw new UsageError(`--quantize: unknown scheme "${id}" (${QUANTIZE_IDS.join(', ')} or none)`)
+      }
+      s.quantize = [...new Set(ids)]
+    }
+  }
+  if (v.backend !== undefined) {
+    if (!['auto', 'wasm', 'cpu'].includes(v.backend)) throw new UsageError(`--backend must be auto, wasm or cpu (got "${v.backend}")`)
+    s.backend = v.backend
+  }
+  const gates = (v['fail-on'] ?? []).map((g) => {
+    try {
+      return gateParse(g)
+    } catch (e) {
+      throw new UsageError((e as Error).message)
+    }
+  })
+  return {
+    model: v.model ?? '',
+    data: v.data ?? '',
+    schema: v.schema ?? '',
+    out: v.out ?? null,
+    html: v.html ?? null,
+    quiet: !!v.quiet,
+    help,
+    classIndex,
+    settings: s,
+    gates,
+  }
+}

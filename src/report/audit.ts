@@ -1,0 +1,169 @@
+/**
+ * The audit: every number of report JSON v1 (docs/contracts.md §4) from a loaded model and
+ * dataset, through src/core only. The CLI calls it in Node; the browser's worker calls it for
+ * the JSON / HTML export. No formula lives here: this module only assembles core results.
+ */
+import { calibration } from '../core/calibration.ts'
+import { EXPLAIN_DEFAULTS, type ExplainSettings, explainRows } from '../core/explain.ts'
+import { fairnessByGroup } from '../core/fairness.ts'
+import { brier, confusionAt, logLoss, rocAuc } from '../core/metrics.ts'
+import { rngFromSeed } from '../core/random.ts'
+import type { Schema } from '../core/schema.ts'
+import { type Table, columnCell, tableColumn } from '../core/table.ts'
+import type { CheckCancel, GradFn, Matrix, PredictFn, ProgressFn } from '../core/types.ts'
+import type { Report, ReportFairnessAttr, ReportRates } from './types.ts'
+
+export const TOOL_VERSION = '0.1.0'
+
+/** Audit options (CLI flags, contracts §3); defaults in AUDIT_DEFAULTS. */
+export type AuditSettings = ExplainSettings & {
+  classIndex: number
+  /** Explained rows; null = 8 rows ≥ 50 drawn with the seed. */
+  rows: number[] | null
+  quantize: string[]
+  backend: string
+}
+
+export const AUDIT_DEFAULTS: AuditSettings = {
+  ...EXPLAIN_DEFAULTS,
+  classIndex: 1,
+  rows: null,
+  quantize: ['float16', 'uint8'],
+  backend: 'auto',
+}
+
+export type AuditInput = {
+  schema: Schema
+  table: Table
+  /** Encoded rows and feature values (encodeTable). */
+  x: Matrix
+  values: Matrix
+  labels: Uint8Array | null
+  predict: PredictFn
+  grad: GradFn
+  model: Report['model']
+  dataSha256: string
+}
+
+/**
+ * The default explained rows: `count` distinct rows ≥ 50 (past the default background) drawn
+ * with the seed, sorted. Fewer when the data is small; rows < 50 only when there are no others.
+ */
+export function auditDefaultRows(nRows: number, seed: number, count = 8): number[] {
+  const lo = nRows > 50 ? 50 : 0
+  const n = nRows - lo
+  const k = Math.min(count, n)
+  if (k <= 0) return []
+  const picked = rngFromSeed(seed).sampleWithoutReplacement(n, k)
+  return Array.from(picked, (r) => r + lo).sort((a, b) => a - b)
+}
+
+const finiteOrNull = (v: number | null | undefined): number | null =>
+  v === null || v === undefined || !Number.isFinite(v) ? null : v
+
+/** JSON has no NaN/Infinity: map them to null everywhere in an explanation. */
+function sanitize<T>(v: T): T {
+  if (typeof v === 'number') return finiteOrNull(v) as T
+  if (Array.isArray(v)) return v.map(sanitize) as T
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, sanitize(x)])) as T
+  }
+  return v
+}
+
+const rates = (g: ReportRates): ReportRates => ({
+  count: g.count,
+  selectionRate: g.selectionRate,
+  tpr: g.tpr,
+  fpr: g.fpr,
+  precision: g.precision,
+  accuracy: g.accuracy,
+})
+
+/** Runs the whole audit and returns the report (sections not asked for are absent). */
+export async function auditRun(
+  input: AuditInput,
+  settings: AuditSettings = AUDIT_DEFAULTS,
+  hooks: { onProgress?: ProgressFn; checkCancel?: CheckCancel; chunkRows?: number } = {},
+): Promise<Report> {
+  const { schema, table, x, labels } = input
+  const n = x.rows
+  const rows = settings.rows ?? auditDefaultRows(n, settings.seed)
+  for (const r of rows) {
+    if (!(Number.isInteger(r) && r >= 0 && r < n))
+      throw new RangeError(`row ${r} is outside the data (0..${n - 1})`)
+  }
+  const t = settings.threshold
+  hooks.onProgress?.(0, 1000)
+  const p = await input.predict(x)
+  const report: Report = {
+    reportVersion: 1,
+    tool: { name: 'glassbox', version: TOOL_VERSION },
+    model: input.model,
+    data: { sha256: input.dataSha256, rows: n },
+    settings: {
+      threshold: t,
+      classIndex: settings.classIndex,
+      rows,
+      background: { kind: settings.background.kind, k: settings.background.k },
+      budget: settings.budget,
+      seed: settings.seed,
+      igSteps: settings.igSteps,
+      igMethod: settings.igMethod,
+      igBaseline: settings.igBaseline,
+      counterfactuals: settings.counterfactuals,
+      quantize: settings.quantize,
+      backend: settings.backend,
+    },
+  }
+  if (labels) {
+    const c = confusionAt(p, labels, t)
+    report.metrics = {
+      accuracy: n ? (c.tp + c.tn) / n : null,
+      rocAuc: rocAuc(p, labels),
+      logLoss: logLoss(p, labels),
+      brier: brier(p, labels),
+    }
+    report.calibration = calibration(p, labels)
+    const fairness: Record<string, ReportFairnessAttr> = {}
+    for (const attr of schema.sensitive) {
+      const col = tableColumn(table, attr)
+      if (!col) continue
+      const groups = Array.from({ length: n }, (_, i) => columnCell(col, i))
+      const f = fairnessByGroup(p, labels, groups, t)
+      fairness[attr] = {
+        groups: Object.fromEntries(
+          Object.entries(f.groups).map(([k, g]) => [k, { ...rates(g), small: g.small }]),
+        ),
+        overall: rates(f.overall),
+        demographicParityDifference: f.demographicParityDifference,
+        demographicParityRatio: f.demographicParityRatio,
+        equalizedOddsDifference: f.equalizedOddsDifference,
+        equalizedOddsRatio: f.equalizedOddsRatio,
+        equalOpportunityDifference: f.equalOpportunityDifference,
+      }
+    }
+    if (Object.keys(fairness).length) report.fairness = fairness
+  }
+  const wantsExplanations = settings.shap || settings.igSteps !== 0 || settings.counterfactuals > 0
+  if (wantsExplanations && rows.length) {
+    const ex = await explainRows(
+      { schema, x, values: input.values, predict: input.predict, grad: input.grad, predictions: p },
+      rows,
+      { ...settings, threshold: t },
+      {
+        ...(hooks.onProgress
+          ? {
+              onProgress: (d: number, tot: number) =>
+                hooks.onProgress!(Math.round(50 + (950 * d) / tot), 1000),
+            }
+          : {}),
+        ...(hooks.checkCancel ? { checkCancel: hooks.checkCancel } : {}),
+        ...(hooks.chunkRows ? { chunkRows: hooks.chunkRows } : {}),
+      },
+    )
+    report.explanations = sanitize(ex)
+  }
+  hooks.onProgress?.(1000, 1000)
+  return report
+}

@@ -1,0 +1,96 @@
+/**
+ * Report JSON v1 (docs/contracts.md §4): what `glassbox audit --out` writes and what the browser
+ * exports. Sections whose work was not asked for are absent. JSON Schema:
+ * public/schema/report.v1.json.
+ */
+import type { RowExplanation } from '../core/explain.ts'
+
+export type ReportRates = {
+  count: number
+  selectionRate: number | null
+  tpr: number | null
+  fpr: number | null
+  precision: number | null
+  accuracy: number | null
+}
+
+export type ReportFairnessAttr = {
+  groups: Record<string, ReportRates & { small: boolean }>
+  overall: ReportRates
+  demographicParityDifference: number | null
+  demographicParityRatio: number | null
+  equalizedOddsDifference: number | null
+  equalizedOddsRatio: number | null
+  equalOpportunityDifference: number | null
+}
+
+export type ReportQuantization = {
+  bytes: number
+  agreement: number
+  maxAbsDiff: number
+  meanAbsDiff: number
+  accuracy: number | null
+  rocAuc: number | null
+  ece: number | null
+  fairness: Record<
+    string,
+    { demographicParityDifference: number | null; equalizedOddsDifference: number | null }
+  >
+  shapRankCorrelation: number | null
+}
+
+export type ReportDriftFeature = {
+  psi: number
+  ks: number | null
+  pValue: number | null
+  wasserstein: number | null
+  chi2: number | null
+  drifted: boolean
+}
+
+export type Report = {
+  reportVersion: 1
+  tool: { name: 'glassbox'; version: string }
+  model: { sha256: string; format: string; inputs: number; parameters: number; bytes: number }
+  data: { sha256: string; rows: number }
+  settings: {
+    threshold: number
+    classIndex: number
+    rows: number[]
+    background: { kind: string; k: number }
+    budget: number
+    seed: number
+    igSteps: number | 'auto'
+    igMethod: string
+    igBaseline: string
+    counterfactuals: number
+    quantize: string[]
+    backend: string
+  }
+  metrics?: {
+    accuracy: number | null
+    rocAuc: number | null
+    logLoss: number | null
+    brier: number | null
+  }
+  calibration?: {
+    ece: number | null
+    mce: number | null
+    bins: {
+      lower: number
+      upper: number
+      count: number
+      meanPredicted: number | null
+      fractionPositive: number | null
+    }[]
+  }
+  fairness?: Record<string, ReportFairnessAttr>
+  explanations?: Record<string, RowExplanation>
+  quantization?: Record<string, ReportQuantization>
+  drift?: {
+    features: Record<string, ReportDriftFeature>
+    maxPsi: number
+    prediction: { psi: number; ks: number | null }
+    oodShare: number | null
+  }
+}

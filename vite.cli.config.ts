@@ -1,0 +1,15 @@
+import { defineConfig } from 'vite'
+
+// Builds the `glassbox` command (package.json "bin") as one Node ES module with a shebang;
+// dependencies stay external and are resolved from node_modules at run time.
+export default defineConfig({
+  build: {
+    ssr: 'src/cli/main.ts',
+    outDir: 'dist-cli',
+    emptyOutDir: true,
+    target: 'node20',
+    minify: false,
+    // src/cli/main.ts starts with the shebang line, which the bundler keeps at the top.
+    rollupOptions: { output: { entryFileNames: 'glassbox.mjs' } },
+  },
+})
