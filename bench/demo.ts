@@ -2,6 +2,7 @@
  * The demo pack (public/demo: model.json + shard, schema.json, data.csv) loaded in Node, and the
  * seeded choices of rows every figure uses, so Node and browser figures explain the same rows.
  */
+import type { Table } from '../src/core/table.ts'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -20,6 +21,7 @@ const demoDir = join(root, 'public', 'demo')
 export type Demo = {
   artifacts: tf.io.ModelArtifacts
   schema: Schema
+  table: Table
   enc: EncodeResult
 }
 
@@ -36,6 +38,7 @@ export function demoLoad(): Demo {
   return {
     artifacts: modelArtifacts({ name: 'model.json', json }, shards),
     schema,
+    table,
     enc: encodeTable(schema, table, 'data.csv'),
   }
 }

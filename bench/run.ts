@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs'
 import { cpus, platform, release, arch, totalmem } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
+import { auditFigures } from './audit.ts'
 import { browserFigures } from './browser.ts'
 import { cfSummarise, type CfQuery } from './counterfactuals.ts'
 import { benchRows, demoLoad, root } from './demo.ts'
@@ -65,6 +66,14 @@ async function main(): Promise<number> {
     }
   } catch (e) {
     crashed = e as Error
+  }
+
+  if (!crashed) {
+    try {
+      figures.push(...(await auditFigures(demo, log)))
+    } catch (e) {
+      crashed = e as Error
+    }
   }
 
   if (!crashed) {
