@@ -36,7 +36,9 @@ export function artifactsWeightTensors(artifacts: tf.io.ModelArtifacts): WeightT
   const specs = artifacts.weightSpecs ?? []
   for (const s of specs)
     if (s.dtype !== 'float32')
-      throw new ModelError(`weight "${s.name}" is ${s.dtype}; only float32 weights can be quantized`)
+      throw new ModelError(
+        `weight "${s.name}" is ${s.dtype}; only float32 weights can be quantized`,
+      )
   const named = tf.io.decodeWeights(weightBuffer(artifacts), specs)
   return specs.map((s) => {
     const t = named[s.name]!
@@ -84,7 +86,10 @@ export function artifactsWithVariant(
   variant: QuantizedVariant,
 ): tf.io.ModelArtifacts {
   const specs = artifacts.weightSpecs ?? []
-  if (variant.tensors.length !== specs.length || variant.tensors.some((t, i) => t.name !== specs[i]!.name))
+  if (
+    variant.tensors.length !== specs.length ||
+    variant.tensors.some((t, i) => t.name !== specs[i]!.name)
+  )
     throw new ModelError(`variant ${variant.id}: its weights do not match the model's manifest`)
   const parts: Uint8Array[] = []
   const weightSpecs: tf.io.WeightsManifestEntry[] = []
@@ -94,7 +99,12 @@ export function artifactsWithVariant(
     note = 'native tfjs float16 weights'
     native.tensors.forEach((t, i) => {
       parts.push(uint16Bytes(t.bits))
-      weightSpecs.push({ name: t.name, shape: [...specs[i]!.shape], dtype: 'float32', quantization: { dtype: 'float16' } })
+      weightSpecs.push({
+        name: t.name,
+        shape: [...specs[i]!.shape],
+        dtype: 'float32',
+        quantization: { dtype: 'float16' },
+      })
     })
   } else if (native?.dtype === 'uint8') {
     note = 'native tfjs uint8 weights (tfjs-converter --quantize_uint8)'
@@ -154,7 +164,8 @@ export function artifactsToFiles(
   json.modelTopology = artifacts.modelTopology
   json.weightsManifest = [{ paths: [`${baseName}.bin`], weights: artifacts.weightSpecs ?? [] }]
   if (artifacts.signature !== undefined) json.signature = artifacts.signature
-  if (artifacts.userDefinedMetadata !== undefined) json.userDefinedMetadata = artifacts.userDefinedMetadata
+  if (artifacts.userDefinedMetadata !== undefined)
+    json.userDefinedMetadata = artifacts.userDefinedMetadata
   if (artifacts.modelInitializer !== undefined) json.modelInitializer = artifacts.modelInitializer
   if (artifacts.trainingConfig !== undefined) json.trainingConfig = artifacts.trainingConfig
   return { modelJson: JSON.stringify(json), bin }

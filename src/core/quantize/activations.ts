@@ -16,7 +16,12 @@
  */
 import { type Mlp, mlpCreate, mlpForward } from '../mlp.ts'
 import { type Matrix, type PredictFn, matrix } from '../types.ts'
-import { type QuantizedVariant, type WeightTensor, quantizeVariant, roundHalfEven } from './schemes.ts'
+import {
+  type QuantizedVariant,
+  type WeightTensor,
+  quantizeVariant,
+  roundHalfEven,
+} from './schemes.ts'
 
 /** Observed output range of one layer (after its activation function) on a calibration sample. */
 export type ActivationRange = { min: number; max: number }
@@ -98,7 +103,7 @@ export function activationGrid(
   }
   const scale = (hi - lo) / 255
   const zp = scale === 0 ? 0 : roundHalfEven(-lo / scale)
-  return { scale, min: -zp * scale, lo: 0, hi: 255 }
+  return { scale, min: zp === 0 ? 0 : -zp * scale, lo: 0, hi: 255 }
 }
 
 /**
@@ -158,7 +163,9 @@ export function mlpWeightTensors(mlp: Mlp): WeightTensor[] {
  */
 export function mlpWithWeights(mlp: Mlp, tensors: readonly WeightTensor[]): Mlp {
   if (tensors.length !== 2 * mlp.layers.length)
-    throw new RangeError(`mlpWithWeights: ${tensors.length} tensors for ${mlp.layers.length} layers`)
+    throw new RangeError(
+      `mlpWithWeights: ${tensors.length} tensors for ${mlp.layers.length} layers`,
+    )
   return mlpCreate(
     mlp.layers.map((l, i) => ({
       inputs: l.inputs,
@@ -190,7 +197,11 @@ export type Int8ActModel = {
  * network over the sample.
  * @example const m = int8ActModel(mlp, matrixRows(x, first100)); await m.predict(x)
  */
-export function int8ActModel(mlp: Mlp, calibration: Matrix, options: FakeQuantOptions = {}): Int8ActModel {
+export function int8ActModel(
+  mlp: Mlp,
+  calibration: Matrix,
+  options: FakeQuantOptions = {},
+): Int8ActModel {
   const variant = quantizeVariant('int8act', mlpWeightTensors(mlp))
   const q = mlpWithWeights(mlp, variant.tensors)
   const ranges = activationRanges(q, calibration)
@@ -208,7 +219,8 @@ export function int8ActModel(mlp: Mlp, calibration: Matrix, options: FakeQuantOp
 export function matrixRows(x: Matrix, rows: readonly number[]): Matrix {
   const out = new Float64Array(rows.length * x.cols)
   rows.forEach((r, i) => {
-    if (!(r >= 0 && r < x.rows)) throw new RangeError(`matrixRows: row ${r} outside 0..${x.rows - 1}`)
+    if (!(r >= 0 && r < x.rows))
+      throw new RangeError(`matrixRows: row ${r} outside 0..${x.rows - 1}`)
     out.set(x.data.subarray(r * x.cols, (r + 1) * x.cols), i * x.cols)
   })
   return matrix(out, rows.length, x.cols)

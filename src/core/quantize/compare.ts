@@ -10,6 +10,7 @@ import { fairnessByGroup } from '../fairness.ts'
 import { type Labels, type Scores, accuracyAt, rocAuc } from '../metrics.ts'
 import { rngFromSeed } from '../random.ts'
 import type { Matrix } from '../types.ts'
+import { spearman } from '../views/rank.ts'
 
 /** One model's outputs on the compared rows: f per row, and optionally attributions. */
 export type VariantOutputs = {
@@ -85,45 +86,6 @@ export type QuantizationReportEntry = {
 const delta = (v: number | null, b: number | null): number | null =>
   v === null || b === null ? null : v - b
 
-/** Average ranks (1-based, ties share their mean rank). */
-function ranks(v: ArrayLike<number>): Float64Array {
-  const idx = Array.from({ length: v.length }, (_, i) => i).sort((a, b) => v[a]! - v[b]! || a - b)
-  const r = new Float64Array(v.length)
-  for (let i = 0; i < idx.length; ) {
-    let j = i
-    while (j + 1 < idx.length && v[idx[j + 1]!] === v[idx[i]!]) j++
-    for (let k = i; k <= j; k++) r[idx[k]!] = (i + j) / 2 + 1
-    i = j + 1
-  }
-  return r
-}
-
-/**
- * Spearman rank correlation (Pearson correlation of average ranks), in [−1, 1].
- * TODO(#quantize): use `spearman` from src/core/views/rank.ts once it lands (same definition).
- * @returns null for fewer than 2 values or when either side is constant.
- * @example spearmanCorrelation([1, 2, 3], [10, 30, 20]) // 0.5
- */
-export function spearmanCorrelation(a: ArrayLike<number>, b: ArrayLike<number>): number | null {
-  if (a.length !== b.length) throw new RangeError(`spearman: lengths ${a.length} ≠ ${b.length}`)
-  const n = a.length
-  if (n < 2) return null
-  const ra = ranks(a)
-  const rb = ranks(b)
-  const m = (n + 1) / 2
-  let sab = 0
-  let saa = 0
-  let sbb = 0
-  for (let i = 0; i < n; i++) {
-    const da = ra[i]! - m
-    const db = rb[i]! - m
-    sab += da * db
-    saa += da * da
-    sbb += db * db
-  }
-  return saa === 0 || sbb === 0 ? null : sab / Math.sqrt(saa * sbb)
-}
-
 /** Mean |φ| per feature (column) over the explained rows. */
 export function meanAbsAttribution(phi: Matrix): Float64Array {
   const out = new Float64Array(phi.cols)
@@ -140,10 +102,14 @@ function topK(v: ArrayLike<number>, k: number): number[] {
     .slice(0, k)
 }
 
-type Attribution = Pick<VariantComparison, 'shapRankCorrelation' | 'top5Overlap' | 'maxRowAbsDeltaPhi'>
+type Attribution = Pick<
+  VariantComparison,
+  'shapRankCorrelation' | 'top5Overlap' | 'maxRowAbsDeltaPhi'
+>
 
 function attributionStability(base?: Matrix, variant?: Matrix): Attribution {
-  if (!base || !variant) return { shapRankCorrelation: null, top5Overlap: null, maxRowAbsDeltaPhi: null }
+  if (!base || !variant)
+    return { shapRankCorrelation: null, top5Overlap: null, maxRowAbsDeltaPhi: null }
   if (base.rows !== variant.rows || base.cols !== variant.cols)
     throw new RangeError(
       `variantCompare: φ shapes differ (${base.rows}x${base.cols} vs ${variant.rows}x${variant.cols})`,
@@ -157,7 +123,7 @@ function attributionStability(base?: Matrix, variant?: Matrix): Attribution {
   for (let i = 0; i < base.data.length; i++)
     maxD = Math.max(maxD, Math.abs(variant.data[i]! - base.data[i]!))
   return {
-    shapRankCorrelation: base.rows === 0 ? null : spearmanCorrelation(ib, iv),
+    shapRankCorrelation: base.rows === 0 ? null : spearman(ib, iv),
     top5Overlap: k === 0 || base.rows === 0 ? null : overlap / k,
     maxRowAbsDeltaPhi: base.rows === 0 ? null : maxD,
   }
@@ -194,7 +160,10 @@ function attributeFairness(
     equalizedOddsDifference: eo(fv),
     baseDemographicParityDifference: fb.demographicParityDifference,
     baseEqualizedOddsDifference: eo(fb),
-    demographicParityDifferenceDelta: delta(fv.demographicParityDifference, fb.demographicParityDifference),
+    demographicParityDifferenceDelta: delta(
+      fv.demographicParityDifference,
+      fb.demographicParityDifference,
+    ),
     equalizedOddsDifferenceDelta: delta(eo(fv), eo(fb)),
     groups: rates,
   }
@@ -215,7 +184,8 @@ export function variantCompare(
   threshold = 0.5,
 ): VariantComparison {
   const n = base.p.length
-  if (variant.p.length !== n) throw new RangeError(`variantCompare: ${n} base rows but ${variant.p.length} variant rows`)
+  if (variant.p.length !== n)
+    throw new RangeError(`variantCompare: ${n} base rows but ${variant.p.length} variant rows`)
   if (y && y.length !== n) throw new RangeError(`variantCompare: ${n} rows but ${y.length} labels`)
   let same = 0
   let maxD = 0
@@ -254,7 +224,10 @@ export function variantCompare(
  * The contract's report entry from a comparison and the variant's packed bytes.
  * @example report.quantization.uint8 = quantizationReportEntry(cmp, variant.bytes)
  */
-export function quantizationReportEntry(c: VariantComparison, bytes: number): QuantizationReportEntry {
+export function quantizationReportEntry(
+  c: VariantComparison,
+  bytes: number,
+): QuantizationReportEntry {
   return {
     bytes,
     agreement: c.agreement,
@@ -291,15 +264,23 @@ export type FairnessWidening = {
  * @returns an empty list when nothing widened (null deltas never flag).
  * @example fairnessWidened(cmp).map((f) => `${f.attribute}: +${f.delta.toFixed(3)}`)
  */
-export function fairnessWidened(c: Pick<VariantComparison, 'fairness'>, tolerance = 0.02): FairnessWidening[] {
+export function fairnessWidened(
+  c: Pick<VariantComparison, 'fairness'>,
+  tolerance = 0.02,
+): FairnessWidening[] {
   const out: FairnessWidening[] = []
   for (const [attribute, f] of Object.entries(c.fairness)) {
     const pairs = [
-      ['demographicParityDifference', f.baseDemographicParityDifference, f.demographicParityDifference],
+      [
+        'demographicParityDifference',
+        f.baseDemographicParityDifference,
+        f.demographicParityDifference,
+      ],
       ['equalizedOddsDifference', f.baseEqualizedOddsDifference, f.equalizedOddsDifference],
     ] as const
     for (const [metric, b, v] of pairs)
-      if (b !== null && v !== null && v - b > tolerance) out.push({ attribute, metric, base: b, variant: v, delta: v - b })
+      if (b !== null && v !== null && v - b > tolerance)
+        out.push({ attribute, metric, base: b, variant: v, delta: v - b })
   }
   return out
 }

@@ -146,8 +146,23 @@ export function quantizeUint8(t: WeightTensor): Uint8Tensor {
 /** Symmetric int8 codes (in [−127, 127]) with one float32 scale per output channel. */
 export type Int8Tensor = { tensor: WeightTensor; q: Int8Array; scales: Float32Array }
 
-/** float32(max / levels), or 0 for an all-zero block (whose codes are then all 0). */
-const symmetricScale = (maxAbs: number, levels: number): number => Math.fround(maxAbs / levels)
+const f32 = new Float32Array(1)
+const u32 = new Uint32Array(f32.buffer)
+
+/**
+ * float32(max / levels), or 0 for an all-zero block (whose codes are then all 0). A subnormal
+ * float32 scale is coarse and may round below max/(levels + ½), which would clip the largest
+ * weight by more than half a step; it is then raised to the next float32 (at most twice).
+ */
+function symmetricScale(maxAbs: number, levels: number): number {
+  let s = Math.fround(maxAbs / levels)
+  while (maxAbs > 0 && !(maxAbs / s <= levels + 0.5)) {
+    f32[0] = s
+    u32[0] = u32[0]! + 1
+    s = f32[0]
+  }
+  return s
+}
 
 const symmetricCode = (w: number, scale: number, levels: number): number =>
   scale === 0 ? 0 : Math.max(-levels, Math.min(levels, roundHalfEven(w / scale)))
@@ -305,7 +320,9 @@ export function packedBytes(
         total += kernel ? n + 4 * C : 4 * n
         break
       case 'int4':
-        total += kernel ? Math.ceil(n / 2) + 4 * C * Math.ceil((C === 0 ? 0 : n / C) / groupSize) : 4 * n
+        total += kernel
+          ? Math.ceil(n / 2) + 4 * C * Math.ceil((C === 0 ? 0 : n / C) / groupSize)
+          : 4 * n
         break
       case 'prune50':
       case 'prune80': {
@@ -362,7 +379,10 @@ export function quantizeVariant(
         id,
         bytes,
         tensors: qs.map((r) => r.tensor),
-        native: { dtype: 'float16', tensors: qs.map((r) => ({ name: r.tensor.name, bits: r.bits })) },
+        native: {
+          dtype: 'float16',
+          tensors: qs.map((r) => ({ name: r.tensor.name, bits: r.bits })),
+        },
       }
     }
     case 'uint8': {
