@@ -151,7 +151,11 @@ function edgeIndex(uppers: readonly number[], v: number): number {
   return lo
 }
 
-function massCalibration(p: Scores, y: Labels, nBins: number): Omit<Reliability, 'brier' | 'logLoss'> {
+function massCalibration(
+  p: Scores,
+  y: Labels,
+  nBins: number,
+): Omit<Reliability, 'brier' | 'logLoss'> {
   const n = p.length
   const sorted = Float64Array.from(p).sort()
   const uppers = massUpperEdges(sorted, nBins)
@@ -211,7 +215,14 @@ export function calibrationBins(
   const scores = { brier: brier(p, y), logLoss: logLoss(p, y) }
   if (strategy === 'mass' && p.length > 0) return { ...massCalibration(p, y, nBins), ...scores }
   const c = calibration(p, y, nBins)
-  return { strategy, count: p.length, ece: c.ece, mce: c.mce, ...scores, bins: c.bins.map(withWilson) }
+  return {
+    strategy,
+    count: p.length,
+    ece: c.ece,
+    mce: c.mce,
+    ...scores,
+    bins: c.bins.map(withWilson),
+  }
 }
 
 /**

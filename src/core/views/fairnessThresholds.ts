@@ -191,16 +191,28 @@ function distinctDescending(a: Float64Array, b: Float64Array): number[] {
 /** Closer than this to the target counts as equally close (rates are ratios of counts). */
 const RATE_TIE = 1e-12
 
-function thresholdsSearch(
-  criterion: GroupThresholds['criterion'],
+/**
+ * The search behind `thresholdsEqualOpportunity` / `thresholdsDemographicParity` on a prebuilt
+ * index (the view keeps one per attribute for the slider): O(n log n) over all groups.
+ * @throws RangeError when the threshold or target is NaN.
+ * @example thresholdsFromIndex(index, 'equalOpportunity', { threshold: 0.4 }).thresholds
+ */
+export function thresholdsFromIndex(
   index: FairnessIndex,
-  options: ThresholdSearchOptions,
+  criterion: GroupThresholds['criterion'],
+  options: ThresholdSearchOptions = {},
 ): GroupThresholds {
   const threshold = options.threshold ?? 0.5
   checkThreshold(criterion, threshold)
   const base = fairnessIndexAt(index, threshold)
   const rateOf = (tp: number, fp: number, nPos: number, n: number): number | null =>
-    criterion === 'equalOpportunity' ? (nPos === 0 ? null : tp / nPos) : n === 0 ? null : (tp + fp) / n
+    criterion === 'equalOpportunity'
+      ? nPos === 0
+        ? null
+        : tp / nPos
+      : n === 0
+        ? null
+        : (tp + fp) / n
   const overall = base.overall
   const target =
     options.target ?? rateOf(overall.tp, overall.fp, overall.tp + overall.fn, overall.count)
@@ -251,7 +263,8 @@ function thresholdsSearch(
     rates,
     accuracy,
     baselineAccuracy,
-    accuracyChange: accuracy === null || baselineAccuracy === null ? null : accuracy - baselineAccuracy,
+    accuracyChange:
+      accuracy === null || baselineAccuracy === null ? null : accuracy - baselineAccuracy,
     fairness,
   }
 }
@@ -272,7 +285,7 @@ export function thresholdsEqualOpportunity(
   groups: readonly string[],
   options: ThresholdSearchOptions = {},
 ): GroupThresholds {
-  return thresholdsSearch('equalOpportunity', fairnessIndex(p, y, groups), options)
+  return thresholdsFromIndex(fairnessIndex(p, y, groups), 'equalOpportunity', options)
 }
 
 /**
@@ -288,5 +301,5 @@ export function thresholdsDemographicParity(
   groups: readonly string[],
   options: ThresholdSearchOptions = {},
 ): GroupThresholds {
-  return thresholdsSearch('demographicParity', fairnessIndex(p, y, groups), options)
+  return thresholdsFromIndex(fairnessIndex(p, y, groups), 'demographicParity', options)
 }

@@ -1,0 +1,104 @@
+/**
+ * Cohort filter: a small predicate language over table columns that selects the rows every view
+ * can be restricted to, e.g. `age > 40 and sex = Female`. The grammar, parser and errors live in
+ * cohortSyntax.ts (re-exported here); this module evaluates a parsed cohort on a table.
+ *
+ * Semantics. `=` is numeric equality when both the value and the cell parse as finite numbers
+ * (`parseNumericCell`: 40 matches "40.0"), else exact text equality (`col = ""` matches empty
+ * cells; values are compared case-sensitively with the table's trimmed cells); `!=` is its
+ * negation. `< <= > >=` hold only for cells that parse as numbers: empty or non-numeric cells
+ * match neither `age > 40` nor `age <= 40`. `in (…)` holds when `=` holds for one listed value.
+ */
+import { parseNumericCell } from '../encode.ts'
+import type { Column, Table } from '../table.ts'
+import { tableColumn } from '../table.ts'
+import type { Cohort, CohortOp, CohortValue } from './cohortSyntax.ts'
+
+export {
+  type Cohort,
+  type CohortOp,
+  type CohortValue,
+  CohortSyntaxError,
+  cohortAll,
+  cohortParse,
+  cohortText,
+} from './cohortSyntax.ts'
+
+function valueMatches(cell: string, v: CohortValue): boolean {
+  if (v.number !== null) {
+    const x = parseNumericCell(cell)
+    if (x !== null) return x === v.number
+  }
+  return cell === v.text
+}
+
+function compareCell(cell: string, op: CohortOp, v: CohortValue): boolean {
+  if (op === '=') return valueMatches(cell, v)
+  if (op === '!=') return !valueMatches(cell, v)
+  const x = parseNumericCell(cell)
+  const b = v.number!
+  if (x === null) return false
+  return op === '<' ? x < b : op === '<=' ? x <= b : op === '>' ? x > b : x >= b
+}
+
+/** Evaluates `test` once per distinct cell text, then maps every row through its code. */
+function columnMask(col: Column, nRows: number, test: (cell: string) => boolean): Uint8Array {
+  const byCode = Uint8Array.from(col.values, (v) => (test(v) ? 1 : 0))
+  const out = new Uint8Array(nRows)
+  for (let i = 0; i < nRows; i++) out[i] = byCode[col.codes[i]!]!
+  return out
+}
+
+function columnOf(table: Table, name: string): Column {
+  const col = tableColumn(table, name)
+  if (!col) throw new RangeError(`cohortMask: the table has no column "${name}"`)
+  return col
+}
+
+/**
+ * The rows of `table` in the cohort: mask[i] = 1 when row i matches. Each comparison is
+ * evaluated once per distinct cell text of its column, so the cost is O(rows · nodes).
+ * @throws RangeError when the cohort names a column the table lacks (parse against its columns).
+ * @example cohortMask(cohortParse('age > 40', names), table).reduce((a, b) => a + b, 0)
+ */
+export function cohortMask(cohort: Cohort, table: Table): Uint8Array {
+  const n = table.nRows
+  switch (cohort.kind) {
+    case 'all':
+      return new Uint8Array(n).fill(1)
+    case 'compare':
+      return columnMask(columnOf(table, cohort.column), n, (cell) =>
+        compareCell(cell, cohort.op, cohort.value),
+      )
+    case 'in':
+      return columnMask(
+        columnOf(table, cohort.column),
+        n,
+        (cell) => cohort.values.some((v) => valueMatches(cell, v)) !== cohort.negated,
+      )
+    case 'not': {
+      const m = cohortMask(cohort.operand, table)
+      for (let i = 0; i < n; i++) m[i] = 1 - m[i]!
+      return m
+    }
+    case 'and':
+    case 'or': {
+      const a = cohortMask(cohort.left, table)
+      const b = cohortMask(cohort.right, table)
+      for (let i = 0; i < n; i++) a[i] = cohort.kind === 'and' ? a[i]! & b[i]! : a[i]! | b[i]!
+      return a
+    }
+  }
+}
+
+/**
+ * The indices of the rows a mask selects, ascending (to subset predictions, labels, groups).
+ * @example cohortRows(Uint8Array.of(0, 1, 1)) // Int32Array [1, 2]
+ */
+export function cohortRows(mask: Uint8Array): Int32Array {
+  let n = 0
+  for (let i = 0; i < mask.length; i++) n += mask[i]!
+  const out = new Int32Array(n)
+  for (let i = 0, k = 0; i < mask.length; i++) if (mask[i]) out[k++] = i
+  return out
+}
