@@ -4,7 +4,7 @@
  * the previous state untouched); measures backends; survives WebGPU device loss by falling back.
  */
 import * as tf from '@tensorflow/tfjs'
-import { DataError, encodeTable } from '../core/encode.ts'
+import { DataError, encodeFeatureMatrix, encodeTable } from '../core/encode.ts'
 import type { Schema } from '../core/schema.ts'
 import { schemaWidth } from '../core/schema.ts'
 import type { Table } from '../core/table.ts'
@@ -28,6 +28,7 @@ import {
   errorKind,
   type ExplainResult,
   type GlobalShapResult,
+  type WhatIfResult,
   type LoadResult,
   type ModelInput,
   type ModelReq,
@@ -169,6 +170,11 @@ export class ModelHost {
         }
         case Cmd.Audit: {
           const r = await this.audit(req)
+          post({ id: req.id, kind: 'result', result: r })
+          break
+        }
+        case Cmd.WhatIf: {
+          const r = await this.whatIf(req)
           post({ id: req.id, kind: 'result', result: r })
           break
         }
@@ -475,6 +481,37 @@ export class ModelHost {
     return { explanations, featureNames: s.schema.features.map((f) => f.name), ms: performance.now() - t0 }
   }
 
+  /** An edited row: encode its feature values, predict, and explain it against the background. */
+  private async whatIf(req: Extract<ModelReq, { cmd: 'whatIf' }>): Promise<WhatIfResult> {
+    const s = this.requireSession()
+    const t0 = performance.now()
+    const m = s.schema.features.length
+    if (req.values.length !== m) throw new RangeError(`what-if: ${req.values.length} values for ${m} features`)
+    const x = encodeFeatureMatrix(s.schema, matrix(Float64Array.from(req.values), 1, m))
+    const predict = tfPredictFn(s.lm, s.classIndex)
+    const prediction = (await predict(x))[0]!
+    if (!req.settings.shap) return { prediction, shap: null, shapStdErr: null, baseValue: null, exact: null, ms: performance.now() - t0 }
+    const rng = rngFromSeed(req.settings.seed)
+    const bg = backgroundCreate(s.x, req.settings.background, rngSplit(rng))
+    const [r] = await shapExplain(predict, x, bg, {
+      offsets: schemaOffsets(s.schema),
+      budget: req.settings.budget,
+      rng: rngSplit(rng),
+      checkCancel: this.cancelCheck(req.id),
+      chunkRows: this.chunkRows(),
+    })
+    const names = s.schema.features.map((f) => f.name)
+    const num = (v: number) => (Number.isFinite(v) ? v : null)
+    return {
+      prediction,
+      shap: Object.fromEntries(names.map((n, j) => [n, r!.phi[j]!])),
+      shapStdErr: r!.stdErr ? Object.fromEntries(names.map((n, j) => [n, num(r!.stdErr![j]!)])) : null,
+      baseValue: r!.baseValue,
+      exact: r!.exact,
+      ms: performance.now() - t0,
+    }
+  }
+
   /** The CLI's audit on the loaded session (the browser's report export). */
   private async audit(req: Extract<ModelReq, { cmd: 'audit' }>): Promise<Report> {
     const s = this.requireSession()
@@ -503,13 +540,17 @@ export class ModelHost {
   /** SHAP for a seeded sample of rows in one job; cached by model, data, schema, class and settings. */
   private async globalShap(req: Extract<ModelReq, { cmd: 'globalShap' }>): Promise<GlobalShapResult> {
     const s = this.requireSession()
-    const key = JSON.stringify([s.lm.info.weightsSha256, s.dataSha256, s.schema, s.classIndex, req.n, req.seed, req.background, req.budget])
+    const key = JSON.stringify([s.lm.info.weightsSha256, s.dataSha256, s.schema, s.classIndex, req.n, req.seed, req.background, req.budget, req.pool ?? null])
     const hit = this.globalCache.get(key)
     if (hit) return { ...hit, cached: true }
     const t0 = performance.now()
-    const n = Math.min(req.n, s.x.rows)
+    const n = Math.min(req.n, req.pool ? req.pool.length : s.x.rows)
+    if (n === 0) throw new RangeError('global SHAP: no rows to explain (is the cohort empty?)')
     const rng = rngFromSeed(req.seed)
-    const rows = Int32Array.from(rng.sampleWithoutReplacement(s.x.rows, n)).sort()
+    const pool = req.pool ? Int32Array.from(req.pool) : null
+    if (pool && pool.some((r) => !(r >= 0 && r < s.x.rows))) throw new RangeError('global SHAP: a pool row is outside the data')
+    const picked = rng.sampleWithoutReplacement(pool ? pool.length : s.x.rows, pool ? Math.min(n, pool.length) : n)
+    const rows = Int32Array.from(picked, (k) => (pool ? pool[k]! : k)).sort()
     const w = s.x.cols
     const xs = new Float32Array(n * w)
     rows.forEach((r, i) => xs.set(s.x.data.subarray(r * w, (r + 1) * w), i * w))

@@ -23,6 +23,7 @@ export const Cmd = {
   Explain: 'explain',
   GlobalShap: 'globalShap',
   Audit: 'audit',
+  WhatIf: 'whatIf',
   BenchPredict: 'benchPredict',
 } as const
 
@@ -104,7 +105,18 @@ export type ModelReq =
   /** The CLI's audit of the loaded session → report JSON v1. */
   | { id: number; cmd: typeof Cmd.Audit; settings: AuditSettings }
   /** SHAP for a seeded sample of n rows: ranking and the per-row matrix. */
-  | { id: number; cmd: typeof Cmd.GlobalShap; n: number; seed: number; background: BackgroundSpec; budget: number }
+  | {
+      id: number
+      cmd: typeof Cmd.GlobalShap
+      n: number
+      seed: number
+      background: BackgroundSpec
+      budget: number
+      /** Rows to sample from (a cohort); all rows when omitted. */
+      pool?: number[]
+    }
+  /** Prediction and exact/Kernel SHAP of an edited row (feature values: number or category index). */
+  | { id: number; cmd: typeof Cmd.WhatIf; values: number[]; settings: ExplainSettings }
   /** Benchmark: one batched predict of `rows` rows (the session's encoded rows, tiled). */
   | { id: number; cmd: typeof Cmd.BenchPredict; rows: number }
 
@@ -136,6 +148,16 @@ export type GlobalShapResult = {
 
 /** Wall time of one {@link Cmd.BenchPredict} predict in the worker (tiling excluded), ms. */
 export type BenchPredictResult = { ms: number }
+
+export type WhatIfResult = {
+  prediction: number
+  /** SHAP of the edited row (null when settings.shap is false). */
+  shap: Record<string, number> | null
+  shapStdErr: Record<string, number | null> | null
+  baseValue: number | null
+  exact: boolean | null
+  ms: number
+}
 
 export type ErrorKind = 'DataError' | 'ModelError' | 'AbortError' | 'Error'
 

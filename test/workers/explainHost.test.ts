@@ -4,7 +4,7 @@ import { parseCsvText } from '../../src/core/csv.ts'
 import { EXPLAIN_DEFAULTS, type ExplainSettings } from '../../src/core/explain.ts'
 import { schemaParse } from '../../src/core/schemaIo.ts'
 import { ModelHost } from '../../src/workers/modelHost.ts'
-import { Cmd, type ExplainResult, type GlobalShapResult, type ModelReq, type Res } from '../../src/workers/protocol.ts'
+import { Cmd, type ExplainResult, type GlobalShapResult, type ModelReq, type Res, type WhatIfResult } from '../../src/workers/protocol.ts'
 
 const url = (p: string) => new URL(`../../${p}`, import.meta.url)
 const text = (p: string) => readFileSync(url(p), 'utf8')
@@ -108,5 +108,29 @@ describe('ModelHost explain', () => {
     const c = await send({ ...req, n: 2000, seed: 4 }, 300)
     expect(c).toMatchObject({ kind: 'error', errorKind: 'AbortError' })
     expect(performance.now() - t0).toBeLessThan(5000)
+  })
+
+  it('answers what-if: the unedited row reproduces its prediction and SHAP; an edit moves them', async () => {
+    const { send, host } = await loadedHost()
+    const row = 1380
+    const vals = Array.from(host.current!.values.data.subarray(row * 12, (row + 1) * 12))
+    const w = ok<WhatIfResult>(await send({ cmd: Cmd.WhatIf, values: vals, settings: only({ shap: true }) }))
+    expect(Math.abs(w.prediction - host.current!.predictions[row]!)).toBeLessThan(1e-6)
+    for (const [f, v] of Object.entries(ref.shap[String(row)]!)) expect(Math.abs(w.shap![f]! - v)).toBeLessThan(1e-4)
+    const capitalGain = schema.features.findIndex((f) => f.name === 'capital_gain')
+    const edited = [...vals]
+    edited[capitalGain] = 0
+    const e = ok<WhatIfResult>(await send({ cmd: Cmd.WhatIf, values: edited, settings: only({ shap: true }) }))
+    expect(e.prediction).toBeLessThan(w.prediction)
+    expect(e.shap!.capital_gain!).toBeLessThan(w.shap!.capital_gain!)
+    expect(await send({ cmd: Cmd.WhatIf, values: [1, 2], settings: only({}) })).toMatchObject({ kind: 'error', message: 'what-if: 2 values for 12 features' })
+  })
+
+  it('samples global SHAP from a cohort pool', async () => {
+    const { send } = await loadedHost()
+    const pool = [3, 5, 8, 13, 21, 34, 55, 89]
+    const g = ok<GlobalShapResult>(await send({ cmd: Cmd.GlobalShap, n: 5, seed: 1, background: { kind: 'first', k: 20 }, budget: 4096, pool }))
+    expect(g.rows).toHaveLength(5)
+    for (const r of g.rows) expect(pool).toContain(r)
   })
 })
