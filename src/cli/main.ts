@@ -8,6 +8,7 @@ import { encodeTable } from '../core/encode.ts'
 import { schemaWidth } from '../core/schema.ts'
 import { tfGradFn, tfPredictFn } from '../model/tfModel.ts'
 import { auditRun } from '../report/audit.ts'
+import { auditQuantization } from '../model/compression.ts'
 import { reportHtml } from '../report/html.ts'
 import type { Report } from '../report/types.ts'
 import { reportValidate } from '../report/validate.ts'
@@ -51,6 +52,9 @@ function summary(r: Report): string {
     const small = Object.entries(f.groups).filter(([, g]) => g.small).map(([k]) => k)
     lines.push(`fairness by ${attr}: demographic parity diff ${f4(f.demographicParityDifference)} ratio ${f4(f.demographicParityRatio)}  equalized odds diff ${f4(f.equalizedOddsDifference)}${small.length ? `  (small groups: ${small.join(', ')})` : ''}`)
   }
+  for (const [id, q] of Object.entries(r.quantization ?? {})) {
+    lines.push(`${id}: ${q.bytes} bytes, agreement ${f4(q.agreement)}, max |Δp| ${f4(q.maxAbsDiff)}, accuracy ${f4(q.accuracy)}, SHAP rank corr ${f4(q.shapRankCorrelation)}`)
+  }
   for (const [row, e] of Object.entries(r.explanations ?? {})) {
     const top = e.shap ? Object.entries(e.shap).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, 3).map(([k, v]) => `${k} ${v >= 0 ? '+' : ''}${v.toFixed(3)}`).join(', ') : ''
     const cf = e.counterfactuals ? `, ${e.counterfactuals.length} counterfactual${e.counterfactuals.length === 1 ? '' : 's'}` : ''
@@ -86,7 +90,7 @@ async function audit(argv: string[]): Promise<number> {
   }
   const enc = encodeTable(schema, table, opts.data)
   const column = out === 1 ? 0 : classIndex
-  const report = await auditRun(
+  const audited = await auditRun(
     {
       schema,
       table,
@@ -101,6 +105,9 @@ async function audit(argv: string[]): Promise<number> {
     { ...opts.settings, classIndex, backend },
     { onProgress: (d, t) => bar.update('audit', d, t) },
   )
+  const report = await auditQuantization(audited, lm, { schema, table, x: enc.x, labels: enc.labels }, { ...opts.settings, classIndex, backend }, column, {
+    onProgress: (d, t) => bar.update('quantization', d, t),
+  })
   bar.done()
   const check = reportValidate(report)
   if (!check.valid) throw new Error(`the report does not match report.v1.json: ${check.errors[0]}`)

@@ -31,7 +31,7 @@ export async function runAudit(rows: number[] | null = null): Promise<void> {
     threshold: app.threshold,
     classIndex: app.model?.info.outputWidth === 1 ? 1 : app.classIndex,
     rows,
-    quantize: [],
+    quantize: ['float16', 'uint8'],
     backend: app.activeBackend ?? 'auto',
   }
   const signal = startJob('Audit report')

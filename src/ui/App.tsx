@@ -3,10 +3,19 @@ import { Notices } from './Notices.tsx'
 import { JobBar } from './JobBar.tsx'
 import { Overview } from './Overview.tsx'
 import { useApp } from './useApp.ts'
+import { Tabs } from './Tabs.tsx'
+import { useStore } from 'zustand'
+import { uiStore } from '../state/uiStore.ts'
+import { ExplainView } from './views/ExplainView.tsx'
+import { CalibrationView } from './views/CalibrationView.tsx'
+import { FairnessView } from './views/FairnessView.tsx'
+import { DataView } from './views/DataView.tsx'
+import { CompressionView } from './views/CompressionView.tsx'
 
 export function App() {
   const ready = useApp((s) => s.ready)
   const dragging = useFileDrop()
+  const tab = useStore(uiStore, (s) => s.tab)
   return (
     <div className={`app${dragging ? ' dragging' : ''}`}>
       <header className="topbar">
@@ -15,10 +24,25 @@ export function App() {
         </h1>
         <LoadPanel />
       </header>
+      <Tabs />
       <JobBar />
       <Notices />
-      <main data-testid="main" data-ready={ready ? 'true' : 'false'}>
-        {ready ? <Overview /> : <EmptyState />}
+      <main id="view" role="tabpanel" aria-labelledby={`tab-${tab}`} data-testid="main" data-ready={ready ? 'true' : 'false'} data-tab={tab}>
+        {!ready ? (
+          <EmptyState />
+        ) : tab === 'Overview' ? (
+          <Overview />
+        ) : tab === 'Explain' ? (
+          <ExplainView />
+        ) : tab === 'Calibration' ? (
+          <CalibrationView />
+        ) : tab === 'Fairness' ? (
+          <FairnessView />
+        ) : tab === 'Data' ? (
+          <DataView />
+        ) : (
+          <CompressionView />
+        )}
       </main>
       {dragging && <div className="dropOverlay">Drop model.json with its .bin files, a CSV and/or a schema JSON</div>}
     </div>

@@ -13,6 +13,14 @@ import { ModelError, modelArtifacts, modelFetch, modelJsonParse } from '../model
 import { type LoadedModel, tfGradFn, tfModelLoad, tfPredictFn } from '../model/tfModel.ts'
 import { explainRows } from '../core/explain.ts'
 import { auditRun } from '../report/audit.ts'
+import {
+  COMPRESSION_DEFAULTS,
+  type CompressionResult,
+  auditQuantization,
+  compressionExport,
+  compressionRun,
+  sensitiveGroups,
+} from '../model/compression.ts'
 import type { Report } from '../report/types.ts'
 import { rngFromSeed, rngSplit } from '../core/random.ts'
 import { backgroundCreate } from '../core/shap/background.ts'
@@ -176,6 +184,17 @@ export class ModelHost {
         case Cmd.WhatIf: {
           const r = await this.whatIf(req)
           post({ id: req.id, kind: 'result', result: r })
+          break
+        }
+        case Cmd.Compress: {
+          const r = await this.compress(req)
+          post({ id: req.id, kind: 'result', result: r }, r.variants.map((v) => v.predictions.buffer))
+          break
+        }
+        case Cmd.ExportVariant: {
+          const s = this.requireSession()
+          const files = compressionExport(s.lm, req.variant, req.baseName)
+          post({ id: req.id, kind: 'result', result: files }, [files.bin.buffer])
           break
         }
         case Cmd.Memory:
@@ -516,7 +535,13 @@ export class ModelHost {
   private async audit(req: Extract<ModelReq, { cmd: 'audit' }>): Promise<Report> {
     const s = this.requireSession()
     const info = s.lm.info
-    return auditRun(
+    const hooks = {
+      onProgress: (done: number, total: number) => this.post({ id: req.id, kind: 'progress', done, total, label: 'Audit' }),
+      checkCancel: this.cancelCheck(req.id),
+      chunkRows: this.chunkRows(),
+    }
+    const settings = { ...req.settings, backend: this.active ?? req.settings.backend }
+    const report = await auditRun(
       {
         schema: s.schema,
         table: s.table,
@@ -528,9 +553,24 @@ export class ModelHost {
         model: { sha256: info.weightsSha256, format: info.format, inputs: info.inputWidth, parameters: info.parameters, bytes: info.bytes },
         dataSha256: s.dataSha256,
       },
-      { ...req.settings, backend: this.active ?? req.settings.backend },
+      settings,
+      hooks,
+    )
+    return auditQuantization(report, s.lm, { schema: s.schema, table: s.table, x: s.x, labels: s.labels }, settings, s.classIndex, {
+      ...hooks,
+      onProgress: (done: number, total: number) => this.post({ id: req.id, kind: 'progress', done, total, label: 'Audit: compression' }),
+    })
+  }
+
+  /** Every requested variant against float32 on the session (Compression tab). */
+  private async compress(req: Extract<ModelReq, { cmd: 'compress' }>): Promise<CompressionResult> {
+    const s = this.requireSession()
+    return compressionRun(
+      s.lm,
+      { schema: s.schema, x: s.x, labels: s.labels, groups: sensitiveGroups(s.schema, s.table), predictions: s.predictions },
+      { ...COMPRESSION_DEFAULTS, ...req.options, ids: req.ids, column: s.classIndex },
       {
-        onProgress: (done, total) => this.post({ id: req.id, kind: 'progress', done, total, label: 'Audit' }),
+        onProgress: (done, total) => this.post({ id: req.id, kind: 'progress', done, total, label: 'Comparing variants' }),
         checkCancel: this.cancelCheck(req.id),
         chunkRows: this.chunkRows(),
       },

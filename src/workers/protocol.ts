@@ -10,6 +10,8 @@ import type { ModelInfo } from '../model/tfModel.ts'
 import type { ExplainSettings, RowExplanation } from '../core/explain.ts'
 import type { BackgroundSpec } from '../core/shap/background.ts'
 import type { AuditSettings } from '../report/audit.ts'
+import type { QuantSchemeId } from '../core/quantize/schemes.ts'
+import type { CompressionOptions } from '../model/compression.ts'
 
 export const Cmd = {
   Init: 'init',
@@ -24,6 +26,8 @@ export const Cmd = {
   GlobalShap: 'globalShap',
   Audit: 'audit',
   WhatIf: 'whatIf',
+  Compress: 'compress',
+  ExportVariant: 'exportVariant',
   BenchPredict: 'benchPredict',
 } as const
 
@@ -115,6 +119,10 @@ export type ModelReq =
       /** Rows to sample from (a cohort); all rows when omitted. */
       pool?: number[]
     }
+  /** Quantized / pruned variants against float32 on the session's rows. */
+  | { id: number; cmd: typeof Cmd.Compress; ids: QuantSchemeId[]; options: Partial<Omit<CompressionOptions, 'ids' | 'column'>> }
+  /** A variant as tfjs files (model.json + one .bin) for download. */
+  | { id: number; cmd: typeof Cmd.ExportVariant; variant: QuantSchemeId; baseName: string }
   /** Prediction and exact/Kernel SHAP of an edited row (feature values: number or category index). */
   | { id: number; cmd: typeof Cmd.WhatIf; values: number[]; settings: ExplainSettings }
   /** Benchmark: one batched predict of `rows` rows (the session's encoded rows, tiled). */

@@ -70,6 +70,18 @@ describe('glassbox audit on the golden fixture', () => {
         expect(f.groups[g]!.small).toBe(rg.count! < 30)
       }
     }
+    // Quantization section (default --quantize float16,uint8) against the reference.
+    for (const id of ['uint8', 'float16'] as const) {
+      const q = report.quantization![id]!
+      const rq = ref.quantization[id]
+      expect(q.agreement).toBe(rq.agreement)
+      expect(Math.abs(q.maxAbsDiff - rq.maxAbsDiff)).toBeLessThan(1e-6)
+      expect(Math.abs(q.accuracy! - rq.accuracy)).toBeLessThan(1e-6)
+      expect(Math.abs(q.ece! - rq.ece)).toBeLessThan(1e-6)
+    }
+    expect(report.quantization!.uint8!.agreement).toBe(0.9955)
+    expect(report.quantization!.uint8!.bytes).toBe(1617)
+    expect(report.quantization!.float16!.bytes).toBe(3138)
     for (const row of ref.explainedRows as number[]) {
       const e = report.explanations![String(row)]!
       expect(e.exact).toBe(true)

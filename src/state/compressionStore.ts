@@ -1,0 +1,78 @@
+/**
+ * The Compression tab: which variants to build, the options of the comparison, the results, and
+ * downloads of a variant as a tfjs model. Work runs in the model worker (progress, cancel).
+ */
+import { createStore } from 'zustand/vanilla'
+import { QUANT_SCHEME_IDS, type QuantSchemeId } from '../core/quantize/schemes.ts'
+import type { CompressionResult } from '../model/compression.ts'
+import type { WorkerError } from '../workers/client.ts'
+import { appStore, endJob, notify, progress, startJob } from './appStore.ts'
+import { downloadText } from './reportStore.ts'
+import { modelWorker } from './workers.ts'
+
+export type CompressionState = {
+  ids: QuantSchemeId[]
+  calibrationRows: number
+  shapRows: number
+  tolerance: number
+  result: CompressionResult | null
+  /** Threshold the result was computed at (the comparison uses decisions at it). */
+  resultThreshold: number | null
+}
+
+export const compressionStore = createStore<CompressionState>()(() => ({
+  ids: [...QUANT_SCHEME_IDS],
+  calibrationRows: 200,
+  shapRows: 50,
+  tolerance: 0.02,
+  result: null,
+  resultThreshold: null,
+}))
+
+appStore.subscribe((s, prev) => {
+  if (s.model !== prev.model || s.data !== prev.data || s.schema !== prev.schema) compressionStore.setState({ result: null, resultThreshold: null })
+})
+
+export function setCompressionOptions(patch: Partial<Omit<CompressionState, 'result' | 'resultThreshold'>>): void {
+  compressionStore.setState(patch)
+}
+
+/** Builds and evaluates every chosen variant against float32. */
+export async function runCompression(): Promise<void> {
+  const { ids, calibrationRows, shapRows, tolerance } = compressionStore.getState()
+  if (!ids.length) {
+    notify('error', 'Choose at least one variant to compare.')
+    return
+  }
+  const threshold = appStore.getState().threshold
+  const signal = startJob('Comparing variants')
+  try {
+    const result = await modelWorker.request<CompressionResult>(
+      { cmd: 'compress', ids, options: { calibrationRows, shapRows, tolerance, threshold } },
+      { signal, onProgress: progress(signal) },
+    )
+    compressionStore.setState({ result, resultThreshold: threshold })
+  } catch (e) {
+    const err = e as WorkerError
+    if (err.kind === 'AbortError') notify('info', 'Compression comparison cancelled.')
+    else notify('error', `Compression comparison failed: ${err.message}`)
+  } finally {
+    endJob(signal)
+  }
+}
+
+/** Downloads a variant as model.json + its .bin (float16/uint8 native, others dequantized). */
+export async function downloadVariant(id: QuantSchemeId): Promise<void> {
+  const stem = `${appStore.getState().schema?.schema.name ?? 'model'}-${id}`
+  try {
+    const files = await modelWorker.request<{ modelJson: string; bin: Uint8Array }>({ cmd: 'exportVariant', variant: id, baseName: stem })
+    downloadText(files.modelJson, `${stem}.json`, 'application/json')
+    const a = document.createElement('a')
+    a.href = URL.createObjectURL(new Blob([files.bin as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }))
+    a.download = `${stem}.bin`
+    a.click()
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000)
+  } catch (e) {
+    notify('error', `Export of ${id} failed: ${(e as Error).message}`)
+  }
+}
