@@ -11,6 +11,7 @@ import { cpus, platform, release, arch, totalmem } from 'node:os'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { auditFigures } from './audit.ts'
+import { compressionFigures } from './compression.ts'
 import { browserFigures } from './browser.ts'
 import { cfSummarise, type CfQuery } from './counterfactuals.ts'
 import { benchRows, demoLoad, root } from './demo.ts'
@@ -71,6 +72,7 @@ async function main(): Promise<number> {
   if (!crashed) {
     try {
       figures.push(...(await auditFigures(demo, log)))
+      figures.push(...(await compressionFigures(demo, log)))
     } catch (e) {
       crashed = e as Error
     }
