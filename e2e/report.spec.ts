@@ -10,6 +10,9 @@ test('the browser audit exports valid report JSON and the same HTML the CLI rend
   await page.getByTestId('input-any').setInputFiles([golden('model.json'), golden('group1-shard1of1.bin'), golden('data.csv'), golden('schema.json')])
   await expect(page.getByTestId('model-sha')).toHaveText(/^3c4cbb65/)
   await waitIdle(page)
+  await page.getByTestId('review-name').fill('<img src=x onerror=alert(1)>')
+  await page.getByTestId('review-decision').selectOption('approved with conditions')
+  await page.getByTestId('review-notes').fill('Checked calibration by group.')
   await page.getByTestId('run-audit').click()
   await expect(page.getByTestId('report-summary')).toContainText('8 rows explained', { timeout: 60_000 })
   const [jsonDl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-report-json').click()])
@@ -21,5 +24,14 @@ test('the browser audit exports valid report JSON and the same HTML the CLI rend
   const html = readFileSync((await htmlDl.path())!, 'utf8')
   // Same report object → byte-identical HTML from the Node renderer (the CLI's).
   expect(html).toBe(reportHtml(report))
-  expect(html).not.toMatch(/<script|http/i)
+  expect(html).not.toMatch(/<script|http|<img/i)
+  expect(report.review).toEqual({ reviewer: '<img src=x onerror=alert(1)>', decision: 'approved with conditions', notes: 'Checked calibration by group.' })
+  expect(report.quantization!.uint8!.agreement).toBe(0.9955)
+  // Opening the report makes no network request at all.
+  const requests: string[] = []
+  const viewer = await page.context().newPage()
+  viewer.on('request', (r) => requests.push(r.url()))
+  await viewer.setContent(html)
+  await expect(viewer.getByRole('heading', { name: 'Review' })).toBeVisible()
+  expect(requests).toEqual([])
 })

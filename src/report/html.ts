@@ -10,7 +10,7 @@
  */
 import { type FairnessGroup, type FairnessSummary, fairnessSummary } from '../core/fairness.ts'
 import type { RowExplanation } from '../core/explain.ts'
-import type { Report, ReportFairnessAttr, ReportRates } from './types.ts'
+import type { Report, ReportFairnessAttr, ReportRates, ReportReview } from './types.ts'
 import {
   intFormat,
   numberFormat as num,
@@ -37,6 +37,7 @@ export const REPORT_HTML_SECTIONS = {
   explanations: 'Explanations',
   quantization: 'Quantization',
   drift: 'Drift',
+  review: 'Review',
 } as const
 
 type SectionKey = keyof typeof REPORT_HTML_SECTIONS
@@ -111,6 +112,18 @@ function figure(svg: string, caption: string): string {
 
 function section(key: SectionKey, body: string): string {
   return `<section id="${key}"><h2>${esc(REPORT_HTML_SECTIONS[key])}</h2>${body}</section>`
+}
+
+/** The reviewer's name, decision and notes (all rendered as escaped text; notes keep line breaks). */
+function reviewSection(r: ReportReview): string {
+  return section(
+    'review',
+    kv([
+      ['Reviewer', esc(r.reviewer) || '—'],
+      ['Decision', esc(r.decision) || 'not decided'],
+      ['Notes', r.notes ? esc(r.notes).replace(/\n/g, '<br>') : '—'],
+    ]),
+  )
 }
 
 function identitySection(r: Report): string {
@@ -585,6 +598,10 @@ export function reportHtml(report: Report, opts: ReportHtmlOptions = {}): string
   if (report.drift) {
     present.push('drift')
     body.push(driftSection(report.drift))
+  }
+  if (report.review) {
+    present.push('review')
+    body.push(reviewSection(report.review))
   }
   const tool = `${report.tool.name} ${report.tool.version}`
   const nav = present

@@ -48,6 +48,9 @@ export type ReportDriftFeature = {
   drifted: boolean
 }
 
+export type ReportDecision = '' | 'approved' | 'approved with conditions' | 'rejected' | 'needs more work'
+export type ReportReview = { reviewer: string; decision: ReportDecision; notes: string }
+
 export type Report = {
   reportVersion: 1
   tool: { name: 'glassbox'; version: string }
@@ -87,6 +90,8 @@ export type Report = {
   fairness?: Record<string, ReportFairnessAttr>
   explanations?: Record<string, RowExplanation>
   quantization?: Record<string, ReportQuantization>
+  /** The reviewer's record, from the dashboard. */
+  review?: ReportReview
   drift?: {
     features: Record<string, ReportDriftFeature>
     maxPsi: number

@@ -5,19 +5,49 @@
  */
 import { createStore } from 'zustand/vanilla'
 import { reportHtml } from '../report/html.ts'
-import type { Report } from '../report/types.ts'
+import type { Report, ReportReview } from '../report/types.ts'
 import type { AuditSettings } from '../report/audit.ts'
 import type { WorkerError } from '../workers/client.ts'
 import { appStore, endJob, notify, progress, startJob } from './appStore.ts'
 import { explainStore } from './explainStore.ts'
 import { modelWorker } from './workers.ts'
 
-export type ReportState = { report: Report | null; html: string | null }
+export type ReportState = {
+  /** The audit as computed, without the review. */
+  audit: Report | null
+  /** The reviewer's record, carried in both the JSON and the HTML. */
+  review: ReportReview
+  /** The exported report = audit + review (when any field is filled) and its HTML. */
+  report: Report | null
+  html: string | null
+}
 
-export const reportStore = createStore<ReportState>()(() => ({ report: null, html: null }))
+export const reportStore = createStore<ReportState>()(() => ({
+  audit: null,
+  review: { reviewer: '', decision: '', notes: '' },
+  report: null,
+  html: null,
+}))
+
+/** Recomputes the exported report and HTML from the audit and the review. */
+function compose(): void {
+  const { audit, review } = reportStore.getState()
+  if (!audit) {
+    reportStore.setState({ report: null, html: null })
+    return
+  }
+  const filled = review.reviewer.trim() !== '' || review.decision !== '' || review.notes.trim() !== ''
+  const report: Report = filled ? { ...audit, review } : audit
+  reportStore.setState({ report, html: reportHtml(report) })
+}
+
+export function setReview(patch: Partial<ReportReview>): void {
+  reportStore.setState((s) => ({ review: { ...s.review, ...patch } }))
+  compose()
+}
 
 appStore.subscribe((s, prev) => {
-  if (s.model !== prev.model || s.data !== prev.data || s.schema !== prev.schema) reportStore.setState({ report: null, html: null })
+  if (s.model !== prev.model || s.data !== prev.data || s.schema !== prev.schema) reportStore.setState({ audit: null, report: null, html: null })
 })
 
 /**
@@ -37,7 +67,8 @@ export async function runAudit(rows: number[] | null = null): Promise<void> {
   const signal = startJob('Audit report')
   try {
     const report = await modelWorker.request<Report>({ cmd: 'audit', settings }, { signal, onProgress: progress(signal) })
-    reportStore.setState({ report, html: reportHtml(report) })
+    reportStore.setState({ audit: report })
+    compose()
   } catch (e) {
     const err = e as WorkerError
     if (err.kind === 'AbortError') notify('info', 'Audit cancelled.')

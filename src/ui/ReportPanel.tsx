@@ -1,5 +1,6 @@
 import { useStore } from 'zustand'
-import { downloadText, reportStore, runAudit } from '../state/reportStore.ts'
+import { downloadText, reportStore, runAudit, setReview } from '../state/reportStore.ts'
+import type { ReportDecision } from '../report/types.ts'
 import { useApp } from './useApp.ts'
 
 /** Runs the audit (the CLI's, on what is loaded) and exports it as report JSON v1 and HTML. */
@@ -8,13 +9,34 @@ export function ReportPanel() {
   const html = useStore(reportStore, (s) => s.html)
   const busy = useApp((s) => s.job !== null)
   const name = useApp((s) => s.schema?.schema.name ?? 'audit')
+  const review = useStore(reportStore, (s) => s.review)
   return (
     <section className="card full" aria-labelledby="report-title" data-testid="report-panel">
       <h2 id="report-title">Audit report</h2>
       <p className="muted">
-        The same audit as <code>glassbox audit</code>: metrics, calibration, fairness by every sensitive column, and SHAP, integrated
-        gradients and counterfactuals for 8 seeded rows with the settings of the Explanations panel.
+        The same audit as <code>glassbox audit</code>: metrics, calibration, fairness by every sensitive column, SHAP, integrated
+        gradients and counterfactuals for 8 seeded rows with the settings of the Explain tab, and the float16/uint8 comparison. The
+        HTML is self-contained (no scripts, no requests) and identical to the CLI’s for the same report. Nothing is sent anywhere.
       </p>
+      <fieldset className="review">
+        <legend>Review (carried in the JSON and the HTML)</legend>
+        <label>
+          Reviewer <input type="text" value={review.reviewer} data-testid="review-name" onChange={(e) => setReview({ reviewer: e.currentTarget.value })} />
+        </label>{' '}
+        <label>
+          Decision{' '}
+          <select value={review.decision} data-testid="review-decision" onChange={(e) => setReview({ decision: e.currentTarget.value as ReportDecision })}>
+            <option value="">not decided</option>
+            <option value="approved">approved</option>
+            <option value="approved with conditions">approved with conditions</option>
+            <option value="needs more work">needs more work</option>
+            <option value="rejected">rejected</option>
+          </select>
+        </label>
+        <label className="notes">
+          Notes <textarea value={review.notes} rows={3} data-testid="review-notes" onChange={(e) => setReview({ notes: e.currentTarget.value })} />
+        </label>
+      </fieldset>
       <button type="button" disabled={busy} data-testid="run-audit" onClick={() => void runAudit()}>
         Run audit
       </button>{' '}
