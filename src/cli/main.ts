@@ -12,6 +12,7 @@ import { auditQuantization } from '../model/compression.ts'
 import { reportHtml } from '../report/html.ts'
 import type { Report } from '../report/types.ts'
 import { reportValidate } from '../report/validate.ts'
+import { DRIFT_USAGE, drift } from './drift.ts'
 import { type GateResult, gateEvaluate } from './gates.ts'
 import { UsageError, backendSet, dataLoadFromDisk, modelLoadFromDisk, schemaLoadFromDisk } from './load.ts'
 import { AUDIT_USAGE, auditOptionsParse } from './options.ts'
@@ -20,8 +21,11 @@ const USAGE = `usage: glassbox <command> [options]
 
 commands:
   audit    performance, calibration, fairness and explanations of a model on a dataset
+  drift    how a current dataset has shifted from a reference one, for a model
 
-${AUDIT_USAGE}`
+${AUDIT_USAGE}
+
+${DRIFT_USAGE}`
 
 /** A one-line progress bar on stderr, redrawn in place (only on a TTY). */
 function progressBar(enabled: boolean) {
@@ -131,7 +135,8 @@ export async function main(argv: string[]): Promise<number> {
       return cmd === undefined ? 2 : 0
     }
     if (cmd === 'audit') return await audit(rest)
-    throw new UsageError(`unknown command "${cmd}" (available: audit; see glassbox --help)`)
+    if (cmd === 'drift') return await drift(rest)
+    throw new UsageError(`unknown command "${cmd}" (available: audit, drift; see glassbox --help)`)
   } catch (e) {
     const err = e as Error
     const known = ['UsageError', 'DataError', 'ModelError', 'GateError', 'RangeError'].includes(err.name)
