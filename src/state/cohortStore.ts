@@ -4,7 +4,7 @@
  * views are restricted — the predictions, labels and row indices of the cohort's rows.
  */
 import { createStore } from 'zustand/vanilla'
-import { type Cohort, cohortMask, cohortParse, cohortRows } from '../core/views/cohort.ts'
+import { type Cohort, CohortSyntaxError, cohortMask, cohortParse, cohortRows } from '../core/views/cohort.ts'
 import { appStore } from './appStore.ts'
 
 export type CohortState = {
@@ -13,6 +13,8 @@ export type CohortState = {
   cohort: Cohort | null
   /** Syntax error of `text` (the last valid cohort stays applied). */
   error: string | null
+  /** Where the error is in `text`: [position, end) as 0-based offsets (null without an error). */
+  errorAt: { position: number; end: number } | null
   /** Rows matching (null = no filter). */
   rows: Int32Array | null
   /** Restrict Performance, Calibration, Fairness and Explain views to the cohort. */
@@ -21,7 +23,15 @@ export type CohortState = {
   view: { p: Float32Array; y: Uint8Array | null; index: Int32Array | null } | null
 }
 
-export const cohortStore = createStore<CohortState>()(() => ({ text: '', cohort: null, error: null, rows: null, restrict: true, view: null }))
+export const cohortStore = createStore<CohortState>()(() => ({
+  text: '',
+  cohort: null,
+  error: null,
+  errorAt: null,
+  rows: null,
+  restrict: true,
+  view: null,
+}))
 
 function derive(): void {
   const app = appStore.getState()
@@ -52,9 +62,10 @@ export function setCohortText(text: string): void {
   try {
     const cohort = cohortParse(text, table.columns.map((c) => c.name))
     const rows = text.trim() === '' ? null : cohortRows(cohortMask(cohort, table))
-    cohortStore.setState({ cohort, rows, error: null })
+    cohortStore.setState({ cohort, rows, error: null, errorAt: null })
   } catch (e) {
-    cohortStore.setState({ error: (e as Error).message })
+    const errorAt = e instanceof CohortSyntaxError ? { position: e.position, end: e.end } : null
+    cohortStore.setState({ error: (e as Error).message, errorAt })
     return
   }
   derive()
@@ -69,7 +80,7 @@ export function setCohortRestrict(restrict: boolean): void {
 appStore.subscribe((s, prev) => {
   if (s.data !== prev.data) {
     const { text } = cohortStore.getState()
-    cohortStore.setState({ cohort: null, rows: null, error: null })
+    cohortStore.setState({ cohort: null, rows: null, error: null, errorAt: null })
     if (text.trim()) setCohortText(text)
   }
   if (s.predictions !== prev.predictions || s.labels !== prev.labels || s.data !== prev.data) derive()

@@ -12,6 +12,7 @@ import { type Matrix, matrix } from '../core/types.ts'
 import { ModelError, modelArtifacts, modelFetch, modelJsonParse } from '../model/artifacts.ts'
 import { type LoadedModel, tfGradFn, tfModelLoad, tfPredictFn } from '../model/tfModel.ts'
 import { explainRows } from '../core/explain.ts'
+import { driftAnalyze } from '../core/drift/analyze.ts'
 import { auditRun } from '../report/audit.ts'
 import {
   COMPRESSION_DEFAULTS,
@@ -37,6 +38,7 @@ import {
   type ExplainResult,
   type GlobalShapResult,
   type WhatIfResult,
+  type DriftResult,
   type LoadResult,
   type ModelInput,
   type ModelReq,
@@ -195,6 +197,11 @@ export class ModelHost {
           const s = this.requireSession()
           const files = compressionExport(s.lm, req.variant, req.baseName)
           post({ id: req.id, kind: 'result', result: files }, [files.bin.buffer])
+          break
+        }
+        case Cmd.Drift: {
+          const r = await this.drift(req)
+          post({ id: req.id, kind: 'result', result: r }, [r.currentPredictions.buffer])
           break
         }
         case Cmd.Memory:
@@ -516,6 +523,7 @@ export class ModelHost {
       offsets: schemaOffsets(s.schema),
       budget: req.settings.budget,
       rng: rngSplit(rng),
+      onProgress: (done, total) => this.post({ id: req.id, kind: 'progress', done, total, label: 'What-if SHAP' }),
       checkCancel: this.cancelCheck(req.id),
       chunkRows: this.chunkRows(),
     })
@@ -560,6 +568,24 @@ export class ModelHost {
       ...hooks,
       onProgress: (done: number, total: number) => this.post({ id: req.id, kind: 'progress', done, total, label: 'Audit: compression' }),
     })
+  }
+
+  /** Reference (the session's data) against a current dataset, same model and schema. */
+  private async drift(req: Extract<ModelReq, { cmd: 'drift' }>): Promise<DriftResult> {
+    const s = this.requireSession()
+    const t0 = performance.now()
+    const enc = encodeTable(s.schema, req.table, req.dataName)
+    const p = await this.predictAll(s.lm, enc.x, s.classIndex, req.id, `Predicting ${req.dataName}`)
+    this.post({ id: req.id, kind: 'progress', done: 1, total: 2, label: 'Comparing with the reference' })
+    await yieldToEvents()
+    this.checkCancel(req.id)
+    const analysis = driftAnalyze(
+      s.schema,
+      { table: s.table, x: s.x, p: s.predictions, labels: s.labels, source: s.dataName },
+      { table: req.table, x: enc.x, p, labels: enc.labels, source: req.dataName },
+      { threshold: req.threshold, seed: req.seed },
+    )
+    return { analysis, currentPredictions: p, currentRows: enc.x.rows, ms: performance.now() - t0 }
   }
 
   /** Every requested variant against float32 on the session (Compression tab). */

@@ -12,6 +12,7 @@ import type { BackgroundSpec } from '../core/shap/background.ts'
 import type { AuditSettings } from '../report/audit.ts'
 import type { QuantSchemeId } from '../core/quantize/schemes.ts'
 import type { CompressionOptions } from '../model/compression.ts'
+import type { DriftAnalysis } from '../core/drift/analyze.ts'
 
 export const Cmd = {
   Init: 'init',
@@ -28,6 +29,7 @@ export const Cmd = {
   WhatIf: 'whatIf',
   Compress: 'compress',
   ExportVariant: 'exportVariant',
+  Drift: 'drift',
   BenchPredict: 'benchPredict',
 } as const
 
@@ -123,6 +125,12 @@ export type ModelReq =
   | { id: number; cmd: typeof Cmd.Compress; ids: QuantSchemeId[]; options: Partial<Omit<CompressionOptions, 'ids' | 'column'>> }
   /** A variant as tfjs files (model.json + one .bin) for download. */
   | { id: number; cmd: typeof Cmd.ExportVariant; variant: QuantSchemeId; baseName: string }
+  /**
+   * The session's data as reference against a current dataset, with the session's model and
+   * schema: feature/prediction/performance/fairness drift and OOD rows. The worker keeps the
+   * current data's predictions.
+   */
+  | { id: number; cmd: typeof Cmd.Drift; table: Table; dataName: string; threshold: number; seed: number }
   /** Prediction and exact/Kernel SHAP of an edited row (feature values: number or category index). */
   | { id: number; cmd: typeof Cmd.WhatIf; values: number[]; settings: ExplainSettings }
   /** Benchmark: one batched predict of `rows` rows (the session's encoded rows, tiled). */
@@ -164,6 +172,14 @@ export type WhatIfResult = {
   shapStdErr: Record<string, number | null> | null
   baseValue: number | null
   exact: boolean | null
+  ms: number
+}
+
+export type DriftResult = {
+  analysis: DriftAnalysis
+  /** Predictions of the current rows. */
+  currentPredictions: Float32Array
+  currentRows: number
   ms: number
 }
 

@@ -6,5 +6,7 @@ import { type StatsReq, statsHandle } from './statsHost.ts'
 
 const scope = self as unknown as DedicatedWorkerGlobalScope
 scope.onmessage = (ev: MessageEvent<StatsReq>) => {
-  void statsHandle(ev.data, (res: Res, transfer?: Transferable[]) => scope.postMessage(res, transfer ?? []))
+  void statsHandle(ev.data, (res: Res, transfer?: Transferable[]) =>
+    scope.postMessage(res, transfer ?? []),
+  )
 }

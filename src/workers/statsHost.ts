@@ -8,10 +8,7 @@
  *
  * No tfjs here: the worker only needs predictions, labels and group values.
  */
-import {
-  type FairnessBootstrap,
-  fairnessBootstrap,
-} from '../core/views/fairnessBootstrap.ts'
+import { type FairnessBootstrap, fairnessBootstrap } from '../core/views/fairnessBootstrap.ts'
 import { AbortError, type Res, errorKind } from './protocol.ts'
 
 /** Commands of the stats worker (the cancel message is the shared one of WorkerClient). */
@@ -109,7 +106,13 @@ export function statsBootstrapTask(
   const perGroup = Object.keys(thresholds).length > 0
   const opts = { B: options.B ?? 1000, seed: options.seed ?? 1 }
   const bootstrap = perGroup
-    ? fairnessBootstrap(decisionsAt(p, task.groups, thresholds, threshold), y, task.groups, 0.5, opts)
+    ? fairnessBootstrap(
+        decisionsAt(p, task.groups, thresholds, threshold),
+        y,
+        task.groups,
+        0.5,
+        opts,
+      )
     : fairnessBootstrap(p, y, task.groups, threshold, opts)
   return { key: task.key, threshold, thresholds: perGroup ? { ...thresholds } : {}, bootstrap }
 }
@@ -135,7 +138,10 @@ export async function statsHandle(req: StatsReq, post: StatsPost): Promise<void>
     for (const task of req.tasks) {
       await yieldToMessages()
       if (cancelled.has(id)) throw new AbortError()
-      const opts = { ...(req.B !== undefined ? { B: req.B } : {}), ...(req.seed !== undefined ? { seed: req.seed } : {}) }
+      const opts = {
+        ...(req.B !== undefined ? { B: req.B } : {}),
+        ...(req.seed !== undefined ? { seed: req.seed } : {}),
+      }
       results.push(statsBootstrapTask(req.p, req.y, req.threshold, task, opts))
       post({ id, kind: 'progress', done: results.length, total, label })
     }
