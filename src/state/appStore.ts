@@ -29,9 +29,19 @@ export type Notice = { id: number; level: 'info' | 'warning' | 'error'; text: st
 /** A running job; `etaSeconds` extrapolates the elapsed time once 5% is done (null before). */
 export type Job = { label: string; done: number; total: number; startedAt: number; etaSeconds: number | null }
 
-export type SchemaSource = { schema: Schema; name: string; inferred: boolean }
+/** The schema in use; `url` when it came from one (a link can carry it). */
+export type SchemaSource = { schema: Schema; name: string; inferred: boolean; url?: string }
 
-export type DataState = { name: string; bytes: number; sha256: string; table: Table; profiles: ColumnProfile[]; delimiter: string }
+export type DataState = {
+  name: string
+  bytes: number
+  sha256: string
+  table: Table
+  profiles: ColumnProfile[]
+  delimiter: string
+  /** Where the CSV came from (a link can carry a URL; a session bundle re-reads a file). */
+  input: DataInput
+}
 
 export type Performance = {
   metrics: PerformanceMetrics
@@ -164,7 +174,7 @@ async function readSchema(src: NonNullable<LoadBundle['schema']>): Promise<Schem
     throw new WorkerError('DataError', `${src.url}: could not be fetched (${(e as Error).message})`)
   }
   if (!res.ok) throw new WorkerError('DataError', `${src.url}: HTTP ${res.status}`)
-  return { schema: schemaParse(await res.text(), src.url), name: src.url, inferred: false }
+  return { schema: schemaParse(await res.text(), src.url), name: src.url, inferred: false, url: src.url }
 }
 
 /**
@@ -182,7 +192,7 @@ export async function loadBundle(bundle: LoadBundle): Promise<boolean> {
         { cmd: 'parse', input: bundle.data },
         { signal, onProgress: progress(signal) },
       )
-      data = { ...parsed }
+      data = { ...parsed, input: bundle.data }
     }
     let schema: SchemaSource | null = null
     let inferChoices: InferChoices | null = null

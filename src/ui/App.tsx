@@ -4,6 +4,7 @@ import { JobBar } from './JobBar.tsx'
 import { Overview } from './Overview.tsx'
 import { useApp } from './useApp.ts'
 import { Tabs } from './Tabs.tsx'
+import { ShareGate } from './ShareGate.tsx'
 import { useStore } from 'zustand'
 import { uiStore } from '../state/uiStore.ts'
 import { ExplainView } from './views/ExplainView.tsx'
@@ -11,6 +12,7 @@ import { CalibrationView } from './views/CalibrationView.tsx'
 import { FairnessView } from './views/FairnessView.tsx'
 import { DataView } from './views/DataView.tsx'
 import { CompressionView } from './views/CompressionView.tsx'
+import { MonitoringView } from './views/MonitoringView.tsx'
 
 export function App() {
   const ready = useApp((s) => s.ready)
@@ -40,10 +42,13 @@ export function App() {
           <FairnessView />
         ) : tab === 'Data' ? (
           <DataView />
-        ) : (
+        ) : tab === 'Compression' ? (
           <CompressionView />
+        ) : (
+          <MonitoringView />
         )}
       </main>
+      <ShareGate />
       {dragging && <div className="dropOverlay">Drop model.json with its .bin files, a CSV and/or a schema JSON</div>}
     </div>
   )

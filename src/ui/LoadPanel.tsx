@@ -1,5 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { loadBundle, loadDemo, type LoadBundle } from '../state/appStore.ts'
+import { fileIsZip, persistClear, sessionExport, sessionImport } from '../state/session.ts'
+import { shareCopyLink } from '../state/share.ts'
 
 /**
  * Sorts dropped or picked files into model (model.json + .bin shards), data (CSV) and schema
@@ -7,8 +9,8 @@ import { loadBundle, loadDemo, type LoadBundle } from '../state/appStore.ts'
  * error ("not a TensorFlow.js model.json") names it.
  */
 export async function classifyFiles(files: File[]): Promise<LoadBundle> {
-  const model: File[] = []
   const bundle: LoadBundle = {}
+  const model: File[] = []
   for (const f of files) {
     const name = f.name.toLowerCase()
     if (name.endsWith('.bin')) model.push(f)
@@ -20,6 +22,13 @@ export async function classifyFiles(files: File[]): Promise<LoadBundle> {
   }
   if (model.length) bundle.model = { kind: 'files', files: model }
   return bundle
+}
+
+/** Opens dropped/picked files: a session bundle (zip) restores a session; anything else loads. */
+export async function openFiles(files: File[]): Promise<void> {
+  const zip = files.length === 1 && (await fileIsZip(files[0]!))
+  if (zip) await sessionImport(files[0]!)
+  else await loadBundle(await classifyFiles(files))
 }
 
 /** Whole-window drag and drop; returns whether files are being dragged over the page. */
@@ -46,7 +55,7 @@ export function useFileDrop(): boolean {
       depth = 0
       setDragging(false)
       const files = [...(e.dataTransfer?.files ?? [])]
-      if (files.length) void classifyFiles(files).then(loadBundle)
+      if (files.length) void openFiles(files)
     }
     window.addEventListener('dragenter', enter)
     window.addEventListener('dragleave', leave)
@@ -71,7 +80,7 @@ export function LoadPanel() {
     if (kind === 'model') void loadBundle({ model: { kind: 'files', files: list } })
     else if (kind === 'data') void loadBundle({ data: { kind: 'file', file: list[0]! } })
     else if (kind === 'schema') void loadBundle({ schema: { kind: 'file', file: list[0]! } })
-    else void classifyFiles(list).then(loadBundle)
+    else void openFiles(list)
   }
   const submitUrls = (e: FormEvent) => {
     e.preventDefault()
@@ -88,7 +97,7 @@ export function LoadPanel() {
         <input
           type="file"
           multiple
-          accept=".json,.bin,.csv,.tsv,.txt"
+          accept=".json,.bin,.csv,.tsv,.txt,.zip"
           data-testid="input-any"
           onChange={(e) => {
             pick(e.currentTarget.files, 'any')
@@ -141,6 +150,15 @@ export function LoadPanel() {
       </button>
       <button type="button" onClick={() => void loadDemo(import.meta.env.BASE_URL)} data-testid="load-demo">
         Demo
+      </button>
+      <button type="button" onClick={() => void shareCopyLink()} data-testid="copy-link" title="Copy a link that reopens this view">
+        Copy link
+      </button>
+      <button type="button" onClick={() => void sessionExport()} data-testid="export-session" title="One file with the model, data, schema, view and results">
+        Export session
+      </button>
+      <button type="button" onClick={() => void persistClear()} data-testid="start-over" title="Forget the saved session and reopen the demo">
+        Start over
       </button>
       {showUrls && (
         <form className="urlForm" onSubmit={submitUrls}>

@@ -1,0 +1,256 @@
+/**
+ * Live dashboard links. The URL hash (`#s=…`, lz-string compressed JSON) holds the whole view:
+ * where the model, data and schema come from (URLs), class of interest, threshold, cohort,
+ * selected rows, tab, chart options, explainer settings and backend preference. Opening the link
+ * reloads the sources and recomputes — every sampled computation is seeded, so the recipient sees
+ * the same numbers. Sources on another origin are only fetched after the user agrees.
+ * View changes push history entries, so back/forward move through them.
+ */
+import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string'
+import type { ExplainSettings } from '../core/explain.ts'
+import type { BackendName } from '../workers/protocol.ts'
+import { appStore, loadBundle, notify, setBackend, setThreshold } from './appStore.ts'
+import { calibrationStore, type CalibrationState } from './calibrationStore.ts'
+import { cohortStore, setCohortRestrict, setCohortText } from './cohortStore.ts'
+import { compressionStore } from './compressionStore.ts'
+import { dataViewStore, openDataRow } from './dataViewStore.ts'
+import { explainStore } from './explainStore.ts'
+import { fairnessStore } from './fairnessStore.ts'
+import { type Tab, Tabs, setTab, uiStore } from './uiStore.ts'
+
+/** Version 1 of the link state. Unknown or malformed fields are ignored, never executed. */
+export type ViewState = {
+  v: 1
+  /** Source URLs; absent when the part was a local file (it cannot travel in a link). */
+  src: { model?: string; data?: string; schema?: string }
+  classIndex: number
+  threshold: number
+  tab: Tab
+  cohort: { text: string; restrict: boolean }
+  explain: { row: number; settings: ExplainSettings; globalN: number; dependenceFeature: number | null; dependenceColor: number | null }
+  dataRow: number | null
+  calibration: Pick<CalibrationState, 'strategy' | 'nBins' | 'groupAttr'>
+  fairness: { attrs: string[] }
+  compression: { ids: string[]; calibrationRows: number; shapRows: number; tolerance: number }
+  backend: BackendName | null
+  /** The sources were local files (the recipient needs a session bundle). */
+  localFiles: boolean
+}
+
+/** The current view, read from every store. */
+export function viewStateCollect(): ViewState {
+  const app = appStore.getState()
+  const ex = explainStore.getState()
+  const cal = calibrationStore.getState()
+  const comp = compressionStore.getState()
+  const src: ViewState['src'] = {}
+  if (app.model?.input.kind === 'url') src.model = app.model.input.url
+  if (app.data?.input.kind === 'url') src.data = app.data.input.url
+  if (app.schema?.url) src.schema = app.schema.url
+  const localFiles = app.model?.input.kind === 'files' || app.data?.input.kind === 'file' || (!!app.schema && !app.schema.url && !app.schema.inferred)
+  return {
+    v: 1,
+    src,
+    classIndex: app.classIndex,
+    threshold: app.threshold,
+    tab: uiStore.getState().tab,
+    cohort: { text: cohortStore.getState().text, restrict: cohortStore.getState().restrict },
+    explain: { row: ex.row, settings: ex.settings, globalN: ex.globalN, dependenceFeature: ex.dependenceFeature, dependenceColor: ex.dependenceColor },
+    dataRow: dataViewStore.getState().row,
+    calibration: { strategy: cal.strategy, nBins: cal.nBins, groupAttr: cal.groupAttr },
+    fairness: { attrs: fairnessStore.getState().attrs },
+    compression: { ids: comp.ids, calibrationRows: comp.calibrationRows, shapRows: comp.shapRows, tolerance: comp.tolerance },
+    backend: app.activeBackend,
+    localFiles,
+  }
+}
+
+export function viewStateEncode(s: ViewState): string {
+  return compressToEncodedURIComponent(JSON.stringify(s))
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const num = (v: unknown, lo: number, hi: number): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? v : null)
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length < 10_000 ? v : null)
+
+/** Parses a hash payload; returns null (and never throws) for anything that is not a v1 state. */
+export function viewStateDecode(payload: string): ViewState | null {
+  let raw: unknown
+  try {
+    raw = JSON.parse(decompressFromEncodedURIComponent(payload) ?? '')
+  } catch {
+    return null
+  }
+  if (!isObj(raw) || raw.v !== 1 || !isObj(raw.src)) return null
+  return raw as unknown as ViewState
+}
+
+/** Sources whose origin differs from the page's: they need the user's consent. */
+export function foreignSources(s: ViewState): string[] {
+  return Object.values(s.src).filter((u): u is string => {
+    try {
+      return new URL(u, location.href).origin !== location.origin
+    } catch {
+      return true
+    }
+  })
+}
+
+/** Applies the view part of a state (after its sources are loaded). Invalid fields are skipped. */
+export function viewStateApply(s: ViewState): void {
+  const thr = num(s.threshold, 0, 1)
+  if (thr !== null) setThreshold(thr)
+  if (isObj(s.cohort)) {
+    const text = str(s.cohort.text)
+    if (typeof s.cohort.restrict === 'boolean') setCohortRestrict(s.cohort.restrict)
+    if (text !== null) setCohortText(text)
+  }
+  const n = appStore.getState().data?.table.nRows ?? 0
+  if (isObj(s.explain)) {
+    const row = num(s.explain.row, 0, n - 1)
+    const patch: Record<string, unknown> = {}
+    if (row !== null) patch.row = row
+    if (isObj(s.explain.settings)) patch.settings = { ...explainStore.getState().settings, ...(s.explain.settings as Partial<ExplainSettings>) }
+    const g = num(s.explain.globalN, 1, 1_000_000)
+    if (g !== null) patch.globalN = g
+    for (const k of ['dependenceFeature', 'dependenceColor'] as const) {
+      const v = s.explain[k]
+      if (v === null || num(v, 0, 10_000) !== null) patch[k] = v
+    }
+    explainStore.setState(patch)
+  }
+  if (isObj(s.calibration)) {
+    const c = s.calibration
+    calibrationStore.setState({
+      ...(c.strategy === 'width' || c.strategy === 'mass' ? { strategy: c.strategy } : {}),
+      ...(num(c.nBins, 2, 50) !== null ? { nBins: c.nBins as number } : {}),
+      ...(c.groupAttr === null || typeof c.groupAttr === 'string' ? { groupAttr: c.groupAttr as string | null } : {}),
+    })
+  }
+  if (isObj(s.fairness) && Array.isArray(s.fairness.attrs)) fairnessStore.setState({ attrs: s.fairness.attrs.filter((a): a is string => typeof a === 'string') })
+  if (isObj(s.compression)) {
+    const c = s.compression
+    compressionStore.setState({
+      ...(Array.isArray(c.ids) ? { ids: c.ids.filter((x): x is never => typeof x === 'string') } : {}),
+      ...(num(c.calibrationRows, 1, 1e7) !== null ? { calibrationRows: c.calibrationRows as number } : {}),
+      ...(num(c.shapRows, 1, 1e6) !== null ? { shapRows: c.shapRows as number } : {}),
+      ...(num(c.tolerance, 0, 1) !== null ? { tolerance: c.tolerance as number } : {}),
+    })
+  }
+  const dataRow = s.dataRow === null ? null : num(s.dataRow, 0, n - 1)
+  if (dataRow !== null) openDataRow(dataRow)
+  if (typeof s.tab === 'string' && (Tabs as readonly string[]).includes(s.tab)) setTab(s.tab)
+}
+
+/** Pending link whose foreign sources await the user's decision (rendered by ShareGate). */
+export type PendingLink = { state: ViewState; foreign: string[] }
+let pending: PendingLink | null = null
+const pendingListeners = new Set<() => void>()
+export const pendingLink = {
+  get: () => pending,
+  subscribe: (f: () => void) => {
+    pendingListeners.add(f)
+    return () => pendingListeners.delete(f)
+  },
+}
+function setPending(p: PendingLink | null): void {
+  pending = p
+  pendingListeners.forEach((f) => f())
+}
+
+let applying = false
+let lastHash = ''
+
+/** Loads a link's sources (already consented) and applies its view. */
+async function openState(s: ViewState): Promise<boolean> {
+  applying = true
+  try {
+    const want = s.src
+    const app = appStore.getState()
+    const same =
+      (want.model ?? null) === (app.model?.input.kind === 'url' ? app.model.input.url : null) &&
+      (want.data ?? null) === (app.data?.input.kind === 'url' ? app.data.input.url : null) &&
+      (want.schema ?? null) === (app.schema?.url ?? null)
+    if (!same && (want.model || want.data || want.schema)) {
+      const ok = await loadBundle({
+        ...(want.model ? { model: { kind: 'url', url: want.model } } : {}),
+        ...(want.data ? { data: { kind: 'url', url: want.data } } : {}),
+        ...(want.schema ? { schema: { kind: 'url', url: want.schema } } : {}),
+        ...(Number.isInteger(s.classIndex) && s.classIndex >= 0 ? { classIndex: s.classIndex } : {}),
+      })
+      if (!ok) return false
+    }
+    if (s.localFiles && !(want.model && want.data)) {
+      notify('warning', 'This link was made from local files, which cannot travel in a link: load the same files (or the session bundle) to see the shared view.')
+    }
+    if (s.backend && s.backend !== appStore.getState().activeBackend && appStore.getState().backends.some((b) => b.name === s.backend && b.available)) {
+      await setBackend(s.backend)
+    }
+    viewStateApply(s)
+    return true
+  } finally {
+    applying = false
+    lastHash = location.hash
+  }
+}
+
+/** Opens the link in `hash` (`#s=…`): foreign sources wait for consent. Returns false when there is none. */
+export function shareOpenHash(hash: string): boolean {
+  const m = /^#s=(.+)$/.exec(hash)
+  if (!m) return false
+  const s = viewStateDecode(m[1]!)
+  if (!s) {
+    notify('error', 'This link could not be read (damaged or from another version); showing the dashboard without it.')
+    return false
+  }
+  const foreign = foreignSources(s)
+  if (foreign.length) setPending({ state: s, foreign })
+  else void openState(s)
+  return true
+}
+
+/** The user's answer to the consent prompt. */
+export function sharePendingDecide(accept: boolean): void {
+  const p = pending
+  setPending(null)
+  if (!p) return
+  if (accept) void openState(p.state)
+  else notify('info', 'The linked model and data were not loaded.')
+}
+
+/** Keeps the hash in step with the view (pushing history entries) and follows back/forward. */
+export function shareSyncStart(): void {
+  let timer: ReturnType<typeof setTimeout> | null = null
+  const write = () => {
+    timer = null
+    if (applying || pending || !appStore.getState().ready) return
+    const hash = `#s=${viewStateEncode(viewStateCollect())}`
+    if (hash === location.hash) return
+    history.pushState(null, '', hash)
+    lastHash = hash
+  }
+  const schedule = () => {
+    if (timer) clearTimeout(timer)
+    timer = setTimeout(write, 400)
+  }
+  for (const store of [appStore, uiStore, cohortStore, explainStore, calibrationStore, fairnessStore, compressionStore, dataViewStore] as const) {
+    ;(store as { subscribe: (f: () => void) => () => void }).subscribe(schedule)
+  }
+  window.addEventListener('popstate', () => {
+    if (location.hash === lastHash) return
+    shareOpenHash(location.hash)
+  })
+}
+
+/** Copies the current link to the clipboard; returns the link. */
+export async function shareCopyLink(): Promise<string> {
+  const s = viewStateCollect()
+  const link = `${location.origin}${location.pathname}#s=${viewStateEncode(s)}`
+  try {
+    await navigator.clipboard.writeText(link)
+    notify('info', s.localFiles ? 'Link copied. The model or data came from local files: recipients also need them — use Export session to send everything.' : 'Link copied: it reopens this view with the same numbers.')
+  } catch {
+    notify('warning', `Copy this link by hand: ${link}`)
+  }
+  return link
+}
