@@ -5,9 +5,23 @@
  */
 import { createStore } from 'zustand/vanilla'
 import { calibration, type Calibration } from '../core/calibration.ts'
-import { averagePrecision, performanceMetrics, prCurve, rocCurve, type PerformanceMetrics, type PrCurve, type RocCurve } from '../core/metrics.ts'
+import {
+  averagePrecision,
+  performanceMetrics,
+  prCurve,
+  rocCurve,
+  type PerformanceMetrics,
+  type PrCurve,
+  type RocCurve,
+} from '../core/metrics.ts'
 import type { Schema } from '../core/schema.ts'
-import { type ColumnProfile, type InferChoices, schemaDefaultChoices, schemaInfer, schemaParse } from '../core/schemaIo.ts'
+import {
+  type ColumnProfile,
+  type InferChoices,
+  schemaDefaultChoices,
+  schemaInfer,
+  schemaParse,
+} from '../core/schemaIo.ts'
 import type { Table } from '../core/table.ts'
 import type { ModelInfo } from '../model/tfModel.ts'
 import { WorkerError } from '../workers/client.ts'
@@ -27,7 +41,13 @@ import { dataWorker, modelWorker } from './workers.ts'
 export type Notice = { id: number; level: 'info' | 'warning' | 'error'; text: string }
 
 /** A running job; `etaSeconds` extrapolates the elapsed time once 5% is done (null before). */
-export type Job = { label: string; done: number; total: number; startedAt: number; etaSeconds: number | null }
+export type Job = {
+  label: string
+  done: number
+  total: number
+  startedAt: number
+  etaSeconds: number | null
+}
 
 /** The schema in use; `url` when it came from one (a link can carry it). */
 export type SchemaSource = { schema: Schema; name: string; inferred: boolean; url?: string }
@@ -75,7 +95,10 @@ export type AppState = {
 export type LoadBundle = {
   model?: ModelInput
   data?: DataInput
-  schema?: { kind: 'file'; file: File } | { kind: 'url'; url: string } | { kind: 'object'; schema: Schema; name: string }
+  schema?:
+    | { kind: 'file'; file: File }
+    | { kind: 'url'; url: string }
+    | { kind: 'object'; schema: Schema; name: string }
   /** Choices for inferring a schema from the data (when no schema is given). */
   infer?: InferChoices
   classIndex?: number
@@ -115,7 +138,11 @@ export function dismissNotice(id: number): void {
 }
 
 /** Derived numbers for the current predictions and threshold, all from src/core. */
-function computePerformance(p: Float32Array | null, y: Uint8Array | null, threshold: number): Performance | null {
+function computePerformance(
+  p: Float32Array | null,
+  y: Uint8Array | null,
+  threshold: number,
+): Performance | null {
   if (!p || !y) return null
   return {
     metrics: performanceMetrics(p, y, threshold),
@@ -129,14 +156,18 @@ function computePerformance(p: Float32Array | null, y: Uint8Array | null, thresh
 export function setThreshold(t: number): void {
   if (!(t >= 0 && t <= 1)) return
   const s = appStore.getState()
-  appStore.setState({ threshold: t, performance: computePerformance(s.predictions, s.labels, t) })
+  // Curves, AP and calibration do not depend on the threshold: only the metrics are recomputed.
+  const performance = s.performance && s.predictions && s.labels ? { ...s.performance, metrics: performanceMetrics(s.predictions, s.labels, t) } : computePerformance(s.predictions, s.labels, t)
+  appStore.setState({ threshold: t, performance })
 }
 
 /** Starts a job, superseding (cancelling) any running one; returns its signal. */
 export function startJob(label: string): AbortSignal {
   jobController?.abort()
   jobController = new AbortController()
-  appStore.setState({ job: { label, done: 0, total: 1, startedAt: performance.now(), etaSeconds: null } })
+  appStore.setState({
+    job: { label, done: 0, total: 1, startedAt: performance.now(), etaSeconds: null },
+  })
   return jobController.signal
 }
 
@@ -166,7 +197,12 @@ export const progress = (signal: AbortSignal) => (done: number, total: number, l
 
 async function readSchema(src: NonNullable<LoadBundle['schema']>): Promise<SchemaSource> {
   if (src.kind === 'object') return { schema: src.schema, name: src.name, inferred: false }
-  if (src.kind === 'file') return { schema: schemaParse(await src.file.text(), src.file.name), name: src.file.name, inferred: false }
+  if (src.kind === 'file')
+    return {
+      schema: schemaParse(await src.file.text(), src.file.name),
+      name: src.file.name,
+      inferred: false,
+    }
   let res: Response
   try {
     res = await fetch(src.url)
@@ -174,7 +210,12 @@ async function readSchema(src: NonNullable<LoadBundle['schema']>): Promise<Schem
     throw new WorkerError('DataError', `${src.url}: could not be fetched (${(e as Error).message})`)
   }
   if (!res.ok) throw new WorkerError('DataError', `${src.url}: HTTP ${res.status}`)
-  return { schema: schemaParse(await res.text(), src.url), name: src.url, inferred: false, url: src.url }
+  return {
+    schema: schemaParse(await res.text(), src.url),
+    name: src.url,
+    inferred: false,
+    url: src.url,
+  }
 }
 
 /**
@@ -220,7 +261,9 @@ export async function loadBundle(bundle: LoadBundle): Promise<boolean> {
     const threshold = appStore.getState().threshold
     appStore.setState({
       ready: true,
-      model: bundle.model ? { info: res.model, input: bundle.model } : before.model && { ...before.model, info: res.model },
+      model: bundle.model
+        ? { info: res.model, input: bundle.model }
+        : before.model && { ...before.model, info: res.model },
       data: data ?? before.data,
       schema: schema ?? before.schema,
       inferChoices: schema ? inferChoices : before.inferChoices,
@@ -237,8 +280,13 @@ export async function loadBundle(bundle: LoadBundle): Promise<boolean> {
     return true
   } catch (e) {
     const err = e as WorkerError
-    if (err.kind === 'AbortError' || err.name === 'AbortError') notify('info', 'Loading cancelled; the previous model and data are still loaded.')
-    else notify('error', `${err.message}${before.ready ? ' — the previously loaded model and data are still loaded.' : ''}`)
+    if (err.kind === 'AbortError' || err.name === 'AbortError')
+      notify('info', 'Loading cancelled; the previous model and data are still loaded.')
+    else
+      notify(
+        'error',
+        `${err.message}${before.ready ? ' — the previously loaded model and data are still loaded.' : ''}`,
+      )
     return false
   } finally {
     endJob(signal)
@@ -246,16 +294,28 @@ export async function loadBundle(bundle: LoadBundle): Promise<boolean> {
 }
 
 function reportEncodeNotices(enc: EncodeSummary, schema: Schema): void {
-  if (enc.ignoredColumns.length) notify('info', `Columns not in the schema, ignored: ${enc.ignoredColumns.join(', ')}`)
-  if (enc.missingTarget) notify('warning', `The data has no target column "${schema.target.column}": performance, calibration and fairness need it.`)
-  if (enc.missingSensitive.length) notify('warning', `Sensitive column${enc.missingSensitive.length > 1 ? 's' : ''} missing from the data: ${enc.missingSensitive.join(', ')} — fairness by ${enc.missingSensitive.length > 1 ? 'these' : 'it'} is unavailable.`)
+  if (enc.ignoredColumns.length)
+    notify('info', `Columns not in the schema, ignored: ${enc.ignoredColumns.join(', ')}`)
+  if (enc.missingTarget)
+    notify(
+      'warning',
+      `The data has no target column "${schema.target.column}": performance, calibration and fairness need it.`,
+    )
+  if (enc.missingSensitive.length)
+    notify(
+      'warning',
+      `Sensitive column${enc.missingSensitive.length > 1 ? 's' : ''} missing from the data: ${enc.missingSensitive.join(', ')} — fairness by ${enc.missingSensitive.length > 1 ? 'these' : 'it'} is unavailable.`,
+    )
 }
 
 /** Measures every backend on the loaded model and activates the fastest. */
 export async function probeBackends(): Promise<void> {
   const signal = startJob('Measuring backends')
   try {
-    const r = await modelWorker.request<ProbeResult>({ cmd: 'probe' }, { signal, onProgress: progress(signal) })
+    const r = await modelWorker.request<ProbeResult>(
+      { cmd: 'probe' },
+      { signal, onProgress: progress(signal) },
+    )
     const s = appStore.getState()
     appStore.setState({
       backends: r.backends,
@@ -275,7 +335,10 @@ export async function probeBackends(): Promise<void> {
 export async function setBackend(name: BackendName): Promise<void> {
   const signal = startJob(`Switching to ${name}`)
   try {
-    const r = await modelWorker.request<SetBackendResult>({ cmd: 'setBackend', backend: name }, { signal, onProgress: progress(signal) })
+    const r = await modelWorker.request<SetBackendResult>(
+      { cmd: 'setBackend', backend: name },
+      { signal, onProgress: progress(signal) },
+    )
     const s = appStore.getState()
     appStore.setState({
       activeBackend: r.backend,
@@ -285,7 +348,11 @@ export async function setBackend(name: BackendName): Promise<void> {
     })
   } catch (e) {
     const err = e as WorkerError
-    if (err.kind !== 'AbortError') notify('error', `${err.message}; staying on ${appStore.getState().activeBackend ?? 'the current backend'}.`)
+    if (err.kind !== 'AbortError')
+      notify(
+        'error',
+        `${err.message}; staying on ${appStore.getState().activeBackend ?? 'the current backend'}.`,
+      )
   } finally {
     endJob(signal)
   }
@@ -299,7 +366,9 @@ modelWorker.onEvent = (ev) => {
       activeBackend: ev.to,
       predictions: ev.predictions,
       performance: computePerformance(ev.predictions, s.labels, s.threshold),
-      backends: s.backends.map((b) => (b.name === ev.from ? { ...b, available: false, rowsPerSec: null, error: ev.message } : b)),
+      backends: s.backends.map((b) =>
+        b.name === ev.from ? { ...b, available: false, rowsPerSec: null, error: ev.message } : b,
+      ),
     })
   } else notify('error', `The GPU backend failed and no fallback worked: ${ev.message}`)
 }
@@ -307,7 +376,10 @@ modelWorker.onEvent = (ev) => {
 /** After a worker crash the fresh worker is empty: re-send what the user had. */
 modelWorker.onRestart = (message) => {
   const s = appStore.getState()
-  notify('error', `The model worker stopped (${message}) and was restarted; reloading the current model and data.`)
+  notify(
+    'error',
+    `The model worker stopped (${message}) and was restarted; reloading the current model and data.`,
+  )
   if (!s.model || !s.data || !s.schema) return
   const signal = startJob('Reloading after a worker restart')
   modelWorker

@@ -63,6 +63,7 @@ export type StatsBootstrapResult = {
   ms: number
 }
 
+/** Posts a response to the page (postMessage in the worker, a callback in tests). */
 export type StatsPost = (res: Res, transfer?: Transferable[]) => void
 
 const cancelled = new Set<number>()

@@ -61,7 +61,9 @@ export function svgToPng(svgText: string, width: number, height: number): Promis
 export function ChartFrame({ title, data, caption, children, fileName }: ChartFrameProps) {
   const ref = useRef<HTMLDivElement>(null)
   const name = fileName ?? stem(title)
-  const svg = () => ref.current?.querySelector('svg.recharts-surface, svg') as SVGSVGElement | null
+  // recharts' legend icons are small svg.recharts-surface elements too: take the chart's own.
+  const svg = () =>
+    (ref.current?.querySelector('.recharts-wrapper > svg.recharts-surface') ?? ref.current?.querySelector('svg')) as SVGSVGElement | null
   const exportSvg = () => {
     const s = svg()
     if (s) downloadText(chartSvgText(s), `${name}.svg`, 'image/svg+xml')

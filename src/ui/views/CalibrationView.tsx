@@ -1,0 +1,210 @@
+import { useMemo } from 'react'
+import { useStore } from 'zustand'
+import {
+  CALIBRATION_BINS_MAX,
+  CALIBRATION_BINS_MIN,
+  calibrationData,
+  calibrationStore,
+  setCalibrationBins,
+  setCalibrationGroupAttr,
+  setCalibrationStrategy,
+} from '../../state/calibrationStore.ts'
+import { cohortStore, columnInView } from '../../state/cohortStore.ts'
+import { fmtInt } from '../format.ts'
+import { useApp } from '../useApp.ts'
+import {
+  GroupReliabilityChart,
+  HistogramChart,
+  ReliabilityChart,
+} from './fairness/CalibrationCharts.tsx'
+import { BinsTable, GroupEceTable } from './fairness/CalibrationTables.tsx'
+import { Stat, TableScroll } from './fairness/Stat.tsx'
+
+const NO_ATTRS: string[] = []
+
+/**
+ * The calibration view: reliability diagram with Wilson intervals over a histogram of the
+ * predictions, ECE / MCE / Brier / log loss, equal-width or equal-mass bins, and the same per
+ * group of every sensitive attribute. Respects the cohort restriction.
+ */
+export function CalibrationView() {
+  const view = useStore(cohortStore, (s) => s.view)
+  const cohortText = useStore(cohortStore, (s) => s.text)
+  const schema = useApp((s) => s.schema)
+  const strategy = useStore(calibrationStore, (s) => s.strategy)
+  const nBins = useStore(calibrationStore, (s) => s.nBins)
+  const groupAttr = useStore(calibrationStore, (s) => s.groupAttr)
+  const sensitive = schema?.schema.sensitive ?? NO_ATTRS
+  const data = useMemo(
+    () => (view ? calibrationData(view.p, view.y, sensitive, columnInView, strategy, nBins) : null),
+    [view, sensitive, strategy, nBins],
+  )
+  if (!view) {
+    return (
+      <section className="card empty calibEmpty" data-testid="calib-empty">
+        <p>
+          Load a model and a CSV (or open the demo) to see how well its probabilities are
+          calibrated.
+        </p>
+      </section>
+    )
+  }
+  if (!view.y) {
+    return (
+      <section className="card empty calibEmpty" data-testid="calib-empty">
+        <p>
+          Calibration compares predictions with outcomes, and the data has no target column &quot;
+          {schema?.schema.target.column}&quot;. Load a CSV that includes it.
+        </p>
+      </section>
+    )
+  }
+  if (!data) {
+    return (
+      <section className="card empty calibEmpty" data-testid="calib-empty">
+        <p>
+          No rows are in view: the cohort filter &quot;{cohortText}&quot; matches none. Change it in
+          the Data view.
+        </p>
+      </section>
+    )
+  }
+  const o = data.overall
+  const shownAttr = data.byAttr.find((a) => a.attr === groupAttr) ?? data.byAttr[0] ?? null
+  return (
+    <div className="viewStack calibView" data-testid="calibration-view">
+      <section className="card full" aria-labelledby="calib-title">
+        <div className="viewHead">
+          <h2 id="calib-title">Calibration</h2>
+          <span className="muted small">
+            {fmtInt(o.count)} rows{view.index ? ` in the cohort “${cohortText}”` : ''} · predicted
+            probability of the positive class
+          </span>
+        </div>
+        <div className="viewControls">
+          <fieldset className="segmented">
+            <legend>Bins</legend>
+            <label>
+              <input
+                type="radio"
+                name="calib-strategy"
+                value="width"
+                checked={strategy === 'width'}
+                onChange={() => setCalibrationStrategy('width')}
+                data-testid="calib-strategy-width"
+              />
+              Equal width
+            </label>
+            <label>
+              <input
+                type="radio"
+                name="calib-strategy"
+                value="mass"
+                checked={strategy === 'mass'}
+                onChange={() => setCalibrationStrategy('mass')}
+                data-testid="calib-strategy-mass"
+              />
+              Equal mass
+            </label>
+          </fieldset>
+          <label className="inlineField">
+            Bin count
+            <input
+              type="number"
+              min={CALIBRATION_BINS_MIN}
+              max={CALIBRATION_BINS_MAX}
+              step={1}
+              value={nBins}
+              data-testid="calib-nbins"
+              onChange={(e) => setCalibrationBins(e.currentTarget.valueAsNumber)}
+            />
+          </label>
+          {strategy === 'mass' && o.bins.length < nBins && (
+            <span className="muted small">
+              {o.bins.length} bins: tied predictions never straddle a bin edge.
+            </span>
+          )}
+        </div>
+        <div className="metrics">
+          <Stat
+            id="calib-ece"
+            label="ECE"
+            value={o.ece}
+            hint="Expected calibration error: Σ n_b/N · |mean predicted − fraction positive| over the bins"
+          />
+          <Stat
+            id="calib-mce"
+            label="MCE"
+            value={o.mce}
+            hint="Maximum calibration error: the largest bin gap"
+          />
+          <Stat
+            id="calib-brier"
+            label="Brier score"
+            value={o.brier}
+            hint="Mean squared error (p − y)²"
+          />
+          <Stat
+            id="calib-logloss"
+            label="Log loss"
+            value={o.logLoss}
+            hint="Mean binary cross-entropy, natural log (nats)"
+          />
+        </div>
+        <div className="calibGrid">
+          <div className="chartStack">
+            <ReliabilityChart bins={o.bins} strategy={o.strategy} />
+            <HistogramChart bins={data.histogram} total={o.count} />
+          </div>
+          <TableScroll label="Reliability bins">
+            <BinsTable bins={o.bins} />
+          </TableScroll>
+        </div>
+      </section>
+      <section className="card full" aria-labelledby="calib-groups-title">
+        <div className="viewHead">
+          <h2 id="calib-groups-title">Calibration by group</h2>
+          <span className="muted small">
+            same bins as above, computed on each group&apos;s rows
+          </span>
+        </div>
+        {data.missingAttrs.length > 0 && (
+          <p className="muted">
+            Not in the data, so not shown: {data.missingAttrs.join(', ')} (listed as sensitive in
+            the schema).
+          </p>
+        )}
+        {data.byAttr.length === 0 || !shownAttr ? (
+          <p data-testid="calib-no-groups">
+            The schema names no sensitive attribute that the data has. Add the columns to the
+            schema&apos;s &quot;sensitive&quot; list (or tick them when inferring a schema) to
+            compare groups.
+          </p>
+        ) : (
+          <div className="calibGrid">
+            <div>
+              <label className="inlineField">
+                Curves for
+                <select
+                  value={shownAttr.attr}
+                  onChange={(e) => setCalibrationGroupAttr(e.currentTarget.value)}
+                  data-testid="calib-group-attr"
+                >
+                  {data.byAttr.map((a) => (
+                    <option key={a.attr} value={a.attr}>
+                      {a.attr}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <GroupReliabilityChart attr={shownAttr} />
+            </div>
+            <TableScroll label="Calibration of every group">
+              <GroupEceTable byAttr={data.byAttr} />
+            </TableScroll>
+          </div>
+        )}
+      </section>
+    </div>
+  )
+}
