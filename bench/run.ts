@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { auditFigures } from './audit.ts'
 import { compressionFigures } from './compression.ts'
+import { fastPathFigures } from './fastpath.ts'
 import { browserFigures } from './browser.ts'
 import { cfSummarise, type CfQuery } from './counterfactuals.ts'
 import { benchRows, demoLoad, root } from './demo.ts'
@@ -73,6 +74,7 @@ async function main(): Promise<number> {
     try {
       figures.push(...(await auditFigures(demo, log)))
       figures.push(...(await compressionFigures(demo, log)))
+      figures.push(...(await fastPathFigures(demo, rows, log)))
     } catch (e) {
       crashed = e as Error
     }

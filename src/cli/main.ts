@@ -8,6 +8,7 @@ import { encodeTable } from '../core/encode.ts'
 import { schemaWidth } from '../core/schema.ts'
 import { tfGradFn, tfPredictFn } from '../model/tfModel.ts'
 import { auditRun } from '../report/audit.ts'
+import { fastModelFromArtifacts, fastModelVerify } from '../core/shap/fast/detect.ts'
 import { auditQuantization } from '../model/compression.ts'
 import { reportHtml } from '../report/html.ts'
 import type { Report } from '../report/types.ts'
@@ -94,6 +95,10 @@ async function audit(argv: string[]): Promise<number> {
   }
   const enc = encodeTable(schema, table, opts.data)
   const column = out === 1 ? 0 : classIndex
+  const predict = tfPredictFn(lm, column)
+  // The exact Dense fast path, verified against the model itself before use.
+  let fast = opts.settings.fastPath === false ? null : fastModelFromArtifacts(lm.artifacts, column).model
+  if (fast && (await fastModelVerify(fast, predict, enc.x))) fast = null
   const audited = await auditRun(
     {
       schema,
@@ -101,8 +106,9 @@ async function audit(argv: string[]): Promise<number> {
       x: enc.x,
       values: enc.values,
       labels: enc.labels,
-      predict: tfPredictFn(lm, column),
+      predict,
       grad: tfGradFn(lm, column),
+      fast,
       model: { sha256: lm.info.weightsSha256, format: lm.info.format, inputs: lm.info.inputWidth, parameters: lm.info.parameters, bytes: lm.info.bytes },
       dataSha256: sha256,
     },

@@ -22,6 +22,8 @@ export const AUDIT_USAGE = `usage: glassbox audit --model M.json --data D.csv --
   --background KIND:K      first:K | sample:K | kmeans:K (first:50)
   --budget N               coalition budget; exact SHAP when 2^M - 2 <= N (4096)
   --shap / --no-shap       SHAP for the explained rows (on)
+  --no-fast-path           SHAP through the model as a black box (default: the exact Dense
+                           first-layer fast path when the model allows it)
   --seed N                 seed of every random choice (1)
   --ig-steps N             integrated-gradient steps, 0 = none (auto: 64 refined)
   --ig-method M            midpoint | trapezoid | left | right | gausslegendre (midpoint)
@@ -77,6 +79,7 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
         budget: { type: 'string' },
         shap: { type: 'boolean' },
         'no-shap': { type: 'boolean' },
+        'no-fast-path': { type: 'boolean' },
         seed: { type: 'string' },
         'ig-steps': { type: 'string' },
         'ig-method': { type: 'string' },
@@ -123,6 +126,7 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
   if (v.budget !== undefined) s.budget = int(v.budget, '--budget', 1)
   if (v.shap && v['no-shap']) throw new UsageError('--shap and --no-shap contradict each other')
   if (v['no-shap']) s.shap = false
+  if (v['no-fast-path']) s.fastPath = false
   if (v.seed !== undefined) s.seed = int(v.seed, '--seed', 0)
   if (v['ig-steps'] !== undefined) s.igSteps = int(v['ig-steps'], '--ig-steps', 0)
   if (v['ig-method'] !== undefined) {

@@ -10,6 +10,7 @@ import { rngFromSeed, rngSplit } from './random.ts'
 import { type BackgroundSpec, backgroundCreate } from './shap/background.ts'
 import { type BatchModel, predictRows } from './shap/coalitions.ts'
 import { shapExplain } from './shap/shap.ts'
+import type { FastModel } from './shap/fast/model.ts'
 import { type IgBaseline, igExplain } from './attribution/ig.ts'
 import type { IgRule } from './attribution/quadrature.ts'
 import { type CounterfactualConfigOptions, counterfactualConfig } from './counterfactual/config.ts'
@@ -37,6 +38,11 @@ export type ExplainSettings = {
   threshold: number
   /** Constraints of the counterfactual search (default: sensitive attributes immutable). */
   counterfactualConstraints?: CounterfactualConfigOptions
+  /**
+   * Use `ExplainInput.fast` for SHAP when the input carries one (absent = true); false = always
+   * the black-box path through `predict`.
+   */
+  fastPath?: boolean
 }
 
 /** The §3 defaults. */
@@ -85,6 +91,11 @@ export type ExplainInput = {
   grad?: GradFn
   /** f of every data row if known (seeds the counterfactual search; computed when absent). */
   predictions?: ArrayLike<number>
+  /**
+   * The same model as a dense first layer plus tail (`fastModelFromArtifacts`), for exact SHAP
+   * without model calls; used unless `settings.fastPath` is false. null = black box only.
+   */
+  fast?: FastModel | null
 }
 
 /** Parses `mean | zeros | row:N | expected` into an IG baseline. */
@@ -147,7 +158,9 @@ export async function explainRows(
   rows.forEach((r, i) => (out[String(r)] = { prediction: preds[i]! }))
 
   if (settings.shap && bg) {
+    const fast = settings.fastPath === false ? null : (input.fast ?? null)
     const res = await shapExplain(input.predict, xs, bg, {
+      ...(fast ? { fast } : {}),
       offsets,
       budget: settings.budget,
       rng: shapRng,

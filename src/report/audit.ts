@@ -12,6 +12,7 @@ import type { Schema } from '../core/schema.ts'
 import { type Table, columnCell, tableColumn } from '../core/table.ts'
 import type { CheckCancel, GradFn, Matrix, PredictFn, ProgressFn } from '../core/types.ts'
 import type { Report, ReportFairnessAttr, ReportRates } from './types.ts'
+import type { FastModel } from '../core/shap/fast/model.ts'
 
 export const TOOL_VERSION = '0.1.0'
 
@@ -43,6 +44,8 @@ export type AuditInput = {
   grad: GradFn
   model: Report['model']
   dataSha256: string
+  /** Exact fast path for Dense first layers (src/core/shap/fast); null/absent = black box. */
+  fast?: FastModel | null
 }
 
 /**
@@ -148,7 +151,7 @@ export async function auditRun(
   const wantsExplanations = settings.shap || settings.igSteps !== 0 || settings.counterfactuals > 0
   if (wantsExplanations && rows.length) {
     const ex = await explainRows(
-      { schema, x, values: input.values, predict: input.predict, grad: input.grad, predictions: p },
+      { schema, x, values: input.values, predict: input.predict, grad: input.grad, predictions: p, ...(input.fast ? { fast: input.fast } : {}) },
       rows,
       { ...settings, threshold: t },
       {

@@ -12,6 +12,8 @@ import { type Matrix, matrix } from '../core/types.ts'
 import { ModelError, modelArtifacts, modelFetch, modelJsonParse } from '../model/artifacts.ts'
 import { type LoadedModel, tfGradFn, tfModelLoad, tfPredictFn } from '../model/tfModel.ts'
 import { explainRows } from '../core/explain.ts'
+import type { FastModel } from '../core/shap/fast/model.ts'
+import { fastModelFromArtifacts, fastModelVerify } from '../core/shap/fast/detect.ts'
 import { driftAnalyze } from '../core/drift/analyze.ts'
 import { auditRun } from '../report/audit.ts'
 import {
@@ -65,6 +67,9 @@ type Session = {
   encode: EncodeSummary
   classIndex: number
   predictions: Float32Array
+  /** Exact SHAP fast path (Dense first layer), verified against the model; null = black box. */
+  fast: FastModel | null
+  fastReason: string | null
 }
 
 /** Rows per prediction step between progress messages / cancel checks. */
@@ -358,7 +363,14 @@ export class ModelHost {
       const predictions = await this.predictAll(lm, enc.x, classIndex, req.id, 'Predicting')
       const predictMs = performance.now() - t0
       const dataSha256 = req.table ? req.dataSha256 : (prev?.dataSha256 ?? req.dataSha256)
-      this.session = { lm, modelName, schema, table, dataName, dataSha256, x: enc.x, values: enc.values, labels: enc.labels, encode, classIndex, predictions }
+      const det = fastModelFromArtifacts(lm.artifacts, classIndex)
+      let fast = det.model
+      let fastReason = det.reason
+      if (fast) {
+        fastReason = await fastModelVerify(fast, tfPredictFn(lm, classIndex), enc.x)
+        if (fastReason) fast = null
+      }
+      this.session = { lm, modelName, schema, table, dataName, dataSha256, x: enc.x, values: enc.values, labels: enc.labels, encode, classIndex, predictions, fast, fastReason }
       this.globalCache.clear()
       if (fresh && prev && prev.lm !== fresh) prev.lm.model.dispose()
       fresh = null
@@ -495,6 +507,7 @@ export class ModelHost {
         predict: tfPredictFn(s.lm, s.classIndex),
         grad: tfGradFn(s.lm, s.classIndex),
         predictions: s.predictions,
+        fast: s.fast,
       },
       req.rows,
       req.settings,
@@ -520,6 +533,7 @@ export class ModelHost {
     const rng = rngFromSeed(req.settings.seed)
     const bg = backgroundCreate(s.x, req.settings.background, rngSplit(rng))
     const [r] = await shapExplain(predict, x, bg, {
+      ...(req.settings.fastPath !== false && s.fast ? { fast: s.fast } : {}),
       offsets: schemaOffsets(s.schema),
       budget: req.settings.budget,
       rng: rngSplit(rng),
@@ -560,6 +574,7 @@ export class ModelHost {
         grad: tfGradFn(s.lm, s.classIndex),
         model: { sha256: info.weightsSha256, format: info.format, inputs: info.inputWidth, parameters: info.parameters, bytes: info.bytes },
         dataSha256: s.dataSha256,
+        fast: settings.fastPath === false ? null : s.fast,
       },
       settings,
       hooks,
@@ -622,6 +637,7 @@ export class ModelHost {
     rows.forEach((r, i) => xs.set(s.x.data.subarray(r * w, (r + 1) * w), i * w))
     const bg = backgroundCreate(s.x, req.background, rngSplit(rng))
     const res = await shapExplain(tfPredictFn(s.lm, s.classIndex), matrix(xs, n, w), bg, {
+      ...(s.fast ? { fast: s.fast } : {}),
       offsets: schemaOffsets(s.schema),
       budget: req.budget,
       rng: rngSplit(rng),

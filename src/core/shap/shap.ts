@@ -3,6 +3,9 @@
  * player, v(S) = Σ_b w_b f(x_S, b_notS) over the weighted background, baseValue = v(∅).
  * Exact enumeration whenever 2^M − 2 ≤ budget, Kernel SHAP otherwise. All v(S) of all explained
  * rows of a job are evaluated in big batched model calls; f(background) is computed once.
+ * With a {@link FastModel} (a Dense first layer, fast/detect.ts) the coalition values come from
+ * per-player first-layer contributions instead of model calls (fast/values.ts): the same v(S)
+ * to rounding.
  */
 import type { CheckCancel, Matrix, ProgressFn } from '../types.ts'
 import { type Rng, rngFromSeed } from '../random.ts'
@@ -19,6 +22,8 @@ import {
 import { SHAP_MASK_MAX_PLAYERS, shapCoalitionValuesMasked } from './masked.ts'
 import { SHAP_EXACT_MAX_PLAYERS, shapExactRow } from './exact.ts'
 import { shapKernelDesign, shapKernelRow, shapKernelSolver } from './kernel.ts'
+import type { FastModel } from './fast/model.ts'
+import { shapFastPrepare } from './fast/values.ts'
 
 /** Options of {@link shapExplain}. */
 export type ShapOptions = {
@@ -46,6 +51,14 @@ export type ShapOptions = {
    * background row agree on a player's block are shared between coalitions. Same numbers.
    */
   dedupe?: boolean
+  /**
+   * The model's dense first layer and the rest of it (`fastModelFromArtifacts`): when given, f is
+   * evaluated by the fast path and `model` is not called; f(background) is then always computed
+   * (`backgroundPredictions` is ignored, so that v(∅) matches the other coalition values),
+   * `chunkRows` bounds the rows per tail call (at most 32,768), and `precision` and `dedupe` do
+   * not apply. null or absent = the black-box path.
+   */
+  fast?: FastModel | null
   /** Progress in nominal model rows (coalitions × background rows). */
   onProgress?: ProgressFn
   /** Polled before every model call. */
@@ -108,13 +121,16 @@ export async function shapExplain(
     (x.data instanceof Float64Array && bg.x.data instanceof Float64Array ? 'float64' : 'float32')
   const K = bg.x.rows
   const R = x.rows
+  const fast = opts.fast ?? null
+  if (fast && fast.inputs !== w)
+    throw new RangeError(`shap: the fast model expects ${fast.inputs} inputs, rows have ${w}`)
 
   const design =
     exact || M < 2
       ? null
       : shapKernelDesign(M, budget, opts.rng ?? rngFromSeed(opts.seed ?? 1), opts.seGroups ?? 10)
   const nCoal = M < 2 ? 0 : exact ? 2 ** M - 2 : design!.nCoal
-  const endpointRows = (opts.backgroundPredictions ? 0 : K) + R
+  const endpointRows = (opts.backgroundPredictions && !fast ? 0 : K) + R
   const progress = new Progress(endpointRows + R * nCoal * K, opts.onProgress)
   const ctx: EvalContext = {
     chunkRows: Math.max(1, Math.floor(opts.chunkRows ?? defaultChunkRows(w))),
@@ -122,13 +138,9 @@ export async function shapExplain(
     progress,
   }
   if (opts.checkCancel) ctx.checkCancel = opts.checkCancel
-  const { base, fBackground, fx } = await shapEndpoints(
-    model,
-    x,
-    bg,
-    ctx,
-    opts.backgroundPredictions,
-  )
+  const job = fast ? await shapFastPrepare(fast, x, bg, offsets, ctx) : null
+  const { base, fBackground, fx } =
+    job ?? (await shapEndpoints(model, x, bg, ctx, opts.backgroundPredictions))
 
   const results: ShapResult[] = []
   if (M < 2) {
@@ -148,7 +160,8 @@ export async function shapExplain(
   }
   const solver = design ? shapKernelSolver(design) : null
   let v: Float64Array
-  if (M <= SHAP_MASK_MAX_PLAYERS && opts.dedupe !== false) {
+  if (job) v = await job.coalitionValues(design ? design.member : null, nCoal)
+  else if (M <= SHAP_MASK_MAX_PLAYERS && opts.dedupe !== false) {
     let masks: Int32Array | null = null
     if (design) {
       masks = new Int32Array(nCoal)
@@ -172,7 +185,8 @@ export async function shapExplain(
     // v(N) = Σ_b w_b f(x), summed like every other v(S) so that a player the model ignores gets
     // exactly 0 (f(x) itself differs from this sum by rounding only).
     let vFull = 0
-    for (let b = 0; b < K; b++) vFull += bg.weights[b]! * f
+    if (job) vFull = job.fullValue(r)
+    else for (let b = 0; b < K; b++) vFull += bg.weights[b]! * f
     if (solver) {
       const { phi, stdErr } = shapKernelRow(solver, v, r * nCoal, base, vFull)
       results.push({
