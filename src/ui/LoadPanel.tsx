@@ -2,6 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react'
 import { loadBundle, loadDemo, type LoadBundle } from '../state/appStore.ts'
 import { fileIsZip, persistClear, sessionExport, sessionImport } from '../state/session.ts'
 import { shareCopyLink } from '../state/share.ts'
+import { uiStore } from '../state/uiStore.ts'
+import { loadCurrent } from '../state/monitoringStore.ts'
 
 /**
  * Sorts dropped or picked files into model (model.json + .bin shards), data (CSV) and schema
@@ -55,7 +57,10 @@ export function useFileDrop(): boolean {
       depth = 0
       setDragging(false)
       const files = [...(e.dataTransfer?.files ?? [])]
-      if (files.length) void openFiles(files)
+      // On the Monitoring tab a dropped CSV is the "current" data to compare, not a new reference.
+      if (files.length === 1 && uiStore.getState().tab === 'Monitoring' && /\.(csv|tsv|txt)$/i.test(files[0]!.name)) {
+        void loadCurrent({ kind: 'file', file: files[0]! })
+      } else if (files.length) void openFiles(files)
     }
     window.addEventListener('dragenter', enter)
     window.addEventListener('dragleave', leave)
