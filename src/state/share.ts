@@ -16,6 +16,7 @@ import { compressionStore } from './compressionStore.ts'
 import { dataViewStore, openDataRow } from './dataViewStore.ts'
 import { explainStore } from './explainStore.ts'
 import { fairnessStore } from './fairnessStore.ts'
+import { monitoringStore, type MonitoringState } from './monitoringStore.ts'
 import { type Tab, Tabs, setTab, uiStore } from './uiStore.ts'
 
 /** Version 1 of the link state. Unknown or malformed fields are ignored, never executed. */
@@ -33,6 +34,7 @@ export type ViewState = {
   fairness: { attrs: string[] }
   compression: { ids: string[]; calibrationRows: number; shapRows: number; tolerance: number }
   backend: BackendName | null
+  monitoring?: Pick<MonitoringState, 'seed' | 'selectedFeature' | 'sort' | 'histMode'>
   /** The sources were local files (the recipient needs a session bundle). */
   localFiles: boolean
 }
@@ -61,6 +63,7 @@ export function viewStateCollect(): ViewState {
     fairness: { attrs: fairnessStore.getState().attrs },
     compression: { ids: comp.ids, calibrationRows: comp.calibrationRows, shapRows: comp.shapRows, tolerance: comp.tolerance },
     backend: app.activeBackend,
+    monitoring: (({ seed, selectedFeature, sort, histMode }) => ({ seed, selectedFeature, sort, histMode }))(monitoringStore.getState()),
     localFiles,
   }
 }
@@ -135,6 +138,15 @@ export function viewStateApply(s: ViewState): void {
       ...(num(c.calibrationRows, 1, 1e7) !== null ? { calibrationRows: c.calibrationRows as number } : {}),
       ...(num(c.shapRows, 1, 1e6) !== null ? { shapRows: c.shapRows as number } : {}),
       ...(num(c.tolerance, 0, 1) !== null ? { tolerance: c.tolerance as number } : {}),
+    })
+  }
+  if (isObj(s.monitoring)) {
+    const m = s.monitoring
+    monitoringStore.setState({
+      ...(num(m.seed, 0, 2 ** 32) !== null ? { seed: m.seed } : {}),
+      ...(m.selectedFeature === null || typeof m.selectedFeature === 'string' ? { selectedFeature: m.selectedFeature } : {}),
+      ...(isObj(m.sort) && typeof m.sort.key === 'string' && (m.sort.dir === 'asc' || m.sort.dir === 'desc') ? { sort: m.sort } : {}),
+      ...(typeof m.histMode === 'string' ? { histMode: m.histMode } : {}),
     })
   }
   const dataRow = s.dataRow === null ? null : num(s.dataRow, 0, n - 1)
@@ -233,7 +245,7 @@ export function shareSyncStart(): void {
     if (timer) clearTimeout(timer)
     timer = setTimeout(write, 400)
   }
-  for (const store of [appStore, uiStore, cohortStore, explainStore, calibrationStore, fairnessStore, compressionStore, dataViewStore] as const) {
+  for (const store of [appStore, uiStore, cohortStore, explainStore, calibrationStore, fairnessStore, compressionStore, dataViewStore, monitoringStore] as const) {
     ;(store as { subscribe: (f: () => void) => () => void }).subscribe(schedule)
   }
   window.addEventListener('popstate', () => {
