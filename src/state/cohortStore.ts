@@ -4,7 +4,13 @@
  * views are restricted — the predictions, labels and row indices of the cohort's rows.
  */
 import { createStore } from 'zustand/vanilla'
-import { type Cohort, CohortSyntaxError, cohortMask, cohortParse, cohortRows } from '../core/views/cohort.ts'
+import {
+  type Cohort,
+  CohortSyntaxError,
+  cohortMask,
+  cohortParse,
+  cohortRows,
+} from '../core/views/cohort.ts'
 import { appStore } from './appStore.ts'
 
 export type CohortState = {
@@ -60,7 +66,10 @@ export function setCohortText(text: string): void {
   cohortStore.setState({ text })
   if (!table) return
   try {
-    const cohort = cohortParse(text, table.columns.map((c) => c.name))
+    const cohort = cohortParse(
+      text,
+      table.columns.map((c) => c.name),
+    )
     const rows = text.trim() === '' ? null : cohortRows(cohortMask(cohort, table))
     cohortStore.setState({ cohort, rows, error: null, errorAt: null })
   } catch (e) {
@@ -83,7 +92,8 @@ appStore.subscribe((s, prev) => {
     cohortStore.setState({ cohort: null, rows: null, error: null, errorAt: null })
     if (text.trim()) setCohortText(text)
   }
-  if (s.predictions !== prev.predictions || s.labels !== prev.labels || s.data !== prev.data) derive()
+  if (s.predictions !== prev.predictions || s.labels !== prev.labels || s.data !== prev.data)
+    derive()
 })
 
 /** Values of a table column for the rows in view (all rows, or the cohort's). */

@@ -30,10 +30,13 @@ export const compressionStore = createStore<CompressionState>()(() => ({
 }))
 
 appStore.subscribe((s, prev) => {
-  if (s.model !== prev.model || s.data !== prev.data || s.schema !== prev.schema) compressionStore.setState({ result: null, resultThreshold: null })
+  if (s.model !== prev.model || s.data !== prev.data || s.schema !== prev.schema)
+    compressionStore.setState({ result: null, resultThreshold: null })
 })
 
-export function setCompressionOptions(patch: Partial<Omit<CompressionState, 'result' | 'resultThreshold'>>): void {
+export function setCompressionOptions(
+  patch: Partial<Omit<CompressionState, 'result' | 'resultThreshold'>>,
+): void {
   compressionStore.setState(patch)
 }
 
@@ -65,10 +68,16 @@ export async function runCompression(): Promise<void> {
 export async function downloadVariant(id: QuantSchemeId): Promise<void> {
   const stem = `${appStore.getState().schema?.schema.name ?? 'model'}-${id}`
   try {
-    const files = await modelWorker.request<{ modelJson: string; bin: Uint8Array }>({ cmd: 'exportVariant', variant: id, baseName: stem })
+    const files = await modelWorker.request<{ modelJson: string; bin: Uint8Array }>({
+      cmd: 'exportVariant',
+      variant: id,
+      baseName: stem,
+    })
     downloadText(files.modelJson, `${stem}.json`, 'application/json')
     const a = document.createElement('a')
-    a.href = URL.createObjectURL(new Blob([files.bin as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }))
+    a.href = URL.createObjectURL(
+      new Blob([files.bin as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
+    )
     a.download = `${stem}.bin`
     a.click()
     setTimeout(() => URL.revokeObjectURL(a.href), 1000)

@@ -2,32 +2,74 @@
  * Explanations of the loaded model: per-row SHAP / IG / counterfactuals and global SHAP. A vanilla
  * zustand store beside appStore; jobs go through appStore's job slot, so a new job supersedes the
  * running one (its result is dropped) and the progress bar and Cancel button are shared.
+ *
+ * Each part of a row's explanation keeps the settings it was computed with, so the view can print
+ * them under every chart even when SHAP and IG were run at different times.
  */
 import { createStore } from 'zustand/vanilla'
-import { EXPLAIN_DEFAULTS, type ExplainSettings } from '../core/explain.ts'
+import { EXPLAIN_DEFAULTS, type ExplainSettings, type RowExplanation } from '../core/explain.ts'
 import type { BackgroundSpec } from '../core/shap/background.ts'
+import { auditDefaultRows } from '../report/audit.ts'
 import type { WorkerError } from '../workers/client.ts'
 import type { ExplainResult, GlobalShapResult } from '../workers/protocol.ts'
 import { appStore, endJob, notify, progress, startJob } from './appStore.ts'
+import { cohortStore } from './cohortStore.ts'
 import { modelWorker } from './workers.ts'
 
+/** The parts of a row's explanation. */
+export type ExplainPart = 'shap' | 'ig' | 'counterfactuals'
+
+/** One row's explanation, merged over the jobs run for that row. */
+export type RowResult = {
+  row: number
+  /** Present keys = parts computed (see RowExplanation). */
+  explanation: RowExplanation
+  featureNames: string[]
+  /** Settings each part was computed with (threshold included); null = not computed. */
+  used: Record<ExplainPart, ExplainSettings | null>
+  /** Worker wall time of the job that computed each part, ms. */
+  ms: Record<ExplainPart, number | null>
+}
+
+/** What a global SHAP result was computed with. */
+export type GlobalUsed = {
+  /** Rows asked for (the result may hold fewer when the cohort is smaller). */
+  n: number
+  seed: number
+  background: BackgroundSpec
+  budget: number
+  /** The cohort filter the rows were sampled from; null = all rows. */
+  cohort: string | null
+  /** The cohort's rows sampled from (cohortStore's `view.index` at the time); null = all rows. */
+  pool: Int32Array | null
+}
+
 export type ExplainState = {
+  /** Row to explain; −1 = the default row (`explainDefaultRow`), fixed when the view opens. */
   row: number
   settings: ExplainSettings
-  /** Result for `resultRow`, computed with the settings shown beside it. */
-  result: ExplainResult | null
-  resultRow: number | null
+  /** The explained row's result (null until a row was explained in this session). */
+  rowResult: RowResult | null
   globalN: number
   global: GlobalShapResult | null
+  globalUsed: GlobalUsed | null
+  /** Dependence plot: x feature and colour feature (indices; null = default, −1 = no colour). */
+  dependenceFeature: number | null
+  dependenceColor: number | null
+  /** The automatic first explanation already ran (or was started) in this session. */
+  autoDone: boolean
 }
 
 export const explainStore = createStore<ExplainState>()(() => ({
-  row: 0,
+  row: -1,
   settings: { ...EXPLAIN_DEFAULTS },
-  result: null,
-  resultRow: null,
+  rowResult: null,
   globalN: 200,
   global: null,
+  globalUsed: null,
+  dependenceFeature: null,
+  dependenceColor: null,
+  autoDone: false,
 }))
 
 export function setExplainRow(row: number): void {
@@ -42,20 +84,93 @@ export function setGlobalN(n: number): void {
   if (Number.isInteger(n) && n > 0) explainStore.setState({ globalN: n })
 }
 
-/** Results belong to a session: a new model or data clears them. */
+export function setDependence(patch: { feature?: number | null; color?: number | null }): void {
+  explainStore.setState((s) => ({
+    dependenceFeature: patch.feature === undefined ? s.dependenceFeature : patch.feature,
+    dependenceColor: patch.color === undefined ? s.dependenceColor : patch.color,
+  }))
+}
+
+/**
+ * The row the Explain view opens on: the first of the audit's default rows (the CLI's
+ * `auditDefaultRows(nRows, seed)[0]`), so the dashboard and the report start from the same row.
+ * @returns 0 for an empty table.
+ */
+export function explainDefaultRow(nRows: number, seed: number): number {
+  return auditDefaultRows(nRows, seed)[0] ?? 0
+}
+
+/** The row to explain: the chosen one, or the default row while none was chosen (−1). */
+export function explainRowResolved(): number {
+  const { row, settings } = explainStore.getState()
+  const n = appStore.getState().data?.table.nRows ?? 0
+  return row >= 0 ? row : explainDefaultRow(n, settings.seed)
+}
+
+/** Results belong to a session: a new model or data clears them (and re-arms the automatic run). */
 appStore.subscribe((s, prev) => {
-  if (s.predictions !== prev.predictions && (s.model !== prev.model || s.data !== prev.data || s.schema !== prev.schema)) {
-    explainStore.setState({ result: null, resultRow: null, global: null })
+  if (
+    s.predictions !== prev.predictions &&
+    (s.model !== prev.model || s.data !== prev.data || s.schema !== prev.schema)
+  ) {
+    explainStore.setState((st) => ({
+      rowResult: null,
+      global: null,
+      globalUsed: null,
+      dependenceFeature: null,
+      dependenceColor: null,
+      autoDone: false,
+      row: s.data !== prev.data ? -1 : st.row,
+    }))
   }
 })
 
-/** Explains the chosen row; `parts` picks SHAP, IG and/or counterfactuals. */
-export async function runExplain(parts: { shap: boolean; ig: boolean; counterfactuals: boolean }): Promise<void> {
-  const { row, settings } = explainStore.getState()
+const PART_KEYS: Record<ExplainPart, (keyof RowExplanation)[]> = {
+  shap: ['baseValue', 'exact', 'shap', 'shapStdErr'],
+  ig: ['ig', 'igSteps', 'igCompletenessGap'],
+  counterfactuals: ['counterfactuals', 'diversity', 'noneReason'],
+}
+
+/** Merges a new explanation of `row` into the current one (same row: parts not recomputed stay). */
+function mergeRow(
+  prev: RowResult | null,
+  row: number,
+  res: ExplainResult,
+  parts: Record<ExplainPart, boolean>,
+  s: ExplainSettings,
+): RowResult {
+  const e = res.explanations[String(row)]!
+  const keep = prev && prev.row === row ? prev : null
+  const explanation: RowExplanation = { prediction: e.prediction }
+  const used: RowResult['used'] = { shap: null, ig: null, counterfactuals: null }
+  const ms: RowResult['ms'] = { shap: null, ig: null, counterfactuals: null }
+  for (const p of ['shap', 'ig', 'counterfactuals'] as const) {
+    const src = parts[p] ? e : keep?.explanation
+    if (!src || (!parts[p] && !keep?.used[p])) continue
+    for (const k of PART_KEYS[p])
+      if (Object.hasOwn(src, k)) Object.assign(explanation, { [k]: src[k] })
+    used[p] = parts[p] ? s : keep!.used[p]
+    ms[p] = parts[p] ? res.ms : keep!.ms[p]
+  }
+  return { row, explanation, featureNames: res.featureNames, used, ms }
+}
+
+/**
+ * Explains the chosen row; `parts` picks SHAP, IG and/or counterfactuals. Parts not asked for keep
+ * their earlier result when the row is the same.
+ * @returns true when the result arrived (false: invalid row, cancelled, superseded or failed).
+ */
+export async function runExplain(parts: {
+  shap: boolean
+  ig: boolean
+  counterfactuals: boolean
+}): Promise<boolean> {
+  const { settings } = explainStore.getState()
   const n = appStore.getState().data?.table.nRows ?? 0
+  const row = explainRowResolved()
   if (!(Number.isInteger(row) && row >= 0 && row < n)) {
     notify('error', `Row ${row} does not exist: choose a row from 0 to ${n - 1}.`)
-    return
+    return false
   }
   const s: ExplainSettings = {
     ...settings,
@@ -66,33 +181,82 @@ export async function runExplain(parts: { shap: boolean; ig: boolean; counterfac
   }
   const signal = startJob(`Explaining row ${row}`)
   try {
-    const result = await modelWorker.request<ExplainResult>({ cmd: 'explain', rows: [row], settings: s }, { signal, onProgress: progress(signal) })
-    explainStore.setState({ result, resultRow: row })
+    const result = await modelWorker.request<ExplainResult>(
+      { cmd: 'explain', rows: [row], settings: s },
+      { signal, onProgress: progress(signal) },
+    )
+    if (signal.aborted) return false
+    explainStore.setState((st) => ({ rowResult: mergeRow(st.rowResult, row, result, parts, s) }))
+    return true
   } catch (e) {
     const err = e as WorkerError
     if (err.kind === 'AbortError') notify('info', 'Explanation cancelled.')
     else notify('error', `Explanation failed: ${err.message}`)
+    return false
   } finally {
     endJob(signal)
   }
 }
 
-/** SHAP for a seeded sample of rows: the global ranking and the per-row matrix. */
-export async function runGlobalShap(): Promise<void> {
+/**
+ * SHAP for a seeded sample of rows: the global ranking and the per-row matrix. With a cohort
+ * filter applied and the views restricted to it, the rows are drawn from the cohort.
+ * @returns true when the result arrived.
+ */
+export async function runGlobalShap(): Promise<boolean> {
   const { globalN, settings } = explainStore.getState()
-  const background: BackgroundSpec = settings.background
-  const signal = startJob(`Global SHAP (${globalN} rows)`)
+  const cohort = cohortStore.getState()
+  const index = cohort.restrict ? (cohort.view?.index ?? null) : null
+  const pool = index ? Array.from(index) : null
+  const used: GlobalUsed = {
+    n: globalN,
+    seed: settings.seed,
+    background: settings.background,
+    budget: settings.budget,
+    cohort: index ? cohort.text.trim() : null,
+    pool: index,
+  }
+  const signal = startJob(`Global SHAP (${pool ? Math.min(globalN, pool.length) : globalN} rows)`)
   try {
     const global = await modelWorker.request<GlobalShapResult>(
-      { cmd: 'globalShap', n: globalN, seed: settings.seed, background, budget: settings.budget },
+      {
+        cmd: 'globalShap',
+        n: globalN,
+        seed: used.seed,
+        background: used.background,
+        budget: used.budget,
+        ...(pool ? { pool } : {}),
+      },
       { signal, onProgress: progress(signal) },
     )
-    explainStore.setState({ global })
+    if (signal.aborted) return false
+    explainStore.setState({ global, globalUsed: used })
+    return true
   } catch (e) {
     const err = e as WorkerError
     if (err.kind === 'AbortError') notify('info', 'Global SHAP cancelled.')
     else notify('error', `Global SHAP failed: ${err.message}`)
+    return false
   } finally {
     endJob(signal)
   }
+}
+
+/**
+ * What opening the Explain view does once per session (model + data): explains the chosen row (a
+ * shared link's) or else the default row (SHAP, IG and counterfactuals), then computes global SHAP. Each step is an ordinary job (progress
+ * bar, Cancel); cancelling or starting another job stops the sequence, and it does not run again
+ * until a new model or data is loaded.
+ */
+export async function explainAuto(): Promise<void> {
+  const st = explainStore.getState()
+  const app = appStore.getState()
+  const n = app.data?.table.nRows ?? 0
+  if (st.autoDone || !app.ready || app.job !== null || n === 0) return
+  explainStore.setState({ autoDone: true })
+  if (!st.rowResult) {
+    explainStore.setState({ row: explainRowResolved() })
+    if (!(await runExplain({ shap: true, ig: true, counterfactuals: true }))) return
+  }
+  if (!explainStore.getState().global && appStore.getState().job === null) await runGlobalShap()
 }

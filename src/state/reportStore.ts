@@ -36,7 +36,8 @@ function compose(): void {
     reportStore.setState({ report: null, html: null })
     return
   }
-  const filled = review.reviewer.trim() !== '' || review.decision !== '' || review.notes.trim() !== ''
+  const filled =
+    review.reviewer.trim() !== '' || review.decision !== '' || review.notes.trim() !== ''
   const report: Report = filled ? { ...audit, review } : audit
   reportStore.setState({ report, html: reportHtml(report) })
 }
@@ -47,7 +48,8 @@ export function setReview(patch: Partial<ReportReview>): void {
 }
 
 appStore.subscribe((s, prev) => {
-  if (s.model !== prev.model || s.data !== prev.data || s.schema !== prev.schema) reportStore.setState({ audit: null, report: null, html: null })
+  if (s.model !== prev.model || s.data !== prev.data || s.schema !== prev.schema)
+    reportStore.setState({ audit: null, report: null, html: null })
 })
 
 /**
@@ -66,7 +68,10 @@ export async function runAudit(rows: number[] | null = null): Promise<void> {
   }
   const signal = startJob('Audit report')
   try {
-    const report = await modelWorker.request<Report>({ cmd: 'audit', settings }, { signal, onProgress: progress(signal) })
+    const report = await modelWorker.request<Report>(
+      { cmd: 'audit', settings },
+      { signal, onProgress: progress(signal) },
+    )
     reportStore.setState({ audit: report })
     compose()
   } catch (e) {

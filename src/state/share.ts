@@ -118,7 +118,7 @@ export function viewStateApply(s: ViewState): void {
     if (g !== null) patch.globalN = g
     for (const k of ['dependenceFeature', 'dependenceColor'] as const) {
       const v = s.explain[k]
-      if (v === null || num(v, 0, 10_000) !== null) patch[k] = v
+      if (v === null || num(v, -1, 10_000) !== null) patch[k] = v
     }
     explainStore.setState(patch)
   }

@@ -4,7 +4,15 @@
  */
 import { createStore } from 'zustand/vanilla'
 
-export const Tabs = ['Overview', 'Explain', 'Calibration', 'Fairness', 'Data', 'Compression', 'Monitoring'] as const
+export const Tabs = [
+  'Overview',
+  'Explain',
+  'Calibration',
+  'Fairness',
+  'Data',
+  'Compression',
+  'Monitoring',
+] as const
 export type Tab = (typeof Tabs)[number]
 
 export type UiState = {

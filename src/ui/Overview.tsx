@@ -2,7 +2,6 @@ import { ModelCard, DatasetCard } from './Cards.tsx'
 import { BackendPanel } from './BackendPanel.tsx'
 import { PerformancePanel } from './PerformancePanel.tsx'
 import { SchemaPanel } from './SchemaPanel.tsx'
-import { ExplainPanel } from './ExplainPanel.tsx'
 import { ReportPanel } from './ReportPanel.tsx'
 
 /** The overview: what is loaded, where it runs, and how well the model performs. */
@@ -16,7 +15,6 @@ export function Overview() {
       </div>
       <SchemaPanel />
       <PerformancePanel />
-      <ExplainPanel />
       <ReportPanel />
     </div>
   )

@@ -81,7 +81,7 @@ export function ChartFrame({ title, data, caption, children, fileName }: ChartFr
   }
   const exportCsv = () => downloadText(csvFromRows(data.header, data.rows), `${name}.csv`, 'text/csv')
   return (
-    <figure className="chart" aria-label={title} role="group" data-testid={`chart-${name}`}>
+    <figure className="chart" aria-label={title} data-testid={`chart-${name}`}>
       <figcaption className="chartHead">
         <span className="chartTitle">{title}</span>
         <span className="chartExports">

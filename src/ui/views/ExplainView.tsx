@@ -1,0 +1,142 @@
+import { useEffect, useMemo } from 'react'
+import { useStore } from 'zustand'
+import { explainAuto, explainStore } from '../../state/explainStore.ts'
+import { fmt } from '../format.ts'
+import { useApp } from '../useApp.ts'
+import { AgreementChart } from './explain/AgreementChart.tsx'
+import { ExplainControls } from './explain/ExplainControls.tsx'
+import { GlobalSection } from './explain/GlobalSection.tsx'
+import { JobProgress } from './explain/JobProgress.tsx'
+import { CounterfactualList, RowTables } from './explain/RowTables.tsx'
+import { WaterfallChart } from './explain/WaterfallChart.tsx'
+
+/**
+ * The Explain tab: one row's SHAP waterfall, SHAP next to integrated gradients with their rank
+ * agreement, counterfactuals, and global SHAP (mean |φ|, beeswarm, dependence). Opening it the
+ * first time in a session explains the default row (the audit's first row) and a global sample.
+ */
+export function ExplainView() {
+  const rowResult = useStore(explainStore, (s) => s.rowResult)
+  const autoDone = useStore(explainStore, (s) => s.autoDone)
+  const pickedRow = useStore(explainStore, (s) => s.row)
+  const data = useApp((s) => s.data)
+  const schema = useApp((s) => s.schema?.schema)
+  const ready = useApp((s) => s.ready)
+  const busy = useApp((s) => s.job !== null)
+
+  useEffect(() => {
+    if (ready && !busy && !autoDone) void explainAuto()
+  }, [ready, busy, autoDone])
+
+  const row = rowResult?.row ?? null
+  const values = useMemo(() => {
+    const out: Record<string, string> = {}
+    if (!data || !schema || row === null) return out
+    for (const f of schema.features) {
+      const col = data.table.columns.find((c) => c.name === f.name)
+      const v = col ? (col.values[col.codes[row]!] ?? '') : ''
+      out[f.name] = v === '' ? '(empty)' : v
+    }
+    return out
+  }, [data, schema, row])
+
+  if (!data || !schema) {
+    return (
+      <section className="empty" data-testid="explain-view">
+        <p>Load a model, a CSV and its schema (or open the demo) to explain predictions.</p>
+      </section>
+    )
+  }
+  const e = rowResult?.explanation
+  const used = rowResult?.used
+  return (
+    <div className="explainView" data-testid="explain-view">
+      <section
+        className="card full explainSection"
+        aria-labelledby="explain-title"
+        data-testid="explain-panel"
+      >
+        <div className="sectionHead">
+          <h2 id="explain-title">Explanations of one row</h2>
+        </div>
+        <ExplainControls />
+        {!rowResult || !e || !used ? (
+          <div className="emptyChart">
+            {busy ? (
+              <JobProgress prefix="Explaining" />
+            ) : (
+              <p>
+                No row explained yet. Pick a row and press <strong>Explain row</strong> for its SHAP
+                waterfall, SHAP next to integrated gradients, and counterfactuals.
+              </p>
+            )}
+          </div>
+        ) : (
+          <div data-testid="explain-result" data-row={rowResult.row}>
+            <p className="resultLine">
+              Row <strong>{rowResult.row}</strong>: f(x) ={' '}
+              <strong data-testid="explain-prediction">{fmt(e.prediction)}</strong>
+              {e.baseValue !== undefined && (
+                <>
+                  {' '}
+                  · base value E f = <span data-testid="shap-base">{fmt(e.baseValue)}</span> ·{' '}
+                  <span data-testid="shap-method">
+                    {e.exact ? 'exact Shapley values' : 'Kernel SHAP estimate ± standard error'}
+                  </span>
+                </>
+              )}
+              {rowResult.ms.shap !== null && (
+                <span className="muted"> · SHAP {fmt(rowResult.ms.shap / 1000, 2)} s</span>
+              )}
+              {pickedRow >= 0 && rowResult.row !== pickedRow && (
+                <span className="muted">
+                  {' '}
+                  · showing row {rowResult.row}; press a button to explain the picked row
+                </span>
+              )}
+            </p>
+            <div className="explainGrid">
+              {e.shap && used.shap ? (
+                <WaterfallChart
+                  row={rowResult.row}
+                  explanation={e}
+                  values={values}
+                  settings={used.shap}
+                />
+              ) : (
+                <div className="emptyChart">
+                  <p>Run SHAP for the waterfall from the base value to the prediction.</p>
+                </div>
+              )}
+              {e.shap || e.ig ? (
+                <AgreementChart
+                  row={rowResult.row}
+                  explanation={e}
+                  values={values}
+                  shapSettings={used.shap}
+                  igSettings={used.ig}
+                />
+              ) : (
+                <div className="emptyChart">
+                  <p>Run SHAP and integrated gradients to compare them.</p>
+                </div>
+              )}
+            </div>
+            {used.counterfactuals && (
+              <CounterfactualList
+                explanation={e}
+                values={values}
+                threshold={used.counterfactuals.threshold}
+              />
+            )}
+            <details className="tableDetails">
+              <summary>SHAP and IG values as tables</summary>
+              <RowTables explanation={e} values={values} />
+            </details>
+          </div>
+        )}
+      </section>
+      <GlobalSection schema={schema} />
+    </div>
+  )
+}

@@ -1,0 +1,177 @@
+import { memo } from 'react'
+import { useStore } from 'zustand'
+import type { Schema } from '../../../core/schema.ts'
+import { cohortStore } from '../../../state/cohortStore.ts'
+import {
+  explainStore,
+  runGlobalShap,
+  setDependence,
+  setGlobalN,
+} from '../../../state/explainStore.ts'
+import { fmt } from '../../format.ts'
+import { useApp } from '../../useApp.ts'
+import { BeeswarmChart } from './BeeswarmChart.tsx'
+import { DependenceChart } from './DependenceChart.tsx'
+import { GlobalBarChart } from './GlobalBarChart.tsx'
+import { JobProgress } from './JobProgress.tsx'
+
+/** Global SHAP: mean |φ| bars, the beeswarm and the dependence plot over a seeded sample of rows. */
+export const GlobalSection = memo(function GlobalSection({ schema }: { schema: Schema }) {
+  const globalN = useStore(explainStore, (s) => s.globalN)
+  const global = useStore(explainStore, (s) => s.global)
+  const used = useStore(explainStore, (s) => s.globalUsed)
+  const depFeature = useStore(explainStore, (s) => s.dependenceFeature)
+  const depColor = useStore(explainStore, (s) => s.dependenceColor)
+  const cohortText = useStore(cohortStore, (s) => (s.error ? null : s.text.trim()))
+  const cohortIndex = useStore(cohortStore, (s) => (s.restrict ? (s.view?.index ?? null) : null))
+  const busy = useApp((s) => s.job !== null)
+  const M = schema.features.length
+  const feature = global ? (depFeature ?? global.order[0] ?? 0) : 0
+  const color =
+    !global || depColor === -1
+      ? null
+      : depColor !== null && depColor !== feature
+        ? depColor
+        : (global.order.find((j) => j !== feature) ?? null)
+  const stale = global && used && used.pool !== cohortIndex
+  return (
+    <section
+      className="card full explainSection"
+      aria-labelledby="global-title"
+      data-testid="explain-global"
+    >
+      <div className="sectionHead">
+        <h2 id="global-title">Global SHAP</h2>
+        <div className="explainControls">
+          <label>
+            Rows{' '}
+            <input
+              type="number"
+              min={1}
+              value={globalN}
+              data-testid="global-n"
+              onChange={(ev) => setGlobalN(Math.trunc(Number(ev.currentTarget.value)))}
+            />
+          </label>
+          <span className="muted">
+            seeded sample from{' '}
+            {cohortIndex
+              ? `the cohort${cohortText ? ` “${cohortText}”` : ''} (${cohortIndex.length} rows)`
+              : 'all rows'}
+          </span>
+          <button
+            type="button"
+            disabled={busy}
+            data-testid="run-global"
+            onClick={() => void runGlobalShap()}
+          >
+            {global ? 'Recompute' : 'Compute'}
+          </button>
+        </div>
+      </div>
+      {stale && (
+        <p className="staleNote" role="note">
+          The cohort changed since these charts were computed (
+          {used.cohort ? `“${used.cohort}”` : 'all rows'}); press Recompute to sample from the
+          current one.
+        </p>
+      )}
+      {!global || !used ? (
+        <div className="emptyChart">
+          {busy ? (
+            <JobProgress prefix="Global SHAP" />
+          ) : (
+            <p>
+              No global explanation yet. Press <strong>Compute</strong> to explain a seeded sample
+              of {globalN} rows: a mean |φ| ranking, a beeswarm of every row&apos;s φ and a
+              dependence plot.
+            </p>
+          )}
+        </div>
+      ) : (
+        <>
+          <p className="muted resultLine">
+            {global.rows.length} rows ·{' '}
+            {global.exact ? 'exact Shapley values' : 'Kernel SHAP estimates'} · base value E f ={' '}
+            {fmt(global.baseValue)} ·{' '}
+            {global.cached ? 'from cache' : `${fmt(global.ms / 1000, 2)} s`}
+          </p>
+          <div className="explainGrid global">
+            <GlobalBarChart global={global} used={used} />
+            <BeeswarmChart global={global} used={used} schema={schema} />
+          </div>
+          <div
+            data-testid="dependence"
+            data-feature={schema.features[feature]?.name}
+            data-color={color === null ? '' : schema.features[color]?.name}
+          >
+            <div className="explainControls dependenceControls">
+              <label>
+                Dependence of{' '}
+                <select
+                  value={feature}
+                  data-testid="dependence-feature"
+                  onChange={(ev) => setDependence({ feature: Number(ev.currentTarget.value) })}
+                >
+                  {global.order.map((j) => (
+                    <option key={j} value={j}>
+                      {schema.features[j]!.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                coloured by{' '}
+                <select
+                  value={color ?? -1}
+                  data-testid="dependence-color"
+                  onChange={(ev) => setDependence({ color: Number(ev.currentTarget.value) })}
+                >
+                  <option value={-1}>(no colour)</option>
+                  {global.order
+                    .filter((j) => j !== feature)
+                    .map((j) => (
+                      <option key={j} value={j}>
+                        {schema.features[j]!.name}
+                      </option>
+                    ))}
+                </select>
+              </label>
+            </div>
+            {feature < M && (
+              <DependenceChart
+                global={global}
+                used={used}
+                schema={schema}
+                feature={feature}
+                color={color}
+              />
+            )}
+          </div>
+          <details className="tableDetails">
+            <summary>Mean |φ| as a table</summary>
+            <table
+              className="compact numeric"
+              data-testid="global-table"
+              aria-label="Mean absolute SHAP value per feature"
+            >
+              <caption>
+                Mean |φ| over {global.rows.length} seeded rows{' '}
+                {global.exact ? '(exact)' : '(Kernel SHAP)'}
+                {global.cached ? ' · from cache' : ` · ${fmt(global.ms / 1000, 2)} s`}
+              </caption>
+              <tbody>
+                {global.order.map((j) => (
+                  <tr key={j}>
+                    <th scope="row">{global.featureNames[j]}</th>
+                    <td data-value={global.meanAbs[j]}>{fmt(global.meanAbs[j]!, 5)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        </>
+      )}
+    </section>
+  )
+})
