@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { test, expect, type Page } from '@playwright/test'
-import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string'
+// lz-string is CommonJS: Node's ESM loader exposes it as a default export only.
+import LZString from 'lz-string'
+const { compressToEncodedURIComponent, decompressFromEncodedURIComponent } = LZString
 import { golden, metricValue, openApp, waitIdle } from './fixtures.ts'
 
 /** Waits until the URL hash carries the current view and returns the full link. */
@@ -39,7 +41,8 @@ test('a copied link reopens the same view with the same numbers in a fresh brows
   expect(await metricValue(fresh, 'accuracy')).toBe(accuracy)
   await fresh.getByTestId('tab-Data').click()
   await expect(fresh.getByTestId('cohort-count')).toHaveAttribute('data-value', count!)
-  // Back moves through view changes.
+  // Back moves through view changes (changes within 400 ms are coalesced into one entry).
+  await fresh.waitForTimeout(800)
   await fresh.getByTestId('tab-Fairness').click()
   await expect.poll(() => fresh.evaluate(() => location.hash)).not.toBe(new URL(link).hash)
   await fresh.goBack()
