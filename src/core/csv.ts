@@ -22,9 +22,11 @@ export class CsvTableSink {
     return this.dataRows
   }
 
-  /** Feeds parsed rows; the first row ever fed is the header. */
+  /** Feeds parsed rows; the first row ever fed is the header. Lines of spaces or tabs are skipped like blank lines. */
   add(rows: readonly string[][]): void {
     for (const row of rows) {
+      // papaparse skips empty lines only; a line of whitespace is one blank field.
+      if (row.length === 1 && row[0]!.trim() === '') continue
       if (!this.builder) {
         this.builder = new TableBuilder(csvHeaderNames(row, this.source))
         continue
@@ -69,6 +71,23 @@ export function csvParseError(errors: readonly Papa.ParseError[], source: string
   // papaparse counts rows from 0 including the header; our rows are data rows.
   const row = (e.row ?? 0) + rowBase - 1
   return new DataError(`${source}: malformed quoting near row ${Math.max(0, row)} (${e.message})`)
+}
+
+/**
+ * A CSV file's bytes → text. UTF-16 with a byte order mark (Excel's "Unicode text") is decoded
+ * as such; everything else as UTF-8 (a UTF-8 BOM is dropped; invalid bytes become U+FFFD). A NUL
+ * byte in the first 4 KiB of a file without a UTF-16 BOM means a binary file.
+ * @throws DataError naming `source` for a binary file.
+ * @example csvDecode(new TextEncoder().encode('a\n1\n'), 'x.csv') // 'a\n1\n'
+ */
+export function csvDecode(bytes: Uint8Array, source: string): string {
+  const b0 = bytes[0]
+  const b1 = bytes[1]
+  const utf16 = b0 === 0xff && b1 === 0xfe ? 'utf-16le' : b0 === 0xfe && b1 === 0xff ? 'utf-16be' : null
+  if (!utf16 && bytes.subarray(0, Math.min(bytes.length, 4096)).includes(0)) {
+    throw new DataError(`${source}: this is a binary file, not a CSV text file`)
+  }
+  return new TextDecoder(utf16 ?? 'utf-8').decode(bytes)
 }
 
 /** Shared papaparse options: auto delimiter, no type conversion, skip blank lines. */

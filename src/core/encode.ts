@@ -75,8 +75,15 @@ export function encodeTable(schema: Schema, table: Table, source = 'the data'): 
             `${source}: column "${f.name}", row ${i}: ${raw === '' ? 'empty cell' : `value "${raw}"`} is not a finite number`,
           )
         }
+        const e = (v - f.mean) / std
+        // A finite cell can still overflow float32 once standardised (1e40 → Infinity → NaN predictions).
+        if (!Number.isFinite(Math.fround(e))) {
+          throw new DataError(
+            `${source}: column "${f.name}", row ${i}: value "${col.values[col.codes[i]!]!}" is out of range (its encoding (x − mean)/std overflows float32)`,
+          )
+        }
         values[i * m + j] = v
-        x[i * width + off] = (v - f.mean) / std
+        x[i * width + off] = e
       }
     } else {
       const index = new Map(f.categories.map((c, k) => [c, k]))

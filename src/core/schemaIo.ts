@@ -124,9 +124,9 @@ export function columnProfile(col: Column, nRows: number): ColumnProfile {
   const categories = numeric ? [] : col.values.filter((v, k) => v !== '' && freq[k]! > 0).sort()
   let counts: Record<string, number> | null = null
   if (col.values.length <= 50) {
-    counts = {}
     const order = col.values.map((_, k) => k).sort((a, b) => (col.values[a]! < col.values[b]! ? -1 : 1))
-    for (const k of order) if (freq[k]! > 0) counts[col.values[k]!] = freq[k]!
+    // fromEntries defines own keys: a value such as "__proto__" stays a count, not a prototype.
+    counts = Object.fromEntries(order.filter((k) => freq[k]! > 0).map((k) => [col.values[k]!, freq[k]!]))
   }
   return { name: col.name, kind: numeric ? 'numeric' : 'categorical', distinct, categories, missing, mean, std, counts }
 }

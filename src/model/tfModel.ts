@@ -47,13 +47,21 @@ const weightBytes = (a: tf.io.ModelArtifacts): ArrayBuffer => {
 export async function tfModelLoad(artifacts: tf.io.ModelArtifacts, name: string): Promise<LoadedModel> {
   const graph = artifactsIsGraph(artifacts)
   let model: tf.LayersModel | tf.GraphModel
+  // A build that fails half-way leaves its tensors and variables behind; a scope catches the
+  // tensors, and the variables registered meanwhile are disposed by name.
+  const engine = tf.engine()
+  const variables = new Set(Object.keys(engine.state.registeredVariables))
+  engine.startScope()
   try {
     model = graph
       ? await tf.loadGraphModel(tf.io.fromMemory(artifacts))
       : await tf.loadLayersModel(tf.io.fromMemory(artifacts))
   } catch (e) {
+    engine.endScope()
+    for (const [k, v] of Object.entries(engine.state.registeredVariables)) if (!variables.has(k)) v.dispose()
     throw new ModelError(`${name}: TensorFlow.js could not build the model (${(e as Error).message})`)
   }
+  engine.endScope(graph ? Object.values((model as tf.GraphModel).weights).flat() : undefined)
   try {
     const info = await modelDescribe(model, artifacts, name, graph)
     return { model, info, artifacts }
@@ -107,6 +115,9 @@ async function modelDescribe(
       `${name}: the output is not a probability (activation "${activation}"); Glassbox needs a sigmoid unit or a softmax`,
     )
   }
+  if (outputWidth === 1 && activation === 'softmax') {
+    throw new ModelError(`${name}: the output is a softmax over one unit, which is 1 for every row; Glassbox needs a sigmoid unit or a softmax over at least 2 classes`)
+  }
   if (outputWidth > 1 && activation === 'sigmoid') {
     throw new ModelError(`${name}: ${outputWidth} sigmoid outputs (multi-label) are not supported; Glassbox needs one sigmoid unit or a softmax`)
   }
@@ -127,6 +138,35 @@ async function modelDescribe(
     outputWidth,
     activation,
     weightDtypes: [...new Set(specs.map((w) => w.quantization?.dtype ?? w.dtype))],
+  }
+}
+
+/** A model call ran out of memory: an allocation failure of tfjs (wasm, WebGL, WebGPU) or injected by {@link tfFaults}. */
+export class OutOfMemoryError extends Error {
+  override name = 'OutOfMemoryError'
+}
+
+/**
+ * Fault injection for tests. A real wasm out-of-memory aborts the module, so the recovery path
+ * (worker restart, smaller chunks) is tested with this instead: while `oomAboveRows` is set,
+ * every model call (predict or gradient) on more rows throws OutOfMemoryError. null = off.
+ */
+export const tfFaults: { oomAboveRows: number | null } = { oomAboveRows: null }
+
+const OOM_MESSAGE = /out of memory|allocation failed|cannot enlarge memory|failed to allocate|\bOOM\b/i
+
+/** runModel behind the fault hook, with allocation failures turned into OutOfMemoryError. */
+function runGuarded(model: tf.LayersModel | tf.GraphModel, x: tf.Tensor2D): tf.Tensor {
+  const rows = x.shape[0]
+  if (tfFaults.oomAboveRows !== null && rows > tfFaults.oomAboveRows) {
+    throw new OutOfMemoryError(`out of memory running the model on ${rows} rows (injected)`)
+  }
+  try {
+    return runModel(model, x)
+  } catch (e) {
+    const msg = (e as Error)?.message ?? String(e)
+    if (OOM_MESSAGE.test(msg)) throw new OutOfMemoryError(`out of memory running the model on ${rows} rows (${msg})`)
+    throw e
   }
 }
 
@@ -159,7 +199,7 @@ export function tfPredictFn(lm: LoadedModel, classIndex: number, chunkRows = PRE
       const src = x.data.subarray(r0 * x.cols, r1 * x.cols)
       const y = tf.tidy(() => {
         const t = tf.tensor2d(src instanceof Float32Array ? src : Float32Array.from(src), [r1 - r0, x.cols])
-        const o = runModel(model, t)
+        const o = runGuarded(model, t)
         return info.outputWidth === 1 ? o.reshape([r1 - r0]) : o.slice([0, col], [r1 - r0, 1]).reshape([r1 - r0])
       })
       const d = (await y.data()) as Float32Array
@@ -175,7 +215,7 @@ export function tfGradFn(lm: LoadedModel, classIndex: number, chunkRows = 8192):
   const { model, info } = lm
   const col = info.outputWidth === 1 ? 0 : classIndex
   const f = (t: tf.Tensor): tf.Tensor => {
-    const o = runModel(model, t as tf.Tensor2D)
+    const o = runGuarded(model, t as tf.Tensor2D)
     return info.outputWidth === 1 ? o.sum() : o.slice([0, col], [-1, 1]).sum()
   }
   const g = tf.grad(f)

@@ -5,6 +5,7 @@
  */
 import { createStore } from 'zustand/vanilla'
 import { calibration, type Calibration } from '../core/calibration.ts'
+import { loadWarnings } from '../core/loadChecks.ts'
 import {
   averagePrecision,
   performanceMetrics,
@@ -276,6 +277,9 @@ export async function loadBundle(bundle: LoadBundle): Promise<boolean> {
       predictMs: res.predictMs,
     })
     reportEncodeNotices(res.encode, schema?.schema ?? before.schema!.schema)
+    for (const w of loadWarnings({ schema: (schema ?? before.schema!).schema, table: (data ?? before.data)!.table, labels, outOfRange: res.outOfRange })) {
+      notify('warning', w)
+    }
     if (bundle.model || !before.backends.some((b) => b.rowsPerSec !== null)) void probeBackends()
     return true
   } catch (e) {
@@ -393,6 +397,7 @@ modelWorker.onRestart = (message) => {
         dataName: s.data.name,
         dataSha256: s.data.sha256,
         schemaName: s.schema.name,
+        ...(modelWorker.chunkCap !== null ? { maxChunkRows: modelWorker.chunkCap } : {}),
       },
       { signal, onProgress: progress(signal) },
     )

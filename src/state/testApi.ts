@@ -19,6 +19,8 @@ export type TestApi = {
   explain: (rows: number[], settings?: Partial<ExplainSettings>) => Promise<ExplainResult>
   /** One batched predict of `rows` tiled rows in the worker (benchmark floor). */
   benchPredict: (rows: number) => Promise<BenchPredictResult>
+  /** Makes model calls above `rows` rows fail with an out-of-memory error in the worker (null = off). */
+  injectOom: (rows: number | null) => Promise<unknown>
 }
 
 declare global {
@@ -48,5 +50,6 @@ export function installTestApi(): void {
         settings: { ...EXPLAIN_DEFAULTS, ...settings },
       }),
     benchPredict: (rows) => modelWorker.request<BenchPredictResult>({ cmd: 'benchPredict', rows }),
+    injectOom: (rows) => modelWorker.request({ cmd: 'fault', oomAboveRows: rows }),
   }
 }

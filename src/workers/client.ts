@@ -38,6 +38,11 @@ export class WorkerClient<Req extends { id: number; cmd: string }> {
   onEvent: (e: WorkerEvent) => void = () => {}
   /** Called after a crash, once the fresh worker is up; the owner re-sends its state. */
   onRestart: (message: string) => void = () => {}
+  /**
+   * Rows per model call the worker may use: halved after each out-of-memory failure, null until
+   * one happens. It outlives restarts; the owner sends it with its reload (load's maxChunkRows).
+   */
+  chunkCap: number | null = null
 
   constructor(create: () => Worker) {
     this.create = create
@@ -81,6 +86,14 @@ export class WorkerClient<Req extends { id: number; cmd: string }> {
       p.resolve(res.result)
     } else {
       this.pending.delete(res.id)
+      if (res.errorKind === 'OutOfMemoryError') {
+        // The module may be corrupt after an allocation failure: restart it with smaller chunks.
+        const cap = Math.max(1, Math.floor((res.chunkRows ?? this.chunkCap ?? 8192) / 2))
+        this.chunkCap = cap
+        p.reject(new WorkerError('OutOfMemoryError', `${res.message}; the worker was restarted and now uses at most ${cap} rows per model call`))
+        this.crash('out of memory')
+        return
+      }
       p.reject(new WorkerError(res.errorKind, res.message))
     }
   }

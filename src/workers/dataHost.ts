@@ -4,7 +4,7 @@
  * so a cancel message can arrive.
  */
 import Papa from 'papaparse'
-import { CsvTableSink, csvPapaConfig, csvParseError } from '../core/csv.ts'
+import { CsvTableSink, csvDecode, csvPapaConfig, csvParseError } from '../core/csv.ts'
 import { DataError } from '../core/encode.ts'
 import { columnProfile } from '../core/schemaIo.ts'
 import { sha256Hex } from '../core/hash.ts'
@@ -89,11 +89,8 @@ export async function dataHandle(req: DataReq, post: Post): Promise<void> {
     const { name, buf } = await readInput(req)
     if (buf.byteLength === 0) throw new DataError(`${name}: the file is empty`)
     const bytes = new Uint8Array(buf)
-    if (bytes.subarray(0, Math.min(bytes.length, 4096)).includes(0)) {
-      throw new DataError(`${name}: this is a binary file, not a CSV text file`)
-    }
+    const text = csvDecode(bytes, name)
     const sha256 = await sha256Hex(bytes)
-    const text = new TextDecoder('utf-8').decode(bytes)
     if (text.replace(/^\uFEFF/, '').trim() === '') throw new DataError(`${name}: the file is empty`)
     const { sink, delimiter } = await parseChunked(text, name, req.id, post)
     const table = sink.finish()

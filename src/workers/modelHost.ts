@@ -10,7 +10,7 @@ import { schemaWidth } from '../core/schema.ts'
 import type { Table } from '../core/table.ts'
 import { type Matrix, matrix } from '../core/types.ts'
 import { ModelError, modelArtifacts, modelFetch, modelJsonParse } from '../model/artifacts.ts'
-import { type LoadedModel, tfGradFn, tfModelLoad, tfPredictFn } from '../model/tfModel.ts'
+import { type LoadedModel, OutOfMemoryError, PREDICT_CHUNK_ROWS, tfFaults, tfGradFn, tfModelLoad, tfPredictFn } from '../model/tfModel.ts'
 import { explainRows } from '../core/explain.ts'
 import type { FastModel } from '../core/shap/fast/model.ts'
 import { fastModelFromArtifacts, fastModelVerify } from '../core/shap/fast/detect.ts'
@@ -29,6 +29,7 @@ import { rngFromSeed, rngSplit } from '../core/random.ts'
 import { backgroundCreate } from '../core/shap/background.ts'
 import { shapExplain } from '../core/shap/shap.ts'
 import { schemaOffsets } from '../core/schema.ts'
+import { predictionsClip } from '../core/loadChecks.ts'
 import {
   AbortError,
   type BackendName,
@@ -123,6 +124,8 @@ export class ModelHost {
   /** GPU devices whose `lost` promise is already observed (tfjs reuses one device per backend). */
   private readonly watched = new WeakSet<GPUDevice>()
   private queue: Promise<void> = Promise.resolve()
+  /** Cap on rows per model call: set by the page (load's maxChunkRows) after an out-of-memory failure. */
+  private maxChunk = Infinity
   private readonly opts: HostOptions
   private post: Post = () => {}
 
@@ -212,6 +215,10 @@ export class ModelHost {
         case Cmd.Memory:
           post({ id: req.id, kind: 'result', result: tf.memory().numTensors })
           break
+        case Cmd.Fault:
+          tfFaults.oomAboveRows = req.oomAboveRows
+          post({ id: req.id, kind: 'result', result: true })
+          break
         case Cmd.BenchPredict: {
           const r = await this.benchPredict(req.rows)
           post({ id: req.id, kind: 'result', result: r })
@@ -219,7 +226,13 @@ export class ModelHost {
         }
       }
     } catch (e) {
-      post({ id: req.id, kind: 'error', errorKind: errorKind(e), message: (e as Error).message })
+      post({
+        id: req.id,
+        kind: 'error',
+        errorKind: errorKind(e),
+        message: (e as Error).message,
+        ...(e instanceof OutOfMemoryError ? { chunkRows: this.chunkRows() } : {}),
+      })
     } finally {
       this.cancelled.delete(req.id)
     }
@@ -305,10 +318,11 @@ export class ModelHost {
 
   /** Predicts all rows in steps, posting progress and honouring cancel between steps. */
   private async predictAll(lm: LoadedModel, x: Matrix, classIndex: number, id: number, label: string): Promise<Float32Array> {
-    const predict = tfPredictFn(lm, classIndex)
+    const predict = this.predictFn(lm, classIndex)
+    const step = Math.min(STEP_ROWS, this.maxChunk)
     const out = new Float32Array(x.rows)
-    for (let r0 = 0; r0 < x.rows; r0 += STEP_ROWS) {
-      const r1 = Math.min(x.rows, r0 + STEP_ROWS)
+    for (let r0 = 0; r0 < x.rows; r0 += step) {
+      const r1 = Math.min(x.rows, r0 + step)
       out.set(await predict(matrix(x.data.subarray(r0 * x.cols, r1 * x.cols), r1 - r0, x.cols)), r0)
       if (id !== 0) this.post({ id, kind: 'progress', done: r1, total: x.rows, label })
       await yieldToEvents()
@@ -319,6 +333,7 @@ export class ModelHost {
 
   private async load(req: Extract<ModelReq, { cmd: 'load' }>): Promise<LoadResult> {
     await this.ensureBackend()
+    if (req.maxChunkRows !== undefined) this.maxChunk = Math.max(1, req.maxChunkRows)
     const prev = this.session
     let fresh: LoadedModel | null = null
     try {
@@ -362,12 +377,20 @@ export class ModelHost {
       const t0 = performance.now()
       const predictions = await this.predictAll(lm, enc.x, classIndex, req.id, 'Predicting')
       const predictMs = performance.now() - t0
+      // Refuse NaN before anything is replaced: the page's metrics would throw on it later.
+      const nan = predictions.findIndex(Number.isNaN)
+      if (nan >= 0) {
+        const more = predictions.reduce((k, v) => k + (Number.isNaN(v) ? 1 : 0), 0) - 1
+        throw new ModelError(`${modelName} predicts NaN for row ${nan} of ${dataName}${more ? ` and ${more} more row${more > 1 ? 's' : ''}` : ''}: check the model and the scale of the inputs`)
+      }
+      // Views and metrics need probabilities: clip, and let the page warn (loadWarnings).
+      const outOfRange = predictionsClip(predictions)
       const dataSha256 = req.table ? req.dataSha256 : (prev?.dataSha256 ?? req.dataSha256)
       const det = fastModelFromArtifacts(lm.artifacts, classIndex)
       let fast = det.model
       let fastReason = det.reason
       if (fast) {
-        fastReason = await fastModelVerify(fast, tfPredictFn(lm, classIndex), enc.x)
+        fastReason = await fastModelVerify(fast, this.predictFn(lm, classIndex), enc.x)
         if (fastReason) fast = null
       }
       this.session = { lm, modelName, schema, table, dataName, dataSha256, x: enc.x, values: enc.values, labels: enc.labels, encode, classIndex, predictions, fast, fastReason }
@@ -379,6 +402,7 @@ export class ModelHost {
         encode,
         labels: enc.labels ? enc.labels.slice() : null,
         predictions: predictions.slice(),
+        outOfRange,
         backend: this.active!,
         predictMs,
       }
@@ -408,6 +432,7 @@ export class ModelHost {
     let predictions: Float32Array
     try {
       predictions = await this.predictAll(lm, s.x, s.classIndex, id, `Predicting on ${name}`)
+      predictionsClip(predictions)
     } catch (e) {
       lm.model.dispose()
       if (from) await tf.setBackend(from)
@@ -487,7 +512,16 @@ export class ModelHost {
    */
   private chunkRows(): number {
     const rate = this.active ? this.status(this.active).rowsPerSec : null
-    return rate ? Math.max(1024, Math.min(1 << 18, Math.round(rate * 0.05))) : 8192
+    return Math.min(this.maxChunk, rate ? Math.max(1024, Math.min(1 << 18, Math.round(rate * 0.05))) : 8192)
+  }
+
+  /** tfPredictFn / tfGradFn within the chunk cap. */
+  private predictFn(lm: LoadedModel, classIndex: number) {
+    return tfPredictFn(lm, classIndex, Math.min(PREDICT_CHUNK_ROWS, this.maxChunk))
+  }
+
+  private gradFn(lm: LoadedModel, classIndex: number) {
+    return tfGradFn(lm, classIndex, Math.min(8192, this.maxChunk))
   }
 
   private requireSession(): Session {
@@ -504,8 +538,8 @@ export class ModelHost {
         schema: s.schema,
         x: s.x,
         values: s.values,
-        predict: tfPredictFn(s.lm, s.classIndex),
-        grad: tfGradFn(s.lm, s.classIndex),
+        predict: this.predictFn(s.lm, s.classIndex),
+        grad: this.gradFn(s.lm, s.classIndex),
         predictions: s.predictions,
         fast: s.fast,
       },
@@ -527,7 +561,7 @@ export class ModelHost {
     const m = s.schema.features.length
     if (req.values.length !== m) throw new RangeError(`what-if: ${req.values.length} values for ${m} features`)
     const x = encodeFeatureMatrix(s.schema, matrix(Float64Array.from(req.values), 1, m))
-    const predict = tfPredictFn(s.lm, s.classIndex)
+    const predict = this.predictFn(s.lm, s.classIndex)
     const prediction = (await predict(x))[0]!
     if (!req.settings.shap) return { prediction, shap: null, shapStdErr: null, baseValue: null, exact: null, ms: performance.now() - t0 }
     const rng = rngFromSeed(req.settings.seed)
@@ -570,8 +604,8 @@ export class ModelHost {
         x: s.x,
         values: s.values,
         labels: s.labels,
-        predict: tfPredictFn(s.lm, s.classIndex),
-        grad: tfGradFn(s.lm, s.classIndex),
+        predict: this.predictFn(s.lm, s.classIndex),
+        grad: this.gradFn(s.lm, s.classIndex),
         model: { sha256: info.weightsSha256, format: info.format, inputs: info.inputWidth, parameters: info.parameters, bytes: info.bytes },
         dataSha256: s.dataSha256,
         fast: settings.fastPath === false ? null : s.fast,
@@ -591,6 +625,7 @@ export class ModelHost {
     const t0 = performance.now()
     const enc = encodeTable(s.schema, req.table, req.dataName)
     const p = await this.predictAll(s.lm, enc.x, s.classIndex, req.id, `Predicting ${req.dataName}`)
+    predictionsClip(p)
     this.post({ id: req.id, kind: 'progress', done: 1, total: 2, label: 'Comparing with the reference' })
     await yieldToEvents()
     this.checkCancel(req.id)
@@ -636,7 +671,7 @@ export class ModelHost {
     const xs = new Float32Array(n * w)
     rows.forEach((r, i) => xs.set(s.x.data.subarray(r * w, (r + 1) * w), i * w))
     const bg = backgroundCreate(s.x, req.background, rngSplit(rng))
-    const res = await shapExplain(tfPredictFn(s.lm, s.classIndex), matrix(xs, n, w), bg, {
+    const res = await shapExplain(this.predictFn(s.lm, s.classIndex), matrix(xs, n, w), bg, {
       ...(s.fast ? { fast: s.fast } : {}),
       offsets: schemaOffsets(s.schema),
       budget: req.budget,
@@ -687,7 +722,7 @@ export class ModelHost {
     const data = new Float32Array(rows * w)
     for (let r = 0; r < rows; r += s.x.rows) data.set(src.subarray(0, Math.min(s.x.rows, rows - r) * w), r * w)
     const t0 = performance.now()
-    await tfPredictFn(s.lm, s.classIndex)(matrix(data, rows, w))
+    await this.predictFn(s.lm, s.classIndex)(matrix(data, rows, w))
     return { ms: performance.now() - t0 }
   }
 

@@ -13,6 +13,7 @@ import type { AuditSettings } from '../report/audit.ts'
 import type { QuantSchemeId } from '../core/quantize/schemes.ts'
 import type { CompressionOptions } from '../model/compression.ts'
 import type { DriftAnalysis } from '../core/drift/analyze.ts'
+import type { PredictionRange } from '../core/loadChecks.ts'
 
 export const Cmd = {
   Init: 'init',
@@ -31,6 +32,7 @@ export const Cmd = {
   ExportVariant: 'exportVariant',
   Drift: 'drift',
   BenchPredict: 'benchPredict',
+  Fault: 'fault',
 } as const
 
 export const BackendNames = ['webgpu', 'webgl', 'wasm', 'cpu'] as const
@@ -78,7 +80,9 @@ export type LoadResult = {
   model: ModelInfo
   encode: EncodeSummary
   labels: Uint8Array | null
+  /** Clipped into [0, 1]; `outOfRange` says how many were outside (null: none). */
   predictions: Float32Array
+  outOfRange: PredictionRange | null
   backend: BackendName
   predictMs: number
 }
@@ -100,6 +104,8 @@ export type ModelReq =
       /** sha256 of the data file (keys the explanation cache). */
       dataSha256: string
       schemaName: string
+      /** Cap on rows per model call, from the page after an out-of-memory failure (kept until the next one). */
+      maxChunkRows?: number
     }
   | { id: number; cmd: typeof Cmd.Probe }
   | { id: number; cmd: typeof Cmd.SetBackend; backend: BackendName }
@@ -135,6 +141,8 @@ export type ModelReq =
   | { id: number; cmd: typeof Cmd.WhatIf; values: number[]; settings: ExplainSettings }
   /** Benchmark: one batched predict of `rows` rows (the session's encoded rows, tiled). */
   | { id: number; cmd: typeof Cmd.BenchPredict; rows: number }
+  /** Tests only: inject an out-of-memory failure for model calls above `oomAboveRows` rows (null = off). */
+  | { id: number; cmd: typeof Cmd.Fault; oomAboveRows: number | null }
 
 export type ExplainResult = {
   explanations: Record<string, RowExplanation>
@@ -183,12 +191,13 @@ export type DriftResult = {
   ms: number
 }
 
-export type ErrorKind = 'DataError' | 'ModelError' | 'AbortError' | 'Error'
+export type ErrorKind = 'DataError' | 'ModelError' | 'AbortError' | 'OutOfMemoryError' | 'Error'
 
 export type Res =
   | { id: number; kind: 'progress'; done: number; total: number; label: string }
   | { id: number; kind: 'result'; result: unknown }
-  | { id: number; kind: 'error'; errorKind: ErrorKind; message: string }
+  /** `chunkRows`: with an OutOfMemoryError, the rows per model call the failed job used. */
+  | { id: number; kind: 'error'; errorKind: ErrorKind; message: string; chunkRows?: number }
   /** Unsolicited: e.g. the GPU device was lost and the worker fell back to another backend. */
   | { id: 0; kind: 'event'; event: WorkerEvent }
 
@@ -206,5 +215,5 @@ export class AbortError extends Error {
 
 export function errorKind(e: unknown): ErrorKind {
   const n = (e as Error | undefined)?.name
-  return n === 'DataError' || n === 'ModelError' || n === 'AbortError' ? n : 'Error'
+  return n === 'DataError' || n === 'ModelError' || n === 'AbortError' || n === 'OutOfMemoryError' ? n : 'Error'
 }

@@ -1,0 +1,98 @@
+/**
+ * Checks run once a model, data and schema have loaded together: facts that do not stop the load
+ * but that the user must know, because views would otherwise show numbers (or "—") without saying
+ * why. Each check gives one sentence; the page shows them as warning notices, the CLI may print
+ * them. Pure: typed arrays and the table only.
+ */
+import type { Schema } from './schema.ts'
+import { type Table, tableColumn } from './table.ts'
+
+/** How many predictions fell outside [0, 1], and the range of all of them before clipping. */
+export type PredictionRange = { count: number; min: number; max: number }
+
+/**
+ * Clips predictions into [0, 1] in place (a model whose output is not a probability everywhere:
+ * the views and metrics need probabilities) and says what was outside. NaN is left as it is.
+ * @returns null when every prediction was already in [0, 1].
+ * @example predictionsClip(Float32Array.of(0.2, 1.5, -0.1)) // { count: 2, min: -0.1, max: 1.5 }, p = [0.2, 1, 0]
+ */
+export function predictionsClip(p: Float32Array): PredictionRange | null {
+  let count = 0
+  let min = Infinity
+  let max = -Infinity
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i]!
+    if (v < min) min = v
+    if (v > max) max = v
+    if (v < 0 || v > 1) {
+      count++
+      p[i] = v < 0 ? 0 : 1
+    }
+  }
+  return count === 0 ? null : { count, min, max }
+}
+
+export type LoadCheckInput = {
+  schema: Schema
+  table: Table
+  /** Labels of the loaded rows; null when the data has no target column. */
+  labels: Uint8Array | null
+  /** What `predictionsClip` reported for the loaded predictions. */
+  outOfRange: PredictionRange | null
+}
+
+const quoted = (vals: readonly string[], max = 10): string =>
+  vals.slice(0, max).map((v) => JSON.stringify(v)).join(', ') + (vals.length > max ? ` and ${vals.length - max} more` : '')
+
+const short = (v: number): string => String(Number(v.toPrecision(4)))
+
+/**
+ * Warnings about a loaded session, in a fixed order: predictions outside [0, 1]; a positive value
+ * the target column never has; all labels one class; per sensitive column present in the data,
+ * a single group, or groups of one row.
+ * @returns [] when there is nothing to say.
+ */
+export function loadWarnings({ schema, table, labels, outOfRange }: LoadCheckInput): string[] {
+  const out: string[] = []
+  const n = table.nRows
+  if (outOfRange) {
+    out.push(
+      `${outOfRange.count} of ${n} predictions lie outside [0, 1] (they range from ${short(outOfRange.min)} to ${short(outOfRange.max)}) although output.kind is "probability"; they were clipped to [0, 1]. Check the model's last activation.`,
+    )
+  }
+  const { column, positive } = schema.target
+  const target = tableColumn(table, column)
+  if (target && labels) {
+    const used = new Set<string>()
+    for (let i = 0; i < n; i++) used.add(target.values[target.codes[i]!]!)
+    if (!used.has(positive)) {
+      out.push(`The target column "${column}" never has the positive value "${positive}" (its values: ${quoted([...used].sort())}); every label is negative.`)
+    }
+    let pos = 0
+    for (let i = 0; i < labels.length; i++) pos += labels[i]!
+    if (n > 0 && (pos === 0 || pos === n)) {
+      const cls = pos === 0 ? 'negative' : 'positive'
+      out.push(
+        `All ${n} labels are ${cls} (${column} ${pos === 0 ? '≠' : '='} "${positive}"): ROC AUC and the precision–recall curve are undefined, and so is every group's ${pos === 0 ? 'TPR' : 'FPR'}.`,
+      )
+    }
+  }
+  for (const s of schema.sensitive) {
+    const col = tableColumn(table, s)
+    if (!col) continue
+    const counts = new Map<string, number>()
+    for (let i = 0; i < n; i++) {
+      const v = col.values[col.codes[i]!]!
+      counts.set(v, (counts.get(v) ?? 0) + 1)
+    }
+    if (counts.size === 1) {
+      out.push(`Sensitive column "${s}" has a single group (${quoted([...counts.keys()])}): there is nothing to compare (every difference is 0, every ratio 1).`)
+      continue
+    }
+    const ones = [...counts].filter(([, c]) => c === 1).map(([v]) => v).sort()
+    if (ones.length) {
+      out.push(`Sensitive column "${s}" has groups of one row: ${quoted(ones)}; their rates are 0, 1 or undefined by construction.`)
+    }
+  }
+  return out
+}
