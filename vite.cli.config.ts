@@ -3,6 +3,8 @@ import { defineConfig } from 'vite'
 // Builds the `glassbox` command (package.json "bin") as one Node ES module with a shebang;
 // dependencies stay external and are resolved from node_modules at run time.
 export default defineConfig({
+  // The bin needs no static assets (public/ is the web app's).
+  publicDir: false,
   build: {
     ssr: 'src/cli/main.ts',
     outDir: 'dist-cli',

@@ -155,6 +155,15 @@ test('drifted sample: features flagged and ranked, performance drop, OOD rows, e
   const file = testInfo.outputPath('monitoring-view.png')
   await page.screenshot({ path: file, fullPage: true })
   await testInfo.attach('monitoring-view', { path: file, contentType: 'image/png' })
+
+  // The browser's audit report carries the same drift section.
+  await page.getByTestId('tab-Overview').click()
+  await page.getByTestId('run-audit').click()
+  await expect(page.getByTestId('download-report-json')).toBeVisible({ timeout: 60_000 })
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-report-json').click()])
+  const report = JSON.parse(readFileSync((await dl.path())!, 'utf8')) as { drift?: { maxPsi: number; features: Record<string, { drifted: boolean }> } }
+  expect(report.drift!.maxPsi).toBeGreaterThan(0.2)
+  expect(report.drift!.features.age!.drifted).toBe(true)
 })
 
 test('an unlabelled current file: drift is shown and the view says what cannot be judged', async ({ page }, testInfo) => {

@@ -11,6 +11,7 @@ import type { WorkerError } from '../workers/client.ts'
 import { appStore, endJob, notify, progress, startJob } from './appStore.ts'
 import { explainStore } from './explainStore.ts'
 import { modelWorker } from './workers.ts'
+import { monitoringStore } from './monitoringStore.ts'
 
 export type ReportState = {
   /** The audit as computed, without the review. */
@@ -72,7 +73,9 @@ export async function runAudit(rows: number[] | null = null): Promise<void> {
       { cmd: 'audit', settings },
       { signal, onProgress: progress(signal) },
     )
-    reportStore.setState({ audit: report })
+    // With a current dataset compared on the Monitoring tab, the report carries its drift section.
+    const drift = monitoringStore.getState().result?.analysis.section
+    reportStore.setState({ audit: drift ? { ...report, drift } : report })
     compose()
   } catch (e) {
     const err = e as WorkerError
