@@ -241,9 +241,10 @@ export function shareSyncStart(): void {
     history.pushState(null, '', hash)
     lastHash = hash
   }
+  // Throttle, not debounce: background jobs update stores continuously, and a view change must
+  // still reach the history within 400 ms (identical hashes are not pushed twice).
   const schedule = () => {
-    if (timer) clearTimeout(timer)
-    timer = setTimeout(write, 400)
+    if (!timer) timer = setTimeout(write, 400)
   }
   for (const store of [appStore, uiStore, cohortStore, explainStore, calibrationStore, fairnessStore, compressionStore, dataViewStore, monitoringStore] as const) {
     ;(store as { subscribe: (f: () => void) => () => void }).subscribe(schedule)
