@@ -22,7 +22,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
@@ -39,9 +42,22 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['react', 'react-dom', 'react/*', 'recharts', 'zustand', 'zustand/*'], message: 'src/core is pure: no UI libraries.' },
+            {
+              group: ['react', 'react-dom', 'react/*', 'recharts', 'zustand', 'zustand/*'],
+              message: 'src/core is pure: no UI libraries.',
+            },
             { group: ['@tensorflow/*'], message: 'src/core is pure: tfjs lives in src/model.' },
-            { group: ['../model/*', '../workers/*', '../state/*', '../ui/*', '../cli/*', '../data/*'], message: 'src/core depends on nothing else in the project.' },
+            {
+              group: [
+                '../model/*',
+                '../workers/*',
+                '../state/*',
+                '../ui/*',
+                '../cli/*',
+                '../data/*',
+              ],
+              message: 'src/core depends on nothing else in the project.',
+            },
           ],
         },
       ],
@@ -53,7 +69,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@tensorflow/*'], message: 'tfjs runs in the workers, not on the page.' }] },
+        {
+          patterns: [
+            { group: ['@tensorflow/*'], message: 'tfjs runs in the workers, not on the page.' },
+          ],
+        },
       ],
     },
   },

@@ -19,10 +19,17 @@ export async function compressionFigures(demo: Demo, log: (s: string) => void): 
   const times = await timeItems(3, BUDGET_S, async () => {
     const r = await compressionRun(
       lm,
-      { schema: demo.schema, x: demo.enc.x, labels: demo.enc.labels, groups: sensitiveGroups(demo.schema, demo.table) },
+      {
+        schema: demo.schema,
+        x: demo.enc.x,
+        labels: demo.enc.labels,
+        groups: sensitiveGroups(demo.schema, demo.table),
+      },
       { ...COMPRESSION_DEFAULTS, ids: QUANT_SCHEME_IDS, column: 0, shapRows: 50 },
     )
-    perVariant = Object.fromEntries(r.variants.map((v) => [`${v.id}.agreement`, v.comparison.agreement]))
+    perVariant = Object.fromEntries(
+      r.variants.map((v) => [`${v.id}.agreement`, v.comparison.agreement]),
+    )
     return r.ms / 1000
   })
   lm.model.dispose()

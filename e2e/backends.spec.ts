@@ -26,14 +26,20 @@ test('switching backend gives the same predictions within 1e-5', async ({ page }
 test('WebGPU device loss falls back with a visible notice', async ({ page }) => {
   await openApp(page)
   const row = page.getByTestId('backend-webgpu')
-  test.skip(!(await row.getByRole('button', { name: 'Use' }).count()) && (await page.getByTestId('active-backend').textContent()) !== 'webgpu', 'no WebGPU adapter in this browser')
+  test.skip(
+    !(await row.getByRole('button', { name: 'Use' }).count()) &&
+      (await page.getByTestId('active-backend').textContent()) !== 'webgpu',
+    'no WebGPU adapter in this browser',
+  )
   const base = await predictions(page)
   if ((await page.getByTestId('active-backend').textContent()) !== 'webgpu') {
     await row.getByRole('button', { name: 'Use' }).click()
     await expect(page.getByTestId('active-backend')).toHaveText('webgpu', { timeout: 60_000 })
   }
   await page.evaluate(() => window.__glassbox!.loseDevice())
-  await expect(page.getByTestId('notice-warning')).toContainText(/GPU device lost.*switched from webgpu to/)
+  await expect(page.getByTestId('notice-warning')).toContainText(
+    /GPU device lost.*switched from webgpu to/,
+  )
   await expect(page.getByTestId('active-backend')).not.toHaveText('webgpu')
   await expect(page.getByTestId('backend-webgpu')).toContainText('device lost')
   expect(maxDiff(await predictions(page), base)).toBeLessThan(1e-5)

@@ -18,7 +18,15 @@ async function coreUint8() {
   const d = path('public/demo')
   const json = readFileSync(join(d, 'model.json'), 'utf8')
   const b = readFileSync(join(d, 'group1-shard1of1.bin'))
-  const art = modelArtifacts({ name: 'model.json', json }, new Map([['group1-shard1of1.bin', b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer]]))
+  const art = modelArtifacts(
+    { name: 'model.json', json },
+    new Map([
+      [
+        'group1-shard1of1.bin',
+        b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
+      ],
+    ]),
+  )
   const schema = schemaParse(readFileSync(join(d, 'schema.json'), 'utf8'))
   const table = parseCsvText(readFileSync(join(d, 'data.csv'), 'utf8'))
   const enc = encodeTable(schema, table)
@@ -31,13 +39,16 @@ async function coreUint8() {
   return { p1, cmp: variantCompare({ p: p0 }, { p: p1 }, enc.labels, {}, 0.5) }
 }
 
-test('Compression: variants compared on the demo, uint8 matches the core, its download reloads', async ({ page }, testInfo) => {
+test('Compression: variants compared on the demo, uint8 matches the core, its download reloads', async ({
+  page,
+}, testInfo) => {
   await openApp(page)
   await page.getByTestId('tab-Compression').click()
   await page.getByTestId('run-compression').click()
   await expect(page.getByTestId('compression-table')).toBeVisible({ timeout: 90_000 })
   await waitIdle(page)
-  for (const id of ['float16', 'uint8', 'int8', 'int4', 'prune50', 'prune80', 'int8act']) await expect(page.getByTestId(`variant-${id}`)).toBeVisible()
+  for (const id of ['float16', 'uint8', 'int8', 'int4', 'prune50', 'prune80', 'int8act'])
+    await expect(page.getByTestId(`variant-${id}`)).toBeVisible()
   const core = await coreUint8()
   const agreement = Number(await page.getByTestId('agreement-uint8').getAttribute('data-value'))
   const maxDiff = Number(await page.getByTestId('maxdiff-uint8').getAttribute('data-value'))
@@ -45,7 +56,10 @@ test('Compression: variants compared on the demo, uint8 matches the core, its do
   expect(Math.abs(maxDiff - core.cmp.maxAbsDiff)).toBeLessThan(1e-5)
   await expect(page.getByTestId('agreement-uint8')).toHaveText(core.cmp.agreement.toFixed(4))
   await page.screenshot({ path: testInfo.outputPath('compression.png'), fullPage: true })
-  await testInfo.attach('compression', { path: testInfo.outputPath('compression.png'), contentType: 'image/png' })
+  await testInfo.attach('compression', {
+    path: testInfo.outputPath('compression.png'),
+    contentType: 'image/png',
+  })
 
   // Download the uint8 variant (model.json + .bin) and load it back through the file input.
   const dir = mkdtempSync(join(tmpdir(), 'glassbox-uint8-'))
@@ -57,8 +71,17 @@ test('Compression: variants compared on the demo, uint8 matches the core, its do
   })
   await page.getByTestId('download-uint8').click()
   await expect.poll(() => downloads.length, { timeout: 20_000 }).toBe(2)
-  const manifest = JSON.parse(readFileSync(downloads.find((f) => f.endsWith('.json'))!, 'utf8'))
-  expect(manifest.weightsManifest[0].weights.some((w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'uint8')).toBe(true)
+  const manifest = JSON.parse(
+    readFileSync(
+      downloads.find((f) => f.endsWith('.json'))!,
+      'utf8',
+    ),
+  )
+  expect(
+    manifest.weightsManifest[0].weights.some(
+      (w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'uint8',
+    ),
+  ).toBe(true)
   await page.getByTestId('tab-Overview').click()
   await page.getByTestId('input-model').setInputFiles(downloads)
   await expect(page.getByTestId('model-card')).toContainText('uint8')

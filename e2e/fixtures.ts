@@ -21,7 +21,12 @@ export const golden = (f: string) => path('test/fixtures/golden/adult', f)
 export const bad = (f: string) => path('e2e/fixtures/bad', f)
 
 /** Predictions and metrics of a model directory on a CSV, computed by the core in Node. */
-export async function coreNumbers(modelDir: string, csvPath: string, schemaPath: string, threshold = 0.5): Promise<{ p: Float32Array; metrics: PerformanceMetrics }> {
+export async function coreNumbers(
+  modelDir: string,
+  csvPath: string,
+  schemaPath: string,
+  threshold = 0.5,
+): Promise<{ p: Float32Array; metrics: PerformanceMetrics }> {
   await tf.setBackend('cpu')
   const json = readFileSync(join(modelDir, 'model.json'), 'utf8')
   const manifest = JSON.parse(json) as { weightsManifest: { paths: string[] }[] }
@@ -31,7 +36,10 @@ export async function coreNumbers(modelDir: string, csvPath: string, schemaPath:
     shards.set(p, b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer)
   }
   const lm = await tfModelLoad(modelArtifacts({ name: 'model.json', json }, shards), 'model.json')
-  const enc = encodeTable(schemaParse(readFileSync(schemaPath, 'utf8')), parseCsvText(readFileSync(csvPath, 'utf8')))
+  const enc = encodeTable(
+    schemaParse(readFileSync(schemaPath, 'utf8')),
+    parseCsvText(readFileSync(csvPath, 'utf8')),
+  )
   const p = await tfPredictFn(lm, lm.info.outputWidth === 1 ? 0 : 1)(enc.x)
   lm.model.dispose()
   return { p, metrics: performanceMetrics(p, enc.labels!, threshold) }

@@ -34,7 +34,9 @@ test('a 100,000-row CSV loads with no main-thread task over 200 ms', async ({ pa
   // Interact while loaded: the threshold recomputes the metrics over 100k rows.
   await page.getByTestId('threshold').fill('0.4')
   await page.waitForTimeout(500)
-  const tasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks)
+  const tasks = await page.evaluate(
+    () => (window as unknown as { __longTasks: number[] }).__longTasks,
+  )
   console.log(`long tasks (ms): ${tasks.map((t) => t.toFixed(0)).join(', ') || 'none'}`)
   expect(Math.max(0, ...tasks)).toBeLessThan(200)
   // Same rows 50 times: the same accuracy as the 2,000.

@@ -4,7 +4,11 @@ import { bad, coreNumbers, golden, metricValue, openApp, path, waitIdle } from '
 test.describe('built-in demo', () => {
   test('opens on the demo and shows the core’s accuracy and AUC', async ({ page }) => {
     await openApp(page)
-    const core = await coreNumbers(path('public/demo'), path('public/demo/data.csv'), path('public/demo/schema.json'))
+    const core = await coreNumbers(
+      path('public/demo'),
+      path('public/demo/data.csv'),
+      path('public/demo/schema.json'),
+    )
     const acc = await metricValue(page, 'accuracy')
     const auc = await metricValue(page, 'auc')
     expect(Math.abs(acc - core.metrics.accuracy!)).toBeLessThan(1e-6)
@@ -15,7 +19,12 @@ test.describe('built-in demo', () => {
     await expect(page.getByTestId('data-rows')).toContainText('2,000')
     // Threshold: the page recomputes through the core.
     await page.getByTestId('threshold').fill('0.3')
-    const core3 = await coreNumbers(path('public/demo'), path('public/demo/data.csv'), path('public/demo/schema.json'), 0.3)
+    const core3 = await coreNumbers(
+      path('public/demo'),
+      path('public/demo/data.csv'),
+      path('public/demo/schema.json'),
+      0.3,
+    )
     await expect(page.getByTestId('metric-accuracy')).toHaveText(core3.metrics.accuracy!.toFixed(4))
   })
 
@@ -25,7 +34,9 @@ test.describe('built-in demo', () => {
     await expect(page.getByTestId('backend-cpu')).toContainText('rows/s')
     const active = await page.getByTestId('active-backend').textContent()
     const backends = await page.evaluate(() => window.__glassbox!.state().backends)
-    const best = backends.filter((b) => b.rowsPerSec !== null).sort((a, b) => b.rowsPerSec! - a.rowsPerSec!)[0]!
+    const best = backends
+      .filter((b) => b.rowsPerSec !== null)
+      .sort((a, b) => b.rowsPerSec! - a.rowsPerSec!)[0]!
     expect(active).toBe(best.name)
   })
 })
@@ -33,8 +44,17 @@ test.describe('built-in demo', () => {
 test.describe('loading through the file inputs', () => {
   test('golden fixture model, CSV and schema give the reference accuracy', async ({ page }) => {
     await openApp(page)
-    await page.getByTestId('input-any').setInputFiles([golden('model.json'), golden('group1-shard1of1.bin'), golden('data.csv'), golden('schema.json')])
-    await expect(page.getByTestId('model-sha')).toHaveText('3c4cbb658280f4afd9e66f1f2d499e668ed7ce04a1d007560c78101d5f052ce4')
+    await page
+      .getByTestId('input-any')
+      .setInputFiles([
+        golden('model.json'),
+        golden('group1-shard1of1.bin'),
+        golden('data.csv'),
+        golden('schema.json'),
+      ])
+    await expect(page.getByTestId('model-sha')).toHaveText(
+      '3c4cbb658280f4afd9e66f1f2d499e668ed7ce04a1d007560c78101d5f052ce4',
+    )
     await waitIdle(page)
     expect(Math.abs((await metricValue(page, 'accuracy')) - 0.852)).toBeLessThan(1e-6)
     expect(Math.abs((await metricValue(page, 'auc')) - 0.9131724299670052)).toBeLessThan(1e-5)
@@ -46,7 +66,14 @@ test.describe('loading through the file inputs', () => {
   test('a GraphModel with a 2-class softmax defaults to class 1', async ({ page }) => {
     await openApp(page)
     const dir = path('e2e/fixtures/graph-softmax')
-    await page.getByTestId('input-any').setInputFiles([`${dir}/model.json`, `${dir}/group1-shard1of1.bin`, golden('data.csv'), golden('schema.json')])
+    await page
+      .getByTestId('input-any')
+      .setInputFiles([
+        `${dir}/model.json`,
+        `${dir}/group1-shard1of1.bin`,
+        golden('data.csv'),
+        golden('schema.json'),
+      ])
     await expect(page.getByTestId('model-card')).toContainText('GraphModel')
     await expect(page.getByTestId('model-card')).toContainText('2-class softmax, class 1')
     await waitIdle(page)
@@ -55,7 +82,14 @@ test.describe('loading through the file inputs', () => {
 
   test('a semicolon CSV with BOM, CRLF and quotes loads like the plain one', async ({ page }) => {
     await openApp(page)
-    await page.getByTestId('input-any').setInputFiles([golden('model.json'), golden('group1-shard1of1.bin'), bad('data-semicolon.csv'), golden('schema.json')])
+    await page
+      .getByTestId('input-any')
+      .setInputFiles([
+        golden('model.json'),
+        golden('group1-shard1of1.bin'),
+        bad('data-semicolon.csv'),
+        golden('schema.json'),
+      ])
     await expect(page.getByTestId('model-sha')).toHaveText(/^3c4cbb65/)
     await waitIdle(page)
     expect(Math.abs((await metricValue(page, 'accuracy')) - 0.852)).toBeLessThan(1e-6)
@@ -63,14 +97,56 @@ test.describe('loading through the file inputs', () => {
 })
 
 test.describe('bad inputs: a clear message, and the earlier model stays usable', () => {
-  const cases: { name: string; input: 'model' | 'data' | 'schema'; files: string[]; message: RegExp }[] = [
-    { name: 'non-JSON model.json', input: 'model', files: [bad('not-json-model.json')], message: /not-json-model\.json: not a valid model\.json — the file is not JSON/ },
-    { name: 'missing weight shard', input: 'model', files: [bad('model-missing-shard/model.json')], message: /lists weight file "group1-shard1of1\.bin", which was not provided/ },
-    { name: 'short weight shard', input: 'model', files: [bad('model-short-shard/model.json'), bad('model-short-shard/group1-shard1of1.bin')], message: /"group1-shard1of1\.bin": 3138 bytes, but model\.json describes 6276 bytes/ },
-    { name: 'width mismatch', input: 'schema', files: [bad('schema-wide.json')], message: /width mismatch: .*expects 88 inputs, but schema-wide\.json encodes 13 features into 89 inputs/ },
-    { name: 'missing feature column', input: 'data', files: [bad('data-missing-column.csv')], message: /data-missing-column\.csv: missing feature column "age"/ },
-    { name: 'bad numeric cell', input: 'data', files: [bad('data-bad-number.csv')], message: /data-bad-number\.csv: column "hours_per_week", row 7: value "abc" is not a finite number/ },
-    { name: 'empty CSV', input: 'data', files: [bad('data-empty.csv')], message: /data-empty\.csv: the file is empty/ },
+  const cases: {
+    name: string
+    input: 'model' | 'data' | 'schema'
+    files: string[]
+    message: RegExp
+  }[] = [
+    {
+      name: 'non-JSON model.json',
+      input: 'model',
+      files: [bad('not-json-model.json')],
+      message: /not-json-model\.json: not a valid model\.json — the file is not JSON/,
+    },
+    {
+      name: 'missing weight shard',
+      input: 'model',
+      files: [bad('model-missing-shard/model.json')],
+      message: /lists weight file "group1-shard1of1\.bin", which was not provided/,
+    },
+    {
+      name: 'short weight shard',
+      input: 'model',
+      files: [bad('model-short-shard/model.json'), bad('model-short-shard/group1-shard1of1.bin')],
+      message: /"group1-shard1of1\.bin": 3138 bytes, but model\.json describes 6276 bytes/,
+    },
+    {
+      name: 'width mismatch',
+      input: 'schema',
+      files: [bad('schema-wide.json')],
+      message:
+        /width mismatch: .*expects 88 inputs, but schema-wide\.json encodes 13 features into 89 inputs/,
+    },
+    {
+      name: 'missing feature column',
+      input: 'data',
+      files: [bad('data-missing-column.csv')],
+      message: /data-missing-column\.csv: missing feature column "age"/,
+    },
+    {
+      name: 'bad numeric cell',
+      input: 'data',
+      files: [bad('data-bad-number.csv')],
+      message:
+        /data-bad-number\.csv: column "hours_per_week", row 7: value "abc" is not a finite number/,
+    },
+    {
+      name: 'empty CSV',
+      input: 'data',
+      files: [bad('data-empty.csv')],
+      message: /data-empty\.csv: the file is empty/,
+    },
   ]
   for (const c of cases) {
     test(c.name, async ({ page }) => {
@@ -99,7 +175,11 @@ test.describe('bad inputs: a clear message, and the earlier model stays usable',
 
   test('a model without a schema is checked against the inferred one', async ({ page }) => {
     await openApp(page, '?demo=0')
-    await page.getByTestId('input-any').setInputFiles([golden('model.json'), golden('group1-shard1of1.bin'), golden('data.csv')])
-    await expect(page.getByTestId('notice-error')).toContainText(/width mismatch: model\.json expects 88 inputs, but inferred schema encodes 14 features/)
+    await page
+      .getByTestId('input-any')
+      .setInputFiles([golden('model.json'), golden('group1-shard1of1.bin'), golden('data.csv')])
+    await expect(page.getByTestId('notice-error')).toContainText(
+      /width mismatch: model\.json expects 88 inputs, but inferred schema encodes 14 features/,
+    )
   })
 })

@@ -24,7 +24,12 @@ async function coreDrift(currentCsv: string): Promise<DriftAnalysis> {
   await tf.setBackend('cpu')
   const json = readFileSync(demo('model.json'), 'utf8')
   const bin = readFileSync(demo('group1-shard1of1.bin'))
-  const shards = new Map([['group1-shard1of1.bin', bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer]])
+  const shards = new Map([
+    [
+      'group1-shard1of1.bin',
+      bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer,
+    ],
+  ])
   const lm = await tfModelLoad(modelArtifacts({ name: 'model.json', json }, shards), 'model.json')
   try {
     const schema = schemaParse(readFileSync(demo('schema.json'), 'utf8'))
@@ -44,7 +49,8 @@ async function coreDrift(currentCsv: string): Promise<DriftAnalysis> {
   }
 }
 
-const flagText = (f: DriftAnalysis['features'][number]) => (f.drifted ? 'drifted' : f.watch ? 'watch' : '—')
+const flagText = (f: DriftAnalysis['features'][number]) =>
+  f.drifted ? 'drifted' : f.watch ? 'watch' : '—'
 
 const value = async (l: Locator) => Number(await l.getAttribute('data-value'))
 
@@ -59,7 +65,9 @@ async function openMonitoring(page: Page): Promise<void> {
   await expect(page.getByTestId('monitoring-empty')).toBeVisible()
 }
 
-test('drifted sample: features flagged and ranked, performance drop, OOD rows, export, axe, screenshot', async ({ page }, testInfo) => {
+test('drifted sample: features flagged and ranked, performance drop, OOD rows, export, axe, screenshot', async ({
+  page,
+}, testInfo) => {
   const core = await coreDrift(readFileSync(demo('drifted.csv'), 'utf8'))
   await openMonitoring(page)
   await page.getByTestId('load-drifted').click()
@@ -69,7 +77,9 @@ test('drifted sample: features flagged and ranked, performance drop, OOD rows, e
 
   // Summary: the core's numbers.
   expect(await value(page.getByTestId('drift-maxpsi'))).toBeCloseTo(core.section.maxPsi, 10)
-  expect(await value(page.getByTestId('drift-ndrifted'))).toBe(core.features.filter((f) => f.drifted).length)
+  expect(await value(page.getByTestId('drift-ndrifted'))).toBe(
+    core.features.filter((f) => f.drifted).length,
+  )
   expect(await value(page.getByTestId('drift-cur-rows'))).toBe(2000)
   expect(await value(page.getByTestId('ood-share95'))).toBeCloseTo(core.ood!.share95, 12)
   expect(await value(page.getByTestId('ood-share99'))).toBeCloseTo(core.ood!.share99, 12)
@@ -82,7 +92,8 @@ test('drifted sample: features flagged and ranked, performance drop, OOD rows, e
     expect(await value(page.getByTestId(`drift-psi-${f.feature}`))).toBeCloseTo(f.psi, 10)
   }
   const table = page.getByTestId('drift-table')
-  const order = () => table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-feature')))
+  const order = () =>
+    table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-feature')))
   await expect.poll(async () => (await order()).slice(0, 2)).toEqual(['age', 'marital_status'])
   await page.getByTestId('drift-sort-feature').click()
   await expect.poll(async () => (await order())[0]).toBe('age')
@@ -95,9 +106,16 @@ test('drifted sample: features flagged and ranked, performance drop, OOD rows, e
   await expect(ranking).toHaveAttribute('data-status', 'missing')
   await page.getByTestId('drift-importance-run').click()
   await expect(ranking).toHaveAttribute('data-status', 'done', { timeout: 90_000 })
-  const ranked = await ranking.locator('li[data-feature]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-feature'), Number(e.getAttribute('data-score'))] as const))
+  const ranked = await ranking
+    .locator('li[data-feature]')
+    .evaluateAll((els) =>
+      els.map(
+        (e) => [e.getAttribute('data-feature'), Number(e.getAttribute('data-score'))] as const,
+      ),
+    )
   expect(ranked.map(([f]) => f).slice(0, 2)).toEqual(['age', 'marital_status'])
-  for (let i = 1; i < ranked.length; i++) expect(ranked[i]![1]).toBeLessThanOrEqual(ranked[i - 1]![1])
+  for (let i = 1; i < ranked.length; i++)
+    expect(ranked[i]![1]).toBeLessThanOrEqual(ranked[i - 1]![1])
 
   // Performance: accuracy drops; reference and current as the core computes them.
   const perf = page.getByTestId('perf-drift')
@@ -111,15 +129,22 @@ test('drifted sample: features flagged and ranked, performance drop, OOD rows, e
   await expect(perf.locator('tr[data-metric=accuracy]')).toHaveAttribute('data-highlight', 'true')
   await expect(perf.locator('tr[data-metric=accuracy]')).toContainText('worse')
   await expect(page.getByTestId('perf-fair-sex')).toBeVisible()
-  await expect(page.getByTestId('pred-histogram').locator('.recharts-bar-rectangle').first()).toBeAttached()
+  await expect(
+    page.getByTestId('pred-histogram').locator('.recharts-bar-rectangle').first(),
+  ).toBeAttached()
 
   // OOD rows: the core's most unusual rows in order, each with its top features.
   const ood = page.getByTestId('ood-rows')
   await expect(ood).toHaveAttribute('data-count', String(core.ood!.top.length))
-  const rows = await ood.locator('tbody tr').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-row'))))
+  const rows = await ood
+    .locator('tbody tr')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-row'))))
   expect(rows).toEqual(core.ood!.top.map((t) => t.row))
   const first = core.ood!.top[0]!
-  await expect(ood.locator(`tr[data-row="${first.row}"] li[data-feature]`).first()).toHaveAttribute('data-feature', first.contributions[0]!.feature)
+  await expect(ood.locator(`tr[data-row="${first.row}"] li[data-feature]`).first()).toHaveAttribute(
+    'data-feature',
+    first.contributions[0]!.feature,
+  )
   await expect(ood.locator(`tr[data-row="${first.row}"]`)).toContainText('less trustworthy')
 
   // The overlaid histogram of age (the most drifted feature, selected by default) and its CSV.
@@ -129,7 +154,10 @@ test('drifted sample: features flagged and ranked, performance drop, OOD rows, e
   await expect(chart.locator('.recharts-bar-rectangle').first()).toBeAttached()
   const csv = await download(page, chart.getByTestId('export-csv'))
   expect(csv.name).toBe('drift-histogram-age.csv')
-  const lines = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/)
+  const lines = csv.text
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(/\r?\n/)
   expect(lines[0]).toBe('bin,low,high,reference_share,current_share')
   const h = age.histogram!
   expect(lines.length - 1).toBe(h.refShares.length)
@@ -145,12 +173,16 @@ test('drifted sample: features flagged and ranked, performance drop, OOD rows, e
 
   // A categorical feature: its categories, from the table.
   await table.locator('tr[data-feature=marital_status] th button').click()
-  await expect(page.getByTestId('chart-drift-histogram-marital-status').getByTestId('drift-histogram')).toHaveAttribute('data-feature', 'marital_status')
+  await expect(
+    page.getByTestId('chart-drift-histogram-marital-status').getByTestId('drift-histogram'),
+  ).toHaveAttribute('data-feature', 'marital_status')
 
   // Accessibility: no serious or critical violations in the view.
   const axe = await new AxeBuilder({ page }).include('#view').analyze()
   const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([])
+  expect(
+    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+  ).toEqual([])
 
   const file = testInfo.outputPath('monitoring-view.png')
   await page.screenshot({ path: file, fullPage: true })
@@ -160,13 +192,20 @@ test('drifted sample: features flagged and ranked, performance drop, OOD rows, e
   await page.getByTestId('tab-Overview').click()
   await page.getByTestId('run-audit').click()
   await expect(page.getByTestId('download-report-json')).toBeVisible({ timeout: 60_000 })
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-report-json').click()])
-  const report = JSON.parse(readFileSync((await dl.path())!, 'utf8')) as { drift?: { maxPsi: number; features: Record<string, { drifted: boolean }> } }
+  const [dl] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('download-report-json').click(),
+  ])
+  const report = JSON.parse(readFileSync((await dl.path())!, 'utf8')) as {
+    drift?: { maxPsi: number; features: Record<string, { drifted: boolean }> }
+  }
   expect(report.drift!.maxPsi).toBeGreaterThan(0.2)
   expect(report.drift!.features.age!.drifted).toBe(true)
 })
 
-test('an unlabelled current file: drift is shown and the view says what cannot be judged', async ({ page }, testInfo) => {
+test('an unlabelled current file: drift is shown and the view says what cannot be judged', async ({
+  page,
+}, testInfo) => {
   // drifted.csv without its target column (income, the last one).
   const text = readFileSync(demo('drifted.csv'), 'utf8')
   const header = text.split(/\r?\n/, 1)[0]!.split(',')
@@ -184,7 +223,9 @@ test('an unlabelled current file: drift is shown and the view says what cannot b
 
   await openMonitoring(page)
   await page.getByTestId('current-input').setInputFiles(file)
-  await expect(page.getByTestId('monitoring-view')).toHaveAttribute('data-status', 'done', { timeout: 60_000 })
+  await expect(page.getByTestId('monitoring-view')).toHaveAttribute('data-status', 'done', {
+    timeout: 60_000,
+  })
   await expect(page.getByTestId('monitoring-sides')).toContainText('current-unlabelled.csv')
   await expect(page.getByTestId('drift-cur-rows').locator('..')).toContainText('no labels')
 
@@ -194,12 +235,17 @@ test('an unlabelled current file: drift is shown and the view says what cannot b
   await expect(page.getByTestId('perf-unlabelled')).toContainText('Accuracy')
   await expect(page.getByTestId('perf-accuracy-reference')).toHaveCount(0)
   const ppr = core.performance.metrics.find((m) => m.key === 'predictedPositiveRate')!
-  expect(Math.abs((await value(page.getByTestId('perf-predictedPositiveRate-current'))) - ppr.current!)).toBeLessThanOrEqual(1e-3)
+  expect(
+    Math.abs((await value(page.getByTestId('perf-predictedPositiveRate-current'))) - ppr.current!),
+  ).toBeLessThanOrEqual(1e-3)
 
   // Feature drift does not need labels.
   await expect(page.getByTestId('drift-flag-age')).toHaveText('drifted')
   expect(await value(page.getByTestId('drift-maxpsi'))).toBeCloseTo(core.section.maxPsi, 10)
-  await expect(page.getByTestId('ood-rows')).toHaveAttribute('data-count', String(core.ood!.top.length))
+  await expect(page.getByTestId('ood-rows')).toHaveAttribute(
+    'data-count',
+    String(core.ood!.top.length),
+  )
 
   // A new reference (the demo loaded again) clears the result; the current data can be compared again.
   await page.getByTestId('load-demo').click()
@@ -207,7 +253,9 @@ test('an unlabelled current file: drift is shown and the view says what cannot b
   await expect(page.getByTestId('monitoring-view')).toHaveAttribute('data-status', 'stale')
   await expect(page.getByTestId('job')).toHaveCount(0, { timeout: 60_000 })
   await page.getByTestId('drift-rerun').click()
-  await expect(page.getByTestId('monitoring-view')).toHaveAttribute('data-status', 'done', { timeout: 60_000 })
+  await expect(page.getByTestId('monitoring-view')).toHaveAttribute('data-status', 'done', {
+    timeout: 60_000,
+  })
   await expect(page.getByTestId('perf-unlabelled')).toBeVisible()
 
   // Clear goes back to the empty state.

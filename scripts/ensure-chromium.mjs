@@ -28,7 +28,11 @@ if (run('npx playwright install chromium') && chromiumPath()) process.exit(0)
 const root = typeof process.getuid === 'function' && process.getuid() === 0
 if (root && existsSync('/usr/bin/apt-get')) {
   console.log('e2e: installing Debian’s chromium package with apt-get…')
-  if (run('apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium') && chromiumPath()) process.exit(0)
+  if (
+    run('apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium') &&
+    chromiumPath()
+  )
+    process.exit(0)
 }
 console.error(
   'e2e: no Chromium available. Install one of:\n' +

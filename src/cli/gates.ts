@@ -24,7 +24,8 @@ export function gatePathParse(path: string): string[] {
       const q = s[i + 1]
       if (q === '"' || q === "'") {
         const end = s.indexOf(q, i + 2)
-        if (end < 0 || s[end + 1] !== ']') throw new GateError(`unclosed [${q} in report path ${path}`)
+        if (end < 0 || s[end + 1] !== ']')
+          throw new GateError(`unclosed [${q} in report path ${path}`)
         out.push(s.slice(i + 2, end))
         i = end + 2
       } else {
@@ -48,8 +49,13 @@ export function gatePathParse(path: string): string[] {
 
 /** Parses one `--fail-on` expression; spaces around OP are optional. */
 export function gateParse(text: string): Gate {
-  const m = /^(.*?)\s*(<=|>=|<|>)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$/.exec(text.trim())
-  if (!m) throw new GateError(`bad --fail-on "${text}": expected "PATH OP NUMBER" with OP one of < <= > >=`)
+  const m = /^(.*?)\s*(<=|>=|<|>)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$/.exec(
+    text.trim(),
+  )
+  if (!m)
+    throw new GateError(
+      `bad --fail-on "${text}": expected "PATH OP NUMBER" with OP one of < <= > >=`,
+    )
   return { text: text.trim(), path: gatePathParse(m[1]!), op: m[2] as Op, value: Number(m[3]) }
 }
 
@@ -67,10 +73,17 @@ export function gateEvaluate(gate: Gate, report: unknown): GateResult {
     }
     v = (v as Record<string, unknown>)[key]
   }
-  if (v === null) return { gate, actual: null, failed: true, message: `FAIL ${gate.text}: ${shown} is null` }
+  if (v === null)
+    return { gate, actual: null, failed: true, message: `FAIL ${gate.text}: ${shown} is null` }
   if (typeof v !== 'number') throw new GateError(`report path ${shown} is not a number`)
   const hit =
-    gate.op === '<' ? v < gate.value : gate.op === '<=' ? v <= gate.value : gate.op === '>' ? v > gate.value : v >= gate.value
+    gate.op === '<'
+      ? v < gate.value
+      : gate.op === '<='
+        ? v <= gate.value
+        : gate.op === '>'
+          ? v > gate.value
+          : v >= gate.value
   return {
     gate,
     actual: v,

@@ -21,16 +21,20 @@ export class UsageError extends Error {
 /** Reads a file or throws a UsageError naming the option and the path. */
 export function readOrFail(path: string, option: string): Buffer {
   try {
-    if (statSync(path).isDirectory()) throw new UsageError(`${option} ${path} is a directory, not a file`)
+    if (statSync(path).isDirectory())
+      throw new UsageError(`${option} ${path} is a directory, not a file`)
     return readFileSync(path)
   } catch (e) {
     if (e instanceof UsageError) throw e
     const code = (e as NodeJS.ErrnoException).code
-    throw new UsageError(`cannot read ${option} ${path}${code === 'ENOENT' ? ': no such file' : `: ${(e as Error).message}`}`)
+    throw new UsageError(
+      `cannot read ${option} ${path}${code === 'ENOENT' ? ': no such file' : `: ${(e as Error).message}`}`,
+    )
   }
 }
 
-const arrayBuffer = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer
+const arrayBuffer = (b: Buffer): ArrayBuffer =>
+  b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer
 
 /** Activates `auto` (wasm, then cpu), `wasm` or `cpu`; returns the backend in use. */
 export async function backendSet(choice: string): Promise<string> {
@@ -72,7 +76,10 @@ export async function modelLoadFromDisk(path: string): Promise<LoadedModel> {
 export async function dataLoadFromDisk(path: string): Promise<{ table: Table; sha256: string }> {
   const buf = readOrFail(path, '--data')
   if (buf.byteLength === 0) throw new UsageError(`${path}: the file is empty`)
-  return { table: parseCsvText(buf.toString('utf8'), path), sha256: await sha256Hex(new Uint8Array(buf)) }
+  return {
+    table: parseCsvText(buf.toString('utf8'), path),
+    sha256: await sha256Hex(new Uint8Array(buf)),
+  }
 }
 
 export function schemaLoadFromDisk(path: string): Schema {

@@ -15,7 +15,13 @@ import type { Report } from '../report/types.ts'
 import { reportValidate } from '../report/validate.ts'
 import { DRIFT_USAGE, drift } from './drift.ts'
 import { type GateResult, gateEvaluate } from './gates.ts'
-import { UsageError, backendSet, dataLoadFromDisk, modelLoadFromDisk, schemaLoadFromDisk } from './load.ts'
+import {
+  UsageError,
+  backendSet,
+  dataLoadFromDisk,
+  modelLoadFromDisk,
+  schemaLoadFromDisk,
+} from './load.ts'
 import { AUDIT_USAGE, auditOptionsParse } from './options.ts'
 
 const USAGE = `usage: glassbox <command> [options]
@@ -39,7 +45,9 @@ function progressBar(enabled: boolean) {
       last = pct
       const width = 30
       const fill = Math.round((width * pct) / 100)
-      process.stderr.write(`\r${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${String(pct).padStart(3)}%`)
+      process.stderr.write(
+        `\r${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${String(pct).padStart(3)}%`,
+      )
     },
     done() {
       if (enabled && last >= 0) process.stderr.write('\n')
@@ -50,19 +58,39 @@ function progressBar(enabled: boolean) {
 const f4 = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(4))
 
 function summary(r: Report): string {
-  const lines = [`model ${r.model.sha256.slice(0, 12)}… (${r.model.format}, ${r.model.inputs} inputs) · data ${r.data.sha256.slice(0, 12)}… (${r.data.rows} rows) · backend ${r.settings.backend}`]
-  if (r.metrics) lines.push(`accuracy ${f4(r.metrics.accuracy)}  roc auc ${f4(r.metrics.rocAuc)}  log loss ${f4(r.metrics.logLoss)}  brier ${f4(r.metrics.brier)}  (threshold ${r.settings.threshold})`)
-  if (r.calibration) lines.push(`calibration: ece ${f4(r.calibration.ece)}  mce ${f4(r.calibration.mce)}`)
+  const lines = [
+    `model ${r.model.sha256.slice(0, 12)}… (${r.model.format}, ${r.model.inputs} inputs) · data ${r.data.sha256.slice(0, 12)}… (${r.data.rows} rows) · backend ${r.settings.backend}`,
+  ]
+  if (r.metrics)
+    lines.push(
+      `accuracy ${f4(r.metrics.accuracy)}  roc auc ${f4(r.metrics.rocAuc)}  log loss ${f4(r.metrics.logLoss)}  brier ${f4(r.metrics.brier)}  (threshold ${r.settings.threshold})`,
+    )
+  if (r.calibration)
+    lines.push(`calibration: ece ${f4(r.calibration.ece)}  mce ${f4(r.calibration.mce)}`)
   for (const [attr, f] of Object.entries(r.fairness ?? {})) {
-    const small = Object.entries(f.groups).filter(([, g]) => g.small).map(([k]) => k)
-    lines.push(`fairness by ${attr}: demographic parity diff ${f4(f.demographicParityDifference)} ratio ${f4(f.demographicParityRatio)}  equalized odds diff ${f4(f.equalizedOddsDifference)}${small.length ? `  (small groups: ${small.join(', ')})` : ''}`)
+    const small = Object.entries(f.groups)
+      .filter(([, g]) => g.small)
+      .map(([k]) => k)
+    lines.push(
+      `fairness by ${attr}: demographic parity diff ${f4(f.demographicParityDifference)} ratio ${f4(f.demographicParityRatio)}  equalized odds diff ${f4(f.equalizedOddsDifference)}${small.length ? `  (small groups: ${small.join(', ')})` : ''}`,
+    )
   }
   for (const [id, q] of Object.entries(r.quantization ?? {})) {
-    lines.push(`${id}: ${q.bytes} bytes, agreement ${f4(q.agreement)}, max |Δp| ${f4(q.maxAbsDiff)}, accuracy ${f4(q.accuracy)}, SHAP rank corr ${f4(q.shapRankCorrelation)}`)
+    lines.push(
+      `${id}: ${q.bytes} bytes, agreement ${f4(q.agreement)}, max |Δp| ${f4(q.maxAbsDiff)}, accuracy ${f4(q.accuracy)}, SHAP rank corr ${f4(q.shapRankCorrelation)}`,
+    )
   }
   for (const [row, e] of Object.entries(r.explanations ?? {})) {
-    const top = e.shap ? Object.entries(e.shap).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, 3).map(([k, v]) => `${k} ${v >= 0 ? '+' : ''}${v.toFixed(3)}`).join(', ') : ''
-    const cf = e.counterfactuals ? `, ${e.counterfactuals.length} counterfactual${e.counterfactuals.length === 1 ? '' : 's'}` : ''
+    const top = e.shap
+      ? Object.entries(e.shap)
+          .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+          .slice(0, 3)
+          .map(([k, v]) => `${k} ${v >= 0 ? '+' : ''}${v.toFixed(3)}`)
+          .join(', ')
+      : ''
+    const cf = e.counterfactuals
+      ? `, ${e.counterfactuals.length} counterfactual${e.counterfactuals.length === 1 ? '' : 's'}`
+      : ''
     lines.push(`row ${row}: p ${f4(e.prediction)}${top ? `; top SHAP ${top}` : ''}${cf}`)
   }
   return lines.join('\n')
@@ -81,23 +109,33 @@ async function audit(argv: string[]): Promise<number> {
   const lm = await modelLoadFromDisk(opts.model)
   const width = schemaWidth(schema)
   if (width !== lm.info.inputWidth) {
-    throw new UsageError(`width mismatch: ${opts.model} expects ${lm.info.inputWidth} inputs, but ${opts.schema} encodes ${schema.features.length} features into ${width} inputs`)
+    throw new UsageError(
+      `width mismatch: ${opts.model} expects ${lm.info.inputWidth} inputs, but ${opts.schema} encodes ${schema.features.length} features into ${width} inputs`,
+    )
   }
   const out = lm.info.outputWidth
   let classIndex: number
   if (out === 1) {
-    if (opts.classIndex !== null && opts.classIndex !== 1) throw new UsageError(`--class ${opts.classIndex}: ${opts.model} has a single sigmoid output (class 1 = positive)`)
+    if (opts.classIndex !== null && opts.classIndex !== 1)
+      throw new UsageError(
+        `--class ${opts.classIndex}: ${opts.model} has a single sigmoid output (class 1 = positive)`,
+      )
     classIndex = 1
   } else {
     classIndex = opts.classIndex ?? (out === 2 ? 1 : -1)
-    if (classIndex < 0) throw new UsageError(`${opts.model} has a softmax over ${out} classes: choose one with --class`)
-    if (classIndex >= out) throw new UsageError(`--class ${classIndex} does not exist: ${opts.model} has ${out} outputs`)
+    if (classIndex < 0)
+      throw new UsageError(
+        `${opts.model} has a softmax over ${out} classes: choose one with --class`,
+      )
+    if (classIndex >= out)
+      throw new UsageError(`--class ${classIndex} does not exist: ${opts.model} has ${out} outputs`)
   }
   const enc = encodeTable(schema, table, opts.data)
   const column = out === 1 ? 0 : classIndex
   const predict = tfPredictFn(lm, column)
   // The exact Dense fast path, verified against the model itself before use.
-  let fast = opts.settings.fastPath === false ? null : fastModelFromArtifacts(lm.artifacts, column).model
+  let fast =
+    opts.settings.fastPath === false ? null : fastModelFromArtifacts(lm.artifacts, column).model
   if (fast && (await fastModelVerify(fast, predict, enc.x))) fast = null
   const audited = await auditRun(
     {
@@ -109,25 +147,42 @@ async function audit(argv: string[]): Promise<number> {
       predict,
       grad: tfGradFn(lm, column),
       fast,
-      model: { sha256: lm.info.weightsSha256, format: lm.info.format, inputs: lm.info.inputWidth, parameters: lm.info.parameters, bytes: lm.info.bytes },
+      model: {
+        sha256: lm.info.weightsSha256,
+        format: lm.info.format,
+        inputs: lm.info.inputWidth,
+        parameters: lm.info.parameters,
+        bytes: lm.info.bytes,
+      },
       dataSha256: sha256,
     },
     { ...opts.settings, classIndex, backend },
     { onProgress: (d, t) => bar.update('audit', d, t) },
   )
-  const report = await auditQuantization(audited, lm, { schema, table, x: enc.x, labels: enc.labels }, { ...opts.settings, classIndex, backend }, column, {
-    onProgress: (d, t) => bar.update('quantization', d, t),
-  })
+  const report = await auditQuantization(
+    audited,
+    lm,
+    { schema, table, x: enc.x, labels: enc.labels },
+    { ...opts.settings, classIndex, backend },
+    column,
+    {
+      onProgress: (d, t) => bar.update('quantization', d, t),
+    },
+  )
   bar.done()
   const check = reportValidate(report)
   if (!check.valid) throw new Error(`the report does not match report.v1.json: ${check.errors[0]}`)
   if (opts.out) writeFileSync(opts.out, `${JSON.stringify(report, null, 1)}\n`)
   if (opts.html) writeFileSync(opts.html, reportHtml(report))
-  if (!opts.quiet && enc.missingTarget) process.stderr.write(`note: ${opts.data} has no "${schema.target.column}" column: no metrics, calibration or fairness\n`)
+  if (!opts.quiet && enc.missingTarget)
+    process.stderr.write(
+      `note: ${opts.data} has no "${schema.target.column}" column: no metrics, calibration or fairness\n`,
+    )
   if (!opts.quiet) process.stdout.write(`${summary(report)}\n`)
   const results: GateResult[] = opts.gates.map((g) => gateEvaluate(g, report))
   for (const r of results) {
-    if (!opts.quiet || r.failed) (r.failed ? process.stderr : process.stdout).write(`${r.message}\n`)
+    if (!opts.quiet || r.failed)
+      (r.failed ? process.stderr : process.stdout).write(`${r.message}\n`)
   }
   lm.model.dispose()
   return results.some((r) => r.failed) ? 1 : 0
@@ -145,8 +200,12 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command "${cmd}" (available: audit, drift; see glassbox --help)`)
   } catch (e) {
     const err = e as Error
-    const known = ['UsageError', 'DataError', 'ModelError', 'GateError', 'RangeError'].includes(err.name)
-    process.stderr.write(`glassbox: ${known ? '' : 'error: '}${(err.message || String(e)).split('\n')[0]}\n`)
+    const known = ['UsageError', 'DataError', 'ModelError', 'GateError', 'RangeError'].includes(
+      err.name,
+    )
+    process.stderr.write(
+      `glassbox: ${known ? '' : 'error: '}${(err.message || String(e)).split('\n')[0]}\n`,
+    )
     return 2
   }
 }

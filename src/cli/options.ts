@@ -9,7 +9,15 @@ import { AUDIT_DEFAULTS, type AuditSettings } from '../report/audit.ts'
 import { type Gate, gateParse } from './gates.ts'
 import { UsageError } from './load.ts'
 
-export const QUANTIZE_IDS = ['float16', 'uint8', 'int8', 'int4', 'prune50', 'prune80', 'int8act'] as const
+export const QUANTIZE_IDS = [
+  'float16',
+  'uint8',
+  'int8',
+  'int4',
+  'prune50',
+  'prune80',
+  'int8act',
+] as const
 const IG_METHODS: IgRule[] = ['midpoint', 'trapezoid', 'left', 'right', 'gausslegendre']
 
 export const AUDIT_USAGE = `usage: glassbox audit --model M.json --data D.csv --schema S.json [options]
@@ -97,7 +105,10 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
     const unknown = /Unknown option '([^']+)'/.exec(msg)
     if (unknown) throw new UsageError(`unknown option ${unknown[1]} (see glassbox audit --help)`)
     const positional = /Unexpected argument '([^']+)'/.exec(msg)
-    if (positional) throw new UsageError(`unexpected argument "${positional[1]}" (options take the form --name value)`)
+    if (positional)
+      throw new UsageError(
+        `unexpected argument "${positional[1]}" (options take the form --name value)`,
+      )
     throw new UsageError(msg.replace(/^TypeError.*?: /, ''))
   }
   const v = parsed.values
@@ -110,7 +121,8 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
   }
   if (v.threshold !== undefined) {
     const t = Number(v.threshold)
-    if (v.threshold.trim() === '' || !(t >= 0 && t <= 1)) throw new UsageError(`--threshold must be a number in [0, 1] (got "${v.threshold}")`)
+    if (v.threshold.trim() === '' || !(t >= 0 && t <= 1))
+      throw new UsageError(`--threshold must be a number in [0, 1] (got "${v.threshold}")`)
     s.threshold = t
   }
   const classIndex = v.class === undefined ? null : int(v.class, '--class', 0)
@@ -120,7 +132,10 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
   }
   if (v.background !== undefined) {
     const m = /^(first|sample|kmeans):(\d+)$/.exec(v.background.trim())
-    if (!m) throw new UsageError(`--background must be first:K, sample:K or kmeans:K (got "${v.background}")`)
+    if (!m)
+      throw new UsageError(
+        `--background must be first:K, sample:K or kmeans:K (got "${v.background}")`,
+      )
     s.background = { kind: m[1] as BackgroundKind, k: int(m[2]!, '--background K', 1) }
   }
   if (v.budget !== undefined) s.budget = int(v.budget, '--budget', 1)
@@ -130,26 +145,40 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
   if (v.seed !== undefined) s.seed = int(v.seed, '--seed', 0)
   if (v['ig-steps'] !== undefined) s.igSteps = int(v['ig-steps'], '--ig-steps', 0)
   if (v['ig-method'] !== undefined) {
-    if (!IG_METHODS.includes(v['ig-method'] as IgRule)) throw new UsageError(`--ig-method must be one of ${IG_METHODS.join(', ')} (got "${v['ig-method']}")`)
+    if (!IG_METHODS.includes(v['ig-method'] as IgRule))
+      throw new UsageError(
+        `--ig-method must be one of ${IG_METHODS.join(', ')} (got "${v['ig-method']}")`,
+      )
     s.igMethod = v['ig-method'] as IgRule
   }
   if (v['ig-baseline'] !== undefined) {
-    if (!/^(mean|zeros|expected|row:\d+)$/.test(v['ig-baseline'])) throw new UsageError(`--ig-baseline must be mean, zeros, row:N or expected (got "${v['ig-baseline']}")`)
+    if (!/^(mean|zeros|expected|row:\d+)$/.test(v['ig-baseline']))
+      throw new UsageError(
+        `--ig-baseline must be mean, zeros, row:N or expected (got "${v['ig-baseline']}")`,
+      )
     s.igBaseline = v['ig-baseline']
   }
-  if (v.counterfactuals !== undefined) s.counterfactuals = int(v.counterfactuals, '--counterfactuals', 0)
+  if (v.counterfactuals !== undefined)
+    s.counterfactuals = int(v.counterfactuals, '--counterfactuals', 0)
   if (v.quantize !== undefined) {
-    const ids = v.quantize.split(',').map((q) => q.trim()).filter(Boolean)
+    const ids = v.quantize
+      .split(',')
+      .map((q) => q.trim())
+      .filter(Boolean)
     if (ids.length === 1 && ids[0] === 'none') s.quantize = []
     else {
       for (const id of ids) {
-        if (!(QUANTIZE_IDS as readonly string[]).includes(id)) throw new UsageError(`--quantize: unknown scheme "${id}" (${QUANTIZE_IDS.join(', ')} or none)`)
+        if (!(QUANTIZE_IDS as readonly string[]).includes(id))
+          throw new UsageError(
+            `--quantize: unknown scheme "${id}" (${QUANTIZE_IDS.join(', ')} or none)`,
+          )
       }
       s.quantize = [...new Set(ids)]
     }
   }
   if (v.backend !== undefined) {
-    if (!['auto', 'wasm', 'cpu'].includes(v.backend)) throw new UsageError(`--backend must be auto, wasm or cpu (got "${v.backend}")`)
+    if (!['auto', 'wasm', 'cpu'].includes(v.backend))
+      throw new UsageError(`--backend must be auto, wasm or cpu (got "${v.backend}")`)
     s.backend = v.backend
   }
   const gates = (v['fail-on'] ?? []).map((g) => {

@@ -45,7 +45,8 @@ export class CsvTableSink {
   /** The table; throws DataError for an empty file or a header without data rows. */
   finish(): Table {
     if (!this.builder) throw new DataError(`${this.source}: the file is empty (no header row)`)
-    if (this.dataRows === 0) throw new DataError(`${this.source}: the file has a header but no data rows`)
+    if (this.dataRows === 0)
+      throw new DataError(`${this.source}: the file has a header but no data rows`)
     return this.builder.build()
   }
 }
@@ -65,7 +66,11 @@ export function csvHeaderNames(row: readonly string[], source: string): string[]
 }
 
 /** The first structural parse error papaparse reported, as a DataError naming the row. */
-export function csvParseError(errors: readonly Papa.ParseError[], source: string, rowBase: number): DataError | null {
+export function csvParseError(
+  errors: readonly Papa.ParseError[],
+  source: string,
+  rowBase: number,
+): DataError | null {
   const e = errors.find((x) => x.type === 'Quotes')
   if (!e) return null
   // papaparse counts rows from 0 including the header; our rows are data rows.
@@ -83,7 +88,8 @@ export function csvParseError(errors: readonly Papa.ParseError[], source: string
 export function csvDecode(bytes: Uint8Array, source: string): string {
   const b0 = bytes[0]
   const b1 = bytes[1]
-  const utf16 = b0 === 0xff && b1 === 0xfe ? 'utf-16le' : b0 === 0xfe && b1 === 0xff ? 'utf-16be' : null
+  const utf16 =
+    b0 === 0xff && b1 === 0xfe ? 'utf-16le' : b0 === 0xfe && b1 === 0xff ? 'utf-16be' : null
   if (!utf16 && bytes.subarray(0, Math.min(bytes.length, 4096)).includes(0)) {
     throw new DataError(`${source}: this is a binary file, not a CSV text file`)
   }

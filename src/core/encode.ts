@@ -62,7 +62,8 @@ export function encodeTable(schema: Schema, table: Table, source = 'the data'): 
 
   schema.features.forEach((f, j) => {
     const col = tableColumn(table, f.name)
-    if (!col) throw new DataError(`${source}: missing feature column "${f.name}" required by the schema`)
+    if (!col)
+      throw new DataError(`${source}: missing feature column "${f.name}" required by the schema`)
     const off = offsets[j]!
     if (f.type === 'numeric') {
       const parsed = col.values.map(parseNumericCell)
@@ -109,7 +110,11 @@ export function encodeTable(schema: Schema, table: Table, source = 'the data'): 
     const pos = target.values.map((v) => (v === schema.target.positive ? 1 : 0))
     for (let i = 0; i < n; i++) labels[i] = pos[target.codes[i]!]!
   }
-  const used = new Set([...schema.features.map((f) => f.name), schema.target.column, ...schema.sensitive])
+  const used = new Set([
+    ...schema.features.map((f) => f.name),
+    schema.target.column,
+    ...schema.sensitive,
+  ])
   return {
     x: matrix(x, n, width),
     values: matrix(values, n, m),
@@ -149,7 +154,12 @@ export function encodeFeatureMatrix(schema: Schema, vals: Matrix): Matrix {
   const width = schemaWidth(schema)
   const out = new Float32Array(vals.rows * width)
   for (let i = 0; i < vals.rows; i++) {
-    encodeFeatureValues(schema, vals.data.subarray(i * vals.cols, (i + 1) * vals.cols), out, i * width)
+    encodeFeatureValues(
+      schema,
+      vals.data.subarray(i * vals.cols, (i + 1) * vals.cols),
+      out,
+      i * width,
+    )
   }
   return matrix(out, vals.rows, width)
 }

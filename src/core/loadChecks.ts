@@ -42,7 +42,10 @@ export type LoadCheckInput = {
 }
 
 const quoted = (vals: readonly string[], max = 10): string =>
-  vals.slice(0, max).map((v) => JSON.stringify(v)).join(', ') + (vals.length > max ? ` and ${vals.length - max} more` : '')
+  vals
+    .slice(0, max)
+    .map((v) => JSON.stringify(v))
+    .join(', ') + (vals.length > max ? ` and ${vals.length - max} more` : '')
 
 const short = (v: number): string => String(Number(v.toPrecision(4)))
 
@@ -66,7 +69,9 @@ export function loadWarnings({ schema, table, labels, outOfRange }: LoadCheckInp
     const used = new Set<string>()
     for (let i = 0; i < n; i++) used.add(target.values[target.codes[i]!]!)
     if (!used.has(positive)) {
-      out.push(`The target column "${column}" never has the positive value "${positive}" (its values: ${quoted([...used].sort())}); every label is negative.`)
+      out.push(
+        `The target column "${column}" never has the positive value "${positive}" (its values: ${quoted([...used].sort())}); every label is negative.`,
+      )
     }
     let pos = 0
     for (let i = 0; i < labels.length; i++) pos += labels[i]!
@@ -86,12 +91,19 @@ export function loadWarnings({ schema, table, labels, outOfRange }: LoadCheckInp
       counts.set(v, (counts.get(v) ?? 0) + 1)
     }
     if (counts.size === 1) {
-      out.push(`Sensitive column "${s}" has a single group (${quoted([...counts.keys()])}): there is nothing to compare (every difference is 0, every ratio 1).`)
+      out.push(
+        `Sensitive column "${s}" has a single group (${quoted([...counts.keys()])}): there is nothing to compare (every difference is 0, every ratio 1).`,
+      )
       continue
     }
-    const ones = [...counts].filter(([, c]) => c === 1).map(([v]) => v).sort()
+    const ones = [...counts]
+      .filter(([, c]) => c === 1)
+      .map(([v]) => v)
+      .sort()
     if (ones.length) {
-      out.push(`Sensitive column "${s}" has groups of one row: ${quoted(ones)}; their rates are 0, 1 or undefined by construction.`)
+      out.push(
+        `Sensitive column "${s}" has groups of one row: ${quoted(ones)}; their rates are 0, 1 or undefined by construction.`,
+      )
     }
   }
   return out

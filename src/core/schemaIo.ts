@@ -5,7 +5,8 @@ import { DataError, parseNumericCell } from './encode.ts'
 import type { Feature, Schema } from './schema.ts'
 import { type Table, type Column, tableColumn } from './table.ts'
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /**
  * Parses and validates schema JSON text.
@@ -27,21 +28,26 @@ export function schemaValidate(raw: unknown, source = 'the schema'): Schema {
     throw new DataError(`${source}: ${msg}`)
   }
   if (!isObj(raw)) return bad('a schema must be a JSON object')
-  if (raw.schemaVersion !== 1) return bad(`schemaVersion must be 1 (found ${JSON.stringify(raw.schemaVersion)})`)
+  if (raw.schemaVersion !== 1)
+    return bad(`schemaVersion must be 1 (found ${JSON.stringify(raw.schemaVersion)})`)
   const target = raw.target
   if (!isObj(target) || typeof target.column !== 'string' || typeof target.positive !== 'string') {
     return bad('target must be {"column": string, "positive": string}')
   }
-  if (!Array.isArray(raw.features) || raw.features.length === 0) return bad('features must be a non-empty array')
+  if (!Array.isArray(raw.features) || raw.features.length === 0)
+    return bad('features must be a non-empty array')
   const names = new Set<string>()
   const features: Feature[] = raw.features.map((f: unknown, i: number): Feature => {
-    if (!isObj(f) || typeof f.name !== 'string' || f.name === '') return bad(`features[${i}] needs a non-empty "name"`)
+    if (!isObj(f) || typeof f.name !== 'string' || f.name === '')
+      return bad(`features[${i}] needs a non-empty "name"`)
     if (names.has(f.name)) return bad(`feature "${f.name}" is listed twice`)
     names.add(f.name)
     if (f.name === target.column) return bad(`feature "${f.name}" is also the target column`)
     if (f.type === 'numeric') {
-      if (typeof f.mean !== 'number' || !Number.isFinite(f.mean)) return bad(`features[${i}] ("${f.name}"): mean must be a finite number`)
-      if (typeof f.std !== 'number' || !(f.std > 0) || !Number.isFinite(f.std)) return bad(`features[${i}] ("${f.name}"): std must be a finite number > 0`)
+      if (typeof f.mean !== 'number' || !Number.isFinite(f.mean))
+        return bad(`features[${i}] ("${f.name}"): mean must be a finite number`)
+      if (typeof f.std !== 'number' || !(f.std > 0) || !Number.isFinite(f.std))
+        return bad(`features[${i}] ("${f.name}"): std must be a finite number > 0`)
       return { name: f.name, type: 'numeric', mean: f.mean, std: f.std }
     }
     if (f.type === 'categorical') {
@@ -49,15 +55,18 @@ export function schemaValidate(raw: unknown, source = 'the schema'): Schema {
       if (!Array.isArray(cats) || cats.length === 0 || !cats.every((c) => typeof c === 'string')) {
         return bad(`features[${i}] ("${f.name}"): categories must be a non-empty array of strings`)
       }
-      if (new Set(cats).size !== cats.length) return bad(`features[${i}] ("${f.name}"): categories contain duplicates`)
+      if (new Set(cats).size !== cats.length)
+        return bad(`features[${i}] ("${f.name}"): categories contain duplicates`)
       return { name: f.name, type: 'categorical', categories: [...(cats as string[])] }
     }
     return bad(`features[${i}] ("${f.name}"): type must be "numeric" or "categorical"`)
   })
   const sensitive = raw.sensitive ?? []
-  if (!Array.isArray(sensitive) || !sensitive.every((s) => typeof s === 'string')) return bad('sensitive must be an array of column names')
+  if (!Array.isArray(sensitive) || !sensitive.every((s) => typeof s === 'string'))
+    return bad('sensitive must be an array of column names')
   const output = raw.output ?? { kind: 'probability' }
-  if (!isObj(output) || output.kind !== 'probability') return bad('output.kind must be "probability"')
+  if (!isObj(output) || output.kind !== 'probability')
+    return bad('output.kind must be "probability"')
   return {
     schemaVersion: 1,
     name: typeof raw.name === 'string' ? raw.name : 'dataset',
@@ -124,11 +133,24 @@ export function columnProfile(col: Column, nRows: number): ColumnProfile {
   const categories = numeric ? [] : col.values.filter((v, k) => v !== '' && freq[k]! > 0).sort()
   let counts: Record<string, number> | null = null
   if (col.values.length <= 50) {
-    const order = col.values.map((_, k) => k).sort((a, b) => (col.values[a]! < col.values[b]! ? -1 : 1))
+    const order = col.values
+      .map((_, k) => k)
+      .sort((a, b) => (col.values[a]! < col.values[b]! ? -1 : 1))
     // fromEntries defines own keys: a value such as "__proto__" stays a count, not a prototype.
-    counts = Object.fromEntries(order.filter((k) => freq[k]! > 0).map((k) => [col.values[k]!, freq[k]!]))
+    counts = Object.fromEntries(
+      order.filter((k) => freq[k]! > 0).map((k) => [col.values[k]!, freq[k]!]),
+    )
   }
-  return { name: col.name, kind: numeric ? 'numeric' : 'categorical', distinct, categories, missing, mean, std, counts }
+  return {
+    name: col.name,
+    kind: numeric ? 'numeric' : 'categorical',
+    distinct,
+    categories,
+    missing,
+    mean,
+    std,
+    counts,
+  }
 }
 
 export type InferChoices = {
@@ -147,8 +169,7 @@ export type InferChoices = {
  */
 export function schemaInfer(table: Table, choices: InferChoices): Schema {
   const featureNames =
-    choices.features ??
-    table.columns.map((c) => c.name).filter((n) => n !== choices.target)
+    choices.features ?? table.columns.map((c) => c.name).filter((n) => n !== choices.target)
   const features: Feature[] = featureNames.map((name) => {
     const col = tableColumn(table, name)
     if (!col) throw new DataError(`schema inference: no column "${name}"`)
@@ -164,7 +185,8 @@ export function schemaInfer(table: Table, choices: InferChoices): Schema {
       for (let i = 0; i < table.nRows; i++) used[col.codes[i]!] = 1
       categories = col.values.filter((v, k) => v !== '' && used[k] === 1).sort()
     }
-    if (categories.length === 0) throw new DataError(`schema inference: column "${name}" has no non-empty values`)
+    if (categories.length === 0)
+      throw new DataError(`schema inference: column "${name}" has no non-empty values`)
     return { name, type: 'categorical', categories }
   })
   return {

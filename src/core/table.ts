@@ -3,7 +3,11 @@
  * distinct cell texts (trimmed) in first-seen order and `codes[i]` the index of row i's cell.
  * Codes are an Int32Array so a table crosses a worker boundary as transferables.
  */
-export type Column = { readonly name: string; readonly codes: Int32Array; readonly values: string[] }
+export type Column = {
+  readonly name: string
+  readonly codes: Int32Array
+  readonly values: string[]
+}
 
 export type Table = { readonly nRows: number; readonly columns: Column[] }
 

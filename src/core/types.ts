@@ -18,7 +18,9 @@ export function matrix(data: Float32Array | Float64Array, rows: number, cols: nu
     throw new RangeError(`matrix: bad shape ${rows}x${cols}`)
   }
   if (data.length !== rows * cols) {
-    throw new RangeError(`matrix: data has ${data.length} values, shape ${rows}x${cols} needs ${rows * cols}`)
+    throw new RangeError(
+      `matrix: data has ${data.length} values, shape ${rows}x${cols} needs ${rows * cols}`,
+    )
   }
   return { data, rows, cols }
 }

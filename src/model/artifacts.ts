@@ -24,14 +24,23 @@ type ModelJson = {
   trainingConfig?: unknown
 }
 
-const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 }
+const BYTES: Record<string, number> = {
+  float32: 4,
+  int32: 4,
+  bool: 1,
+  uint8: 1,
+  uint16: 2,
+  float16: 2,
+  complex64: 8,
+}
 
 /** Bytes a manifest entry occupies in its shard (quantized entries use the quantized dtype). */
 export function weightEntryBytes(w: io.WeightsManifestEntry): number {
   const n = w.shape.reduce((a, b) => a * b, 1)
   const dtype = w.quantization?.dtype ?? w.dtype
   const size = BYTES[dtype]
-  if (size === undefined) throw new ModelError(`weight "${w.name}" has unsupported dtype "${dtype}"`)
+  if (size === undefined)
+    throw new ModelError(`weight "${w.name}" has unsupported dtype "${dtype}"`)
   return n * size
 }
 
@@ -44,7 +53,9 @@ export function modelJsonParse(src: ModelSource): ModelJson {
   try {
     raw = JSON.parse(src.json)
   } catch (e) {
-    throw new ModelError(`${src.name}: not a valid model.json — the file is not JSON (${(e as Error).message})`)
+    throw new ModelError(
+      `${src.name}: not a valid model.json — the file is not JSON (${(e as Error).message})`,
+    )
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ModelError(`${src.name}: not a TensorFlow.js model.json (expected a JSON object)`)
@@ -89,7 +100,10 @@ const baseName = (p: string): string => p.split(/[\\/]/).pop() ?? p
  * @throws ModelError naming a missing shard, a short (or long) shard, or the group whose byte
  *   count does not match its manifest.
  */
-export function modelArtifacts(src: ModelSource, shards: ReadonlyMap<string, ArrayBuffer>): io.ModelArtifacts {
+export function modelArtifacts(
+  src: ModelSource,
+  shards: ReadonlyMap<string, ArrayBuffer>,
+): io.ModelArtifacts {
   const m = modelJsonParse(src)
   const buffers: ArrayBuffer[] = []
   const specs: io.WeightsManifestEntry[] = []
@@ -99,7 +113,9 @@ export function modelArtifacts(src: ModelSource, shards: ReadonlyMap<string, Arr
     for (const p of group.paths) {
       const buf = shards.get(baseName(p))
       if (!buf) {
-        throw new ModelError(`${src.name} lists weight file "${baseName(p)}", which was not provided (select it together with model.json)`)
+        throw new ModelError(
+          `${src.name} lists weight file "${baseName(p)}", which was not provided (select it together with model.json)`,
+        )
       }
       buffers.push(buf)
       have += buf.byteLength
@@ -126,9 +142,14 @@ export function modelArtifacts(src: ModelSource, shards: ReadonlyMap<string, Arr
   if (m.format !== undefined) art.format = m.format
   if (m.generatedBy !== undefined) art.generatedBy = m.generatedBy
   if (m.convertedBy !== undefined && m.convertedBy !== null) art.convertedBy = m.convertedBy
-  if (m.signature !== undefined) art.signature = m.signature as NonNullable<io.ModelArtifacts['signature']>
-  if (m.userDefinedMetadata !== undefined) art.userDefinedMetadata = m.userDefinedMetadata as NonNullable<io.ModelArtifacts['userDefinedMetadata']>
-  if (m.modelInitializer !== undefined) art.modelInitializer = m.modelInitializer as NonNullable<io.ModelArtifacts['modelInitializer']>
+  if (m.signature !== undefined)
+    art.signature = m.signature as NonNullable<io.ModelArtifacts['signature']>
+  if (m.userDefinedMetadata !== undefined)
+    art.userDefinedMetadata = m.userDefinedMetadata as NonNullable<
+      io.ModelArtifacts['userDefinedMetadata']
+    >
+  if (m.modelInitializer !== undefined)
+    art.modelInitializer = m.modelInitializer as NonNullable<io.ModelArtifacts['modelInitializer']>
   if (m.trainingConfig !== undefined) art.trainingConfig = m.trainingConfig as io.TrainingConfig
   return art
 }
@@ -145,7 +166,10 @@ export function artifactsIsGraph(a: io.ModelArtifacts): boolean {
  * Fetches model.json from `url` and its shards relative to it (browser worker and Node 20 both
  * have fetch). Errors name the URL and the HTTP status.
  */
-export async function modelFetch(url: string, fetchFn: typeof fetch = fetch): Promise<io.ModelArtifacts> {
+export async function modelFetch(
+  url: string,
+  fetchFn: typeof fetch = fetch,
+): Promise<io.ModelArtifacts> {
   const get = async (u: string): Promise<Response> => {
     let res: Response
     try {

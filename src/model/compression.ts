@@ -27,8 +27,18 @@ import type { Report } from '../report/types.ts'
 import { schemaOffsets } from '../core/schema.ts'
 import { type BackgroundSpec, backgroundCreate } from '../core/shap/background.ts'
 import { shapExplain } from '../core/shap/shap.ts'
-import { type CheckCancel, type Matrix, matrix, type PredictFn, type ProgressFn } from '../core/types.ts'
-import { artifactsWeightTensors, artifactsToFiles, quantizedArtifacts } from './quantizedArtifacts.ts'
+import {
+  type CheckCancel,
+  type Matrix,
+  matrix,
+  type PredictFn,
+  type ProgressFn,
+} from '../core/types.ts'
+import {
+  artifactsWeightTensors,
+  artifactsToFiles,
+  quantizedArtifacts,
+} from './quantizedArtifacts.ts'
 import { type LoadedModel, tfModelLoad, tfPredictFn } from './tfModel.ts'
 
 export type CompressionOptions = {
@@ -110,7 +120,10 @@ function mlpOf(lm: LoadedModel, column: number) {
   const a = lm.artifacts
   const data = a.weightData
   const buf = data === undefined ? new ArrayBuffer(0) : Array.isArray(data) ? concat(data) : data
-  const json = { modelTopology: a.modelTopology, weightsManifest: [{ paths: [], weights: a.weightSpecs ?? [] }] }
+  const json = {
+    modelTopology: a.modelTopology,
+    weightsManifest: [{ paths: [], weights: a.weightSpecs ?? [] }],
+  }
   return mlpFromLayersModel(json, buf, lm.info.outputWidth === 1 ? undefined : column)
 }
 
@@ -184,36 +197,69 @@ export async function compressionRun(
       const q = int8ActModel(mlp, calib)
       predict = q.predict
       bytes = q.variant.bytes
-      storage = 'int8 weights + int8 activations (computed by the core; the export holds the int8 weights only, dequantized float32)'
+      storage =
+        'int8 weights + int8 activations (computed by the core; the export holds the int8 weights only, dequantized float32)'
     } else {
       const { variant, artifacts } = quantizedArtifacts(lm.artifacts, id)
       const vlm = await tfModelLoad(artifacts, `${lm.info.name} (${id})`)
       predict = tfPredictFn(vlm, opts.column)
       bytes = variant.bytes
-      storage = variant.native ? `native tfjs ${variant.native.dtype} weights` : 'dequantized float32 (weights rounded, stored as float32)'
+      storage = variant.native
+        ? `native tfjs ${variant.native.dtype} weights`
+        : 'dequantized float32 (weights rounded, stored as float32)'
       dispose = () => vlm.model.dispose()
     }
     try {
       const p = await predict(x)
       const latencyMs = await median(opts.latencyRepeats, () => predict(x))
       const phi = await phiOf(predict)
-      const comparison = variantCompare({ p: p0, phi: phi0 }, { p, phi }, labels, groups, opts.threshold)
-      variants.push({ id, bytes, latencyMs, comparison, widened: fairnessWidened(comparison, opts.tolerance), storage, predictions: p })
+      const comparison = variantCompare(
+        { p: p0, phi: phi0 },
+        { p, phi },
+        labels,
+        groups,
+        opts.threshold,
+      )
+      variants.push({
+        id,
+        bytes,
+        latencyMs,
+        comparison,
+        widened: fairnessWidened(comparison, opts.tolerance),
+        storage,
+        predictions: p,
+      })
     } finally {
       dispose()
     }
     tick()
   }
-  return { rows: n, baseBytes, baseLatencyMs, shapRows, variants, skipped, ms: performance.now() - t0 }
+  return {
+    rows: n,
+    baseBytes,
+    baseLatencyMs,
+    shapRows,
+    variants,
+    skipped,
+    ms: performance.now() - t0,
+  }
 }
 
 /** The report's `quantization` section from a comparison. */
-export function compressionReportSection(r: CompressionResult): Record<string, QuantizationReportEntry> {
-  return Object.fromEntries(r.variants.map((v) => [v.id, quantizationReportEntry(v.comparison, v.bytes)]))
+export function compressionReportSection(
+  r: CompressionResult,
+): Record<string, QuantizationReportEntry> {
+  return Object.fromEntries(
+    r.variants.map((v) => [v.id, quantizationReportEntry(v.comparison, v.bytes)]),
+  )
 }
 
 /** Files to download for a variant: model.json + one weight shard. */
-export function compressionExport(lm: LoadedModel, id: QuantSchemeId, baseName: string): { modelJson: string; bin: Uint8Array } {
+export function compressionExport(
+  lm: LoadedModel,
+  id: QuantSchemeId,
+  baseName: string,
+): { modelJson: string; bin: Uint8Array } {
   const { artifacts } = quantizedArtifacts(lm.artifacts as tf.io.ModelArtifacts, id)
   return artifactsToFiles(artifacts, baseName)
 }
@@ -245,7 +291,12 @@ export async function auditQuantization(
   if (!ids.length) return report
   const r = await compressionRun(
     lm,
-    { schema: data.schema, x: data.x, labels: data.labels, groups: sensitiveGroups(data.schema, data.table) },
+    {
+      schema: data.schema,
+      x: data.x,
+      labels: data.labels,
+      groups: sensitiveGroups(data.schema, data.table),
+    },
     {
       ...COMPRESSION_DEFAULTS,
       ids,

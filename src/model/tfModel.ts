@@ -44,7 +44,10 @@ const weightBytes = (a: tf.io.ModelArtifacts): ArrayBuffer => {
  * shape [batch, width], one output of width 1 (sigmoid) or ≥ 2 (softmax).
  * @throws ModelError naming `name` and the problem.
  */
-export async function tfModelLoad(artifacts: tf.io.ModelArtifacts, name: string): Promise<LoadedModel> {
+export async function tfModelLoad(
+  artifacts: tf.io.ModelArtifacts,
+  name: string,
+): Promise<LoadedModel> {
   const graph = artifactsIsGraph(artifacts)
   let model: tf.LayersModel | tf.GraphModel
   // A build that fails half-way leaves its tensors and variables behind; a scope catches the
@@ -58,8 +61,11 @@ export async function tfModelLoad(artifacts: tf.io.ModelArtifacts, name: string)
       : await tf.loadLayersModel(tf.io.fromMemory(artifacts))
   } catch (e) {
     engine.endScope()
-    for (const [k, v] of Object.entries(engine.state.registeredVariables)) if (!variables.has(k)) v.dispose()
-    throw new ModelError(`${name}: TensorFlow.js could not build the model (${(e as Error).message})`)
+    for (const [k, v] of Object.entries(engine.state.registeredVariables))
+      if (!variables.has(k)) v.dispose()
+    throw new ModelError(
+      `${name}: TensorFlow.js could not build the model (${(e as Error).message})`,
+    )
   }
   engine.endScope(graph ? Object.values((model as tf.GraphModel).weights).flat() : undefined)
   try {
@@ -78,13 +84,21 @@ async function modelDescribe(
   graph: boolean,
 ): Promise<ModelInfo> {
   const inputs = model.inputs
-  if (inputs.length !== 1) throw new ModelError(`${name}: the model has ${inputs.length} inputs; Glassbox needs exactly one (a row of encoded features)`)
+  if (inputs.length !== 1)
+    throw new ModelError(
+      `${name}: the model has ${inputs.length} inputs; Glassbox needs exactly one (a row of encoded features)`,
+    )
   const inShape = inputs[0]!.shape ?? []
   const inputWidth = inShape[inShape.length - 1] ?? -1
   if (inShape.length !== 2 || !(inputWidth > 0)) {
-    throw new ModelError(`${name}: the model's input shape is [${inShape.map((d) => d ?? 'null').join(', ')}]; Glassbox needs [batch, features]`)
+    throw new ModelError(
+      `${name}: the model's input shape is [${inShape.map((d) => d ?? 'null').join(', ')}]; Glassbox needs [batch, features]`,
+    )
   }
-  if (model.outputs.length !== 1) throw new ModelError(`${name}: the model has ${model.outputs.length} outputs; Glassbox needs one`)
+  if (model.outputs.length !== 1)
+    throw new ModelError(
+      `${name}: the model has ${model.outputs.length} outputs; Glassbox needs one`,
+    )
   // Run one zero row to learn the output width (graph signatures often leave it unknown).
   const probe = tf.zeros([1, inputWidth]) as tf.Tensor2D
   const out = runModel(model, probe)
@@ -92,7 +106,10 @@ async function modelDescribe(
   const sample = await out.data()
   probe.dispose()
   out.dispose()
-  if (outShape.length !== 2) throw new ModelError(`${name}: the model's output has shape [${outShape.join(', ')}]; Glassbox needs [batch, classes]`)
+  if (outShape.length !== 2)
+    throw new ModelError(
+      `${name}: the model's output has shape [${outShape.join(', ')}]; Glassbox needs [batch, classes]`,
+    )
   const outputWidth = outShape[1]!
   let activation = 'unknown'
   if (!graph) {
@@ -102,7 +119,7 @@ async function modelDescribe(
     activation = cfg?.activation ?? (last?.getClassName() === 'Activation' ? 'unknown' : 'linear')
     if (last?.getClassName() === 'Softmax') activation = 'softmax'
   } else {
-    const nodes = ((artifacts.modelTopology as { node?: { op: string; name: string }[] }).node ?? [])
+    const nodes = (artifacts.modelTopology as { node?: { op: string; name: string }[] }).node ?? []
     const outName = (model as tf.GraphModel).outputNodes[0]?.split(':')[0]
     const op = nodes.find((n) => n.name === outName)?.op
     if (op === 'Sigmoid') activation = 'sigmoid'
@@ -110,16 +127,24 @@ async function modelDescribe(
   }
   const bad = [...sample].some((v) => !(v >= 0 && v <= 1))
   const sum = [...sample].reduce((a, b) => a + b, 0)
-  if (bad || (outputWidth > 1 && Math.abs(sum - 1) > 1e-3) || ['linear', 'relu', 'tanh'].includes(activation)) {
+  if (
+    bad ||
+    (outputWidth > 1 && Math.abs(sum - 1) > 1e-3) ||
+    ['linear', 'relu', 'tanh'].includes(activation)
+  ) {
     throw new ModelError(
       `${name}: the output is not a probability (activation "${activation}"); Glassbox needs a sigmoid unit or a softmax`,
     )
   }
   if (outputWidth === 1 && activation === 'softmax') {
-    throw new ModelError(`${name}: the output is a softmax over one unit, which is 1 for every row; Glassbox needs a sigmoid unit or a softmax over at least 2 classes`)
+    throw new ModelError(
+      `${name}: the output is a softmax over one unit, which is 1 for every row; Glassbox needs a sigmoid unit or a softmax over at least 2 classes`,
+    )
   }
   if (outputWidth > 1 && activation === 'sigmoid') {
-    throw new ModelError(`${name}: ${outputWidth} sigmoid outputs (multi-label) are not supported; Glassbox needs one sigmoid unit or a softmax`)
+    throw new ModelError(
+      `${name}: ${outputWidth} sigmoid outputs (multi-label) are not supported; Glassbox needs one sigmoid unit or a softmax`,
+    )
   }
   const specs = artifacts.weightSpecs ?? []
   const parameters = specs.reduce((a, w) => a + w.shape.reduce((p, q) => p * q, 1), 0)
@@ -153,7 +178,8 @@ export class OutOfMemoryError extends Error {
  */
 export const tfFaults: { oomAboveRows: number | null } = { oomAboveRows: null }
 
-const OOM_MESSAGE = /out of memory|allocation failed|cannot enlarge memory|failed to allocate|\bOOM\b/i
+const OOM_MESSAGE =
+  /out of memory|allocation failed|cannot enlarge memory|failed to allocate|\bOOM\b/i
 
 /** runModel behind the fault hook, with allocation failures turned into OutOfMemoryError. */
 function runGuarded(model: tf.LayersModel | tf.GraphModel, x: tf.Tensor2D): tf.Tensor {
@@ -165,7 +191,8 @@ function runGuarded(model: tf.LayersModel | tf.GraphModel, x: tf.Tensor2D): tf.T
     return runModel(model, x)
   } catch (e) {
     const msg = (e as Error)?.message ?? String(e)
-    if (OOM_MESSAGE.test(msg)) throw new OutOfMemoryError(`out of memory running the model on ${rows} rows (${msg})`)
+    if (OOM_MESSAGE.test(msg))
+      throw new OutOfMemoryError(`out of memory running the model on ${rows} rows (${msg})`)
     throw e
   }
 }
@@ -187,20 +214,33 @@ export const PREDICT_CHUNK_ROWS = 32768
  * A PredictFn over a loaded model: probability of class `classIndex` (ignored for a sigmoid
  * output). Predicts in chunks of `chunkRows` and disposes every tensor it makes.
  */
-export function tfPredictFn(lm: LoadedModel, classIndex: number, chunkRows = PREDICT_CHUNK_ROWS): PredictFn {
+export function tfPredictFn(
+  lm: LoadedModel,
+  classIndex: number,
+  chunkRows = PREDICT_CHUNK_ROWS,
+): PredictFn {
   const { model, info } = lm
   const col = info.outputWidth === 1 ? 0 : classIndex
-  if (col < 0 || col >= info.outputWidth) throw new ModelError(`class ${classIndex} does not exist: the model has ${info.outputWidth} outputs`)
+  if (col < 0 || col >= info.outputWidth)
+    throw new ModelError(
+      `class ${classIndex} does not exist: the model has ${info.outputWidth} outputs`,
+    )
   return async (x: Matrix) => {
-    if (x.cols !== info.inputWidth) throw new ModelError(`input has ${x.cols} columns, the model expects ${info.inputWidth}`)
+    if (x.cols !== info.inputWidth)
+      throw new ModelError(`input has ${x.cols} columns, the model expects ${info.inputWidth}`)
     const out = new Float32Array(x.rows)
     for (let r0 = 0; r0 < x.rows; r0 += chunkRows) {
       const r1 = Math.min(x.rows, r0 + chunkRows)
       const src = x.data.subarray(r0 * x.cols, r1 * x.cols)
       const y = tf.tidy(() => {
-        const t = tf.tensor2d(src instanceof Float32Array ? src : Float32Array.from(src), [r1 - r0, x.cols])
+        const t = tf.tensor2d(src instanceof Float32Array ? src : Float32Array.from(src), [
+          r1 - r0,
+          x.cols,
+        ])
         const o = runGuarded(model, t)
-        return info.outputWidth === 1 ? o.reshape([r1 - r0]) : o.slice([0, col], [r1 - r0, 1]).reshape([r1 - r0])
+        return info.outputWidth === 1
+          ? o.reshape([r1 - r0])
+          : o.slice([0, col], [r1 - r0, 1]).reshape([r1 - r0])
       })
       const d = (await y.data()) as Float32Array
       y.dispose()
@@ -224,7 +264,14 @@ export function tfGradFn(lm: LoadedModel, classIndex: number, chunkRows = 8192):
     for (let r0 = 0; r0 < x.rows; r0 += chunkRows) {
       const r1 = Math.min(x.rows, r0 + chunkRows)
       const src = x.data.subarray(r0 * x.cols, r1 * x.cols)
-      const gr = tf.tidy(() => g(tf.tensor2d(src instanceof Float32Array ? src : Float32Array.from(src), [r1 - r0, x.cols])))
+      const gr = tf.tidy(() =>
+        g(
+          tf.tensor2d(src instanceof Float32Array ? src : Float32Array.from(src), [
+            r1 - r0,
+            x.cols,
+          ]),
+        ),
+      )
       out.set((await gr.data()) as Float32Array, r0 * x.cols)
       gr.dispose()
     }

@@ -151,7 +151,15 @@ export async function auditRun(
   const wantsExplanations = settings.shap || settings.igSteps !== 0 || settings.counterfactuals > 0
   if (wantsExplanations && rows.length) {
     const ex = await explainRows(
-      { schema, x, values: input.values, predict: input.predict, grad: input.grad, predictions: p, ...(input.fast ? { fast: input.fast } : {}) },
+      {
+        schema,
+        x,
+        values: input.values,
+        predict: input.predict,
+        grad: input.grad,
+        predictions: p,
+        ...(input.fast ? { fast: input.fast } : {}),
+      },
       rows,
       { ...settings, threshold: t },
       {

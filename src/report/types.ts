@@ -48,7 +48,8 @@ export type ReportDriftFeature = {
   drifted: boolean
 }
 
-export type ReportDecision = '' | 'approved' | 'approved with conditions' | 'rejected' | 'needs more work'
+export type ReportDecision =
+  '' | 'approved' | 'approved with conditions' | 'rejected' | 'needs more work'
 export type ReportReview = { reviewer: string; decision: ReportDecision; notes: string }
 
 export type Report = {

@@ -158,7 +158,10 @@ export function setThreshold(t: number): void {
   if (!(t >= 0 && t <= 1)) return
   const s = appStore.getState()
   // Curves, AP and calibration do not depend on the threshold: only the metrics are recomputed.
-  const performance = s.performance && s.predictions && s.labels ? { ...s.performance, metrics: performanceMetrics(s.predictions, s.labels, t) } : computePerformance(s.predictions, s.labels, t)
+  const performance =
+    s.performance && s.predictions && s.labels
+      ? { ...s.performance, metrics: performanceMetrics(s.predictions, s.labels, t) }
+      : computePerformance(s.predictions, s.labels, t)
   appStore.setState({ threshold: t, performance })
 }
 
@@ -277,7 +280,12 @@ export async function loadBundle(bundle: LoadBundle): Promise<boolean> {
       predictMs: res.predictMs,
     })
     reportEncodeNotices(res.encode, schema?.schema ?? before.schema!.schema)
-    for (const w of loadWarnings({ schema: (schema ?? before.schema!).schema, table: (data ?? before.data)!.table, labels, outOfRange: res.outOfRange })) {
+    for (const w of loadWarnings({
+      schema: (schema ?? before.schema!).schema,
+      table: (data ?? before.data)!.table,
+      labels,
+      outOfRange: res.outOfRange,
+    })) {
       notify('warning', w)
     }
     if (bundle.model || !before.backends.some((b) => b.rowsPerSec !== null)) void probeBackends()

@@ -38,18 +38,29 @@ async function urlBytes(url: string): Promise<Uint8Array> {
 async function modelFiles(): Promise<{ name: string; bytes: Uint8Array }[]> {
   const input = appStore.getState().model?.input
   if (!input) throw new Error('no model loaded')
-  if (input.kind === 'files') return Promise.all(input.files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })))
+  if (input.kind === 'files')
+    return Promise.all(
+      input.files.map(async (f) => ({
+        name: f.name,
+        bytes: new Uint8Array(await f.arrayBuffer()),
+      })),
+    )
   const json = await urlBytes(input.url)
   const manifest = JSON.parse(strFromU8(json)) as { weightsManifest: { paths: string[] }[] }
   const out = [{ name: input.url.split('/').pop() || 'model.json', bytes: json }]
-  for (const p of manifest.weightsManifest.flatMap((g) => g.paths)) out.push({ name: p.split('/').pop()!, bytes: await urlBytes(new URL(p, new URL(input.url, location.href)).href) })
+  for (const p of manifest.weightsManifest.flatMap((g) => g.paths))
+    out.push({
+      name: p.split('/').pop()!,
+      bytes: await urlBytes(new URL(p, new URL(input.url, location.href)).href),
+    })
   return out
 }
 
 async function dataFile(): Promise<{ name: string; bytes: Uint8Array }> {
   const d = appStore.getState().data
   if (!d) throw new Error('no data loaded')
-  if (d.input.kind === 'file') return { name: d.input.file.name, bytes: new Uint8Array(await d.input.file.arrayBuffer()) }
+  if (d.input.kind === 'file')
+    return { name: d.input.file.name, bytes: new Uint8Array(await d.input.file.arrayBuffer()) }
   return { name: d.name, bytes: await urlBytes(d.input.url) }
 }
 
@@ -63,7 +74,10 @@ export async function sessionBundle(): Promise<Uint8Array> {
   const manifest: BundleManifest = {
     bundleVersion: 1,
     tool: 'glassbox',
-    model: { json: `model/${jsonFile.name}`, shards: model.filter((f) => f !== jsonFile).map((f) => `model/${f.name}`) },
+    model: {
+      json: `model/${jsonFile.name}`,
+      shards: model.filter((f) => f !== jsonFile).map((f) => `model/${f.name}`),
+    },
     data: `data/${data.name}`,
     schema: { file: 'schema.json', name: app.schema.name, inferred: app.schema.inferred },
     view: viewStateCollect(),
@@ -84,7 +98,9 @@ export async function sessionExport(): Promise<void> {
     const zip = await sessionBundle()
     const name = `${appStore.getState().schema?.schema.name ?? 'session'}.glassbox.zip`
     const a = document.createElement('a')
-    a.href = URL.createObjectURL(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }))
+    a.href = URL.createObjectURL(
+      new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }),
+    )
     a.download = name
     a.click()
     setTimeout(() => URL.revokeObjectURL(a.href), 1000)
@@ -105,7 +121,10 @@ export async function fileIsZip(f: Blob): Promise<boolean> {
  */
 export async function sessionImport(file: File): Promise<boolean> {
   const bad = (msg: string) => {
-    notify('error', `Session bundle ${file.name}: ${msg} — the previously loaded model and data are still loaded.`)
+    notify(
+      'error',
+      `Session bundle ${file.name}: ${msg} — the previously loaded model and data are still loaded.`,
+    )
     return false
   }
   let entries: Record<string, Uint8Array>
@@ -122,16 +141,29 @@ export async function sessionImport(file: File): Promise<boolean> {
   } catch {
     return bad('manifest.json is not valid JSON')
   }
-  if (manifest.bundleVersion !== BUNDLE_VERSION) return bad(`bundleVersion ${String(manifest.bundleVersion)} is not supported (expected ${BUNDLE_VERSION})`)
-  const need = [manifest.model?.json, ...(manifest.model?.shards ?? []), manifest.data, manifest.schema?.file]
-  for (const n of need) if (typeof n !== 'string' || !entries[n]) return bad(`${String(n)} is missing from the bundle`)
+  if (manifest.bundleVersion !== BUNDLE_VERSION)
+    return bad(
+      `bundleVersion ${String(manifest.bundleVersion)} is not supported (expected ${BUNDLE_VERSION})`,
+    )
+  const need = [
+    manifest.model?.json,
+    ...(manifest.model?.shards ?? []),
+    manifest.data,
+    manifest.schema?.file,
+  ]
+  for (const n of need)
+    if (typeof n !== 'string' || !entries[n]) return bad(`${String(n)} is missing from the bundle`)
   let schema: Schema
   try {
-    schema = schemaValidate(JSON.parse(strFromU8(entries[manifest.schema.file]!)), `${file.name}/${manifest.schema.file}`)
+    schema = schemaValidate(
+      JSON.parse(strFromU8(entries[manifest.schema.file]!)),
+      `${file.name}/${manifest.schema.file}`,
+    )
   } catch (e) {
     return bad((e as Error).message)
   }
-  const asFile = (path: string) => new File([entries[path]! as Uint8Array<ArrayBuffer>], path.split('/').pop()!)
+  const asFile = (path: string) =>
+    new File([entries[path]! as Uint8Array<ArrayBuffer>], path.split('/').pop()!)
   const ok = await loadBundle({
     model: { kind: 'files', files: [manifest.model.json, ...manifest.model.shards].map(asFile) },
     data: { kind: 'file', file: asFile(manifest.data) },
@@ -149,8 +181,7 @@ const KEY_SOURCES = 'glassbox.session.sources'
 const KEY_VIEW = 'glassbox.session.view'
 
 type Stored =
-  | { kind: 'url'; url: string }
-  | { kind: 'blobs'; files: { name: string; blob: Blob }[] }
+  { kind: 'url'; url: string } | { kind: 'blobs'; files: { name: string; blob: Blob }[] }
 
 type StoredSources = {
   model: Stored
@@ -165,9 +196,25 @@ export function persistStart(): void {
   appStore.subscribe((s, prev) => {
     if (!s.ready || !s.model || !s.data || !s.schema) return
     if (s.model !== prev.model || s.data !== prev.data || s.schema !== prev.schema) {
-      const model: Stored = s.model.input.kind === 'url' ? { kind: 'url', url: s.model.input.url } : { kind: 'blobs', files: s.model.input.files.map((f) => ({ name: f.name, blob: f })) }
-      const data: Stored = s.data.input.kind === 'url' ? { kind: 'url', url: s.data.input.url } : { kind: 'blobs', files: [{ name: s.data.input.file.name, blob: s.data.input.file }] }
-      const stored: StoredSources = { model, data, schema: { schema: s.schema.schema, name: s.schema.name, inferred: s.schema.inferred, ...(s.schema.url ? { url: s.schema.url } : {}) }, classIndex: s.classIndex }
+      const model: Stored =
+        s.model.input.kind === 'url'
+          ? { kind: 'url', url: s.model.input.url }
+          : { kind: 'blobs', files: s.model.input.files.map((f) => ({ name: f.name, blob: f })) }
+      const data: Stored =
+        s.data.input.kind === 'url'
+          ? { kind: 'url', url: s.data.input.url }
+          : { kind: 'blobs', files: [{ name: s.data.input.file.name, blob: s.data.input.file }] }
+      const stored: StoredSources = {
+        model,
+        data,
+        schema: {
+          schema: s.schema.schema,
+          name: s.schema.name,
+          inferred: s.schema.inferred,
+          ...(s.schema.url ? { url: s.schema.url } : {}),
+        },
+        classIndex: s.classIndex,
+      }
       void set(KEY_SOURCES, stored).catch(() => {})
     }
   })
@@ -197,13 +244,20 @@ export async function persistRestore(): Promise<boolean> {
     return false
   }
   if (!stored) return false
-  const part = (s: Stored) => (s.kind === 'url' ? null : s.files.map((f) => new File([f.blob], f.name)))
+  const part = (s: Stored) =>
+    s.kind === 'url' ? null : s.files.map((f) => new File([f.blob], f.name))
   const modelFiles = part(stored.model)
   const dataFiles = part(stored.data)
   const bundle: LoadBundle = {
-    model: modelFiles ? { kind: 'files', files: modelFiles } : { kind: 'url', url: (stored.model as { url: string }).url },
-    data: dataFiles ? { kind: 'file', file: dataFiles[0]! } : { kind: 'url', url: (stored.data as { url: string }).url },
-    schema: stored.schema.url ? { kind: 'url', url: stored.schema.url } : { kind: 'object', schema: stored.schema.schema, name: stored.schema.name },
+    model: modelFiles
+      ? { kind: 'files', files: modelFiles }
+      : { kind: 'url', url: (stored.model as { url: string }).url },
+    data: dataFiles
+      ? { kind: 'file', file: dataFiles[0]! }
+      : { kind: 'url', url: (stored.data as { url: string }).url },
+    schema: stored.schema.url
+      ? { kind: 'url', url: stored.schema.url }
+      : { kind: 'object', schema: stored.schema.schema, name: stored.schema.name },
     classIndex: stored.classIndex,
   }
   const ok = await loadBundle(bundle)

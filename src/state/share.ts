@@ -28,7 +28,13 @@ export type ViewState = {
   threshold: number
   tab: Tab
   cohort: { text: string; restrict: boolean }
-  explain: { row: number; settings: ExplainSettings; globalN: number; dependenceFeature: number | null; dependenceColor: number | null }
+  explain: {
+    row: number
+    settings: ExplainSettings
+    globalN: number
+    dependenceFeature: number | null
+    dependenceColor: number | null
+  }
   dataRow: number | null
   calibration: Pick<CalibrationState, 'strategy' | 'nBins' | 'groupAttr'>
   fairness: { attrs: string[] }
@@ -49,7 +55,10 @@ export function viewStateCollect(): ViewState {
   if (app.model?.input.kind === 'url') src.model = app.model.input.url
   if (app.data?.input.kind === 'url') src.data = app.data.input.url
   if (app.schema?.url) src.schema = app.schema.url
-  const localFiles = app.model?.input.kind === 'files' || app.data?.input.kind === 'file' || (!!app.schema && !app.schema.url && !app.schema.inferred)
+  const localFiles =
+    app.model?.input.kind === 'files' ||
+    app.data?.input.kind === 'file' ||
+    (!!app.schema && !app.schema.url && !app.schema.inferred)
   return {
     v: 1,
     src,
@@ -57,13 +66,29 @@ export function viewStateCollect(): ViewState {
     threshold: app.threshold,
     tab: uiStore.getState().tab,
     cohort: { text: cohortStore.getState().text, restrict: cohortStore.getState().restrict },
-    explain: { row: ex.row, settings: ex.settings, globalN: ex.globalN, dependenceFeature: ex.dependenceFeature, dependenceColor: ex.dependenceColor },
+    explain: {
+      row: ex.row,
+      settings: ex.settings,
+      globalN: ex.globalN,
+      dependenceFeature: ex.dependenceFeature,
+      dependenceColor: ex.dependenceColor,
+    },
     dataRow: dataViewStore.getState().row,
     calibration: { strategy: cal.strategy, nBins: cal.nBins, groupAttr: cal.groupAttr },
     fairness: { attrs: fairnessStore.getState().attrs },
-    compression: { ids: comp.ids, calibrationRows: comp.calibrationRows, shapRows: comp.shapRows, tolerance: comp.tolerance },
+    compression: {
+      ids: comp.ids,
+      calibrationRows: comp.calibrationRows,
+      shapRows: comp.shapRows,
+      tolerance: comp.tolerance,
+    },
     backend: app.activeBackend,
-    monitoring: (({ seed, selectedFeature, sort, histMode }) => ({ seed, selectedFeature, sort, histMode }))(monitoringStore.getState()),
+    monitoring: (({ seed, selectedFeature, sort, histMode }) => ({
+      seed,
+      selectedFeature,
+      sort,
+      histMode,
+    }))(monitoringStore.getState()),
     localFiles,
   }
 }
@@ -72,8 +97,10 @@ export function viewStateEncode(s: ViewState): string {
   return compressToEncodedURIComponent(JSON.stringify(s))
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
-const num = (v: unknown, lo: number, hi: number): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? v : null)
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+const num = (v: unknown, lo: number, hi: number): number | null =>
+  typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? v : null
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length < 10_000 ? v : null)
 
 /** Parses a hash payload; returns null (and never throws) for anything that is not a v1 state. */
@@ -113,7 +140,11 @@ export function viewStateApply(s: ViewState): void {
     const row = num(s.explain.row, 0, n - 1)
     const patch: Record<string, unknown> = {}
     if (row !== null) patch.row = row
-    if (isObj(s.explain.settings)) patch.settings = { ...explainStore.getState().settings, ...(s.explain.settings as Partial<ExplainSettings>) }
+    if (isObj(s.explain.settings))
+      patch.settings = {
+        ...explainStore.getState().settings,
+        ...(s.explain.settings as Partial<ExplainSettings>),
+      }
     const g = num(s.explain.globalN, 1, 1_000_000)
     if (g !== null) patch.globalN = g
     for (const k of ['dependenceFeature', 'dependenceColor'] as const) {
@@ -127,15 +158,24 @@ export function viewStateApply(s: ViewState): void {
     calibrationStore.setState({
       ...(c.strategy === 'width' || c.strategy === 'mass' ? { strategy: c.strategy } : {}),
       ...(num(c.nBins, 2, 50) !== null ? { nBins: c.nBins as number } : {}),
-      ...(c.groupAttr === null || typeof c.groupAttr === 'string' ? { groupAttr: c.groupAttr as string | null } : {}),
+      ...(c.groupAttr === null || typeof c.groupAttr === 'string'
+        ? { groupAttr: c.groupAttr as string | null }
+        : {}),
     })
   }
-  if (isObj(s.fairness) && Array.isArray(s.fairness.attrs)) fairnessStore.setState({ attrs: s.fairness.attrs.filter((a): a is string => typeof a === 'string') })
+  if (isObj(s.fairness) && Array.isArray(s.fairness.attrs))
+    fairnessStore.setState({
+      attrs: s.fairness.attrs.filter((a): a is string => typeof a === 'string'),
+    })
   if (isObj(s.compression)) {
     const c = s.compression
     compressionStore.setState({
-      ...(Array.isArray(c.ids) ? { ids: c.ids.filter((x): x is never => typeof x === 'string') } : {}),
-      ...(num(c.calibrationRows, 1, 1e7) !== null ? { calibrationRows: c.calibrationRows as number } : {}),
+      ...(Array.isArray(c.ids)
+        ? { ids: c.ids.filter((x): x is never => typeof x === 'string') }
+        : {}),
+      ...(num(c.calibrationRows, 1, 1e7) !== null
+        ? { calibrationRows: c.calibrationRows as number }
+        : {}),
       ...(num(c.shapRows, 1, 1e6) !== null ? { shapRows: c.shapRows as number } : {}),
       ...(num(c.tolerance, 0, 1) !== null ? { tolerance: c.tolerance as number } : {}),
     })
@@ -144,8 +184,14 @@ export function viewStateApply(s: ViewState): void {
     const m = s.monitoring
     monitoringStore.setState({
       ...(num(m.seed, 0, 2 ** 32) !== null ? { seed: m.seed } : {}),
-      ...(m.selectedFeature === null || typeof m.selectedFeature === 'string' ? { selectedFeature: m.selectedFeature } : {}),
-      ...(isObj(m.sort) && typeof m.sort.key === 'string' && (m.sort.dir === 'asc' || m.sort.dir === 'desc') ? { sort: m.sort } : {}),
+      ...(m.selectedFeature === null || typeof m.selectedFeature === 'string'
+        ? { selectedFeature: m.selectedFeature }
+        : {}),
+      ...(isObj(m.sort) &&
+      typeof m.sort.key === 'string' &&
+      (m.sort.dir === 'asc' || m.sort.dir === 'desc')
+        ? { sort: m.sort }
+        : {}),
       ...(typeof m.histMode === 'string' ? { histMode: m.histMode } : {}),
     })
   }
@@ -188,14 +234,23 @@ async function openState(s: ViewState): Promise<boolean> {
         ...(want.model ? { model: { kind: 'url', url: want.model } } : {}),
         ...(want.data ? { data: { kind: 'url', url: want.data } } : {}),
         ...(want.schema ? { schema: { kind: 'url', url: want.schema } } : {}),
-        ...(Number.isInteger(s.classIndex) && s.classIndex >= 0 ? { classIndex: s.classIndex } : {}),
+        ...(Number.isInteger(s.classIndex) && s.classIndex >= 0
+          ? { classIndex: s.classIndex }
+          : {}),
       })
       if (!ok) return false
     }
     if (s.localFiles && !(want.model && want.data)) {
-      notify('warning', 'This link was made from local files, which cannot travel in a link: load the same files (or the session bundle) to see the shared view.')
+      notify(
+        'warning',
+        'This link was made from local files, which cannot travel in a link: load the same files (or the session bundle) to see the shared view.',
+      )
     }
-    if (s.backend && s.backend !== appStore.getState().activeBackend && appStore.getState().backends.some((b) => b.name === s.backend && b.available)) {
+    if (
+      s.backend &&
+      s.backend !== appStore.getState().activeBackend &&
+      appStore.getState().backends.some((b) => b.name === s.backend && b.available)
+    ) {
       await setBackend(s.backend)
     }
     viewStateApply(s)
@@ -212,7 +267,10 @@ export function shareOpenHash(hash: string): boolean {
   if (!m) return false
   const s = viewStateDecode(m[1]!)
   if (!s) {
-    notify('error', 'This link could not be read (damaged or from another version); showing the dashboard without it.')
+    notify(
+      'error',
+      'This link could not be read (damaged or from another version); showing the dashboard without it.',
+    )
     return false
   }
   const foreign = foreignSources(s)
@@ -246,7 +304,17 @@ export function shareSyncStart(): void {
   const schedule = () => {
     if (!timer) timer = setTimeout(write, 400)
   }
-  for (const store of [appStore, uiStore, cohortStore, explainStore, calibrationStore, fairnessStore, compressionStore, dataViewStore, monitoringStore] as const) {
+  for (const store of [
+    appStore,
+    uiStore,
+    cohortStore,
+    explainStore,
+    calibrationStore,
+    fairnessStore,
+    compressionStore,
+    dataViewStore,
+    monitoringStore,
+  ] as const) {
     ;(store as { subscribe: (f: () => void) => () => void }).subscribe(schedule)
   }
   window.addEventListener('popstate', () => {
@@ -261,7 +329,12 @@ export async function shareCopyLink(): Promise<string> {
   const link = `${location.origin}${location.pathname}#s=${viewStateEncode(s)}`
   try {
     await navigator.clipboard.writeText(link)
-    notify('info', s.localFiles ? 'Link copied. The model or data came from local files: recipients also need them — use Export session to send everything.' : 'Link copied: it reopens this view with the same numbers.')
+    notify(
+      'info',
+      s.localFiles
+        ? 'Link copied. The model or data came from local files: recipients also need them — use Export session to send everything.'
+        : 'Link copied: it reopens this view with the same numbers.',
+    )
   } catch {
     notify('warning', `Copy this link by hand: ${link}`)
   }

@@ -22,14 +22,24 @@ export function App() {
     <div className={`app${dragging ? ' dragging' : ''}`}>
       <header className="topbar">
         <h1>
-          Glassbox <span className="tagline">explainability and fairness, in your browser — nothing leaves it</span>
+          Glassbox{' '}
+          <span className="tagline">
+            explainability and fairness, in your browser — nothing leaves it
+          </span>
         </h1>
         <LoadPanel />
       </header>
       <Tabs />
       <JobBar />
       <Notices />
-      <main id="view" role="tabpanel" aria-labelledby={`tab-${tab}`} data-testid="main" data-ready={ready ? 'true' : 'false'} data-tab={tab}>
+      <main
+        id="view"
+        role="tabpanel"
+        aria-labelledby={`tab-${tab}`}
+        data-testid="main"
+        data-ready={ready ? 'true' : 'false'}
+        data-tab={tab}
+      >
         {!ready ? (
           <EmptyState />
         ) : tab === 'Overview' ? (
@@ -49,7 +59,11 @@ export function App() {
         )}
       </main>
       <ShareGate />
-      {dragging && <div className="dropOverlay">Drop model.json with its .bin files, a CSV and/or a schema JSON</div>}
+      {dragging && (
+        <div className="dropOverlay">
+          Drop model.json with its .bin files, a CSV and/or a schema JSON
+        </div>
+      )}
     </div>
   )
 }
@@ -62,8 +76,8 @@ function EmptyState() {
         <p>Loading…</p>
       ) : (
         <p>
-          Load a TensorFlow.js model (model.json + weight files), a CSV and optionally its schema — with the buttons above or by
-          dropping the files on this page — or open the built-in demo.
+          Load a TensorFlow.js model (model.json + weight files), a CSV and optionally its schema —
+          with the buttons above or by dropping the files on this page — or open the built-in demo.
         </p>
       )}
     </section>

@@ -23,15 +23,28 @@ export function BackendPanel() {
         </thead>
         <tbody>
           {backends.map((b) => (
-            <tr key={b.name} data-testid={`backend-${b.name}`} className={b.name === active ? 'active' : ''}>
+            <tr
+              key={b.name}
+              data-testid={`backend-${b.name}`}
+              className={b.name === active ? 'active' : ''}
+            >
               <th scope="row">{b.name}</th>
               <td title={b.detail ?? undefined}>
-                {b.available ? fmtRate(b.rowsPerSec) : <span className="muted">{b.error ?? 'unavailable'}</span>}
+                {b.available ? (
+                  fmtRate(b.rowsPerSec)
+                ) : (
+                  <span className="muted">{b.error ?? 'unavailable'}</span>
+                )}
                 {b.detail && <div className="muted small">{b.detail}</div>}
               </td>
               <td>
                 {b.name !== active && b.available && (
-                  <button type="button" disabled={busy} onClick={() => void setBackend(b.name)} data-testid={`use-${b.name}`}>
+                  <button
+                    type="button"
+                    disabled={busy}
+                    onClick={() => void setBackend(b.name)}
+                    data-testid={`use-${b.name}`}
+                  >
                     Use
                   </button>
                 )}

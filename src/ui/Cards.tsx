@@ -24,7 +24,10 @@ export function ModelCard() {
         </dd>
         <dt>Inputs → outputs</dt>
         <dd>
-          {m.inputWidth} → {m.outputWidth === 1 ? `1 (${m.activation})` : `${m.outputWidth}-class ${m.activation}, class ${classIndex}`}
+          {m.inputWidth} →{' '}
+          {m.outputWidth === 1
+            ? `1 (${m.activation})`
+            : `${m.outputWidth}-class ${m.activation}, class ${classIndex}`}
         </dd>
         <dt>Weights sha256</dt>
         <dd className="mono wrap" data-testid="model-sha">
@@ -94,14 +97,19 @@ export function DatasetCard() {
                     : schema.schema.sensitive.includes(p.name)
                       ? 'sensitive'
                       : 'ignored'
-              const unknown = fi >= 0 && features[fi]!.type === 'categorical' ? (encode?.unknownCounts[fi] ?? 0) : null
+              const unknown =
+                fi >= 0 && features[fi]!.type === 'categorical'
+                  ? (encode?.unknownCounts[fi] ?? 0)
+                  : null
               return (
                 <tr key={p.name}>
                   <th scope="row">{p.name}</th>
                   <td>{p.kind}</td>
                   <td>{fmtInt(p.distinct)}</td>
                   <td>{fmtInt(p.missing)}</td>
-                  <td title={fi >= 0 ? encode?.unknownValues[fi]?.join(', ') : undefined}>{unknown === null ? '—' : fmtInt(unknown)}</td>
+                  <td title={fi >= 0 ? encode?.unknownValues[fi]?.join(', ') : undefined}>
+                    {unknown === null ? '—' : fmtInt(unknown)}
+                  </td>
                   <td>{role}</td>
                 </tr>
               )

@@ -18,7 +18,8 @@ export async function classifyFiles(files: File[]): Promise<LoadBundle> {
     if (name.endsWith('.bin')) model.push(f)
     else if (name.endsWith('.json')) {
       const head = await f.slice(0, 65536).text()
-      if (/"schemaVersion"\s*:/.test(head) && !/"modelTopology"\s*:/.test(head)) bundle.schema = { kind: 'file', file: f }
+      if (/"schemaVersion"\s*:/.test(head) && !/"modelTopology"\s*:/.test(head))
+        bundle.schema = { kind: 'file', file: f }
       else model.push(f)
     } else bundle.data = { kind: 'file', file: f }
   }
@@ -58,7 +59,11 @@ export function useFileDrop(): boolean {
       setDragging(false)
       const files = [...(e.dataTransfer?.files ?? [])]
       // On the Monitoring tab a dropped CSV is the "current" data to compare, not a new reference.
-      if (files.length === 1 && uiStore.getState().tab === 'Monitoring' && /\.(csv|tsv|txt)$/i.test(files[0]!.name)) {
+      if (
+        files.length === 1 &&
+        uiStore.getState().tab === 'Monitoring' &&
+        /\.(csv|tsv|txt)$/i.test(files[0]!.name)
+      ) {
         void loadCurrent({ kind: 'file', file: files[0]! })
       } else if (files.length) void openFiles(files)
     }
@@ -153,16 +158,35 @@ export function LoadPanel() {
       <button type="button" onClick={() => setShowUrls((v) => !v)} aria-expanded={showUrls}>
         From URL…
       </button>
-      <button type="button" onClick={() => void loadDemo(import.meta.env.BASE_URL)} data-testid="load-demo">
+      <button
+        type="button"
+        onClick={() => void loadDemo(import.meta.env.BASE_URL)}
+        data-testid="load-demo"
+      >
         Demo
       </button>
-      <button type="button" onClick={() => void shareCopyLink()} data-testid="copy-link" title="Copy a link that reopens this view">
+      <button
+        type="button"
+        onClick={() => void shareCopyLink()}
+        data-testid="copy-link"
+        title="Copy a link that reopens this view"
+      >
         Copy link
       </button>
-      <button type="button" onClick={() => void sessionExport()} data-testid="export-session" title="One file with the model, data, schema, view and results">
+      <button
+        type="button"
+        onClick={() => void sessionExport()}
+        data-testid="export-session"
+        title="One file with the model, data, schema, view and results"
+      >
         Export session
       </button>
-      <button type="button" onClick={() => void persistClear()} data-testid="start-over" title="Forget the saved session and reopen the demo">
+      <button
+        type="button"
+        onClick={() => void persistClear()}
+        data-testid="start-over"
+        title="Forget the saved session and reopen the demo"
+      >
         Start over
       </button>
       {showUrls && (

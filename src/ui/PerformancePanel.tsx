@@ -4,7 +4,17 @@ import { CurveChart } from './charts/CurveChart.tsx'
 import { fmt, fmtInt } from './format.ts'
 import { useApp } from './useApp.ts'
 
-function Metric({ id, label, value, hint }: { id: string; label: string; value: number | null; hint: string }) {
+function Metric({
+  id,
+  label,
+  value,
+  hint,
+}: {
+  id: string
+  label: string
+  value: number | null
+  hint: string
+}) {
   return (
     <div className="metric" title={hint}>
       <div className="metricLabel">{label}</div>
@@ -23,18 +33,27 @@ export function PerformancePanel() {
   const roc = useApp((s) => s.performance?.roc ?? null)
   const pr = useApp((s) => s.performance?.pr ?? null)
   const rocPoints = useMemo(
-    () => (roc ? Array.from(roc.fpr, (x, i) => ({ x, y: roc.tpr[i]!, threshold: roc.threshold[i]! })) : []),
+    () =>
+      roc
+        ? Array.from(roc.fpr, (x, i) => ({ x, y: roc.tpr[i]!, threshold: roc.threshold[i]! }))
+        : [],
     [roc],
   )
   const prPoints = useMemo(
-    () => (pr ? Array.from(pr.recall, (x, i) => ({ x, y: pr.precision[i]!, threshold: pr.threshold[i]! })) : []),
+    () =>
+      pr
+        ? Array.from(pr.recall, (x, i) => ({ x, y: pr.precision[i]!, threshold: pr.threshold[i]! }))
+        : [],
     [pr],
   )
   if (!perf) {
     return (
       <section className="card">
         <h2>Performance</h2>
-        <p>No labels: the data has no &quot;{schema?.schema.target.column}&quot; column, so accuracy and the curves cannot be computed.</p>
+        <p>
+          No labels: the data has no &quot;{schema?.schema.target.column}&quot; column, so accuracy
+          and the curves cannot be computed.
+        </p>
       </section>
     )
   }
@@ -66,15 +85,45 @@ export function PerformancePanel() {
         />
       </div>
       <div className="metrics">
-        <Metric id="accuracy" label="Accuracy" value={m.accuracy} hint="(TP + TN) / n at the threshold" />
-        <Metric id="auc" label="ROC AUC" value={m.rocAuc} hint="Area under the ROC curve (threshold-free)" />
-        <Metric id="logloss" label="Log loss" value={m.logLoss} hint="Mean cross-entropy, natural log" />
-        <Metric id="brier" label="Brier score" value={m.brier} hint="Mean squared error of the probability" />
+        <Metric
+          id="accuracy"
+          label="Accuracy"
+          value={m.accuracy}
+          hint="(TP + TN) / n at the threshold"
+        />
+        <Metric
+          id="auc"
+          label="ROC AUC"
+          value={m.rocAuc}
+          hint="Area under the ROC curve (threshold-free)"
+        />
+        <Metric
+          id="logloss"
+          label="Log loss"
+          value={m.logLoss}
+          hint="Mean cross-entropy, natural log"
+        />
+        <Metric
+          id="brier"
+          label="Brier score"
+          value={m.brier}
+          hint="Mean squared error of the probability"
+        />
         <Metric id="precision" label="Precision" value={m.precision} hint="TP / (TP + FP)" />
         <Metric id="recall" label="Recall (TPR)" value={m.recall} hint="TP / (TP + FN)" />
         <Metric id="f1" label="F1" value={m.f1} hint="Harmonic mean of precision and recall" />
-        <Metric id="ap" label="Average precision" value={perf.averagePrecision} hint="Area under the PR curve (step-wise, as sklearn)" />
-        <Metric id="ece" label="ECE" value={perf.calibration.ece} hint="Expected calibration error, 10 equal-width bins" />
+        <Metric
+          id="ap"
+          label="Average precision"
+          value={perf.averagePrecision}
+          hint="Area under the PR curve (step-wise, as sklearn)"
+        />
+        <Metric
+          id="ece"
+          label="ECE"
+          value={perf.calibration.ece}
+          hint="Expected calibration error, 10 equal-width bins"
+        />
       </div>
       <div className="perfGrid">
         <table className="confusion" aria-label="Confusion matrix" data-testid="confusion">
@@ -116,11 +165,17 @@ export function PerformancePanel() {
           yLabel="Precision"
           seriesName={`PR (AP ${fmt(perf.averagePrecision)})`}
           points={prPoints}
-          reference={m.positiveRate !== null ? [
-            { x: 0, y: m.positiveRate },
-            { x: 1, y: m.positiveRate },
-          ] : []}
-          marker={m.recall !== null && m.precision !== null ? { x: m.recall, y: m.precision } : null}
+          reference={
+            m.positiveRate !== null
+              ? [
+                  { x: 0, y: m.positiveRate },
+                  { x: 1, y: m.positiveRate },
+                ]
+              : []
+          }
+          marker={
+            m.recall !== null && m.precision !== null ? { x: m.recall, y: m.precision } : null
+          }
         />
       </div>
     </section>

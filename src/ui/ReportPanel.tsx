@@ -14,18 +14,30 @@ export function ReportPanel() {
     <section className="card full" aria-labelledby="report-title" data-testid="report-panel">
       <h2 id="report-title">Audit report</h2>
       <p className="muted">
-        The same audit as <code>glassbox audit</code>: metrics, calibration, fairness by every sensitive column, SHAP, integrated
-        gradients and counterfactuals for 8 seeded rows with the settings of the Explain tab, and the float16/uint8 comparison. The
-        HTML is self-contained (no scripts, no requests) and identical to the CLI’s for the same report. Nothing is sent anywhere.
+        The same audit as <code>glassbox audit</code>: metrics, calibration, fairness by every
+        sensitive column, SHAP, integrated gradients and counterfactuals for 8 seeded rows with the
+        settings of the Explain tab, and the float16/uint8 comparison. The HTML is self-contained
+        (no scripts, no requests) and identical to the CLI’s for the same report. Nothing is sent
+        anywhere.
       </p>
       <fieldset className="review">
         <legend>Review (carried in the JSON and the HTML)</legend>
         <label>
-          Reviewer <input type="text" value={review.reviewer} data-testid="review-name" onChange={(e) => setReview({ reviewer: e.currentTarget.value })} />
+          Reviewer{' '}
+          <input
+            type="text"
+            value={review.reviewer}
+            data-testid="review-name"
+            onChange={(e) => setReview({ reviewer: e.currentTarget.value })}
+          />
         </label>{' '}
         <label>
           Decision{' '}
-          <select value={review.decision} data-testid="review-decision" onChange={(e) => setReview({ decision: e.currentTarget.value as ReportDecision })}>
+          <select
+            value={review.decision}
+            data-testid="review-decision"
+            onChange={(e) => setReview({ decision: e.currentTarget.value as ReportDecision })}
+          >
             <option value="">not decided</option>
             <option value="approved">approved</option>
             <option value="approved with conditions">approved with conditions</option>
@@ -34,7 +46,13 @@ export function ReportPanel() {
           </select>
         </label>
         <label className="notes">
-          Notes <textarea value={review.notes} rows={3} data-testid="review-notes" onChange={(e) => setReview({ notes: e.currentTarget.value })} />
+          Notes{' '}
+          <textarea
+            value={review.notes}
+            rows={3}
+            data-testid="review-notes"
+            onChange={(e) => setReview({ notes: e.currentTarget.value })}
+          />
         </label>
       </fieldset>
       <button type="button" disabled={busy} data-testid="run-audit" onClick={() => void runAudit()}>
@@ -45,15 +63,26 @@ export function ReportPanel() {
           <button
             type="button"
             data-testid="download-report-json"
-            onClick={() => downloadText(`${JSON.stringify(report, null, 1)}\n`, `${name}.report.json`, 'application/json')}
+            onClick={() =>
+              downloadText(
+                `${JSON.stringify(report, null, 1)}\n`,
+                `${name}.report.json`,
+                'application/json',
+              )
+            }
           >
             Download report JSON
           </button>{' '}
-          <button type="button" data-testid="download-report-html" onClick={() => downloadText(html, `${name}.report.html`, 'text/html')}>
+          <button
+            type="button"
+            data-testid="download-report-html"
+            onClick={() => downloadText(html, `${name}.report.html`, 'text/html')}
+          >
             Download HTML report
           </button>{' '}
           <span className="muted" data-testid="report-summary">
-            {Object.keys(report.explanations ?? {}).length} rows explained · {(html.length / 1024).toFixed(0)} KiB of HTML
+            {Object.keys(report.explanations ?? {}).length} rows explained ·{' '}
+            {(html.length / 1024).toFixed(0)} KiB of HTML
           </span>
         </>
       )}

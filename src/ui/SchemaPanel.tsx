@@ -10,7 +10,9 @@ export function SchemaPanel() {
   const choices = useApp((s) => s.inferChoices)
   if (!schema || !data) return null
   const download = () => {
-    const blob = new Blob([JSON.stringify(schema.schema, null, 1) + '\n'], { type: 'application/json' })
+    const blob = new Blob([JSON.stringify(schema.schema, null, 1) + '\n'], {
+      type: 'application/json',
+    })
     const a = document.createElement('a')
     a.href = URL.createObjectURL(blob)
     a.download = `${schema.schema.name || 'schema'}.schema.json`
@@ -19,8 +21,12 @@ export function SchemaPanel() {
   }
   return (
     <section className="card full" aria-labelledby="schema-title" data-testid="schema-panel">
-      <h2 id="schema-title">Schema {schema.inferred ? '(inferred from the data — check it)' : ''}</h2>
-      {schema.inferred && choices && <InferEditor key={JSON.stringify(choices)} initial={choices} />}
+      <h2 id="schema-title">
+        Schema {schema.inferred ? '(inferred from the data — check it)' : ''}
+      </h2>
+      {schema.inferred && choices && (
+        <InferEditor key={JSON.stringify(choices)} initial={choices} />
+      )}
       <button type="button" onClick={download} data-testid="download-schema">
         Download schema JSON
       </button>
@@ -31,11 +37,15 @@ export function SchemaPanel() {
 function InferEditor({ initial }: { initial: InferChoices }) {
   const data = useApp((s) => s.data)!
   const schema = useApp((s) => s.schema)!
-  const [c, setC] = useState<InferChoices>({ ...initial, features: initial.features ?? schema.schema.features.map((f) => f.name) })
+  const [c, setC] = useState<InferChoices>({
+    ...initial,
+    features: initial.features ?? schema.schema.features.map((f) => f.name),
+  })
   const targetProfile = data.profiles.find((p) => p.name === c.target)
   const values = Object.keys(targetProfile?.counts ?? {}).filter((v) => v !== '')
   const features = c.features ?? []
-  const toggle = (list: string[], name: string) => (list.includes(name) ? list.filter((n) => n !== name) : [...list, name])
+  const toggle = (list: string[], name: string) =>
+    list.includes(name) ? list.filter((n) => n !== name) : [...list, name]
   const columns = data.profiles.map((p) => p.name)
   return (
     <div className="inferEditor">
@@ -48,7 +58,12 @@ function InferEditor({ initial }: { initial: InferChoices }) {
             const target = e.currentTarget.value
             const p = data.profiles.find((q) => q.name === target)
             const vals = Object.keys(p?.counts ?? {}).filter((v) => v !== '')
-            setC({ ...c, target, positive: vals[vals.length - 1] ?? '', features: features.filter((f) => f !== target) })
+            setC({
+              ...c,
+              target,
+              positive: vals[vals.length - 1] ?? '',
+              features: features.filter((f) => f !== target),
+            })
           }}
         >
           {columns.map((n) => (
@@ -58,7 +73,11 @@ function InferEditor({ initial }: { initial: InferChoices }) {
       </label>{' '}
       <label>
         Positive value{' '}
-        <select value={c.positive} data-testid="infer-positive" onChange={(e) => setC({ ...c, positive: e.currentTarget.value })}>
+        <select
+          value={c.positive}
+          data-testid="infer-positive"
+          onChange={(e) => setC({ ...c, positive: e.currentTarget.value })}
+        >
           {values.length === 0 && <option value="">(too many distinct values)</option>}
           {values.map((v) => (
             <option key={v}>{v}</option>
@@ -88,7 +107,12 @@ function InferEditor({ initial }: { initial: InferChoices }) {
                       type="checkbox"
                       aria-label={`${p.name} is a feature`}
                       checked={features.includes(p.name)}
-                      onChange={() => setC({ ...c, features: columns.filter((n) => toggle(features, p.name).includes(n)) })}
+                      onChange={() =>
+                        setC({
+                          ...c,
+                          features: columns.filter((n) => toggle(features, p.name).includes(n)),
+                        })
+                      }
                     />
                   </td>
                   <td>

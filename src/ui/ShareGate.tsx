@@ -10,7 +10,13 @@ export function ShareGate() {
   if (!p) return null
   return (
     <div className="gateBackdrop">
-      <div role="dialog" aria-modal="true" aria-labelledby="gate-title" className="gate" data-testid="share-gate">
+      <div
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="gate-title"
+        className="gate"
+        data-testid="share-gate"
+      >
         <h2 id="gate-title">Load files from another site?</h2>
         <p>This link asks to load its model or data from outside this site:</p>
         <ul>
@@ -20,11 +26,18 @@ export function ShareGate() {
             </li>
           ))}
         </ul>
-        <p>Nothing has been requested from these addresses yet. Load them only if you trust the link.</p>
+        <p>
+          Nothing has been requested from these addresses yet. Load them only if you trust the link.
+        </p>
         <button type="button" onClick={() => sharePendingDecide(true)} data-testid="gate-accept">
           Load them
         </button>{' '}
-        <button type="button" onClick={() => sharePendingDecide(false)} data-testid="gate-reject" autoFocus>
+        <button
+          type="button"
+          onClick={() => sharePendingDecide(false)}
+          data-testid="gate-reject"
+          autoFocus
+        >
           Don’t load
         </button>
       </div>

@@ -90,7 +90,12 @@ export class WorkerClient<Req extends { id: number; cmd: string }> {
         // The module may be corrupt after an allocation failure: restart it with smaller chunks.
         const cap = Math.max(1, Math.floor((res.chunkRows ?? this.chunkCap ?? 8192) / 2))
         this.chunkCap = cap
-        p.reject(new WorkerError('OutOfMemoryError', `${res.message}; the worker was restarted and now uses at most ${cap} rows per model call`))
+        p.reject(
+          new WorkerError(
+            'OutOfMemoryError',
+            `${res.message}; the worker was restarted and now uses at most ${cap} rows per model call`,
+          ),
+        )
         this.crash('out of memory')
         return
       }
@@ -109,7 +114,11 @@ export class WorkerClient<Req extends { id: number; cmd: string }> {
         reject(new WorkerError('AbortError', 'cancelled'))
         return
       }
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress })
+      this.pending.set(id, {
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        onProgress: opts.onProgress,
+      })
       opts.signal?.addEventListener(
         'abort',
         () => {

@@ -5,5 +5,7 @@ import type { DataReq, Res } from './protocol.ts'
 
 const scope = self as unknown as DedicatedWorkerGlobalScope
 scope.onmessage = (ev: MessageEvent<DataReq>) => {
-  void dataHandle(ev.data, (res: Res, transfer?: Transferable[]) => scope.postMessage(res, transfer ?? []))
+  void dataHandle(ev.data, (res: Res, transfer?: Transferable[]) =>
+    scope.postMessage(res, transfer ?? []),
+  )
 }

@@ -18,7 +18,9 @@ export type Post = (res: Res, transfer?: Transferable[]) => void
 
 const cancelled = new Set<number>()
 
-async function readInput(req: Extract<DataReq, { cmd: 'parse' }>): Promise<{ name: string; buf: ArrayBuffer }> {
+async function readInput(
+  req: Extract<DataReq, { cmd: 'parse' }>,
+): Promise<{ name: string; buf: ArrayBuffer }> {
   const input = req.input
   if (input.kind === 'file') {
     if (input.file.size > MAX_CSV_BYTES) {
@@ -39,7 +41,12 @@ async function readInput(req: Extract<DataReq, { cmd: 'parse' }>): Promise<{ nam
 }
 
 /** Parses CSV text in chunks; resolves with the table and the detected delimiter. */
-function parseChunked(text: string, name: string, id: number, post: Post): Promise<{ sink: CsvTableSink; delimiter: string }> {
+function parseChunked(
+  text: string,
+  name: string,
+  id: number,
+  post: Post,
+): Promise<{ sink: CsvTableSink; delimiter: string }> {
   return new Promise((resolve, reject) => {
     const sink = new CsvTableSink(name)
     let delimiter = ','
@@ -62,7 +69,13 @@ function parseChunked(text: string, name: string, id: number, post: Post): Promi
           reject(e)
           return
         }
-        post({ id, kind: 'progress', done: Math.min(res.meta.cursor, text.length), total: text.length, label: `Parsing ${name}` })
+        post({
+          id,
+          kind: 'progress',
+          done: Math.min(res.meta.cursor, text.length),
+          total: text.length,
+          label: `Parsing ${name}`,
+        })
         parser.pause()
         setTimeout(() => {
           if (cancelled.has(id)) {
@@ -96,7 +109,10 @@ export async function dataHandle(req: DataReq, post: Post): Promise<void> {
     const table = sink.finish()
     const profiles = table.columns.map((c) => columnProfile(c, table.nRows))
     const result: ParsedData = { name, bytes: buf.byteLength, sha256, table, delimiter, profiles }
-    post({ id: req.id, kind: 'result', result }, table.columns.map((c) => c.codes.buffer))
+    post(
+      { id: req.id, kind: 'result', result },
+      table.columns.map((c) => c.codes.buffer),
+    )
   } catch (e) {
     post({ id: req.id, kind: 'error', errorKind: errorKind(e), message: (e as Error).message })
   } finally {

@@ -21,5 +21,7 @@ setWasmPaths({
 const scope = self as unknown as DedicatedWorkerGlobalScope
 const host = new ModelHost({ backends: ['webgpu', 'webgl', 'wasm', 'cpu'] })
 scope.onmessage = (ev: MessageEvent<ModelReq>) => {
-  void host.handle(ev.data, (res: Res, transfer?: Transferable[]) => scope.postMessage(res, transfer ?? []))
+  void host.handle(ev.data, (res: Res, transfer?: Transferable[]) =>
+    scope.postMessage(res, transfer ?? []),
+  )
 }

@@ -10,7 +10,15 @@ import { schemaWidth } from '../core/schema.ts'
 import type { Table } from '../core/table.ts'
 import { type Matrix, matrix } from '../core/types.ts'
 import { ModelError, modelArtifacts, modelFetch, modelJsonParse } from '../model/artifacts.ts'
-import { type LoadedModel, OutOfMemoryError, PREDICT_CHUNK_ROWS, tfFaults, tfGradFn, tfModelLoad, tfPredictFn } from '../model/tfModel.ts'
+import {
+  type LoadedModel,
+  OutOfMemoryError,
+  PREDICT_CHUNK_ROWS,
+  tfFaults,
+  tfGradFn,
+  tfModelLoad,
+  tfPredictFn,
+} from '../model/tfModel.ts'
 import { explainRows } from '../core/explain.ts'
 import type { FastModel } from '../core/shap/fast/model.ts'
 import { fastModelFromArtifacts, fastModelVerify } from '../core/shap/fast/detect.ts'
@@ -81,10 +89,14 @@ const PROBE_ROWS = 8192
 const yieldToEvents = (): Promise<void> => new Promise((r) => setTimeout(r, 0))
 
 /** Reads picked/dropped files into artifacts: finds model.json among them, shards by basename. */
-async function artifactsFromFiles(files: File[]): Promise<{ art: tf.io.ModelArtifacts; name: string }> {
+async function artifactsFromFiles(
+  files: File[],
+): Promise<{ art: tf.io.ModelArtifacts; name: string }> {
   const jsons = files.filter((f) => f.name.toLowerCase().endsWith('.json'))
   if (jsons.length === 0) {
-    throw new ModelError(`no model.json among the selected model files (${files.map((f) => f.name).join(', ')})`)
+    throw new ModelError(
+      `no model.json among the selected model files (${files.map((f) => f.name).join(', ')})`,
+    )
   }
   let chosen: { file: File; text: string } | null = null
   for (const f of jsons) {
@@ -94,7 +106,10 @@ async function artifactsFromFiles(files: File[]): Promise<{ art: tf.io.ModelArti
       break
     }
   }
-  if (!chosen) throw new ModelError(`none of ${jsons.map((f) => f.name).join(', ')} is a TensorFlow.js model.json`)
+  if (!chosen)
+    throw new ModelError(
+      `none of ${jsons.map((f) => f.name).join(', ')} is a TensorFlow.js model.json`,
+    )
   const src = { name: chosen.file.name, json: chosen.text }
   modelJsonParse(src)
   const shards = new Map<string, ArrayBuffer>()
@@ -102,7 +117,9 @@ async function artifactsFromFiles(files: File[]): Promise<{ art: tf.io.ModelArti
   return { art: modelArtifacts(src, shards), name: chosen.file.name }
 }
 
-async function artifactsFrom(input: ModelInput): Promise<{ art: tf.io.ModelArtifacts; name: string }> {
+async function artifactsFrom(
+  input: ModelInput,
+): Promise<{ art: tf.io.ModelArtifacts; name: string }> {
   if (input.kind === 'files') return artifactsFromFiles(input.files)
   return { art: await modelFetch(input.url), name: input.url }
 }
@@ -131,7 +148,13 @@ export class ModelHost {
 
   constructor(opts: HostOptions) {
     this.opts = opts
-    this.statuses = opts.backends.map((name) => ({ name, available: false, rowsPerSec: null, error: null, detail: null }))
+    this.statuses = opts.backends.map((name) => ({
+      name,
+      available: false,
+      rowsPerSec: null,
+      error: null,
+      detail: null,
+    }))
   }
 
   /** Entry point: cancel is handled at once; every other request runs after the previous one. */
@@ -152,7 +175,11 @@ export class ModelHost {
       switch (req.cmd) {
         case Cmd.Init:
           await this.ensureBackend()
-          post({ id: req.id, kind: 'result', result: { backends: this.statuses, active: this.active } })
+          post({
+            id: req.id,
+            kind: 'result',
+            result: { backends: this.statuses, active: this.active },
+          })
           break
         case Cmd.Load: {
           const r = await this.load(req)
@@ -198,7 +225,10 @@ export class ModelHost {
         }
         case Cmd.Compress: {
           const r = await this.compress(req)
-          post({ id: req.id, kind: 'result', result: r }, r.variants.map((v) => v.predictions.buffer))
+          post(
+            { id: req.id, kind: 'result', result: r },
+            r.variants.map((v) => v.predictions.buffer),
+          )
           break
         }
         case Cmd.ExportVariant: {
@@ -263,7 +293,9 @@ export class ModelHost {
   private async ensureBackend(): Promise<BackendName> {
     if (this.active) return this.active
     // Until measured: wasm, then cpu — the backends that never need a GPU.
-    for (const name of (['wasm', 'cpu', 'webgl', 'webgpu'] as const).filter((b) => this.opts.backends.includes(b))) {
+    for (const name of (['wasm', 'cpu', 'webgl', 'webgpu'] as const).filter((b) =>
+      this.opts.backends.includes(b),
+    )) {
       if (await this.trySetBackend(name)) {
         this.active = name
         return name
@@ -284,8 +316,14 @@ export class ModelHost {
       .then((a) => {
         if (!a) return
         const info = a.info
-        st.detail = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter'
-        if ((a as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter || info.isFallbackAdapter) st.detail += ' (software fallback adapter)'
+        st.detail =
+          [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') ||
+          'unknown adapter'
+        if (
+          (a as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ||
+          info.isFallbackAdapter
+        )
+          st.detail += ' (software fallback adapter)'
       })
       .catch(() => {})
     void device.lost.then((info) => {
@@ -297,9 +335,26 @@ export class ModelHost {
         const to = this.fallbackFor('webgpu')
         try {
           const r = await this.switchTo(to, 0)
-          this.post({ id: 0, kind: 'event', event: { type: 'backendLost', from: 'webgpu', to: r.backend, message: st.error!, predictions: r.predictions } }, [r.predictions.buffer])
+          this.post(
+            {
+              id: 0,
+              kind: 'event',
+              event: {
+                type: 'backendLost',
+                from: 'webgpu',
+                to: r.backend,
+                message: st.error!,
+                predictions: r.predictions,
+              },
+            },
+            [r.predictions.buffer],
+          )
         } catch (e) {
-          this.post({ id: 0, kind: 'event', event: { type: 'backendLostFailed', from: 'webgpu', message: (e as Error).message } })
+          this.post({
+            id: 0,
+            kind: 'event',
+            event: { type: 'backendLostFailed', from: 'webgpu', message: (e as Error).message },
+          })
         }
       })
       this.queue = job.catch(() => {})
@@ -317,7 +372,13 @@ export class ModelHost {
   }
 
   /** Predicts all rows in steps, posting progress and honouring cancel between steps. */
-  private async predictAll(lm: LoadedModel, x: Matrix, classIndex: number, id: number, label: string): Promise<Float32Array> {
+  private async predictAll(
+    lm: LoadedModel,
+    x: Matrix,
+    classIndex: number,
+    id: number,
+    label: string,
+  ): Promise<Float32Array> {
     const predict = this.predictFn(lm, classIndex)
     const step = Math.min(STEP_ROWS, this.maxChunk)
     const out = new Float32Array(x.rows)
@@ -364,8 +425,12 @@ export class ModelHost {
       if (out === 1) classIndex = 0
       else if (classIndex < 0) {
         if (out === 2) classIndex = 1
-        else throw new ModelError(`${modelName} has a softmax over ${out} classes: choose the class of interest`)
-      } else if (classIndex >= out) throw new ModelError(`class ${classIndex} does not exist: ${modelName} has ${out} outputs`)
+        else
+          throw new ModelError(
+            `${modelName} has a softmax over ${out} classes: choose the class of interest`,
+          )
+      } else if (classIndex >= out)
+        throw new ModelError(`class ${classIndex} does not exist: ${modelName} has ${out} outputs`)
       const enc = encodeTable(schema, table, dataName)
       const encode: EncodeSummary = {
         unknownCounts: enc.unknownCounts,
@@ -381,7 +446,9 @@ export class ModelHost {
       const nan = predictions.findIndex(Number.isNaN)
       if (nan >= 0) {
         const more = predictions.reduce((k, v) => k + (Number.isNaN(v) ? 1 : 0), 0) - 1
-        throw new ModelError(`${modelName} predicts NaN for row ${nan} of ${dataName}${more ? ` and ${more} more row${more > 1 ? 's' : ''}` : ''}: check the model and the scale of the inputs`)
+        throw new ModelError(
+          `${modelName} predicts NaN for row ${nan} of ${dataName}${more ? ` and ${more} more row${more > 1 ? 's' : ''}` : ''}: check the model and the scale of the inputs`,
+        )
       }
       // Views and metrics need probabilities: clip, and let the page warn (loadWarnings).
       const outOfRange = predictionsClip(predictions)
@@ -393,7 +460,22 @@ export class ModelHost {
         fastReason = await fastModelVerify(fast, this.predictFn(lm, classIndex), enc.x)
         if (fastReason) fast = null
       }
-      this.session = { lm, modelName, schema, table, dataName, dataSha256, x: enc.x, values: enc.values, labels: enc.labels, encode, classIndex, predictions, fast, fastReason }
+      this.session = {
+        lm,
+        modelName,
+        schema,
+        table,
+        dataName,
+        dataSha256,
+        x: enc.x,
+        values: enc.values,
+        labels: enc.labels,
+        encode,
+        classIndex,
+        predictions,
+        fast,
+        fastReason,
+      }
       this.globalCache.clear()
       if (fresh && prev && prev.lm !== fresh) prev.lm.model.dispose()
       fresh = null
@@ -483,11 +565,17 @@ export class ModelHost {
       await yieldToEvents()
       this.checkCancel(id)
     }
-    const best = [...this.statuses].filter((b) => b.available && b.rowsPerSec !== null).sort((a, b) => b.rowsPerSec! - a.rowsPerSec!)[0]
+    const best = [...this.statuses]
+      .filter((b) => b.available && b.rowsPerSec !== null)
+      .sort((a, b) => b.rowsPerSec! - a.rowsPerSec!)[0]
     const target = best?.name ?? this.active ?? 'cpu'
     // Always re-establish the active backend: probing left tfjs on the last one measured.
     const r = await this.switchTo(target, id)
-    return { backends: this.statuses.map((b) => ({ ...b })), active: r.backend, predictions: r.predictions }
+    return {
+      backends: this.statuses.map((b) => ({ ...b })),
+      active: r.backend,
+      predictions: r.predictions,
+    }
   }
 
   /**
@@ -512,7 +600,10 @@ export class ModelHost {
    */
   private chunkRows(): number {
     const rate = this.active ? this.status(this.active).rowsPerSec : null
-    return Math.min(this.maxChunk, rate ? Math.max(1024, Math.min(1 << 18, Math.round(rate * 0.05))) : 8192)
+    return Math.min(
+      this.maxChunk,
+      rate ? Math.max(1024, Math.min(1 << 18, Math.round(rate * 0.05))) : 8192,
+    )
   }
 
   /** tfPredictFn / tfGradFn within the chunk cap. */
@@ -546,12 +637,17 @@ export class ModelHost {
       req.rows,
       req.settings,
       {
-        onProgress: (done, total) => this.post({ id: req.id, kind: 'progress', done, total, label: 'Explaining' }),
+        onProgress: (done, total) =>
+          this.post({ id: req.id, kind: 'progress', done, total, label: 'Explaining' }),
         checkCancel: this.cancelCheck(req.id),
         chunkRows: this.chunkRows(),
       },
     )
-    return { explanations, featureNames: s.schema.features.map((f) => f.name), ms: performance.now() - t0 }
+    return {
+      explanations,
+      featureNames: s.schema.features.map((f) => f.name),
+      ms: performance.now() - t0,
+    }
   }
 
   /** An edited row: encode its feature values, predict, and explain it against the background. */
@@ -559,11 +655,20 @@ export class ModelHost {
     const s = this.requireSession()
     const t0 = performance.now()
     const m = s.schema.features.length
-    if (req.values.length !== m) throw new RangeError(`what-if: ${req.values.length} values for ${m} features`)
+    if (req.values.length !== m)
+      throw new RangeError(`what-if: ${req.values.length} values for ${m} features`)
     const x = encodeFeatureMatrix(s.schema, matrix(Float64Array.from(req.values), 1, m))
     const predict = this.predictFn(s.lm, s.classIndex)
     const prediction = (await predict(x))[0]!
-    if (!req.settings.shap) return { prediction, shap: null, shapStdErr: null, baseValue: null, exact: null, ms: performance.now() - t0 }
+    if (!req.settings.shap)
+      return {
+        prediction,
+        shap: null,
+        shapStdErr: null,
+        baseValue: null,
+        exact: null,
+        ms: performance.now() - t0,
+      }
     const rng = rngFromSeed(req.settings.seed)
     const bg = backgroundCreate(s.x, req.settings.background, rngSplit(rng))
     const [r] = await shapExplain(predict, x, bg, {
@@ -571,7 +676,8 @@ export class ModelHost {
       offsets: schemaOffsets(s.schema),
       budget: req.settings.budget,
       rng: rngSplit(rng),
-      onProgress: (done, total) => this.post({ id: req.id, kind: 'progress', done, total, label: 'What-if SHAP' }),
+      onProgress: (done, total) =>
+        this.post({ id: req.id, kind: 'progress', done, total, label: 'What-if SHAP' }),
       checkCancel: this.cancelCheck(req.id),
       chunkRows: this.chunkRows(),
     })
@@ -580,7 +686,9 @@ export class ModelHost {
     return {
       prediction,
       shap: Object.fromEntries(names.map((n, j) => [n, r!.phi[j]!])),
-      shapStdErr: r!.stdErr ? Object.fromEntries(names.map((n, j) => [n, num(r!.stdErr![j]!)])) : null,
+      shapStdErr: r!.stdErr
+        ? Object.fromEntries(names.map((n, j) => [n, num(r!.stdErr![j]!)]))
+        : null,
       baseValue: r!.baseValue,
       exact: r!.exact,
       ms: performance.now() - t0,
@@ -592,7 +700,8 @@ export class ModelHost {
     const s = this.requireSession()
     const info = s.lm.info
     const hooks = {
-      onProgress: (done: number, total: number) => this.post({ id: req.id, kind: 'progress', done, total, label: 'Audit' }),
+      onProgress: (done: number, total: number) =>
+        this.post({ id: req.id, kind: 'progress', done, total, label: 'Audit' }),
       checkCancel: this.cancelCheck(req.id),
       chunkRows: this.chunkRows(),
     }
@@ -606,17 +715,31 @@ export class ModelHost {
         labels: s.labels,
         predict: this.predictFn(s.lm, s.classIndex),
         grad: this.gradFn(s.lm, s.classIndex),
-        model: { sha256: info.weightsSha256, format: info.format, inputs: info.inputWidth, parameters: info.parameters, bytes: info.bytes },
+        model: {
+          sha256: info.weightsSha256,
+          format: info.format,
+          inputs: info.inputWidth,
+          parameters: info.parameters,
+          bytes: info.bytes,
+        },
         dataSha256: s.dataSha256,
         fast: settings.fastPath === false ? null : s.fast,
       },
       settings,
       hooks,
     )
-    return auditQuantization(report, s.lm, { schema: s.schema, table: s.table, x: s.x, labels: s.labels }, settings, s.classIndex, {
-      ...hooks,
-      onProgress: (done: number, total: number) => this.post({ id: req.id, kind: 'progress', done, total, label: 'Audit: compression' }),
-    })
+    return auditQuantization(
+      report,
+      s.lm,
+      { schema: s.schema, table: s.table, x: s.x, labels: s.labels },
+      settings,
+      s.classIndex,
+      {
+        ...hooks,
+        onProgress: (done: number, total: number) =>
+          this.post({ id: req.id, kind: 'progress', done, total, label: 'Audit: compression' }),
+      },
+    )
   }
 
   /** Reference (the session's data) against a current dataset, same model and schema. */
@@ -626,7 +749,13 @@ export class ModelHost {
     const enc = encodeTable(s.schema, req.table, req.dataName)
     const p = await this.predictAll(s.lm, enc.x, s.classIndex, req.id, `Predicting ${req.dataName}`)
     predictionsClip(p)
-    this.post({ id: req.id, kind: 'progress', done: 1, total: 2, label: 'Comparing with the reference' })
+    this.post({
+      id: req.id,
+      kind: 'progress',
+      done: 1,
+      total: 2,
+      label: 'Comparing with the reference',
+    })
     await yieldToEvents()
     this.checkCancel(req.id)
     const analysis = driftAnalyze(
@@ -643,10 +772,17 @@ export class ModelHost {
     const s = this.requireSession()
     return compressionRun(
       s.lm,
-      { schema: s.schema, x: s.x, labels: s.labels, groups: sensitiveGroups(s.schema, s.table), predictions: s.predictions },
+      {
+        schema: s.schema,
+        x: s.x,
+        labels: s.labels,
+        groups: sensitiveGroups(s.schema, s.table),
+        predictions: s.predictions,
+      },
       { ...COMPRESSION_DEFAULTS, ...req.options, ids: req.ids, column: s.classIndex },
       {
-        onProgress: (done, total) => this.post({ id: req.id, kind: 'progress', done, total, label: 'Comparing variants' }),
+        onProgress: (done, total) =>
+          this.post({ id: req.id, kind: 'progress', done, total, label: 'Comparing variants' }),
         checkCancel: this.cancelCheck(req.id),
         chunkRows: this.chunkRows(),
       },
@@ -654,9 +790,21 @@ export class ModelHost {
   }
 
   /** SHAP for a seeded sample of rows in one job; cached by model, data, schema, class and settings. */
-  private async globalShap(req: Extract<ModelReq, { cmd: 'globalShap' }>): Promise<GlobalShapResult> {
+  private async globalShap(
+    req: Extract<ModelReq, { cmd: 'globalShap' }>,
+  ): Promise<GlobalShapResult> {
     const s = this.requireSession()
-    const key = JSON.stringify([s.lm.info.weightsSha256, s.dataSha256, s.schema, s.classIndex, req.n, req.seed, req.background, req.budget, req.pool ?? null])
+    const key = JSON.stringify([
+      s.lm.info.weightsSha256,
+      s.dataSha256,
+      s.schema,
+      s.classIndex,
+      req.n,
+      req.seed,
+      req.background,
+      req.budget,
+      req.pool ?? null,
+    ])
     const hit = this.globalCache.get(key)
     if (hit) return { ...hit, cached: true }
     const t0 = performance.now()
@@ -664,8 +812,12 @@ export class ModelHost {
     if (n === 0) throw new RangeError('global SHAP: no rows to explain (is the cohort empty?)')
     const rng = rngFromSeed(req.seed)
     const pool = req.pool ? Int32Array.from(req.pool) : null
-    if (pool && pool.some((r) => !(r >= 0 && r < s.x.rows))) throw new RangeError('global SHAP: a pool row is outside the data')
-    const picked = rng.sampleWithoutReplacement(pool ? pool.length : s.x.rows, pool ? Math.min(n, pool.length) : n)
+    if (pool && pool.some((r) => !(r >= 0 && r < s.x.rows)))
+      throw new RangeError('global SHAP: a pool row is outside the data')
+    const picked = rng.sampleWithoutReplacement(
+      pool ? pool.length : s.x.rows,
+      pool ? Math.min(n, pool.length) : n,
+    )
     const rows = Int32Array.from(picked, (k) => (pool ? pool[k]! : k)).sort()
     const w = s.x.cols
     const xs = new Float32Array(n * w)
@@ -676,7 +828,8 @@ export class ModelHost {
       offsets: schemaOffsets(s.schema),
       budget: req.budget,
       rng: rngSplit(rng),
-      onProgress: (done, total) => this.post({ id: req.id, kind: 'progress', done, total, label: `SHAP for ${n} rows` }),
+      onProgress: (done, total) =>
+        this.post({ id: req.id, kind: 'progress', done, total, label: `SHAP for ${n} rows` }),
       checkCancel: this.cancelCheck(req.id),
       chunkRows: this.chunkRows(),
     })
@@ -716,11 +869,14 @@ export class ModelHost {
     const s = this.requireSession()
     const w = s.x.cols
     if (!(Number.isInteger(rows) && rows > 0 && rows * w <= 2 ** 27))
-      throw new RangeError(`benchPredict: rows must be an integer in 1..${Math.floor(2 ** 27 / w)}, got ${rows}`)
+      throw new RangeError(
+        `benchPredict: rows must be an integer in 1..${Math.floor(2 ** 27 / w)}, got ${rows}`,
+      )
     if (s.x.rows === 0) throw new RangeError('benchPredict: the data has no rows')
     const src = s.x.data instanceof Float32Array ? s.x.data : Float32Array.from(s.x.data)
     const data = new Float32Array(rows * w)
-    for (let r = 0; r < rows; r += s.x.rows) data.set(src.subarray(0, Math.min(s.x.rows, rows - r) * w), r * w)
+    for (let r = 0; r < rows; r += s.x.rows)
+      data.set(src.subarray(0, Math.min(s.x.rows, rows - r) * w), r * w)
     const t0 = performance.now()
     await this.predictFn(s.lm, s.classIndex)(matrix(data, rows, w))
     return { ms: performance.now() - t0 }

@@ -86,8 +86,16 @@ export type LoadResult = {
   backend: BackendName
   predictMs: number
 }
-export type ProbeResult = { backends: BackendStatus[]; active: BackendName; predictions: Float32Array }
-export type SetBackendResult = { backend: BackendName; predictions: Float32Array; predictMs: number }
+export type ProbeResult = {
+  backends: BackendStatus[]
+  active: BackendName
+  predictions: Float32Array
+}
+export type SetBackendResult = {
+  backend: BackendName
+  predictions: Float32Array
+  predictMs: number
+}
 
 export type ModelReq =
   | { id: number; cmd: typeof Cmd.Init }
@@ -128,7 +136,12 @@ export type ModelReq =
       pool?: number[]
     }
   /** Quantized / pruned variants against float32 on the session's rows. */
-  | { id: number; cmd: typeof Cmd.Compress; ids: QuantSchemeId[]; options: Partial<Omit<CompressionOptions, 'ids' | 'column'>> }
+  | {
+      id: number
+      cmd: typeof Cmd.Compress
+      ids: QuantSchemeId[]
+      options: Partial<Omit<CompressionOptions, 'ids' | 'column'>>
+    }
   /** A variant as tfjs files (model.json + one .bin) for download. */
   | { id: number; cmd: typeof Cmd.ExportVariant; variant: QuantSchemeId; baseName: string }
   /**
@@ -136,7 +149,14 @@ export type ModelReq =
    * schema: feature/prediction/performance/fairness drift and OOD rows. The worker keeps the
    * current data's predictions.
    */
-  | { id: number; cmd: typeof Cmd.Drift; table: Table; dataName: string; threshold: number; seed: number }
+  | {
+      id: number
+      cmd: typeof Cmd.Drift
+      table: Table
+      dataName: string
+      threshold: number
+      seed: number
+    }
   /** Prediction and exact/Kernel SHAP of an edited row (feature values: number or category index). */
   | { id: number; cmd: typeof Cmd.WhatIf; values: number[]; settings: ExplainSettings }
   /** Benchmark: one batched predict of `rows` rows (the session's encoded rows, tiled). */
@@ -202,7 +222,13 @@ export type Res =
   | { id: 0; kind: 'event'; event: WorkerEvent }
 
 export type WorkerEvent =
-  | { type: 'backendLost'; from: BackendName; to: BackendName; message: string; predictions: Float32Array }
+  | {
+      type: 'backendLost'
+      from: BackendName
+      to: BackendName
+      message: string
+      predictions: Float32Array
+    }
   | { type: 'backendLostFailed'; from: BackendName; message: string }
 
 /** Thrown inside a host when a job was cancelled. */
@@ -215,5 +241,7 @@ export class AbortError extends Error {
 
 export function errorKind(e: unknown): ErrorKind {
   const n = (e as Error | undefined)?.name
-  return n === 'DataError' || n === 'ModelError' || n === 'AbortError' || n === 'OutOfMemoryError' ? n : 'Error'
+  return n === 'DataError' || n === 'ModelError' || n === 'AbortError' || n === 'OutOfMemoryError'
+    ? n
+    : 'Error'
 }

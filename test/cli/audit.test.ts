@@ -15,15 +15,27 @@ const ref = JSON.parse(readFileSync(join(G, 'reference.json'), 'utf8'))
 
 /** Runs the real command: `node --import tsx src/cli/main.ts …` (what `npm run glassbox` runs). */
 function glassbox(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 120_000,
-  })
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  )
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
-const golden = ['audit', '--model', join(G, 'model.json'), '--data', join(G, 'data.csv'), '--schema', join(G, 'schema.json')]
+const golden = [
+  'audit',
+  '--model',
+  join(G, 'model.json'),
+  '--data',
+  join(G, 'data.csv'),
+  '--schema',
+  join(G, 'schema.json'),
+]
 const fast = [...golden, '--no-shap', '--ig-steps', '0', '--counterfactuals', '0']
 
 /** A usage/input error: exit 2, exactly one line on stderr, no stack trace. */
@@ -38,13 +50,33 @@ function expectOneLine(r: ReturnType<typeof glassbox>, message: RegExp) {
 describe('glassbox audit on the golden fixture', () => {
   it('matches the reference within the contract tolerances and validates', () => {
     const out = join(tmp, 'golden.json')
-    const r = glassbox(...golden, '--rows', ref.explainedRows.join(','), '--ig-steps', '2048', '--out', out)
+    const r = glassbox(
+      ...golden,
+      '--rows',
+      ref.explainedRows.join(','),
+      '--ig-steps',
+      '2048',
+      '--out',
+      out,
+    )
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report
     expect(reportValidate(report)).toEqual({ valid: true, errors: [] })
-    expect(report.settings).toMatchObject({ threshold: 0.5, budget: 4096, seed: 1, igSteps: 2048, igMethod: 'midpoint', igBaseline: 'mean', counterfactuals: 4, quantize: ['float16', 'uint8'], background: { kind: 'first', k: 50 } })
-    expect(report.model.sha256).toBe('3c4cbb658280f4afd9e66f1f2d499e668ed7ce04a1d007560c78101d5f052ce4')
+    expect(report.settings).toMatchObject({
+      threshold: 0.5,
+      budget: 4096,
+      seed: 1,
+      igSteps: 2048,
+      igMethod: 'midpoint',
+      igBaseline: 'mean',
+      counterfactuals: 4,
+      quantize: ['float16', 'uint8'],
+      background: { kind: 'first', k: 50 },
+    })
+    expect(report.model.sha256).toBe(
+      '3c4cbb658280f4afd9e66f1f2d499e668ed7ce04a1d007560c78101d5f052ce4',
+    )
     const m = report.metrics!
     expect(Math.abs(m.accuracy! - ref.metrics.accuracy)).toBeLessThan(1e-6)
     expect(Math.abs(m.rocAuc! - ref.metrics.rocAuc)).toBeLessThan(1e-5)
@@ -62,11 +94,18 @@ describe('glassbox audit on the golden fixture', () => {
       const f = report.fairness![attr]!
       const rf = ref.fairness[attr]
       expect(Object.keys(f.groups)).toEqual(Object.keys(rf.groups))
-      for (const key of ['demographicParityDifference', 'demographicParityRatio', 'equalizedOddsDifference', 'equalOpportunityDifference', 'equalizedOddsRatio'] as const) {
+      for (const key of [
+        'demographicParityDifference',
+        'demographicParityRatio',
+        'equalizedOddsDifference',
+        'equalOpportunityDifference',
+        'equalizedOddsRatio',
+      ] as const) {
         expect(Math.abs(f[key]! - rf[key])).toBeLessThan(1e-6)
       }
       for (const [g, rg] of Object.entries(rf.groups as Record<string, Record<string, number>>)) {
-        for (const k of ['selectionRate', 'tpr', 'fpr', 'precision', 'accuracy'] as const) expect(Math.abs(f.groups[g]![k]! - rg[k]!)).toBeLessThan(1e-6)
+        for (const k of ['selectionRate', 'tpr', 'fpr', 'precision', 'accuracy'] as const)
+          expect(Math.abs(f.groups[g]![k]! - rg[k]!)).toBeLessThan(1e-6)
         expect(f.groups[g]!.small).toBe(rg.count! < 30)
       }
     }
@@ -86,8 +125,10 @@ describe('glassbox audit on the golden fixture', () => {
       const e = report.explanations![String(row)]!
       expect(e.exact).toBe(true)
       expect(Math.abs(e.baseValue! - ref.baseValue[row])).toBeLessThan(1e-4)
-      for (const [f, v] of Object.entries(ref.shap[row] as Record<string, number>)) expect(Math.abs(e.shap![f]! - v)).toBeLessThan(1e-4)
-      for (const [f, v] of Object.entries(ref.ig[row] as Record<string, number>)) expect(Math.abs(e.ig![f]! - v)).toBeLessThan(1e-3)
+      for (const [f, v] of Object.entries(ref.shap[row] as Record<string, number>))
+        expect(Math.abs(e.shap![f]! - v)).toBeLessThan(1e-4)
+      for (const [f, v] of Object.entries(ref.ig[row] as Record<string, number>))
+        expect(Math.abs(e.ig![f]! - v)).toBeLessThan(1e-3)
       expect(e.igSteps).toBe(2048)
       expect(Math.abs(e.igCompletenessGap!)).toBeLessThan(1e-3)
       for (const c of e.counterfactuals!) {
@@ -113,47 +154,132 @@ describe('glassbox audit on the golden fixture', () => {
 
 describe('glassbox audit gates', () => {
   it('passes and fails gates with exit 0 and 1, listing every gate', () => {
-    const ok = glassbox(...fast, '--fail-on', 'metrics.accuracy < 0.8', '--fail-on', 'fairness.race.groups["Amer-Indian-Eskimo"].tpr<0.4')
+    const ok = glassbox(
+      ...fast,
+      '--fail-on',
+      'metrics.accuracy < 0.8',
+      '--fail-on',
+      'fairness.race.groups["Amer-Indian-Eskimo"].tpr<0.4',
+    )
     expect(ok.code).toBe(0)
     expect(ok.stdout).toMatch(/pass metrics\.accuracy < 0\.8 \(metrics\.accuracy = 0\.852\)/)
     expect(ok.stdout).toMatch(/pass fairness\.race\.groups\["Amer-Indian-Eskimo"\]\.tpr<0\.4/)
-    const bad = glassbox(...fast, '--fail-on', 'calibration.ece>0.03', '--fail-on', 'metrics.accuracy<0.8')
+    const bad = glassbox(
+      ...fast,
+      '--fail-on',
+      'calibration.ece>0.03',
+      '--fail-on',
+      'metrics.accuracy<0.8',
+    )
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/FAIL calibration\.ece>0\.03 \(calibration\.ece = 0\.0339/)
     expect(bad.stdout).toMatch(/pass metrics\.accuracy<0\.8/)
   })
 
   it('treats a null value as a violation and an unknown path as a usage error', () => {
-    const nul = glassbox(...fast, '--threshold', '0.9999', '--fail-on', 'fairness.race.groups.Other.precision>0.5')
+    const nul = glassbox(
+      ...fast,
+      '--threshold',
+      '0.9999',
+      '--fail-on',
+      'fairness.race.groups.Other.precision>0.5',
+    )
     expect(nul.code).toBe(1)
     expect(nul.stderr).toMatch(/fairness\.race\.groups\.Other\.precision is null/)
-    expectOneLine(glassbox(...fast, '--fail-on', 'metrics.accuracyy<0.5'), /^glassbox: unknown report path metrics\.accuracyy$/)
-    expectOneLine(glassbox(...fast, '--fail-on', 'metrics.accuracy ~ 0.5'), /bad --fail-on "metrics\.accuracy ~ 0\.5"/)
+    expectOneLine(
+      glassbox(...fast, '--fail-on', 'metrics.accuracyy<0.5'),
+      /^glassbox: unknown report path metrics\.accuracyy$/,
+    )
+    expectOneLine(
+      glassbox(...fast, '--fail-on', 'metrics.accuracy ~ 0.5'),
+      /bad --fail-on "metrics\.accuracy ~ 0\.5"/,
+    )
   })
 })
 
 describe('glassbox audit bad input', () => {
   it('names a missing file', () => {
-    expectOneLine(glassbox('audit', '--model', 'nope/model.json', '--data', join(G, 'data.csv'), '--schema', join(G, 'schema.json')), /cannot read --model nope\/model\.json: no such file/)
+    expectOneLine(
+      glassbox(
+        'audit',
+        '--model',
+        'nope/model.json',
+        '--data',
+        join(G, 'data.csv'),
+        '--schema',
+        join(G, 'schema.json'),
+      ),
+      /cannot read --model nope\/model\.json: no such file/,
+    )
   })
   it('names a width mismatch', () => {
-    expectOneLine(glassbox(...golden.slice(0, 5), '--schema', join(BAD, 'schema-wide.json')), /width mismatch: .*expects 88 inputs, but .*schema-wide\.json encodes 13 features into 89 inputs/)
+    expectOneLine(
+      glassbox(...golden.slice(0, 5), '--schema', join(BAD, 'schema-wide.json')),
+      /width mismatch: .*expects 88 inputs, but .*schema-wide\.json encodes 13 features into 89 inputs/,
+    )
   })
   it('names a missing column', () => {
-    expectOneLine(glassbox('audit', '--model', join(G, 'model.json'), '--data', join(BAD, 'data-missing-column.csv'), '--schema', join(G, 'schema.json')), /data-missing-column\.csv: missing feature column "age"/)
+    expectOneLine(
+      glassbox(
+        'audit',
+        '--model',
+        join(G, 'model.json'),
+        '--data',
+        join(BAD, 'data-missing-column.csv'),
+        '--schema',
+        join(G, 'schema.json'),
+      ),
+      /data-missing-column\.csv: missing feature column "age"/,
+    )
   })
   it('names a malformed CSV and a malformed JSON', () => {
     const csv = join(tmp, 'broken.csv')
     writeFileSync(csv, 'age,workclass\n"39,State-gov\n')
-    expectOneLine(glassbox('audit', '--model', join(G, 'model.json'), '--data', csv, '--schema', join(G, 'schema.json')), /broken\.csv: malformed quoting/)
-    expectOneLine(glassbox('audit', '--model', join(BAD, 'not-json-model.json'), '--data', join(G, 'data.csv'), '--schema', join(G, 'schema.json')), /not-json-model\.json: not a valid model\.json — the file is not JSON/)
+    expectOneLine(
+      glassbox(
+        'audit',
+        '--model',
+        join(G, 'model.json'),
+        '--data',
+        csv,
+        '--schema',
+        join(G, 'schema.json'),
+      ),
+      /broken\.csv: malformed quoting/,
+    )
+    expectOneLine(
+      glassbox(
+        'audit',
+        '--model',
+        join(BAD, 'not-json-model.json'),
+        '--data',
+        join(G, 'data.csv'),
+        '--schema',
+        join(G, 'schema.json'),
+      ),
+      /not-json-model\.json: not a valid model\.json — the file is not JSON/,
+    )
     const schema = join(tmp, 'schema.json')
     writeFileSync(schema, '{"schemaVersion": 1, ')
-    expectOneLine(glassbox('audit', '--model', join(G, 'model.json'), '--data', join(G, 'data.csv'), '--schema', schema), /schema\.json: not valid JSON/)
+    expectOneLine(
+      glassbox(
+        'audit',
+        '--model',
+        join(G, 'model.json'),
+        '--data',
+        join(G, 'data.csv'),
+        '--schema',
+        schema,
+      ),
+      /schema\.json: not valid JSON/,
+    )
   })
   it('rejects an unknown option, a bad value and an unknown command', () => {
     expectOneLine(glassbox(...golden, '--frobnicate'), /^glassbox: unknown option --frobnicate/)
-    expectOneLine(glassbox(...golden, '--background', 'median:5'), /--background must be first:K, sample:K or kmeans:K/)
+    expectOneLine(
+      glassbox(...golden, '--background', 'median:5'),
+      /--background must be first:K, sample:K or kmeans:K/,
+    )
     expectOneLine(glassbox(...golden, '--quantize', 'int3'), /--quantize: unknown scheme "int3"/)
     expectOneLine(glassbox('explode'), /unknown command "explode"/)
   })

@@ -43,18 +43,26 @@ describe('reportHtml', () => {
 
   it('has every section in contract order', () => {
     const review = { reviewer: 'A. Auditor', decision: 'approved' as const, notes: 'ok' }
-    expect(headings(reportHtml({ ...reportFixture(), review }))).toEqual(Object.values(REPORT_HTML_SECTIONS))
+    expect(headings(reportHtml({ ...reportFixture(), review }))).toEqual(
+      Object.values(REPORT_HTML_SECTIONS),
+    )
   })
 
   it('renders the reviewer record as inert text and validates it', () => {
-    const review = { reviewer: '<img src=x onerror=alert(1)>', decision: 'rejected' as const, notes: 'line 1\n=HYPERLINK("x")' }
+    const review = {
+      reviewer: '<img src=x onerror=alert(1)>',
+      decision: 'rejected' as const,
+      notes: 'line 1\n=HYPERLINK("x")',
+    }
     const report = { ...reportFixture(), review }
     const html = reportHtml(report)
     expect(html).not.toContain('<img')
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;')
     expect(html).toContain('line 1<br>')
     expect(reportValidate(report)).toEqual({ valid: true, errors: [] })
-    expect(reportValidate({ ...report, review: { ...review, decision: 'maybe' } }).valid).toBe(false)
+    expect(reportValidate({ ...report, review: { ...review, decision: 'maybe' } }).valid).toBe(
+      false,
+    )
   })
 
   it('leaves out the sections absent from the report', () => {

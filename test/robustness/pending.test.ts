@@ -47,7 +47,8 @@ import { HostWorker, hostClient } from '../fixtures/inputs/hostWorker.ts'
 const LANDED = new Set(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P10'])
 const applied = new Set((process.env.GLASSBOX_PATCHED ?? '').split(',').map((s) => s.trim()))
 /** `it` once patch `p` is applied (listed in GLASSBOX_PATCHED, or `all`), else `it.fails`. */
-const pending = (p: string) => (applied.has(p) || applied.has('all') || LANDED.has(p) ? it : it.fails)
+const pending = (p: string) =>
+  applied.has(p) || applied.has('all') || LANDED.has(p) ? it : it.fails
 
 /** What P1 adds in src/core/loadChecks.ts (imported by path: the module does not exist before P1). */
 type PredictionRange = { count: number; min: number; max: number }

@@ -4,7 +4,14 @@ import { parseCsvText } from '../../src/core/csv.ts'
 import { EXPLAIN_DEFAULTS, type ExplainSettings } from '../../src/core/explain.ts'
 import { schemaParse } from '../../src/core/schemaIo.ts'
 import { ModelHost } from '../../src/workers/modelHost.ts'
-import { Cmd, type ExplainResult, type GlobalShapResult, type ModelReq, type Res, type WhatIfResult } from '../../src/workers/protocol.ts'
+import {
+  Cmd,
+  type ExplainResult,
+  type GlobalShapResult,
+  type ModelReq,
+  type Res,
+  type WhatIfResult,
+} from '../../src/workers/protocol.ts'
 
 const url = (p: string) => new URL(`../../${p}`, import.meta.url)
 const text = (p: string) => readFileSync(url(p), 'utf8')
@@ -38,12 +45,27 @@ async function loadedHost() {
     new File([readFileSync(url(`${G}/model.json`))], 'model.json'),
     new File([readFileSync(url(`${G}/group1-shard1of1.bin`))], 'group1-shard1of1.bin'),
   ]
-  const loaded = await send({ cmd: Cmd.Load, model: { kind: 'files', files }, table, schema, classIndex: -1, dataName: 'data.csv', dataSha256: 'd', schemaName: 's' })
+  const loaded = await send({
+    cmd: Cmd.Load,
+    model: { kind: 'files', files },
+    table,
+    schema,
+    classIndex: -1,
+    dataName: 'data.csv',
+    dataSha256: 'd',
+    schemaName: 's',
+  })
   expect(loaded.kind).toBe('result')
   return { host, posts, send }
 }
 
-const only = (o: Partial<ExplainSettings>): ExplainSettings => ({ ...EXPLAIN_DEFAULTS, shap: false, igSteps: 0, counterfactuals: 0, ...o })
+const only = (o: Partial<ExplainSettings>): ExplainSettings => ({
+  ...EXPLAIN_DEFAULTS,
+  shap: false,
+  igSteps: 0,
+  counterfactuals: 0,
+  ...o,
+})
 const ok = <T>(r: Res): T => {
   if (r.kind !== 'result') throw new Error(JSON.stringify(r))
   return r.result as T
@@ -53,13 +75,17 @@ describe('ModelHost explain', () => {
   it('gives the golden exact SHAP values and IG through tfjs in the worker host', async () => {
     const { send, posts } = await loadedHost()
     const rows = ref.explainedRows
-    const r = ok<ExplainResult>(await send({ cmd: Cmd.Explain, rows, settings: only({ shap: true, igSteps: 2048 }) }))
+    const r = ok<ExplainResult>(
+      await send({ cmd: Cmd.Explain, rows, settings: only({ shap: true, igSteps: 2048 }) }),
+    )
     for (const row of rows) {
       const e = r.explanations[String(row)]!
       expect(e.exact).toBe(true)
       expect(Math.abs(e.baseValue! - ref.baseValue[String(row)]!)).toBeLessThan(1e-4)
-      for (const [f, v] of Object.entries(ref.shap[String(row)]!)) expect(Math.abs(e.shap![f]! - v)).toBeLessThan(1e-4)
-      for (const [f, v] of Object.entries(ref.ig[String(row)]!)) expect(Math.abs(e.ig![f]! - v)).toBeLessThan(1e-3)
+      for (const [f, v] of Object.entries(ref.shap[String(row)]!))
+        expect(Math.abs(e.shap![f]! - v)).toBeLessThan(1e-4)
+      for (const [f, v] of Object.entries(ref.ig[String(row)]!))
+        expect(Math.abs(e.ig![f]! - v)).toBeLessThan(1e-3)
       expect(e.igSteps).toBe(2048)
     }
     expect(posts.some((p) => p.kind === 'progress')).toBe(true)
@@ -70,7 +96,11 @@ describe('ModelHost explain', () => {
     const before = ok<number>(await send({ cmd: Cmd.Memory }))
     for (let k = 0; k < 50; k++) {
       const settings =
-        k % 3 === 0 ? only({ shap: true }) : k % 3 === 1 ? only({ igSteps: 64 }) : only({ counterfactuals: 2 })
+        k % 3 === 0
+          ? only({ shap: true })
+          : k % 3 === 1
+            ? only({ igSteps: 64 })
+            : only({ counterfactuals: 2 })
       expect((await send({ cmd: Cmd.Explain, rows: [100 + k], settings })).kind).toBe('result')
     }
     expect(ok<number>(await send({ cmd: Cmd.Memory }))).toBe(before)
@@ -78,7 +108,9 @@ describe('ModelHost explain', () => {
 
   it('finds valid counterfactuals that leave sensitive attributes alone', async () => {
     const { send } = await loadedHost()
-    const r = ok<ExplainResult>(await send({ cmd: Cmd.Explain, rows: [1265, 1795], settings: only({ counterfactuals: 4 }) }))
+    const r = ok<ExplainResult>(
+      await send({ cmd: Cmd.Explain, rows: [1265, 1795], settings: only({ counterfactuals: 4 }) }),
+    )
     for (const e of Object.values(r.explanations)) {
       expect(e.counterfactuals!.length).toBeGreaterThan(0)
       for (const c of e.counterfactuals!) {
@@ -92,14 +124,21 @@ describe('ModelHost explain', () => {
 
   it('computes global SHAP for a seeded sample, caches it, and cancels', async () => {
     const { send } = await loadedHost()
-    const req = { cmd: Cmd.GlobalShap, n: 20, seed: 3, background: { kind: 'first', k: 50 }, budget: 4096 } as const
+    const req = {
+      cmd: Cmd.GlobalShap,
+      n: 20,
+      seed: 3,
+      background: { kind: 'first', k: 50 },
+      budget: 4096,
+    } as const
     const a = ok<GlobalShapResult>(await send(req))
     expect(a.rows).toHaveLength(20)
     expect(a.phi).toHaveLength(20 * 12)
     expect(a.cached).toBe(false)
     expect(a.exact).toBe(true)
     expect(a.order).toHaveLength(12)
-    for (let k = 1; k < 12; k++) expect(a.meanAbs[a.order[k - 1]!]!).toBeGreaterThanOrEqual(a.meanAbs[a.order[k]!]!)
+    for (let k = 1; k < 12; k++)
+      expect(a.meanAbs[a.order[k - 1]!]!).toBeGreaterThanOrEqual(a.meanAbs[a.order[k]!]!)
     const b = ok<GlobalShapResult>(await send(req))
     expect(b.cached).toBe(true)
     expect(Array.from(b.phi)).toEqual(Array.from(a.phi))
@@ -114,22 +153,39 @@ describe('ModelHost explain', () => {
     const { send, host } = await loadedHost()
     const row = 1380
     const vals = Array.from(host.current!.values.data.subarray(row * 12, (row + 1) * 12))
-    const w = ok<WhatIfResult>(await send({ cmd: Cmd.WhatIf, values: vals, settings: only({ shap: true }) }))
+    const w = ok<WhatIfResult>(
+      await send({ cmd: Cmd.WhatIf, values: vals, settings: only({ shap: true }) }),
+    )
     expect(Math.abs(w.prediction - host.current!.predictions[row]!)).toBeLessThan(1e-6)
-    for (const [f, v] of Object.entries(ref.shap[String(row)]!)) expect(Math.abs(w.shap![f]! - v)).toBeLessThan(1e-4)
+    for (const [f, v] of Object.entries(ref.shap[String(row)]!))
+      expect(Math.abs(w.shap![f]! - v)).toBeLessThan(1e-4)
     const capitalGain = schema.features.findIndex((f) => f.name === 'capital_gain')
     const edited = [...vals]
     edited[capitalGain] = 0
-    const e = ok<WhatIfResult>(await send({ cmd: Cmd.WhatIf, values: edited, settings: only({ shap: true }) }))
+    const e = ok<WhatIfResult>(
+      await send({ cmd: Cmd.WhatIf, values: edited, settings: only({ shap: true }) }),
+    )
     expect(e.prediction).toBeLessThan(w.prediction)
     expect(e.shap!.capital_gain!).toBeLessThan(w.shap!.capital_gain!)
-    expect(await send({ cmd: Cmd.WhatIf, values: [1, 2], settings: only({}) })).toMatchObject({ kind: 'error', message: 'what-if: 2 values for 12 features' })
+    expect(await send({ cmd: Cmd.WhatIf, values: [1, 2], settings: only({}) })).toMatchObject({
+      kind: 'error',
+      message: 'what-if: 2 values for 12 features',
+    })
   })
 
   it('samples global SHAP from a cohort pool', async () => {
     const { send } = await loadedHost()
     const pool = [3, 5, 8, 13, 21, 34, 55, 89]
-    const g = ok<GlobalShapResult>(await send({ cmd: Cmd.GlobalShap, n: 5, seed: 1, background: { kind: 'first', k: 20 }, budget: 4096, pool }))
+    const g = ok<GlobalShapResult>(
+      await send({
+        cmd: Cmd.GlobalShap,
+        n: 5,
+        seed: 1,
+        background: { kind: 'first', k: 20 },
+        budget: 4096,
+        pool,
+      }),
+    )
     expect(g.rows).toHaveLength(5)
     for (const r of g.rows) expect(pool).toContain(r)
   })

@@ -16,7 +16,11 @@ export type ChartFrameProps = {
   fileName?: string
 }
 
-const stem = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'chart'
+const stem = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '') || 'chart'
 
 /** Serialises the chart's <svg> as a standalone SVG document (computed fonts inlined). */
 export function chartSvgText(svg: SVGSVGElement): string {
@@ -63,7 +67,8 @@ export function ChartFrame({ title, data, caption, children, fileName }: ChartFr
   const name = fileName ?? stem(title)
   // recharts' legend icons are small svg.recharts-surface elements too: take the chart's own.
   const svg = () =>
-    (ref.current?.querySelector('.recharts-wrapper > svg.recharts-surface') ?? ref.current?.querySelector('svg')) as SVGSVGElement | null
+    (ref.current?.querySelector('.recharts-wrapper > svg.recharts-surface') ??
+      ref.current?.querySelector('svg')) as SVGSVGElement | null
   const exportSvg = () => {
     const s = svg()
     if (s) downloadText(chartSvgText(s), `${name}.svg`, 'image/svg+xml')
@@ -79,19 +84,34 @@ export function ChartFrame({ title, data, caption, children, fileName }: ChartFr
     a.click()
     setTimeout(() => URL.revokeObjectURL(a.href), 1000)
   }
-  const exportCsv = () => downloadText(csvFromRows(data.header, data.rows), `${name}.csv`, 'text/csv')
+  const exportCsv = () =>
+    downloadText(csvFromRows(data.header, data.rows), `${name}.csv`, 'text/csv')
   return (
     <figure className="chart" aria-label={title} data-testid={`chart-${name}`}>
       <figcaption className="chartHead">
         <span className="chartTitle">{title}</span>
         <span className="chartExports">
-          <button type="button" onClick={() => void exportPng()} aria-label={`Export ${title} as PNG`}>
+          <button
+            type="button"
+            onClick={() => void exportPng()}
+            aria-label={`Export ${title} as PNG`}
+          >
             PNG
           </button>
-          <button type="button" onClick={exportSvg} aria-label={`Export ${title} as SVG`} data-testid="export-svg">
+          <button
+            type="button"
+            onClick={exportSvg}
+            aria-label={`Export ${title} as SVG`}
+            data-testid="export-svg"
+          >
             SVG
           </button>
-          <button type="button" onClick={exportCsv} aria-label={`Export the data of ${title} as CSV`} data-testid="export-csv">
+          <button
+            type="button"
+            onClick={exportCsv}
+            aria-label={`Export the data of ${title} as CSV`}
+            data-testid="export-csv"
+          >
             CSV
           </button>
         </span>

@@ -1,4 +1,14 @@
-import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceDot,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts'
 
 export type CurveChartProps = {
   title: string
@@ -16,7 +26,15 @@ export type CurveChartProps = {
 const fmt4 = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v))
 
 /** A 0–1 × 0–1 curve (ROC, precision–recall) with its operating point marked. */
-export function CurveChart({ title, xLabel, yLabel, points, marker, reference, seriesName }: CurveChartProps) {
+export function CurveChart({
+  title,
+  xLabel,
+  yLabel,
+  points,
+  marker,
+  reference,
+  seriesName,
+}: CurveChartProps) {
   return (
     <figure className="chart" aria-label={title} tabIndex={0}>
       <figcaption>{title}</figcaption>
@@ -30,7 +48,13 @@ export function CurveChart({ title, xLabel, yLabel, points, marker, reference, s
             tickCount={6}
             label={{ value: xLabel, position: 'insideBottom', offset: -14 }}
           />
-          <YAxis type="number" dataKey="y" domain={[0, 1]} tickCount={6} label={{ value: yLabel, angle: -90, position: 'insideLeft' }} />
+          <YAxis
+            type="number"
+            dataKey="y"
+            domain={[0, 1]}
+            tickCount={6}
+            label={{ value: yLabel, angle: -90, position: 'insideLeft' }}
+          />
           <Tooltip
             formatter={fmt4}
             labelFormatter={(_, payload) => {
@@ -40,9 +64,25 @@ export function CurveChart({ title, xLabel, yLabel, points, marker, reference, s
           />
           <Legend verticalAlign="top" height={24} />
           {reference && (
-            <Line data={reference} dataKey="y" name="chance" stroke="#9ca3af" strokeDasharray="4 4" dot={false} isAnimationActive={false} />
+            <Line
+              data={reference}
+              dataKey="y"
+              name="chance"
+              stroke="#9ca3af"
+              strokeDasharray="4 4"
+              dot={false}
+              isAnimationActive={false}
+            />
           )}
-          <Line data={points} dataKey="y" name={seriesName} stroke="#2563eb" dot={false} strokeWidth={2} isAnimationActive={false} />
+          <Line
+            data={points}
+            dataKey="y"
+            name={seriesName}
+            stroke="#2563eb"
+            dot={false}
+            strokeWidth={2}
+            isAnimationActive={false}
+          />
           {marker && <ReferenceDot x={marker.x} y={marker.y} r={5} fill="#dc2626" stroke="white" />}
         </LineChart>
       </ResponsiveContainer>

@@ -2,7 +2,8 @@ import { useState, type DragEvent, type FormEvent } from 'react'
 import { loadCurrent } from '../../../state/monitoringStore.ts'
 
 /** The demo's drifted copy of its data (ages +8, marital status shifted, 15% labels flipped). */
-export const driftedDemoUrl = () => new URL(`${import.meta.env.BASE_URL}demo/drifted.csv`, location.href).href
+export const driftedDemoUrl = () =>
+  new URL(`${import.meta.env.BASE_URL}demo/drifted.csv`, location.href).href
 
 /**
  * Ways to hand over the current CSV: a file (picked or dropped on the zone), a URL, or the demo's
@@ -62,12 +63,23 @@ export function CurrentLoader({ busy, compact }: { busy: boolean; compact: boole
           data-testid="current-url"
           onChange={(e) => setUrl(e.currentTarget.value)}
         />
-        <button type="submit" className="btn" disabled={busy || !url.trim()} data-testid="current-url-load">
+        <button
+          type="submit"
+          className="btn"
+          disabled={busy || !url.trim()}
+          data-testid="current-url-load"
+        >
           Load URL
         </button>
       </form>
       <span className="or muted">or</span>
-      <button type="button" className="btn" disabled={busy} data-testid="load-drifted" onClick={() => void loadCurrent({ kind: 'url', url: driftedDemoUrl() })}>
+      <button
+        type="button"
+        className="btn"
+        disabled={busy}
+        data-testid="load-drifted"
+        onClick={() => void loadCurrent({ kind: 'url', url: driftedDemoUrl() })}
+      >
         Use the demo’s drifted sample
       </button>
       {!compact && <span className="dropHint muted">…or drop a CSV here</span>}

@@ -24,10 +24,17 @@ export function DriftRanking({ ranking, used, busy, onCompute, onSelect }: Drift
     return (
       <div className="rankingEmpty" data-testid="drift-ranking" data-status="missing">
         <p>
-          Drift matters where the model looks. Ranking the features by <strong>PSI × global importance</strong> needs the mean |φ| of
-          each feature (global SHAP on the reference data), which has not been computed in this session.
+          Drift matters where the model looks. Ranking the features by{' '}
+          <strong>PSI × global importance</strong> needs the mean |φ| of each feature (global SHAP
+          on the reference data), which has not been computed in this session.
         </p>
-        <button type="button" className="btn primary" disabled={busy} onClick={onCompute} data-testid="drift-importance-run">
+        <button
+          type="button"
+          className="btn primary"
+          disabled={busy}
+          onClick={onCompute}
+          data-testid="drift-importance-run"
+        >
           Compute global importance (SHAP)
         </button>
       </div>
@@ -38,9 +45,19 @@ export function DriftRanking({ ranking, used, busy, onCompute, onSelect }: Drift
     <div data-testid="drift-ranking" data-status="done">
       <ol className="ranking">
         {ranking.map((r, i) => (
-          <li key={r.feature} data-feature={r.feature} data-score={r.score} className={r.drifted ? 'isDrifted' : undefined}>
+          <li
+            key={r.feature}
+            data-feature={r.feature}
+            data-score={r.score}
+            className={r.drifted ? 'isDrifted' : undefined}
+          >
             <span className="rank muted">{i + 1}</span>
-            <button type="button" className="linkBtn rankName" onClick={() => onSelect(r.feature)} title={`Show the distributions of ${r.feature}`}>
+            <button
+              type="button"
+              className="linkBtn rankName"
+              onClick={() => onSelect(r.feature)}
+              title={`Show the distributions of ${r.feature}`}
+            >
               {r.feature}
             </button>
             <span className="rankBar" aria-hidden="true">
@@ -50,12 +67,18 @@ export function DriftRanking({ ranking, used, busy, onCompute, onSelect }: Drift
               {fmt(r.score, 5)}
             </span>
             <span className="rankParts muted small">
-              PSI {fmt(r.psi, 3)} × |φ| {fmt(r.importance, 4)} ({fmtPct(r.importanceShare, 0)} of importance)
+              PSI {fmt(r.psi, 3)} × |φ| {fmt(r.importance, 4)} ({fmtPct(r.importanceShare, 0)} of
+              importance)
             </span>
           </li>
         ))}
       </ol>
-      {used && <p className="muted small caption">Importance: mean |φ| (probability units) of global SHAP on {describe(used)} — from the Explain tab.</p>}
+      {used && (
+        <p className="muted small caption">
+          Importance: mean |φ| (probability units) of global SHAP on {describe(used)} — from the
+          Explain tab.
+        </p>
+      )}
     </div>
   )
 }

@@ -4,7 +4,13 @@ import { fmt, fmtInt } from '../../format.ts'
 import { fmtPct, fmtP, Tile } from './kit.tsx'
 
 /** The headline numbers of a comparison, each a tile with its exact value in `data-value`. */
-export function DriftSummary({ result, referenceRows }: { result: DriftResult; referenceRows: number }) {
+export function DriftSummary({
+  result,
+  referenceRows,
+}: {
+  result: DriftResult
+  referenceRows: number
+}) {
   const a = result.analysis
   const drifted = a.features.filter((f) => f.drifted)
   const watch = a.features.filter((f) => f.watch)
@@ -12,7 +18,13 @@ export function DriftSummary({ result, referenceRows }: { result: DriftResult; r
   const names = (fs: typeof drifted) => (fs.length ? fs.map((f) => f.feature).join(', ') : 'none')
   return (
     <div className="tiles" data-testid="drift-summary">
-      <Tile id="drift-ref-rows" label="Reference rows" text={fmtInt(referenceRows)} value={referenceRows} hint="Rows of the session’s data (the reference)" />
+      <Tile
+        id="drift-ref-rows"
+        label="Reference rows"
+        text={fmtInt(referenceRows)}
+        value={referenceRows}
+        hint="Rows of the session’s data (the reference)"
+      />
       <Tile
         id="drift-cur-rows"
         label="Current rows"
@@ -28,7 +40,13 @@ export function DriftSummary({ result, referenceRows }: { result: DriftResult; r
         value={maxPsi}
         hint={`Largest population stability index over the features; > ${PSI_DRIFT} drifted, ${PSI_WATCH}–${PSI_DRIFT} watch`}
         tone={maxPsi > PSI_DRIFT ? 'alert' : maxPsi > PSI_WATCH ? 'warn' : 'ok'}
-        sub={maxPsi > PSI_DRIFT ? `> ${PSI_DRIFT}: drifted` : maxPsi > PSI_WATCH ? `> ${PSI_WATCH}: watch` : 'stable'}
+        sub={
+          maxPsi > PSI_DRIFT
+            ? `> ${PSI_DRIFT}: drifted`
+            : maxPsi > PSI_WATCH
+              ? `> ${PSI_WATCH}: watch`
+              : 'stable'
+        }
       />
       <Tile
         id="drift-ndrifted"

@@ -17,7 +17,10 @@ type Props = {
 }
 
 /** Chart bins and export rows of the selected feature in the chosen mode. */
-function binsOf(f: FeatureDrift, mode: DriftHistMode): { bins: OverlaidBin[]; data: ChartData; usesHistogram: boolean } {
+function binsOf(
+  f: FeatureDrift,
+  mode: DriftHistMode,
+): { bins: OverlaidBin[]; data: ChartData; usesHistogram: boolean } {
   const h = f.histogram
   if (h && mode === 'histogram') {
     const bins = h.refShares.map((r, k) => ({
@@ -30,7 +33,13 @@ function binsOf(f: FeatureDrift, mode: DriftHistMode): { bins: OverlaidBin[]; da
       usesHistogram: true,
       data: {
         header: ['bin', 'low', 'high', 'reference_share', 'current_share'],
-        rows: h.refShares.map((r, k) => [bins[k]!.bin, h.edges[k]!, h.edges[k + 1]!, r, h.curShares[k]!]),
+        rows: h.refShares.map((r, k) => [
+          bins[k]!.bin,
+          h.edges[k]!,
+          h.edges[k + 1]!,
+          r,
+          h.curShares[k]!,
+        ]),
       },
     }
   }
@@ -48,8 +57,22 @@ function binsOf(f: FeatureDrift, mode: DriftHistMode): { bins: OverlaidBin[]; da
     bins,
     usesHistogram: false,
     data: {
-      header: ['bin', 'reference_count', 'current_count', 'reference_share', 'current_share', 'psi_term'],
-      rows: b.labels.map((label, k) => [label, b.refCounts[k]!, b.curCounts[k]!, b.refShares[k]!, b.curShares[k]!, b.terms[k]!]),
+      header: [
+        'bin',
+        'reference_count',
+        'current_count',
+        'reference_share',
+        'current_share',
+        'psi_term',
+      ],
+      rows: b.labels.map((label, k) => [
+        label,
+        b.refCounts[k]!,
+        b.curCounts[k]!,
+        b.refShares[k]!,
+        b.curShares[k]!,
+        b.terms[k]!,
+      ]),
     },
   }
 }
@@ -69,7 +92,11 @@ export function FeatureDistribution({ feature: f, features, mode, onMode, onSele
         <div className="distControls">
           <label>
             Feature{' '}
-            <select value={f.feature} onChange={(e) => onSelect(e.currentTarget.value)} data-testid="drift-feature-select">
+            <select
+              value={f.feature}
+              onChange={(e) => onSelect(e.currentTarget.value)}
+              data-testid="drift-feature-select"
+            >
               {features.map((x) => (
                 <option key={x.feature} value={x.feature}>
                   {x.feature}
@@ -80,18 +107,48 @@ export function FeatureDistribution({ feature: f, features, mode, onMode, onSele
           </label>
           {f.kind === 'numeric' && (
             <div className="segmented" role="group" aria-label="Bins">
-              <button type="button" aria-pressed={mode === 'histogram'} onClick={() => onMode('histogram')} data-testid="drift-mode-histogram">
+              <button
+                type="button"
+                aria-pressed={mode === 'histogram'}
+                onClick={() => onMode('histogram')}
+                data-testid="drift-mode-histogram"
+              >
                 Histogram
               </button>
-              <button type="button" aria-pressed={mode === 'psi'} onClick={() => onMode('psi')} data-testid="drift-mode-psi">
+              <button
+                type="button"
+                aria-pressed={mode === 'psi'}
+                onClick={() => onMode('psi')}
+                data-testid="drift-mode-psi"
+              >
                 PSI bins
               </button>
             </div>
           )}
         </div>
-        <ChartFrame title={`${f.feature}: reference vs current`} fileName={`drift-histogram-${f.feature.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`} data={data} caption={caption}>
-          <div data-testid="drift-histogram" data-feature={f.feature} data-mode={usesHistogram ? 'histogram' : 'psi'}>
-            <OverlaidBars data={bins} xLabel={usesHistogram ? f.feature : f.kind === 'numeric' ? `${f.feature} (reference deciles)` : f.feature} angled={angled} height={angled ? 300 : 260} />
+        <ChartFrame
+          title={`${f.feature}: reference vs current`}
+          fileName={`drift-histogram-${f.feature.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`}
+          data={data}
+          caption={caption}
+        >
+          <div
+            data-testid="drift-histogram"
+            data-feature={f.feature}
+            data-mode={usesHistogram ? 'histogram' : 'psi'}
+          >
+            <OverlaidBars
+              data={bins}
+              xLabel={
+                usesHistogram
+                  ? f.feature
+                  : f.kind === 'numeric'
+                    ? `${f.feature} (reference deciles)`
+                    : f.feature
+              }
+              angled={angled}
+              height={angled ? 300 : 260}
+            />
           </div>
         </ChartFrame>
       </div>
@@ -99,8 +156,17 @@ export function FeatureDistribution({ feature: f, features, mode, onMode, onSele
         <div>
           <dt>Flag</dt>
           <dd>
-            <span className={`flagChip ${f.drifted ? 'drifted' : f.watch ? 'watch' : 'none'}`}>{flagText(f)}</span>
-            {f.drifted && <span className="muted small"> {f.reasons.map((r) => (r === 'psi' ? `PSI > ${PSI_DRIFT}` : 'p (Holm) < 0.05')).join(', ')}</span>}
+            <span className={`flagChip ${f.drifted ? 'drifted' : f.watch ? 'watch' : 'none'}`}>
+              {flagText(f)}
+            </span>
+            {f.drifted && (
+              <span className="muted small">
+                {' '}
+                {f.reasons
+                  .map((r) => (r === 'psi' ? `PSI > ${PSI_DRIFT}` : 'p (Holm) < 0.05'))
+                  .join(', ')}
+              </span>
+            )}
           </dd>
         </div>
         <div>
@@ -120,7 +186,8 @@ export function FeatureDistribution({ feature: f, features, mode, onMode, onSele
             <div>
               <dt>Mean</dt>
               <dd>
-                {f.refMean === null ? '—' : fmtEdge(f.refMean)} → {f.curMean === null ? '—' : fmtEdge(f.curMean)}
+                {f.refMean === null ? '—' : fmtEdge(f.refMean)} →{' '}
+                {f.curMean === null ? '—' : fmtEdge(f.curMean)}
               </dd>
             </div>
           </>
@@ -134,7 +201,9 @@ export function FeatureDistribution({ feature: f, features, mode, onMode, onSele
             </div>
             <div>
               <dt>New categories</dt>
-              <dd className="wrapText">{f.newCategories.length ? f.newCategories.join(', ') : 'none'}</dd>
+              <dd className="wrapText">
+                {f.newCategories.length ? f.newCategories.join(', ') : 'none'}
+              </dd>
             </div>
           </>
         )}

@@ -3,7 +3,15 @@ import { fmt } from '../../format.ts'
 import { fmtSigned, METRIC_INFO, metricLabel } from './kit.tsx'
 
 /** Reference, current and change of each metric; worse changes ≥ the tolerance are highlighted. */
-function ChangeTable({ id, title, rows }: { id: string; title: string; rows: readonly MetricChange[] }) {
+function ChangeTable({
+  id,
+  title,
+  rows,
+}: {
+  id: string
+  title: string
+  rows: readonly MetricChange[]
+}) {
   return (
     <table className="perfTable" data-testid={id}>
       <caption>{title}</caption>
@@ -24,20 +32,43 @@ function ChangeTable({ id, title, rows }: { id: string; title: string; rows: rea
       <tbody>
         {rows.map((c) => {
           const info = METRIC_INFO[c.key]
-          const state = c.highlight ? 'worse' : c.worse === false && c.delta !== 0 ? 'better' : c.worse ? 'slightlyWorse' : 'neutral'
+          const state = c.highlight
+            ? 'worse'
+            : c.worse === false && c.delta !== 0
+              ? 'better'
+              : c.worse
+                ? 'slightlyWorse'
+                : 'neutral'
           return (
-            <tr key={c.key} data-metric={c.key} data-highlight={c.highlight} className={c.highlight ? 'highlight' : undefined}>
+            <tr
+              key={c.key}
+              data-metric={c.key}
+              data-highlight={c.highlight}
+              className={c.highlight ? 'highlight' : undefined}
+            >
               <th scope="row" title={info?.hint}>
                 {metricLabel(c.key)}
                 {info?.better && <span className="muted small"> ({info.better} is better)</span>}
               </th>
-              <td className="num" data-testid={`${id}-${c.key}-reference`} data-value={c.reference ?? ''}>
+              <td
+                className="num"
+                data-testid={`${id}-${c.key}-reference`}
+                data-value={c.reference ?? ''}
+              >
                 {fmt(c.reference)}
               </td>
-              <td className="num" data-testid={`${id}-${c.key}-current`} data-value={c.current ?? ''}>
+              <td
+                className="num"
+                data-testid={`${id}-${c.key}-current`}
+                data-value={c.current ?? ''}
+              >
                 {fmt(c.current)}
               </td>
-              <td className={`num delta ${state}`} data-testid={`${id}-${c.key}-delta`} data-value={c.delta ?? ''}>
+              <td
+                className={`num delta ${state}`}
+                data-testid={`${id}-${c.key}-delta`}
+                data-value={c.delta ?? ''}
+              >
                 {fmtSigned(c.delta)}
                 {c.highlight && <span className="deltaNote"> worse</span>}
                 {state === 'better' && <span className="deltaNote"> better</span>}
@@ -63,21 +94,30 @@ export function PerformanceDrift({ perf, tolerance }: { perf: PerfDrift; toleran
           <strong>Performance cannot be judged without labels.</strong>
           <p>Why: {perf.reason}.</p>
           <p className="small">
-            Not judgeable: {perf.cannotJudge.map(metricLabel).join(', ')}. Compared anyway, because they need no labels: the predicted
-            positive rate and demographic parity.
+            Not judgeable: {perf.cannotJudge.map(metricLabel).join(', ')}. Compared anyway, because
+            they need no labels: the predicted positive rate and demographic parity.
           </p>
         </div>
       )}
       <div className="perfTables">
-        <ChangeTable id="perf" title={perf.unlabelled ? 'Predictions' : 'Performance and calibration'} rows={perf.metrics} />
+        <ChangeTable
+          id="perf"
+          title={perf.unlabelled ? 'Predictions' : 'Performance and calibration'}
+          rows={perf.metrics}
+        />
         {attrs.map((a) => (
-          <ChangeTable key={a} id={`perf-fair-${a}`} title={`Fairness by ${a}`} rows={perf.fairness[a]!} />
+          <ChangeTable
+            key={a}
+            id={`perf-fair-${a}`}
+            title={`Fairness by ${a}`}
+            rows={perf.fairness[a]!}
+          />
         ))}
       </div>
       <p className="muted small caption">
-        Decisions at threshold {perf.threshold} (predicted positive iff p ≥ t). Change = current − reference; changes for the worse of at
-        least {tolerance} are highlighted. Fairness compares the attributes both datasets have; disparities are max − min over groups
-        (ratios min / max).
+        Decisions at threshold {perf.threshold} (predicted positive iff p ≥ t). Change = current −
+        reference; changes for the worse of at least {tolerance} are highlighted. Fairness compares
+        the attributes both datasets have; disparities are max − min over groups (ratios min / max).
       </p>
     </div>
   )

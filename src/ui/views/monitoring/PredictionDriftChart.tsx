@@ -6,10 +6,21 @@ import { fmtP } from './kit.tsx'
 import { OverlaidBars } from './OverlaidBars.tsx'
 
 /** Predicted probabilities of the reference and the current rows, 20 bins on [0, 1]. */
-export function PredictionDriftChart({ pred, threshold }: { pred: PredictionDrift; threshold: number }) {
+export function PredictionDriftChart({
+  pred,
+  threshold,
+}: {
+  pred: PredictionDrift
+  threshold: number
+}) {
   const h = pred.histogram
   const bins = useMemo(
-    () => h.refShares.map((r, k) => ({ bin: `${h.edges[k]!.toFixed(2)}–${h.edges[k + 1]!.toFixed(2)}`, reference: r, current: h.curShares[k]! })),
+    () =>
+      h.refShares.map((r, k) => ({
+        bin: `${h.edges[k]!.toFixed(2)}–${h.edges[k + 1]!.toFixed(2)}`,
+        reference: r,
+        current: h.curShares[k]!,
+      })),
     [h],
   )
   return (
@@ -22,9 +33,13 @@ export function PredictionDriftChart({ pred, threshold }: { pred: PredictionDrif
       }}
       caption={
         <>
-          PSI <strong data-testid="pred-psi-value" data-value={pred.psi}>{fmt(pred.psi)}</strong> over the reference predictions’ deciles ·
-          KS {fmt(pred.ks, 4)} (p {fmtP(pred.pValue)}) · mean prediction {fmt(pred.refMean)} → {fmt(pred.curMean)} · 20 equal-width bins on
-          [0, 1]; the decision threshold is {threshold}.
+          PSI{' '}
+          <strong data-testid="pred-psi-value" data-value={pred.psi}>
+            {fmt(pred.psi)}
+          </strong>{' '}
+          over the reference predictions’ deciles · KS {fmt(pred.ks, 4)} (p {fmtP(pred.pValue)}) ·
+          mean prediction {fmt(pred.refMean)} → {fmt(pred.curMean)} · 20 equal-width bins on [0, 1];
+          the decision threshold is {threshold}.
         </>
       }
     >
