@@ -7,7 +7,7 @@
  * input or usage. No formula lives here: the numbers come from src/core/drift and auditRun.
  */
 import { writeFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
+import { argBackend, argInt, argsParse, argThreshold } from './args.ts'
 import { parseCsvText } from '../core/csv.ts'
 import { type DriftAnalysis, driftAnalyze } from '../core/drift/analyze.ts'
 import { PSI_DRIFT, PSI_WATCH } from '../core/drift/psi.ts'
@@ -66,48 +66,27 @@ export type DriftCliOptions = {
   help: boolean
 }
 
-const int = (v: string, opt: string, min: number): number => {
-  if (!/^[-+]?\d+$/.test(v.trim())) throw new UsageError(`${opt} must be an integer (got "${v}")`)
-  const n = Number(v)
-  if (n < min) throw new UsageError(`${opt} must be ≥ ${min} (got ${n})`)
-  return n
-}
-
 /** Parses argv (after the `drift` word); every problem is a one-line UsageError. */
 export function driftOptionsParse(argv: string[]): DriftCliOptions {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        model: { type: 'string' },
-        schema: { type: 'string' },
-        reference: { type: 'string' },
-        current: { type: 'string' },
-        out: { type: 'string' },
-        html: { type: 'string' },
-        threshold: { type: 'string' },
-        class: { type: 'string' },
-        seed: { type: 'string' },
-        backend: { type: 'string' },
-        'fail-on': { type: 'string', multiple: true },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    })
-  } catch (e) {
-    const msg = (e as Error).message.split('\n')[0]!
-    const unknown = /Unknown option '([^']+)'/.exec(msg)
-    if (unknown) throw new UsageError(`unknown option ${unknown[1]} (see glassbox drift --help)`)
-    const positional = /Unexpected argument '([^']+)'/.exec(msg)
-    if (positional)
-      throw new UsageError(
-        `unexpected argument "${positional[1]}" (options take the form --name value)`,
-      )
-    throw new UsageError(msg.replace(/^TypeError.*?: /, ''))
-  }
+  const parsed = argsParse(
+    argv,
+    {
+      model: { type: 'string' },
+      schema: { type: 'string' },
+      reference: { type: 'string' },
+      current: { type: 'string' },
+      out: { type: 'string' },
+      html: { type: 'string' },
+      threshold: { type: 'string' },
+      class: { type: 'string' },
+      seed: { type: 'string' },
+      backend: { type: 'string' },
+      'fail-on': { type: 'string', multiple: true },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'drift',
+  )
   const v = parsed.values
   const help = !!v.help
   if (!help) {
@@ -116,14 +95,7 @@ export function driftOptionsParse(argv: string[]): DriftCliOptions {
     }
   }
   let threshold = AUDIT_DEFAULTS.threshold
-  if (v.threshold !== undefined) {
-    threshold = Number(v.threshold)
-    if (v.threshold.trim() === '' || !(threshold >= 0 && threshold <= 1))
-      throw new UsageError(`--threshold must be a number in [0, 1] (got "${v.threshold}")`)
-  }
-  if (v.backend !== undefined && !['auto', 'wasm', 'cpu'].includes(v.backend)) {
-    throw new UsageError(`--backend must be auto, wasm or cpu (got "${v.backend}")`)
-  }
+  if (v.threshold !== undefined) threshold = argThreshold(v.threshold)
   const gates = (v['fail-on'] ?? []).map((g) => {
     try {
       return gateParse(g)
@@ -139,9 +111,9 @@ export function driftOptionsParse(argv: string[]): DriftCliOptions {
     out: v.out ?? null,
     html: v.html ?? null,
     threshold,
-    classIndex: v.class === undefined ? null : int(v.class, '--class', 0),
-    seed: v.seed === undefined ? AUDIT_DEFAULTS.seed : int(v.seed, '--seed', 0),
-    backend: v.backend ?? 'auto',
+    classIndex: v.class === undefined ? null : argInt(v.class, '--class', 0),
+    seed: v.seed === undefined ? AUDIT_DEFAULTS.seed : argInt(v.seed, '--seed', 0),
+    backend: v.backend === undefined ? 'auto' : argBackend(v.backend),
     gates,
     quiet: !!v.quiet,
     help,

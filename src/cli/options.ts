@@ -2,7 +2,7 @@
  * `glassbox audit` options (docs/contracts.md §3): parsing and validation into AuditSettings.
  * Every problem is a UsageError with a one-line message naming the option.
  */
-import { parseArgs } from 'node:util'
+import { argBackend, argInt, argsParse, argThreshold } from './args.ts'
 import type { IgRule } from '../core/attribution/quadrature.ts'
 import type { BackgroundKind } from '../core/shap/background.ts'
 import { AUDIT_DEFAULTS, type AuditSettings } from '../report/audit.ts'
@@ -59,58 +59,37 @@ export type AuditOptions = {
   gates: Gate[]
 }
 
-const int = (v: string, opt: string, min: number): number => {
-  if (!/^[-+]?\d+$/.test(v.trim())) throw new UsageError(`${opt} must be an integer (got "${v}")`)
-  const n = Number(v)
-  if (n < min) throw new UsageError(`${opt} must be ≥ ${min} (got ${n})`)
-  return n
-}
-
 /** Parses argv (after the `audit` word). */
 export function auditOptionsParse(argv: string[]): AuditOptions {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        model: { type: 'string' },
-        data: { type: 'string' },
-        schema: { type: 'string' },
-        out: { type: 'string' },
-        html: { type: 'string' },
-        threshold: { type: 'string' },
-        class: { type: 'string' },
-        rows: { type: 'string' },
-        background: { type: 'string' },
-        budget: { type: 'string' },
-        shap: { type: 'boolean' },
-        'no-shap': { type: 'boolean' },
-        'no-fast-path': { type: 'boolean' },
-        seed: { type: 'string' },
-        'ig-steps': { type: 'string' },
-        'ig-method': { type: 'string' },
-        'ig-baseline': { type: 'string' },
-        counterfactuals: { type: 'string' },
-        quantize: { type: 'string' },
-        backend: { type: 'string' },
-        'fail-on': { type: 'string', multiple: true },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    })
-  } catch (e) {
-    const msg = (e as Error).message.split('\n')[0]!
-    const unknown = /Unknown option '([^']+)'/.exec(msg)
-    if (unknown) throw new UsageError(`unknown option ${unknown[1]} (see glassbox audit --help)`)
-    const positional = /Unexpected argument '([^']+)'/.exec(msg)
-    if (positional)
-      throw new UsageError(
-        `unexpected argument "${positional[1]}" (options take the form --name value)`,
-      )
-    throw new UsageError(msg.replace(/^TypeError.*?: /, ''))
-  }
+  const parsed = argsParse(
+    argv,
+    {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      schema: { type: 'string' },
+      out: { type: 'string' },
+      html: { type: 'string' },
+      threshold: { type: 'string' },
+      class: { type: 'string' },
+      rows: { type: 'string' },
+      background: { type: 'string' },
+      budget: { type: 'string' },
+      shap: { type: 'boolean' },
+      'no-shap': { type: 'boolean' },
+      'no-fast-path': { type: 'boolean' },
+      seed: { type: 'string' },
+      'ig-steps': { type: 'string' },
+      'ig-method': { type: 'string' },
+      'ig-baseline': { type: 'string' },
+      counterfactuals: { type: 'string' },
+      quantize: { type: 'string' },
+      backend: { type: 'string' },
+      'fail-on': { type: 'string', multiple: true },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'audit',
+  )
   const v = parsed.values
   const help = !!v.help
   const s: AuditSettings = { ...AUDIT_DEFAULTS, background: { ...AUDIT_DEFAULTS.background } }
@@ -119,15 +98,10 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
       if (!v[req]) throw new UsageError(`--${req} is required (see glassbox audit --help)`)
     }
   }
-  if (v.threshold !== undefined) {
-    const t = Number(v.threshold)
-    if (v.threshold.trim() === '' || !(t >= 0 && t <= 1))
-      throw new UsageError(`--threshold must be a number in [0, 1] (got "${v.threshold}")`)
-    s.threshold = t
-  }
-  const classIndex = v.class === undefined ? null : int(v.class, '--class', 0)
+  if (v.threshold !== undefined) s.threshold = argThreshold(v.threshold)
+  const classIndex = v.class === undefined ? null : argInt(v.class, '--class', 0)
   if (v.rows !== undefined) {
-    s.rows = v.rows.split(',').map((r) => int(r, '--rows', 0))
+    s.rows = v.rows.split(',').map((r) => argInt(r, '--rows', 0))
     if (!s.rows.length) throw new UsageError('--rows needs at least one row number')
   }
   if (v.background !== undefined) {
@@ -136,14 +110,14 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
       throw new UsageError(
         `--background must be first:K, sample:K or kmeans:K (got "${v.background}")`,
       )
-    s.background = { kind: m[1] as BackgroundKind, k: int(m[2]!, '--background K', 1) }
+    s.background = { kind: m[1] as BackgroundKind, k: argInt(m[2]!, '--background K', 1) }
   }
-  if (v.budget !== undefined) s.budget = int(v.budget, '--budget', 1)
+  if (v.budget !== undefined) s.budget = argInt(v.budget, '--budget', 1)
   if (v.shap && v['no-shap']) throw new UsageError('--shap and --no-shap contradict each other')
   if (v['no-shap']) s.shap = false
   if (v['no-fast-path']) s.fastPath = false
-  if (v.seed !== undefined) s.seed = int(v.seed, '--seed', 0)
-  if (v['ig-steps'] !== undefined) s.igSteps = int(v['ig-steps'], '--ig-steps', 0)
+  if (v.seed !== undefined) s.seed = argInt(v.seed, '--seed', 0)
+  if (v['ig-steps'] !== undefined) s.igSteps = argInt(v['ig-steps'], '--ig-steps', 0)
   if (v['ig-method'] !== undefined) {
     if (!IG_METHODS.includes(v['ig-method'] as IgRule))
       throw new UsageError(
@@ -159,7 +133,7 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
     s.igBaseline = v['ig-baseline']
   }
   if (v.counterfactuals !== undefined)
-    s.counterfactuals = int(v.counterfactuals, '--counterfactuals', 0)
+    s.counterfactuals = argInt(v.counterfactuals, '--counterfactuals', 0)
   if (v.quantize !== undefined) {
     const ids = v.quantize
       .split(',')
@@ -176,11 +150,7 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
       s.quantize = [...new Set(ids)]
     }
   }
-  if (v.backend !== undefined) {
-    if (!['auto', 'wasm', 'cpu'].includes(v.backend))
-      throw new UsageError(`--backend must be auto, wasm or cpu (got "${v.backend}")`)
-    s.backend = v.backend
-  }
+  if (v.backend !== undefined) s.backend = argBackend(v.backend)
   const gates = (v['fail-on'] ?? []).map((g) => {
     try {
       return gateParse(g)

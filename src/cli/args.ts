@@ -1,0 +1,51 @@
+/**
+ * Argument helpers shared by every `glassbox` command: strict parsing with one-line usage
+ * errors, and the validation of options the commands have in common.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { UsageError } from './load.ts'
+
+/** node:util parseArgs in strict mode; its errors become one-line UsageErrors naming `command`. */
+export function argsParse<O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: O,
+  command: string,
+) {
+  try {
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, options })
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0]!
+    const unknown = /Unknown option '([^']+)'/.exec(msg)
+    if (unknown)
+      throw new UsageError(`unknown option ${unknown[1]} (see glassbox ${command} --help)`)
+    const positional = /Unexpected argument '([^']+)'/.exec(msg)
+    if (positional)
+      throw new UsageError(
+        `unexpected argument "${positional[1]}" (options take the form --name value)`,
+      )
+    throw new UsageError(msg.replace(/^TypeError.*?: /, ''))
+  }
+}
+
+/** An integer option ≥ min. */
+export function argInt(v: string, opt: string, min: number): number {
+  if (!/^[-+]?\d+$/.test(v.trim())) throw new UsageError(`${opt} must be an integer (got "${v}")`)
+  const n = Number(v)
+  if (n < min) throw new UsageError(`${opt} must be ≥ ${min} (got ${n})`)
+  return n
+}
+
+/** `--threshold` in [0, 1]. */
+export function argThreshold(v: string): number {
+  const t = Number(v)
+  if (v.trim() === '' || !(t >= 0 && t <= 1))
+    throw new UsageError(`--threshold must be a number in [0, 1] (got "${v}")`)
+  return t
+}
+
+/** `--backend auto|wasm|cpu`. */
+export function argBackend(v: string): string {
+  if (!['auto', 'wasm', 'cpu'].includes(v))
+    throw new UsageError(`--backend must be auto, wasm or cpu (got "${v}")`)
+  return v
+}
