@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test'
 import { chromiumPath } from './scripts/chromium-path.mjs'
 
 const executablePath = (chromiumPath as () => string | null)() ?? undefined
+/** Port of the preview server (GLASSBOX_E2E_PORT lets two checkouts test side by side). */
+const port = Number(process.env.GLASSBOX_E2E_PORT ?? 4173)
 
 export default defineConfig({
   testDir: 'e2e',
@@ -14,7 +16,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: 'http://localhost:4173',
+    baseURL: `http://localhost:${port}`,
     headless: true,
     launchOptions: {
       ...(executablePath ? { executablePath } : {}),
@@ -22,8 +24,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'npx vite build && npx vite preview --port 4173 --strictPort',
-    url: 'http://localhost:4173',
+    command: `npx vite build && npx vite preview --port ${port} --strictPort`,
+    url: `http://localhost:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
     stdout: 'ignore',

@@ -15,7 +15,8 @@ import { BROWSER_CF_QUERIES, browserBackendFigures } from './browserPage.ts'
 
 const chromiumPath = chromiumPathJs as () => string | null
 
-export const PORT = 4174
+/** Port of the bench's preview server (GLASSBOX_BENCH_PORT to run beside another). */
+export const PORT = Number(process.env.GLASSBOX_BENCH_PORT ?? 4174)
 const BASE = `http://localhost:${PORT}`
 
 /** Runs a command to completion; rejects with the tail of its output on a non-zero exit. */
