@@ -42,3 +42,43 @@ test('WebGPU device loss falls back with a visible notice', async ({ page }) => 
   await expect(page.getByTestId('backend-webgpu')).toContainText('device lost')
   expect(maxDiff(await predictions(page), base)).toBeLessThan(1e-5)
 })
+
+test('WebGPU device loss in the middle of a job: the job is retried on the fallback and answers', async ({
+  page,
+}) => {
+  await openApp(page)
+  await expect(page.getByTestId('backend-webgpu')).not.toContainText('unavailable')
+  if ((await page.getByTestId('active-backend').textContent()) !== 'webgpu') {
+    await page.getByTestId('backend-webgpu').getByRole('button', { name: 'Use' }).click()
+    await expect(page.getByTestId('active-backend')).toHaveText('webgpu', { timeout: 60_000 })
+  }
+  // SHAP + IG for three rows on the software WebGPU adapter takes seconds: the loss strikes mid-job.
+  const outcome = await page.evaluate(async () => {
+    const api = window.__glassbox!
+    const job = api.explain([0, 1, 2]).then(
+      (r) => ({ ok: true as const, r }),
+      (e: Error) => ({ ok: false as const, message: e.message }),
+    )
+    await new Promise((r) => setTimeout(r, 300))
+    await api.loseDevice()
+    const done = await job
+    return { done, backend: api.state().activeBackend }
+  })
+  if (!outcome.done.ok)
+    throw new Error(`the job failed instead of being retried: ${outcome.done.message}`)
+  expect(outcome.backend).not.toBe('webgpu')
+  await expect(page.getByTestId('notice-warning')).toContainText(
+    /GPU device lost.*switched from webgpu to/,
+  )
+  // The retried answer equals a fresh run on the backend that took over.
+  const again = await page.evaluate(() => window.__glassbox!.explain([0, 1, 2]))
+  for (const row of ['0', '1', '2']) {
+    const a = outcome.done.r.explanations[row]!
+    const b = again.explanations[row]!
+    expect(Math.abs(a.prediction - b.prediction)).toBeLessThan(1e-6)
+    for (const [name, v] of Object.entries(b.shap!))
+      expect(Math.abs(a.shap![name]! - v)).toBeLessThan(1e-6)
+    for (const [name, v] of Object.entries(b.ig!))
+      expect(Math.abs(a.ig![name]! - v)).toBeLessThan(1e-6)
+  }
+})

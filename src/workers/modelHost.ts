@@ -85,6 +85,13 @@ type Session = {
 const STEP_ROWS = 32768
 /** Rows used to measure a backend. */
 const PROBE_ROWS = 8192
+/**
+ * How long a job that failed with a GPU error waits for the device's `lost` promise: the job's
+ * own read-back fails at once, the promise may settle seconds later (2.5 s on SwiftShader).
+ */
+const LOSS_GRACE_MS = 5000
+/** Errors that come from the GPU (a read-back or submit on a dead device), not from the job. */
+const GPU_ERROR = /GPU|mapAsync|device/i
 
 const yieldToEvents = (): Promise<void> => new Promise((r) => setTimeout(r, 0))
 
@@ -141,6 +148,10 @@ export class ModelHost {
   /** GPU devices whose `lost` promise is already observed (tfjs reuses one device per backend). */
   private readonly watched = new WeakSet<GPUDevice>()
   private queue: Promise<void> = Promise.resolve()
+  /** WebGPU device losses seen so far: a job compares it before and after to know it was hit. */
+  private deviceLosses = 0
+  /** Callbacks waiting for the next device loss (lossWithin). */
+  private readonly lossWaiters: (() => void)[] = []
   /** Cap on rows per model call: set by the page (load's maxChunkRows) after an out-of-memory failure. */
   private maxChunk = Infinity
   private readonly opts: HostOptions
@@ -164,6 +175,8 @@ export class ModelHost {
       this.cancelled.add(req.target)
       return Promise.resolve()
     }
+    // Like a real device loss, a simulated one strikes whatever is running: it does not wait.
+    if (req.cmd === Cmd.LoseDevice) return this.run(req, post)
     const job = this.queue.then(() => this.run(req, post))
     this.queue = job.catch(() => {})
     return job
@@ -204,27 +217,27 @@ export class ModelHost {
           break
         }
         case Cmd.Explain: {
-          const r = await this.explain(req)
+          const r = await this.retryOnLoss(() => this.explain(req))
           post({ id: req.id, kind: 'result', result: r })
           break
         }
         case Cmd.GlobalShap: {
-          const r = await this.globalShap(req)
+          const r = await this.retryOnLoss(() => this.globalShap(req))
           post({ id: req.id, kind: 'result', result: r })
           break
         }
         case Cmd.Audit: {
-          const r = await this.audit(req)
+          const r = await this.retryOnLoss(() => this.audit(req))
           post({ id: req.id, kind: 'result', result: r })
           break
         }
         case Cmd.WhatIf: {
-          const r = await this.whatIf(req)
+          const r = await this.retryOnLoss(() => this.whatIf(req))
           post({ id: req.id, kind: 'result', result: r })
           break
         }
         case Cmd.Compress: {
-          const r = await this.compress(req)
+          const r = await this.retryOnLoss(() => this.compress(req))
           post(
             { id: req.id, kind: 'result', result: r },
             r.variants.map((v) => v.predictions.buffer),
@@ -238,7 +251,7 @@ export class ModelHost {
           break
         }
         case Cmd.Drift: {
-          const r = await this.drift(req)
+          const r = await this.retryOnLoss(() => this.drift(req))
           post({ id: req.id, kind: 'result', result: r }, [r.currentPredictions.buffer])
           break
         }
@@ -327,37 +340,102 @@ export class ModelHost {
       })
       .catch(() => {})
     void device.lost.then((info) => {
+      this.deviceLosses++
       st.available = false
       st.rowsPerSec = null
       st.error = `GPU device lost (${info.reason}${info.message ? `: ${info.message}` : ''})`
-      if (this.active !== 'webgpu') return
+      this.lossWaiters.splice(0).forEach((wake) => wake())
+      // A job running on the device falls back itself (retryOnLoss); when idle, fall back now.
       const job = this.queue.then(async () => {
-        const to = this.fallbackFor('webgpu')
-        try {
-          const r = await this.switchTo(to, 0)
-          this.post(
-            {
-              id: 0,
-              kind: 'event',
-              event: {
-                type: 'backendLost',
-                from: 'webgpu',
-                to: r.backend,
-                message: st.error!,
-                predictions: r.predictions,
-              },
-            },
-            [r.predictions.buffer],
-          )
-        } catch (e) {
-          this.post({
-            id: 0,
-            kind: 'event',
-            event: { type: 'backendLostFailed', from: 'webgpu', message: (e as Error).message },
-          })
-        }
+        if (this.active === 'webgpu') await this.fallBackFromLostDevice()
       })
       this.queue = job.catch(() => {})
+    })
+  }
+
+  /**
+   * After a WebGPU device loss: switch to the fastest other backend (re-predicting every row)
+   * and tell the page, with the new predictions, through a `backendLost` event.
+   * @returns false when no other backend could take over (the page is told that too).
+   */
+  private async fallBackFromLostDevice(): Promise<boolean> {
+    const message = this.status('webgpu').error ?? 'GPU device lost'
+    try {
+      const r = await this.switchTo(this.fallbackFor('webgpu'), 0)
+      this.post(
+        {
+          id: 0,
+          kind: 'event',
+          event: {
+            type: 'backendLost',
+            from: 'webgpu',
+            to: r.backend,
+            message,
+            predictions: r.predictions,
+          },
+        },
+        [r.predictions.buffer],
+      )
+      return true
+    } catch (e) {
+      this.post({
+        id: 0,
+        kind: 'event',
+        event: { type: 'backendLostFailed', from: 'webgpu', message: (e as Error).message },
+      })
+      return false
+    }
+  }
+
+  /**
+   * Runs a job; when the WebGPU device is lost while it runs (it then fails, or finishes with
+   * numbers read from a dead device), falls back to another backend and runs it once more there,
+   * so the user gets the answer instead of an error. Any other failure is rethrown as it is.
+   */
+  private async retryOnLoss<T>(job: () => Promise<T>): Promise<T> {
+    if (this.active !== 'webgpu') return job()
+    const losses = this.deviceLosses
+    let failure: { e: unknown } | null = null
+    let result: T | undefined
+    try {
+      result = await job()
+    } catch (e) {
+      failure = { e }
+    }
+    // A lost device fails the job's read-back before its `lost` promise settles: wait for it.
+    if (
+      failure &&
+      this.deviceLosses === losses &&
+      !(failure.e instanceof AbortError) &&
+      GPU_ERROR.test(String((failure.e as Error)?.message))
+    )
+      await this.lossWithin(LOSS_GRACE_MS)
+    if (this.deviceLosses === losses) {
+      if (failure) throw failure.e
+      return result as T
+    }
+    if (failure?.e instanceof AbortError) throw failure.e
+    if (this.active === 'webgpu' && !(await this.fallBackFromLostDevice())) {
+      throw new Error(
+        `${this.status('webgpu').error ?? 'GPU device lost'}; no other backend could take over`,
+      )
+    }
+    return job()
+  }
+
+  /** Resolves at the next device loss or after `ms`, whichever comes first. */
+  private lossWithin(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        const k = this.lossWaiters.indexOf(wake)
+        if (k >= 0) this.lossWaiters.splice(k, 1)
+        resolve()
+      }, ms)
+      const wake = (): void => {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.lossWaiters.push(wake)
     })
   }
 
