@@ -186,6 +186,17 @@ describe('schemaValidate', () => {
 })
 
 describe('columnProfile', () => {
+  it('counts a value named "__proto__" like any other value', () => {
+    const t = parseCsvText('a\n__proto__\nx\nx\n', 'p.csv')
+    expect(columnProfile(t.columns[0]!, 3).counts).toEqual(
+      Object.fromEntries([
+        ['__proto__', 1],
+        ['x', 2],
+      ]),
+    )
+    expect(Object.keys(columnProfile(t.columns[0]!, 3).counts!)).toEqual(['__proto__', 'x'])
+  })
+
   it('profiles a numeric golden column with its population mean and std', () => {
     const p = columnProfile(tableColumn(table, 'age')!, table.nRows)
     const { mean, std } = meanStd('age')

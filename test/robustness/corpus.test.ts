@@ -2,23 +2,29 @@
  * Every case of the input corpus (test/fixtures/inputs/cases.json) through the loaders the app
  * uses, in Node: the CSV parser and the data worker's logic, schemaParse, model artifacts + tfjs
  * (cpu), and the model worker's transactional load. Rejections must name the problem and leave
- * the previous session (model, data, predictions, tensors) exactly as it was. Cases marked
- * `pending` need a src patch first and are tested in pending.test.ts instead.
+ * the previous session (model, data, predictions, tensors) exactly as it was; a warning case must
+ * load and give its warning (src/core/loadChecks.ts, the sentences the page shows).
  */
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parseCsvText } from '../../src/core/csv.ts'
 import { DataError } from '../../src/core/encode.ts'
+import { loadWarnings, predictionsClip } from '../../src/core/loadChecks.ts'
 import { schemaParse } from '../../src/core/schemaIo.ts'
 import { ModelError, modelArtifacts } from '../../src/model/artifacts.ts'
 import { tfModelLoad } from '../../src/model/tfModel.ts'
+import { Cmd } from '../../src/workers/protocol.ts'
 import {
+  GOLDEN,
+  GOLDEN_SCHEMA,
   MAX_CSV_BYTES,
+  SHARD,
   SizedFile,
   baseName,
   caseRoles,
   corpusCases,
   fileBuffer,
+  fileBytes,
   fileObject,
   fileText,
 } from '../fixtures/inputs/corpus.ts'
@@ -35,7 +41,6 @@ async function thrown(fn: () => unknown): Promise<Error> {
 }
 
 const runner = corpusRunner()
-const active = corpusCases.filter((c) => !c.pending)
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
@@ -58,7 +63,7 @@ describe('the input corpus', () => {
 })
 
 describe('CSV rejections: parseCsvText and the data worker give the same message', () => {
-  for (const c of active.filter((x) => x.loader === 'csv' && !x.generated)) {
+  for (const c of corpusCases.filter((x) => x.loader === 'csv' && !x.generated)) {
     it(`${c.id}: ${c.description}`, async () => {
       const file = c.files[0]!
       const w = await workerParse(fileObject(file))
@@ -85,7 +90,7 @@ describe('CSV rejections: parseCsvText and the data worker give the same message
 })
 
 describe('schema rejections (schemaParse)', () => {
-  for (const c of active.filter((x) => x.loader === 'schema')) {
+  for (const c of corpusCases.filter((x) => x.loader === 'schema')) {
     it(`${c.id}: ${c.description}`, async () => {
       const f = c.files[0]!
       const e = await thrown(() => schemaParse(fileText(f), baseName(f)))
@@ -96,7 +101,7 @@ describe('schema rejections (schemaParse)', () => {
 })
 
 describe('model rejections (modelArtifacts + tfModelLoad on tfjs-cpu)', () => {
-  for (const c of active.filter((x) => x.loader === 'model')) {
+  for (const c of corpusCases.filter((x) => x.loader === 'model')) {
     it(`${c.id}: ${c.description}`, async () => {
       const files = caseRoles(c).model
       const json = files.find((f) => f.endsWith('.json'))!
@@ -116,15 +121,126 @@ describe('model rejections (modelArtifacts + tfModelLoad on tfjs-cpu)', () => {
       expect(tf.memory().numTensors).toBe(before)
     })
   }
-})
 
-describe('the model worker: a rejection keeps the previous session and tensors; a load replaces it', () => {
-  for (const c of active.filter((x) => x.loader === 'session' || x.loader === 'model')) {
-    it(`${c.id}: ${c.description}`, async () => {
-      await runner.runSessionCase(c)
+  /** model.json + shard of a two-layer Dense model whose second layer cannot be built. */
+  function broken(kind: 'activation' | 'shape'): { json: string; shard: ArrayBuffer } {
+    const layers = [
+      {
+        class_name: 'Dense',
+        config: { name: 'a', units: 3, activation: 'relu', batch_input_shape: [null, 4] },
+      },
+      {
+        class_name: 'Dense',
+        config: { name: 'b', units: 1, activation: kind === 'activation' ? 'nonsense' : 'sigmoid' },
+      },
+    ]
+    const weights = [
+      { name: 'a/kernel', shape: kind === 'shape' ? [3, 4] : [4, 3], dtype: 'float32' },
+      { name: 'a/bias', shape: [3], dtype: 'float32' },
+      { name: 'b/kernel', shape: [3, 1], dtype: 'float32' },
+      { name: 'b/bias', shape: [1], dtype: 'float32' },
+    ]
+    const json = JSON.stringify({
+      format: 'layers-model',
+      modelTopology: { class_name: 'Sequential', config: { name: 's', layers } },
+      weightsManifest: [{ paths: ['w.bin'], weights }],
+    })
+    return { json, shard: new Float32Array(12 + 3 + 3 + 1).fill(0.5).buffer }
+  }
+
+  for (const kind of ['activation', 'shape'] as const) {
+    it(`a model build that fails half-way (${kind === 'activation' ? 'unknown activation in layer 2' : 'weight shape ≠ layer shape'}) leaks no tensor`, async () => {
+      const { json, shard } = broken(kind)
+      const before = tf.memory().numTensors
+      await expect(
+        tfModelLoad(
+          modelArtifacts({ name: 'b.json', json }, new Map([['w.bin', shard]])),
+          'b.json',
+        ),
+      ).rejects.toBeInstanceOf(ModelError)
+      expect(tf.memory().numTensors).toBe(before)
+      // And the golden session still answers.
+      const r = await runner.send({ cmd: Cmd.Memory })
+      expect(r.kind).toBe('result')
     })
   }
 })
 
-// Cases marked `pending` in cases.json (their behaviour came with a src patch) are checked in
-// pending.test.ts, which runs them as ordinary tests now that every patch has landed.
+describe('the model worker: a rejection keeps the previous session and tensors; a load replaces it', () => {
+  for (const c of corpusCases.filter(
+    (x) => x.kind !== 'warn' && (x.loader === 'session' || x.loader === 'model'),
+  )) {
+    it(`${c.id}: ${c.description}`, async () => {
+      await runner.runSessionCase(c)
+    })
+  }
+
+  it('a model that predicts NaN on some rows (finite weights that overflow float32) is refused before the session is replaced', async () => {
+    const session = runner.host.current
+    const count = await runner.tensors()
+    // dense_1/kernel row 0 (age) = 3e38: an all-zero probe row stays finite, but any row with a
+    // positive standardised age overflows to +Infinity, and mixed-sign weights after it give NaN.
+    const shard = fileBytes(`${GOLDEN}/${SHARD}`).slice()
+    const view = new DataView(shard.buffer)
+    for (let j = 0; j < 16; j++) view.setFloat32(4 * j, 3e38, true)
+    const res = await runner.send({
+      cmd: Cmd.Load,
+      model: {
+        kind: 'files',
+        files: [fileObject(`${GOLDEN}/model.json`), new File([shard], SHARD)],
+      },
+      table: parseCsvText(fileText(`${GOLDEN}/data.csv`), 'data.csv'),
+      schema: schemaParse(fileText(GOLDEN_SCHEMA), 'schema.json'),
+      classIndex: -1,
+      dataName: 'data.csv',
+      dataSha256: 'nan',
+      schemaName: 'schema.json',
+    })
+    expect(res).toMatchObject({ kind: 'error', errorKind: 'ModelError' })
+    expect(res.kind === 'error' && res.message).toMatch(
+      /^model\.json predicts NaN for row \d+ of data\.csv and \d+ more rows: check the model and the scale of the inputs$/,
+    )
+    expect(runner.host.current).toBe(session)
+    expect(await runner.tensors()).toBe(count)
+  })
+})
+
+describe('warnings after a load (must-warn cases): the load goes through and the page warns', () => {
+  for (const c of corpusCases.filter((x) => x.kind === 'warn')) {
+    it(`${c.id}: ${c.description} → warns "${c.expected.warning}"`, async () => {
+      const r = (await runner.runSessionCase(c))!
+      expect(r.outOfRange, 'LoadResult.outOfRange').not.toBeUndefined()
+      const s = runner.host.current!
+      const warnings = loadWarnings({
+        schema: s.schema,
+        table: s.table,
+        labels: r.labels,
+        outOfRange: r.outOfRange ?? null,
+      })
+      expect(
+        warnings.some((w) => w.includes(c.expected.warning!)),
+        warnings.join('\n'),
+      ).toBe(true)
+      if (c.expected.clipped) {
+        expect(r.outOfRange!.count).toBeGreaterThan(0)
+        expect(r.outOfRange!.max).toBeGreaterThan(1)
+        for (const p of r.predictions) expect(p >= 0 && p <= 1).toBe(true)
+        // The worker's own copy is clipped too: views, audit and fairness see probabilities.
+        for (const p of s.predictions) expect(p >= 0 && p <= 1).toBe(true)
+      }
+    })
+  }
+
+  it('the golden session gives no warning; predictionsClip clips into [0, 1] and reports what was outside', async () => {
+    const fresh = corpusRunner()
+    await fresh.loadGolden()
+    const s = fresh.host.current!
+    expect(
+      loadWarnings({ schema: s.schema, table: s.table, labels: s.labels, outOfRange: null }),
+    ).toEqual([])
+    const p = Float32Array.of(0, 0.5, 1, 1.25, -0.5)
+    expect(predictionsClip(p)).toEqual({ count: 2, min: -0.5, max: 1.25 })
+    expect([...p]).toEqual([0, 0.5, 1, 1, 0])
+    expect(predictionsClip(Float32Array.of(0.1, 0.9))).toBeNull()
+  })
+})

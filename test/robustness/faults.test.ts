@@ -3,7 +3,7 @@
  * ModelHost (so crash, restart, supersede and cancel go through the same code as in the browser,
  * minus postMessage), and cancel in every phase of every long model-worker command.
  * The browser side (a real worker killed mid-job, WebGPU device loss) is in e2e/robustness.spec.ts
- * and e2e/backends.spec.ts; the out-of-memory fault needs patch P4 (pending.test.ts).
+ * and e2e/backends.spec.ts. Out of memory is injected (tfFaults): a real wasm OOM aborts the module.
  */
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -12,9 +12,11 @@ import { parseCsvText } from '../../src/core/csv.ts'
 import { schemaParse } from '../../src/core/schemaIo.ts'
 import { AUDIT_DEFAULTS } from '../../src/report/audit.ts'
 import { type RequestOf, WorkerClient, WorkerError } from '../../src/workers/client.ts'
+import { tfFaults } from '../../src/model/tfModel.ts'
 import { ModelHost } from '../../src/workers/modelHost.ts'
 import {
   Cmd,
+  type ExplainResult,
   type GlobalShapResult,
   type LoadResult,
   type ModelReq,
@@ -115,6 +117,38 @@ describe('WorkerClient over a real ModelHost: a worker killed mid-job', () => {
     expect(await queued).toMatch(/^worker crashed: gone/)
     expect(typeof (await c.request<number>({ cmd: Cmd.Memory }))).toBe('number')
     expect(HostWorker.made[1]!.received.map((r) => r.cmd)).toEqual([Cmd.Memory])
+  })
+})
+
+describe('WorkerClient over a real ModelHost: out of memory', () => {
+  it('the job fails with OutOfMemoryError, the worker restarts, and the rerun uses half the rows per call', async () => {
+    const c = hostClient()
+    const restarts: string[] = []
+    c.onRestart = (m) => restarts.push(m)
+    try {
+      await c.request<LoadResult>(loadReq) // 2,000 rows in one call: below the fault
+      tfFaults.oomAboveRows = 5000 // before any backend measurement an explanation chunk is up to 8,192 rows
+      // The black-box SHAP path (a Dense model could take the fast path, which calls no model).
+      const job = {
+        cmd: Cmd.Explain,
+        rows: [5],
+        settings: { ...EXPLAIN_DEFAULTS, fastPath: false, igSteps: 0, counterfactuals: 0 },
+      }
+      const err = await c.request<ExplainResult>(job).catch((e: Error & { kind?: string }) => e)
+      expect(err).toMatchObject({ kind: 'OutOfMemoryError' })
+      expect((err as Error).message).toMatch(
+        /out of memory running the model on \d+ rows.*restarted.*4096 rows per model call/,
+      )
+      expect(restarts).toEqual(['out of memory'])
+      expect(c.chunkCap).toBe(4096)
+      expect(HostWorker.made).toHaveLength(2)
+      // What appStore.onRestart does: reload the session into the fresh worker with the cap.
+      await c.request<LoadResult>({ ...loadReq, maxChunkRows: 4096 })
+      const r = await c.request<ExplainResult>(job)
+      expect(r.explanations['5']!.shap).toBeDefined()
+    } finally {
+      tfFaults.oomAboveRows = null
+    }
   })
 })
 
