@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 
@@ -10,10 +11,21 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 }
 
+/**
+ * index.html's Content-Security-Policy, also sent as a header by `vite preview`: a <meta> policy
+ * covers the page but not its workers, which take the policy of their own script's response.
+ * One source: the policy is read from index.html. (Not in dev: the React refresh preamble is an
+ * inline script.)
+ */
+const csp = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(
+  readFileSync(new URL('./index.html', import.meta.url), 'utf8'),
+)?.[1]
+if (!csp) throw new Error('index.html has no Content-Security-Policy <meta>')
+
 export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
   server: { headers: isolation },
-  preview: { headers: isolation },
+  preview: { headers: { ...isolation, 'Content-Security-Policy': csp } },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
 })

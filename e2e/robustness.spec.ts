@@ -28,13 +28,6 @@ test.use({
   },
 })
 
-/**
- * The policy proposed for index.html (docs/robustness.md, patch P3). Until the built page carries a
- * policy of its own, the privacy test serves the page and its workers with this one as a header.
- */
-const PROPOSED_CSP =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self' https: blob: data:; img-src 'self' data: blob:; style-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'"
-
 const byId = (id: string): CorpusCase => corpusCases.find((c) => c.id === id)!
 
 /** Which file input takes a case, and the absolute paths of its files. */
@@ -175,20 +168,16 @@ test('a full session requests nothing but its own origin and breaks no Content-S
       )
     })
   })
-  // Serve the page and its scripts with the proposed policy unless the page declares one itself.
+  // The page carries its policy in a <meta>; the preview server sends the same one as a header,
+  // which is what puts the workers (whose scripts are separate responses) under it.
   const html = await (await page.request.get('/')).text()
-  const own = /http-equiv="Content-Security-Policy"/i.test(html)
-  const served: string[] = []
-  if (!own) {
-    await page.route(/\/($|\?|assets\/.*\.js$)/, async (route) => {
-      served.push(route.request().url())
-      const res = await route.fetch()
-      await route.fulfill({
-        response: res,
-        headers: { ...res.headers(), 'content-security-policy': PROPOSED_CSP },
-      })
-    })
-  }
+  const policy = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1]
+  expect(policy, 'index.html declares a Content-Security-Policy').toBeTruthy()
+  const workerPolicies: string[] = []
+  page.on('response', (r) => {
+    if (/\/assets\/[a-z]+\.worker-[^/]*\.js$/.test(r.url()))
+      workerPolicies.push(r.headers()['content-security-policy'] ?? '(none)')
+  })
 
   await openApp(page)
   for (const tab of [
@@ -226,7 +215,8 @@ test('a full session requests nothing but its own origin and breaks no Content-S
   ).toEqual([])
   // The policy was in force: on the model worker too (wasm still compiles there), and on the page
   // (an inline script does not run; probed last, since the refusal is itself a violation).
-  if (!own) expect(served.some((u) => /\/assets\/model\.worker-[^/]*\.js$/.test(u))).toBe(true)
+  expect(workerPolicies.length).toBeGreaterThan(0)
+  for (const p of workerPolicies) expect(p).toBe(policy)
   expect(
     (await page.evaluate(() => window.__glassbox!.state().backends)).find((b) => b.name === 'wasm')
       ?.available,
@@ -239,10 +229,6 @@ test('a full session requests nothing but its own origin and breaks no Content-S
     return (window as unknown as { __inlineRan?: boolean }).__inlineRan === true ? 'ran' : 'refused'
   })
   expect(inline).toBe('refused')
-  test.info().annotations.push({
-    type: 'csp',
-    description: own ? 'the page’s own policy' : 'the proposed policy (P3), served as a header',
-  })
 })
 
 test('markup and formulas in feature names and category values stay inert text', async ({
