@@ -125,6 +125,11 @@ async function modelDescribe(
     if (op === 'Sigmoid') activation = 'sigmoid'
     else if (op === 'Softmax') activation = 'softmax'
   }
+  if ([...sample].some((v) => Number.isNaN(v))) {
+    throw new ModelError(
+      `${name}: the model outputs NaN for an all-zero input row (check its weights for NaN or Infinity)`,
+    )
+  }
   const bad = [...sample].some((v) => !(v >= 0 && v <= 1))
   const sum = [...sample].reduce((a, b) => a + b, 0)
   if (

@@ -123,6 +123,22 @@ describe('tfModelLoad', () => {
     expect(tf.memory().numTensors).toBe(before)
   })
 
+  it('says a model that outputs NaN has NaN weights, rather than a wrong activation', async () => {
+    const m = tf.sequential({
+      layers: [tf.layers.dense({ units: 1, inputShape: [3], activation: 'sigmoid' })],
+    })
+    m.layers[0]!.setWeights([tf.ones([3, 1]), tf.tensor1d([NaN])])
+    const art = await artifactsOf(m)
+    m.dispose()
+    const before = tf.memory().numTensors
+    const p = tfModelLoad(art, 'nan.json')
+    await expect(p).rejects.toBeInstanceOf(ModelError)
+    await expect(p).rejects.toThrow(
+      'nan.json: the model outputs NaN for an all-zero input row (check its weights for NaN or Infinity)',
+    )
+    expect(tf.memory().numTensors).toBe(before)
+  })
+
   it('rejects an input that is not [batch, features]', async () => {
     const m = tf.sequential({
       layers: [
