@@ -972,6 +972,7 @@ export class ModelHost {
     background: ShapPlanReq['background']
     budget: number
     pool?: number[]
+    fresh?: boolean
   }): ShapPlanResult {
     const s = this.requireSession()
     const key = JSON.stringify([
@@ -985,7 +986,7 @@ export class ModelHost {
       req.budget,
       req.pool ?? null,
     ])
-    const hit = this.globalCache.get(key)
+    const hit = req.fresh ? undefined : this.globalCache.get(key)
     if (hit) return { cached: { ...hit, cached: true } }
     const n = Math.min(req.n, req.pool ? req.pool.length : s.x.rows)
     if (n === 0) throw new RangeError('global SHAP: no rows to explain (is the cohort empty?)')
@@ -1091,7 +1092,9 @@ export class ModelHost {
     if (!this.opts.backends.includes(m.backend))
       throw new Error(`backend ${m.backend} is not registered in this worker`)
     if (this.active !== m.backend && !(await this.trySetBackend(m.backend)))
-      throw new Error(`backend ${m.backend} failed in a helper worker: ${this.status(m.backend).error}`)
+      throw new Error(
+        `backend ${m.backend} failed in a helper worker: ${this.status(m.backend).error}`,
+      )
     this.active = m.backend
     this.status(m.backend).rowsPerSec = m.rowsPerSec
     this.maxChunk = m.maxChunkRows ?? Infinity

@@ -159,6 +159,8 @@ export type ModelReq =
       budget: number
       /** Rows to sample from (a cohort); all rows when omitted. */
       pool?: number[]
+      /** Compute even when cached (tests, benchmarks); the result is still cached. */
+      fresh?: boolean
     }
   /** Quantized / pruned variants against float32 on the session's rows. */
   | {
@@ -201,6 +203,7 @@ export type ModelReq =
       background: BackgroundSpec
       budget: number
       pool?: number[]
+      fresh?: boolean
     }
   /** Any worker: SHAP of some of a plan's rows. */
   | ({ id: number; cmd: typeof Cmd.ShapRows } & ShapPiece)
