@@ -47,8 +47,8 @@ export const POOL_MIN_SHAP_ROWS = 16
 /** Fewest SHAP-stability rows per worker in a compression comparison. */
 export const POOL_MIN_COMPRESS_ROWS = 5
 
-/** A job's result with the workers that computed it. */
-export type PoolRun<T> = { result: T; workers: number; backend: BackendName }
+/** A job's result with the workers that computed it (and each split piece's worker time, ms). */
+export type PoolRun<T> = { result: T; workers: number; backend: BackendName; pieceMs?: number[] }
 
 export type PoolOptions = {
   /** A new helper worker (the same script as the primary). */
@@ -216,7 +216,7 @@ export class ModelPool {
     const n = plan.rows.length
     const workers = poolWorkers(model.backend, max, n, POOL_MIN_SHAP_ROWS)
     const ranges = splitRanges(n, workers, POOL_MIN_SHAP_ROWS)
-    const label = `SHAP for ${n} rows on ${ranges.length} ${model.backend} worker${ranges.length > 1 ? 's' : ''}`
+    const label = `SHAP for ${n.toLocaleString('en-US')} rows on ${ranges.length} ${model.backend} worker${ranges.length > 1 ? 's' : ''}`
     onProgress?.(0, 1000, label)
     const helpers = await this.helpersFor(model, ranges.length - 1, this.jobSignal(signal))
     const clients = [this.primary, ...helpers.map((h) => h.client)]
@@ -245,7 +245,12 @@ export class ModelPool {
     await this.primary
       .request({ cmd: Cmd.ShapCache, key: plan.key, result }, signal ? { signal } : {})
       .catch(() => {})
-    return { result, workers: ranges.length, backend: model.backend }
+    return {
+      result,
+      workers: ranges.length,
+      backend: model.backend,
+      pieceMs: parts.map((p) => p.ms),
+    }
   }
 
   /**
