@@ -148,7 +148,15 @@ export function rngFromSeed(seed: number): Rng {
  * words of `parent` to seed itself. Use it to give sub-tasks their own streams.
  */
 export function rngSplit(parent: Rng): Rng {
+  return rngFromSeed(rngSplitSeed(parent))
+}
+
+/**
+ * The seed {@link rngSplit} would use: `rngFromSeed(rngSplitSeed(parent))` is the same stream as
+ * `rngSplit(parent)`. A number can cross a worker boundary, so helpers can rebuild a child stream.
+ */
+export function rngSplitSeed(parent: Rng): number {
   const hi = parent.uint32()
   const lo = parent.uint32()
-  return rngFromSeed(hi * TWO_32 + lo)
+  return hi * TWO_32 + lo
 }

@@ -25,7 +25,7 @@ import { type Table, tableColumn } from '../core/table.ts'
 import type { AuditSettings } from '../report/audit.ts'
 import type { Report } from '../report/types.ts'
 import { schemaOffsets } from '../core/schema.ts'
-import { type BackgroundSpec, backgroundCreate } from '../core/shap/background.ts'
+import { type Background, type BackgroundSpec, backgroundCreate } from '../core/shap/background.ts'
 import { shapExplain } from '../core/shap/shap.ts'
 import {
   type CheckCancel,
@@ -137,7 +137,245 @@ function concat(parts: ArrayBuffer[]): ArrayBuffer {
   return out.buffer
 }
 
-/** Compares every requested variant of `lm` with float32 on `data`. */
+/**
+ * The SHAP-stability part of a comparison, independent of the rest: the seeded rows to explain,
+ * the background, and (for int8act) the calibration rows. A row's φ under a variant does not
+ * depend on the other rows explained with it (one Kernel design per seed), so the rows may be
+ * split across workers and the pieces concatenated (src/workers/pool.ts).
+ */
+export type CompressionShapPlan = {
+  /** Encoded rows to explain (the `shapRows` of the result, in that order). */
+  x: Matrix
+  bg: Background
+  offsets: Int32Array
+  seed: number
+  budget: number
+  /** Output column of the class of interest. */
+  column: number
+  /** int8act's calibration rows (null when int8act is not asked for). */
+  calib: Matrix | null
+}
+
+/** A comparison without its SHAP part: what needs every row (predictions, latency). */
+export type CompressionMeasured = {
+  rows: number
+  baseBytes: number
+  baseLatencyMs: number
+  shapRows: number[]
+  /** float32 predictions of every row. */
+  p0: Float32Array
+  variants: Omit<VariantResult, 'comparison' | 'widened'>[]
+  skipped: Record<string, string>
+}
+
+/** Which variant's SHAP: the float32 model or a quantized one. */
+export type CompressionShapVariant = 'float32' | QuantSchemeId
+
+type VariantModel = { predict: PredictFn; bytes: number; storage: string; dispose: () => void }
+
+/** Builds a variant of `lm` (int8act needs the calibration rows); a string = why it cannot be. */
+async function variantModel(
+  lm: LoadedModel,
+  id: QuantSchemeId,
+  column: number,
+  calib: Matrix | null,
+): Promise<VariantModel | string> {
+  if (id === 'int8act') {
+    let mlp
+    try {
+      mlp = mlpOf(lm, column)
+    } catch (e) {
+      return `int8act needs a Dense LayersModel (${(e as Error).message})`
+    }
+    if (!calib) throw new Error('int8act: no calibration rows')
+    const q = int8ActModel(mlp, calib)
+    return {
+      predict: q.predict,
+      bytes: q.variant.bytes,
+      storage:
+        'int8 weights + int8 activations (computed by the core; the export holds the int8 weights only, dequantized float32)',
+      dispose: () => {},
+    }
+  }
+  const { variant, artifacts } = quantizedArtifacts(lm.artifacts, id)
+  const vlm = await tfModelLoad(artifacts, `${lm.info.name} (${id})`)
+  return {
+    predict: tfPredictFn(vlm, column),
+    bytes: variant.bytes,
+    storage: variant.native
+      ? `native tfjs ${variant.native.dtype} weights`
+      : 'dequantized float32 (weights rounded, stored as float32)',
+    dispose: () => vlm.model.dispose(),
+  }
+}
+
+/** The seeded SHAP rows, background and calibration rows of a comparison. */
+export function compressionShapPlan(
+  data: CompressionData,
+  opts: CompressionOptions,
+): CompressionShapPlan & { shapRows: number[] } {
+  const { x } = data
+  const n = x.rows
+  const rng = rngFromSeed(opts.seed)
+  const bg = backgroundCreate(x, opts.background, rngSplit(rng))
+  const shapRows = compareSampleRows(n, opts.shapRows, opts.seed)
+  const w = x.cols
+  const xs = new Float32Array(shapRows.length * w)
+  shapRows.forEach((r, i) => xs.set(x.data.subarray(r * w, (r + 1) * w), i * w))
+  return {
+    x: matrix(xs, shapRows.length, w),
+    bg,
+    offsets: schemaOffsets(data.schema),
+    seed: opts.seed,
+    budget: opts.budget,
+    column: opts.column,
+    calib: opts.ids.includes('int8act')
+      ? matrixRows(x, compareSampleRows(n, opts.calibrationRows, opts.seed + 1))
+      : null,
+    shapRows,
+  }
+}
+
+/**
+ * φ (rows × features, row-major) of the plan's rows under each variant in `ids`, one variant
+ * model at a time. A variant that cannot be built is left out (the measuring step skipped it).
+ */
+export async function compressionPhis(
+  lm: LoadedModel,
+  ids: readonly CompressionShapVariant[],
+  plan: CompressionShapPlan,
+  hooks: {
+    onVariant?: (done: number, total: number) => void
+    checkCancel?: CheckCancel
+    chunkRows?: number
+  } = {},
+): Promise<Record<string, Float64Array>> {
+  const out: Record<string, Float64Array> = {}
+  let done = 0
+  for (const id of ids) {
+    await hooks.checkCancel?.()
+    const vm: VariantModel | string =
+      id === 'float32'
+        ? {
+            predict: tfPredictFn(lm, plan.column),
+            bytes: 0,
+            storage: '',
+            dispose: () => {},
+          }
+        : await variantModel(lm, id, plan.column, plan.calib)
+    if (typeof vm !== 'string') {
+      try {
+        const res = await shapExplain(vm.predict, plan.x, plan.bg, {
+          offsets: plan.offsets,
+          budget: plan.budget,
+          seed: plan.seed,
+          ...(hooks.checkCancel ? { checkCancel: hooks.checkCancel } : {}),
+          ...(hooks.chunkRows ? { chunkRows: hooks.chunkRows } : {}),
+        })
+        const m = plan.offsets.length - 1
+        const phi = new Float64Array(res.length * m)
+        res.forEach((r, i) => phi.set(r.phi, i * m))
+        out[id] = phi
+      } finally {
+        vm.dispose()
+      }
+    }
+    hooks.onVariant?.(++done, ids.length)
+  }
+  return out
+}
+
+/**
+ * Everything of a comparison that needs all rows: float32 predictions and latency, and each
+ * variant's size, predictions and latency (measured one after the other on this worker).
+ */
+export async function compressionMeasure(
+  lm: LoadedModel,
+  data: CompressionData,
+  opts: CompressionOptions,
+  plan: CompressionShapPlan & { shapRows: number[] },
+  hooks: { onProgress?: ProgressFn; checkCancel?: CheckCancel } = {},
+): Promise<CompressionMeasured> {
+  const { x } = data
+  const steps = opts.ids.length + 1
+  let step = 0
+  const tick = () => hooks.onProgress?.(++step, steps)
+  const basePredict = tfPredictFn(lm, opts.column)
+  const p0 = data.predictions ?? (await basePredict(x))
+  const baseLatencyMs = await median(opts.latencyRepeats, () => basePredict(x))
+  tick()
+  const variants: CompressionMeasured['variants'] = []
+  const skipped: Record<string, string> = {}
+  for (const id of opts.ids) {
+    await hooks.checkCancel?.()
+    const vm = await variantModel(lm, id, opts.column, plan.calib)
+    if (typeof vm === 'string') {
+      skipped[id] = vm
+      tick()
+      continue
+    }
+    try {
+      const p = await vm.predict(x)
+      const latencyMs = await median(opts.latencyRepeats, () => vm.predict(x))
+      variants.push({ id, bytes: vm.bytes, latencyMs, storage: vm.storage, predictions: p })
+    } finally {
+      vm.dispose()
+    }
+    tick()
+  }
+  return {
+    rows: x.rows,
+    baseBytes: packedBytes('float32', artifactsWeightTensors(lm.artifacts)),
+    baseLatencyMs,
+    shapRows: plan.shapRows,
+    p0,
+    variants,
+    skipped,
+  }
+}
+
+/** The comparison from the measured part and every variant's φ (float32's included). */
+export function compressionAssemble(
+  measured: CompressionMeasured,
+  phis: Record<string, Float64Array>,
+  data: { labels: Uint8Array | null; groups: Record<string, string[]> },
+  opts: { threshold: number; tolerance: number },
+  features: number,
+  ms: number,
+): CompressionResult {
+  const k = measured.shapRows.length
+  const phiOf = (id: string): Matrix => {
+    const phi = phis[id]
+    if (!phi) throw new Error(`compression: no SHAP values for ${id}`)
+    return matrix(phi, k, features)
+  }
+  const phi0 = phiOf('float32')
+  const variants: VariantResult[] = measured.variants.map((v) => {
+    const comparison = variantCompare(
+      { p: measured.p0, phi: phi0 },
+      { p: v.predictions, phi: phiOf(v.id) },
+      data.labels,
+      data.groups,
+      opts.threshold,
+    )
+    return { ...v, comparison, widened: fairnessWidened(comparison, opts.tolerance) }
+  })
+  return {
+    rows: measured.rows,
+    baseBytes: measured.baseBytes,
+    baseLatencyMs: measured.baseLatencyMs,
+    shapRows: measured.shapRows,
+    variants,
+    skipped: measured.skipped,
+    ms,
+  }
+}
+
+/**
+ * Compares every requested variant of `lm` with float32 on `data`: measures predictions and
+ * latencies, then the SHAP stability of every variant on the seeded rows, then compares.
+ * Progress: one step per variant (and float32) in each of the two phases.
+ */
 export async function compressionRun(
   lm: LoadedModel,
   data: CompressionData,
@@ -145,104 +383,26 @@ export async function compressionRun(
   hooks: { onProgress?: ProgressFn; checkCancel?: CheckCancel; chunkRows?: number } = {},
 ): Promise<CompressionResult> {
   const t0 = performance.now()
-  const { x, labels, groups } = data
-  const n = x.rows
-  const steps = opts.ids.length + 1
-  let step = 0
-  const tick = () => hooks.onProgress?.(++step, steps)
-  const basePredict = tfPredictFn(lm, opts.column)
-  const p0 = data.predictions ?? (await basePredict(x))
-  const baseLatencyMs = await median(opts.latencyRepeats, () => basePredict(x))
-  const rng = rngFromSeed(opts.seed)
-  const bg = backgroundCreate(x, opts.background, rngSplit(rng))
-  const shapRows = compareSampleRows(n, opts.shapRows, opts.seed)
-  const w = x.cols
-  const xs = new Float32Array(shapRows.length * w)
-  shapRows.forEach((r, i) => xs.set(x.data.subarray(r * w, (r + 1) * w), i * w))
-  const xsm = matrix(xs, shapRows.length, w)
-  const shapOpts = {
-    offsets: schemaOffsets(data.schema),
-    budget: opts.budget,
+  const plan = compressionShapPlan(data, opts)
+  const steps = 2 * (opts.ids.length + 1)
+  const measured = await compressionMeasure(lm, data, opts, plan, {
+    onProgress: (done) => hooks.onProgress?.(done, steps),
+    ...(hooks.checkCancel ? { checkCancel: hooks.checkCancel } : {}),
+  })
+  const ids: CompressionShapVariant[] = ['float32', ...measured.variants.map((v) => v.id)]
+  const phis = await compressionPhis(lm, ids, plan, {
+    onVariant: (done) => hooks.onProgress?.(opts.ids.length + 1 + done, steps),
     ...(hooks.checkCancel ? { checkCancel: hooks.checkCancel } : {}),
     ...(hooks.chunkRows ? { chunkRows: hooks.chunkRows } : {}),
-  }
-  const m = data.schema.features.length
-  const phiOf = async (predict: PredictFn): Promise<Matrix> => {
-    const res = await shapExplain(predict, xsm, bg, { ...shapOpts, seed: opts.seed })
-    const phi = new Float64Array(res.length * m)
-    res.forEach((r, i) => phi.set(r.phi, i * m))
-    return matrix(phi, res.length, m)
-  }
-  const phi0 = await phiOf(basePredict)
-  tick()
-  const baseBytes = packedBytes('float32', artifactsWeightTensors(lm.artifacts))
-  const variants: VariantResult[] = []
-  const skipped: Record<string, string> = {}
-  for (const id of opts.ids) {
-    await hooks.checkCancel?.()
-    let predict: PredictFn
-    let bytes: number
-    let storage: string
-    let dispose = () => {}
-    if (id === 'int8act') {
-      let mlp
-      try {
-        mlp = mlpOf(lm, opts.column)
-      } catch (e) {
-        skipped[id] = `int8act needs a Dense LayersModel (${(e as Error).message})`
-        tick()
-        continue
-      }
-      const calib = matrixRows(x, compareSampleRows(n, opts.calibrationRows, opts.seed + 1))
-      const q = int8ActModel(mlp, calib)
-      predict = q.predict
-      bytes = q.variant.bytes
-      storage =
-        'int8 weights + int8 activations (computed by the core; the export holds the int8 weights only, dequantized float32)'
-    } else {
-      const { variant, artifacts } = quantizedArtifacts(lm.artifacts, id)
-      const vlm = await tfModelLoad(artifacts, `${lm.info.name} (${id})`)
-      predict = tfPredictFn(vlm, opts.column)
-      bytes = variant.bytes
-      storage = variant.native
-        ? `native tfjs ${variant.native.dtype} weights`
-        : 'dequantized float32 (weights rounded, stored as float32)'
-      dispose = () => vlm.model.dispose()
-    }
-    try {
-      const p = await predict(x)
-      const latencyMs = await median(opts.latencyRepeats, () => predict(x))
-      const phi = await phiOf(predict)
-      const comparison = variantCompare(
-        { p: p0, phi: phi0 },
-        { p, phi },
-        labels,
-        groups,
-        opts.threshold,
-      )
-      variants.push({
-        id,
-        bytes,
-        latencyMs,
-        comparison,
-        widened: fairnessWidened(comparison, opts.tolerance),
-        storage,
-        predictions: p,
-      })
-    } finally {
-      dispose()
-    }
-    tick()
-  }
-  return {
-    rows: n,
-    baseBytes,
-    baseLatencyMs,
-    shapRows,
-    variants,
-    skipped,
-    ms: performance.now() - t0,
-  }
+  })
+  return compressionAssemble(
+    measured,
+    phis,
+    data,
+    opts,
+    data.schema.features.length,
+    performance.now() - t0,
+  )
 }
 
 /** The report's `quantization` section from a comparison. */

@@ -89,8 +89,13 @@ export type AppState = {
   backends: BackendStatus[]
   activeBackend: BackendName | null
   predictMs: number | null
+  /** Where the backend rates come from: measured now, or the probe cache (with when). */
+  probe: ProbeInfo | null
   notices: Notice[]
 }
+
+/** The last backend choice: `cached` = reused from an earlier measurement on this device. */
+export type ProbeInfo = { cached: boolean; measuredAt: number; note: string | null }
 
 /** What a user can hand over at once; omitted parts keep what is loaded. */
 export type LoadBundle = {
@@ -121,6 +126,7 @@ const initial: AppState = {
   backends: [],
   activeBackend: null,
   predictMs: null,
+  probe: null,
   notices: [],
 }
 
@@ -320,20 +326,33 @@ function reportEncodeNotices(enc: EncodeSummary, schema: Schema): void {
     )
 }
 
-/** Measures every backend on the loaded model and activates the fastest. */
-export async function probeBackends(): Promise<void> {
-  const signal = startJob('Measuring backends')
+let probeMeasurements = 0
+
+/** Backend measurements run in this page (cached choices not counted), for tests. */
+export function probeMeasurementCount(): number {
+  return probeMeasurements
+}
+
+/**
+ * Activates the fastest backend for the loaded model: the cached measurement of this device and
+ * model shape when there is one, else (or with `force`, the Re-measure button) measures them all.
+ */
+export async function probeBackends(force = false): Promise<void> {
+  const signal = startJob(force ? 'Measuring backends' : 'Choosing a backend')
   try {
     const r = await modelWorker.request<ProbeResult>(
-      { cmd: 'probe' },
+      { cmd: 'probe', ...(force ? { force } : {}) },
       { signal, onProgress: progress(signal) },
     )
+    if (r.measured) probeMeasurements++
+    if (r.cacheNote) notify('info', `Backend rates: ${r.cacheNote}.`)
     const s = appStore.getState()
     appStore.setState({
       backends: r.backends,
       activeBackend: r.active,
       predictions: r.predictions,
       performance: computePerformance(r.predictions, s.labels, s.threshold),
+      probe: { cached: !r.measured, measuredAt: r.measuredAt, note: r.cacheNote },
     })
   } catch (e) {
     const err = e as WorkerError

@@ -8,7 +8,7 @@ import type { CompressionResult } from '../model/compression.ts'
 import type { WorkerError } from '../workers/client.ts'
 import { appStore, endJob, notify, progress, startJob } from './appStore.ts'
 import { downloadText } from './reportStore.ts'
-import { modelWorker } from './workers.ts'
+import { modelPool, modelWorker } from './workers.ts'
 
 export type CompressionState = {
   ids: QuantSchemeId[]
@@ -18,6 +18,8 @@ export type CompressionState = {
   result: CompressionResult | null
   /** Threshold the result was computed at (the comparison uses decisions at it). */
   resultThreshold: number | null
+  /** Model workers that computed the result and their backend. */
+  resultWorkers: { workers: number; backend: string } | null
 }
 
 export const compressionStore = createStore<CompressionState>()(() => ({
@@ -27,15 +29,16 @@ export const compressionStore = createStore<CompressionState>()(() => ({
   tolerance: 0.02,
   result: null,
   resultThreshold: null,
+  resultWorkers: null,
 }))
 
 appStore.subscribe((s, prev) => {
   if (s.model !== prev.model || s.data !== prev.data || s.schema !== prev.schema)
-    compressionStore.setState({ result: null, resultThreshold: null })
+    compressionStore.setState({ result: null, resultThreshold: null, resultWorkers: null })
 })
 
 export function setCompressionOptions(
-  patch: Partial<Omit<CompressionState, 'result' | 'resultThreshold'>>,
+  patch: Partial<Omit<CompressionState, 'result' | 'resultThreshold' | 'resultWorkers'>>,
 ): void {
   compressionStore.setState(patch)
 }
@@ -50,11 +53,18 @@ export async function runCompression(): Promise<void> {
   const threshold = appStore.getState().threshold
   const signal = startJob('Comparing variants')
   try {
-    const result = await modelWorker.request<CompressionResult>(
-      { cmd: 'compress', ids, options: { calibrationRows, shapRows, tolerance, threshold } },
+    // The SHAP-stability rows are split over the worker pool on CPU backends.
+    const run = await modelPool.compress(
+      ids,
+      { calibrationRows, shapRows, tolerance, threshold },
       { signal, onProgress: progress(signal) },
     )
-    compressionStore.setState({ result, resultThreshold: threshold })
+    if (signal.aborted) return
+    compressionStore.setState({
+      result: run.result,
+      resultThreshold: threshold,
+      resultWorkers: { workers: run.workers, backend: run.backend },
+    })
   } catch (e) {
     const err = e as WorkerError
     if (err.kind === 'AbortError') notify('info', 'Compression comparison cancelled.')

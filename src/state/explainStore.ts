@@ -14,7 +14,7 @@ import type { WorkerError } from '../workers/client.ts'
 import type { ExplainResult, GlobalShapResult } from '../workers/protocol.ts'
 import { appStore, endJob, notify, progress, startJob } from './appStore.ts'
 import { cohortStore } from './cohortStore.ts'
-import { modelWorker } from './workers.ts'
+import { modelPool, modelWorker } from './workers.ts'
 
 /** The parts of a row's explanation. */
 export type ExplainPart = 'shap' | 'ig' | 'counterfactuals'
@@ -125,6 +125,11 @@ appStore.subscribe((s, prev) => {
   }
 })
 
+/** A new model releases the pool's helper workers (they hold the previous model). */
+appStore.subscribe((s, prev) => {
+  if (s.model?.input !== prev.model?.input) modelPool.reset()
+})
+
 const PART_KEYS: Record<ExplainPart, (keyof RowExplanation)[]> = {
   shap: ['baseValue', 'exact', 'shap', 'shapStdErr'],
   ig: ['ig', 'igSteps', 'igCompletenessGap'],
@@ -218,9 +223,9 @@ export async function runGlobalShap(): Promise<boolean> {
   }
   const signal = startJob(`Global SHAP (${pool ? Math.min(globalN, pool.length) : globalN} rows)`)
   try {
-    const global = await modelWorker.request<GlobalShapResult>(
+    // Split over the worker pool on CPU backends (same numbers as one worker).
+    const run = await modelPool.globalShap(
       {
-        cmd: 'globalShap',
         n: globalN,
         seed: used.seed,
         background: used.background,
@@ -230,6 +235,7 @@ export async function runGlobalShap(): Promise<boolean> {
       { signal, onProgress: progress(signal) },
     )
     if (signal.aborted) return false
+    const global: GlobalShapResult = { ...run.result, workers: run.workers, backend: run.backend }
     explainStore.setState({ global, globalUsed: used })
     return true
   } catch (e) {

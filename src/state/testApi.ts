@@ -2,10 +2,16 @@
  * `window.__glassbox`: a small read-only window into the store for end-to-end tests (Playwright
  * reads numbers through it to compare with what the page shows), plus worker probes.
  */
-import { appStore, setBackend } from './appStore.ts'
-import { modelWorker } from './workers.ts'
+import { appStore, probeMeasurementCount, setBackend } from './appStore.ts'
+import { modelPool, modelWorker, poolStore } from './workers.ts'
 import { EXPLAIN_DEFAULTS, type ExplainSettings } from '../core/explain.ts'
-import type { BackendName, BenchPredictResult, ExplainResult } from '../workers/protocol.ts'
+import type {
+  BackendName,
+  BenchPredictResult,
+  ExplainResult,
+  GlobalShapResult,
+} from '../workers/protocol.ts'
+import type { GlobalShapRequest, PoolRun } from '../workers/pool.ts'
 
 export type TestApi = {
   state: () => ReturnType<typeof appStore.getState>
@@ -21,6 +27,22 @@ export type TestApi = {
   benchPredict: (rows: number) => Promise<BenchPredictResult>
   /** Makes model calls above `rows` rows fail with an out-of-memory error in the worker (null = off). */
   injectOom: (rows: number | null) => Promise<unknown>
+  /** Backend measurements this page ran (a choice taken from the probe cache does not count). */
+  probeMeasurements: () => number
+  /** The primary worker's own global SHAP command (one worker, never the cache). */
+  globalShapSingle: (req: GlobalShapRequest) => Promise<GlobalShapResult>
+  /**
+   * Global SHAP through the pool with at most `workers` workers (the UI's limit is restored
+   * afterwards), never from the cache; `wallMs` is the page's time for the whole job.
+   */
+  globalShapPool: (
+    req: GlobalShapRequest,
+    workers: number,
+  ) => Promise<PoolRun<GlobalShapResult> & { wallMs: number }>
+  /** Helper workers the pool holds now. */
+  poolHelpers: () => number
+  /** Crashes helper worker `i` (1-based) of the pool, as a dying worker would. */
+  crashPoolHelper: (i: number) => void
 }
 
 declare global {
@@ -51,5 +73,21 @@ export function installTestApi(): void {
       }),
     benchPredict: (rows) => modelWorker.request<BenchPredictResult>({ cmd: 'benchPredict', rows }),
     injectOom: (rows) => modelWorker.request({ cmd: 'fault', oomAboveRows: rows }),
+    probeMeasurements: probeMeasurementCount,
+    globalShapSingle: (req) =>
+      modelWorker.request<GlobalShapResult>({ cmd: 'globalShap', ...req, fresh: true }),
+    globalShapPool: async (req, workers) => {
+      const before = poolStore.getState().limit
+      poolStore.setState({ limit: workers })
+      const t0 = performance.now()
+      try {
+        const run = await modelPool.globalShap({ ...req, fresh: true })
+        return { ...run, wallMs: performance.now() - t0 }
+      } finally {
+        poolStore.setState({ limit: before })
+      }
+    },
+    poolHelpers: () => modelPool.helperCount,
+    crashPoolHelper: (i) => modelPool.crashHelper(i),
   }
 }

@@ -1,12 +1,23 @@
+import { useStore } from 'zustand'
 import { probeBackends, setBackend } from '../state/appStore.ts'
+import { POOL_HARDWARE, poolStore, setPoolLimit } from '../state/workers.ts'
 import { fmtRate } from './format.ts'
 import { useApp } from './useApp.ts'
 
-/** Measured throughput of each tfjs backend on the loaded model; the user may switch. */
+const GPU = new Set(['webgl', 'webgpu'])
+
+/**
+ * Measured throughput of each tfjs backend on the loaded model (or the cached measurement of this
+ * device and model shape, with when it was taken); the user may switch, re-measure, and limit the
+ * model workers that global SHAP and compression runs are split over.
+ */
 export function BackendPanel() {
   const backends = useApp((s) => s.backends)
   const active = useApp((s) => s.activeBackend)
+  const probe = useApp((s) => s.probe)
   const busy = useApp((s) => s.job !== null)
+  const limit = useStore(poolStore, (s) => s.limit)
+  const workers = active && GPU.has(active) ? 1 : (limit ?? POOL_HARDWARE)
   return (
     <section className="card" aria-labelledby="backend-title" data-testid="backend-panel">
       <h2 id="backend-title">Backend</h2>
@@ -53,7 +64,48 @@ export function BackendPanel() {
           ))}
         </tbody>
       </table>
-      <button type="button" disabled={busy} onClick={() => void probeBackends()}>
+      {probe && (
+        <p
+          className="muted small"
+          data-testid="probe-source"
+          data-cached={probe.cached ? 'true' : 'false'}
+        >
+          {probe.cached
+            ? `Cached rates, measured ${new Date(probe.measuredAt).toLocaleString()} on this device for a model of this shape.`
+            : `Measured ${new Date(probe.measuredAt).toLocaleString()}; cached for this device and model shape.`}
+        </p>
+      )}
+      <p className="small">
+        <label>
+          Model workers for global SHAP and compression{' '}
+          <select
+            value={limit ?? 0}
+            data-testid="pool-limit"
+            onChange={(ev) => {
+              const v = Number(ev.currentTarget.value)
+              setPoolLimit(v === 0 ? null : v)
+            }}
+          >
+            <option value={0}>all cores ({POOL_HARDWARE})</option>
+            {Array.from({ length: POOL_HARDWARE }, (_, i) => i + 1).map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <span className="muted" data-testid="pool-workers">
+          {active && GPU.has(active)
+            ? `1 on ${active} (a GPU backend runs one worker)`
+            : `up to ${workers} on ${active ?? 'the CPU backend'}`}
+        </span>
+      </p>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => void probeBackends(true)}
+        data-testid="remeasure"
+      >
         Re-measure
       </button>
     </section>

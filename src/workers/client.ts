@@ -43,6 +43,7 @@ export class WorkerClient<Req extends { id: number; cmd: string }> {
    * one happens. It outlives restarts; the owner sends it with its reload (load's maxChunkRows).
    */
   chunkCap: number | null = null
+  private disposed = false
 
   constructor(create: () => Worker) {
     this.create = create
@@ -60,12 +61,26 @@ export class WorkerClient<Req extends { id: number; cmd: string }> {
   }
 
   private crash(message: string): void {
+    if (this.disposed) return
     const err = new WorkerError('Error', `worker crashed: ${message}; it was restarted`)
     for (const p of this.pending.values()) p.reject(err)
     this.pending.clear()
     this.worker.terminate()
     this.worker = this.spawn()
     this.onRestart(message)
+  }
+
+  /**
+   * Terminates the worker for good (a pool releasing a helper): what was pending is rejected
+   * with an AbortError; later requests reject at once.
+   */
+  dispose(): void {
+    if (this.disposed) return
+    this.disposed = true
+    const err = new WorkerError('AbortError', 'the worker was released')
+    for (const p of this.pending.values()) p.reject(err)
+    this.pending.clear()
+    this.worker.terminate()
   }
 
   /** Kills and restarts the worker (used when a job must stop at once). */
@@ -110,6 +125,10 @@ export class WorkerClient<Req extends { id: number; cmd: string }> {
   request<T>(req: RequestOf<Req>, opts: RequestOptions = {}): Promise<T> {
     const id = this.nextId++
     return new Promise<T>((resolve, reject) => {
+      if (this.disposed) {
+        reject(new WorkerError('Error', 'the worker was released'))
+        return
+      }
       if (opts.signal?.aborted) {
         reject(new WorkerError('AbortError', 'cancelled'))
         return

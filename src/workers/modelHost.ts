@@ -28,12 +28,16 @@ import {
   COMPRESSION_DEFAULTS,
   type CompressionResult,
   auditQuantization,
+  compressionAssemble,
   compressionExport,
+  compressionMeasure,
+  compressionPhis,
   compressionRun,
+  compressionShapPlan,
   sensitiveGroups,
 } from '../model/compression.ts'
 import type { Report } from '../report/types.ts'
-import { rngFromSeed, rngSplit } from '../core/random.ts'
+import { rngFromSeed, rngSplit, rngSplitSeed } from '../core/random.ts'
 import { backgroundCreate } from '../core/shap/background.ts'
 import { shapExplain } from '../core/shap/shap.ts'
 import { schemaOffsets } from '../core/schema.ts'
@@ -56,7 +60,21 @@ import {
   type ProbeResult,
   type Res,
   type SetBackendResult,
+  type CompressMeasureResult,
+  type ShapPiece,
+  type ShapPieceResult,
+  type ShapPlanResult,
+  type SharedModel,
+  type ShareModelResult,
 } from './protocol.ts'
+import { globalShapAssemble } from './poolSplit.ts'
+import {
+  type DeviceInfo,
+  modelShape,
+  type ProbeStore,
+  probeCacheKey,
+  probeRecordParse,
+} from './probeCache.ts'
 
 export type Post = (res: Res, transfer?: Transferable[]) => void
 
@@ -136,6 +154,20 @@ export type HostOptions = {
   backends: readonly BackendName[]
   /** Called before the first setBackend(name) (e.g. wasm file paths). */
   prepare?: (name: BackendName) => void | Promise<void>
+  /** Where probe results are cached by device and model shape (IndexedDB in the browser). */
+  probeStore?: ProbeStore
+  /** Describes this device for the probe cache key (with `probeStore`). */
+  deviceInfo?: () => Promise<DeviceInfo>
+}
+
+/** A helper worker's model (pool.ts): loaded from the primary's artifacts, no data. */
+type ShapPlanReq = Extract<ModelReq, { cmd: 'shapPlan' }>
+
+type Attached = {
+  lm: LoadedModel
+  key: string
+  classIndex: number
+  fast: FastModel | null
 }
 
 export class ModelHost {
@@ -156,6 +188,9 @@ export class ModelHost {
   private maxChunk = Infinity
   private readonly opts: HostOptions
   private post: Post = () => {}
+  /** Helper workers only: the primary's model (see {@link SharedModel}). */
+  private attached: Attached | null = null
+  private device: Promise<DeviceInfo> | null = null
 
   constructor(opts: HostOptions) {
     this.opts = opts
@@ -200,7 +235,7 @@ export class ModelHost {
           break
         }
         case Cmd.Probe: {
-          const r = await this.probe(req.id)
+          const r = await this.probe(req.id, req.force === true)
           post({ id: req.id, kind: 'result', result: r }, [r.predictions.buffer])
           break
         }
@@ -265,6 +300,63 @@ export class ModelHost {
         case Cmd.BenchPredict: {
           const r = await this.benchPredict(req.rows)
           post({ id: req.id, kind: 'result', result: r })
+          break
+        }
+        case Cmd.ShareModel:
+          post({ id: req.id, kind: 'result', result: this.shareModel(req.ifNot) })
+          break
+        case Cmd.Attach:
+          await this.attach(req.model)
+          post({ id: req.id, kind: 'result', result: true })
+          break
+        case Cmd.ShapPlan:
+          post({ id: req.id, kind: 'result', result: this.shapPlan(req) })
+          break
+        case Cmd.ShapRows: {
+          const r = await this.shapPiece(req, req.id, 'SHAP')
+          post({ id: req.id, kind: 'result', result: r }, [r.phi.buffer])
+          break
+        }
+        case Cmd.ShapCache:
+          this.globalCacheSet(req.key, { ...req.result, cached: false })
+          post({ id: req.id, kind: 'result', result: true })
+          break
+        case Cmd.CompressMeasure: {
+          const r = await this.compressMeasure(req)
+          post(
+            { id: req.id, kind: 'result', result: r },
+            r.measured.variants.map((v) => v.predictions.buffer),
+          )
+          break
+        }
+        case Cmd.CompressShap: {
+          const c = this.modelCtx()
+          const phis = await compressionPhis(c.lm, req.variants, req.plan, {
+            onVariant: (done, total) =>
+              this.post({ id: req.id, kind: 'progress', done, total, label: 'Variant SHAP' }),
+            checkCancel: this.cancelCheck(req.id),
+            chunkRows: this.chunkRows(),
+          })
+          post(
+            { id: req.id, kind: 'result', result: phis },
+            Object.values(phis).map((p) => p.buffer),
+          )
+          break
+        }
+        case Cmd.CompressFinish: {
+          const s = this.requireSession()
+          const r = compressionAssemble(
+            req.measured,
+            req.phis,
+            { labels: s.labels, groups: sensitiveGroups(s.schema, s.table) },
+            { threshold: req.threshold, tolerance: req.tolerance },
+            s.schema.features.length,
+            req.ms,
+          )
+          post(
+            { id: req.id, kind: 'result', result: r },
+            r.variants.map((v) => v.predictions.buffer),
+          )
           break
         }
       }
@@ -605,10 +697,70 @@ export class ModelHost {
     return { backend: name, predictions: predictions.slice(), predictMs }
   }
 
-  /** Measures every registered backend on the loaded model; activates the fastest. */
-  private async probe(id: number): Promise<ProbeResult> {
+  /** The probe cache key of the session's model on this device; null without a cache. */
+  private async probeKey(s: Session): Promise<string | null> {
+    const { probeStore, deviceInfo } = this.opts
+    if (!probeStore || !deviceInfo) return null
+    this.device ??= deviceInfo()
+    return probeCacheKey(await this.device, modelShape(s.lm.artifacts.modelTopology, s.lm.info))
+  }
+
+  /**
+   * Backend choice for the loaded model: unless `force`, the cached measurement of this device and
+   * model shape is reused (its backend is activated, which checks that it still initialises; if
+   * it does not, everything is measured again); otherwise {@link measure}, and the result is
+   * cached.
+   */
+  private async probe(id: number, force: boolean): Promise<ProbeResult> {
     const s = this.session
     if (!s) throw new Error('load a model before measuring backends')
+    const key = await this.probeKey(s).catch(() => null)
+    let cacheNote: string | null = null
+    if (key && !force) {
+      const rec = probeRecordParse(await this.opts.probeStore!.get(key).catch(() => undefined))
+      if (rec && this.opts.backends.includes(rec.active)) {
+        this.post({ id, kind: 'progress', done: 0, total: 1, label: `Using cached ${rec.active}` })
+        try {
+          const r =
+            rec.active === this.active
+              ? { backend: rec.active, predictions: s.predictions.slice() }
+              : await this.switchTo(rec.active, id)
+          for (const b of rec.backends) {
+            if (!this.opts.backends.includes(b.name)) continue
+            const st = this.status(b.name)
+            st.available = b.available
+            st.rowsPerSec = b.rowsPerSec
+            st.error = b.error
+            st.detail = st.detail ?? b.detail
+          }
+          return {
+            backends: this.statuses.map((b) => ({ ...b })),
+            active: r.backend,
+            predictions: r.predictions,
+            measured: false,
+            measuredAt: rec.at,
+            cacheNote: null,
+          }
+        } catch (e) {
+          if (e instanceof AbortError) throw e
+          cacheNote = `the cached choice ${rec.active} did not initialise (${(e as Error).message}), so the backends were measured again`
+        }
+      }
+    }
+    const r = await this.measure(id)
+    const at = Date.now()
+    if (key)
+      await this.opts
+        .probeStore!.set(key, { version: 1, at, active: r.active, backends: r.backends })
+        .catch(() => {})
+    return { ...r, measured: true, measuredAt: at, cacheNote }
+  }
+
+  /** Measures every registered backend on the loaded model; activates the fastest. */
+  private async measure(
+    id: number,
+  ): Promise<Pick<ProbeResult, 'backends' | 'active' | 'predictions'>> {
+    const s = this.session!
     const rows = Math.min(s.x.rows, PROBE_ROWS)
     const sample = matrix(s.x.data.subarray(0, rows * s.x.cols), rows, s.x.cols)
     const names = this.opts.backends
@@ -871,6 +1023,35 @@ export class ModelHost {
   private async globalShap(
     req: Extract<ModelReq, { cmd: 'globalShap' }>,
   ): Promise<GlobalShapResult> {
+    const t0 = performance.now()
+    const p = this.shapPlan(req)
+    if ('cached' in p) return p.cached
+    const { plan } = p
+    const n = plan.rows.length
+    const piece = await this.shapPiece(plan, req.id, `SHAP for ${n} rows`)
+    const out = globalShapAssemble(plan, [piece], performance.now() - t0)
+    this.globalCacheSet(plan.key, out)
+    return out
+  }
+
+  private globalCacheSet(key: string, result: GlobalShapResult): void {
+    if (this.globalCache.size >= 8) this.globalCache.delete(this.globalCache.keys().next().value!)
+    this.globalCache.set(key, result)
+  }
+
+  /**
+   * A global SHAP job up to the model calls: the cached result, or the seeded sample of rows (from
+   * the cohort `pool` when given), their encoded rows and values, the background, and the seed of
+   * the Kernel SHAP design — everything any worker needs to explain any subset of the rows.
+   */
+  private shapPlan(req: {
+    n: number
+    seed: number
+    background: ShapPlanReq['background']
+    budget: number
+    pool?: number[]
+    fresh?: boolean
+  }): ShapPlanResult {
     const s = this.requireSession()
     const key = JSON.stringify([
       s.lm.info.weightsSha256,
@@ -883,9 +1064,8 @@ export class ModelHost {
       req.budget,
       req.pool ?? null,
     ])
-    const hit = this.globalCache.get(key)
-    if (hit) return { ...hit, cached: true }
-    const t0 = performance.now()
+    const hit = req.fresh ? undefined : this.globalCache.get(key)
+    if (hit) return { cached: { ...hit, cached: true } }
     const n = Math.min(req.n, req.pool ? req.pool.length : s.x.rows)
     if (n === 0) throw new RangeError('global SHAP: no rows to explain (is the cohort empty?)')
     const rng = rngFromSeed(req.seed)
@@ -898,44 +1078,145 @@ export class ModelHost {
     )
     const rows = Int32Array.from(picked, (k) => (pool ? pool[k]! : k)).sort()
     const w = s.x.cols
+    const m = s.schema.features.length
     const xs = new Float32Array(n * w)
-    rows.forEach((r, i) => xs.set(s.x.data.subarray(r * w, (r + 1) * w), i * w))
+    const values = new Float64Array(n * m)
+    rows.forEach((r, i) => {
+      xs.set(s.x.data.subarray(r * w, (r + 1) * w), i * w)
+      values.set(s.values.data.subarray(r * m, (r + 1) * m), i * m)
+    })
     const bg = backgroundCreate(s.x, req.background, rngSplit(rng))
-    const res = await shapExplain(this.predictFn(s.lm, s.classIndex), matrix(xs, n, w), bg, {
-      ...(s.fast ? { fast: s.fast } : {}),
-      offsets: schemaOffsets(s.schema),
+    return {
+      plan: {
+        key,
+        featureNames: s.schema.features.map((f) => f.name),
+        rows,
+        x: matrix(xs, n, w),
+        values,
+        bg,
+        offsets: schemaOffsets(s.schema),
+        designSeed: rngSplitSeed(rng),
+        budget: req.budget,
+        fast: s.fast !== null,
+      },
+    }
+  }
+
+  /** SHAP of a piece of a plan's rows on this worker's model (session or attached). */
+  private async shapPiece(req: ShapPiece, id: number, label: string): Promise<ShapPieceResult> {
+    const c = this.modelCtx()
+    if (req.fast && !c.fast)
+      throw new Error('this worker has no verified fast SHAP path for the model')
+    const t0 = performance.now()
+    const res = await shapExplain(this.predictFn(c.lm, c.classIndex), req.x, req.bg, {
+      ...(req.fast ? { fast: c.fast } : {}),
+      offsets: req.offsets,
       budget: req.budget,
-      rng: rngSplit(rng),
-      onProgress: (done, total) =>
-        this.post({ id: req.id, kind: 'progress', done, total, label: `SHAP for ${n} rows` }),
-      checkCancel: this.cancelCheck(req.id),
+      rng: rngFromSeed(req.designSeed),
+      onProgress: (done, total) => this.post({ id, kind: 'progress', done, total, label }),
+      checkCancel: this.cancelCheck(id),
       chunkRows: this.chunkRows(),
     })
-    const m = s.schema.features.length
-    const phi = new Float64Array(n * m)
-    const values = new Float64Array(n * m)
-    const meanAbs = new Float64Array(m)
-    res.forEach((r, i) => {
-      phi.set(r.phi, i * m)
-      values.set(s.values.data.subarray(rows[i]! * m, (rows[i]! + 1) * m), i * m)
-      for (let j = 0; j < m; j++) meanAbs[j]! += Math.abs(r.phi[j]!) / n
-    })
-    const order = [...meanAbs.keys()].sort((a, b) => meanAbs[b]! - meanAbs[a]!)
-    const out: GlobalShapResult = {
-      featureNames: s.schema.features.map((f) => f.name),
-      rows,
+    const m = req.offsets.length - 1
+    const phi = new Float64Array(res.length * m)
+    res.forEach((r, i) => phi.set(r.phi, i * m))
+    return {
       phi,
-      values,
-      meanAbs,
-      order,
       baseValue: res[0]?.baseValue ?? NaN,
       exact: res.every((r) => r.exact),
-      cached: false,
       ms: performance.now() - t0,
     }
-    if (this.globalCache.size >= 8) this.globalCache.delete(this.globalCache.keys().next().value!)
-    this.globalCache.set(key, out)
-    return out
+  }
+
+  /** The model the explanation pieces run on: the session's, or a helper's attached one. */
+  private modelCtx(): { lm: LoadedModel; classIndex: number; fast: FastModel | null } {
+    if (this.session) return this.session
+    if (this.attached) return this.attached
+    throw new Error('no model in this worker: load one (or attach the shared one)')
+  }
+
+  /** The session's model for helper workers; only the key when the caller already has it. */
+  private shareModel(ifNot: string | undefined): ShareModelResult {
+    const s = this.requireSession()
+    const key = JSON.stringify([
+      s.lm.info.weightsSha256,
+      s.modelName,
+      s.lm.info.parameters,
+      s.classIndex,
+      this.active,
+      Number.isFinite(this.maxChunk) ? this.maxChunk : null,
+      s.fast !== null,
+    ])
+    if (key === ifNot) return { key, model: null }
+    const rate = this.active ? this.status(this.active).rowsPerSec : null
+    return {
+      key,
+      model: {
+        key,
+        artifacts: s.lm.artifacts,
+        name: s.modelName,
+        classIndex: s.classIndex,
+        backend: this.active!,
+        fast: s.fast !== null,
+        rowsPerSec: rate,
+        maxChunkRows: Number.isFinite(this.maxChunk) ? this.maxChunk : null,
+      },
+    }
+  }
+
+  /** Helper workers: load the primary's model on the primary's backend (kept until the next one). */
+  private async attach(m: SharedModel): Promise<void> {
+    if (this.attached?.key === m.key) return
+    if (!this.opts.backends.includes(m.backend))
+      throw new Error(`backend ${m.backend} is not registered in this worker`)
+    if (this.active !== m.backend && !(await this.trySetBackend(m.backend)))
+      throw new Error(
+        `backend ${m.backend} failed in a helper worker: ${this.status(m.backend).error}`,
+      )
+    this.active = m.backend
+    this.status(m.backend).rowsPerSec = m.rowsPerSec
+    this.maxChunk = m.maxChunkRows ?? Infinity
+    const lm = await tfModelLoad(m.artifacts, m.name)
+    let fast: FastModel | null = null
+    if (m.fast) {
+      fast = fastModelFromArtifacts(lm.artifacts, m.classIndex).model
+      if (!fast) {
+        lm.model.dispose()
+        throw new Error('the shared model has no fast SHAP path in the helper worker')
+      }
+    }
+    this.attached?.lm.model.dispose()
+    this.attached = { lm, key: m.key, classIndex: m.classIndex, fast }
+  }
+
+  /** The all-rows part of a compression comparison on the primary, and its SHAP plan. */
+  private async compressMeasure(
+    req: Extract<ModelReq, { cmd: 'compressMeasure' }>,
+  ): Promise<CompressMeasureResult> {
+    const s = this.requireSession()
+    const t0 = performance.now()
+    const opts = { ...COMPRESSION_DEFAULTS, ...req.options, ids: req.ids, column: s.classIndex }
+    const data = {
+      schema: s.schema,
+      x: s.x,
+      labels: s.labels,
+      groups: {},
+      predictions: s.predictions,
+    }
+    const { shapRows, ...plan } = compressionShapPlan(data, opts)
+    const measured = await compressionMeasure(
+      s.lm,
+      data,
+      opts,
+      { ...plan, shapRows },
+      {
+        onProgress: (done, total) =>
+          this.post({ id: req.id, kind: 'progress', done, total, label: 'Measuring variants' }),
+        checkCancel: this.cancelCheck(req.id),
+      },
+    )
+    // p0 is the session's own array: the page gets a copy.
+    return { measured: { ...measured, p0: measured.p0.slice() }, plan, ms: performance.now() - t0 }
   }
 
   /**

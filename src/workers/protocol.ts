@@ -6,6 +6,7 @@
 import type { Schema } from '../core/schema.ts'
 import type { ColumnProfile } from '../core/schemaIo.ts'
 import type { Table } from '../core/table.ts'
+import type { io } from '@tensorflow/tfjs'
 import type { ModelInfo } from '../model/tfModel.ts'
 import type { ExplainSettings, RowExplanation } from '../core/explain.ts'
 import type { BackgroundSpec } from '../core/shap/background.ts'
@@ -14,6 +15,13 @@ import type { QuantSchemeId } from '../core/quantize/schemes.ts'
 import type { CompressionOptions } from '../model/compression.ts'
 import type { DriftAnalysis } from '../core/drift/analyze.ts'
 import type { PredictionRange } from '../core/loadChecks.ts'
+import type { Matrix } from '../core/types.ts'
+import type { Background } from '../core/shap/background.ts'
+import type {
+  CompressionMeasured,
+  CompressionShapPlan,
+  CompressionShapVariant,
+} from '../model/compression.ts'
 
 export const Cmd = {
   Init: 'init',
@@ -33,6 +41,16 @@ export const Cmd = {
   Drift: 'drift',
   BenchPredict: 'benchPredict',
   Fault: 'fault',
+  // Worker pool (src/workers/pool.ts): the primary shares its model and plans split jobs;
+  // helpers attach the model and run pieces; any worker runs a piece.
+  ShareModel: 'shareModel',
+  Attach: 'attach',
+  ShapPlan: 'shapPlan',
+  ShapRows: 'shapRows',
+  ShapCache: 'shapCache',
+  CompressMeasure: 'compressMeasure',
+  CompressShap: 'compressShap',
+  CompressFinish: 'compressFinish',
 } as const
 
 export const BackendNames = ['webgpu', 'webgl', 'wasm', 'cpu'] as const
@@ -90,6 +108,12 @@ export type ProbeResult = {
   backends: BackendStatus[]
   active: BackendName
   predictions: Float32Array
+  /** False when the rates came from the probe cache (same device and model shape). */
+  measured: boolean
+  /** When the rates were measured (ms since the epoch). */
+  measuredAt: number
+  /** Why a cached result was not used (its backend failed to initialise); null otherwise. */
+  cacheNote: string | null
 }
 export type SetBackendResult = {
   backend: BackendName
@@ -115,7 +139,8 @@ export type ModelReq =
       /** Cap on rows per model call, from the page after an out-of-memory failure (kept until the next one). */
       maxChunkRows?: number
     }
-  | { id: number; cmd: typeof Cmd.Probe }
+  /** Measures backends, or (unless `force`) activates the cached result for this device and model shape. */
+  | { id: number; cmd: typeof Cmd.Probe; force?: boolean }
   | { id: number; cmd: typeof Cmd.SetBackend; backend: BackendName }
   | { id: number; cmd: typeof Cmd.Cancel; target: number }
   | { id: number; cmd: typeof Cmd.LoseDevice }
@@ -134,6 +159,8 @@ export type ModelReq =
       budget: number
       /** Rows to sample from (a cohort); all rows when omitted. */
       pool?: number[]
+      /** Compute even when cached (tests, benchmarks); the result is still cached. */
+      fresh?: boolean
     }
   /** Quantized / pruned variants against float32 on the session's rows. */
   | {
@@ -163,6 +190,102 @@ export type ModelReq =
   | { id: number; cmd: typeof Cmd.BenchPredict; rows: number }
   /** Tests only: inject an out-of-memory failure for model calls above `oomAboveRows` rows (null = off). */
   | { id: number; cmd: typeof Cmd.Fault; oomAboveRows: number | null }
+  /** Primary: the model a helper needs; only the key when it equals `ifNot`. */
+  | { id: number; cmd: typeof Cmd.ShareModel; ifNot?: string }
+  /** Helper: load the shared model on its backend (no data: pieces bring their rows). */
+  | { id: number; cmd: typeof Cmd.Attach; model: SharedModel }
+  /** Primary: the seeded sample and background of a global SHAP job (or its cached result). */
+  | {
+      id: number
+      cmd: typeof Cmd.ShapPlan
+      n: number
+      seed: number
+      background: BackgroundSpec
+      budget: number
+      pool?: number[]
+      fresh?: boolean
+    }
+  /** Any worker: SHAP of some of a plan's rows. */
+  | ({ id: number; cmd: typeof Cmd.ShapRows } & ShapPiece)
+  /** Primary: remember a pooled global SHAP result under its plan's key. */
+  | { id: number; cmd: typeof Cmd.ShapCache; key: string; result: GlobalShapResult }
+  /** Primary: the all-rows part of a compression comparison, and the plan of its SHAP part. */
+  | {
+      id: number
+      cmd: typeof Cmd.CompressMeasure
+      ids: QuantSchemeId[]
+      options: Partial<Omit<CompressionOptions, 'ids' | 'column'>>
+    }
+  /** Any worker: φ of some of the plan's rows under each listed variant. */
+  | {
+      id: number
+      cmd: typeof Cmd.CompressShap
+      variants: CompressionShapVariant[]
+      plan: CompressionShapPlan
+    }
+  /** Primary: compare the measured variants with their φ (rows in plan order). */
+  | {
+      id: number
+      cmd: typeof Cmd.CompressFinish
+      measured: CompressionMeasured
+      phis: Record<string, Float64Array>
+      threshold: number
+      tolerance: number
+      ms: number
+    }
+
+/** What a helper worker needs of the primary's model (never the data). */
+export type SharedModel = {
+  /** Identifies model, class, backend and chunk cap: helpers attached with it need nothing new. */
+  key: string
+  artifacts: io.ModelArtifacts
+  name: string
+  classIndex: number
+  backend: BackendName
+  /** The primary verified the exact Dense fast path on its data. */
+  fast: boolean
+  /** The primary's measured rate on its backend (sizes model calls the same way). */
+  rowsPerSec: number | null
+  /** The primary's cap on rows per model call after an out-of-memory failure (null: none). */
+  maxChunkRows: number | null
+}
+export type ShareModelResult = { key: string; model: SharedModel | null }
+
+/** A split global SHAP job: everything a worker needs besides the model. */
+export type ShapPlan = {
+  /** Cache key in the primary (model, data, schema, class, settings). */
+  key: string
+  featureNames: string[]
+  /** The sampled data rows (sorted). */
+  rows: Int32Array
+  /** Their encoded rows (model inputs). */
+  x: Matrix
+  /** Their feature values (numeric value or category index), rows × features. */
+  values: Float64Array
+  bg: Background
+  offsets: Int32Array
+  /** Seed of the Kernel SHAP design stream (rngSplit of the job's stream; unused when exact). */
+  designSeed: number
+  budget: number
+  /** Use the primary-verified exact Dense fast path. */
+  fast: boolean
+}
+export type ShapPlanResult = { cached: GlobalShapResult } | { plan: ShapPlan }
+/** SHAP of `x`'s rows with the plan's background, design and model path. */
+export type ShapPiece = Pick<ShapPlan, 'x' | 'bg' | 'offsets' | 'designSeed' | 'budget' | 'fast'>
+export type ShapPieceResult = {
+  /** rows × features, row-major. */
+  phi: Float64Array
+  baseValue: number
+  exact: boolean
+  ms: number
+}
+export type CompressMeasureResult = {
+  measured: CompressionMeasured
+  plan: CompressionShapPlan
+  /** Worker wall time so far. */
+  ms: number
+}
 
 export type ExplainResult = {
   explanations: Record<string, RowExplanation>
@@ -188,6 +311,9 @@ export type GlobalShapResult = {
   /** Served from the cache (same model, data, schema, class and settings). */
   cached: boolean
   ms: number
+  /** Workers that computed it and their backend (absent: the primary worker alone). */
+  workers?: number
+  backend?: BackendName
 }
 
 /** Wall time of one {@link Cmd.BenchPredict} predict in the worker (tiling excluded), ms. */

@@ -178,6 +178,13 @@ export function CompressionView() {
               stability on {r.shapRows.length} seeded rows · float32: {fmtBytes(r.baseBytes)},{' '}
               {fmt(r.baseLatencyMs, 1)} ms per predict of all rows · computed in{' '}
               {fmt(r.ms / 1000, 2)} s
+              {st.resultWorkers && (
+                <span data-testid="compression-workers" data-workers={st.resultWorkers.workers}>
+                  {' '}
+                  on {st.resultWorkers.workers} {st.resultWorkers.backend} worker
+                  {st.resultWorkers.workers > 1 ? 's (SHAP stability split over them)' : ''}
+                </span>
+              )}
             </p>
             {Object.entries(r.skipped).map(([id, why]) => (
               <p key={id} className="notice warning">

@@ -95,6 +95,12 @@ export const GlobalSection = memo(function GlobalSection({ schema }: { schema: S
             {global.exact ? 'exact Shapley values' : 'Kernel SHAP estimates'} · base value E f ={' '}
             {fmt(global.baseValue)} ·{' '}
             {global.cached ? 'from cache' : `${fmt(global.ms / 1000, 2)} s`}
+            {global.workers !== undefined && (
+              <span data-testid="global-workers" data-workers={global.workers}>
+                {' '}
+                · on {global.workers} {global.backend} worker{global.workers > 1 ? 's' : ''}
+              </span>
+            )}
           </p>
           <div className="explainGrid global">
             <GlobalBarChart global={global} used={used} />
