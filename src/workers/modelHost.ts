@@ -313,7 +313,7 @@ export class ModelHost {
           post({ id: req.id, kind: 'result', result: this.shapPlan(req) })
           break
         case Cmd.ShapRows: {
-          const r = await this.shapPiece(req, req.id, 'SHAP')
+          const r = await this.retryOnLoss(() => this.shapPiece(req, req.id, 'SHAP'))
           post({ id: req.id, kind: 'result', result: r }, [r.phi.buffer])
           break
         }
@@ -322,7 +322,7 @@ export class ModelHost {
           post({ id: req.id, kind: 'result', result: true })
           break
         case Cmd.CompressMeasure: {
-          const r = await this.compressMeasure(req)
+          const r = await this.retryOnLoss(() => this.compressMeasure(req))
           post(
             { id: req.id, kind: 'result', result: r },
             r.measured.variants.map((v) => v.predictions.buffer),
@@ -330,13 +330,14 @@ export class ModelHost {
           break
         }
         case Cmd.CompressShap: {
-          const c = this.modelCtx()
-          const phis = await compressionPhis(c.lm, req.variants, req.plan, {
-            onVariant: (done, total) =>
-              this.post({ id: req.id, kind: 'progress', done, total, label: 'Variant SHAP' }),
-            checkCancel: this.cancelCheck(req.id),
-            chunkRows: this.chunkRows(),
-          })
+          const phis = await this.retryOnLoss(() =>
+            compressionPhis(this.modelCtx().lm, req.variants, req.plan, {
+              onVariant: (done, total) =>
+                this.post({ id: req.id, kind: 'progress', done, total, label: 'Variant SHAP' }),
+              checkCancel: this.cancelCheck(req.id),
+              chunkRows: this.chunkRows(),
+            }),
+          )
           post(
             { id: req.id, kind: 'result', result: phis },
             Object.values(phis).map((p) => p.buffer),
