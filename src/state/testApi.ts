@@ -5,7 +5,17 @@
 import { appStore, setBackend } from './appStore.ts'
 import { modelWorker } from './workers.ts'
 import { EXPLAIN_DEFAULTS, type ExplainSettings } from '../core/explain.ts'
-import type { BackendName, BenchPredictResult, ExplainResult } from '../workers/protocol.ts'
+import type {
+  BackendName,
+  BenchPredictResult,
+  ExplainResult,
+  GlobalShapResult,
+} from '../workers/protocol.ts'
+import type { BackgroundSpec } from '../core/shap/background.ts'
+import type { AuditSettings } from '../report/audit.ts'
+import type { Report } from '../report/types.ts'
+import type { QuantSchemeId } from '../core/quantize/schemes.ts'
+import type { CompressionOptions, CompressionResult } from '../model/compression.ts'
 
 export type TestApi = {
   state: () => ReturnType<typeof appStore.getState>
@@ -19,6 +29,20 @@ export type TestApi = {
   explain: (rows: number[], settings?: Partial<ExplainSettings>) => Promise<ExplainResult>
   /** One batched predict of `rows` tiled rows in the worker (benchmark floor). */
   benchPredict: (rows: number) => Promise<BenchPredictResult>
+  /** The worker's globalShap command (benchmarks): SHAP of `n` rows drawn with `seed`. */
+  globalShap: (req: {
+    n: number
+    seed: number
+    background: BackgroundSpec
+    budget: number
+  }) => Promise<GlobalShapResult>
+  /** The worker's audit command on what is loaded (benchmarks). */
+  audit: (settings: AuditSettings) => Promise<Report>
+  /** The worker's compress command: `ids` against float32 (benchmarks). */
+  compress: (
+    ids: QuantSchemeId[],
+    options: Partial<Omit<CompressionOptions, 'ids' | 'column'>>,
+  ) => Promise<CompressionResult>
   /** Makes model calls above `rows` rows fail with an out-of-memory error in the worker (null = off). */
   injectOom: (rows: number | null) => Promise<unknown>
 }
@@ -50,6 +74,10 @@ export function installTestApi(): void {
         settings: { ...EXPLAIN_DEFAULTS, ...settings },
       }),
     benchPredict: (rows) => modelWorker.request<BenchPredictResult>({ cmd: 'benchPredict', rows }),
+    globalShap: (req) => modelWorker.request<GlobalShapResult>({ cmd: 'globalShap', ...req }),
+    audit: (settings) => modelWorker.request<Report>({ cmd: 'audit', settings }),
+    compress: (ids, options) =>
+      modelWorker.request<CompressionResult>({ cmd: 'compress', ids, options }),
     injectOom: (rows) => modelWorker.request({ cmd: 'fault', oomAboveRows: rows }),
   }
 }
