@@ -133,7 +133,7 @@ export async function browserFigures(
       }
       log(`browser ${name}: ${st.rowsPerSec ? Math.round(st.rowsPerSec) : '?'} rows/s probed`)
       try {
-        figures.push(...(await browserBackendFigures(page, st, inputs, mem, log)))
+        await browserBackendFigures(page, st, inputs, mem, log, figures)
       } catch (e) {
         if (e instanceof TypeError || e instanceof ReferenceError) throw e // a bug in the bench
         const msg = (e as Error).message

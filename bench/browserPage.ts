@@ -31,10 +31,14 @@ import {
   SHAP_FLOOR_ROWS,
   compressionEstimate,
   policy,
+  predictWarmupRows,
   rateFor,
   shapModelRows,
 } from './plan.ts'
 import { budgetDecide, estimateFromRate, estimateFromUnit, median, ratioSummary } from './stats.ts'
+
+/** Seeds of global SHAP requests: a new one for each, so that the worker's cache never answers. */
+let globalSeed = 1000
 
 /** Counterfactual queries per backend in the browser. */
 export const BROWSER_CF_QUERIES = 10
@@ -119,8 +123,8 @@ export type BrowserInputs = {
 }
 
 /**
- * Figures of backend `st`.
- * @throws when the backend cannot be activated or a request exceeds its limit.
+ * Figures of backend `st`, pushed to `out` as they are measured (those before a failure stay).
+ * @throws when the backend cannot be activated, a request fails or exceeds its limit.
  */
 export async function browserBackendFigures(
   page: Page,
@@ -128,7 +132,8 @@ export async function browserBackendFigures(
   inp: BrowserInputs,
   mem: TreeMemory,
   log: (s: string) => void,
-): Promise<Figure[]> {
+  out: Figure[],
+): Promise<void> {
   const name = st.name
   const meta = (n: string, unit: string): FigureMeta => ({
     name: n,
@@ -144,7 +149,6 @@ export async function browserBackendFigures(
   if (active !== name) throw new Error(`setBackend(${name}) left ${active ?? 'no backend'} active`)
   mem.start()
   const tensorsBefore = await page.evaluate(() => window.__glassbox!.numTensors())
-  const out: Figure[] = []
   const rates = new Map<number, number>()
   const rate = (rows: number) => rateFor(rows, rates, st.rowsPerSec)
 
@@ -154,6 +158,7 @@ export async function browserBackendFigures(
     const m = await measure({
       estimateS: est,
       policy: policy('predict'),
+      warmup: () => benchPredict(page, predictWarmupRows(n), limitFor(est)),
       run: () => benchPredict(page, n, limitFor(est)),
     })
     if (!m.skipped) rates.set(n, n / median(m.times))
@@ -215,6 +220,7 @@ export async function browserBackendFigures(
     return measure({
       estimateS: est,
       policy: policy('floor'),
+      warmup: () => benchPredict(page, predictWarmupRows(rows), limitFor(est)),
       run: () => benchPredict(page, rows, limitFor(est)),
     })
   }
@@ -333,9 +339,8 @@ export async function browserBackendFigures(
 
   // Global SHAP through the worker command (it takes the fast path when the model has one).
   const fastS = fp.m.skipped ? null : median(fp.m.times)
-  let seed = 1000
   const globalTimed = async (n: number, limitS: number) => {
-    const s = seed++
+    const s = globalSeed++
     const r = await withTimeout(
       page.evaluate(
         async ([nn, ss, bg, budget]) => {
@@ -481,5 +486,4 @@ export async function browserBackendFigures(
     }),
   )
   log(`  peak ${Math.round(peak.peakMiB)} MiB over ${peak.processes} processes`)
-  return out
 }

@@ -93,7 +93,6 @@ export function measuredFigure(
       note: [m.reason === 'estimate' ? null : m.reason, opts.note ?? null]
         .filter(Boolean)
         .join('; '),
-      ...(opts.compare ? { compare: opts.compare } : {}),
     })
   const summary = scaled(m.times, opts.scale ?? { kind: 'seconds' })
   return figure({

@@ -31,6 +31,7 @@ import {
   SAMPLED_BUDGETS,
   SHAP_FLOOR_ROWS,
   policy,
+  predictWarmupRows,
   rateFor,
   shapModelRows,
 } from './plan.ts'
@@ -99,6 +100,7 @@ async function predictFigures(c: Ctx, u: Units): Promise<Figure[]> {
     const m = await measure({
       estimateS: estimateFromRate(n, rateFor(n, u.rates, null)),
       policy: policy('predict'),
+      warmup: () => c.predict(tiled(c.demo.enc.x, predictWarmupRows(n))),
       run: async () => void (await c.predict(xs)),
     })
     if (!m.skipped) u.rates.set(n, n / median(m.times))
@@ -127,6 +129,7 @@ async function floorMeasure(c: Ctx, u: Units, rows: number): Promise<Measurement
   return measure({
     estimateS: estimateFromRate(rows, rateFor(rows, u.rates, null)),
     policy: policy('floor'),
+    warmup: () => c.predict(tiled(c.demo.enc.x, predictWarmupRows(rows))),
     run: async () => void (await c.predict(xs)),
   })
 }

@@ -3,7 +3,20 @@
  * its composite figures, from a backend's measured rows/s and figures measured before them.
  * Pure: unit-tested in test/bench.
  */
+import { PREDICT_CHUNK_ROWS } from '../src/model/tfModel.ts'
 import { type RepeatPolicy, DEFAULT_POLICY, estimateFromRate, estimateSum } from './stats.ts'
+
+/** Rows per model call of tfPredictFn (the worker's too, unless an out-of-memory cap is set). */
+export const PREDICT_CHUNK = PREDICT_CHUNK_ROWS
+
+/**
+ * Rows of the warm-up predict before measuring a predict of `rows` rows: the same call shapes
+ * (one full chunk and the remainder) without predicting everything; all rows up to two chunks.
+ */
+export function predictWarmupRows(rows: number, chunk = PREDICT_CHUNK): number {
+  if (rows <= 2 * chunk) return rows
+  return chunk + (rows % chunk)
+}
 
 /** Predict throughput batch sizes (rows). */
 export const PREDICT_SIZES = [1000, 4000, 16000, 64000, 200_000, 400_000] as const

@@ -134,7 +134,7 @@ export function figure(f: FigureInput): Figure {
 export function skippedFigure(
   meta: FigureMeta,
   estimateS: number,
-  opts: { budgetS?: number; note?: string; compare?: (median: null) => Comparison[] } = {},
+  opts: { budgetS?: number; note?: string } = {},
 ): Figure {
   const budgetS = opts.budgetS ?? FIGURE_BUDGET_S
   return {
@@ -148,7 +148,7 @@ export function skippedFigure(
     skipped: true,
     estimateS,
     stats: {},
-    compare: opts.compare ? opts.compare(null) : [],
+    compare: [],
     pass: null,
     note:
       `skipped: one run estimated at ${estimateS.toPrecision(3)} s > ${budgetS} s budget` +

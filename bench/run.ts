@@ -79,7 +79,8 @@ function bestOf(
     unit: target.unit,
     value: best?.value ?? null,
     n: best?.n ?? 0,
-    compare: (v) => [compareWith(v, 'target', target.label, target.value, target.unit, 'atMost')],
+    compare: (v) =>
+      best ? [compareWith(v, 'target', target.label, target.value, target.unit, 'atMost')] : [],
     note: best
       ? `best of ${cands.length}: ${best.where} ${best.backend} ${best.name} (min … max ${best.min} … ${best.max})`
       : 'nothing measured',

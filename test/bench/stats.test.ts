@@ -19,6 +19,7 @@ import {
   SHAP_ROW_MODEL_ROWS,
   auditEstimate,
   compressionEstimate,
+  predictWarmupRows,
   rateFor,
   shapModelRows,
 } from '../../bench/plan.ts'
@@ -123,6 +124,13 @@ describe('workload estimates', () => {
     expect(SHAP_ROW_MODEL_ROWS).toBe(4094 * 50 + 51)
     expect(shapModelRows(4096)).toBe(SHAP_ROW_MODEL_ROWS)
     expect(shapModelRows(512)).toBe(512 * 50 + 51)
+  })
+
+  it('warms a big predict up with one full chunk and the remainder', () => {
+    expect(predictWarmupRows(1000, 32768)).toBe(1000)
+    expect(predictWarmupRows(65536, 32768)).toBe(65536)
+    expect(predictWarmupRows(400_000, 32768)).toBe(32768 + (400_000 % 32768))
+    expect(predictWarmupRows(204_700, 32768)).toBe(32768 + (204_700 % 32768))
   })
 
   it('picks the rate of the largest measured batch not above the rows, else the smallest', () => {
