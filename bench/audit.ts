@@ -12,15 +12,21 @@ import { tfGradFn } from '../src/model/tfModel.ts'
 import { root } from './demo.ts'
 import type { Ctx, Units } from './node.ts'
 import { type Figure } from './report.ts'
-import { measure, measuredFigure } from './measure.ts'
+import { BudgetExceeded, measure, measuredFigure } from './measure.ts'
 import { AUDIT_ROWS, auditEstimate, compressionEstimate, policy, rateFor } from './plan.ts'
-import { median } from './stats.ts'
+import { FIGURE_BUDGET_S, estimateScaled, median } from './stats.ts'
+
+/** Seconds per row of a black-box SHAP job of `rows` rows, from the jobs measured so far. */
+export function shapPerRowInJob(u: Pick<Units, 'shapS' | 'shapJobs'>, rows: number): number | null {
+  const s = estimateScaled(u.shapJobs, rows)
+  return s === null ? u.shapS : s / rows
+}
 
 /** One audit's estimate from the backend's measured units. */
 export function auditEstimateOf(
   dataRows: number,
   rate: number | null,
-  u: Pick<Units, 'shapS' | 'shapBatchS' | 'igS' | 'cfS'>,
+  u: Pick<Units, 'shapS' | 'shapJobs' | 'igS' | 'cfS'>,
 ): number | null {
   return auditEstimate({
     dataRows,
@@ -35,7 +41,7 @@ export function auditEstimateOf(
       latencyRepeats: 1,
       rowsPerSec: rate,
       shapRows: COMPRESSION_DEFAULTS.shapRows,
-      shapS: u.shapBatchS ?? u.shapS,
+      shapS: shapPerRowInJob(u, COMPRESSION_DEFAULTS.shapRows),
     }),
   })
 }
@@ -71,23 +77,24 @@ export async function auditFigures(c: Ctx, u: Units): Promise<Figure[]> {
     },
     dataSha256: 'bench',
   }
-  const audit = async (s: typeof settings) => {
+  const audit = async (s: typeof settings, checkCancel: () => void) => {
     let fast = fastModelFromArtifacts(c.lm.artifacts, 0).model
     if (fast && (await fastModelVerify(fast, c.predict, demo.enc.x))) fast = null
-    const report = await auditRun({ ...input, fast }, s)
+    const report = await auditRun({ ...input, fast }, s, { checkCancel })
     await auditQuantization(
       report,
       c.lm,
       { schema: demo.schema, table: demo.table, x: demo.enc.x, labels: demo.enc.labels },
       s,
       0,
+      { checkCancel },
     )
   }
   const inProcess = await measure({
     estimateS: estimate,
     policy: policy('audit'),
-    warmup: () => audit(AUDIT_WARMUP(settings)),
-    run: () => audit(settings),
+    warmup: (check) => audit(AUDIT_WARMUP(settings), check),
+    run: (_, check) => audit(settings, check),
   })
   c.log(
     `  audit in-process: ${inProcess.skipped ? 'skipped' : `${median(inProcess.times).toFixed(2)} s`}`,
@@ -120,7 +127,14 @@ export async function auditFigures(c: Ctx, u: Units): Promise<Figure[]> {
     estimateS: inProcess.skipped ? inProcess.estimateS : median(inProcess.times) + 2,
     policy: policy('audit'),
     run: async () => {
-      const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' })
+      const t = performance.now()
+      const r = spawnSync(process.execPath, args, {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: FIGURE_BUDGET_S * 1000,
+      })
+      if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT')
+        throw new BudgetExceeded((performance.now() - t) / 1000)
       if (r.status !== 0) throw new Error(`glassbox audit failed: ${r.stderr}`)
     },
   })

@@ -18,9 +18,9 @@ import { type CfQuery, cfFigures, cfSummarise } from './counterfactuals.ts'
 import { CF_K } from './nodeCf.ts'
 import { TARGETS, shapComparisons } from './peers.ts'
 import { type Figure, type FigureMeta, compareWith, figure, skippedFigure } from './report.ts'
-import { type Measurement, measure, measuredFigure, timeItems } from './measure.ts'
+import { BudgetExceeded, type Measurement, measure, measuredFigure, timeItems } from './measure.ts'
 import { AUDIT_NOTE, AUDIT_WARMUP, auditEstimateOf } from './audit.ts'
-import { globalPerRow } from './node.ts'
+import { jobPoint } from './node.ts'
 import { COMPRESSION_NAME, COMPRESSION_WHAT, compressionCompare } from './compression.ts'
 import type { TreeMemory } from './memory.ts'
 import {
@@ -35,7 +35,14 @@ import {
   rateFor,
   shapModelRows,
 } from './plan.ts'
-import { budgetDecide, estimateFromRate, estimateFromUnit, median, ratioSummary } from './stats.ts'
+import {
+  FIGURE_BUDGET_S,
+  budgetDecide,
+  estimateFromRate,
+  estimateScaled,
+  median,
+  ratioSummary,
+} from './stats.ts'
 
 /** Seeds of global SHAP requests: a new one for each, so that the worker's cache never answers. */
 let globalSeed = 1000
@@ -64,20 +71,31 @@ export function withTimeout<T>(p: Promise<T>, s: number, what: string): Promise<
 const limitFor = (estimateS: number | null): number =>
   estimateS === null ? 600 : Math.max(120, 5 * estimateS)
 
-/** One explain request timed in the page; returns the round trip and the worker's own time. */
+/**
+ * One explain request timed in the page; returns the round trip and the worker's own time. The
+ * request is cancelled after the figure budget.
+ * @throws BudgetExceeded when it was cancelled for passing the budget.
+ */
 export async function explainTimed(
   page: Page,
   row: number,
   settings: Partial<ExplainSettings>,
   limitS: number,
 ) {
-  return withTimeout(
+  const r = await withTimeout(
     page.evaluate(
-      async ([r, s]) => {
+      async ([r, s, b]) => {
         const t = performance.now()
-        const res = await window.__glassbox!.explain([r], s)
+        let res
+        try {
+          res = await window.__glassbox!.explain([r], s, b)
+        } catch (e) {
+          if ((e as Error).name !== 'AbortError') throw e
+          return { aborted: true as const, seconds: (performance.now() - t) / 1000 }
+        }
         const e = res.explanations[String(r)]!
         return {
+          aborted: false as const,
           seconds: (performance.now() - t) / 1000,
           workerSeconds: res.ms / 1000,
           exact: e.exact ?? null,
@@ -91,11 +109,13 @@ export async function explainTimed(
           })),
         }
       },
-      [row, settings] as const,
+      [row, settings, FIGURE_BUDGET_S] as const,
     ),
     limitS,
     `explain row ${row}`,
   )
+  if (r.aborted) throw new BudgetExceeded(r.seconds)
+  return r
 }
 
 /** One benchPredict in the worker: its seconds (tiling excluded). */
@@ -307,7 +327,11 @@ export async function browserBackendFigures(
     () => window.__glassbox!.state().schema?.schema.sensitive ?? [],
   )
   const t0 = performance.now()
-  await explainTimed(page, 0, CF_ONLY, 600)
+  try {
+    await explainTimed(page, 0, CF_ONLY, 600)
+  } catch (e) {
+    if (!(e instanceof BudgetExceeded)) throw e
+  }
   const cfWarm = (performance.now() - t0) / 1000
   let cfS: number | null = null
   if (!budgetDecide(cfWarm).run) {
@@ -316,7 +340,11 @@ export async function browserBackendFigures(
     const queries: CfQuery[] = []
     const qRows = inp.cfRows.slice(0, BROWSER_CF_QUERIES)
     await timeItems(qRows.length, CF_CAP_S, async (i) => {
-      const r = await explainTimed(page, qRows[i]!, CF_ONLY, limitFor(cfWarm))
+      // A query cancelled for passing the budget counts as one without answers.
+      const r = await explainTimed(page, qRows[i]!, CF_ONLY, limitFor(cfWarm)).catch((e) => {
+        if (!(e instanceof BudgetExceeded)) throw e
+        return { seconds: e.seconds, cfs: [] }
+      })
       queries.push({
         seconds: r.seconds,
         answers: r.cfs.map(({ valid, nChanged, proximity }) => ({ valid, nChanged, proximity })),
@@ -343,33 +371,34 @@ export async function browserBackendFigures(
     const s = globalSeed++
     const r = await withTimeout(
       page.evaluate(
-        async ([nn, ss, bg, budget]) => {
+        async ([nn, ss, bg, budget, b]) => {
           const t = performance.now()
-          const g = await window.__glassbox!.globalShap({
-            n: nn,
-            seed: ss,
-            background: bg,
-            budget,
-          })
-          return {
-            seconds: (performance.now() - t) / 1000,
-            ms: g.ms,
-            cached: g.cached,
-            exact: g.exact,
+          try {
+            const g = await window.__glassbox!.globalShap(
+              { n: nn, seed: ss, background: bg, budget },
+              b,
+            )
+            const seconds = (performance.now() - t) / 1000
+            return { aborted: false, seconds, ms: g.ms, cached: g.cached, exact: g.exact }
+          } catch (e) {
+            if ((e as Error).name !== 'AbortError') throw e
+            const seconds = (performance.now() - t) / 1000
+            return { aborted: true, seconds, ms: 0, cached: false, exact: false }
           }
         },
-        [n, s, EXPLAIN_DEFAULTS.background, EXPLAIN_DEFAULTS.budget] as const,
+        [n, s, EXPLAIN_DEFAULTS.background, EXPLAIN_DEFAULTS.budget, FIGURE_BUDGET_S] as const,
       ),
       limitS,
       `globalShap(${n})`,
     )
+    if (r.aborted) throw new BudgetExceeded(r.seconds)
     if (r.cached) throw new Error(`globalShap(${n}, seed ${s}) was served from the cache`)
     if (!r.exact) throw new Error(`globalShap(${n}) was not exact`)
     return r
   }
-  let perRowS = fastS
+  const jobs = fastS === null ? [] : [{ units: 1, seconds: fastS }]
   for (const n of GLOBAL_SIZES) {
-    const est = estimateFromUnit(n, perRowS)
+    const est = estimateScaled(jobs, n)
     const workerS: number[] = []
     const g = await measure({
       estimateS: est,
@@ -382,7 +411,7 @@ export async function browserBackendFigures(
       },
     })
     log(`  global SHAP ${n} rows: ${show(g)}`)
-    perRowS = globalPerRow(perRowS, n, g)
+    jobs.push(jobPoint(n, g))
     out.push(
       measuredFigure(meta(`shap.global${n}`, 's'), g, {
         stats: { rows: n, medianWorkerSeconds: workerS.length ? median(workerS) : null },
@@ -409,19 +438,27 @@ export async function browserBackendFigures(
     shapRows: COMPRESSION_SHAP_ROWS,
     shapS: bbS,
   })
-  const compress = (ids: readonly QuantSchemeId[], shapRows: number) =>
-    withTimeout(
+  const compress = async (ids: readonly QuantSchemeId[], shapRows: number) => {
+    const r = await withTimeout(
       page.evaluate(
-        async ([i, r]) => {
+        async ([i, rows, b]) => {
           const t = performance.now()
-          await window.__glassbox!.compress([...i], { shapRows: r })
-          return (performance.now() - t) / 1000
+          try {
+            await window.__glassbox!.compress([...i], { shapRows: rows }, b)
+            return { aborted: false, seconds: (performance.now() - t) / 1000 }
+          } catch (e) {
+            if ((e as Error).name !== 'AbortError') throw e
+            return { aborted: true, seconds: (performance.now() - t) / 1000 }
+          }
         },
-        [ids, shapRows] as const,
+        [ids, shapRows, FIGURE_BUDGET_S] as const,
       ),
       limitFor(compEst),
       'compress',
     )
+    if (r.aborted) throw new BudgetExceeded(r.seconds)
+    return r.seconds
+  }
   const comp = await measure({
     estimateS: compEst,
     policy: policy('compression'),
@@ -440,20 +477,31 @@ export async function browserBackendFigures(
   // The full audit (the Overview's Audit report command).
   const auditEst = auditEstimateOf(inp.dataRows, dataRate, {
     shapS: bbS,
-    shapBatchS: null,
+    shapJobs: bbS === null ? [] : [{ units: 1, seconds: bbS }],
     igS: ig.skipped ? null : median(ig.times),
     cfS,
   })
-  const auditOnce = (settings: AuditSettings) =>
-    withTimeout(
-      page.evaluate(async (st) => {
-        const t = performance.now()
-        await window.__glassbox!.audit(st)
-        return (performance.now() - t) / 1000
-      }, settings),
+  const auditOnce = async (settings: AuditSettings) => {
+    const r = await withTimeout(
+      page.evaluate(
+        async ([st, b]) => {
+          const t = performance.now()
+          try {
+            await window.__glassbox!.audit(st, b)
+            return { aborted: false, seconds: (performance.now() - t) / 1000 }
+          } catch (e) {
+            if ((e as Error).name !== 'AbortError') throw e
+            return { aborted: true, seconds: (performance.now() - t) / 1000 }
+          }
+        },
+        [settings, FIGURE_BUDGET_S] as const,
+      ),
       limitFor(auditEst),
       'audit',
     )
+    if (r.aborted) throw new BudgetExceeded(r.seconds)
+    return r.seconds
+  }
   const auditSettings: AuditSettings = { ...AUDIT_DEFAULTS, backend: name }
   const audit = await measure({
     estimateS: auditEst,

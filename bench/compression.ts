@@ -6,6 +6,7 @@
 import { QUANT_SCHEME_IDS } from '../src/core/quantize/schemes.ts'
 import { COMPRESSION_DEFAULTS, compressionRun, sensitiveGroups } from '../src/model/compression.ts'
 import type { Ctx, Units } from './node.ts'
+import { shapPerRowInJob } from './audit.ts'
 import { TARGETS } from './peers.ts'
 import { type Figure, compareWith } from './report.ts'
 import { measure, measuredFigure } from './measure.ts'
@@ -44,13 +45,14 @@ export async function compressionFigure(c: Ctx, u: Units): Promise<Figure> {
       latencyRepeats: opts.latencyRepeats,
       rowsPerSec: rateFor(demo.enc.x.rows, u.rates, null),
       shapRows: COMPRESSION_SHAP_ROWS,
-      shapS: u.shapBatchS ?? u.shapS,
+      shapS: shapPerRowInJob(u, COMPRESSION_SHAP_ROWS),
     }),
     policy: policy('compression'),
     // A reduced run warms up the same code: one variant, 8 SHAP rows.
-    warmup: () => compressionRun(c.lm, data, { ...opts, ids: ['float16'], shapRows: 8 }),
-    run: async () => {
-      const r = await compressionRun(c.lm, data, opts)
+    warmup: (checkCancel) =>
+      compressionRun(c.lm, data, { ...opts, ids: ['float16'], shapRows: 8 }, { checkCancel }),
+    run: async (_, checkCancel) => {
+      const r = await compressionRun(c.lm, data, opts, { checkCancel })
       agreement = Object.fromEntries(
         r.variants.map((v) => [`${v.id}.agreement`, v.comparison.agreement]),
       )

@@ -16,12 +16,12 @@ import { fastModelFromArtifacts } from '../src/core/shap/fast/detect.ts'
 import type { FastModel, FastTail } from '../src/core/shap/fast/model.ts'
 import { tfModelLoad, tfPredictFn } from '../src/model/tfModel.ts'
 import { type Demo, benchRows } from './demo.ts'
-import { globalPerRow, nodeBackend, rowsOf } from './node.ts'
+import { jobPoint, nodeBackend, rowsOf } from './node.ts'
 import { TARGETS, shapComparisons } from './peers.ts'
 import { type Figure, compareWith } from './report.ts'
 import { type Measurement, measure, measuredFigure } from './measure.ts'
 import { GLOBAL_SIZES, policy } from './plan.ts'
-import { estimateFromUnit, median } from './stats.ts'
+import { estimateFromUnit, estimateScaled, median } from './stats.ts'
 
 /** CPU seconds of this process while `f` runs, with f's result. */
 async function cpuTimed<T>(f: () => Promise<T>): Promise<{ value: T; cpu: number }> {
@@ -207,7 +207,9 @@ export async function fastPathFigures(
       )
     })
 
-    const unit = variants.map((_, k) => (per[k]!.wall.length ? median(per[k]!.wall) : null))
+    const jobs = variants.map((_, k) =>
+      per[k]!.wall.length ? [{ units: 1, seconds: median(per[k]!.wall) }] : [],
+    )
     for (const n of GLOBAL_SIZES) {
       const xs = rowsOf(x, benchRows(x.rows, n))
       for (const v of variants) {
@@ -215,18 +217,21 @@ export async function fastPathFigures(
         let gap = 0
         const k = variants.indexOf(v)
         const g = await measure({
-          estimateS: estimateFromUnit(n, unit[k]!),
+          estimateS: estimateScaled(jobs[k]!, n),
           policy: policy(n === 200 ? 'global200' : 'global1000'),
-          warmup: () => shapExplain(noModel, rowsOf(x, rows), bg, { ...opts, fast: v.fast }),
-          run: async () => {
+          warmup: (checkCancel) =>
+            shapExplain(noModel, rowsOf(x, rows), bg, { ...opts, fast: v.fast, checkCancel }),
+          run: async (_, checkCancel) => {
             const t = performance.now()
-            const r = await cpuTimed(() => shapExplain(noModel, xs, bg, { ...opts, fast: v.fast }))
+            const r = await cpuTimed(() =>
+              shapExplain(noModel, xs, bg, { ...opts, fast: v.fast, checkCancel }),
+            )
             cpu.push(r.cpu)
             for (const e of r.value) gap = Math.max(gap, efficiencyGap(e))
             return (performance.now() - t) / 1000
           },
         })
-        unit[k] = globalPerRow(unit[k]!, n, g)
+        jobs[k]!.push(jobPoint(n, g))
         log(
           `  global SHAP, ${n} rows, ${v.key}: ` +
             (g.skipped

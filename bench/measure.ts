@@ -15,9 +15,33 @@ import {
 } from './stats.ts'
 import { type Comparison, type Figure, type FigureMeta, figure, skippedFigure } from './report.ts'
 
+/** Thrown by a run's budget check once the run has taken longer than the figure's budget. */
+export class BudgetExceeded extends Error {
+  override name = 'BudgetExceeded'
+  constructor(readonly seconds: number) {
+    super(`a run passed the budget after ${seconds.toFixed(1)} s`)
+  }
+}
+
+/** A check that throws {@link BudgetExceeded} once `budgetS` seconds have passed since now. */
+export function deadline(budgetS: number): () => void {
+  const t0 = now()
+  return () => {
+    const s = now() - t0
+    if (s > budgetS) throw new BudgetExceeded(s)
+  }
+}
+
 /** What {@link measure} gives: the repeats' seconds, or the skip with its estimate. */
 export type Measurement =
-  | { skipped: false; estimateS: number | null; warmupS: number; times: number[] }
+  | {
+      skipped: false
+      estimateS: number | null
+      warmupS: number
+      times: number[]
+      /** A later repeat passed the budget and was stopped (not counted). */
+      aborted?: boolean
+    }
   | { skipped: true; estimateS: number; reason: string }
 
 export type MeasureSpec = {
@@ -25,37 +49,64 @@ export type MeasureSpec = {
   estimateS: number | null
   policy?: Partial<RepeatPolicy>
   /** The warm-up; default: one run(0) whose time is discarded. */
-  warmup?: () => Promise<unknown>
-  /** Repeat i; returns its own seconds, or nothing to be timed by the wall clock. */
-  run: (i: number) => Promise<number | void>
+  warmup?: (check: () => void) => Promise<unknown>
+  /**
+   * Repeat i; returns its own seconds, or nothing to be timed by the wall clock. `check` throws
+   * {@link BudgetExceeded} once this run has taken longer than the budget: poll it where the work
+   * can stop (e.g. as a core job's checkCancel).
+   */
+  run: (i: number, check: () => void) => Promise<number | void>
 }
 
 const now = (): number => performance.now() / 1000
 
 /**
- * Applies the budget rule, warms up and repeats. A warm-up that alone exceeds the budget ends the
- * figure as skipped, with the warm-up's time as the estimate (a measured first unit).
+ * Applies the budget rule, warms up and repeats. A warm-up or first repeat that passes the budget
+ * (stopped through its check, or finishing late) ends the figure as skipped, with its seconds as
+ * the estimate (a measured first unit).
  */
 export async function measure(spec: MeasureSpec): Promise<Measurement> {
   const policy: RepeatPolicy = { ...DEFAULT_POLICY, ...spec.policy }
   const d: BudgetDecision = budgetDecide(spec.estimateS, policy.budgetS)
   if (!d.run) return { skipped: true, estimateS: d.estimateS, reason: 'estimate' }
+  const over = (s: number, stopped: boolean): Measurement => ({
+    skipped: true,
+    estimateS: s,
+    reason: `${stopped ? 'stopped: ' : ''}one run took ${s.toFixed(1)} s (estimate ${
+      d.estimateS === null ? 'unknown' : `${d.estimateS.toPrecision(3)} s`
+    })`,
+  })
   const t0 = now()
-  if (spec.warmup) await spec.warmup()
-  else await spec.run(0)
+  try {
+    const check = deadline(policy.budgetS)
+    if (spec.warmup) await spec.warmup(check)
+    else await spec.run(0, check)
+  } catch (e) {
+    if (e instanceof BudgetExceeded) return over(e.seconds, true)
+    throw e
+  }
   const warmupS = now() - t0
-  if (warmupS > policy.budgetS)
-    return { skipped: true, estimateS: warmupS, reason: 'the warm-up run alone exceeded it' }
+  if (warmupS > policy.budgetS) return over(warmupS, false)
   const times: number[] = []
   let repeatS = 0
+  let aborted = false
   while (anotherRepeat(times, repeatS, now() - t0, policy)) {
     const t = now()
-    const own = await spec.run(times.length)
+    let own: number | void
+    try {
+      own = await spec.run(times.length, deadline(policy.budgetS))
+    } catch (e) {
+      if (!(e instanceof BudgetExceeded)) throw e
+      if (times.length === 0) return over(e.seconds, true)
+      aborted = true
+      break
+    }
     const wall = now() - t
     repeatS += wall
     times.push(typeof own === 'number' ? own : wall)
   }
-  return { skipped: false, estimateS: d.estimateS, warmupS, times }
+  if (times.length === 1 && times[0]! > policy.budgetS) return over(times[0]!, false)
+  return { skipped: false, estimateS: d.estimateS, warmupS, times, ...(aborted ? { aborted } : {}) }
 }
 
 /** How the repeats' seconds become the figure's unit. */
@@ -102,7 +153,13 @@ export function measuredFigure(
     stats: { meanRepeatSeconds: mean(m.times), warmupSeconds: m.warmupS, ...opts.stats },
     ...(opts.budgetS !== undefined ? { budgetS: opts.budgetS } : {}),
     ...(opts.compare ? { compare: opts.compare } : {}),
-    ...(opts.note ? { note: opts.note } : {}),
+    ...(opts.note || m.aborted
+      ? {
+          note: [opts.note, m.aborted ? 'a further repeat passed the budget and was stopped' : '']
+            .filter(Boolean)
+            .join('; '),
+        }
+      : {}),
   })
 }
 

@@ -35,7 +35,7 @@ import {
   rateFor,
   shapModelRows,
 } from './plan.ts'
-import { estimateFromRate, estimateFromUnit, mean, median, ratioSummary } from './stats.ts'
+import { estimateFromRate, estimateScaled, mean, median, ratioSummary } from './stats.ts'
 import { auditFigures } from './audit.ts'
 import { compressionFigure } from './compression.ts'
 
@@ -79,8 +79,8 @@ export type Units = {
   /** Distinct model rows of each bench row's deduplicated exact SHAP (hybrid rows only). */
   dedupRows: number[]
   shapS: number | null
-  /** Seconds per row of black-box SHAP in a batched job (global SHAP), for later estimates. */
-  shapBatchS: number | null
+  /** Seconds of black-box exact SHAP jobs by rows explained (1 row, global SHAP), for estimates. */
+  shapJobs: { units: number; seconds: number }[]
   igS: number | null
   cfS: number | null
 }
@@ -201,6 +201,7 @@ async function shapFigures(c: Ctx, u: Units): Promise<Figure[]> {
   const on = await perRow(EXPLAIN_DEFAULTS.budget, true, true)
   c.log(`  shap exact (dedupe): ${log3(on.m)}/row`)
   u.shapS = on.m.skipped ? null : median(on.m.times)
+  u.shapJobs.push(jobPoint(1, on.m))
   u.dedupRows = on.hybrid
   out.push(
     measuredFigure(meta(c, 'shap.exact', 's/row'), on.m, {
@@ -331,13 +332,9 @@ async function igFigures(c: Ctx, u: Units): Promise<Figure[]> {
   return out
 }
 
-/**
- * Seconds per row for the next global SHAP estimate: the larger of the per-row unit so far and
- * the per-row seconds of the global job just measured (big jobs need not scale as single rows).
- */
-export function globalPerRow(prev: number | null, n: number, m: Measurement): number | null {
-  const measured = m.skipped ? m.estimateS / n : median(m.times) / n
-  return prev === null ? measured : Math.max(prev, measured)
+/** A measured (or, when skipped, estimated) job size and its seconds, for later estimates. */
+export function jobPoint(units: number, m: Measurement): { units: number; seconds: number } {
+  return { units, seconds: m.skipped ? m.estimateS : median(m.times) }
 }
 
 /** Black-box global SHAP: `n` seeded rows in one shapExplain call through the backend. */
@@ -347,18 +344,18 @@ async function globalFigures(c: Ctx, u: Units): Promise<Figure[]> {
   const bg = backgroundFirst(x, EXPLAIN_DEFAULTS.background.k)
   const opts = { offsets, budget: EXPLAIN_DEFAULTS.budget }
   const out: Figure[] = []
-  let perRow = u.shapS
   for (const n of GLOBAL_SIZES) {
     const xs = rowsOf(x, benchRows(x.rows, n))
     const m = await measure({
-      estimateS: estimateFromUnit(n, perRow),
+      estimateS: estimateScaled(u.shapJobs, n),
       policy: policy(n === 200 ? 'global200' : 'global1000'),
-      warmup: () => shapExplain(c.predict, rowsOf(x, c.rows), bg, opts),
-      run: async () => void (await shapExplain(c.predict, xs, bg, opts)),
+      warmup: (checkCancel) =>
+        shapExplain(c.predict, rowsOf(x, c.rows), bg, { ...opts, checkCancel }),
+      run: async (_, checkCancel) =>
+        void (await shapExplain(c.predict, xs, bg, { ...opts, checkCancel })),
     })
     c.log(`  global SHAP ${n} rows (black box): ${log3(m)}`)
-    perRow = globalPerRow(perRow, n, m)
-    u.shapBatchS = perRow
+    u.shapJobs.push(jobPoint(n, m))
     out.push(
       measuredFigure(meta(c, `shap.global${n}`, 's'), m, {
         stats: { rows: n },
@@ -398,7 +395,7 @@ export async function nodeFigures(
     rates: new Map(),
     dedupRows: [],
     shapS: null,
-    shapBatchS: null,
+    shapJobs: [],
     igS: null,
     cfS: null,
   }

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { root } from './demo.ts'
-import { type Figure, type Results, fmt } from './report.ts'
+import { type Figure, type Results, fmt, prettierMarkdown } from './report.ts'
 
 const COLUMNS = [
   ['node', 'wasm', 'Node wasm'],
@@ -137,22 +137,23 @@ export function readmeMarkdown(r: Results): string {
   ].join('\n')
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const r = JSON.parse(readFileSync(join(root, 'bench', 'results.json'), 'utf8')) as Results
   const md = readmeMarkdown(r)
+  const path = join(root, 'README.md')
   if (!process.argv.includes('--write')) {
-    console.log(md)
+    console.log(await prettierMarkdown(md, path))
     return
   }
-  const path = join(root, 'README.md')
   const text = readFileSync(path, 'utf8')
   const start = '<!-- bench:start -->'
   const end = '<!-- bench:end -->'
   const i = text.indexOf(start)
   const j = text.indexOf(end)
   if (i < 0 || j < i) throw new Error(`README.md has no ${start} … ${end} section`)
-  writeFileSync(path, `${text.slice(0, i + start.length)}\n\n${md}\n\n${text.slice(j)}`)
+  const next = `${text.slice(0, i + start.length)}\n\n${md}\n\n${text.slice(j)}`
+  writeFileSync(path, await prettierMarkdown(next, path))
   console.log('README.md: speed table updated')
 }
 
-main()
+await main()

@@ -229,6 +229,13 @@ export function summaryTable(figures: readonly Figure[]): string {
 
 const mdEscape = (s: string): string => s.replace(/\|/g, '\\|')
 
+/** Markdown formatted with the project's Prettier config (so that `npm run lint` accepts it). */
+export async function prettierMarkdown(md: string, path: string): Promise<string> {
+  const prettier = await import('prettier')
+  const config = (await prettier.resolveConfig(path)) ?? {}
+  return prettier.format(md, { ...config, parser: 'markdown' })
+}
+
 /** bench/results.md: the machine, then every figure as a markdown table. */
 export function markdownReport(r: Results): string {
   const out = [

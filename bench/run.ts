@@ -23,6 +23,7 @@ import {
   compareWith,
   figure,
   markdownReport,
+  prettierMarkdown,
   summaryTable,
 } from './report.ts'
 import { mean } from './stats.ts'
@@ -118,10 +119,11 @@ async function main(): Promise<number> {
     figures,
   }
   let crashed: Error | null = null
-  const write = (): void => {
+  const write = async (): Promise<void> => {
     results.totalSeconds = Math.round((performance.now() - t0) / 100) / 10
     writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
-    writeFileSync(join(root, 'bench', 'results.md'), markdownReport(results))
+    const md = join(root, 'bench', 'results.md')
+    writeFileSync(md, await prettierMarkdown(markdownReport(results), md))
   }
 
   let cfRows: number[] | null = null
@@ -139,12 +141,12 @@ async function main(): Promise<number> {
       if (dedupRows === null && r.units.dedupRows.length)
         dedupRows = Math.round(mean(r.units.dedupRows))
       if (backend === 'wasm') wasmShapS = r.units.shapS
-      write()
+      await write()
     }
     if (PARTS.has('fastpath')) {
       log('node: fast path')
       figures.push(...(await fastPathFigures(demo, rows, wasmShapS, log)).figures)
-      write()
+      await write()
     }
   } catch (e) {
     crashed = e as Error
@@ -218,7 +220,7 @@ async function main(): Promise<number> {
     }),
   )
 
-  write()
+  await write()
   console.log(`\n${summaryTable(figures)}\n`)
   if (results.browser.note) console.log(`browser: ${results.browser.note}`)
   const targets = figures.filter((f) => f.pass !== null)

@@ -87,6 +87,32 @@ export function estimateFromUnit(units: number, unitS: number | null | undefined
   return units * unitS
 }
 
+/**
+ * One run's seconds at `units` from measured (units, seconds) points of the same work at other
+ * sizes: a power law t = a·n^b through the two largest points, the exponent kept in [1, 2] (work
+ * never scales better than linearly here; a bigger job can scale worse, e.g. through memory).
+ * One point: linear. null without points.
+ */
+export function estimateScaled(
+  points: readonly { units: number; seconds: number }[],
+  units: number,
+): number | null {
+  const ok = points
+    .filter((p) => p.units > 0 && Number.isFinite(p.seconds) && p.seconds > 0)
+    .sort((a, b) => a.units - b.units)
+  if (ok.length === 0) return null
+  const hi = ok[ok.length - 1]!
+  if (ok.length === 1 || units <= hi.units) {
+    const near = ok.find((p) => p.units >= units) ?? hi
+    return (near.seconds / near.units) * units
+  }
+  const lo = ok[ok.length - 2]!
+  const raw =
+    lo.units === hi.units ? 1 : Math.log(hi.seconds / lo.seconds) / Math.log(hi.units / lo.units)
+  const b = Math.min(2, Math.max(1, raw))
+  return hi.seconds * (units / hi.units) ** b
+}
+
 /** Sum of estimates; null when any part is unknown. */
 export function estimateSum(parts: readonly (number | null)[]): number | null {
   let s = 0

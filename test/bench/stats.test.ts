@@ -8,6 +8,7 @@ import {
   budgetDecide,
   estimateFromRate,
   estimateFromUnit,
+  estimateScaled,
   estimateSum,
   median,
   rateSummary,
@@ -23,7 +24,7 @@ import {
   rateFor,
   shapModelRows,
 } from '../../bench/plan.ts'
-import { type Measurement, measure, measuredFigure } from '../../bench/measure.ts'
+import { BudgetExceeded, type Measurement, measure, measuredFigure } from '../../bench/measure.ts'
 import { figure, markdownReport, skippedFigure, summaryTable } from '../../bench/report.ts'
 import { descendants } from '../../bench/memory.ts'
 
@@ -79,6 +80,42 @@ describe('the 60 s budget rule', () => {
     expect(estimateFromUnit(1000, null)).toBeNull()
     expect(estimateSum([1, 2, 3])).toBe(6)
     expect(estimateSum([1, null])).toBeNull()
+  })
+
+  it('scales a measured job to another size by a power law, never better than linear', () => {
+    expect(estimateScaled([], 10)).toBeNull()
+    expect(estimateScaled([{ units: 1, seconds: 0.05 }], 1000)).toBeCloseTo(50, 12)
+    // 200 rows in 20 s after 1 row in 0.05 s: exponent log(400)/log(200) ≈ 1.13.
+    const e = estimateScaled(
+      [
+        { units: 1, seconds: 0.05 },
+        { units: 200, seconds: 20 },
+      ],
+      1000,
+    )!
+    expect(e).toBeCloseTo(20 * 5 ** (Math.log(400) / Math.log(200)), 9)
+    expect(e).toBeGreaterThan(100)
+    // Sub-linear measurements are extrapolated linearly; super-quadratic ones quadratically.
+    expect(
+      estimateScaled(
+        [
+          { units: 1, seconds: 1 },
+          { units: 100, seconds: 10 },
+        ],
+        1000,
+      ),
+    ).toBeCloseTo(100, 9)
+    expect(
+      estimateScaled(
+        [
+          { units: 1, seconds: 1 },
+          { units: 10, seconds: 1000 },
+        ],
+        20,
+      ),
+    ).toBeCloseTo(4000, 9)
+    // Smaller than the largest point: that point's seconds per unit.
+    expect(estimateScaled([{ units: 200, seconds: 20 }], 50)).toBeCloseTo(5, 12)
   })
 
   it('makes a 400k-row predict at 5,000 rows/s a skipped figure with its estimate', () => {
@@ -211,6 +248,47 @@ describe('measure', () => {
     })
     expect(seen).toEqual([-1, 0, 1, 2, 3])
     expect(m).toMatchObject({ skipped: false, estimateS: 0.001, times: [0.5, 0.5, 0.5, 0.5] })
+  })
+
+  it('skips a figure whose first run is stopped for passing the budget', async () => {
+    const m = await measure({
+      estimateS: 10,
+      warmup: async () => {},
+      run: async () => {
+        throw new BudgetExceeded(61)
+      },
+    })
+    expect(m).toMatchObject({ skipped: true, estimateS: 61 })
+    expect(
+      measuredFigure({ name: 'x', backend: 'cpu', where: 'node', unit: 's' }, m),
+    ).toMatchObject({ skipped: true, estimateS: 61, value: null })
+  })
+
+  it('keeps the repeats done before a later one is stopped', async () => {
+    const m = await measure({
+      estimateS: 1,
+      policy: { minRepeats: 3, maxRepeats: 3, capS: 1000 },
+      warmup: async () => {},
+      run: async (i) => {
+        if (i === 2) throw new BudgetExceeded(70)
+        return 2
+      },
+    })
+    expect(m).toMatchObject({ skipped: false, times: [2, 2], aborted: true })
+    const f = measuredFigure({ name: 'x', backend: 'cpu', where: 'node', unit: 's' }, m)
+    expect(f).toMatchObject({ n: 2, value: 2 })
+    expect(f.note).toMatch(/stopped/)
+  })
+
+  it('passes other errors through', async () => {
+    await expect(
+      measure({
+        estimateS: 1,
+        run: async () => {
+          throw new TypeError('bug')
+        },
+      }),
+    ).rejects.toThrow(TypeError)
   })
 
   it('builds the figure in its unit from the repeats', () => {
