@@ -40,6 +40,7 @@ import {
   budgetDecide,
   estimateFromRate,
   estimateScaled,
+  mean,
   median,
   ratioSummary,
 } from './stats.ts'
@@ -136,8 +137,8 @@ export type BrowserInputs = {
   cfRows: readonly number[]
   /** The random baseline's mean proximity on those query rows (from Node). */
   randomProximity: (rows: readonly number[]) => number | null
-  /** Distinct hybrid model rows of a deduplicated exact SHAP row (counted in Node). */
-  dedupRows: number | null
+  /** Distinct hybrid model rows of each bench row's deduplicated exact SHAP (counted in Node). */
+  dedupRows: readonly number[]
   /** Rows of the demo data. */
   dataRows: number
 }
@@ -249,7 +250,11 @@ export async function browserBackendFigures(
       ? figure({ ...meta(n, '×'), value: null, n: 0, note: 'not measured: a part was skipped' })
       : figure({
           ...meta(n, '×'),
-          summary: ratioSummary(shap.times, median(fl.times)),
+          summary: ratioSummary(
+            shap.times,
+            median(fl.times),
+            inp.dedupRows.map((r) => r / rows),
+          ),
           stats: {
             floorRows: rows,
             floorSeconds: median(fl.times),
@@ -265,16 +270,17 @@ export async function browserBackendFigures(
               'atMost',
             ),
           ],
-          note: 'each row’s SHAP seconds (page round trip) over the median predict of the same rows',
+          note: 'each row’s SHAP seconds (page round trip) over the median floor scaled to that row’s own distinct-row count (counted in Node)',
         })
-  if (inp.dedupRows !== null) {
-    const f = await floor(inp.dedupRows)
+  if (inp.dedupRows.length >= inp.rows.length) {
+    const rows = Math.round(mean(inp.dedupRows))
+    const f = await floor(rows)
     out.push(
       measuredFigure(meta('shap.floor.predictDedupeRows', 's'), f, {
-        stats: { rows: inp.dedupRows },
+        stats: { rows },
         note: 'one benchPredict of the mean distinct hybrid-row count of a deduplicated exact SHAP row (counted in Node)',
       }),
-      ratio('shap.exact.overFloor', bb.m, f, inp.dedupRows, bb.worker),
+      ratio('shap.exact.overFloor', bb.m, f, rows, bb.worker),
     )
   }
   const full = await floor(SHAP_FLOOR_ROWS)

@@ -141,9 +141,8 @@ export function measuredFigure(
   if (m.skipped)
     return skippedFigure(meta, m.estimateS, {
       ...(opts.budgetS !== undefined ? { budgetS: opts.budgetS } : {}),
-      note: [m.reason === 'estimate' ? null : m.reason, opts.note ?? null]
-        .filter(Boolean)
-        .join('; '),
+      ...(m.reason === 'estimate' ? {} : { reason: m.reason }),
+      ...(opts.note ? { note: opts.note } : {}),
     })
   const summary = scaled(m.times, opts.scale ?? { kind: 'seconds' })
   return figure({

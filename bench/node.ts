@@ -172,7 +172,13 @@ async function shapFigures(c: Ctx, u: Units): Promise<Figure[]> {
     })
     return { m, hybrid, gap }
   }
-  const ratioFig = (name: string, shap: Measurement, floor: Measurement, rows: number) =>
+  const ratioFig = (
+    name: string,
+    shap: Measurement,
+    floor: Measurement,
+    rows: number,
+    rowsPerItem: readonly number[] | null,
+  ) =>
     shap.skipped || floor.skipped
       ? figure({
           ...meta(c, name, '×'),
@@ -182,7 +188,11 @@ async function shapFigures(c: Ctx, u: Units): Promise<Figure[]> {
         })
       : figure({
           ...meta(c, name, '×'),
-          summary: ratioSummary(shap.times, median(floor.times)),
+          summary: ratioSummary(
+            shap.times,
+            median(floor.times),
+            rowsPerItem?.map((r) => r / rows),
+          ),
           stats: { floorRows: rows, floorSeconds: median(floor.times) },
           compare: (v) => [
             compareWith(
@@ -194,7 +204,9 @@ async function shapFigures(c: Ctx, u: Units): Promise<Figure[]> {
               'atMost',
             ),
           ],
-          note: 'each row’s SHAP seconds over the median predict of the same model rows',
+          note: rowsPerItem
+            ? 'each row’s SHAP seconds over the median floor scaled to that row’s own distinct-row count'
+            : 'each row’s SHAP seconds over the median predict of the same model rows',
         })
 
   // Exact, deduplicated hybrid rows (the default black-box path).
@@ -222,7 +234,7 @@ async function shapFigures(c: Ctx, u: Units): Promise<Figure[]> {
         stats: { rows: dedupRows, rowsPerSec: f.skipped ? null : dedupRows / median(f.times) },
         note: 'one predict of the mean distinct hybrid-row count of a deduplicated exact SHAP row',
       }),
-      ratioFig('shap.exact.overFloor', on.m, f, dedupRows),
+      ratioFig('shap.exact.overFloor', on.m, f, dedupRows, on.hybrid),
     )
   }
 
@@ -246,7 +258,7 @@ async function shapFigures(c: Ctx, u: Units): Promise<Figure[]> {
         compareWith(v, 'peer', 'tfjs wasm, bigger MLP (WebSHAP study)', FLOOR_PEERS.tfjsWasm, 's'),
       ],
     }),
-    ratioFig('shap.exact.noDedupe.overFloor', off.m, full, SHAP_FLOOR_ROWS),
+    ratioFig('shap.exact.noDedupe.overFloor', off.m, full, SHAP_FLOOR_ROWS, null),
   )
 
   // Sampled (Kernel SHAP) at the two budgets.

@@ -134,7 +134,7 @@ export function figure(f: FigureInput): Figure {
 export function skippedFigure(
   meta: FigureMeta,
   estimateS: number,
-  opts: { budgetS?: number; note?: string } = {},
+  opts: { budgetS?: number; note?: string; reason?: string } = {},
 ): Figure {
   const budgetS = opts.budgetS ?? FIGURE_BUDGET_S
   return {
@@ -151,7 +151,9 @@ export function skippedFigure(
     compare: [],
     pass: null,
     note:
-      `skipped: one run estimated at ${estimateS.toPrecision(3)} s > ${budgetS} s budget` +
+      (opts.reason
+        ? `skipped: ${opts.reason}, over the ${budgetS} s budget`
+        : `skipped: one run estimated at ${estimateS.toPrecision(3)} s > ${budgetS} s budget`) +
       (opts.note ? `; ${opts.note}` : ''),
   }
 }

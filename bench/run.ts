@@ -26,7 +26,6 @@ import {
   prettierMarkdown,
   summaryTable,
 } from './report.ts'
-import { mean } from './stats.ts'
 
 /** Rows explained per SHAP / IG figure. */
 const SHAP_ROWS = 8
@@ -128,7 +127,7 @@ async function main(): Promise<number> {
 
   let cfRows: number[] | null = null
   let randomWasm: CfQuery[] = []
-  let dedupRows: number | null = null
+  let dedupRows: number[] | null = null
   let wasmShapS: number | null = null
   try {
     for (const backend of PARTS.has('node') ? (['wasm', 'cpu'] as const) : []) {
@@ -138,8 +137,8 @@ async function main(): Promise<number> {
         cfRows = r.cfRows
         randomWasm = r.cfRandom
       }
-      if (dedupRows === null && r.units.dedupRows.length)
-        dedupRows = Math.round(mean(r.units.dedupRows))
+      if (dedupRows === null && r.units.dedupRows.length === rows.length)
+        dedupRows = r.units.dedupRows
       if (backend === 'wasm') wasmShapS = r.units.shapS
       await write()
     }
@@ -158,7 +157,7 @@ async function main(): Promise<number> {
       if (!cfRows || dedupRows === null) {
         const prep = await browserPrep(demo, rows)
         cfRows = cfRows ?? prep.cfRows
-        dedupRows = dedupRows ?? Math.round(mean(prep.dedupRows))
+        dedupRows = dedupRows ?? prep.dedupRows
       }
       const queryRows = cfRows
       const b = await browserFigures(

@@ -54,13 +54,21 @@ export function rateSummary(rows: number, seconds: readonly number[]): Summary {
 }
 
 /**
- * Ratio summary: each measurement over a fixed reference (e.g. SHAP seconds of each row over the
- * median predict floor of the same rows).
+ * Ratio summary: each measurement over a reference (e.g. SHAP seconds of each row over the median
+ * predict floor), the reference scaled per item by `scale[i]` when given (e.g. that row's own
+ * model rows over the floor's rows, so that each row is compared with the floor of its rows).
  */
-export function ratioSummary(xs: readonly number[], reference: number): Summary {
+export function ratioSummary(
+  xs: readonly number[],
+  reference: number,
+  scale?: readonly number[],
+): Summary {
   if (!(reference > 0))
     throw new RangeError(`ratioSummary: reference must be > 0, got ${reference}`)
-  return summarize(xs, reference)
+  if (!scale) return summarize(xs, reference)
+  if (scale.length < xs.length || scale.some((k) => !(k > 0)))
+    throw new RangeError('ratioSummary: one positive scale per measurement')
+  return summarize(xs.map((x, i) => x / (reference * scale[i]!)))
 }
 
 /**

@@ -50,6 +50,10 @@ describe('summaries', () => {
   it('gives each measurement over a reference', () => {
     expect(ratioSummary([1, 0.5, 1.5], 0.5)).toMatchObject({ min: 1, median: 2, max: 3 })
     expect(() => ratioSummary([1], 0)).toThrow(RangeError)
+    // Each item against the reference scaled to its own size: 2 s for twice the rows = 1×.
+    expect(ratioSummary([2, 1], 1, [2, 0.5])).toMatchObject({ min: 1, median: 1.5, max: 2 })
+    expect(() => ratioSummary([1, 1], 1, [1])).toThrow(RangeError)
+    expect(() => ratioSummary([1], 1, [0])).toThrow(RangeError)
   })
 })
 
