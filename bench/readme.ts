@@ -109,19 +109,30 @@ export function readmeMarkdown(r: Results): string {
     })
     lines.push(`| ${[row.label, ...cells].join(' | ')} |`)
   }
+  const labels: Record<string, string> = {
+    'targets.shapExactBlackBox.best': 'exact SHAP per row, best black-box backend',
+    'targets.shapExactFastPath.best': 'exact SHAP per row with the fast path',
+    'targets.shapOverFloor.best': 'SHAP over the predict floor of the same rows (best backend)',
+    'targets.global1000.best': 'global SHAP of 1,000 rows',
+    'targets.compression.best': 'compression evaluation of all variants',
+  }
   const targets = r.figures
     .filter((f) => f.name.startsWith('targets.'))
     .map((f) => {
       const t = f.compare.find((c) => c.kind === 'target')
-      const best = f.note?.startsWith('best of') ? `${f.backend}` : 'nothing measured'
-      return `- ${t?.label ?? f.name} ≤ ${fmt(t?.value ?? null, t?.unit ?? f.unit)}: ${fmt(f.value, f.unit)} (${best}) — **${f.pass === null ? 'not measured' : f.pass ? 'PASS' : 'FAIL'}**`
+      const goal = t ? `≤ ${fmt(t.value, t.unit)}` : ''
+      const verdict = f.pass === null ? 'not measured' : f.pass ? 'PASS' : 'FAIL'
+      return `- ${labels[f.name] ?? f.name} ${goal}: ${fmt(f.value, f.unit)} (${f.backend}) — **${verdict}**`
     })
   const m = r.machine
+  const busy = Number(m.loadAverageAtStart) > 0.5 * Number(m.cpus)
   return [
     `Measured ${String(m.date).slice(0, 10)} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ` +
       `no GPU (WebGL and WebGPU run on software rasterizers: ${m['browser.webgpuAdapter'] ?? '?'}), ` +
       `Node ${m.node}, tfjs ${m.tfjs}, Chromium ${m.chromium ?? '—'}; \`npm run bench\` took ` +
-      `${Math.round(r.totalSeconds / 6) / 10} min. Medians; min … max, n and every other figure ` +
+      `${Math.round(r.totalSeconds / 6) / 10} min (load average ${m.loadAverageAtStart ?? '?'} at ` +
+      `the start${busy ? ': other work shared the machine' : ''}). ` +
+      'Medians; min … max, n and every other figure ' +
       'in `bench/results.md` / `bench/results.json`; a figure whose one-run estimate exceeds 60 s ' +
       'is skipped (bench/README.md).',
     '',
