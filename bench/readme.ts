@@ -52,7 +52,15 @@ const ROWS: Row[] = [
     names: ['shap.sampled512', 'shap.sampled2048'],
   },
   { label: 'integrated gradients per row (auto steps)', names: ['ig.auto'] },
+  {
+    label: 'integrated gradients per row, 50 Gauss–Legendre steps (1 / 8 rows per call)',
+    names: ['ig.gaussLegendre50', 'ig.gaussLegendre50.batch8'],
+  },
   { label: 'counterfactuals per query (k = 4)', names: ['cf.guided.secondsPerQuery'] },
+  {
+    label: 'counterfactuals: share of answers valid / features changed',
+    names: ['cf.guided.validShare', 'cf.guided.meanChanged'],
+  },
   {
     label: 'global SHAP, 200 / 1,000 rows (Node: black box; browser: worker, fast path)',
     names: ['shap.global200', 'shap.global1000'],
@@ -88,7 +96,7 @@ function cell(f: Figure | undefined): string {
   if (!f) return ''
   if (f.skipped) return `skipped (est. ${fmt(f.estimateS, 's')})`
   if (f.note?.startsWith('failed:')) return 'failed'
-  return fmt(f.value, f.unit).replace(' rows/s', '')
+  return fmt(f.value, f.unit).replace(/ (rows\/s|share of answers|features)$/, '')
 }
 
 /** The README's table and the targets under it. */
