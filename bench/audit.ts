@@ -1,21 +1,105 @@
 /**
- * The full default audit of the demo (issue 4's speed figure): the real CLI end to end
- * (process start, tfjs wasm init, loading, metrics, calibration, fairness, SHAP + IG +
- * counterfactuals for 8 seeded rows) and the same audit in-process through `auditRun`.
+ * The full default audit of the demo on the backend of a Node run: in-process as the CLI does it
+ * (fast path verified, auditRun, then auditQuantization of the default variants), and the real
+ * CLI end to end (process start, tfjs init, loading, everything, `--backend` = this backend).
  */
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { auditRun, AUDIT_DEFAULTS } from '../src/report/audit.ts'
-import { tfGradFn, tfPredictFn } from '../src/model/tfModel.ts'
-import { modelLoadFromDisk, backendSet } from '../src/cli/load.ts'
-import { sha256Hex } from '../src/core/hash.ts'
-import { readFileSync } from 'node:fs'
-import { type Demo, root } from './demo.ts'
-import { type Figure, figure, median, timeItems } from './report.ts'
+import { AUDIT_DEFAULTS, type AuditSettings, auditRun } from '../src/report/audit.ts'
+import { auditQuantization, COMPRESSION_DEFAULTS } from '../src/model/compression.ts'
+import { fastModelFromArtifacts, fastModelVerify } from '../src/core/shap/fast/detect.ts'
+import { tfGradFn } from '../src/model/tfModel.ts'
+import { root } from './demo.ts'
+import type { Ctx, Units } from './node.ts'
+import { type Figure } from './report.ts'
+import { BudgetExceeded, measure, measuredFigure } from './measure.ts'
+import { AUDIT_ROWS, auditEstimate, compressionEstimate, policy, rateFor } from './plan.ts'
+import { FIGURE_BUDGET_S, estimateScaled, median } from './stats.ts'
 
-const BUDGET_S = 40
+/** Seconds per row of a black-box SHAP job of `rows` rows, from the jobs measured so far. */
+export function shapPerRowInJob(u: Pick<Units, 'shapS' | 'shapJobs'>, rows: number): number | null {
+  const s = estimateScaled(u.shapJobs, rows)
+  return s === null ? u.shapS : s / rows
+}
 
-export async function auditFigures(demo: Demo, log: (s: string) => void): Promise<Figure[]> {
+/** One audit's estimate from the backend's measured units. */
+export function auditEstimateOf(
+  dataRows: number,
+  rate: number | null,
+  u: Pick<Units, 'shapS' | 'shapJobs' | 'igS' | 'cfS'>,
+): number | null {
+  return auditEstimate({
+    dataRows,
+    rowsPerSec: rate,
+    rows: AUDIT_ROWS,
+    shapS: u.shapS,
+    igS: u.igS,
+    cfS: u.cfS,
+    compressionS: compressionEstimate({
+      variants: AUDIT_DEFAULTS.quantize.length,
+      dataRows,
+      latencyRepeats: 1,
+      rowsPerSec: rate,
+      shapRows: COMPRESSION_DEFAULTS.shapRows,
+      shapS: shapPerRowInJob(u, COMPRESSION_DEFAULTS.shapRows),
+    }),
+  })
+}
+
+/** A reduced audit that warms up the same code: one explained row, one quantized variant. */
+export const AUDIT_WARMUP = <T extends AuditSettings>(s: T): T => ({
+  ...s,
+  rows: [0],
+  quantize: ['float16'],
+})
+
+export const AUDIT_NOTE = `default settings: metrics, calibration, fairness, SHAP + IG + counterfactuals of ${AUDIT_ROWS} rows, quantization (${AUDIT_DEFAULTS.quantize.join(', ')})`
+
+export async function auditFigures(c: Ctx, u: Units): Promise<Figure[]> {
+  const { demo } = c
+  const dataRows = demo.enc.x.rows
+  const estimate = auditEstimateOf(dataRows, rateFor(dataRows, u.rates, null), u)
+  const settings = { ...AUDIT_DEFAULTS, classIndex: 1, backend: c.backend }
+  const input = {
+    schema: demo.schema,
+    table: demo.table,
+    x: demo.enc.x,
+    values: demo.enc.values,
+    labels: demo.enc.labels,
+    predict: c.predict,
+    grad: tfGradFn(c.lm, 0),
+    model: {
+      sha256: c.lm.info.weightsSha256,
+      format: c.lm.info.format,
+      inputs: c.lm.info.inputWidth,
+      parameters: c.lm.info.parameters,
+      bytes: c.lm.info.bytes,
+    },
+    dataSha256: 'bench',
+  }
+  const audit = async (s: typeof settings, checkCancel: () => void) => {
+    let fast = fastModelFromArtifacts(c.lm.artifacts, 0).model
+    if (fast && (await fastModelVerify(fast, c.predict, demo.enc.x))) fast = null
+    const report = await auditRun({ ...input, fast }, s, { checkCancel })
+    await auditQuantization(
+      report,
+      c.lm,
+      { schema: demo.schema, table: demo.table, x: demo.enc.x, labels: demo.enc.labels },
+      s,
+      0,
+      { checkCancel },
+    )
+  }
+  const inProcess = await measure({
+    estimateS: estimate,
+    policy: policy('audit'),
+    warmup: (check) => audit(AUDIT_WARMUP(settings), check),
+    run: (_, check) => audit(settings, check),
+  })
+  c.log(
+    `  audit in-process: ${inProcess.skipped ? 'skipped' : `${median(inProcess.times).toFixed(2)} s`}`,
+  )
+
   const d = join(root, 'public/demo')
   const args = [
     '--import',
@@ -28,62 +112,37 @@ export async function auditFigures(demo: Demo, log: (s: string) => void): Promis
     join(d, 'data.csv'),
     '--schema',
     join(d, 'schema.json'),
+    '--backend',
+    c.backend,
     '--quiet',
   ]
-  const cli = await timeItems(3, BUDGET_S / 2, async () => {
-    const t = performance.now()
-    const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' })
-    if (r.status !== 0) throw new Error(`glassbox audit failed: ${r.stderr}`)
-    return (performance.now() - t) / 1000
+  const meta = (name: string) => ({ name, backend: c.backend, where: 'node' as const, unit: 's' })
+  const inProcessFigure = measuredFigure(meta('audit.inProcess'), inProcess, {
+    note: `${AUDIT_NOTE}; in-process as the CLI does it; warm-up: 1 row, float16 only; n = repeats`,
   })
-  log(`audit (CLI, end to end): ${median(cli).toFixed(2)} s`)
-  await backendSet('wasm')
-  const lm = await modelLoadFromDisk(join(d, 'model.json'))
-  const dataSha = await sha256Hex(new Uint8Array(readFileSync(join(d, 'data.csv'))))
-  const inProcess = await timeItems(5, BUDGET_S / 2, async () => {
-    await auditRun(
-      {
-        schema: demo.schema,
-        table: demo.table,
-        x: demo.enc.x,
-        values: demo.enc.values,
-        labels: demo.enc.labels,
-        predict: tfPredictFn(lm, 0),
-        grad: tfGradFn(lm, 0),
-        model: {
-          sha256: lm.info.weightsSha256,
-          format: lm.info.format,
-          inputs: lm.info.inputWidth,
-          parameters: lm.info.parameters,
-          bytes: lm.info.bytes,
-        },
-        dataSha256: dataSha,
-      },
-      { ...AUDIT_DEFAULTS, backend: 'wasm' },
-    )
+  // The CLI end to end once per bench, on its default backend (auto = wasm).
+  if (c.backend !== 'wasm') return [inProcessFigure]
+  const cli = await measure({
+    // Process start and loading (~2 s here) on top of the in-process audit.
+    estimateS: inProcess.skipped ? inProcess.estimateS : median(inProcess.times) + 2,
+    policy: policy('audit'),
+    run: async () => {
+      const t = performance.now()
+      const r = spawnSync(process.execPath, args, {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: FIGURE_BUDGET_S * 1000,
+      })
+      if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT')
+        throw new BudgetExceeded((performance.now() - t) / 1000)
+      if (r.status !== 0) throw new Error(`glassbox audit failed: ${r.stderr}`)
+    },
   })
-  lm.model.dispose()
-  log(`audit (in-process, wasm): ${median(inProcess).toFixed(2)} s`)
+  c.log(`  audit CLI: ${cli.skipped ? 'skipped' : `${median(cli.times).toFixed(2)} s`}`)
   return [
-    figure({
-      name: 'full default audit of the demo, CLI end to end (process start included)',
-      backend: 'wasm',
-      where: 'node',
-      value: median(cli),
-      unit: 's',
-      n: cli.length,
-      budgetS: BUDGET_S / 2,
-      stats: { min: Math.min(...cli), max: Math.max(...cli) },
-    }),
-    figure({
-      name: 'full default audit of the demo, in-process auditRun',
-      backend: 'wasm',
-      where: 'node',
-      value: median(inProcess),
-      unit: 's',
-      n: inProcess.length,
-      budgetS: BUDGET_S / 2,
-      stats: { min: Math.min(...inProcess), max: Math.max(...inProcess) },
+    inProcessFigure,
+    measuredFigure(meta('audit.cli'), cli, {
+      note: `${AUDIT_NOTE}; \`glassbox audit --backend ${c.backend}\` end to end, process start included; n = repeats`,
     }),
   ]
 }

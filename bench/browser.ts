@@ -1,8 +1,8 @@
 /**
  * Browser figures: builds the app, serves it with `vite preview`, opens it in Chromium through
- * Playwright and drives the model worker through `window.__glassbox` on every backend the
- * worker reports as available: exact SHAP per row, IG per row and counterfactuals per query
- * (one explain request each), and the batched-predict floor (the worker's benchPredict).
+ * Playwright and drives the model worker through `window.__glassbox` on every backend the worker
+ * reports as available (bench/browserPage.ts has the figures). Also reads what the page says
+ * about the machine: each backend's adapter, the WebGL renderer, cores seen by the page.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { type Browser, chromium } from '@playwright/test'
@@ -10,12 +10,13 @@ import { type Browser, chromium } from '@playwright/test'
 import { chromiumPath as chromiumPathJs } from '../scripts/chromium-path.mjs'
 import type { BackendName, BackendStatus } from '../src/workers/protocol.ts'
 import { root } from './demo.ts'
-import { type Figure, figure } from './report.ts'
-import { BROWSER_CF_QUERIES, browserBackendFigures } from './browserPage.ts'
+import { type Figure, failedFigure } from './report.ts'
+import { type BrowserInputs, browserBackendFigures } from './browserPage.ts'
+import { TreeMemory } from './memory.ts'
 
 const chromiumPath = chromiumPathJs as () => string | null
 
-/** Port of the bench's preview server (GLASSBOX_BENCH_PORT to run beside another). */
+/** Port of the bench's preview server (GLASSBOX_BENCH_PORT to run beside another checkout). */
 export const PORT = Number(process.env.GLASSBOX_BENCH_PORT ?? 4174)
 const BASE = `http://localhost:${PORT}`
 
@@ -75,6 +76,8 @@ export type BrowserRun = {
   note: string | null
   chromium: string | null
   backends: BackendStatus[]
+  /** What the page reports about the machine (WebGL renderer, WebGPU adapter, cores, …). */
+  page: Record<string, string | number | null>
 }
 
 /**
@@ -82,9 +85,7 @@ export type BrowserRun = {
  * on its figures and the others still run; a build or server failure throws.
  */
 export async function browserFigures(
-  rows: readonly number[],
-  cfRows: readonly number[],
-  randomProximity: (rows: readonly number[]) => number | null,
+  inputs: BrowserInputs,
   log: (s: string) => void,
 ): Promise<BrowserRun> {
   const exe = chromiumPath()
@@ -95,6 +96,7 @@ export async function browserFigures(
       note: 'Chromium not found: browser figures skipped',
       chromium: null,
       backends: [],
+      page: {},
     }
   log('browser: vite build')
   await runCommand('npx', ['vite', 'build'])
@@ -118,6 +120,8 @@ export async function browserFigures(
       { timeout: 180_000 },
     )
     const backends = await page.evaluate(() => window.__glassbox!.state().backends)
+    const pageInfo = await page.evaluate(pageMachine)
+    const mem = new TreeMemory(process.pid, new Set(server.pid === undefined ? [] : [server.pid]))
     const figures: Figure[] = []
     const notes: string[] = []
     const order: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu']
@@ -129,31 +133,14 @@ export async function browserFigures(
       }
       log(`browser ${name}: ${st.rowsPerSec ? Math.round(st.rowsPerSec) : '?'} rows/s probed`)
       try {
-        figures.push(
-          ...(await browserBackendFigures(
-            page,
-            st,
-            rows,
-            cfRows.slice(0, BROWSER_CF_QUERIES),
-            randomProximity,
-            log,
-          )),
-        )
+        await browserBackendFigures(page, st, inputs, mem, log, figures)
       } catch (e) {
         if (e instanceof TypeError || e instanceof ReferenceError) throw e // a bug in the bench
         const msg = (e as Error).message
         notes.push(`${name}: failed (${msg})`)
+        mem.stop()
         figures.push(
-          figure({
-            name: 'backend',
-            backend: name,
-            where: 'browser',
-            value: null,
-            unit: '',
-            n: 0,
-            budgetS: 0,
-            note: `failed: ${msg}`,
-          }),
+          failedFigure({ name: 'backend', backend: name, where: 'browser', unit: '' }, msg),
         )
         if (msg.includes('took longer than')) break // the worker is stuck; later requests would queue behind
       }
@@ -166,9 +153,44 @@ export async function browserFigures(
       note: notes.join('; ') || null,
       chromium: chromiumVersion,
       backends,
+      page: pageInfo,
     }
   } finally {
     await browser?.close().catch(() => {})
     stopPreview(server)
   }
+}
+
+/** Runs in the page: what it can say about the machine and its graphics adapters. */
+async function pageMachine(): Promise<Record<string, string | number | null>> {
+  const out: Record<string, string | number | null> = {
+    hardwareConcurrency: navigator.hardwareConcurrency ?? null,
+    crossOriginIsolated: String(self.crossOriginIsolated),
+    userAgent: navigator.userAgent,
+  }
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2')
+    const ext = gl?.getExtension('WEBGL_debug_renderer_info')
+    out.webglRenderer = gl
+      ? String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER))
+      : 'no WebGL2 context'
+    out.webglVendor = gl
+      ? String(gl.getParameter(ext ? ext.UNMASKED_VENDOR_WEBGL : gl.VENDOR))
+      : null
+  } catch (e) {
+    out.webglRenderer = `error: ${(e as Error).message}`
+  }
+  try {
+    const a = await navigator.gpu?.requestAdapter()
+    out.webgpuAdapter = a
+      ? [a.info.vendor, a.info.architecture, a.info.device, a.info.description]
+          .filter(Boolean)
+          .join(' ') || 'unnamed adapter'
+      : 'no adapter'
+    if (a && (a.info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter)
+      out.webgpuAdapter += ' (fallback adapter)'
+  } catch (e) {
+    out.webgpuAdapter = `error: ${(e as Error).message}`
+  }
+  return out
 }

@@ -13,6 +13,7 @@ import {
   mean,
   median,
 } from './report.ts'
+import { type Summary, summarize } from './stats.ts'
 
 /** One returned answer, as re-checked by the bench. */
 export type CfAnswer = { valid: boolean; nChanged: number; proximity: number }
@@ -30,6 +31,8 @@ export type CfSummary = {
   meanProximity: number | null
   medianSeconds: number | null
   meanSeconds: number | null
+  /** Seconds per query summarised (null when no query ran). */
+  seconds: Summary | null
   sensitiveChanged: number
 }
 
@@ -47,6 +50,7 @@ export function cfSummarise(qs: readonly CfQuery[]): CfSummary {
     meanProximity: orNull(mean(all.map((a) => a.proximity))),
     medianSeconds: orNull(median(qs.map((q) => q.seconds))),
     meanSeconds: orNull(mean(qs.map((q) => q.seconds))),
+    seconds: qs.length ? summarize(qs.map((q) => q.seconds)) : null,
     sensitiveChanged: qs.reduce((a, q) => a + q.sensitiveChanged, 0),
   }
 }
@@ -54,94 +58,61 @@ export function cfSummarise(qs: readonly CfQuery[]): CfSummary {
 /**
  * Figures of one method. `guided` gets the issue's targets; `randomProximity` (the random
  * baseline's mean proximity on the same queries) is the guided search's proximity target.
+ * Seconds per query: min / median / max over the queries (after a warm-up query).
  */
 export function cfFigures(
   method: 'guided' | 'random',
   s: CfSummary,
-  common: { backend: string; where: Where; budgetS: number },
+  common: { backend: string; where: Where; estimateS?: number | null },
   randomProximity: number | null = null,
 ): Figure[] {
   const guided = method === 'guided'
-  const name = (n: string): string => `cf.${method}.${n}`
-  const dice = (pick: (d: DiceFigures) => number, unit: string): Comparison[] => [
-    compareWith(null, 'peer', 'DiCE random', pick(DICE.random), unit),
-    compareWith(null, 'peer', 'DiCE genetic', pick(DICE.genetic), unit),
+  const meta = (n: string, unit: string) => ({ ...common, name: `cf.${method}.${n}`, unit })
+  const dice = (v: number | null, pick: (d: DiceFigures) => number, unit: string): Comparison[] => [
+    compareWith(v, 'peer', 'DiCE random', pick(DICE.random), unit),
+    compareWith(v, 'peer', 'DiCE genetic', pick(DICE.genetic), unit),
   ]
-  const withOurs = (v: number | null, cs: Comparison[]): Comparison[] =>
-    cs.map((c) => compareWith(v, c.kind, c.label, c.value, c.unit, c.better))
-  const stats = {
-    queries: s.queries,
-    answers: s.answers,
-    meanSecondsPerQuery: s.meanSeconds,
-    sensitiveChanged: s.sensitiveChanged,
-  }
-  const out: Figure[] = [
+  return [
     figure({
-      ...common,
-      name: name('secondsPerQuery'),
-      value: s.medianSeconds,
-      unit: 's/query',
-      n: s.queries,
-      stats,
-      compare: withOurs(s.medianSeconds, [
+      ...meta('secondsPerQuery', 's/query'),
+      summary: s.seconds,
+      stats: { queries: s.queries, answers: s.answers, sensitiveChanged: s.sensitiveChanged },
+      compare: (v) => [
         ...(guided
-          ? [compareWith(null, 'target', 'issue', CF_TARGETS.secondsPerQuery, 's/query')]
+          ? [compareWith(v, 'target', 'issue', CF_TARGETS.secondsPerQuery, 's/query')]
           : []),
-        ...dice((d) => d.secondsPerQuery, 's/query'),
-      ]),
+        ...dice(v, (d) => d.secondsPerQuery, 's/query'),
+      ],
+      note: 'one query per call, k = 4; n = queries',
     }),
     figure({
-      ...common,
-      name: name('validShare'),
+      ...meta('validShare', 'share of answers'),
       value: s.validShare,
-      unit: 'share of answers',
       n: s.answers,
-      compare: guided
-        ? [compareWith(s.validShare, 'target', 'issue', CF_TARGETS.validShare, 'share', 'equal')]
-        : [],
+      compare: (v) =>
+        guided ? [compareWith(v, 'target', 'issue', CF_TARGETS.validShare, 'share', 'equal')] : [],
     }),
+    figure({ ...meta('answeredShare', 'share of queries'), value: s.answeredShare, n: s.queries }),
     figure({
-      ...common,
-      name: name('answeredShare'),
-      value: s.answeredShare,
-      unit: 'share of queries',
-      n: s.queries,
-    }),
-    figure({
-      ...common,
-      name: name('meanChanged'),
+      ...meta('meanChanged', 'features'),
       value: s.meanChanged,
-      unit: 'features',
       n: s.answers,
-      compare: withOurs(s.meanChanged, [
-        ...(guided
-          ? [compareWith(null, 'target', 'issue', CF_TARGETS.meanChanged, 'features')]
-          : []),
-        ...dice((d) => d.meanChanged, 'features'),
-      ]),
+      compare: (v) => [
+        ...(guided ? [compareWith(v, 'target', 'issue', CF_TARGETS.meanChanged, 'features')] : []),
+        ...dice(v, (d) => d.meanChanged, 'features'),
+      ],
     }),
     figure({
-      ...common,
-      name: name('meanProximity'),
+      ...meta('meanProximity', 'L1/MAD'),
       value: s.meanProximity,
-      unit: 'L1/MAD',
       n: s.answers,
-      compare: withOurs(s.meanProximity, [
+      compare: (v) => [
         ...(guided && randomProximity !== null
-          ? [
-              compareWith(
-                null,
-                'target',
-                'random baseline, same queries',
-                randomProximity,
-                'L1/MAD',
-              ),
-            ]
+          ? [compareWith(v, 'target', 'random baseline, same queries', randomProximity, 'L1/MAD')]
           : []),
-        ...dice((d) => d.proximity, 'L1/MAD'),
-      ]),
+        ...dice(v, (d) => d.proximity, 'L1/MAD'),
+      ],
       note: 'DiCE proximity is its own normalised L1; compare with it loosely',
     }),
   ]
-  return out
 }

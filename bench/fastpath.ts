@@ -10,29 +10,18 @@ import * as tf from '@tensorflow/tfjs'
 import { EXPLAIN_DEFAULTS } from '../src/core/explain.ts'
 import { type Mlp, mlpFromLayersModel } from '../src/core/mlp.ts'
 import { schemaOffsets } from '../src/core/schema.ts'
-import { type Matrix, matrix } from '../src/core/types.ts'
 import { backgroundFirst } from '../src/core/shap/background.ts'
 import { type ShapResult, shapExplain } from '../src/core/shap/shap.ts'
 import { fastModelFromArtifacts } from '../src/core/shap/fast/detect.ts'
 import type { FastModel, FastTail } from '../src/core/shap/fast/model.ts'
 import { tfModelLoad, tfPredictFn } from '../src/model/tfModel.ts'
 import { type Demo, benchRows } from './demo.ts'
-import { nodeBackend } from './node.ts'
-import { shapComparisons } from './peers.ts'
-import { type Figure, compareWith, figure, mean, median, timeItems } from './report.ts'
-
-/** Seconds each figure may spend. */
-export const FASTPATH_BUDGETS = { perRow: 15, global200: 15, global1000: 40 } as const
-
-/** The issue's target for exact SHAP per row with the fast path (12 players, 50 background rows). */
-export const FASTPATH_TARGET_S_PER_ROW = 0.02
-
-const rowsOf = (x: Matrix, rows: readonly number[]): Matrix => {
-  const w = x.cols
-  const out = new Float32Array(rows.length * w)
-  rows.forEach((r, i) => out.set(x.data.subarray(r * w, (r + 1) * w), i * w))
-  return matrix(out, rows.length, w)
-}
+import { jobPoint, nodeBackend, rowsOf } from './node.ts'
+import { TARGETS, shapComparisons } from './peers.ts'
+import { type Figure, compareWith } from './report.ts'
+import { type Measurement, measure, measuredFigure } from './measure.ts'
+import { GLOBAL_SIZES, policy } from './plan.ts'
+import { estimateFromUnit, estimateScaled, median } from './stats.ts'
 
 /** CPU seconds of this process while `f` runs, with f's result. */
 async function cpuTimed<T>(f: () => Promise<T>): Promise<{ value: T; cpu: number }> {
@@ -80,17 +69,19 @@ export function tfjsFastTail(mlp: Mlp, column: number): { tail: FastTail; model:
 }
 
 /**
- * Fast-path figures on the demo: `rows` (e.g. the 8 seeded bench rows) explained one call each
- * by the black-box path (tfjs wasm), the fast path with the float64 tail and the fast path with
- * the wasm tail, in turn; then global SHAP of 200 and 1,000 seeded rows in one call each with
- * both fast tails (and 200 rows once with the black box).
+ * Fast-path figures on the demo: `rows` (the 8 seeded bench rows) explained one call each by the
+ * black-box path (tfjs wasm), the fast path with the float64 tail and the fast path with the wasm
+ * tail, in turn (row 0 warms up); then global SHAP of 200 and 1,000 seeded rows in one call each
+ * with both fast tails. `blackBoxS` (the wasm black box's seconds per row) bounds the per-row
+ * estimate. CPU seconds are reported beside wall seconds because this machine may be shared.
  * @throws Error when the demo model is not detected as a dense chain (the reason is named).
  */
 export async function fastPathFigures(
   demo: Demo,
   rows: readonly number[],
+  blackBoxS: number | null,
   log: (s: string) => void,
-): Promise<Figure[]> {
+): Promise<{ figures: Figure[]; perRowS: number | null }> {
   const { x } = demo.enc
   const detected = fastModelFromArtifacts(demo.artifacts, 0)
   if (!detected.model) throw new Error(`fast path not available for the demo: ${detected.reason}`)
@@ -121,132 +112,157 @@ export async function fastPathFigures(
   const bbCpu: number[] = []
   const per = variants.map(() => ({ wall: [] as number[], cpu: [] as number[], diff: 0, gap: 0 }))
   const figures: Figure[] = []
+  let perRowS: number | null = null
   try {
-    await shapExplain(predict, rowsOf(x, [0]), bg, opts)
-    for (const v of variants)
-      await shapExplain(noModel, rowsOf(x, [0]), bg, { ...opts, fast: v.fast })
     // Each row by every path in turn, so that a busy machine slows them alike.
-    await timeItems(rows.length, FASTPATH_BUDGETS.perRow, async (i) => {
-      const xr = rowsOf(x, [rows[i]!])
+    const one = async (r: number, record: boolean) => {
+      const xr = rowsOf(x, [r])
       const t0 = performance.now()
       const bb = await cpuTimed(() => shapExplain(predict, xr, bg, opts))
-      bbWall.push((performance.now() - t0) / 1000)
-      bbCpu.push(bb.cpu)
+      if (record) {
+        bbWall.push((performance.now() - t0) / 1000)
+        bbCpu.push(bb.cpu)
+      }
       for (let k = 0; k < variants.length; k++) {
         const t1 = performance.now()
         const fr = await cpuTimed(() =>
           shapExplain(noModel, xr, bg, { ...opts, fast: variants[k]!.fast }),
         )
+        if (!record) continue
         const p = per[k]!
         p.wall.push((performance.now() - t1) / 1000)
         p.cpu.push(fr.cpu)
-        const r = fr.value[0]!
-        if (!r.exact) throw new Error('SHAP on the demo should be exact (M = 12, budget 4096)')
-        p.gap = Math.max(p.gap, efficiencyGap(r))
+        const res = fr.value[0]!
+        if (!res.exact) throw new Error('SHAP on the demo should be exact (M = 12, budget 4096)')
+        p.gap = Math.max(p.gap, efficiencyGap(res))
         const other = bb.value[0]!.phi
-        p.diff = Math.max(p.diff, ...r.phi.map((v, j) => Math.abs(v - other[j]!)))
+        p.diff = Math.max(p.diff, ...res.phi.map((v, j) => Math.abs(v - other[j]!)))
       }
+    }
+    const m = await measure({
+      estimateS: estimateFromUnit(3, blackBoxS),
+      policy: { ...policy('perRow'), maxRepeats: rows.length },
+      warmup: () => one(0, false),
+      run: (i) => one(rows[i]!, true),
     })
-    const bb = median(bbWall)
-    log(
-      `  exact SHAP per row: black box (wasm) ${bb.toFixed(4)} s (cpu ${median(bbCpu).toFixed(4)}); ` +
-        variants
-          .map(
-            (v, k) =>
-              `${v.key} ${median(per[k]!.wall).toFixed(4)} s (cpu ${median(per[k]!.cpu).toFixed(4)})`,
-          )
-          .join(', '),
-    )
+    const asMeasurement = (times: number[]): Measurement => (m.skipped ? m : { ...m, times })
+    const bb = m.skipped ? null : median(bbWall)
+    if (!m.skipped)
+      log(
+        `  exact SHAP per row: black box (wasm) ${bb!.toFixed(4)} s (cpu ${median(bbCpu).toFixed(4)}); ` +
+          variants
+            .map(
+              (v, k) =>
+                `${v.key} ${median(per[k]!.wall).toFixed(4)} s (cpu ${median(per[k]!.cpu).toFixed(4)})`,
+            )
+            .join(', '),
+      )
     figures.push(
-      figure({
-        where: 'node',
-        backend: 'wasm',
-        name: 'shap.exact.blackBox.sameRows',
-        value: bb,
-        unit: 's/row',
-        n: bbWall.length,
-        budgetS: FASTPATH_BUDGETS.perRow,
-        stats: { meanSeconds: mean(bbWall), medianCpuSeconds: median(bbCpu) },
-        note: 'the black-box path (deduplicated hybrid rows) on the fast-path figures’ rows',
-      }),
+      measuredFigure(
+        { where: 'node', backend: 'wasm', name: 'shap.exact.blackBox.sameRows', unit: 's/row' },
+        asMeasurement(bbWall),
+        {
+          stats: { medianCpuSeconds: bbCpu.length ? median(bbCpu) : null },
+          compare: shapComparisons,
+          note: 'the black-box path (dedupe on), interleaved row by row with the fast-path figures; n = rows',
+        },
+      ),
     )
     variants.forEach((v, k) => {
       const p = per[k]!
-      const med = median(p.wall)
+      const med = p.wall.length ? median(p.wall) : null
+      if (k === 1 || perRowS === null) perRowS = med
       figures.push(
-        figure({
-          where: 'node',
-          backend: v.backend,
-          name: `shap.exact.fastPath.${v.key}`,
-          value: med,
-          unit: 's/row',
-          n: p.wall.length,
-          budgetS: FASTPATH_BUDGETS.perRow,
-          stats: {
-            meanSeconds: mean(p.wall),
-            minSeconds: Math.min(...p.wall),
-            maxSeconds: Math.max(...p.wall),
-            medianCpuSeconds: median(p.cpu),
-            blackBoxSeconds: bb,
-            blackBoxCpuSeconds: median(bbCpu),
-            speedupVsBlackBox: bb / med,
-            cpuSpeedupVsBlackBox: median(bbCpu) / median(p.cpu),
-            maxDiffVsBlackBox: p.diff,
-            maxEfficiencyGap: p.gap,
+        measuredFigure(
+          {
+            where: 'node',
+            backend: v.backend,
+            name: `shap.exact.fastPath.${v.key}`,
+            unit: 's/row',
           },
-          compare: [
-            compareWith(med, 'target', 'issue: fast path', FASTPATH_TARGET_S_PER_ROW, 's/row'),
-            ...shapComparisons(med),
-          ],
-          note: `${fast.description}; one shapExplain call per row, no model calls`,
-        }),
+          asMeasurement(p.wall),
+          {
+            stats: {
+              medianCpuSeconds: p.cpu.length ? median(p.cpu) : null,
+              blackBoxSeconds: bb,
+              speedupVsBlackBox: bb !== null && med ? bb / med : null,
+              cpuSpeedupVsBlackBox: p.cpu.length ? median(bbCpu) / median(p.cpu) : null,
+              maxDiffVsBlackBox: p.diff,
+              maxEfficiencyGap: p.gap,
+            },
+            compare: (val) => [
+              compareWith(
+                val,
+                'target',
+                'issue: fast path',
+                TARGETS.shapFastPathS,
+                's/row',
+                'atMost',
+              ),
+              ...shapComparisons(val),
+            ],
+            note: `${fast.description}; one shapExplain call per row, no model calls; n = rows`,
+          },
+        ),
       )
     })
 
-    for (const [n, budget] of [
-      [200, FASTPATH_BUDGETS.global200],
-      [1000, FASTPATH_BUDGETS.global1000],
-    ] as const) {
+    const jobs = variants.map((_, k) =>
+      per[k]!.wall.length ? [{ units: 1, seconds: median(per[k]!.wall) }] : [],
+    )
+    for (const n of GLOBAL_SIZES) {
       const xs = rowsOf(x, benchRows(x.rows, n))
-      let bbS: number | null = null
-      let bbC: number | null = null
-      if (n === 200) {
-        const t = performance.now()
-        bbC = (await cpuTimed(() => shapExplain(predict, xs, bg, opts))).cpu
-        bbS = (performance.now() - t) / 1000
-      }
       for (const v of variants) {
         const cpu: number[] = []
         let gap = 0
-        const times = await timeItems(n === 200 ? 3 : 2, budget / 2, async () => {
-          const r = await cpuTimed(() => shapExplain(noModel, xs, bg, { ...opts, fast: v.fast }))
-          cpu.push(r.cpu)
-          for (const e of r.value) gap = Math.max(gap, efficiencyGap(e))
+        const k = variants.indexOf(v)
+        const g = await measure({
+          estimateS: estimateScaled(jobs[k]!, n),
+          policy: policy(n === 200 ? 'global200' : 'global1000'),
+          warmup: (checkCancel) =>
+            shapExplain(noModel, rowsOf(x, rows), bg, { ...opts, fast: v.fast, checkCancel }),
+          run: async (_, checkCancel) => {
+            const t = performance.now()
+            const r = await cpuTimed(() =>
+              shapExplain(noModel, xs, bg, { ...opts, fast: v.fast, checkCancel }),
+            )
+            cpu.push(r.cpu)
+            for (const e of r.value) gap = Math.max(gap, efficiencyGap(e))
+            return (performance.now() - t) / 1000
+          },
         })
-        const s = median(times)
+        jobs[k]!.push(jobPoint(n, g))
         log(
-          `  global SHAP, ${n} rows, ${v.key}: ${s.toFixed(2)} s (cpu ${median(cpu).toFixed(2)} s)` +
-            (bbS !== null ? `; black box ${bbS.toFixed(2)} s (cpu ${bbC!.toFixed(2)} s)` : ''),
+          `  global SHAP, ${n} rows, ${v.key}: ` +
+            (g.skipped
+              ? 'skipped'
+              : `${median(g.times).toFixed(2)} s (cpu ${median(cpu).toFixed(2)} s)`),
         )
         figures.push(
-          figure({
-            where: 'node',
-            backend: v.backend,
-            name: `shap.global${n}.fastPath.${v.key}`,
-            value: s,
-            unit: 's',
-            n: times.length,
-            budgetS: budget / 2,
-            stats: {
-              rows: n,
-              secondsPerRow: s / n,
-              medianCpuSeconds: median(cpu),
-              maxEfficiencyGap: gap,
-              blackBoxSeconds: bbS,
-              blackBoxCpuSeconds: bbC,
+          measuredFigure(
+            {
+              where: 'node',
+              backend: v.backend,
+              name: `shap.global${n}.fastPath.${v.key}`,
+              unit: 's',
             },
-            note: `exact SHAP of ${n} seeded rows in one shapExplain call, n = repetitions`,
-          }),
+            g,
+            {
+              stats: {
+                rows: n,
+                medianCpuSeconds: cpu.length ? median(cpu) : null,
+                maxEfficiencyGap: gap,
+              },
+              ...(n === 1000
+                ? {
+                    compare: (val: number | null) => [
+                      compareWith(val, 'target', 'issue', TARGETS.global1000S, 's', 'atMost'),
+                    ],
+                  }
+                : {}),
+              note: `exact SHAP of ${n} seeded rows in one shapExplain call with the fast path; n = repeats`,
+            },
+          ),
         )
       }
     }
@@ -254,5 +270,5 @@ export async function fastPathFigures(
     lm.model.dispose()
     wasmTail.model.dispose()
   }
-  return figures
+  return { figures, perRowS }
 }

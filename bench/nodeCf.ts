@@ -12,11 +12,22 @@ import { matrix } from '../src/core/types.ts'
 import { negativeRows } from './demo.ts'
 import type { Ctx } from './node.ts'
 import type { CfQuery } from './counterfactuals.ts'
-import { timeItems } from './report.ts'
+import { timeItems } from './measure.ts'
+import { budgetDecide } from './stats.ts'
 
 /** Queries per run (the issue's 100 negative rows) and answers per query. */
 export const CF_QUERIES = 100
 export const CF_K = 4
+
+/** The queries of both methods; `skipped` when the warm-up query's time exceeded the budget. */
+export type CfRun = {
+  rows: number[]
+  guided: CfQuery[]
+  random: CfQuery[]
+  /** Seconds of the warm-up query (the estimate of one run). */
+  warmupS: number | null
+  skipped: boolean
+}
 
 /**
  * Runs the guided search on up to CF_QUERIES negative rows within `budgetS`, then the random
@@ -28,7 +39,7 @@ export async function cfRun(
   rows: number[] | null,
   budgetS: number,
   randomBudgetS: number,
-): Promise<{ rows: number[]; guided: CfQuery[]; random: CfQuery[] }> {
+): Promise<CfRun> {
   const { schema, enc } = c.demo
   const M = schema.features.length
   const queryRows = rows ?? negativeRows(predictions, CF_QUERIES)
@@ -61,8 +72,14 @@ export async function cfRun(
 
   // Warm-up query (kernels, JIT) on a row outside the measured ones.
   const warm = negativeRows(predictions, 1, 0.5, 7).find((r) => !queryRows.includes(r))
-  if (warm !== undefined)
+  let warmupS: number | null = null
+  if (warm !== undefined) {
+    const t = performance.now()
     await counterfactualSearch(c.predict, cfg, valuesOf(warm), { k: CF_K, seed: 1 })
+    warmupS = (performance.now() - t) / 1000
+  }
+  if (!budgetDecide(warmupS).run)
+    return { rows: queryRows, guided: [], random: [], warmupS, skipped: true }
 
   const run = async (
     n: number,
@@ -89,5 +106,5 @@ export async function cfRun(
     counterfactualRandom(c.predict, cfg, valuesOf(r), { k: CF_K, threshold: 0.5, seed }),
   )
   c.log(`  random: ${random.length} queries`)
-  return { rows: queryRows, guided, random }
+  return { rows: queryRows, guided, random, warmupS, skipped: false }
 }

@@ -1,7 +1,10 @@
 /**
  * Benchmark bookkeeping: the figure record written to bench/results.json, comparisons with the
- * issue's targets and with peer tools, a time-budgeted measuring loop, and the summary table.
+ * issue's targets and with peer tools, and the readable tables (console and bench/results.md).
  */
+import { FIGURE_BUDGET_S, type Summary, mean, median } from './stats.ts'
+
+export { mean, median }
 
 /** Where a figure was measured. */
 export type Where = 'node' | 'browser'
@@ -16,27 +19,35 @@ export type Comparison = {
   label: string
   value: number
   unit: string
-  /** Which direction is better for our value. */
-  better: 'lower' | 'higher' | 'equal'
+  /** Which direction is better for our value ('atMost': ours ≤ value). */
+  better: 'lower' | 'atMost' | 'higher' | 'equal'
   pass: boolean
 }
 
-/** One measured number. */
+/** One figure of results.json. */
 export type Figure = {
   name: string
   backend: string
   where: Where
-  /** null when nothing could be measured within the budget (see `note`). */
+  /** The median (of repeats, rows or queries: see `n`); null when skipped or not measured. */
   value: number | null
+  /** min / median / max of the measurements, in `unit` (null for counts and shares). */
+  min: number | null
+  median: number | null
+  max: number | null
   unit: string
-  /** Items measured (rows, queries, answers or repetitions: see the name). */
+  /** Measurements after the warm-up (repeats, rows, queries or answers: see the note). */
   n: number
-  /** Seconds this figure was allowed to spend. */
+  /** Seconds one run of this figure may take on this backend (the 60 s rule). */
   budgetS: number
-  /** Supporting numbers (mean, min, max, rows per call, …). */
+  /** True when one run's estimate exceeded the budget, so the figure was not run. */
+  skipped: boolean
+  /** One run's seconds estimated before running (null: no estimate could be made). */
+  estimateS: number | null
+  /** Supporting numbers (mean, rows per call, model rows, …). */
   stats: Record<string, number | null>
   compare: Comparison[]
-  /** All targets met; null when the figure has no target. */
+  /** All targets met; null when the figure has no target or was not measured. */
   pass: boolean | null
   note?: string
 }
@@ -47,19 +58,6 @@ export type Results = {
   totalSeconds: number
   browser: { skipped: boolean; note: string | null }
   figures: Figure[]
-}
-
-/** Median of a non-empty list (NaN when empty). */
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
-
-/** Arithmetic mean (NaN when empty). */
-export function mean(xs: readonly number[]): number {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN
 }
 
 /** A comparison of `ours` with `value` in the direction `better`. */
@@ -74,88 +72,197 @@ export function compareWith(
   const ok =
     ours !== null &&
     Number.isFinite(ours) &&
-    (better === 'lower' ? ours < value : better === 'higher' ? ours > value : ours === value)
+    (better === 'lower'
+      ? ours < value
+      : better === 'atMost'
+        ? ours <= value
+        : better === 'higher'
+          ? ours > value
+          : ours === value)
   return { kind, label, value, unit, better, pass: ok }
 }
 
-/** Builds a figure; `pass` is derived from its target comparisons. */
-export function figure(
-  f: Omit<Figure, 'pass' | 'stats' | 'compare'> & {
-    stats?: Figure['stats']
-    compare?: Comparison[]
-  },
-): Figure {
-  const compare = f.compare ?? []
+/** What identifies a figure and where it ran. */
+export type FigureMeta = { name: string; backend: string; where: Where; unit: string }
+
+/** What a figure builder takes besides its meta. */
+export type FigureInput = FigureMeta & {
+  /** Measurements summarised; absent for a single value (count, share, …). */
+  summary?: Summary | null
+  /** A single value when there is no summary. */
+  value?: number | null
+  /** Items behind a single value (answers, queries, …). */
+  n?: number
+  budgetS?: number
+  estimateS?: number | null
+  stats?: Figure['stats']
+  /** Comparisons of the median (built from it). */
+  compare?: (median: number | null) => Comparison[]
+  note?: string
+}
+
+const finite = (v: number | null | undefined): number | null =>
+  v !== null && v !== undefined && Number.isFinite(v) ? v : null
+
+/** Builds a measured figure; `pass` is derived from its target comparisons. */
+export function figure(f: FigureInput): Figure {
+  const s = f.summary ?? null
+  const value = finite(s ? s.median : f.value)
+  const compare = f.compare ? f.compare(value) : []
   const targets = compare.filter((c) => c.kind === 'target')
-  const value = f.value !== null && Number.isFinite(f.value) ? f.value : null
   return {
-    ...f,
+    name: f.name,
+    backend: f.backend,
+    where: f.where,
     value,
+    min: s ? finite(s.min) : null,
+    median: s ? value : null,
+    max: s ? finite(s.max) : null,
+    unit: f.unit,
+    n: s ? s.n : (f.n ?? (value === null ? 0 : 1)),
+    budgetS: f.budgetS ?? FIGURE_BUDGET_S,
+    skipped: false,
+    estimateS: finite(f.estimateS),
     stats: f.stats ?? {},
     compare,
-    pass: targets.length ? targets.every((t) => t.pass) : null,
+    pass: targets.length && value !== null ? targets.every((t) => t.pass) : null,
+    ...(f.note ? { note: f.note } : {}),
   }
 }
 
-/**
- * Runs `item(i)` for i = 0 … n − 1 while the budget lasts and returns each item's seconds: the
- * number `item` returns (when it times itself, e.g. inside a page), else its wall time. The
- * first item always runs; a later one only when the time spent plus the median item so far
- * still fits in `budgetS`.
- */
-export async function timeItems(
-  n: number,
-  budgetS: number,
-  item: (i: number) => Promise<number | void>,
-): Promise<number[]> {
-  const out: number[] = []
-  const t0 = performance.now()
-  for (let i = 0; i < n; i++) {
-    const spent = (performance.now() - t0) / 1000
-    if (i > 0 && spent + median(out) > budgetS) break
-    const t = performance.now()
-    const own = await item(i)
-    out.push(typeof own === 'number' ? own : (performance.now() - t) / 1000)
+/** A figure not run because one run's estimate exceeded the budget. */
+export function skippedFigure(
+  meta: FigureMeta,
+  estimateS: number,
+  opts: { budgetS?: number; note?: string; reason?: string } = {},
+): Figure {
+  const budgetS = opts.budgetS ?? FIGURE_BUDGET_S
+  return {
+    ...meta,
+    value: null,
+    min: null,
+    median: null,
+    max: null,
+    n: 0,
+    budgetS,
+    skipped: true,
+    estimateS,
+    stats: {},
+    compare: [],
+    pass: null,
+    note:
+      (opts.reason
+        ? `skipped: ${opts.reason}, over the ${budgetS} s budget`
+        : `skipped: one run estimated at ${estimateS.toPrecision(3)} s > ${budgetS} s budget`) +
+      (opts.note ? `; ${opts.note}` : ''),
   }
-  return out
 }
 
-/** Seconds or milliseconds formatted for the table. */
-function fmt(v: number | null, unit: string): string {
+/** A figure that could not be measured (a failure on that backend). */
+export function failedFigure(meta: FigureMeta, message: string): Figure {
+  return {
+    ...figure({ ...meta, value: null, n: 0 }),
+    note: `failed: ${message}`,
+  }
+}
+
+/** A value formatted for the tables. */
+export function fmt(v: number | null, unit: string): string {
   if (v === null) return '—'
   if (unit === 's' || unit.startsWith('s/')) {
-    return v < 1 ? `${(v * 1000).toPrecision(3)} m${unit}` : `${v.toPrecision(3)} ${unit}`
+    const suffix = unit.slice(1)
+    if (v < 1e-3) return `${(v * 1e6).toPrecision(3)} µs${suffix}`
+    return v < 1 ? `${(v * 1000).toPrecision(3)} ms${suffix}` : `${v.toPrecision(3)} s${suffix}`
   }
-  if (unit === 'rows/s') return `${Math.round(v).toLocaleString('en-US')} ${unit}`
+  if (unit === 'rows/s') return `${Math.round(v).toLocaleString('en-US')} rows/s`
+  if (unit === '×') return `${v.toPrecision(3)}×`
+  if (unit === 'MiB') return `${Math.round(v)} MiB`
   return `${Number(v.toPrecision(4))} ${unit}`.trim()
 }
 
 function comparisonText(c: Comparison): string {
-  const op = c.better === 'lower' ? '<' : c.better === 'higher' ? '>' : '='
+  const op = { lower: '<', atMost: '≤', higher: '>', equal: '=' }[c.better]
   const mark = c.kind === 'target' ? (c.pass ? 'PASS' : 'FAIL') : c.pass ? 'better' : 'worse'
   return `${c.kind === 'target' ? `target (${c.label})` : `vs ${c.label}`} ${op} ${fmt(c.value, c.unit)}: ${mark}`
 }
 
-/** The readable summary: one line per figure, then comparisons indented below it. */
-export function summaryTable(figures: readonly Figure[]): string {
-  const rows = figures.map((f) => [
+/** The cells of one figure's table row. */
+function cells(f: Figure): string[] {
+  const value = f.skipped
+    ? `skipped (est. ${fmt(f.estimateS, 's')})`
+    : f.note?.startsWith('failed:')
+      ? 'failed'
+      : fmt(f.value, f.unit)
+  const range =
+    f.min !== null && f.max !== null && f.n > 1
+      ? `${fmt(f.min, f.unit)} … ${fmt(f.max, f.unit)}`
+      : ''
+  return [
     f.where,
     f.backend,
     f.name,
-    fmt(f.value, f.unit),
+    value,
+    range,
     String(f.n),
-    `${f.budgetS}`,
     f.pass === null ? '' : f.pass ? 'PASS' : 'FAIL',
-  ])
-  const head = ['where', 'backend', 'figure', 'value', 'n', 'budget s', 'target']
-  const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)))
-  const line = (r: string[]): string => r.map((c, j) => c.padEnd(widths[j]!)).join('  ')
-  const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  ')]
+  ]
+}
+
+const HEAD = ['where', 'backend', 'figure', 'median', 'min … max', 'n', 'target']
+
+/** The readable summary: one line per figure, then comparisons and notes indented below it. */
+export function summaryTable(figures: readonly Figure[]): string {
+  const rows = figures.map(cells)
+  const widths = HEAD.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)))
+  const line = (r: string[]): string =>
+    r
+      .map((c, j) => c.padEnd(widths[j]!))
+      .join('  ')
+      .trimEnd()
+  const out = [line(HEAD), widths.map((w) => '-'.repeat(w)).join('  ')]
   figures.forEach((f, i) => {
     out.push(line(rows[i]!))
     const pad = ' '.repeat(widths[0]! + widths[1]! + 4)
     for (const c of f.compare) out.push(`${pad}  ${comparisonText(c)}`)
     if (f.note) out.push(`${pad}  note: ${f.note}`)
   })
+  return out.join('\n')
+}
+
+const mdEscape = (s: string): string => s.replace(/\|/g, '\\|')
+
+/** Markdown formatted with the project's Prettier config (so that `npm run lint` accepts it). */
+export async function prettierMarkdown(md: string, path: string): Promise<string> {
+  const prettier = await import('prettier')
+  const config = (await prettier.resolveConfig(path)) ?? {}
+  return prettier.format(md, { ...config, parser: 'markdown' })
+}
+
+/** bench/results.md: the machine, then every figure as a markdown table. */
+export function markdownReport(r: Results): string {
+  const out = [
+    '# Glassbox benchmark results',
+    '',
+    `Written by \`npm run bench\` (${r.totalSeconds} s in all). Each figure: the median over ` +
+      'repeats after a warm-up run, with min … max and n; a figure whose one-run estimate ' +
+      `exceeds its ${FIGURE_BUDGET_S} s budget is skipped. See bench/README.md.`,
+    '',
+    '## Machine',
+    '',
+    '| key | value |',
+    '| --- | --- |',
+    ...Object.entries(r.machine).map(([k, v]) => `| ${k} | ${mdEscape(String(v ?? '—'))} |`),
+    '',
+    ...(r.browser.note ? [`Browser: ${mdEscape(r.browser.note)}`, ''] : []),
+    '## Figures',
+    '',
+    `| ${HEAD.join(' | ')} | notes |`,
+    `| ${HEAD.map(() => '---').join(' | ')} | --- |`,
+    ...r.figures.map((f) => {
+      const notes = [...f.compare.map(comparisonText), ...(f.note ? [f.note] : [])]
+      return `| ${[...cells(f), notes.join('; ')].map(mdEscape).join(' | ')} |`
+    }),
+    '',
+  ]
   return out.join('\n')
 }

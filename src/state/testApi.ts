@@ -12,6 +12,11 @@ import type {
   GlobalShapResult,
 } from '../workers/protocol.ts'
 import type { GlobalShapRequest, PoolRun } from '../workers/pool.ts'
+import type { BackgroundSpec } from '../core/shap/background.ts'
+import type { AuditSettings } from '../report/audit.ts'
+import type { Report } from '../report/types.ts'
+import type { QuantSchemeId } from '../core/quantize/schemes.ts'
+import type { CompressionOptions, CompressionResult } from '../model/compression.ts'
 
 export type TestApi = {
   state: () => ReturnType<typeof appStore.getState>
@@ -21,10 +26,33 @@ export type TestApi = {
   crashModelWorker: () => void
   /** Switches backend through the store action; resolves with the backend active afterwards. */
   setBackend: (name: BackendName) => Promise<BackendName | null>
-  /** The worker's explain command for data rows; settings default to EXPLAIN_DEFAULTS. */
-  explain: (rows: number[], settings?: Partial<ExplainSettings>) => Promise<ExplainResult>
+  /**
+   * The worker's explain command for data rows; settings default to EXPLAIN_DEFAULTS. With
+   * `limitS`, the request is cancelled (AbortError) after that many seconds (benchmarks' budget).
+   */
+  explain: (
+    rows: number[],
+    settings?: Partial<ExplainSettings>,
+    limitS?: number,
+  ) => Promise<ExplainResult>
   /** One batched predict of `rows` tiled rows in the worker (benchmark floor). */
   benchPredict: (rows: number) => Promise<BenchPredictResult>
+  /**
+   * Global SHAP as the Explain tab runs it (the worker pool, split over its workers), never from
+   * the cache (benchmarks): SHAP of `n` rows drawn with `seed`; `workers` says how many ran it.
+   */
+  globalShap: (
+    req: { n: number; seed: number; background: BackgroundSpec; budget: number },
+    limitS?: number,
+  ) => Promise<GlobalShapResult>
+  /** The worker's audit command on what is loaded (benchmarks). */
+  audit: (settings: AuditSettings, limitS?: number) => Promise<Report>
+  /** The worker's compress command: `ids` against float32 (benchmarks). */
+  compress: (
+    ids: QuantSchemeId[],
+    options: Partial<Omit<CompressionOptions, 'ids' | 'column'>>,
+    limitS?: number,
+  ) => Promise<CompressionResult>
   /** Makes model calls above `rows` rows fail with an out-of-memory error in the worker (null = off). */
   injectOom: (rows: number | null) => Promise<unknown>
   /** Backend measurements this page ran (a choice taken from the probe cache does not count). */
@@ -51,6 +79,10 @@ declare global {
   }
 }
 
+/** Request options that cancel the request after `limitS` seconds (none without a limit). */
+const within = (limitS?: number): { signal?: AbortSignal } =>
+  limitS === undefined ? {} : { signal: AbortSignal.timeout(limitS * 1000) }
+
 export function installTestApi(): void {
   window.__glassbox = {
     state: () => appStore.getState(),
@@ -65,13 +97,20 @@ export function installTestApi(): void {
       await setBackend(name)
       return appStore.getState().activeBackend
     },
-    explain: (rows, settings = {}) =>
-      modelWorker.request<ExplainResult>({
-        cmd: 'explain',
-        rows,
-        settings: { ...EXPLAIN_DEFAULTS, ...settings },
-      }),
+    explain: (rows, settings = {}, limitS) =>
+      modelWorker.request<ExplainResult>(
+        { cmd: 'explain', rows, settings: { ...EXPLAIN_DEFAULTS, ...settings } },
+        within(limitS),
+      ),
     benchPredict: (rows) => modelWorker.request<BenchPredictResult>({ cmd: 'benchPredict', rows }),
+    globalShap: async (req, limitS) => {
+      const run = await modelPool.globalShap({ ...req, fresh: true }, within(limitS))
+      return { ...run.result, workers: run.workers }
+    },
+    audit: (settings, limitS) =>
+      modelWorker.request<Report>({ cmd: 'audit', settings }, within(limitS)),
+    compress: (ids, options, limitS) =>
+      modelWorker.request<CompressionResult>({ cmd: 'compress', ids, options }, within(limitS)),
     injectOom: (rows) => modelWorker.request({ cmd: 'fault', oomAboveRows: rows }),
     probeMeasurements: probeMeasurementCount,
     globalShapSingle: (req) =>
