@@ -259,6 +259,9 @@ async function shapFigures(c: Ctx, u: Units): Promise<Figure[]> {
       ],
     }),
     ratioFig('shap.exact.noDedupe.overFloor', off.m, full, SHAP_FLOOR_ROWS, null),
+    // The ratio: the shipped SHAP (deduplicated) over a predict of all the rows an exact
+    // row stands for (12 players × 50 background rows); below 1 = below the black-box floor.
+    ratioFig('shap.exact.overCoalitionFloor', on.m, full, SHAP_FLOOR_ROWS, null),
   )
 
   // Sampled (Kernel SHAP) at the two budgets.

@@ -34,7 +34,11 @@ const ROWS: Row[] = [
     names: ['shap.exact'],
   },
   {
-    label: '… over the predict floor of the same distinct rows',
+    label: '… over one predict of all 4,094 × 50 coalition rows (the issue’s floor)',
+    names: ['shap.exact.overCoalitionFloor'],
+  },
+  {
+    label: '… over one predict of only the distinct rows it evaluates (stricter)',
     names: ['shap.exact.overFloor'],
   },
   {

@@ -204,11 +204,26 @@ async function main(): Promise<number> {
         unit: 's/row',
       },
     ),
-    bestOf(figures, 'targets.shapOverFloor.best', (f) => f.name === 'shap.exact.overFloor', {
-      label: 'issue: ≤ 25 % over the predict floor',
-      value: TARGETS.shapOverFloor,
-      unit: '×',
-    }),
+    bestOf(
+      figures,
+      'targets.shapOverFloor.best',
+      (f) => f.name === 'shap.exact.overCoalitionFloor',
+      {
+        label: 'issue: ≤ 25 % over the predict floor of the 204,700 coalition rows',
+        value: TARGETS.shapOverFloor,
+        unit: '×',
+      },
+    ),
+    bestOf(
+      figures,
+      'targets.shapOverDistinctFloor.best',
+      (f) => f.name === 'shap.exact.overFloor',
+      {
+        label: 'stricter: ≤ 25 % over a predict of only the distinct rows evaluated',
+        value: TARGETS.shapOverFloor,
+        unit: '×',
+      },
+    ),
     bestOf(
       figures,
       'targets.global1000.best',
