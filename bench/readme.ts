@@ -124,7 +124,10 @@ export function readmeMarkdown(r: Results): string {
   const labels: Record<string, string> = {
     'targets.shapExactBlackBox.best': 'exact SHAP per row, best black-box backend',
     'targets.shapExactFastPath.best': 'exact SHAP per row with the fast path',
-    'targets.shapOverFloor.best': 'SHAP over the predict floor of the same rows (best backend)',
+    'targets.shapOverFloor.best':
+      'SHAP per row over a predict of the 204,700 rows an exact row stands for (best backend)',
+    'targets.shapOverDistinctFloor.best':
+      'stricter: SHAP per row over a predict of only the distinct rows it evaluates (best backend)',
     'targets.global1000.best': 'global SHAP of 1,000 rows',
     'targets.compression.best': 'compression evaluation of all variants',
   }
