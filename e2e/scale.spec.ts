@@ -133,10 +133,28 @@ function memorySampler() {
   }
 }
 
-type W = { __longTasks: number[] }
-const longTasks = (page: Page) => page.evaluate(() => (window as unknown as W).__longTasks)
+type W = { __longTasks: number[]; __loaf: string[] }
 const clearLongTasks = (page: Page) =>
-  page.evaluate(() => ((window as unknown as W).__longTasks = []))
+  page.evaluate(() => {
+    const w = window as unknown as W
+    w.__longTasks = []
+    w.__loaf = []
+  })
+
+/** Long tasks since the last call, logged under `name` with the scripts of long frames. */
+async function phase(page: Page, name: string, log: string[]): Promise<number[]> {
+  const { tasks, loaf } = await page.evaluate(() => {
+    const w = window as unknown as W
+    const out = { tasks: w.__longTasks, loaf: w.__loaf }
+    w.__longTasks = []
+    w.__loaf = []
+    return out
+  })
+  log.push(
+    `${name}: ${tasks.map((t) => t.toFixed(0)).join(', ') || 'none'}${loaf.length ? ` [${loaf.join('; ')}]` : ''}`,
+  )
+  return tasks
+}
 const maxOf = (xs: number[]) => Math.max(0, ...xs)
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`
 
@@ -173,9 +191,25 @@ test('1,000,000 rows: parsed, scored and shown within the targets', async ({ pag
   await page.addInitScript(() => {
     const w = window as unknown as W
     w.__longTasks = []
+    w.__loaf = []
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) w.__longTasks.push(e.duration)
     }).observe({ type: 'longtask', buffered: true })
+    // Diagnostics only: which scripts made a frame long (Long Animation Frames API).
+    type Script = { invoker: string; sourceFunctionName: string; duration: number }
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as (PerformanceEntry & { scripts: Script[] })[]) {
+          if (e.duration < 150) continue
+          const scripts = e.scripts
+            .filter((x) => x.duration > 20)
+            .map((x) => `${x.invoker}/${x.sourceFunctionName || '?'} ${x.duration.toFixed(0)}`)
+          w.__loaf.push(`${e.duration.toFixed(0)} ms: ${scripts.join(', ') || 'rendering'}`)
+        }
+      }).observe({ type: 'long-animation-frame', buffered: true })
+    } catch {
+      // no LoAF in this browser
+    }
   })
   const file = millionRowCsv()
   const core = await goldenNumbers()
@@ -196,11 +230,12 @@ test('1,000,000 rows: parsed, scored and shown within the targets', async ({ pag
     timeout: 60_000,
   })
   const tFairness = (Date.now() - t0) / 1000
-  const ingestTasks = await longTasks(page)
+  const ingestLog: string[] = []
+  const ingestTasks = await phase(page, 'ingest', ingestLog)
   const ingestPeak = memory.peak
   console.log(
     `1M rows: scored in ${tScored.toFixed(1)} s, fairness table in ${tFairness.toFixed(1)} s; ` +
-      `long tasks (ms): ${ingestTasks.map((t) => t.toFixed(0)).join(', ') || 'none'}; ` +
+      `long tasks (ms): ${ingestLog.join('')}; ` +
       `Chromium PSS ${mb(baseline.pss)} before, peak ${mb(ingestPeak.pss)} (RSS ${mb(ingestPeak.rss)}, ${ingestPeak.processes} processes, PSS MiB by type: ${ingestPeak.byType})`,
   )
 
@@ -223,8 +258,11 @@ test('1,000,000 rows: parsed, scored and shown within the targets', async ({ pag
     (core.metrics.confusion.tp * REPEAT).toLocaleString('en-US'),
   )
 
-  // ---- the views at a million rows
-  await clearLongTasks(page)
+  // ---- the views at a million rows (the checks above switched tabs already)
+  const log: string[] = []
+  const viewTasks: number[] = []
+  const mark = async (name: string) => viewTasks.push(...(await phase(page, name, log)))
+  await mark('fairness table, back to the overview')
   await page.getByTestId('threshold').fill('0.4')
   await expect(page.getByTestId('metric-accuracy')).not.toHaveAttribute(
     'data-value',
@@ -233,6 +271,7 @@ test('1,000,000 rows: parsed, scored and shown within the targets', async ({ pag
   await page.getByTestId('threshold').fill('0.5')
   await expectNumber(page, 'metric-accuracy', core.metrics.accuracy)
 
+  await mark('threshold')
   await page.getByTestId('tab-Calibration').click()
   await expect(page.getByTestId('calibration-view')).toBeVisible()
   await expectNumber(page, 'calib-ece', core.calibration.ece)
@@ -241,6 +280,7 @@ test('1,000,000 rows: parsed, scored and shown within the targets', async ({ pag
   await expect(page.getByTestId('calib-bin').first()).toBeVisible()
   await page.getByTestId('calib-strategy-width').check()
 
+  await mark('calibration')
   await page.getByTestId('tab-Fairness').click()
   await page.getByTestId('fair-attr-race').check()
   await expect(page.getByTestId('fair-key')).toHaveText('sex × race')
@@ -248,6 +288,7 @@ test('1,000,000 rows: parsed, scored and shown within the targets', async ({ pag
   await page.getByTestId('fair-threshold').fill('0.35')
   await page.getByTestId('fair-attr-race').uncheck()
 
+  await mark('fairness')
   await page.getByTestId('tab-Data').click()
   await expect(page.getByTestId('data-view')).toContainText('1,000,000 rows')
   const rendered = await page.locator('[data-testid^="data-row-"]').count()
@@ -266,6 +307,7 @@ test('1,000,000 rows: parsed, scored and shown within the targets', async ({ pag
   await expect(page.getByTestId('cohort-count')).toHaveAttribute('data-value', String(ROWS))
   await page.getByTestId('sort-row').click()
 
+  await mark('data')
   await page.getByTestId('tab-Explain').click()
   await expect(page.getByTestId('explain-global').getByTestId('beeswarm')).toBeVisible({
     timeout: 90_000,
@@ -276,12 +318,12 @@ test('1,000,000 rows: parsed, scored and shown within the targets', async ({ pag
   await page.getByTestId('tab-Overview').click()
   await expect(page.getByTestId('job')).toHaveCount(0, { timeout: 60_000 })
 
+  await mark('explain')
   memory.stop()
-  const viewTasks = await longTasks(page)
   const peak = memory.peak
   console.log(
-    `views at 1M rows: long tasks (ms): ${viewTasks.map((t) => t.toFixed(0)).join(', ') || 'none'}; ` +
-      `peak Chromium PSS over the whole test ${mb(peak.pss)} (RSS ${mb(peak.rss)}), ${memory.samples} samples`,
+    `views at 1M rows, long tasks (ms) by step: ${log.join(' | ')}; ` +
+      `peak Chromium PSS over the whole test ${mb(peak.pss)} (RSS ${mb(peak.rss)}, ${peak.byType}), ${memory.samples} samples`,
   )
 
   expect(tScored, 'seconds from setInputFiles to the metrics').toBeLessThanOrEqual(MAX_SECONDS)

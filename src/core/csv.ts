@@ -198,7 +198,7 @@ export class CsvChunkParser {
     // An error inside the unfinished last row is not one: that row is parsed again, whole, with
     // the next piece (a piece can end between the two quotes of an escaped "").
     const carryAt = last ? Infinity : res.meta.cursor - this.base
-    const errors = res.errors.filter((e) => !(e.index >= carryAt))
+    const errors = res.errors.filter((e) => !((e.index ?? -1) >= carryAt))
     // papaparse counts error rows per piece; only the first piece starts with the header.
     const err = csvParseError(errors, this.source, this.headerSeen ? this.sink.rows + 1 : 0)
     if (err) throw err

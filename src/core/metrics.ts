@@ -344,6 +344,55 @@ export function averagePrecision(p: Scores, y: Labels): number | null {
   return ap
 }
 
+/** The parts of `PerformanceMetrics` that do not depend on the threshold (O(n log n) to compute). */
+export type ThresholdFreeMetrics = Pick<PerformanceMetrics, 'n' | 'rocAuc' | 'logLoss' | 'brier'>
+
+/**
+ * ROC AUC, log loss and Brier score of all rows: what `performanceMetrics` adds to the confusion
+ * counts. Computed once per prediction set (off the page's thread for large data), so that a
+ * threshold change only needs `confusionAt` (O(n)) and `metricsAt`.
+ * @throws RangeError on mismatched lengths, a NaN score, or a label other than 0/1.
+ * @example metricsAt(thresholdFreeMetrics(p, y), confusionAt(p, y, 0.3), 0.3).f1
+ */
+export function thresholdFreeMetrics(p: Scores, y: Labels): ThresholdFreeMetrics {
+  return { n: p.length, rocAuc: rocAuc(p, y), logLoss: logLoss(p, y), brier: brier(p, y) }
+}
+
+/**
+ * `performanceMetrics` from its two parts: the threshold-free numbers and the confusion counts at
+ * `threshold` (which must sum to `free.n`).
+ * @throws RangeError when the counts do not sum to n or the threshold is NaN.
+ */
+export function metricsAt(
+  free: ThresholdFreeMetrics,
+  confusion: Confusion,
+  threshold: number,
+): PerformanceMetrics {
+  checkThreshold('metricsAt', threshold)
+  const { tp, fp, tn, fn } = confusion
+  const n = free.n
+  if (tp + fp + tn + fn !== n) {
+    throw new RangeError(
+      `metricsAt: the confusion counts sum to ${tp + fp + tn + fn}, not n = ${n}`,
+    )
+  }
+  return {
+    n,
+    threshold,
+    positiveRate: ratio(tp + fn, n),
+    predictedPositiveRate: ratio(tp + fp, n),
+    accuracy: ratio(tp + tn, n),
+    rocAuc: free.rocAuc,
+    logLoss: free.logLoss,
+    brier: free.brier,
+    confusion,
+    precision: ratio(tp, tp + fp),
+    recall: ratio(tp, tp + fn),
+    fpr: ratio(fp, fp + tn),
+    f1: ratio(2 * tp, 2 * tp + fp + fn),
+  }
+}
+
 /**
  * All summary metrics at one threshold (docs/contracts.md §4 `metrics` plus the confusion-derived
  * rates). Every rate whose denominator is 0 is null; see `PerformanceMetrics`.
@@ -352,21 +401,5 @@ export function averagePrecision(p: Scores, y: Labels): number | null {
  */
 export function performanceMetrics(p: Scores, y: Labels, threshold = 0.5): PerformanceMetrics {
   const confusion = confusionAt(p, y, threshold)
-  const { tp, fp, tn, fn } = confusion
-  const n = p.length
-  return {
-    n,
-    threshold,
-    positiveRate: ratio(tp + fn, n),
-    predictedPositiveRate: ratio(tp + fp, n),
-    accuracy: ratio(tp + tn, n),
-    rocAuc: rocAuc(p, y),
-    logLoss: logLoss(p, y),
-    brier: brier(p, y),
-    confusion,
-    precision: ratio(tp, tp + fp),
-    recall: ratio(tp, tp + fn),
-    fpr: ratio(fp, fp + tn),
-    f1: ratio(2 * tp, 2 * tp + fp + fn),
-  }
+  return metricsAt(thresholdFreeMetrics(p, y), confusion, threshold)
 }

@@ -12,6 +12,7 @@ import { parseNumericCell } from '../core/encode.ts'
 import type { ExplainSettings, RowExplanation } from '../core/explain.ts'
 import type { Schema } from '../core/schema.ts'
 import { type Table, columnCell, tableColumn } from '../core/table.ts'
+import { rowsByScore, rowsReversed } from '../core/views/order.ts'
 import type { WorkerError } from '../workers/client.ts'
 import type { ExplainResult, WhatIfResult } from '../workers/protocol.ts'
 import { appStore } from './appStore.ts'
@@ -90,7 +91,8 @@ export function setDataSort(sort: DataSort): void {
 
 /**
  * The rows the table shows, in display order: the cohort's rows (or all `n`), ordered by `sort`
- * (prediction ties by row number). Returns null for "all rows by row number" (no allocation).
+ * (prediction ties by row number, a radix sort: tens of milliseconds for a million rows). Returns
+ * null for "all rows by row number" (no allocation).
  * @example dataViewOrder(null, 3, Float32Array.of(0.9, 0.1, 0.5), { key: 'prediction', dir: 'desc' }) // [0, 2, 1]
  */
 export function dataViewOrder(
@@ -100,11 +102,8 @@ export function dataViewOrder(
   sort: DataSort,
 ): Int32Array | null {
   if (sort.key === 'row' && sort.dir === 'asc') return rows
-  const out = rows ? Int32Array.from(rows) : Int32Array.from({ length: n }, (_, i) => i)
-  if (sort.key === 'row') return out.reverse()
-  if (!p) return out
-  const s = sort.dir === 'asc' ? 1 : -1
-  return out.sort((a, b) => s * (p[a]! - p[b]!) || a - b)
+  if (sort.key === 'row') return rowsReversed(rows, n)
+  return p ? rowsByScore(p, rows, sort.dir) : rows
 }
 
 /**
