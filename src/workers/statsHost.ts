@@ -7,6 +7,7 @@
  * - `grouping`: the fairness view's index (sorted scores per group) and group table of one
  *   attribute or intersection, for the rows in view;
  * - `calibration`: the calibration view's reliability bins, histogram and per-group curves;
+ * - `order`: the data table's rows by prediction (radix sort), for large row counts;
  * - `loadChecks`: the warnings of a freshly loaded session (`loadWarnings`: value counts of the
  *   target and sensitive columns);
  * - `bootstrap`: seeded bootstrap intervals of the disparity summary, one `fairnessBootstrap`
@@ -49,6 +50,7 @@ import {
 } from '../core/views/fairnessView.ts'
 import type { Schema } from '../core/schema.ts'
 import type { Table } from '../core/table.ts'
+import { rowsByScore } from '../core/views/order.ts'
 import { AbortError, type Res, errorKind } from './protocol.ts'
 
 /** Commands of the stats worker (the cancel message is the shared one of WorkerClient). */
@@ -58,6 +60,7 @@ export const StatsCmd = {
   Grouping: 'grouping',
   Calibration: 'calibration',
   LoadChecks: 'loadChecks',
+  Order: 'order',
   Cancel: 'cancel',
 } as const
 
@@ -131,7 +134,19 @@ export type StatsReq =
       labels: Uint8Array | null
       outOfRange: PredictionRange | null
     }
+  | {
+      id: number
+      cmd: typeof StatsCmd.Order
+      /** Predictions of every table row. */
+      p: Float32Array
+      /** Rows to order (ascending), null = all rows. */
+      rows: Int32Array | null
+      dir: 'asc' | 'desc'
+    }
   | { id: number; cmd: typeof StatsCmd.Cancel; target: number }
+
+/** Result of {@link StatsCmd.Order}: `rowsByScore(p, rows, dir)`. */
+export type StatsOrderResult = { order: Int32Array; ms: number }
 
 /** Result of {@link StatsCmd.LoadChecks}: `loadWarnings`' sentences. */
 export type StatsLoadChecksResult = { warnings: string[] }
@@ -325,8 +340,9 @@ function transferables(result: unknown): ArrayBuffer[] {
   const add = (a: ArrayBufferView | null | undefined) => {
     if (a && a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer)
   }
-  const r = result as Partial<StatsGroupingResult>
+  const r = result as Partial<StatsGroupingResult & StatsOrderResult>
   if (r.index) for (const a of [...r.index.positive, ...r.index.negative]) add(a)
+  if (r.order) add(r.order)
   return out
 }
 
@@ -365,6 +381,12 @@ export async function statsHandle(req: StatsReq, post: StatsPost): Promise<void>
       case StatsCmd.LoadChecks:
         result = { warnings: loadWarnings(req) } satisfies StatsLoadChecksResult
         break
+      case StatsCmd.Order: {
+        const t0 = performance.now()
+        const order = rowsByScore(req.p, req.rows, req.dir)
+        result = { order, ms: performance.now() - t0 } satisfies StatsOrderResult
+        break
+      }
     }
     post({ id, kind: 'result', result }, transferables(result))
   } catch (e) {

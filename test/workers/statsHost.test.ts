@@ -26,6 +26,7 @@ import {
   type StatsCalibrationResult,
   type StatsGroupingResult,
   type StatsLoadChecksResult,
+  type StatsOrderResult,
   type StatsPerformanceResult,
   type StatsReq,
   StatsCmd,
@@ -247,6 +248,12 @@ describe('statsHandle: the views’ computations', () => {
     expect(byColumns.r.results[0]!.bootstrap).toEqual(
       fairnessBootstrap(pIn, yIn, at(d.race), 0.5, { B: 50 }),
     )
+  })
+
+  it('order: rows by prediction, ties by row (the data table of a large table)', async () => {
+    const { r } = await result<StatsOrderResult>({ cmd: 'order', p: d.p, rows, dir: 'desc' })
+    const want = Array.from(rows).sort((a, b) => d.p[b]! - d.p[a]! || a - b)
+    expect(Array.from(r.order)).toEqual(want)
   })
 
   it('loadChecks: the sentences of loadWarnings', async () => {
