@@ -144,7 +144,7 @@ function memorySampler() {
   }
 }
 
-type W = { __longTasks: number[]; __loaf: string[] }
+type W = { __longTasks: number[]; __loaf: string[]; __jobs: [number, string][] }
 const clearLongTasks = (page: Page) =>
   page.evaluate(() => {
     const w = window as unknown as W
@@ -215,6 +215,12 @@ test('1,000,000 rows: parsed, scored and shown within the targets', async ({ pag
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) w.__longTasks.push(e.duration)
     }).observe({ type: 'longtask', buffered: true })
+    // The job bar's label over time: when each phase of the load (parse, predict, metrics) began.
+    w.__jobs = []
+    setInterval(() => {
+      const label = document.querySelector('[data-testid="job"] .jobLabel')?.textContent ?? ''
+      if (label !== (w.__jobs.at(-1)?.[1] ?? '')) w.__jobs.push([performance.now(), label])
+    }, 20)
     // Diagnostics only: which scripts made a frame long (Long Animation Frames API).
     type Script = { invoker: string; sourceFunctionName: string; duration: number }
     try {
@@ -244,6 +250,10 @@ test('1,000,000 rows: parsed, scored and shown within the targets', async ({ pag
   await clearLongTasks(page)
 
   // ---- ingest: parse, encode, predict, metrics; then the fairness table
+  const pageT0 = await page.evaluate(() => {
+    ;(window as unknown as W).__jobs = []
+    return performance.now()
+  })
   const t0 = Date.now()
   await page.getByTestId('input-data').setInputFiles(file)
   await expect(page.getByTestId('data-rows')).toContainText('1,000,000 × 15', { timeout: 60_000 })
@@ -255,12 +265,16 @@ test('1,000,000 rows: parsed, scored and shown within the targets', async ({ pag
     timeout: 60_000,
   })
   const tFairness = (Date.now() - t0) / 1000
+  const jobs = await page.evaluate(() => (window as unknown as W).__jobs)
+  const phases = jobs
+    .map(([t, label]) => `${((t - pageT0) / 1000).toFixed(1)} s ${label || '(done)'}`)
+    .join(' → ')
   const ingestLog: string[] = []
   const ingestTasks = await phase(page, 'ingest', ingestLog, memory)
   const ingestPeak = memory.peak
   console.log(
     `1M rows: scored in ${tScored.toFixed(1)} s, fairness table in ${tFairness.toFixed(1)} s; ` +
-      `long tasks (ms): ${ingestLog.join('')}; ` +
+      `phases: ${phases}; long tasks (ms): ${ingestLog.join('')}; ` +
       `Chromium PSS ${mb(baseline.pss)} before, peak ${mb(ingestPeak.pss)} (RSS ${mb(ingestPeak.rss)}, ${ingestPeak.processes} processes, PSS MiB by type: ${ingestPeak.byType})`,
   )
 
