@@ -246,7 +246,10 @@ function pick(a: Float64Array, idx: Uint32Array | null): Float64Array {
  * @example rocAuc(Float64Array.of(0.1, 0.4, 0.35, 0.8), Uint8Array.of(0, 0, 1, 1)) // 0.75
  */
 export function rocAuc(p: Scores, y: Labels): number | null {
-  const t = scoreTies('rocAuc', p, y)
+  return aucOfTies(scoreTies('rocAuc', p, y))
+}
+
+function aucOfTies(t: ScoreTies): number | null {
   if (t.nPos === 0 || t.nNeg === 0) return null
   let u = 0
   let prevTp = 0
@@ -274,7 +277,10 @@ export function rocAuc(p: Scores, y: Labels): number | null {
  */
 export function rocCurve(p: Scores, y: Labels, maxPoints = 201): RocCurve | null {
   checkMaxPoints('rocCurve', maxPoints)
-  const t = scoreTies('rocCurve', p, y)
+  return rocOfTies(scoreTies('rocCurve', p, y), maxPoints)
+}
+
+function rocOfTies(t: ScoreTies, maxPoints: number): RocCurve | null {
   if (t.nPos === 0 || t.nNeg === 0) return null
   const m = t.score.length + 1
   const fpr = new Float64Array(m)
@@ -300,7 +306,10 @@ export function rocCurve(p: Scores, y: Labels, maxPoints = 201): RocCurve | null
  */
 export function prCurve(p: Scores, y: Labels, maxPoints = 201): PrCurve | null {
   checkMaxPoints('prCurve', maxPoints)
-  const t = scoreTies('prCurve', p, y)
+  return prOfTies(scoreTies('prCurve', p, y), maxPoints)
+}
+
+function prOfTies(t: ScoreTies, maxPoints: number): PrCurve | null {
   if (t.nPos === 0) return null
   const k0 = t.score.length
   const m = k0 + 1
@@ -332,7 +341,10 @@ export function prCurve(p: Scores, y: Labels, maxPoints = 201): PrCurve | null {
  * @example averagePrecision(Float64Array.of(0.1, 0.4, 0.35, 0.8), Uint8Array.of(0, 0, 1, 1)) // 5/6
  */
 export function averagePrecision(p: Scores, y: Labels): number | null {
-  const t = scoreTies('averagePrecision', p, y)
+  return apOfTies(scoreTies('averagePrecision', p, y))
+}
+
+function apOfTies(t: ScoreTies): number | null {
   if (t.nPos === 0) return null
   let ap = 0
   let prevTp = 0
@@ -342,6 +354,31 @@ export function averagePrecision(p: Scores, y: Labels): number | null {
     prevTp = tp
   }
   return ap
+}
+
+/** The ranking numbers of one prediction set; see `rankingMetrics`. */
+export type RankingMetrics = {
+  rocAuc: number | null
+  roc: RocCurve | null
+  pr: PrCurve | null
+  averagePrecision: number | null
+}
+
+/**
+ * `rocAuc`, `rocCurve`, `prCurve` and `averagePrecision` from one sort of the scores instead of
+ * four: the same numbers, a quarter of the work and garbage (a million rows: one pass of sorts).
+ * @throws RangeError as those functions.
+ * @example rankingMetrics(p, y).roc?.tpr
+ */
+export function rankingMetrics(p: Scores, y: Labels, maxPoints = 201): RankingMetrics {
+  checkMaxPoints('rankingMetrics', maxPoints)
+  const t = scoreTies('rankingMetrics', p, y)
+  return {
+    rocAuc: aucOfTies(t),
+    roc: rocOfTies(t, maxPoints),
+    pr: prOfTies(t, maxPoints),
+    averagePrecision: apOfTies(t),
+  }
 }
 
 /** The parts of `PerformanceMetrics` that do not depend on the threshold (O(n log n) to compute). */

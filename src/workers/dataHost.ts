@@ -43,9 +43,16 @@ async function openInput(req: Extract<DataReq, { cmd: 'parse' }>): Promise<Sourc
     return {
       name: file.name,
       size: file.size,
-      // WebCrypto has no incremental digest: the bytes are read once for the hash and dropped
+      // WebCrypto has no incremental digest: the bytes are read once for the hash and released
       // before the streamed parse reads them again (from the OS cache).
-      sha256: async () => sha256Hex(new Uint8Array(await file.arrayBuffer())),
+      sha256: async () => {
+        const buf = await file.arrayBuffer()
+        try {
+          return await sha256Hex(new Uint8Array(buf))
+        } finally {
+          release(buf)
+        }
+      },
       read: async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer()),
     }
   }
@@ -67,6 +74,14 @@ async function openInput(req: Extract<DataReq, { cmd: 'parse' }>): Promise<Sourc
     sha256: () => sha256Hex(bytes),
     read: (start, end) => Promise.resolve(bytes.subarray(start, end)),
   }
+}
+
+/**
+ * Frees a buffer's memory now rather than at the worker's next garbage collection (which an idle
+ * worker may not run for a while): `transfer(0)` detaches it. A no-op where unsupported.
+ */
+function release(buf: ArrayBuffer): void {
+  ;(buf as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer }).transfer?.(0)
 }
 
 const yieldToEvents = (): Promise<void> => new Promise((r) => setTimeout(r, 0))

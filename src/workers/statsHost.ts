@@ -26,10 +26,9 @@ import {
   type PrCurve,
   type RocCurve,
   type ThresholdFreeMetrics,
-  averagePrecision,
-  prCurve,
-  rocCurve,
-  thresholdFreeMetrics,
+  brier,
+  logLoss,
+  rankingMetrics,
 } from '../core/metrics.ts'
 import {
   type CalibrationStrategy,
@@ -288,14 +287,18 @@ async function performanceOf(
   const t0 = performance.now()
   const { p, y } = req
   const label = 'Computing metrics'
-  const free = thresholdFreeMetrics(p, y)
-  await step(label, 1, 3)
-  const roc = rocCurve(p, y)
-  const pr = prCurve(p, y)
-  await step(label, 2, 3)
-  const ap = averagePrecision(p, y)
+  const ranking = rankingMetrics(p, y)
+  await step(label, 1, 2)
+  const free = { n: p.length, rocAuc: ranking.rocAuc, logLoss: logLoss(p, y), brier: brier(p, y) }
   const cal = calibration(p, y)
-  return { free, roc, pr, averagePrecision: ap, calibration: cal, ms: performance.now() - t0 }
+  return {
+    free,
+    roc: ranking.roc,
+    pr: ranking.pr,
+    averagePrecision: ranking.averagePrecision,
+    calibration: cal,
+    ms: performance.now() - t0,
+  }
 }
 
 async function groupingOf(

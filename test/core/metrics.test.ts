@@ -10,6 +10,7 @@ import {
   logLoss,
   metricsAt,
   performanceMetrics,
+  rankingMetrics,
   prCurve,
   rocAuc,
   rocCurve,
@@ -183,6 +184,22 @@ describe('performanceMetrics', () => {
     expect(pr!.recall.length).toBe(201)
     expect(ap).toBeGreaterThan(0.5)
     expect(ms).toBeLessThan(5000)
+  })
+})
+
+describe('rankingMetrics', () => {
+  it('equals rocAuc, rocCurve, prCurve and averagePrecision from one sort', () => {
+    for (const maxPoints of [201, 7, Infinity]) {
+      expect(rankingMetrics(predictions, labels, maxPoints)).toEqual({
+        rocAuc: rocAuc(predictions, labels),
+        roc: rocCurve(predictions, labels, maxPoints),
+        pr: prCurve(predictions, labels, maxPoints),
+        averagePrecision: averagePrecision(predictions, labels),
+      })
+    }
+    const none = rankingMetrics(Float64Array.of(0.2, 0.4), Uint8Array.of(0, 0))
+    expect(none).toEqual({ rocAuc: null, roc: null, pr: null, averagePrecision: null })
+    expect(() => rankingMetrics(predictions, labels, 1)).toThrow(RangeError)
   })
 })
 
