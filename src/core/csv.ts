@@ -2,24 +2,35 @@
  * CSV → Table. Parsing itself is papaparse's (quoted fields, CRLF, delimiter detection among
  * `,` `;` tab `|`); this module adds the column rules: a header row, a BOM stripped, unique
  * column names, every data row as wide as the header, and errors that name file, row and problem.
- * The same sink serves the worker (streamed file chunks) and Node (a whole string).
+ * The same sink serves the worker (`CsvChunkParser`: the file streamed in byte chunks, decoded
+ * with `csvDecoder`, never held whole) and Node (`parseCsvText`: a whole string).
  */
 import Papa from 'papaparse'
 import { DataError } from './encode.ts'
-import { type Table, TableBuilder } from './table.ts'
+import { type Table, TableBuilder, type TableBuilderOptions } from './table.ts'
 
 /** Consumes parsed rows (header first) and builds a Table, enforcing the column rules. */
 export class CsvTableSink {
   private builder: TableBuilder | null = null
   private dataRows = 0
+  private reserved = 0
   readonly source: string
+  private readonly options: TableBuilderOptions
 
-  constructor(source: string) {
+  /** `options` go to the TableBuilder (shared codes, initial capacity). */
+  constructor(source: string, options: TableBuilderOptions = {}) {
     this.source = source
+    this.options = options
   }
 
   get rows(): number {
     return this.dataRows
+  }
+
+  /** Makes room for about `rows` data rows (an estimate from the file size; see TableBuilder). */
+  reserve(rows: number): void {
+    if (this.builder) this.builder.reserve(rows)
+    else this.reserved = rows
   }
 
   /** Feeds parsed rows; the first row ever fed is the header. Lines of spaces or tabs are skipped like blank lines. */
@@ -28,7 +39,8 @@ export class CsvTableSink {
       // papaparse skips empty lines only; a line of whitespace is one blank field.
       if (row.length === 1 && row[0]!.trim() === '') continue
       if (!this.builder) {
-        this.builder = new TableBuilder(csvHeaderNames(row, this.source))
+        this.builder = new TableBuilder(csvHeaderNames(row, this.source), this.options)
+        if (this.reserved > 0) this.builder.reserve(this.reserved)
         continue
       }
       const width = this.builder.names.length
@@ -86,14 +98,133 @@ export function csvParseError(
  * @example csvDecode(new TextEncoder().encode('a\n1\n'), 'x.csv') // 'a\n1\n'
  */
 export function csvDecode(bytes: Uint8Array, source: string): string {
-  const b0 = bytes[0]
-  const b1 = bytes[1]
+  return csvDecoder(bytes, source).decode(bytes)
+}
+
+/**
+ * The decoder for a CSV whose first bytes are `head` (at least the first 4 KiB, or the whole
+ * file when shorter): the rules of `csvDecode`. Feed it the file's chunks in order with
+ * `decode(chunk, { stream: true })` — a character split between chunks is joined — and finish
+ * with `decode()`.
+ * @throws DataError naming `source` for a binary file.
+ */
+export function csvDecoder(head: Uint8Array, source: string): TextDecoder {
+  const b0 = head[0]
+  const b1 = head[1]
   const utf16 =
     b0 === 0xff && b1 === 0xfe ? 'utf-16le' : b0 === 0xfe && b1 === 0xff ? 'utf-16be' : null
-  if (!utf16 && bytes.subarray(0, Math.min(bytes.length, 4096)).includes(0)) {
+  if (!utf16 && head.subarray(0, Math.min(head.length, 4096)).includes(0)) {
     throw new DataError(`${source}: this is a binary file, not a CSV text file`)
   }
-  return new TextDecoder(utf16 ?? 'utf-8').decode(bytes)
+  return new TextDecoder(utf16 ?? 'utf-8')
+}
+
+/** The part of papaparse's ParserHandle that its own chunk streamer uses (not in its types). */
+type PapaHandle = {
+  parse(input: string, baseIndex: number, ignoreLastRow: boolean): Papa.ParseResult<string[]>
+}
+
+/**
+ * Longest unfinished last row carried between chunks: beyond it a quoted field is taken to be
+ * unterminated (re-parsing an ever longer carry would make the parse quadratic).
+ */
+export const CSV_MAX_CARRY_CHARS = 64 * 2 ** 20
+
+/**
+ * Text gathered before the first parse: papaparse guesses the line ending from the first 1 MiB
+ * and the delimiter from the first 10 rows of its first input, so with this much the guesses are
+ * the ones it makes on the whole text.
+ */
+const FIRST_PIECE_CHARS = 2 ** 20
+
+/**
+ * A CSV parsed from text pieces that arrive in order (a file decoded chunk by chunk), into a
+ * CsvTableSink: papaparse's ParserHandle parses each piece with the unfinished last row carried to
+ * the next one — what papaparse's own chunk streamer does — so the result equals
+ * `parseCsvText(whole text)` (the first 1 MiB of text is gathered before the first parse, so the
+ * line ending and delimiter are guessed as on the whole text). Nothing but the current piece and
+ * the growing columns is held.
+ * @example const p = new CsvChunkParser('x.csv'); p.push('a,b\n1,'); p.push('2\n', true); p.finish()
+ */
+export class CsvChunkParser {
+  readonly sink: CsvTableSink
+  private readonly source: string
+  private readonly handle: PapaHandle
+  private carry = ''
+  private base = 0
+  private headerSeen = false
+  private content = false
+  private started = false
+  private ended = false
+  private readonly firstPieceChars: number
+  /** The delimiter papaparse detected (',' until the first piece is parsed). */
+  delimiter = ','
+
+  /**
+   * `options`: the TableBuilder's, and `firstPieceChars`, the text gathered before the first
+   * parse [1 MiB] (tests lower it to exercise the carry on small texts).
+   */
+  constructor(source: string, options: TableBuilderOptions & { firstPieceChars?: number } = {}) {
+    this.source = source
+    this.firstPieceChars = options.firstPieceChars ?? FIRST_PIECE_CHARS
+    this.sink = new CsvTableSink(source, options)
+    const Handle = (Papa as unknown as { ParserHandle: new (config: object) => PapaHandle })
+      .ParserHandle
+    this.handle = new Handle({ ...csvPapaConfig })
+  }
+
+  /** Data rows parsed so far. */
+  get rows(): number {
+    return this.sink.rows
+  }
+
+  /**
+   * Parses the next piece of text; `last` marks the end of the file (the carried row is then
+   * parsed too).
+   * @throws DataError for malformed quoting or a row of the wrong width (naming file and row).
+   */
+  push(text: string, last = false): void {
+    if (this.ended) throw new Error('CsvChunkParser: push after the last piece')
+    if (!this.content && /\S/.test(text)) this.content = true
+    const aggregate = this.carry + text
+    if (!this.started && !last && aggregate.length < this.firstPieceChars) {
+      this.carry = aggregate
+      return
+    }
+    this.started = true
+    this.carry = ''
+    if (last) this.ended = true
+    const res = this.handle.parse(aggregate, this.base, !last)
+    // An error inside the unfinished last row is not one: that row is parsed again, whole, with
+    // the next piece (a piece can end between the two quotes of an escaped "").
+    const carryAt = last ? Infinity : res.meta.cursor - this.base
+    const errors = res.errors.filter((e) => !((e.index ?? -1) >= carryAt))
+    // papaparse counts error rows per piece; only the first piece starts with the header.
+    const err = csvParseError(errors, this.source, this.headerSeen ? this.sink.rows + 1 : 0)
+    if (err) throw err
+    if (res.meta.delimiter) this.delimiter = res.meta.delimiter
+    if (!last) {
+      this.carry = aggregate.substring(res.meta.cursor - this.base)
+      this.base = res.meta.cursor
+      if (this.carry.length > CSV_MAX_CARRY_CHARS) {
+        throw new DataError(
+          `${this.source}: malformed quoting near row ${this.sink.rows + 1} (a quoted field runs on for more than ${CSV_MAX_CARRY_CHARS / 2 ** 20} MB without its closing quote)`,
+        )
+      }
+    }
+    if (res.data.length > 0) this.headerSeen = true
+    this.sink.add(res.data)
+  }
+
+  /**
+   * The table (call after the last piece).
+   * @throws DataError for a file of only blank text, a header without data rows.
+   */
+  finish(): Table {
+    if (!this.ended) this.push('', true)
+    if (!this.content) throw new DataError(`${this.source}: the file is empty`)
+    return this.sink.finish()
+  }
 }
 
 /** Shared papaparse options: auto delimiter, no type conversion, skip blank lines. */

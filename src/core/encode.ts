@@ -29,7 +29,10 @@ export function parseNumericCell(text: string): number | null {
 export type EncodeResult = {
   /** Encoded inputs, rows × schemaWidth, float32. */
   x: Matrix
-  /** Feature values per row, rows × features (see module doc). */
+  /**
+   * Feature values per row, rows × features (see module doc): float32 when every value is exactly
+   * a float32, float64 otherwise — the numbers are the cells' either way.
+   */
   values: Matrix
   /** 1 where row[target.column] == target.positive; null when the CSV has no target column. */
   labels: Uint8Array | null
@@ -56,7 +59,20 @@ export function encodeTable(schema: Schema, table: Table, source = 'the data'): 
   const offsets = schemaOffsets(schema)
   const m = schema.features.length
   const x = new Float32Array(n * width)
-  const values = new Float64Array(n * m)
+  // Feature values in float32 when every one is exactly a float32 (category indices, integers
+  // below 2^24, …): the same numbers in half the memory (56 MB less for a million Adult rows).
+  const exact = schema.features.every((f) => {
+    if (f.type === 'categorical') return true
+    const col = tableColumn(table, f.name)
+    return (
+      !col ||
+      col.values.every((v) => {
+        const x = parseNumericCell(v)
+        return x === null || Math.fround(x) === x
+      })
+    )
+  })
+  const values = exact ? new Float32Array(n * m) : new Float64Array(n * m)
   const unknownCounts = new Array<number>(m).fill(0)
   const unknownValues: string[][] = schema.features.map(() => [])
 

@@ -5,7 +5,7 @@
  * them. Pure: typed arrays and the table only.
  */
 import type { Schema } from './schema.ts'
-import { type Table, tableColumn } from './table.ts'
+import { type Column, type Table, tableColumn } from './table.ts'
 
 /** How many predictions fell outside [0, 1], and the range of all of them before clipping. */
 export type PredictionRange = { count: number; min: number; max: number }
@@ -50,6 +50,25 @@ const quoted = (vals: readonly string[], max = 10): string =>
 const short = (v: number): string => String(Number(v.toPrecision(4)))
 
 /**
+ * Rows per cell text of the first `n` rows, in order of first appearance: counted on the codes,
+ * so a million rows cost one typed-array pass.
+ */
+function valueCounts(col: Column, n: number): Map<string, number> {
+  const byCode = new Float64Array(col.values.length)
+  const firstRow = new Float64Array(col.values.length).fill(Infinity)
+  for (let i = 0; i < n; i++) {
+    const c = col.codes[i]!
+    if (byCode[c]!++ === 0) firstRow[c] = i
+  }
+  const first = Array.from(byCode.keys())
+    .filter((k) => byCode[k]! > 0)
+    .sort((a, b) => firstRow[a]! - firstRow[b]!)
+  const out = new Map<string, number>()
+  for (const k of first) out.set(col.values[k]!, (out.get(col.values[k]!) ?? 0) + byCode[k]!)
+  return out
+}
+
+/**
  * Warnings about a loaded session, in a fixed order: predictions outside [0, 1]; a positive value
  * the target column never has; all labels one class; per sensitive column present in the data,
  * a single group, or groups of one row.
@@ -66,8 +85,7 @@ export function loadWarnings({ schema, table, labels, outOfRange }: LoadCheckInp
   const { column, positive } = schema.target
   const target = tableColumn(table, column)
   if (target && labels) {
-    const used = new Set<string>()
-    for (let i = 0; i < n; i++) used.add(target.values[target.codes[i]!]!)
+    const used = new Set(valueCounts(target, n).keys())
     if (!used.has(positive)) {
       out.push(
         `The target column "${column}" never has the positive value "${positive}" (its values: ${quoted([...used].sort())}); every label is negative.`,
@@ -85,11 +103,7 @@ export function loadWarnings({ schema, table, labels, outOfRange }: LoadCheckInp
   for (const s of schema.sensitive) {
     const col = tableColumn(table, s)
     if (!col) continue
-    const counts = new Map<string, number>()
-    for (let i = 0; i < n; i++) {
-      const v = col.values[col.codes[i]!]!
-      counts.set(v, (counts.get(v) ?? 0) + 1)
-    }
+    const counts = valueCounts(col, n)
     if (counts.size === 1) {
       out.push(
         `Sensitive column "${s}" has a single group (${quoted([...counts.keys()])}): there is nothing to compare (every difference is 0, every ratio 1).`,

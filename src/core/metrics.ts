@@ -246,7 +246,10 @@ function pick(a: Float64Array, idx: Uint32Array | null): Float64Array {
  * @example rocAuc(Float64Array.of(0.1, 0.4, 0.35, 0.8), Uint8Array.of(0, 0, 1, 1)) // 0.75
  */
 export function rocAuc(p: Scores, y: Labels): number | null {
-  const t = scoreTies('rocAuc', p, y)
+  return aucOfTies(scoreTies('rocAuc', p, y))
+}
+
+function aucOfTies(t: ScoreTies): number | null {
   if (t.nPos === 0 || t.nNeg === 0) return null
   let u = 0
   let prevTp = 0
@@ -274,7 +277,10 @@ export function rocAuc(p: Scores, y: Labels): number | null {
  */
 export function rocCurve(p: Scores, y: Labels, maxPoints = 201): RocCurve | null {
   checkMaxPoints('rocCurve', maxPoints)
-  const t = scoreTies('rocCurve', p, y)
+  return rocOfTies(scoreTies('rocCurve', p, y), maxPoints)
+}
+
+function rocOfTies(t: ScoreTies, maxPoints: number): RocCurve | null {
   if (t.nPos === 0 || t.nNeg === 0) return null
   const m = t.score.length + 1
   const fpr = new Float64Array(m)
@@ -300,7 +306,10 @@ export function rocCurve(p: Scores, y: Labels, maxPoints = 201): RocCurve | null
  */
 export function prCurve(p: Scores, y: Labels, maxPoints = 201): PrCurve | null {
   checkMaxPoints('prCurve', maxPoints)
-  const t = scoreTies('prCurve', p, y)
+  return prOfTies(scoreTies('prCurve', p, y), maxPoints)
+}
+
+function prOfTies(t: ScoreTies, maxPoints: number): PrCurve | null {
   if (t.nPos === 0) return null
   const k0 = t.score.length
   const m = k0 + 1
@@ -332,7 +341,10 @@ export function prCurve(p: Scores, y: Labels, maxPoints = 201): PrCurve | null {
  * @example averagePrecision(Float64Array.of(0.1, 0.4, 0.35, 0.8), Uint8Array.of(0, 0, 1, 1)) // 5/6
  */
 export function averagePrecision(p: Scores, y: Labels): number | null {
-  const t = scoreTies('averagePrecision', p, y)
+  return apOfTies(scoreTies('averagePrecision', p, y))
+}
+
+function apOfTies(t: ScoreTies): number | null {
   if (t.nPos === 0) return null
   let ap = 0
   let prevTp = 0
@@ -344,6 +356,80 @@ export function averagePrecision(p: Scores, y: Labels): number | null {
   return ap
 }
 
+/** The ranking numbers of one prediction set; see `rankingMetrics`. */
+export type RankingMetrics = {
+  rocAuc: number | null
+  roc: RocCurve | null
+  pr: PrCurve | null
+  averagePrecision: number | null
+}
+
+/**
+ * `rocAuc`, `rocCurve`, `prCurve` and `averagePrecision` from one sort of the scores instead of
+ * four: the same numbers, a quarter of the work and garbage (a million rows: one pass of sorts).
+ * @throws RangeError as those functions.
+ * @example rankingMetrics(p, y).roc?.tpr
+ */
+export function rankingMetrics(p: Scores, y: Labels, maxPoints = 201): RankingMetrics {
+  checkMaxPoints('rankingMetrics', maxPoints)
+  const t = scoreTies('rankingMetrics', p, y)
+  return {
+    rocAuc: aucOfTies(t),
+    roc: rocOfTies(t, maxPoints),
+    pr: prOfTies(t, maxPoints),
+    averagePrecision: apOfTies(t),
+  }
+}
+
+/** The parts of `PerformanceMetrics` that do not depend on the threshold (O(n log n) to compute). */
+export type ThresholdFreeMetrics = Pick<PerformanceMetrics, 'n' | 'rocAuc' | 'logLoss' | 'brier'>
+
+/**
+ * ROC AUC, log loss and Brier score of all rows: what `performanceMetrics` adds to the confusion
+ * counts. Computed once per prediction set (off the page's thread for large data), so that a
+ * threshold change only needs `confusionAt` (O(n)) and `metricsAt`.
+ * @throws RangeError on mismatched lengths, a NaN score, or a label other than 0/1.
+ * @example metricsAt(thresholdFreeMetrics(p, y), confusionAt(p, y, 0.3), 0.3).f1
+ */
+export function thresholdFreeMetrics(p: Scores, y: Labels): ThresholdFreeMetrics {
+  return { n: p.length, rocAuc: rocAuc(p, y), logLoss: logLoss(p, y), brier: brier(p, y) }
+}
+
+/**
+ * `performanceMetrics` from its two parts: the threshold-free numbers and the confusion counts at
+ * `threshold` (which must sum to `free.n`).
+ * @throws RangeError when the counts do not sum to n or the threshold is NaN.
+ */
+export function metricsAt(
+  free: ThresholdFreeMetrics,
+  confusion: Confusion,
+  threshold: number,
+): PerformanceMetrics {
+  checkThreshold('metricsAt', threshold)
+  const { tp, fp, tn, fn } = confusion
+  const n = free.n
+  if (tp + fp + tn + fn !== n) {
+    throw new RangeError(
+      `metricsAt: the confusion counts sum to ${tp + fp + tn + fn}, not n = ${n}`,
+    )
+  }
+  return {
+    n,
+    threshold,
+    positiveRate: ratio(tp + fn, n),
+    predictedPositiveRate: ratio(tp + fp, n),
+    accuracy: ratio(tp + tn, n),
+    rocAuc: free.rocAuc,
+    logLoss: free.logLoss,
+    brier: free.brier,
+    confusion,
+    precision: ratio(tp, tp + fp),
+    recall: ratio(tp, tp + fn),
+    fpr: ratio(fp, fp + tn),
+    f1: ratio(2 * tp, 2 * tp + fp + fn),
+  }
+}
+
 /**
  * All summary metrics at one threshold (docs/contracts.md §4 `metrics` plus the confusion-derived
  * rates). Every rate whose denominator is 0 is null; see `PerformanceMetrics`.
@@ -352,21 +438,5 @@ export function averagePrecision(p: Scores, y: Labels): number | null {
  */
 export function performanceMetrics(p: Scores, y: Labels, threshold = 0.5): PerformanceMetrics {
   const confusion = confusionAt(p, y, threshold)
-  const { tp, fp, tn, fn } = confusion
-  const n = p.length
-  return {
-    n,
-    threshold,
-    positiveRate: ratio(tp + fn, n),
-    predictedPositiveRate: ratio(tp + fp, n),
-    accuracy: ratio(tp + tn, n),
-    rocAuc: rocAuc(p, y),
-    logLoss: logLoss(p, y),
-    brier: brier(p, y),
-    confusion,
-    precision: ratio(tp, tp + fp),
-    recall: ratio(tp, tp + fn),
-    fpr: ratio(fp, fp + tn),
-    f1: ratio(2 * tp, 2 * tp + fp + fn),
-  }
+  return metricsAt(thresholdFreeMetrics(p, y), confusion, threshold)
 }

@@ -4,16 +4,14 @@
  * are validated together in the model worker and only then replace what the user had.
  */
 import { createStore } from 'zustand/vanilla'
-import { calibration, type Calibration } from '../core/calibration.ts'
-import { loadWarnings } from '../core/loadChecks.ts'
+import type { Calibration } from '../core/calibration.ts'
 import {
-  averagePrecision,
-  performanceMetrics,
-  prCurve,
-  rocCurve,
+  confusionAt,
+  metricsAt,
   type PerformanceMetrics,
   type PrCurve,
   type RocCurve,
+  type ThresholdFreeMetrics,
 } from '../core/metrics.ts'
 import type { Schema } from '../core/schema.ts'
 import {
@@ -37,6 +35,8 @@ import type {
   ProbeResult,
   SetBackendResult,
 } from '../workers/protocol.ts'
+import type { StatsLoadChecksResult, StatsPerformanceResult } from '../workers/statsHost.ts'
+import { statsRequest } from './statsWorker.ts'
 import { dataWorker, modelWorker } from './workers.ts'
 
 export type Notice = { id: number; level: 'info' | 'warning' | 'error'; text: string }
@@ -65,6 +65,8 @@ export type DataState = {
 }
 
 export type Performance = {
+  /** The threshold-free part of `metrics` (a threshold change only recounts the confusion). */
+  free: ThresholdFreeMetrics
   metrics: PerformanceMetrics
   roc: RocCurve | null
   pr: PrCurve | null
@@ -144,30 +146,74 @@ export function dismissNotice(id: number): void {
   appStore.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }))
 }
 
-/** Derived numbers for the current predictions and threshold, all from src/core. */
-function computePerformance(
+/**
+ * Derived numbers for predictions and labels, all from src/core: the O(n log n) part (AUC, curves,
+ * AP, calibration) in the stats worker — a million rows would block the page for a second — and
+ * the confusion counts at `threshold` (O(n)) here.
+ */
+async function computePerformance(
   p: Float32Array | null,
   y: Uint8Array | null,
   threshold: number,
-): Performance | null {
+): Promise<Performance | null> {
   if (!p || !y) return null
+  const r = await statsRequest<StatsPerformanceResult>({ cmd: 'performance', p, y })
   return {
-    metrics: performanceMetrics(p, y, threshold),
-    roc: rocCurve(p, y),
-    pr: prCurve(p, y),
-    averagePrecision: averagePrecision(p, y),
-    calibration: calibration(p, y),
+    free: r.free,
+    metrics: metricsAt(r.free, confusionAt(p, y, threshold), threshold),
+    roc: r.roc,
+    pr: r.pr,
+    averagePrecision: r.averagePrecision,
+    calibration: r.calibration,
   }
+}
+
+/**
+ * Computes the performance of new predictions and stores it with them — unless newer predictions
+ * arrived meanwhile. The threshold is read when the numbers arrive, so a slider move during the
+ * computation is honoured.
+ */
+async function storePredictions(
+  patch: Partial<AppState> & { predictions: Float32Array },
+  labels: Uint8Array | null,
+): Promise<void> {
+  latestPredictions = patch.predictions
+  const performance = await computePerformance(
+    patch.predictions,
+    labels,
+    appStore.getState().threshold,
+  ).catch((e: Error) => {
+    notify('error', `Computing the metrics failed: ${e.message}`)
+    return null
+  })
+  if (latestPredictions !== patch.predictions) return
+  const t = appStore.getState().threshold
+  appStore.setState({
+    ...patch,
+    performance: performance && withThreshold(performance, patch.predictions, labels, t),
+  })
+}
+
+/** Predictions most recently handed to `storePredictions` (older answers are dropped). */
+let latestPredictions: Float32Array | null = null
+
+/** `perf` with its metrics at threshold `t` (confusion recounted, the rest reused). */
+function withThreshold(
+  perf: Performance,
+  p: Float32Array,
+  y: Uint8Array | null,
+  t: number,
+): Performance {
+  if (!y || perf.metrics.threshold === t) return perf
+  return { ...perf, metrics: metricsAt(perf.free, confusionAt(p, y, t), t) }
 }
 
 export function setThreshold(t: number): void {
   if (!(t >= 0 && t <= 1)) return
   const s = appStore.getState()
-  // Curves, AP and calibration do not depend on the threshold: only the metrics are recomputed.
+  // Curves, AP and calibration do not depend on the threshold: only the confusion is recounted.
   const performance =
-    s.performance && s.predictions && s.labels
-      ? { ...s.performance, metrics: performanceMetrics(s.predictions, s.labels, t) }
-      : computePerformance(s.predictions, s.labels, t)
+    s.performance && s.predictions ? withThreshold(s.performance, s.predictions, s.labels, t) : null
   appStore.setState({ threshold: t, performance })
 }
 
@@ -268,6 +314,23 @@ export async function loadBundle(bundle: LoadBundle): Promise<boolean> {
       { signal, onProgress: progress(signal) },
     )
     const labels = res.labels
+    progress(signal)(0, 1, 'Computing metrics')
+    // The model worker has switched to the new session: the page follows even if cancelled now.
+    latestPredictions = res.predictions
+    const table = (data ?? before.data)!.table
+    const schemaNow = (schema ?? before.schema!).schema
+    // The columns the checks read travel alone (shared codes; the others' values stay here).
+    const checked = new Set([schemaNow.target.column, ...schemaNow.sensitive])
+    const [computed, checks] = await Promise.all([
+      computePerformance(res.predictions, labels, appStore.getState().threshold),
+      statsRequest<StatsLoadChecksResult>({
+        cmd: 'loadChecks',
+        schema: schemaNow,
+        table: { nRows: table.nRows, columns: table.columns.filter((c) => checked.has(c.name)) },
+        labels,
+        outOfRange: res.outOfRange,
+      }),
+    ])
     const threshold = appStore.getState().threshold
     appStore.setState({
       ready: true,
@@ -281,19 +344,12 @@ export async function loadBundle(bundle: LoadBundle): Promise<boolean> {
       encode: res.encode,
       labels,
       predictions: res.predictions,
-      performance: computePerformance(res.predictions, labels, threshold),
+      performance: computed && withThreshold(computed, res.predictions, labels, threshold),
       activeBackend: res.backend,
       predictMs: res.predictMs,
     })
     reportEncodeNotices(res.encode, schema?.schema ?? before.schema!.schema)
-    for (const w of loadWarnings({
-      schema: (schema ?? before.schema!).schema,
-      table: (data ?? before.data)!.table,
-      labels,
-      outOfRange: res.outOfRange,
-    })) {
-      notify('warning', w)
-    }
+    for (const w of checks.warnings) notify('warning', w)
     if (bundle.model || !before.backends.some((b) => b.rowsPerSec !== null)) void probeBackends()
     return true
   } catch (e) {
@@ -346,14 +402,15 @@ export async function probeBackends(force = false): Promise<void> {
     )
     if (r.measured) probeMeasurements++
     if (r.cacheNote) notify('info', `Backend rates: ${r.cacheNote}.`)
-    const s = appStore.getState()
-    appStore.setState({
-      backends: r.backends,
-      activeBackend: r.active,
-      predictions: r.predictions,
-      performance: computePerformance(r.predictions, s.labels, s.threshold),
-      probe: { cached: !r.measured, measuredAt: r.measuredAt, note: r.cacheNote },
-    })
+    await storePredictions(
+      {
+        backends: r.backends,
+        activeBackend: r.active,
+        predictions: r.predictions,
+        probe: { cached: !r.measured, measuredAt: r.measuredAt, note: r.cacheNote },
+      },
+      appStore.getState().labels,
+    )
   } catch (e) {
     const err = e as WorkerError
     if (err.kind !== 'AbortError') notify('error', `Backend measurement failed: ${err.message}`)
@@ -370,13 +427,10 @@ export async function setBackend(name: BackendName): Promise<void> {
       { cmd: 'setBackend', backend: name },
       { signal, onProgress: progress(signal) },
     )
-    const s = appStore.getState()
-    appStore.setState({
-      activeBackend: r.backend,
-      predictMs: r.predictMs,
-      predictions: r.predictions,
-      performance: computePerformance(r.predictions, s.labels, s.threshold),
-    })
+    await storePredictions(
+      { activeBackend: r.backend, predictMs: r.predictMs, predictions: r.predictions },
+      appStore.getState().labels,
+    )
   } catch (e) {
     const err = e as WorkerError
     if (err.kind !== 'AbortError')
@@ -393,14 +447,16 @@ modelWorker.onEvent = (ev) => {
   if (ev.type === 'backendLost') {
     const s = appStore.getState()
     notify('warning', `${ev.message}: switched from ${ev.from} to ${ev.to}.`)
-    appStore.setState({
-      activeBackend: ev.to,
-      predictions: ev.predictions,
-      performance: computePerformance(ev.predictions, s.labels, s.threshold),
-      backends: s.backends.map((b) =>
-        b.name === ev.from ? { ...b, available: false, rowsPerSec: null, error: ev.message } : b,
-      ),
-    })
+    void storePredictions(
+      {
+        activeBackend: ev.to,
+        predictions: ev.predictions,
+        backends: s.backends.map((b) =>
+          b.name === ev.from ? { ...b, available: false, rowsPerSec: null, error: ev.message } : b,
+        ),
+      },
+      s.labels,
+    )
   } else notify('error', `The GPU backend failed and no fallback worked: ${ev.message}`)
 }
 
@@ -428,14 +484,12 @@ modelWorker.onRestart = (message) => {
       },
       { signal, onProgress: progress(signal) },
     )
-    .then((r) => {
-      const now = appStore.getState()
-      appStore.setState({
-        activeBackend: r.backend,
-        predictions: r.predictions,
-        performance: computePerformance(r.predictions, now.labels, now.threshold),
-      })
-    })
+    .then((r) =>
+      storePredictions(
+        { activeBackend: r.backend, predictions: r.predictions },
+        appStore.getState().labels,
+      ),
+    )
     .catch((e: Error) => notify('error', `Reloading after the restart failed: ${e.message}`))
     .finally(() => endJob(signal))
 }

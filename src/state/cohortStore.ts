@@ -95,13 +95,3 @@ appStore.subscribe((s, prev) => {
   if (s.predictions !== prev.predictions || s.labels !== prev.labels || s.data !== prev.data)
     derive()
 })
-
-/** Values of a table column for the rows in view (all rows, or the cohort's). */
-export function columnInView(name: string): string[] | null {
-  const table = appStore.getState().data?.table
-  const col = table?.columns.find((c) => c.name === name)
-  if (!table || !col) return null
-  const idx = cohortStore.getState().view?.index
-  if (!idx) return Array.from(col.codes, (c) => col.values[c]!)
-  return Array.from(idx, (r) => col.values[col.codes[r]!]!)
-}

@@ -12,10 +12,13 @@ import { parseNumericCell } from '../core/encode.ts'
 import type { ExplainSettings, RowExplanation } from '../core/explain.ts'
 import type { Schema } from '../core/schema.ts'
 import { type Table, columnCell, tableColumn } from '../core/table.ts'
+import { rowsByScore, rowsReversed } from '../core/views/order.ts'
 import type { WorkerError } from '../workers/client.ts'
 import type { ExplainResult, WhatIfResult } from '../workers/protocol.ts'
+import type { StatsOrderResult } from '../workers/statsHost.ts'
 import { appStore } from './appStore.ts'
 import { explainStore } from './explainStore.ts'
+import { statsRequest } from './statsWorker.ts'
 import { modelWorker } from './workers.ts'
 
 /** Table order: by data row number or by predicted probability. */
@@ -54,8 +57,13 @@ export type WhatIfState = {
   error: string | null
 }
 
+/** A row order computed in the stats worker, for the inputs named by `key`. */
+export type AsyncOrder = { key: string; order: Int32Array | null; status: 'running' | 'done' }
+
 export type DataViewState = {
   sort: DataSort
+  /** The latest order by prediction of a large table (see `requestDataOrder`). */
+  asyncOrder: AsyncOrder | null
   /** The open row (0-based data row), or null. */
   row: number | null
   /** Feature values of the open row, schema order. */
@@ -67,6 +75,7 @@ export type DataViewState = {
 
 export const dataViewStore = createStore<DataViewState>()(() => ({
   sort: { key: 'row', dir: 'asc' },
+  asyncOrder: null,
   row: null,
   original: null,
   shap: null,
@@ -90,7 +99,8 @@ export function setDataSort(sort: DataSort): void {
 
 /**
  * The rows the table shows, in display order: the cohort's rows (or all `n`), ordered by `sort`
- * (prediction ties by row number). Returns null for "all rows by row number" (no allocation).
+ * (prediction ties by row number, a radix sort: tens of milliseconds for a million rows). Returns
+ * null for "all rows by row number" (no allocation).
  * @example dataViewOrder(null, 3, Float32Array.of(0.9, 0.1, 0.5), { key: 'prediction', dir: 'desc' }) // [0, 2, 1]
  */
 export function dataViewOrder(
@@ -100,11 +110,75 @@ export function dataViewOrder(
   sort: DataSort,
 ): Int32Array | null {
   if (sort.key === 'row' && sort.dir === 'asc') return rows
-  const out = rows ? Int32Array.from(rows) : Int32Array.from({ length: n }, (_, i) => i)
-  if (sort.key === 'row') return out.reverse()
-  if (!p) return out
-  const s = sort.dir === 'asc' ? 1 : -1
-  return out.sort((a, b) => s * (p[a]! - p[b]!) || a - b)
+  if (sort.key === 'row') return rowsReversed(rows, n)
+  return p ? rowsByScore(p, rows, sort.dir) : rows
+}
+
+/** Above this many rows, ordering by prediction runs in the stats worker. */
+export const DATA_ORDER_SYNC_MAX_ROWS = 100_000
+
+const orderIds = new WeakMap<object, number>()
+let nextOrderId = 1
+const idOf = (o: object | null): number => {
+  if (!o) return 0
+  let id = orderIds.get(o)
+  if (id === undefined) {
+    id = nextOrderId++
+    orderIds.set(o, id)
+  }
+  return id
+}
+
+/** Identifies the inputs of an order: the rows, the predictions and the sort. */
+export function dataOrderKey(
+  rows: Int32Array | null,
+  p: Float32Array | null,
+  sort: DataSort,
+): string {
+  return `${idOf(rows)}:${idOf(p)}:${sort.key}:${sort.dir}`
+}
+
+/** Whether `dataViewOrder` is left to the stats worker (`requestDataOrder`) for these inputs. */
+export function dataOrderIsAsync(
+  rows: Int32Array | null,
+  n: number,
+  p: Float32Array | null,
+  sort: DataSort,
+): boolean {
+  return (
+    sort.key === 'prediction' && p !== null && (rows ? rows.length : n) > DATA_ORDER_SYNC_MAX_ROWS
+  )
+}
+
+let orderController: AbortController | null = null
+
+/**
+ * Orders the rows by prediction in the stats worker (a radix sort of up to a million rows would
+ * hold the page for tens of milliseconds, more on a busy machine); the result lands in
+ * `asyncOrder` under `dataOrderKey`. A newer request supersedes an older one.
+ */
+export function requestDataOrder(rows: Int32Array | null, p: Float32Array, sort: DataSort): void {
+  const key = dataOrderKey(rows, p, sort)
+  if (dataViewStore.getState().asyncOrder?.key === key) return
+  orderController?.abort()
+  const ctl = new AbortController()
+  orderController = ctl
+  dataViewStore.setState({ asyncOrder: { key, order: null, status: 'running' } })
+  statsRequest<StatsOrderResult>({ cmd: 'order', p, rows, dir: sort.dir }, { signal: ctl.signal })
+    .then((r) => {
+      if (!ctl.signal.aborted)
+        dataViewStore.setState({ asyncOrder: { key, order: r.order, status: 'done' } })
+    })
+    .catch((e: WorkerError) => {
+      if (ctl.signal.aborted || e.kind === 'AbortError') return
+      // Fall back to the page: slower, but the table still sorts.
+      dataViewStore.setState({
+        asyncOrder: { key, order: rowsByScore(p, rows, sort.dir), status: 'done' },
+      })
+    })
+    .finally(() => {
+      if (orderController === ctl) orderController = null
+    })
 }
 
 /**

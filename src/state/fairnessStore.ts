@@ -4,34 +4,35 @@
  * by hand or by the equal-opportunity / demographic-parity helpers, and the seeded bootstrap
  * intervals computed in the stats worker once the threshold settles.
  *
- * The numbers come from src/core/views: a grouping is indexed once (`fairnessIndex`, plus
- * `fairnessTable` for the threshold-free columns: count, base rate, AUC, ECE), and every threshold
- * move only asks the index (`fairnessIndexAt`), so predictions are never recomputed and a slider
+ * The numbers come from src/core/views: a grouping is indexed once in the stats worker
+ * (`fairnessIndex`, plus `fairnessTable` for the threshold-free columns: count, base rate, AUC,
+ * ECE — O(n log n), seconds for a million rows on the page's thread), and every threshold move
+ * only asks the index (`fairnessIndexAt`) here, so predictions are never recomputed and a slider
  * move costs O(groups · log n).
  */
 import { createStore } from 'zustand/vanilla'
 import type { FairnessGroup, GroupRates } from '../core/fairness.ts'
+import { type Table, tableColumn } from '../core/table.ts'
 import {
   type FairnessIndex,
   type GroupThresholds,
-  fairnessIndex,
   fairnessIndexAt,
   thresholdsFromIndex,
 } from '../core/views/fairnessThresholds.ts'
 import {
+  type CodedColumn,
   type DisparitySummary,
   type FairnessTable,
   type FairnessTableRow,
   INTERSECTION_SEPARATOR,
   disparitySummary,
-  fairnessTable,
-  groupKeys,
 } from '../core/views/fairnessView.ts'
 import type { WorkerError } from '../workers/client.ts'
 import type {
   BootstrapTask,
   BootstrapTaskResult,
   StatsBootstrapResult,
+  StatsGroupingResult,
 } from '../workers/statsHost.ts'
 import { appStore } from './appStore.ts'
 import { statsRequest } from './statsWorker.ts'
@@ -169,50 +170,105 @@ function setGroupThresholdSetting(key: string, setting: GroupThresholdSetting | 
 export type Grouping = {
   key: string
   attrs: string[]
-  /** Group value of every row in view. */
-  groups: string[]
+  /** The attributes' columns (all table rows; the view's rows pick from them). */
+  columns: CodedColumn[]
   index: FairnessIndex
   /** The group table at threshold 0.5; only its threshold-free columns are shown. */
   table: FairnessTable
 }
 
-const groupingCache = new WeakMap<Float32Array, { y: Uint8Array; byKey: Map<string, Grouping> }>()
+/** The rows a view shows: predictions and labels, and their table rows (null = all rows). */
+export type RowsInView = { p: Float32Array; y: Uint8Array | null; index: Int32Array | null }
+
+/** One grouping's computation in the stats worker. */
+export type GroupingEntry = {
+  status: 'running' | 'done' | 'error'
+  grouping: Grouping | null
+  error: string | null
+  /** Progress of a running computation (steps done of total). */
+  done: number
+  total: number
+}
+
+/** Groupings of the rows in view `p`, by grouping key (cleared when the rows in view change). */
+export type GroupingsState = { p: Float32Array | null; entries: Record<string, GroupingEntry> }
+
+/** The groupings computed for the rows in view (not serialised: derived data). */
+export const groupingsStore = createStore<GroupingsState>()(() => ({ p: null, entries: {} }))
+
+const groupingControllers = new Map<string, AbortController>()
+
+function setEntry(key: string, patch: Partial<GroupingEntry>): void {
+  groupingsStore.setState((s) => ({
+    entries: { ...s.entries, [key]: { ...s.entries[key]!, ...patch } },
+  }))
+}
 
 /**
- * The grouping of the rows in view by `attrs` (memoised per predictions array and key), or null
- * when the data lacks one of the attributes.
- * @example fairnessGrouping(view.p, view.y, ['sex'], columnInView)!.index.names // ['Female', 'Male']
+ * Makes sure every grouping of `attrSets` (one attribute, or several for an intersection) is
+ * computed, or being computed, in the stats worker for the rows in `view`; results land in
+ * `groupingsStore`. New rows in view cancel the computations for the old ones. Attribute sets
+ * naming a column the table lacks are skipped.
+ * @example ensureGroupings(view, table, [['sex'], ['race'], ['sex', 'race']])
  */
-export function fairnessGrouping(
-  p: Float32Array,
-  y: Uint8Array,
-  attrs: readonly string[],
-  column: (name: string) => string[] | null,
-): Grouping | null {
-  const key = groupingKey(attrs)
-  let cache = groupingCache.get(p)
-  if (!cache || cache.y !== y) {
-    cache = { y, byKey: new Map() }
-    groupingCache.set(p, cache)
+export function ensureGroupings(
+  view: RowsInView,
+  table: Table,
+  attrSets: readonly (readonly string[])[],
+): void {
+  const { p, y, index: rows } = view
+  if (!y) return
+  if (groupingsStore.getState().p !== p) {
+    for (const c of groupingControllers.values()) c.abort()
+    groupingControllers.clear()
+    groupingsStore.setState({ p, entries: {} })
   }
-  const hit = cache.byKey.get(key)
-  if (hit) return hit
-  const columns: string[][] = []
-  for (const a of attrs) {
-    const c = column(a)
-    if (!c) return null
-    columns.push(c)
+  for (const attrs of attrSets) {
+    const key = groupingKey(attrs)
+    if (groupingsStore.getState().entries[key]) continue
+    const columns: CodedColumn[] = []
+    for (const a of attrs) {
+      const c = tableColumn(table, a)
+      if (c) columns.push({ codes: c.codes, values: c.values })
+    }
+    if (columns.length !== attrs.length) continue
+    const ctl = new AbortController()
+    groupingControllers.set(key, ctl)
+    groupingsStore.setState((s) => ({
+      entries: {
+        ...s.entries,
+        [key]: { status: 'running', grouping: null, error: null, done: 0, total: 1 },
+      },
+    }))
+    const current = () => !ctl.signal.aborted && groupingsStore.getState().p === p
+    statsRequest<StatsGroupingResult>(
+      { cmd: 'grouping', p, y, rows, columns },
+      {
+        signal: ctl.signal,
+        onProgress: (done, total) => {
+          if (current()) setEntry(key, { done, total })
+        },
+      },
+    )
+      .then((r) => {
+        if (!current()) return
+        const grouping: Grouping = {
+          key,
+          attrs: [...attrs],
+          columns,
+          index: r.index,
+          table: r.table,
+        }
+        setEntry(key, { status: 'done', grouping, done: 1, total: 1 })
+      })
+      .catch((e: WorkerError) => {
+        if (!current() || e.kind === 'AbortError') return
+        setEntry(key, { status: 'error', error: e.message })
+      })
+      .finally(() => {
+        if (groupingControllers.get(key) === ctl) groupingControllers.delete(key)
+      })
   }
-  const groups = Array.from(p, (_, i) => groupKeys(columns, i))
-  const grouping: Grouping = {
-    key,
-    attrs: [...attrs],
-    groups,
-    index: fairnessIndex(p, y, groups),
-    table: fairnessTable(p, y, groups, 0.5),
-  }
-  cache.byKey.set(key, grouping)
-  return grouping
 }
 
 /** A row of the group table at the current threshold(s). */
@@ -360,6 +416,7 @@ export function cancelFairnessBootstrap(): void {
 export function scheduleFairnessBootstrap(
   p: Float32Array,
   y: Uint8Array,
+  rows: Int32Array | null,
   threshold: number,
   tasks: BootstrapTask[],
 ): void {
@@ -380,13 +437,14 @@ export function scheduleFairnessBootstrap(
   pendingKey = requestKey
   timer = setTimeout(() => {
     timer = null
-    void runBootstrap(p, y, threshold, tasks, requestKey)
+    void runBootstrap(p, y, rows, threshold, tasks, requestKey)
   }, FAIRNESS_BOOTSTRAP_DEBOUNCE_MS)
 }
 
 async function runBootstrap(
   p: Float32Array,
   y: Uint8Array,
+  rows: Int32Array | null,
   threshold: number,
   tasks: BootstrapTask[],
   requestKey: string,
@@ -402,6 +460,7 @@ async function runBootstrap(
         cmd: 'bootstrap',
         p,
         y,
+        rows,
         threshold,
         tasks,
         B: FAIRNESS_BOOTSTRAP_B,
@@ -440,5 +499,10 @@ appStore.subscribe((s, prev) => {
   if (s.data !== prev.data || s.schema !== prev.schema) {
     fairnessStore.setState({ groupThresholds: {} })
     resetFairnessBootstrap()
+  }
+  if (s.data !== prev.data || s.predictions !== prev.predictions) {
+    for (const c of groupingControllers.values()) c.abort()
+    groupingControllers.clear()
+    groupingsStore.setState({ p: null, entries: {} })
   }
 })

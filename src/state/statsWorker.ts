@@ -1,8 +1,11 @@
 /**
- * The stats worker's client (seeded bootstrap intervals for the fairness view), created on first
- * use so that importing the fairness store costs nothing until the view asks for intervals.
- * Where module workers are unavailable (Node, very old browsers) requests run the same host on
- * the main thread.
+ * The stats worker's client (metrics, fairness groupings and intervals, calibration, row order),
+ * created on first use so that importing a store costs nothing until a view asks. The worker keeps
+ * no state between requests, so once it has been idle for a few seconds it is terminated: a
+ * million-row computation leaves hundreds of megabytes of garbage and grown heap behind, which
+ * only ending the worker returns at once. The next request starts a fresh one (no tfjs: a few
+ * milliseconds). Where module workers are unavailable (Node, very old browsers) requests run the
+ * same host on the main thread.
  */
 import {
   type RequestOf,
@@ -14,13 +17,30 @@ import type { Res } from '../workers/protocol.ts'
 import { type StatsReq, statsHandle } from '../workers/statsHost.ts'
 
 let client: WorkerClient<StatsReq> | null = null
+let worker: Worker | null = null
+let inFlight = 0
+let idleTimer: ReturnType<typeof setTimeout> | null = null
 
-/** The stats worker client, started on first call. */
+/** An idle stats worker is ended after this long, ms. */
+export const STATS_WORKER_IDLE_MS = 3000
+
+/** The stats worker client, started on first call (and again after an idle shutdown). */
 export function statsWorker(): WorkerClient<StatsReq> {
-  client ??= new WorkerClient<StatsReq>(
-    () => new Worker(new URL('../workers/stats.worker.ts', import.meta.url), { type: 'module' }),
-  )
+  client ??= new WorkerClient<StatsReq>(() => {
+    worker = new Worker(new URL('../workers/stats.worker.ts', import.meta.url), {
+      type: 'module',
+    })
+    return worker
+  })
   return client
+}
+
+function retire(): void {
+  idleTimer = null
+  if (inFlight > 0) return
+  worker?.terminate()
+  worker = null
+  client = null
 }
 
 let inlineId = 1
@@ -49,5 +69,15 @@ function inlineRequest<T>(req: RequestOf<StatsReq>, opts: RequestOptions): Promi
  */
 export function statsRequest<T>(req: RequestOf<StatsReq>, opts: RequestOptions = {}): Promise<T> {
   if (typeof Worker === 'undefined') return inlineRequest<T>(req, opts)
-  return statsWorker().request<T>(req, opts)
+  if (idleTimer !== null) clearTimeout(idleTimer)
+  idleTimer = null
+  inFlight++
+  // A cancelled request may still run in the worker until its next step: the idle clock starts
+  // when the promise settles either way, which is early enough.
+  return statsWorker()
+    .request<T>(req, opts)
+    .finally(() => {
+      inFlight--
+      if (inFlight === 0) idleTimer = setTimeout(retire, STATS_WORKER_IDLE_MS)
+    })
 }

@@ -43,9 +43,12 @@ export function DatasetCard() {
   const schema = useApp((s) => s.schema)
   const labels = useApp((s) => s.labels)
   const encode = useApp((s) => s.encode)
+  // Positive labels = tp + fn at any threshold (already counted off the page's thread).
+  const confusion = useApp((s) => s.performance?.metrics.confusion ?? null)
   if (!data || !schema) return null
   let positives = 0
-  if (labels) for (let i = 0; i < labels.length; i++) positives += labels[i]!
+  if (confusion) positives = confusion.tp + confusion.fn
+  else if (labels) for (let i = 0; i < labels.length; i++) positives += labels[i]!
   const features = schema.schema.features
   return (
     <section className="card wide" aria-labelledby="data-card-title" data-testid="data-card">

@@ -1,13 +1,16 @@
 /**
- * The data worker's logic (importable in Node tests): read a CSV file or URL, hash it, parse it
- * in chunks with papaparse into a columnar Table, posting progress and yielding between chunks
- * so a cancel message can arrive.
+ * The data worker's logic (importable in Node tests): read a CSV file or URL, hash it, and parse
+ * it streamed — 1 MiB of bytes at a time decoded (a character split between chunks is joined),
+ * parsed with papaparse into a columnar Table — posting progress and checking for a cancel
+ * between chunks. Neither the file's bytes nor its text is ever held whole for a file input, so a
+ * 1,000,000-row CSV costs its columns (4 bytes per cell, in shared memory where the page is
+ * cross-origin isolated) and not three copies of itself.
  */
-import Papa from 'papaparse'
-import { CsvTableSink, csvDecode, csvPapaConfig, csvParseError } from '../core/csv.ts'
+import { CsvChunkParser, csvDecoder } from '../core/csv.ts'
 import { DataError } from '../core/encode.ts'
-import { columnProfile } from '../core/schemaIo.ts'
 import { sha256Hex } from '../core/hash.ts'
+import { columnProfile } from '../core/schemaIo.ts'
+import { tableCanShare } from '../core/table.ts'
 import { AbortError, Cmd, type DataReq, type ParsedData, type Res, errorKind } from './protocol.ts'
 
 /** Largest CSV accepted in the browser: beyond this a tab runs out of memory before parsing ends. */
@@ -18,17 +21,40 @@ export type Post = (res: Res, transfer?: Transferable[]) => void
 
 const cancelled = new Set<number>()
 
-async function readInput(
-  req: Extract<DataReq, { cmd: 'parse' }>,
-): Promise<{ name: string; buf: ArrayBuffer }> {
+const tooLarge = (name: string, bytes: number) =>
+  new DataError(
+    `${name}: ${(bytes / 2 ** 20).toFixed(0)} MB is larger than the ${MAX_CSV_BYTES / 2 ** 20} MB a browser tab can parse; sample the file first`,
+  )
+
+/** The bytes of a CSV, hashed whole and then read chunk by chunk. */
+type Source = {
+  name: string
+  size: number
+  sha256: () => Promise<string>
+  /** Bytes [start, end). */
+  read: (start: number, end: number) => Promise<Uint8Array>
+}
+
+async function openInput(req: Extract<DataReq, { cmd: 'parse' }>): Promise<Source> {
   const input = req.input
   if (input.kind === 'file') {
-    if (input.file.size > MAX_CSV_BYTES) {
-      throw new DataError(
-        `${input.file.name}: ${(input.file.size / 2 ** 20).toFixed(0)} MB is larger than the ${MAX_CSV_BYTES / 2 ** 20} MB a browser tab can parse; sample the file first`,
-      )
+    const file = input.file
+    if (file.size > MAX_CSV_BYTES) throw tooLarge(file.name, file.size)
+    return {
+      name: file.name,
+      size: file.size,
+      // WebCrypto has no incremental digest: the bytes are read once for the hash and released
+      // before the streamed parse reads them again (from the OS cache).
+      sha256: async () => {
+        const buf = await file.arrayBuffer()
+        try {
+          return await sha256Hex(new Uint8Array(buf))
+        } finally {
+          release(buf)
+        }
+      },
+      read: async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer()),
     }
-    return { name: input.file.name, buf: await input.file.arrayBuffer() }
   }
   let res: Response
   try {
@@ -36,60 +62,64 @@ async function readInput(
   } catch (e) {
     throw new DataError(`${input.url}: could not be fetched (${(e as Error).message})`)
   }
+  const name = input.url.split('/').pop() || input.url
   if (!res.ok) throw new DataError(`${input.url}: HTTP ${res.status} ${res.statusText}`.trim())
-  return { name: input.url.split('/').pop() || input.url, buf: await res.arrayBuffer() }
+  const announced = Number(res.headers.get('content-length') ?? 0)
+  if (announced > MAX_CSV_BYTES) throw tooLarge(name, announced)
+  const bytes = new Uint8Array(await res.arrayBuffer())
+  if (bytes.length > MAX_CSV_BYTES) throw tooLarge(name, bytes.length)
+  return {
+    name,
+    size: bytes.length,
+    sha256: () => sha256Hex(bytes),
+    read: (start, end) => Promise.resolve(bytes.subarray(start, end)),
+  }
 }
 
-/** Parses CSV text in chunks; resolves with the table and the detected delimiter. */
-function parseChunked(
-  text: string,
-  name: string,
+/**
+ * Frees a buffer's memory now rather than at the worker's next garbage collection (which an idle
+ * worker may not run for a while): `transfer(0)` detaches it. A no-op where unsupported.
+ */
+function release(buf: ArrayBuffer): void {
+  ;(buf as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer }).transfer?.(0)
+}
+
+const yieldToEvents = (): Promise<void> => new Promise((r) => setTimeout(r, 0))
+
+/**
+ * Parses the source chunk by chunk; posts progress (bytes) after each chunk and stops with an
+ * AbortError when request `id` was cancelled.
+ */
+async function parseStreamed(
+  src: Source,
   id: number,
   post: Post,
-): Promise<{ sink: CsvTableSink; delimiter: string }> {
-  return new Promise((resolve, reject) => {
-    const sink = new CsvTableSink(name)
-    let delimiter = ','
-    let failed = false
-    let headerSeen = false
-    Papa.parse<string[]>(text, {
-      ...csvPapaConfig,
-      chunkSize: CHUNK_BYTES,
-      chunk: (res: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
-        try {
-          // papaparse counts error rows per chunk; only the first chunk starts with the header.
-          const err = csvParseError(res.errors, name, headerSeen ? sink.rows + 1 : 0)
-          if (err) throw err
-          headerSeen = true
-          delimiter = res.meta.delimiter
-          sink.add(res.data)
-        } catch (e) {
-          failed = true
-          parser.abort()
-          reject(e)
-          return
-        }
-        post({
-          id,
-          kind: 'progress',
-          done: Math.min(res.meta.cursor, text.length),
-          total: text.length,
-          label: `Parsing ${name}`,
-        })
-        parser.pause()
-        setTimeout(() => {
-          if (cancelled.has(id)) {
-            failed = true
-            parser.abort()
-            reject(new AbortError())
-          } else parser.resume()
-        }, 0)
-      },
-      complete: () => {
-        if (!failed) resolve({ sink, delimiter })
-      },
-    })
-  })
+): Promise<{ parser: CsvChunkParser }> {
+  const { name, size } = src
+  const parser = new CsvChunkParser(name, { shared: tableCanShare() })
+  let decoder: TextDecoder | null = null
+  let reserved = false
+  let lastYield = performance.now()
+  for (let start = 0; start < size; start += CHUNK_BYTES) {
+    const end = Math.min(size, start + CHUNK_BYTES)
+    const bytes = await src.read(start, end)
+    decoder ??= csvDecoder(bytes, name)
+    const last = end >= size
+    parser.push(decoder.decode(bytes, { stream: !last }), last)
+    if (!reserved && parser.rows > 0) {
+      // Estimate the row count from the bytes per row so far: one allocation instead of growth.
+      reserved = true
+      parser.sink.reserve(Math.ceil((parser.rows / end) * size * 1.02) + 64)
+    }
+    post({ id, kind: 'progress', done: end, total: size, label: `Parsing ${name}` })
+    // Reading a chunk already yields to the event loop for a file; a fetched body does not.
+    if (performance.now() - lastYield > 30) {
+      await yieldToEvents()
+      lastYield = performance.now()
+    }
+    if (cancelled.has(id)) throw new AbortError()
+  }
+  return { parser }
 }
 
 /** Handles one request; posts exactly one result or error for it. */
@@ -99,20 +129,27 @@ export async function dataHandle(req: DataReq, post: Post): Promise<void> {
     return
   }
   try {
-    const { name, buf } = await readInput(req)
-    if (buf.byteLength === 0) throw new DataError(`${name}: the file is empty`)
-    const bytes = new Uint8Array(buf)
-    const text = csvDecode(bytes, name)
-    const sha256 = await sha256Hex(bytes)
-    if (text.replace(/^\uFEFF/, '').trim() === '') throw new DataError(`${name}: the file is empty`)
-    const { sink, delimiter } = await parseChunked(text, name, req.id, post)
-    const table = sink.finish()
+    const src = await openInput(req)
+    const { name } = src
+    if (src.size === 0) throw new DataError(`${name}: the file is empty`)
+    const sha256 = await src.sha256()
+    if (cancelled.has(req.id)) throw new AbortError()
+    const { parser } = await parseStreamed(src, req.id, post)
+    const table = parser.finish()
     const profiles = table.columns.map((c) => columnProfile(c, table.nRows))
-    const result: ParsedData = { name, bytes: buf.byteLength, sha256, table, delimiter, profiles }
-    post(
-      { id: req.id, kind: 'result', result },
-      table.columns.map((c) => c.codes.buffer),
-    )
+    const result: ParsedData = {
+      name,
+      bytes: src.size,
+      sha256,
+      table,
+      delimiter: parser.delimiter,
+      profiles,
+    }
+    // Shared codes cross without a copy; others are transferred.
+    const transfer = table.columns
+      .map((c) => c.codes.buffer)
+      .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer)
+    post({ id: req.id, kind: 'result', result }, transfer)
   } catch (e) {
     post({ id: req.id, kind: 'error', errorKind: errorKind(e), message: (e as Error).message })
   } finally {

@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import Papa from 'papaparse'
-import { CsvTableSink, csvHeaderNames, parseCsvText } from '../../src/core/csv.ts'
+import {
+  CSV_MAX_CARRY_CHARS,
+  CsvChunkParser,
+  CsvTableSink,
+  csvDecoder,
+  csvHeaderNames,
+  parseCsvText,
+} from '../../src/core/csv.ts'
 import { DataError } from '../../src/core/encode.ts'
 import { type Table, columnCell } from '../../src/core/table.ts'
 
@@ -217,6 +224,133 @@ describe('csvHeaderNames', () => {
   it('rejects names that collide after trimming', () => {
     expect(() => csvHeaderNames(['a', ' a'], 'h.csv')).toThrow(
       'h.csv: duplicate column name "a" in the header',
+    )
+  })
+})
+
+/** Parses `bytes` streamed in the given chunk sizes (cycled), as the data worker does. */
+function parseChunked(
+  bytes: Uint8Array,
+  sizes: number[],
+  shared = false,
+  firstPieceChars?: number,
+): CsvChunkParser {
+  const p = new CsvChunkParser('chunks.csv', {
+    shared,
+    ...(firstPieceChars !== undefined ? { firstPieceChars } : {}),
+  })
+  let decoder: TextDecoder | null = null
+  let k = 0
+  for (let start = 0; start < bytes.length;) {
+    const end = Math.min(bytes.length, start + sizes[k++ % sizes.length]!)
+    const chunk = bytes.subarray(start, end)
+    decoder ??= csvDecoder(chunk, 'chunks.csv')
+    p.push(decoder.decode(chunk, { stream: end < bytes.length }), end >= bytes.length)
+    start = end
+  }
+  return p
+}
+
+describe('CsvChunkParser', () => {
+  const enc = (s: string) => new TextEncoder().encode(s)
+
+  it('gives parseCsvText’s table for any split of the bytes (quotes, CRLF, multi-byte text)', () => {
+    const cell = fc
+      .array(fc.constantFrom('a', 'Z', '0', ' ', ',', ';', '"', '\n', '\r\n', 'é', '€', '😀'), {
+        maxLength: 8,
+      })
+      .map((parts) => parts.join(''))
+    const rowsArb = fc.integer({ min: 1, max: 4 }).chain((cols) =>
+      fc.array(fc.array(cell, { minLength: cols, maxLength: cols }), {
+        minLength: 1,
+        maxLength: 15,
+      }),
+    )
+    fc.assert(
+      fc.property(
+        rowsArb,
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        (rows, sizes, crlf) => {
+          const header = rows[0]!.map((_, j) => `col ${j}`)
+          const text = Papa.unparse([header, ...rows], { newline: crlf ? '\r\n' : '\n' })
+          // The first piece must hold the rows papaparse guesses the delimiter from.
+          const outcome = (f: () => Table) => {
+            try {
+              return tableRows(f())
+            } catch (e) {
+              return (e as Error).message.replace(/^\w+\.csv: /, '')
+            }
+          }
+          const first = Papa.parse(text, { preview: 11 }).meta.cursor + 1
+          expect(outcome(() => parseChunked(enc(text), sizes, false, first).finish())).toEqual(
+            outcome(() => parseCsvText(text, 'whole.csv')),
+          )
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('parses the golden CSV in 1 KiB chunks into the same table, with shared codes', () => {
+    const text = fixture('test/fixtures/golden/adult/data.csv')
+    const p = parseChunked(enc(text), [1024], true, 4096)
+    const t = p.finish()
+    expect(p.delimiter).toBe(',')
+    expect(tableRows(t)).toEqual(tableRows(parseCsvText(text)))
+    expect(t.columns[0]!.codes.buffer).toBeInstanceOf(SharedArrayBuffer)
+    expect(t.columns[0]!.codes).toHaveLength(2000)
+  })
+
+  it('detects the delimiter from the first piece and decodes UTF-16 with a BOM', () => {
+    const text = '\uFEFFa;b\n1;é\n2;€\n'
+    const le = new Uint8Array(2 + (text.length - 1) * 2)
+    le[0] = 0xff
+    le[1] = 0xfe
+    for (let i = 1; i < text.length; i++) {
+      le[2 * i] = text.charCodeAt(i) & 0xff
+      le[2 * i + 1] = text.charCodeAt(i) >> 8
+    }
+    const p = parseChunked(le, [3, 5])
+    expect(p.delimiter).toBe(';')
+    expect(tableRows(p.finish())).toEqual([
+      ['a', 'b'],
+      ['1', 'é'],
+      ['2', '€'],
+    ])
+  })
+
+  it('names the row of a ragged line or broken quoting in a later chunk', () => {
+    const body = Array.from({ length: 50 }, (_, i) => `${i},x`).join('\n')
+    const ragged = dataError(() =>
+      parseChunked(enc(`a,b\n${body}\n7\n8,y\n`), [64], false, 64).finish(),
+    )
+    expect(ragged.message).toBe('chunks.csv: row 50 has 1 field, the header has 2')
+    const quotes = dataError(() =>
+      parseChunked(enc(`a,b\n${body}\n"7,y\n8,z\n`), [64], false, 64).finish(),
+    )
+    expect(quotes.message).toMatch(/^chunks\.csv: malformed quoting near row 5\d /)
+  })
+
+  it('rejects blank text and a header without rows like parseCsvText', () => {
+    expect(dataError(() => parseChunked(enc(' \n\t\n'), [2]).finish()).message).toBe(
+      'chunks.csv: the file is empty',
+    )
+    expect(dataError(() => parseChunked(enc('a,b\n'), [2]).finish()).message).toBe(
+      'chunks.csv: the file has a header but no data rows',
+    )
+  })
+
+  it('stops an unterminated quoted field instead of carrying it on forever', () => {
+    const p = new CsvChunkParser('q.csv')
+    p.push('a,b\n1,"open\n')
+    const e = dataError(() => p.push('x'.repeat(CSV_MAX_CARRY_CHARS)))
+    expect(e.message).toMatch(/^q\.csv: malformed quoting near row 1 \(a quoted field runs on/)
+  })
+
+  it('rejects a binary file from its first bytes', () => {
+    expect(dataError(() => csvDecoder(Uint8Array.of(0x50, 0x4b, 0, 1), 'x.xlsx')).message).toBe(
+      'x.xlsx: this is a binary file, not a CSV text file',
     )
   })
 })

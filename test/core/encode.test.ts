@@ -63,6 +63,27 @@ describe('TableBuilder', () => {
     expect(columnCell(tableColumn(t, 'v')!, 39)).toBe('39')
   })
 
+  it('reserves room once and keeps shared codes without a copy when the estimate fits', () => {
+    const b = new TableBuilder(['k'], { shared: true, capacity: 16 })
+    b.reserve(100)
+    for (let i = 0; i < 90; i++) b.push([String(i % 4)])
+    const k = b.build().columns[0]!
+    expect(k.codes.buffer).toBeInstanceOf(SharedArrayBuffer)
+    expect(k.codes.buffer.byteLength).toBe(100 * 4)
+    expect(Array.from(k.codes.subarray(0, 6))).toEqual([0, 1, 2, 3, 0, 1])
+    expect(k.codes).toHaveLength(90)
+    // Far fewer rows than reserved: trimmed to an exact shared buffer.
+    const c = new TableBuilder(['k'], { shared: true, capacity: 1000 })
+    c.push(['x'])
+    const codes = c.build().columns[0]!.codes
+    expect(codes.buffer.byteLength).toBe(4)
+    expect(codes.buffer).toBeInstanceOf(SharedArrayBuffer)
+    // Unshared codes are exact copies, ready to transfer.
+    const d = new TableBuilder(['k'], 64)
+    d.push(['x'])
+    expect(d.build().columns[0]!.codes.buffer.byteLength).toBe(4)
+  })
+
   it('fills missing trailing cells with empty strings', () => {
     const b = new TableBuilder(['a', 'b'])
     b.push(['x'])

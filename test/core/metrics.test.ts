@@ -8,10 +8,13 @@ import {
   brier,
   confusionAt,
   logLoss,
+  metricsAt,
   performanceMetrics,
+  rankingMetrics,
   prCurve,
   rocAuc,
   rocCurve,
+  thresholdFreeMetrics,
 } from '../../src/core/metrics.ts'
 
 const golden = (name: string) => new URL(`../fixtures/golden/adult/${name}`, import.meta.url)
@@ -181,6 +184,47 @@ describe('performanceMetrics', () => {
     expect(pr!.recall.length).toBe(201)
     expect(ap).toBeGreaterThan(0.5)
     expect(ms).toBeLessThan(5000)
+  })
+})
+
+describe('rankingMetrics', () => {
+  it('equals rocAuc, rocCurve, prCurve and averagePrecision from one sort', () => {
+    for (const maxPoints of [201, 7, Infinity]) {
+      expect(rankingMetrics(predictions, labels, maxPoints)).toEqual({
+        rocAuc: rocAuc(predictions, labels),
+        roc: rocCurve(predictions, labels, maxPoints),
+        pr: prCurve(predictions, labels, maxPoints),
+        averagePrecision: averagePrecision(predictions, labels),
+      })
+    }
+    const none = rankingMetrics(Float64Array.of(0.2, 0.4), Uint8Array.of(0, 0))
+    expect(none).toEqual({ rocAuc: null, roc: null, pr: null, averagePrecision: null })
+    expect(() => rankingMetrics(predictions, labels, 1)).toThrow(RangeError)
+  })
+})
+
+describe('thresholdFreeMetrics and metricsAt', () => {
+  it('compose to performanceMetrics at every threshold', () => {
+    const free = thresholdFreeMetrics(predictions, labels)
+    expect(free).toEqual({
+      n: predictions.length,
+      rocAuc: rocAuc(predictions, labels),
+      logLoss: logLoss(predictions, labels),
+      brier: brier(predictions, labels),
+    })
+    for (const t of [0, 0.2, 0.5, 0.77, 1, Infinity]) {
+      expect(metricsAt(free, confusionAt(predictions, labels, t), t)).toEqual(
+        performanceMetrics(predictions, labels, t),
+      )
+    }
+  })
+
+  it('rejects counts that do not sum to n and a NaN threshold', () => {
+    const free = thresholdFreeMetrics(Float64Array.of(0.2, 0.8), Uint8Array.of(0, 1))
+    expect(() => metricsAt(free, { tp: 1, fp: 0, tn: 0, fn: 0 }, 0.5)).toThrow(
+      /sum to 1, not n = 2/,
+    )
+    expect(() => metricsAt(free, { tp: 1, fp: 0, tn: 1, fn: 0 }, NaN)).toThrow(RangeError)
   })
 })
 

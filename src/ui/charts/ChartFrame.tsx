@@ -1,6 +1,7 @@
 import { useRef, type ReactNode } from 'react'
 import { csvFromRows } from '../../core/views/csvExport.ts'
 import { downloadText } from '../../state/reportStore.ts'
+import { useStaggeredMount } from './stagger.ts'
 
 export type ChartData = { header: string[]; rows: (string | number | null)[][] }
 
@@ -60,10 +61,13 @@ export function svgToPng(svgText: string, width: number, height: number): Promis
 
 /**
  * A chart with its title, accessible name, keyboard focus, caption, and buttons to export the
- * picture as PNG or SVG and the data as CSV (formula-safe, numbers as numbers).
+ * picture as PNG or SVG and the data as CSV (formula-safe, numbers as numbers). The chart itself
+ * mounts after a placeholder, one chart at a time (./stagger.ts), so that opening a view with
+ * several charts never blocks the page for long.
  */
 export function ChartFrame({ title, data, caption, children, fileName }: ChartFrameProps) {
   const ref = useRef<HTMLDivElement>(null)
+  const mounted = useStaggeredMount()
   const name = fileName ?? stem(title)
   // recharts' legend icons are small svg.recharts-surface elements too: take the chart's own.
   const svg = () =>
@@ -118,7 +122,13 @@ export function ChartFrame({ title, data, caption, children, fileName }: ChartFr
       </figcaption>
       {/* recharts 3 renders its surface focusable with keyboard navigation (accessibilityLayer). */}
       <div ref={ref} className="chartBody">
-        {children}
+        {mounted ? (
+          children
+        ) : (
+          <div className="chartPending muted small" aria-hidden="true">
+            drawing…
+          </div>
+        )}
       </div>
       {caption && <div className="chartCaption muted small">{caption}</div>}
     </figure>

@@ -1,3 +1,4 @@
+import { memo } from 'react'
 import {
   CartesianGrid,
   Legend,
@@ -26,7 +27,7 @@ export type CurveChartProps = {
 const fmt4 = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v))
 
 /** A 0–1 × 0–1 curve (ROC, precision–recall) with its operating point marked. */
-export function CurveChart({
+export const CurveChart = memo(function CurveChart({
   title,
   xLabel,
   yLabel,
@@ -88,4 +89,4 @@ export function CurveChart({
       </ResponsiveContainer>
     </figure>
   )
-}
+})

@@ -1,15 +1,17 @@
-import { useMemo } from 'react'
+import { useEffect } from 'react'
 import { useStore } from 'zustand'
 import {
   CALIBRATION_BINS_MAX,
   CALIBRATION_BINS_MIN,
-  calibrationData,
+  calibrationRequestKey,
+  calibrationResultStore,
   calibrationStore,
+  requestCalibration,
   setCalibrationBins,
   setCalibrationGroupAttr,
   setCalibrationStrategy,
 } from '../../state/calibrationStore.ts'
-import { cohortStore, columnInView } from '../../state/cohortStore.ts'
+import { cohortStore } from '../../state/cohortStore.ts'
 import { fmtInt } from '../format.ts'
 import { useApp } from '../useApp.ts'
 import {
@@ -34,11 +36,15 @@ export function CalibrationView() {
   const strategy = useStore(calibrationStore, (s) => s.strategy)
   const nBins = useStore(calibrationStore, (s) => s.nBins)
   const groupAttr = useStore(calibrationStore, (s) => s.groupAttr)
+  const table = useApp((s) => s.data?.table ?? null)
   const sensitive = schema?.schema.sensitive ?? NO_ATTRS
-  const data = useMemo(
-    () => (view ? calibrationData(view.p, view.y, sensitive, columnInView, strategy, nBins) : null),
-    [view, sensitive, strategy, nBins],
-  )
+  // Computed in the stats worker; the previous numbers stay until the new ones arrive.
+  useEffect(() => {
+    if (view && table) requestCalibration(view, table, sensitive, strategy, nBins)
+  }, [view, table, sensitive, strategy, nBins])
+  const result = useStore(calibrationResultStore)
+  const wantKey = view ? calibrationRequestKey(view.p, strategy, nBins, sensitive) : null
+  const data = result.data
   if (!view) {
     return (
       <section className="card empty calibEmpty" data-testid="calib-empty">
@@ -59,7 +65,7 @@ export function CalibrationView() {
       </section>
     )
   }
-  if (!data) {
+  if (view.p.length === 0) {
     return (
       <section className="card empty calibEmpty" data-testid="calib-empty">
         <p>
@@ -69,10 +75,29 @@ export function CalibrationView() {
       </section>
     )
   }
+  if (result.status === 'error' && result.key === wantKey) {
+    return (
+      <section className="card empty calibEmpty" data-testid="calib-empty">
+        <p>Computing the calibration failed: {result.error}</p>
+      </section>
+    )
+  }
+  if (!data) {
+    return (
+      <section className="card empty calibEmpty" data-testid="calib-computing" aria-busy="true">
+        <p role="status">Binning {fmtInt(view.p.length)} predictions in the stats worker…</p>
+      </section>
+    )
+  }
+  const stale = result.key !== wantKey
   const o = data.overall
   const shownAttr = data.byAttr.find((a) => a.attr === groupAttr) ?? data.byAttr[0] ?? null
   return (
-    <div className="viewStack calibView" data-testid="calibration-view">
+    <div
+      className="viewStack calibView"
+      data-testid="calibration-view"
+      data-status={stale ? 'updating' : 'done'}
+    >
       <section className="card full" aria-labelledby="calib-title">
         <div className="viewHead">
           <h2 id="calib-title">Calibration</h2>
@@ -80,6 +105,11 @@ export function CalibrationView() {
             {fmtInt(o.count)} rows{view.index ? ` in the cohort “${cohortText}”` : ''} · predicted
             probability of the positive class
           </span>
+          {stale && (
+            <span className="muted small" role="status" data-testid="calib-updating">
+              updating in the stats worker…
+            </span>
+          )}
         </div>
         <div className="viewControls">
           <fieldset className="segmented">

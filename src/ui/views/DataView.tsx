@@ -1,10 +1,13 @@
-import { useMemo } from 'react'
+import { useEffect, useMemo } from 'react'
 import { useStore } from 'zustand'
 import { cohortStore } from '../../state/cohortStore.ts'
 import {
+  dataOrderIsAsync,
+  dataOrderKey,
   dataViewOrder,
   dataViewStore,
   openDataRow,
+  requestDataOrder,
   setDataSort,
 } from '../../state/dataViewStore.ts'
 import { fmtInt } from '../format.ts'
@@ -27,10 +30,20 @@ export function DataView() {
   const sort = useStore(dataViewStore, (s) => s.sort)
   const openRow = useStore(dataViewStore, (s) => s.row)
   const n = data?.table.nRows ?? 0
-  const order = useMemo(
-    () => dataViewOrder(rows, n, predictions, sort),
-    [rows, n, predictions, sort],
+  // Large tables are ordered by prediction in the stats worker; until then the rows keep their order.
+  const inWorker = dataOrderIsAsync(rows, n, predictions, sort)
+  const syncOrder = useMemo(
+    () => (inWorker ? rows : dataViewOrder(rows, n, predictions, sort)),
+    [inWorker, rows, n, predictions, sort],
   )
+  useEffect(() => {
+    if (inWorker && predictions) requestDataOrder(rows, predictions, sort)
+  }, [inWorker, rows, predictions, sort])
+  const asyncOrder = useStore(dataViewStore, (s) => s.asyncOrder)
+  const sorted =
+    !inWorker ||
+    (asyncOrder?.key === dataOrderKey(rows, predictions, sort) && asyncOrder.status === 'done')
+  const order = inWorker && sorted ? asyncOrder!.order : syncOrder
   if (!data || !schema || !predictions) {
     return (
       <section className="empty" data-testid="data-view">
@@ -52,6 +65,11 @@ export function DataView() {
             {fmtInt(shown)} row{shown === 1 ? '' : 's'} · {data.name} · click a row or press Enter
             on it to see its attribution, counterfactuals and what-if edits
           </span>
+          {!sorted && (
+            <span className="muted small" role="status" data-testid="data-sorting">
+              sorting {fmtInt(shown)} rows by prediction in the stats worker…
+            </span>
+          )}
         </div>
         <DataTable
           table={data.table}

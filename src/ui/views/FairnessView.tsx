@@ -1,17 +1,18 @@
 import { useDeferredValue, useEffect, useMemo, type ReactNode } from 'react'
 import { useStore } from 'zustand'
 import { setThreshold } from '../../state/appStore.ts'
-import { cohortStore, columnInView } from '../../state/cohortStore.ts'
+import { cohortStore } from '../../state/cohortStore.ts'
 import {
   cancelFairnessBootstrap,
   effectiveAttrs,
+  ensureGroupings,
   fairnessAccuracyEffect,
   fairnessAt,
   fairnessBootstrapKey,
-  fairnessGrouping,
   fairnessHelpers,
   fairnessStore,
   groupingKey,
+  groupingsStore,
   scheduleFairnessBootstrap,
   setFairnessAttrs,
   toggleFairnessAttr,
@@ -99,16 +100,26 @@ export function FairnessView() {
   const y = view?.y ?? null
   const p = view?.p ?? null
 
-  // Groupings (indexed once per rows in view): every attribute, plus the intersection if chosen.
+  // Groupings (indexed once per rows in view, in the stats worker): every attribute, plus the
+  // intersection if chosen.
+  const wanted = useMemo(
+    () => [...available.map((a) => [a]), ...(attrs.length > 1 ? [attrs] : [])],
+    [available, attrs],
+  )
+  useEffect(() => {
+    if (view && view.y && table && view.p.length > 0) ensureGroupings(view, table, wanted)
+  }, [view, table, wanted])
+  const entries = useStore(groupingsStore, (s) => (s.p === p ? s.entries : null))
   const groupings = useMemo(() => {
-    if (!p || !y || p.length === 0 || attrs.length === 0) return null
+    if (!entries || attrs.length === 0) return null
     const singles = available
-      .map((a) => fairnessGrouping(p, y, [a], columnInView))
+      .map((a) => entries[a]?.grouping ?? null)
       .filter((g): g is Grouping => g !== null)
-    const selected = fairnessGrouping(p, y, attrs, columnInView)
-    if (!selected) return null
+    const selected = entries[key]?.grouping
+    if (!selected || singles.length < available.length) return null
     return { singles, selected, all: attrs.length > 1 ? [...singles, selected] : singles }
-  }, [p, y, available, attrs])
+  }, [entries, available, attrs, key])
+  const pending = wanted.map((a) => entries?.[groupingKey(a)])
 
   const perGroup = groupThresholds[key]?.thresholds ?? NO_THRESHOLDS
   const hasOwn = Object.keys(perGroup).length > 0
@@ -140,15 +151,16 @@ export function FairnessView() {
   // Bootstrap tasks: every grouping at the shared threshold, plus the chosen one with its own thresholds.
   const tasks = useMemo((): BootstrapTask[] => {
     if (!groupings) return []
-    const t: BootstrapTask[] = groupings.all.map((g) => ({ key: g.key, groups: g.groups }))
+    const t: BootstrapTask[] = groupings.all.map((g) => ({ key: g.key, columns: g.columns }))
     if (hasOwn)
-      t.push({ key: ownKey(key), groups: groupings.selected.groups, thresholds: perGroup })
+      t.push({ key: ownKey(key), columns: groupings.selected.columns, thresholds: perGroup })
     return t
   }, [groupings, hasOwn, key, perGroup])
   const requestKey = p && tasks.length > 0 ? fairnessBootstrapKey(p, threshold, tasks) : null
+  const rowsInView = view?.index ?? null
   useEffect(() => {
-    if (p && y && tasks.length > 0) scheduleFairnessBootstrap(p, y, threshold, tasks)
-  }, [p, y, threshold, tasks])
+    if (p && y && tasks.length > 0) scheduleFairnessBootstrap(p, y, rowsInView, threshold, tasks)
+  }, [p, y, rowsInView, threshold, tasks])
   useEffect(() => () => cancelFairnessBootstrap(), [])
 
   if (!view || !p)
@@ -177,7 +189,7 @@ export function FairnessView() {
       </Empty>
     )
   }
-  if (p.length === 0 || !groupings || !selectedAt || !helpers || !effect) {
+  if (p.length === 0) {
     return (
       <Empty>
         No rows are in view: the cohort filter &quot;{cohortText}&quot; matches none. Change it in
@@ -185,6 +197,10 @@ export function FairnessView() {
       </Empty>
     )
   }
+  const failed = pending.find((e) => e?.status === 'error')
+  if (failed) return <Empty>Grouping the rows failed: {failed.error}</Empty>
+  const ready =
+    groupings && selectedAt && helpers && effect ? { groupings, selectedAt, helpers, effect } : null
   const fresh = boot.status === 'done' && boot.requestKey === requestKey
   const results = fresh ? boot.results : {}
   const overviewRows: OverviewRow[] = overview.map((o) => ({
@@ -193,6 +209,7 @@ export function FairnessView() {
     selected: o.key === key,
   }))
   const missing = sensitive.filter((a) => !available.includes(a))
+  const done = pending.filter((e) => e?.status === 'done').length
   return (
     <div className="viewStack fairView" data-testid="fairness-view" data-grouping={key}>
       <section className="card full" aria-labelledby="fair-title">
@@ -222,65 +239,84 @@ export function FairnessView() {
         {missing.length > 0 && (
           <p className="muted small">Not in the data: {missing.join(', ')}.</p>
         )}
-        <h3>Disparities at t = {fmt(threshold, 3)}</h3>
-        <DisparityOverview
-          rows={overviewRows}
-          onPick={(k) => setFairnessAttrs(groupings.all.find((g) => g.key === k)?.attrs ?? attrs)}
-        />
-        <BootstrapStatusLine state={boot} fresh={fresh} />
-      </section>
-
-      <section className="card full" aria-labelledby="fair-summary-title">
-        <div className="viewHead">
-          <h2 id="fair-summary-title">
-            By <span data-testid="fair-key">{key}</span>
-          </h2>
-          <span className="muted small">
-            {hasOwn ? 'with the per-group thresholds below' : `at t = ${fmt(threshold, 3)}`}
-          </span>
-        </div>
-        <div className="summaryGrid">
-          <DisparitySummaryTable
-            summary={selectedAt.summary}
-            boot={results[hasOwn ? ownKey(key) : key]}
-          />
-          <div className="summaryNotes small muted">
-            <p>
-              Differences are max − min over the groups (0 is parity); ratios are min / max (1 is
-              parity).
-            </p>
-            {selectedAt.summary.smallGroups.length > 0 ? (
-              <p data-testid="fair-small-groups">
-                Small groups (under 30 rows):{' '}
-                {selectedAt.summary.smallGroups.map((g) => (g === '' ? '(empty)' : g)).join(', ')}.
-                Their rates are noisy; the right-hand columns leave them out.
-              </p>
-            ) : (
-              <p>No group is small, so both column pairs agree.</p>
-            )}
-          </div>
-        </div>
-        <GroupTable at={selectedAt} groupingKey={key} perGroup={hasOwn} />
-      </section>
-
-      <section className="card full" aria-labelledby="fair-bars-title">
-        <h2 id="fair-bars-title">Rates by {key}</h2>
-        {charts && (
-          <GroupBars at={charts.at} groupingKey={charts.key} threshold={charts.threshold} />
+        {ready ? (
+          <>
+            <h3>Disparities at t = {fmt(threshold, 3)}</h3>
+            <DisparityOverview
+              rows={overviewRows}
+              onPick={(k) =>
+                setFairnessAttrs(ready.groupings.all.find((g) => g.key === k)?.attrs ?? attrs)
+              }
+            />
+            <BootstrapStatusLine state={boot} fresh={fresh} />
+          </>
+        ) : (
+          <p className="muted" data-testid="fair-computing" aria-busy="true" role="status">
+            Grouping {fmtInt(p.length)} rows by {wanted.map(groupingKey).join(', ')} in the stats
+            worker ({done} of {wanted.length} done)…
+          </p>
         )}
       </section>
+      {ready && (
+        <>
+          <section className="card full" aria-labelledby="fair-summary-title">
+            <div className="viewHead">
+              <h2 id="fair-summary-title">
+                By <span data-testid="fair-key">{key}</span>
+              </h2>
+              <span className="muted small">
+                {hasOwn ? 'with the per-group thresholds below' : `at t = ${fmt(threshold, 3)}`}
+              </span>
+            </div>
+            <div className="summaryGrid">
+              <DisparitySummaryTable
+                summary={ready.selectedAt.summary}
+                boot={results[hasOwn ? ownKey(key) : key]}
+              />
+              <div className="summaryNotes small muted">
+                <p>
+                  Differences are max − min over the groups (0 is parity); ratios are min / max (1
+                  is parity).
+                </p>
+                {ready.selectedAt.summary.smallGroups.length > 0 ? (
+                  <p data-testid="fair-small-groups">
+                    Small groups (under 30 rows):{' '}
+                    {ready.selectedAt.summary.smallGroups
+                      .map((g) => (g === '' ? '(empty)' : g))
+                      .join(', ')}
+                    . Their rates are noisy; the right-hand columns leave them out.
+                  </p>
+                ) : (
+                  <p>No group is small, so both column pairs agree.</p>
+                )}
+              </div>
+            </div>
+            <GroupTable at={ready.selectedAt} groupingKey={key} perGroup={hasOwn} />
+          </section>
 
-      <section className="card full" aria-labelledby="fair-thresholds-title">
-        <h2 id="fair-thresholds-title">Per-group thresholds</h2>
-        <ThresholdsPanel
-          groupingKey={key}
-          threshold={threshold}
-          at={selectedAt}
-          helpers={helpers}
-          setting={groupThresholds[key]}
-          effect={effect}
-        />
-      </section>
+          <section className="card full" aria-labelledby="fair-bars-title">
+            <h2 id="fair-bars-title">Rates by {key}</h2>
+            {/* The deferred value lags one render when the grouping first arrives. */}
+            <GroupBars
+              at={charts?.at ?? ready.selectedAt}
+              groupingKey={charts?.key ?? key}
+              threshold={charts?.threshold ?? threshold}
+            />
+          </section>
+
+          <section className="card full" aria-labelledby="fair-thresholds-title">
+            <h2 id="fair-thresholds-title">Per-group thresholds</h2>
+            <ThresholdsPanel
+              groupingKey={key}
+              threshold={threshold}
+              at={ready.selectedAt}
+              helpers={ready.helpers}
+              setting={groupThresholds[key]}
+              effect={ready.effect}
+            />
+          </section>
+        </>
+      )}
     </div>
   )
 }

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { fairnessByGroup } from '../../../src/core/fairness.ts'
 import { rngFromSeed } from '../../../src/core/random.ts'
-import { DISPARITY_KEYS, fairnessBootstrap } from '../../../src/core/views/fairnessBootstrap.ts'
+import {
+  DISPARITY_KEYS,
+  FAIRNESS_BOOTSTRAP_ROW_DRAWS_MAX,
+  fairnessBootstrap,
+} from '../../../src/core/views/fairnessBootstrap.ts'
 import { columnTexts, labels, predictions } from './goldenFixture.ts'
 
 describe('fairnessBootstrap', () => {
@@ -82,6 +86,39 @@ describe('fairnessBootstrap', () => {
       high: null,
       defined: 0,
     })
+  })
+
+  it('draws replicates as cell counts above 50,000 rows, agreeing with row draws', () => {
+    // The golden rows × 30 (60,000): the multinomial of the cell counts is the distribution of the
+    // row draws, so both methods give the same intervals up to Monte Carlo error.
+    const k = 30
+    const p = new Float32Array(predictions.length * k)
+    const y = new Uint8Array(labels.length * k)
+    const groups: string[] = []
+    for (let r = 0; r < k; r++) {
+      p.set(predictions, r * predictions.length)
+      y.set(labels, r * labels.length)
+      groups.push(...race)
+    }
+    expect(p.length).toBeGreaterThan(FAIRNESS_BOOTSTRAP_ROW_DRAWS_MAX)
+    const t0 = performance.now()
+    const counts = fairnessBootstrap(p, y, groups, 0.5, { B: 400, seed: 5 })
+    const countsMs = performance.now() - t0
+    expect(counts).toEqual(
+      fairnessBootstrap(p, y, groups, 0.5, { B: 400, seed: 5, method: 'counts' }),
+    )
+    const rows = fairnessBootstrap(p, y, groups, 0.5, { B: 400, seed: 5, method: 'rows' })
+    for (const key of DISPARITY_KEYS) {
+      const a = counts.intervals[key]
+      const b = rows.intervals[key]
+      expect(a.estimate, key).toBe(b.estimate)
+      expect(a.defined, key).toBe(b.defined)
+      const width = b.high! - b.low!
+      expect(Math.abs(a.low! - b.low!), key).toBeLessThanOrEqual(0.2 * width)
+      expect(Math.abs(a.high! - b.high!), key).toBeLessThanOrEqual(0.2 * width)
+    }
+    // O(cells · √n) per replicate: far below the row draws' time.
+    expect(countsMs).toBeLessThan(1000)
   })
 
   it('rejects bad options', () => {

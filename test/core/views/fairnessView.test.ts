@@ -6,6 +6,7 @@ import { rocAuc } from '../../../src/core/metrics.ts'
 import { parseCsvText } from '../../../src/core/csv.ts'
 import {
   INTERSECTION_SEPARATOR,
+  columnGroups,
   disparitySummary,
   fairnessTable,
   groupKeys,
@@ -145,6 +146,39 @@ describe('intersectionGroups', () => {
     expect(intersectionGroups(t, ['a', 'b'])).toEqual(['x × ', 'y × 1'])
     expect(() => intersectionGroups(t, ['c'])).toThrow(/no column "c"/)
     expect(() => intersectionGroups(t, [])).toThrow(RangeError)
+  })
+})
+
+describe('columnGroups', () => {
+  const col = (name: string) => table.columns.find((c) => c.name === name)!
+
+  it('equals the joined cell texts for all rows and for a subset of rows', () => {
+    const sex = columnTexts('sex')
+    const race = columnTexts('race')
+    expect(columnGroups([col('sex')])).toEqual(sex)
+    const both = columnGroups([col('sex'), col('race')])
+    both.forEach((k, i) => expect(k).toBe(groupKeys([sex, race], i)))
+    const rows = Int32Array.of(5, 0, 1999, 5)
+    expect(columnGroups([col('race'), col('sex')], rows)).toEqual(
+      Array.from(rows, (i) => `${race[i]} × ${sex[i]}`),
+    )
+  })
+
+  it('joins each distinct combination once (the same string for equal groups)', () => {
+    const both = columnGroups([col('sex'), col('race')])
+    const first = new Map<string, string>()
+    for (const g of both) if (!first.has(g)) first.set(g, g)
+    expect(both.every((g) => Object.is(first.get(g), g))).toBe(true)
+  })
+
+  it('rejects no columns or columns of different lengths', () => {
+    expect(() => columnGroups([])).toThrow(RangeError)
+    expect(() =>
+      columnGroups([
+        { codes: Int32Array.of(0), values: ['a'] },
+        { codes: Int32Array.of(0, 0), values: ['b'] },
+      ]),
+    ).toThrow(/differ in length/)
   })
 })
 

@@ -8,9 +8,11 @@ import {
   YAxis,
 } from 'recharts'
 import type { Schema } from '../../../core/schema.ts'
+import { chartSample } from '../../../core/views/sample.ts'
 import type { GlobalUsed } from '../../../state/explainStore.ts'
 import type { GlobalShapResult } from '../../../workers/protocol.ts'
 import { ChartFrame } from '../../charts/ChartFrame.tsx'
+import { fmtInt } from '../../format.ts'
 import {
   AXIS_TEXT,
   colorPosition,
@@ -72,7 +74,9 @@ export function swarmOffsets(
 /**
  * One dot per explained row and feature: x = the row's φ for the feature, rows of dots by feature
  * (largest mean |φ| on top), colour = the feature's value from low (blue) to high (red) within the
- * feature; categorical features are coloured by category index (listed below the chart).
+ * feature; categorical features are coloured by category index (listed below the chart). More
+ * than 1,000 explained rows are drawn as a seeded sample of 1,000 (`chartSample`), said above the
+ * chart; the colour scales and the axis still span every explained row.
  */
 export const BeeswarmChart = memo(function BeeswarmChart({
   global,
@@ -85,29 +89,33 @@ export const BeeswarmChart = memo(function BeeswarmChart({
 }) {
   const M = global.featureNames.length
   const n = global.rows.length
+  const drawn = useMemo(() => chartSample(n), [n])
   const dots = useMemo(() => {
     const [lo, hi] = extent(global.phi)
     const out: Dot[] = []
+    const count = drawn ? drawn.length : n
+    const at = (k: number) => (drawn ? drawn[k]! : k)
     global.order.forEach((j, rank) => {
       const f = schema.features[j]!
-      const phi = Float64Array.from({ length: n }, (_, i) => global.phi[i * M + j]!)
       const vals = Float64Array.from({ length: n }, (_, i) => global.values[i * M + j]!)
       const pos = colorPosition(f, vals)
+      const phi = Float64Array.from({ length: count }, (_, k) => global.phi[at(k) * M + j]!)
       const off = swarmOffsets(phi, lo, hi)
-      for (let i = 0; i < n; i++) {
+      for (let k = 0; k < count; k++) {
+        const i = at(k)
         out.push({
-          x: phi[i]!,
-          y: M - 1 - rank + off[i]!,
+          x: phi[k]!,
+          y: M - 1 - rank + off[k]!,
           row: global.rows[i]!,
           feature: f.name,
           value: featureValueText(f, vals[i]!),
-          phi: phi[i]!,
+          phi: phi[k]!,
           color: scaleColor(pos(vals[i]!)),
         })
       }
     })
     return out
-  }, [global, schema, M, n])
+  }, [global, schema, M, n, drawn])
   const { hover, handlers } = useDotHover(dots.length)
   const hovered = hover === null ? null : dots[hover]!
   const names = global.order.map((j) => global.featureNames[j]!)
@@ -116,9 +124,16 @@ export const BeeswarmChart = memo(function BeeswarmChart({
   const categorical = global.order
     .map((j) => schema.features[j]!)
     .filter((f) => f.type === 'categorical')
-  const title = `SHAP values of ${n} rows by feature (beeswarm)`
+  const title = drawn
+    ? `SHAP values of a sample of ${drawn.length} of ${n} rows by feature (beeswarm)`
+    : `SHAP values of ${n} rows by feature (beeswarm)`
   return (
-    <div data-testid="beeswarm" data-dots={dots.length}>
+    <div data-testid="beeswarm" data-dots={dots.length} data-sampled={drawn ? drawn.length : ''}>
+      {drawn && (
+        <p className="muted small" data-testid="beeswarm-sample">
+          Showing a seeded sample of {fmtInt(drawn.length)} of the {fmtInt(n)} explained rows.
+        </p>
+      )}
       <ChartFrame
         title={title}
         fileName="beeswarm"

@@ -8,9 +8,11 @@ import {
   YAxis,
 } from 'recharts'
 import type { Feature, Schema } from '../../../core/schema.ts'
+import { chartSample } from '../../../core/views/sample.ts'
 import type { GlobalUsed } from '../../../state/explainStore.ts'
 import type { GlobalShapResult } from '../../../workers/protocol.ts'
 import { ChartFrame } from '../../charts/ChartFrame.tsx'
+import { fmtInt } from '../../format.ts'
 import {
   AXIS_TEXT,
   CATEGORY_COLORS,
@@ -78,7 +80,8 @@ export type DependenceChartProps = {
 
 /**
  * Dependence plot: the value of one feature (x; categories spread by a small jitter) against its φ
- * (y) for every sampled row, dots coloured by a second feature.
+ * (y) for every sampled row, dots coloured by a second feature. More than 1,000 explained rows
+ * are drawn as a seeded sample of 1,000 (`chartSample`), and the caption says so.
  */
 export const DependenceChart = memo(function DependenceChart({
   global,
@@ -91,6 +94,7 @@ export const DependenceChart = memo(function DependenceChart({
   const n = global.rows.length
   const f = schema.features[feature]!
   const cf = color === null ? null : schema.features[color]!
+  const drawn = useMemo(() => chartSample(n), [n])
   const { dots, legend } = useMemo(() => {
     const vals = Float64Array.from({ length: n }, (_, i) => global.values[i * M + feature]!)
     const cvals =
@@ -111,7 +115,9 @@ export const DependenceChart = memo(function DependenceChart({
       }
     }
     const dots: Dot[] = []
-    for (let i = 0; i < n; i++) {
+    const count = drawn ? drawn.length : n
+    for (let k = 0; k < count; k++) {
+      const i = drawn ? drawn[k]! : k
       const v = vals[i]!
       const row = global.rows[i]!
       dots.push({
@@ -124,7 +130,7 @@ export const DependenceChart = memo(function DependenceChart({
       })
     }
     return { dots, legend }
-  }, [global, feature, color, f, cf, M, n])
+  }, [global, feature, color, f, cf, M, n, drawn])
   const { hover, handlers } = useDotHover(dots.length)
   const hovered = hover === null ? null : dots[hover]!
   const cats = f.type === 'categorical' ? f.categories : null
@@ -142,8 +148,13 @@ export const DependenceChart = memo(function DependenceChart({
         header: ['row', f.name, `phi_${f.name}`, ...(cf ? [cf.name] : [])],
         rows: dots.map((d) => [d.row, d.value, d.y, ...(cf ? [d.colorValue] : [])]),
       }}
-      caption={globalSettingsText(used, n, global.exact)}
+      caption={`${globalSettingsText(used, n, global.exact)}${drawn ? ` · drawn: a seeded sample of ${drawn.length} of these ${n} rows` : ''}`}
     >
+      {drawn && (
+        <p className="muted small" data-testid="dependence-sample">
+          Showing a seeded sample of {fmtInt(drawn.length)} of the {fmtInt(n)} explained rows.
+        </p>
+      )}
       <div className="dotChart" {...handlers}>
         <ResponsiveContainer width="100%" height={cats && cats.length > 6 ? 380 : 330}>
           <ScatterChart

@@ -4,13 +4,26 @@
  * the time recharts' per-point <Scatter> needs. Hover and keyboard give a tooltip with the exact
  * values: `useDotHover` handles the events on the wrapper, `DotTip` draws the box in the SVG.
  */
-import { memo, useState, type KeyboardEvent, type MouseEvent } from 'react'
+import {
+  memo,
+  startTransition,
+  useEffect,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react'
 import { Scatter, usePlotArea, useXAxisScale, useYAxisScale, ZIndexLayer } from 'recharts'
 import { AXIS_TEXT } from './chartKit.tsx'
 
 export type PlotDot = { x: number; y: number; color: string }
 
-/** The dots, in data coordinates; each circle carries its index in `data-i`. */
+/** Circles added per commit: a thousand SVG circles cost tens of milliseconds to create. */
+const DOTS_PER_BATCH = 600
+
+/**
+ * The dots, in data coordinates; each circle carries its index in `data-i`. Large sets are drawn
+ * in batches of 600, one commit each, so a 12,000-dot beeswarm never blocks the page for long.
+ */
 export const DotLayer = memo(function DotLayer({
   dots,
   r,
@@ -22,11 +35,33 @@ export const DotLayer = memo(function DotLayer({
 }) {
   const xs = useXAxisScale()
   const ys = useYAxisScale()
+  // How many dots of `dots` are drawn; reset when the dots change.
+  const [drawn, setDrawn] = useState({ dots, count: Math.min(dots.length, DOTS_PER_BATCH) })
+  const current =
+    drawn.dots === dots ? drawn : { dots, count: Math.min(dots.length, DOTS_PER_BATCH) }
+  if (current !== drawn) setDrawn(current)
+  useEffect(() => {
+    if (current.count >= dots.length) return
+    const id = setTimeout(() =>
+      startTransition(() =>
+        setDrawn((d) =>
+          d.dots === dots ? { dots, count: Math.min(dots.length, d.count + DOTS_PER_BATCH) } : d,
+        ),
+      ),
+    )
+    return () => clearTimeout(id)
+  }, [current.count, dots])
   if (!xs || !ys) return null
+  const shown = dots.length > current.count ? dots.slice(0, current.count) : dots
   return (
     <ZIndexLayer zIndex={600}>
-      <g className="dotLayer" data-dots={dots.length}>
-        {dots.map((d, i) => (
+      <g
+        className="dotLayer"
+        data-dots={dots.length}
+        data-drawn={current.count}
+        aria-busy={current.count < dots.length}
+      >
+        {shown.map((d, i) => (
           <circle
             key={i}
             data-i={i}

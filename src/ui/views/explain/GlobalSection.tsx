@@ -8,7 +8,7 @@ import {
   setDependence,
   setGlobalN,
 } from '../../../state/explainStore.ts'
-import { fmt } from '../../format.ts'
+import { fmt, fmtInt } from '../../format.ts'
 import { useApp } from '../../useApp.ts'
 import { BeeswarmChart } from './BeeswarmChart.tsx'
 import { DependenceChart } from './DependenceChart.tsx'
@@ -25,6 +25,7 @@ export const GlobalSection = memo(function GlobalSection({ schema }: { schema: S
   const cohortText = useStore(cohortStore, (s) => (s.error ? null : s.text.trim()))
   const cohortIndex = useStore(cohortStore, (s) => (s.restrict ? (s.view?.index ?? null) : null))
   const busy = useApp((s) => s.job !== null)
+  const nRows = useApp((s) => s.data?.table.nRows ?? 0)
   const M = schema.features.length
   const feature = global ? (depFeature ?? global.order[0] ?? 0) : 0
   const color =
@@ -91,8 +92,12 @@ export const GlobalSection = memo(function GlobalSection({ schema }: { schema: S
       ) : (
         <>
           <p className="muted resultLine">
-            {global.rows.length} rows ·{' '}
-            {global.exact ? 'exact Shapley values' : 'Kernel SHAP estimates'} · base value E f ={' '}
+            <span data-testid="global-sample">
+              a seeded sample of {fmtInt(global.rows.length)} of{' '}
+              {fmtInt(used.pool ? used.pool.length : nRows)} rows
+              {used.cohort ? ` (the cohort “${used.cohort}”)` : ''}
+            </span>{' '}
+            · {global.exact ? 'exact Shapley values' : 'Kernel SHAP estimates'} · base value E f ={' '}
             {fmt(global.baseValue)} ·{' '}
             {global.cached ? 'from cache' : `${fmt(global.ms / 1000, 2)} s`}
             {global.workers !== undefined && (

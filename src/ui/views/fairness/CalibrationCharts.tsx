@@ -1,4 +1,4 @@
-import { useMemo } from 'react'
+import { useMemo, memo } from 'react'
 import {
   Bar,
   CartesianGrid,
@@ -90,7 +90,7 @@ function HistTooltip({ active, payload }: TooltipContentProps) {
 }
 
 /** Reliability diagram: bins at (mean predicted, fraction positive) with Wilson 95% bars. */
-export function ReliabilityChart({
+export const ReliabilityChart = memo(function ReliabilityChart({
   bins,
   strategy,
 }: {
@@ -187,10 +187,16 @@ export function ReliabilityChart({
       </ResponsiveContainer>
     </ChartFrame>
   )
-}
+})
 
 /** Histogram of the predictions, on the same 0–1 axis as the reliability diagram. */
-export function HistogramChart({ bins, total }: { bins: readonly HistogramBin[]; total: number }) {
+export const HistogramChart = memo(function HistogramChart({
+  bins,
+  total,
+}: {
+  bins: readonly HistogramBin[]
+  total: number
+}) {
   const data = useMemo(
     () =>
       bins.map((b) => ({
@@ -244,10 +250,14 @@ export function HistogramChart({ bins, total }: { bins: readonly HistogramBin[];
       </ResponsiveContainer>
     </ChartFrame>
   )
-}
+})
 
 /** Reliability curves of every group of one attribute. */
-export function GroupReliabilityChart({ attr }: { attr: AttributeCalibration }) {
+export const GroupReliabilityChart = memo(function GroupReliabilityChart({
+  attr,
+}: {
+  attr: AttributeCalibration
+}) {
   const names = Object.keys(attr.groups)
   const series = useMemo(
     () => names.map((name) => ({ name, points: relPoints(attr.groups[name]!.bins) })),
@@ -347,4 +357,4 @@ export function GroupReliabilityChart({ attr }: { attr: AttributeCalibration }) 
       </ResponsiveContainer>
     </ChartFrame>
   )
-}
+})

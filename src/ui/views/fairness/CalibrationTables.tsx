@@ -1,9 +1,10 @@
+import { memo } from 'react'
 import type { ReliabilityBin } from '../../../core/views/calibrationView.ts'
 import type { AttributeCalibration } from '../../../state/calibrationStore.ts'
 import { fmt, fmtInt } from '../../format.ts'
 
 /** The reliability bins: range, rows, mean predicted, fraction positive and Wilson interval. */
-export function BinsTable({ bins }: { bins: readonly ReliabilityBin[] }) {
+export const BinsTable = memo(function BinsTable({ bins }: { bins: readonly ReliabilityBin[] }) {
   return (
     <table className="compact numeric" data-testid="calib-bins" data-bins={bins.length}>
       <caption>Reliability bins</caption>
@@ -42,10 +43,14 @@ export function BinsTable({ bins }: { bins: readonly ReliabilityBin[] }) {
       </tbody>
     </table>
   )
-}
+})
 
 /** Per-group rows, ECE, MCE, Brier score and log loss of every sensitive attribute. */
-export function GroupEceTable({ byAttr }: { byAttr: readonly AttributeCalibration[] }) {
+export const GroupEceTable = memo(function GroupEceTable({
+  byAttr,
+}: {
+  byAttr: readonly AttributeCalibration[]
+}) {
   return (
     <table className="compact numeric groupEce" data-testid="calib-groups">
       <caption>Calibration of every group</caption>
@@ -92,4 +97,4 @@ export function GroupEceTable({ byAttr }: { byAttr: readonly AttributeCalibratio
       </tbody>
     </table>
   )
-}
+})
