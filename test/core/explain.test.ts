@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { goldenAdult } from './explainFixture.ts'
 import { mlpGradFn, mlpPredictFn } from '../../src/core/mlp.ts'
-import { EXPLAIN_DEFAULTS, explainRows, igBaselineParse } from '../../src/core/explain.ts'
+import {
+  EXPLAIN_DEFAULTS,
+  counterfactualConfigCached,
+  explainRows,
+  igBaselineParse,
+} from '../../src/core/explain.ts'
+import { counterfactualConfig } from '../../src/core/counterfactual/config.ts'
 
 const g = goldenAdult()
 
@@ -61,5 +67,21 @@ describe('explainRows', () => {
     expect(b.kind === 'row' && b.x[0] === g.enc.x.data[3 * 88]).toBe(true)
     expect(() => igBaselineParse('row:99999', g.enc.x)).toThrow(/outside/)
     expect(() => igBaselineParse('median', g.enc.x)).toThrow(/unknown IG baseline/)
+  })
+})
+
+describe('counterfactualConfigCached', () => {
+  it('builds a data matrix’s configuration once per schema and constraints, equal to a fresh one', () => {
+    const values = g.enc.values
+    const a = counterfactualConfigCached(g.schema, values, undefined)
+    expect(counterfactualConfigCached(g.schema, values, undefined)).toBe(a)
+    expect(a).toEqual(counterfactualConfig(g.schema, values))
+    const opts = { directions: { age: 'increase' as const } }
+    const b = counterfactualConfigCached(g.schema, values, opts)
+    expect(b).not.toBe(a)
+    expect(b).toEqual(counterfactualConfig(g.schema, values, opts))
+    // Another matrix (even with equal contents) gets its own entry.
+    const copy = { ...values, data: values.data.slice() }
+    expect(counterfactualConfigCached(g.schema, copy, undefined)).not.toBe(a)
   })
 })
