@@ -75,6 +75,43 @@ function RelTooltip({ active, payload }: TooltipContentProps) {
   )
 }
 
+/**
+ * What every reliability diagram shares: grid, unit axes, tooltip and the diagonal of perfect
+ * calibration (an array of keyed children, which the chart flattens).
+ */
+function reliabilityFrame(): React.ReactElement[] {
+  return [
+    <CartesianGrid key="grid" strokeDasharray="3 3" />,
+    <XAxis
+      key="x"
+      type="number"
+      dataKey="x"
+      domain={[0, 1]}
+      ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
+      label={{ value: 'Mean predicted probability (0–1)', position: 'insideBottom', offset: -16 }}
+    />,
+    <YAxis
+      key="y"
+      type="number"
+      dataKey="y"
+      domain={[0, 1]}
+      ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
+      label={{ value: 'Fraction positive (0–1)', angle: -90, position: 'insideLeft', dy: 60 }}
+    />,
+    <Tooltip key="tooltip" content={RelTooltip} />,
+    <Scatter
+      key="diagonal"
+      name="Perfect calibration"
+      data={DIAGONAL}
+      line={{ stroke: '#6b7280', strokeDasharray: '5 4' }}
+      shape={() => <g />}
+      legendType="plainline"
+      fill="#6b7280"
+      isAnimationActive={false}
+    />,
+  ]
+}
+
 function HistTooltip({ active, payload }: TooltipContentProps) {
   const b = payload?.[0]?.payload as (HistogramBin & { share: number }) | undefined
   if (!active || !b) return null
@@ -139,35 +176,7 @@ export const ReliabilityChart = memo(function ReliabilityChart({
           title={title}
           desc="Fraction of positive labels against mean predicted probability per bin, with the diagonal of perfect calibration"
         >
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis
-            type="number"
-            dataKey="x"
-            domain={[0, 1]}
-            ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
-            label={{
-              value: 'Mean predicted probability (0–1)',
-              position: 'insideBottom',
-              offset: -16,
-            }}
-          />
-          <YAxis
-            type="number"
-            dataKey="y"
-            domain={[0, 1]}
-            ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
-            label={{ value: 'Fraction positive (0–1)', angle: -90, position: 'insideLeft', dy: 60 }}
-          />
-          <Tooltip content={RelTooltip} />
-          <Scatter
-            name="Perfect calibration"
-            data={DIAGONAL}
-            line={{ stroke: '#6b7280', strokeDasharray: '5 4' }}
-            shape={() => <g />}
-            legendType="plainline"
-            fill="#6b7280"
-            isAnimationActive={false}
-          />
+          {reliabilityFrame()}
           <Scatter
             name="Model"
             data={points}
@@ -314,35 +323,7 @@ export const GroupReliabilityChart = memo(function GroupReliabilityChart({
           title={title}
           desc={`Reliability curve of every ${attr.attr} group`}
         >
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis
-            type="number"
-            dataKey="x"
-            domain={[0, 1]}
-            ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
-            label={{
-              value: 'Mean predicted probability (0–1)',
-              position: 'insideBottom',
-              offset: -16,
-            }}
-          />
-          <YAxis
-            type="number"
-            dataKey="y"
-            domain={[0, 1]}
-            ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
-            label={{ value: 'Fraction positive (0–1)', angle: -90, position: 'insideLeft', dy: 60 }}
-          />
-          <Tooltip content={RelTooltip} />
-          <Scatter
-            name="Perfect calibration"
-            data={DIAGONAL}
-            line={{ stroke: '#6b7280', strokeDasharray: '5 4' }}
-            shape={() => <g />}
-            legendType="plainline"
-            fill="#6b7280"
-            isAnimationActive={false}
-          />
+          {reliabilityFrame()}
           {series.map((s, k) => (
             <Scatter
               key={s.name}
