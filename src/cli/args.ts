@@ -27,6 +27,21 @@ export function argsParse<O extends NonNullable<ParseArgsConfig['options']>>(
   }
 }
 
+/** Options every command takes (model, schema, outputs, threshold, class, seed, backend, gates). */
+export const COMMON_OPTIONS = {
+  model: { type: 'string' },
+  schema: { type: 'string' },
+  out: { type: 'string' },
+  html: { type: 'string' },
+  threshold: { type: 'string' },
+  class: { type: 'string' },
+  seed: { type: 'string' },
+  backend: { type: 'string' },
+  'fail-on': { type: 'string', multiple: true },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
 /** An integer option ≥ min. */
 export function argInt(v: string, opt: string, min: number): number {
   if (!/^[-+]?\d+$/.test(v.trim())) throw new UsageError(`${opt} must be an integer (got "${v}")`)

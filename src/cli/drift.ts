@@ -7,7 +7,7 @@
  * input or usage. No formula lives here: the numbers come from src/core/drift and auditRun.
  */
 import { writeFileSync } from 'node:fs'
-import { argBackend, argInt, argsParse, argThreshold } from './args.ts'
+import { argBackend, argInt, argsParse, argThreshold, COMMON_OPTIONS } from './args.ts'
 import { parseCsvText } from '../core/csv.ts'
 import { type DriftAnalysis, driftAnalyze } from '../core/drift/analyze.ts'
 import { PSI_DRIFT, PSI_WATCH } from '../core/drift/psi.ts'
@@ -71,19 +71,9 @@ export function driftOptionsParse(argv: string[]): DriftCliOptions {
   const parsed = argsParse(
     argv,
     {
-      model: { type: 'string' },
-      schema: { type: 'string' },
+      ...COMMON_OPTIONS,
       reference: { type: 'string' },
       current: { type: 'string' },
-      out: { type: 'string' },
-      html: { type: 'string' },
-      threshold: { type: 'string' },
-      class: { type: 'string' },
-      seed: { type: 'string' },
-      backend: { type: 'string' },
-      'fail-on': { type: 'string', multiple: true },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     'drift',
   )

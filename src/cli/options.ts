@@ -2,7 +2,7 @@
  * `glassbox audit` options (docs/contracts.md §3): parsing and validation into AuditSettings.
  * Every problem is a UsageError with a one-line message naming the option.
  */
-import { argBackend, argInt, argsParse, argThreshold } from './args.ts'
+import { argBackend, argInt, argsParse, argThreshold, COMMON_OPTIONS } from './args.ts'
 import type { IgRule } from '../core/attribution/quadrature.ts'
 import type { BackgroundKind } from '../core/shap/background.ts'
 import { AUDIT_DEFAULTS, type AuditSettings } from '../report/audit.ts'
@@ -64,29 +64,19 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
   const parsed = argsParse(
     argv,
     {
-      model: { type: 'string' },
+      ...COMMON_OPTIONS,
       data: { type: 'string' },
-      schema: { type: 'string' },
-      out: { type: 'string' },
-      html: { type: 'string' },
-      threshold: { type: 'string' },
-      class: { type: 'string' },
       rows: { type: 'string' },
       background: { type: 'string' },
       budget: { type: 'string' },
       shap: { type: 'boolean' },
       'no-shap': { type: 'boolean' },
       'no-fast-path': { type: 'boolean' },
-      seed: { type: 'string' },
       'ig-steps': { type: 'string' },
       'ig-method': { type: 'string' },
       'ig-baseline': { type: 'string' },
       counterfactuals: { type: 'string' },
       quantize: { type: 'string' },
-      backend: { type: 'string' },
-      'fail-on': { type: 'string', multiple: true },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     'audit',
   )
