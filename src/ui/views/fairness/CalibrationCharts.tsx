@@ -15,7 +15,8 @@ import type { HistogramBin, ReliabilityBin } from '../../../core/views/calibrati
 import type { AttributeCalibration } from '../../../state/calibrationStore.ts'
 import { ChartFrame } from '../../charts/ChartFrame.tsx'
 import { fmt, fmtInt } from '../../format.ts'
-import { ChartLegend, TooltipBox, fmtInterval, groupColor } from './Stat.tsx'
+import { ChartLegend, fmtInterval, groupColor } from './Stat.tsx'
+import { TooltipBox } from '../../charts/TooltipBox.tsx'
 
 const DIAGONAL = [
   { x: 0, y: 0 },

@@ -14,7 +14,8 @@ import {
 import type { FairnessAt } from '../../../state/fairnessStore.ts'
 import { ChartFrame } from '../../charts/ChartFrame.tsx'
 import { fmt, fmtInt } from '../../format.ts'
-import { ChartLegend, TooltipBox } from './Stat.tsx'
+import { ChartLegend } from './Stat.tsx'
+import { TooltipBox } from '../../charts/TooltipBox.tsx'
 
 /** The rates drawn as bar charts: the ones behind the disparity numbers, and precision. */
 export const BAR_METRICS = [

@@ -57,25 +57,6 @@ export function Stat({ id, label, value, hint, sub, digits = 4 }: StatProps) {
   )
 }
 
-/** A tooltip box in the charts' style. */
-export function TooltipBox({ title, rows }: { title: string; rows: [string, string][] }) {
-  return (
-    <div className="chartTooltip">
-      <div className="chartTooltipTitle">{title}</div>
-      <table>
-        <tbody>
-          {rows.map(([k, v]) => (
-            <tr key={k}>
-              <th scope="row">{k}</th>
-              <td>{v}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  )
-}
-
 /** A horizontally scrollable table holder, focusable so keyboard users can scroll it. */
 export function TableScroll({ label, children }: { label: string; children: ReactNode }) {
   return (

@@ -8,7 +8,8 @@ import {
   XAxis,
   YAxis,
 } from 'recharts'
-import { CUR_COLOR, fmtPct, Legend, REF_COLOR, TooltipBox } from './kit.tsx'
+import { CUR_COLOR, fmtPct, Legend, REF_COLOR } from './kit.tsx'
+import { TooltipBox } from '../../charts/TooltipBox.tsx'
 
 /** One bin of an overlaid histogram: shares of each side in [0, 1]. */
 export type OverlaidBin = {

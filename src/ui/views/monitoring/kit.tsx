@@ -79,25 +79,6 @@ export function Legend({
   )
 }
 
-/** A tooltip box in the charts' style. */
-export function TooltipBox({ title, rows }: { title: string; rows: [string, string][] }) {
-  return (
-    <div className="tooltipBox">
-      <div className="tooltipTitle">{title}</div>
-      <table>
-        <tbody>
-          {rows.map(([k, v]) => (
-            <tr key={k}>
-              <th scope="row">{k}</th>
-              <td>{v}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  )
-}
-
 /** Human names of the comparison's metric keys, with the better direction. */
 export const METRIC_INFO: Record<
   string,
