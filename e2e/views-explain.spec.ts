@@ -70,7 +70,7 @@ test('Explain view: default row, waterfall, agreement, global charts, exports, K
   ).toHaveText(rawAge)
   // Tooltip with the exact φ on hover.
   await wf.locator('.recharts-bar-rectangle').first().hover()
-  await expect(wf.locator('.chartTip')).toContainText('φ')
+  await expect(wf.locator('.chartTooltip')).toContainText('φ')
   // Keyboard: the chart surface is focusable.
   await expect(wf.locator('svg.recharts-surface').first()).toHaveAttribute('tabindex', '0')
 

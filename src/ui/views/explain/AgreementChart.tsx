@@ -13,6 +13,7 @@ import {
 import type { ExplainSettings, RowExplanation } from '../../../core/explain.ts'
 import { attributionAgreement, featuresByMagnitude } from '../../../core/views/rank.ts'
 import { ChartFrame } from '../../charts/ChartFrame.tsx'
+import { TooltipBox } from '../../charts/TooltipBox.tsx'
 import { fmt } from '../../format.ts'
 import {
   AXIS_TEXT,
@@ -26,7 +27,6 @@ import {
   shapSettingsText,
   SvgLegend,
   tickText,
-  TipBox,
 } from './chartKit.tsx'
 
 export type AgreementChartProps = {
@@ -201,7 +201,7 @@ export const AgreementChart = memo(function AgreementChart({
                 const d = (active ? payload?.[0]?.payload : undefined) as Datum | undefined
                 if (!d) return null
                 return (
-                  <TipBox
+                  <TooltipBox
                     title={d.label}
                     rows={[
                       ...(d.shap !== null

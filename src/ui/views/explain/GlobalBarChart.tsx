@@ -3,7 +3,8 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import type { GlobalUsed } from '../../../state/explainStore.ts'
 import type { GlobalShapResult } from '../../../workers/protocol.ts'
 import { ChartFrame } from '../../charts/ChartFrame.tsx'
-import { AXIS_TEXT, GRID, globalSettingsText, SHAP_COLOR, SvgLegend, TipBox } from './chartKit.tsx'
+import { TooltipBox } from '../../charts/TooltipBox.tsx'
+import { AXIS_TEXT, GRID, globalSettingsText, SHAP_COLOR, SvgLegend } from './chartKit.tsx'
 
 type Datum = { feature: string; meanAbs: number; rank: number }
 
@@ -85,7 +86,7 @@ export const GlobalBarChart = memo(function GlobalBarChart({
               content={({ active, payload }) => {
                 const d = (active ? payload?.[0]?.payload : undefined) as Datum | undefined
                 return d ? (
-                  <TipBox
+                  <TooltipBox
                     title={d.feature}
                     rows={[
                       ['mean |φ|', d.meanAbs.toFixed(6)],

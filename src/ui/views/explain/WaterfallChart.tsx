@@ -12,6 +12,7 @@ import {
 import type { ExplainSettings, RowExplanation } from '../../../core/explain.ts'
 import { waterfallSteps, type WaterfallStep } from '../../../core/views/waterfall.ts'
 import { ChartFrame } from '../../charts/ChartFrame.tsx'
+import { TooltipBox } from '../../charts/TooltipBox.tsx'
 import { fmt } from '../../format.ts'
 import {
   AXIS_TEXT,
@@ -23,7 +24,6 @@ import {
   shapSettingsText,
   SvgLegend,
   tickText,
-  TipBox,
   UP,
 } from './chartKit.tsx'
 
@@ -192,7 +192,7 @@ export const WaterfallChart = memo(function WaterfallChart({
                 const d = (active ? payload?.[0]?.payload : undefined) as Datum | undefined
                 if (!d) return null
                 return (
-                  <TipBox
+                  <TooltipBox
                     title={d.label}
                     rows={[
                       ['φ', fmtPhi(d.contribution, 6)],

@@ -114,25 +114,6 @@ export function fmtPhi(v: number | null | undefined, digits = 5): string {
   return `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}`
 }
 
-/** Tooltip box used by every chart of the view. */
-export function TipBox({ title, rows }: { title: string; rows: [string, string][] }) {
-  return (
-    <div className="chartTip">
-      <div className="chartTipTitle">{title}</div>
-      <table>
-        <tbody>
-          {rows.map(([k, v]) => (
-            <tr key={k}>
-              <th scope="row">{k}</th>
-              <td>{v}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  )
-}
-
 /** "first 50 rows", "seeded sample of 50 rows", "50 K-medoids". */
 export function backgroundText(b: BackgroundSpec): string {
   return b.kind === 'first'
