@@ -32,20 +32,7 @@ import {
   tensorWithData,
 } from './tensor.ts'
 
-export {
-  type Float16Tensor,
-  type Int4Tensor,
-  type Int8Tensor,
-  type PrunedTensor,
-  type Uint8Tensor,
-  INT4_GROUP_SIZE,
-  prune,
-  pruneCount,
-  quantizeFloat16,
-  quantizeInt4,
-  quantizeInt8,
-  quantizeUint8,
-} from './codecs.ts'
+export * from './codecs.ts'
 export {
   type WeightTensor,
   roundHalfEven,
