@@ -28,6 +28,7 @@ export {
   brier,
   confusionAt,
   logLoss,
+  logLossRow,
   metricsAt,
   performanceMetrics,
   thresholdFreeMetrics,

@@ -86,14 +86,19 @@ export function accuracyAt(p: Scores, y: Labels, threshold = 0.5): number | null
  */
 export function logLoss(p: Scores, y: Labels): number | null {
   metricsCheckInputs('logLoss', p, y)
-  const lo = 1e-15
-  const hi = 1 - 1e-15
   let sum = 0
-  for (let i = 0; i < p.length; i++) {
-    const q = Math.min(hi, Math.max(lo, p[i]!))
-    sum -= y[i] ? Math.log(q) : Math.log(1 - q)
-  }
+  for (let i = 0; i < p.length; i++) sum += logLossRow(p[i]!, y[i]!)
   return ratio(sum, p.length)
+}
+
+/**
+ * One row's log loss in nats: −ln p for a positive label, −ln(1 − p) for a negative one, p clipped
+ * to [1e-15, 1 − 1e-15] (sklearn's `log_loss`); `logLoss` is their mean. Not validated.
+ * @example logLossRow(0.5, 1) // ln 2
+ */
+export function logLossRow(p: number, y: number): number {
+  const q = Math.min(1 - 1e-15, Math.max(1e-15, p))
+  return -(y ? Math.log(q) : Math.log(1 - q))
 }
 
 /**
