@@ -65,7 +65,7 @@ function devianceTerm(x: number, m: number): number {
  * every n; underflows to 0 only below ~1e-308).
  */
 function binomialHalfPmf(k: number, n: number): number {
-  if (k === 0 || k === n) return Math.exp(-n * Math.LN2)
+  if (k === 0 || k === n) return 2 ** -n // exact (0 below 2^-1074)
   const half = n / 2
   const lc =
     stirlingError(n) -
