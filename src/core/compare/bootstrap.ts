@@ -11,11 +11,12 @@
  * sums of more than 64 draws), in O(cells · √n) per replicate instead of O(n).
  */
 import { quantileLinear } from '../drift/special.ts'
-import { rngFromSeed } from '../random.ts'
+import { type Rng, rngFromSeed } from '../random.ts'
 import { countsReplicate, countsSampler } from './bootstrapCounts.ts'
 import {
+  type CellTotals,
   type PairedRows,
-  cellTotalsAdd,
+  ROW_VALUES,
   cellTotalsEmpty,
   pairedDeltas,
   pairedStatCount,
@@ -46,6 +47,29 @@ export type PairedReplicates = {
   readonly draws: Float64Array[]
 }
 
+/** One replicate of n row draws (`rng.int(n)` each, in order) into `t`. */
+function rowsReplicate(rows: PairedRows, rng: Rng, t: CellTotals): void {
+  const { n, rowCell, values } = rows
+  const { rowCounts, rowSums, attrCounts } = t
+  const cells = rows.attributes.map((a) => a.cell)
+  const nAttrs = cells.length
+  rowCounts.fill(0)
+  rowSums.fill(0)
+  for (const c of attrCounts) c.fill(0)
+  for (let k = 0; k < n; k++) {
+    const i = rng.int(n)
+    const c = rowCell[i]!
+    rowCounts[c]!++
+    const o = i * ROW_VALUES
+    const q = c * ROW_VALUES
+    rowSums[q]! += values[o]!
+    rowSums[q + 1]! += values[o + 1]!
+    rowSums[q + 2]! += values[o + 2]!
+    rowSums[q + 3]! += values[o + 3]!
+    for (let a = 0; a < nAttrs; a++) attrCounts[a]![cells[a]![i]!]!++
+  }
+}
+
 /**
  * B paired bootstrap replicates of every `pairedDeltas` statistic.
  * @throws RangeError when B is not a non-negative integer.
@@ -70,12 +94,7 @@ export function pairedReplicates(
   const sampler = method === 'counts' ? countsSampler(rows) : null
   for (let b = 0; b < B; b++) {
     if (sampler) countsReplicate(rows, sampler, rng, t)
-    else {
-      t.rowCounts.fill(0)
-      t.rowSums.fill(0)
-      for (const c of t.attrCounts) c.fill(0)
-      for (let k = 0; k < n; k++) cellTotalsAdd(rows, t, rng.int(n))
-    }
+    else rowsReplicate(rows, rng, t)
     pairedDeltas(rows, t, out)
     for (let s = 0; s < S; s++) draws[s]![b] = out[s]!
   }

@@ -54,15 +54,6 @@ function choleskySemidefinite(s: Float64Array, out: Float64Array, o: number): vo
   }
 }
 
-/** The row's vector (pA, pB − pA, dLL, dBR) into `v`. */
-function rowVector(rows: PairedRows, i: number, v: Float64Array): void {
-  const o = i * ROW_VALUES
-  v[0] = rows.values[o]!
-  v[1] = rows.values[o + 1]! - rows.values[o]!
-  v[2] = rows.values[o + 2]!
-  v[3] = rows.values[o + 3]!
-}
-
 /** Groups the rows by row cell and takes each cell's mean and covariance factor. */
 export function countsSampler(rows: PairedRows): CountsSampler {
   const observed = cellTotalsOf(rows)
@@ -73,25 +64,49 @@ export function countsSampler(rows: PairedRows): CountsSampler {
   for (let i = 0; i < rows.n; i++) cellRows[fill[rows.rowCell[i]!]!++] = i
   const mean = new Float64Array(ROW_CELLS * 4)
   const chol = new Float64Array(ROW_CELLS * 16)
-  const v = new Float64Array(4)
   const cov = new Float64Array(16)
+  const x = rows.values
   for (let c = 0; c < ROW_CELLS; c++) {
     const k = start[c + 1]! - start[c]!
     if (k <= CELL_EXACT_DRAWS) continue // a small cell is always drawn row by row
-    const mu = mean.subarray(c * 4, c * 4 + 4)
+    // Two passes over the cell's rows: the mean of (pA, pB − pA, dLL, dBR), then the 10 distinct
+    // entries of the covariance (divisor k: the covariance of one draw from the cell's rows).
+    let m0 = 0
+    let m1 = 0
+    let m2 = 0
+    let m3 = 0
     for (let r = start[c]!; r < start[c + 1]!; r++) {
-      rowVector(rows, cellRows[r]!, v)
-      for (let a = 0; a < 4; a++) mu[a]! += v[a]!
+      const o = cellRows[r]! * ROW_VALUES
+      m0 += x[o]!
+      m1 += x[o + 1]! - x[o]!
+      m2 += x[o + 2]!
+      m3 += x[o + 3]!
     }
-    for (let a = 0; a < 4; a++) mu[a] = mu[a]! / k
+    m0 /= k
+    m1 /= k
+    m2 /= k
+    m3 /= k
     cov.fill(0)
     for (let r = start[c]!; r < start[c + 1]!; r++) {
-      rowVector(rows, cellRows[r]!, v)
-      for (let a = 0; a < 4; a++)
-        for (let b = 0; b <= a; b++) cov[a * 4 + b]! += (v[a]! - mu[a]!) * (v[b]! - mu[b]!)
+      const o = cellRows[r]! * ROW_VALUES
+      const d0 = x[o]! - m0
+      const d1 = x[o + 1]! - x[o]! - m1
+      const d2 = x[o + 2]! - m2
+      const d3 = x[o + 3]! - m3
+      cov[0]! += d0 * d0
+      cov[4]! += d1 * d0
+      cov[5]! += d1 * d1
+      cov[8]! += d2 * d0
+      cov[9]! += d2 * d1
+      cov[10]! += d2 * d2
+      cov[12]! += d3 * d0
+      cov[13]! += d3 * d1
+      cov[14]! += d3 * d2
+      cov[15]! += d3 * d3
     }
     for (let a = 0; a < 4; a++)
       for (let b = 0; b <= a; b++) cov[b * 4 + a] = cov[a * 4 + b] = cov[a * 4 + b]! / k
+    mean.set([m0, m1, m2, m3], c * 4)
     choleskySemidefinite(cov, chol, c * 16)
   }
   return { observed, cellRows, start, mean, chol }

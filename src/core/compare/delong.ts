@@ -9,15 +9,16 @@
  * among the negatives, V10_i = (T_z(X_i) − T_x(X_i)) / n and V01_j = 1 − (T_z(Y_j) − T_y(Y_j)) / m.
  * The difference of two mid-ranks of X_i is the number of negatives below X_i plus half the
  * negatives tied with it, so here V10_i = (#{Y < X_i} + ½ #{Y = X_i}) / n and
- * V01_j = (#{X > Y_j} + ½ #{X = Y_j}) / m, each count read by binary search in the other class's
- * scores sorted once (the same numbers, and the same O(n log n)). AUC_r = mean_i V10_i.
+ * V01_j = (#{X > Y_j} + ½ #{X = Y_j}) / m, counted in one pass over the rows in score order
+ * (the same numbers; the order is an O(n) radix sort, `scoreOrder`). AUC_r = mean_i V10_i.
  * S10 and S01 are the 2×2 sample covariances (divisor m − 1, n − 1) of the two models'
  * V10 and V01 over the same rows, S = S10/m + S01/n, and var(AUC_B − AUC_A) = S_AA + S_BB − 2 S_AB.
- * The AUCs themselves (equal to mean_i V10_i up to rounding) are `rocAuc`'s, so that they are the
- * very numbers the audit reports.
+ * The AUCs are U / (m·n) with the Mann–Whitney U summed exactly, which is bit for bit what
+ * `rocAuc` returns, so they are the very numbers the audit reports.
  */
 import { gammaQ } from '../drift/special.ts'
-import { type Labels, type Scores, metricsCheckInputs, rocAuc } from '../metrics.ts'
+import { type Labels, type Scores, metricsCheckInputs } from '../metrics.ts'
+import { scoreOrder } from './ranks.ts'
 
 /** The normal quantile of a two-sided 95% interval, as docs/contracts.md §8 fixes it. */
 export const Z_95 = 1.959964
@@ -51,73 +52,73 @@ export function normalTwoSidedP(z: number): number {
   return gammaQ(0.5, (z * z) / 2)
 }
 
-/** Number of entries of ascending `a` that are < v (strict) or ≤ v. */
-function countBelow(a: Float64Array, v: number, orEqual: boolean): number {
-  let lo = 0
-  let hi = a.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (a[mid]! < v || (orEqual && a[mid]! === v)) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
 /**
- * The structural components of one model: V10 per positive row and V01 per negative row, in the
- * rows' order (so that two models' components pair up row by row).
+ * One model's structural components by row (V10 on positive rows, V01 on negative rows) and
+ * twice its Mann–Whitney U. One pass over the rows in score order (`scoreOrder`), tie group by
+ * tie group: with N_< negatives and P_< positives below a group holding P positives and N
+ * negatives, its positives get V10 = (N_< + N/2) / n and its negatives V01 = (m − P_< − P/2) / m.
+ * 2U = Σ P·(2N_< + N) is a sum of integers, exact in float64 below 2^53 (n ≈ 9·10^7 rows).
  */
 function structuralComponents(
   p: Scores,
   y: Labels,
   m: number,
   n: number,
-): { v10: Float64Array; v01: Float64Array } {
-  const pos = new Float64Array(m)
-  const neg = new Float64Array(n)
-  for (let i = 0, a = 0, b = 0; i < p.length; i++) {
-    if (y[i]) pos[a++] = p[i]!
-    else neg[b++] = p[i]!
+): { v: Float64Array; twiceU: number } {
+  const order = scoreOrder(p)
+  const total = p.length
+  const v = new Float64Array(total)
+  let posBelow = 0
+  let negBelow = 0
+  let twiceU = 0
+  for (let s = 0; s < total;) {
+    const value = p[order[s]!]!
+    let e = s
+    let pos = 0
+    while (e < total && p[order[e]!] === value) pos += y[order[e++]!]!
+    const neg = e - s - pos
+    const v10 = (negBelow + 0.5 * neg) / n
+    const v01 = (m - posBelow - 0.5 * pos) / m
+    for (let k = s; k < e; k++) v[order[k]!] = y[order[k]!] ? v10 : v01
+    twiceU += pos * (2 * negBelow + neg)
+    posBelow += pos
+    negBelow += neg
+    s = e
   }
-  const posSorted = Float64Array.from(pos).sort()
-  const negSorted = Float64Array.from(neg).sort()
-  const v10 = new Float64Array(m)
-  const v01 = new Float64Array(n)
-  for (let i = 0; i < m; i++) {
-    const below = countBelow(negSorted, pos[i]!, false)
-    const atOrBelow = countBelow(negSorted, pos[i]!, true)
-    v10[i] = (0.5 * (below + atOrBelow)) / n
-  }
-  for (let j = 0; j < n; j++) {
-    const below = countBelow(posSorted, neg[j]!, false)
-    const atOrBelow = countBelow(posSorted, neg[j]!, true)
-    v01[j] = (m - 0.5 * (below + atOrBelow)) / m
-  }
-  return { v10, v01 }
+  return { v, twiceU }
 }
 
-/** Mean of a non-empty array, float64. */
-function mean(a: Float64Array): number {
-  let s = 0
-  for (let i = 0; i < a.length; i++) s += a[i]!
-  return s / a.length
-}
-
-/** Variance of (a − b) over paired entries, divisor length − 1, two-pass. */
-function varianceOfDifference(a: Float64Array, b: Float64Array): number {
-  const ma = mean(a)
-  const mb = mean(b)
+/**
+ * Sample variance (divisor count − 1, two-pass) of a[i] − b[i] over the rows of class `cls`.
+ */
+function classVarianceOfDifference(
+  a: Float64Array,
+  b: Float64Array,
+  y: Labels,
+  cls: number,
+  count: number,
+): number {
+  let sa = 0
+  let sb = 0
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] !== cls) continue
+    sa += a[i]!
+    sb += b[i]!
+  }
+  const ma = sa / count
+  const mb = sb / count
   let saa = 0
   let sbb = 0
   let sab = 0
-  for (let i = 0; i < a.length; i++) {
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] !== cls) continue
     const da = a[i]! - ma
     const db = b[i]! - mb
     saa += da * da
     sbb += db * db
     sab += da * db
   }
-  return (saa + sbb - 2 * sab) / (a.length - 1)
+  return (saa + sbb - 2 * sab) / (count - 1)
 }
 
 /**
@@ -142,17 +143,20 @@ export function delongTest(champion: Scores, challenger: Scores, y: Labels): Del
     const reason = `ROC AUC needs both classes; the labels have ${m} positive and ${n} negative rows`
     return { champion: null, challenger: null, delta: null, ...none, reason }
   }
-  const aucA = rocAuc(champion, y)!
-  const aucB = rocAuc(challenger, y)!
+  const a = structuralComponents(champion, y, m, n)
+  const b = structuralComponents(challenger, y, m, n)
+  // U / (m·n): the same exact U and the same one rounding as `rocAuc`, so the same number.
+  const aucA = a.twiceU / 2 / (m * n)
+  const aucB = b.twiceU / 2 / (m * n)
   const delta = aucB - aucA
   const auc = { champion: aucA, challenger: aucB, delta }
   if (m < 2 || n < 2) {
     const reason = `DeLong's variance needs at least 2 positive and 2 negative rows; there are ${m} and ${n}`
     return { ...auc, ...none, reason }
   }
-  const a = structuralComponents(champion, y, m, n)
-  const b = structuralComponents(challenger, y, m, n)
-  const variance = varianceOfDifference(a.v10, b.v10) / m + varianceOfDifference(a.v01, b.v01) / n
+  const variance =
+    classVarianceOfDifference(a.v, b.v, y, 1, m) / m +
+    classVarianceOfDifference(a.v, b.v, y, 0, n) / n
   return { ...auc, ...normalTest(delta, Math.sqrt(Math.max(0, variance))), reason: null }
 }
 

@@ -84,12 +84,20 @@ describe('delongTest', () => {
     )
   })
 
-  it('reports the AUCs of rocAuc', () => {
-    const c = reference.delong[1]!
-    const y = caseLabels(c)
-    const d = delongTest(Float64Array.from(c.champion), Float64Array.from(c.challenger), y)
-    expect(d.champion).toBe(rocAuc(Float64Array.from(c.champion), y))
-    expect(d.challenger).toBe(rocAuc(Float64Array.from(c.challenger), y))
+  it('reports exactly the AUCs of rocAuc (the same exact U, the same rounding)', () => {
+    fc.assert(
+      fc.property(rows, (r) => {
+        const { a, b, y } = split(r)
+        const d = delongTest(a, b, y)
+        return d.champion === rocAuc(a, y) && d.challenger === rocAuc(b, y)
+      }),
+    )
+    for (const c of reference.delong) {
+      const y = caseLabels(c)
+      const d = delongTest(Float64Array.from(c.champion), Float64Array.from(c.challenger), y)
+      expect(d.champion).toBe(rocAuc(Float64Array.from(c.champion), y))
+      expect(d.challenger).toBe(rocAuc(Float64Array.from(c.challenger), y))
+    }
   })
 
   it('says why when a class is missing or has a single row', () => {
