@@ -241,7 +241,9 @@ describe('compareModels', () => {
     })
     expect(again).toEqual(c)
     const other = compareModels({
-      ...{ champion: d.pA, challenger: d.pB, labels: d.y },
+      champion: d.pA,
+      challenger: d.pB,
+      labels: d.y,
       B: 300,
       seed: 2,
     })
