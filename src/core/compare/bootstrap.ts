@@ -47,27 +47,36 @@ export type PairedReplicates = {
   readonly draws: Float64Array[]
 }
 
-/** One replicate of n row draws (`rng.int(n)` each, in order) into `t`. */
-function rowsReplicate(rows: PairedRows, rng: Rng, t: CellTotals): void {
+/**
+ * One replicate of n row draws (`rng.int(n)` each, in order) into `t`: the draws are tallied per
+ * row first (`hits`, one random write each), then the rows are added in order, each times its
+ * tally — the same totals as adding draw by draw, up to float rounding, with sequential reads.
+ */
+function rowsReplicate(rows: PairedRows, rng: Rng, t: CellTotals, hits: Int32Array): void {
   const { n, rowCell, values } = rows
   const { rowCounts, rowSums, attrCounts } = t
   const cells = rows.attributes.map((a) => a.cell)
-  const nAttrs = cells.length
   rowCounts.fill(0)
   rowSums.fill(0)
   for (const c of attrCounts) c.fill(0)
-  for (let k = 0; k < n; k++) {
-    const i = rng.int(n)
+  hits.fill(0)
+  for (let k = 0; k < n; k++) hits[rng.int(n)]!++
+  for (let i = 0; i < n; i++) {
+    const h = hits[i]!
+    if (h === 0) continue
     const c = rowCell[i]!
-    rowCounts[c]!++
+    rowCounts[c]! += h
     const o = i * ROW_VALUES
     const q = c * ROW_VALUES
-    rowSums[q]! += values[o]!
-    rowSums[q + 1]! += values[o + 1]!
-    rowSums[q + 2]! += values[o + 2]!
-    rowSums[q + 3]! += values[o + 3]!
-    for (let a = 0; a < nAttrs; a++) attrCounts[a]![cells[a]![i]!]!++
+    rowSums[q]! += h * values[o]!
+    rowSums[q + 1]! += h * values[o + 1]!
+    rowSums[q + 2]! += h * values[o + 2]!
+    rowSums[q + 3]! += h * values[o + 3]!
   }
+  cells.forEach((cell, a) => {
+    const counts = attrCounts[a]!
+    for (let i = 0; i < n; i++) counts[cell[i]!]! += hits[i]!
+  })
 }
 
 /**
@@ -92,9 +101,10 @@ export function pairedReplicates(
   const t = cellTotalsEmpty(rows)
   const out = new Float64Array(S)
   const sampler = method === 'counts' ? countsSampler(rows) : null
+  const hits = sampler ? new Int32Array(0) : new Int32Array(n)
   for (let b = 0; b < B; b++) {
     if (sampler) countsReplicate(rows, sampler, rng, t)
-    else rowsReplicate(rows, rng, t)
+    else rowsReplicate(rows, rng, t, hits)
     pairedDeltas(rows, t, out)
     for (let s = 0; s < S; s++) draws[s]![b] = out[s]!
   }
