@@ -70,6 +70,8 @@ export function compareModels(input: CompareInput): ModelComparison {
   const seed = input.seed ?? 1
   const level = input.level ?? 0.95
   const B = input.B ?? 1000
+  if (!(level > 0 && level < 1))
+    throw new RangeError(`compareModels: level must be in (0, 1), got ${level}`)
   const { champion: pA, challenger: pB, labels: y } = input
   const n = pA.length
   if (pB.length !== n)
@@ -88,20 +90,22 @@ export function compareModels(input: CompareInput): ModelComparison {
   const intervals = reps.draws.map((d) => percentileInterval(d, level))
   const reasons: Record<string, string> = {}
   const defined: Record<string, number> = {}
+  /** The entry of statistic `s` with its bootstrap interval; `why` explains a null value. */
   const withCi = (
     path: string,
     s: number,
     value: Omit<MetricComparison, 'ci'>,
+    why: string | null = null,
   ): MetricComparison => {
     const iv = intervals[s]!
     defined[path] = iv.defined
+    if (why !== null) reasons[path] = why
     if (iv.ci === null)
       reasons[`${path}.ci`] =
-        B === 0
+        why ??
+        (B === 0
           ? 'the bootstrap was not run (B = 0)'
-          : !rows.labelled && s < ROW_STATS.length
-            ? 'no labels'
-            : `undefined in every one of the ${B} bootstrap replicates`
+          : `undefined in every one of the ${B} bootstrap replicates`)
     return { ...value, ci: iv.ci }
   }
   const pair = (a: number | null, b: number | null) => ({
@@ -118,7 +122,8 @@ export function compareModels(input: CompareInput): ModelComparison {
     const [b, c] = discordant(pA, pB, y, threshold)
     mcnemar = { b, c, pValue: mcnemarExact(b, c) }
     delong = delongTest(pA, pB, y)
-    if (delong.reason !== null) reasons['metrics.rocAuc.pValue'] = delong.reason
+    if (delong.reason !== null)
+      for (const key of ['ci', 'pValue']) reasons[`metrics.rocAuc.${key}`] = delong.reason
     metrics = {
       accuracy: {
         ...withCi(
@@ -157,13 +162,10 @@ export function compareModels(input: CompareInput): ModelComparison {
     DISPARITY_KEYS.forEach((key, m) => {
       const path = `fairness.${attr.name}.${key}`
       const known = rows.labelled || !LABELLED_ONLY.has(key)
-      if (!known) reasons[path] = 'no labels'
       const stat = ROW_STATS.length + a * DISPARITY_KEYS.length + m
-      entry[key] = withCi(
-        path,
-        stat,
-        pair(known ? s.champion[key] : null, known ? s.challenger[key] : null),
-      )
+      entry[key] = known
+        ? withCi(path, stat, pair(s.champion[key], s.challenger[key]))
+        : withCi(path, stat, pair(null, null), 'no labels')
     })
     fairness[attr.name] = entry
     groups[attr.name] = groupComparisons(attr, observed.attrCounts[a]!, rows.labelled)

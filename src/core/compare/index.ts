@@ -24,4 +24,5 @@ export {
 } from './explanations.ts'
 export { type Grouping, type GroupingIndex, groupingIndex } from './groupings.ts'
 export { binomialHalfCdf, mcnemarExact } from './mcnemar.ts'
+/** The engine's input and output types (CompareInput, ModelComparison, ComparisonSection, …). */
 export type * from './types.ts'

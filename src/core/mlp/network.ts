@@ -5,6 +5,7 @@
  */
 import { type Matrix, type PredictFn, matrix } from '../types.ts'
 
+/** Activations the dense layers support. `softmax` may only be the last layer's. */
 export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax'
 
 /** One dense layer: out = act(in · kernel + bias), kernel row-major inputs × units (Keras order). */

@@ -183,6 +183,7 @@ describe('compareModels', () => {
       ci: null,
     })
     expect(u.reasons['fairness.sex.equalizedOddsDifference']).toBe('no labels')
+    expect(u.reasons['fairness.sex.equalizedOddsDifference.ci']).toBe('no labels')
     expect(u.groups.sex!.Female!.champion.tpr).toBeNull()
     expect(u.agreement).toBe(c.agreement)
   })
