@@ -11,20 +11,26 @@
  *   and a percentile interval of one statistic does not use it.
  * - **Sums of per-row values** (pA, pB, the log-loss and Brier differences; the ECEs and the loss
  *   differences need them). Given that a row cell received k draws, their sum is the sum of k
- *   draws from the cell's rows. Up to {@link CELL_EXACT_DRAWS} draws it is exactly that (k rows
- *   drawn by index). Above, it is drawn from the normal with the same mean k·μ and covariance
- *   k·Σ (μ, Σ: mean and population covariance of the cell's 4-vectors) — the standard central
- *   limit approximation, exact in the first two moments. So the replicates of the log-loss and
- *   Brier differences (sums of the cells' sums) have exactly the row bootstrap's mean and variance,
- *   and their shape departs from it only through the within-cell normal approximation of sums of
- *   more than 64 draws. The vector drawn is (pA, pB − pA, dLL, dBR) and pB's sum is pA's plus the
- *   difference's, so a model compared with itself gets identical sums for both (differences 0).
+ *   draws from the cell's rows. When k or the cell's row count is at most
+ *   {@link CELL_EXACT_DRAWS} it is exactly that (k rows drawn by index). Otherwise it is drawn
+ *   from the normal with the same mean k·μ and covariance k·Σ (μ, Σ: mean and population
+ *   covariance of the cell's 4-vectors) — the standard central limit approximation, exact in the
+ *   first two moments. So the replicates of the log-loss and Brier differences (sums of the
+ *   cells' sums) have exactly the row bootstrap's mean and variance (total variance = variance of
+ *   k·μ over the multinomial + mean of k·Σ, both as in row draws), and their shape departs from it
+ *   only through the within-cell normal approximation of sums of more than 64 draws; the ECEs
+ *   (|Σp − Σy| per bin) inherit that approximation. The vector drawn is (pA, pB − pA, dLL, dBR)
+ *   and pB's sum is pA's plus the difference's, so a model compared with itself gets identical
+ *   sums for both (differences 0).
  */
 import { multinomialDraw } from '../binomial.ts'
 import type { Rng } from '../random.ts'
 import { type CellTotals, type PairedRows, ROW_CELLS, ROW_VALUES, cellTotalsOf } from './cells.ts'
 
-/** Largest number of draws in one cell whose sum is drawn row by row (exactly). */
+/**
+ * Cells that receive at most this many draws, or hold at most this many rows, have their sums
+ * drawn row by row (exactly); larger ones from the normal approximation.
+ */
 export const CELL_EXACT_DRAWS = 64
 
 /** What the counts replicate needs of the observed rows, computed once. */
