@@ -4,23 +4,12 @@
  * step) or the allowed categories; keeps the valid ones in the order drawn and returns the
  * first k distinct. No sparsity or proximity post-processing.
  */
-import { rngFromSeed } from '../random.ts'
 import type { BatchModel } from '../shap/coalitions.ts'
 import type { CounterfactualConfig } from './config.ts'
-import {
-  counterfactualChangedCount,
-  counterfactualChanges,
-  counterfactualDistance,
-  counterfactualDiversity,
-} from './metrics.ts'
-import { ValueScorer } from './scorer.ts'
-import { featureMoves, randomCandidates } from './search.ts'
-import type {
-  Counterfactual,
-  CounterfactualCommonOptions,
-  CounterfactualSet,
-  Desired,
-} from './types.ts'
+import { counterfactualDiversity } from './metrics.ts'
+import { featureMoves, randomCandidates } from './moves.ts'
+import { counterfactualAnswer, counterfactualStart } from './query.ts'
+import type { Counterfactual, CounterfactualCommonOptions, CounterfactualSet } from './types.ts'
 
 /** Options of {@link counterfactualRandom}. */
 export type CounterfactualRandomOptions = CounterfactualCommonOptions & {
@@ -38,21 +27,13 @@ export async function counterfactualRandom(
   row: ArrayLike<number>,
   opts: CounterfactualRandomOptions = {},
 ): Promise<CounterfactualSet> {
-  const threshold = opts.threshold ?? 0.5
-  const k = Math.max(1, Math.floor(opts.k ?? 4))
-  const rng = opts.rng ?? rngFromSeed(opts.seed ?? 1)
-  const per = opts.samplesPerRound ?? 200
-  const scorer = new ValueScorer(
+  const { threshold, k, rng, scorer, orig, prediction, desired } = await counterfactualStart(
     predict,
-    cfg.schema,
-    opts.precision ?? 'float32',
-    opts.chunkRows,
-    opts.checkCancel,
+    cfg,
+    row,
+    opts,
   )
-  const orig = Float64Array.from(row)
-  const [p0] = await scorer.score([orig])
-  const prediction = p0!
-  const desired: Desired = opts.desired ?? (prediction >= threshold ? 'below' : 'above')
+  const per = opts.samplesPerRound ?? 200
   const valid = (p: number): boolean => (desired === 'above' ? p >= threshold : p < threshold)
   const moves = cfg.features.map((f, j) => featureMoves(f, orig[j]!))
   const nMutable = moves.filter((m) => m.length > 0).length
@@ -68,14 +49,7 @@ export async function counterfactualRandom(
       const key = v.join(',')
       if (seen.has(key)) continue
       seen.add(key)
-      answers.push({
-        values: v,
-        changes: counterfactualChanges(cfg, orig, v),
-        prediction: p[q]!,
-        valid: true,
-        nChanged: counterfactualChangedCount(v, orig),
-        proximity: counterfactualDistance(cfg, orig, v),
-      })
+      answers.push(counterfactualAnswer(cfg, orig, v, p[q]!, true))
     }
     opts.onProgress?.(nf, nMutable)
   }

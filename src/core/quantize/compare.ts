@@ -2,15 +2,16 @@
  * A quantized variant against the float32 model on the same rows (docs/contracts.md §4
  * "quantization"): agreement of decisions, |Δp|, the variant's accuracy, ROC AUC and ECE, its
  * fairness disparities with their change from float32, and the stability of its attributions.
- * The formulas live in `metrics.ts`, `calibration.ts` and `fairness.ts`; this module only pairs
- * the two models' numbers.
+ * A quantized variant is a second model: the numbers come from the comparison engine
+ * (`compare/compare.ts`, without its bootstrap), this module only picks the lab's view of them.
  */
-import { calibration } from '../calibration.ts'
-import { fairnessByGroup } from '../fairness.ts'
-import { type Labels, type Scores, accuracyAt, rocAuc } from '../metrics.ts'
-import { rngFromSeed } from '../random.ts'
+import { compareModels } from '../compare/compare.ts'
+import { explanationAgreement } from '../compare/explanations.ts'
+import type { DisparityComparisons, GroupComparison } from '../compare/types.ts'
+import type { Labels, Scores } from '../metrics.ts'
 import type { Matrix } from '../types.ts'
-import { spearman } from '../views/rank.ts'
+
+export { compareSampleRows, meanAbsAttribution } from '../compare/explanations.ts'
 
 /** One model's outputs on the compared rows: f per row, and optionally attributions. */
 export type VariantOutputs = {
@@ -83,25 +84,6 @@ export type QuantizationReportEntry = {
   shapRankCorrelation: number | null
 }
 
-const delta = (v: number | null, b: number | null): number | null =>
-  v === null || b === null ? null : v - b
-
-/** Mean |φ| per feature (column) over the explained rows. */
-export function meanAbsAttribution(phi: Matrix): Float64Array {
-  const out = new Float64Array(phi.cols)
-  for (let r = 0; r < phi.rows; r++)
-    for (let c = 0; c < phi.cols; c++) out[c] = out[c]! + Math.abs(phi.data[r * phi.cols + c]!)
-  if (phi.rows > 0) for (let c = 0; c < phi.cols; c++) out[c] = out[c]! / phi.rows
-  return out
-}
-
-/** Indices of the k largest values, larger first, ties to the lower index. */
-function topK(v: ArrayLike<number>, k: number): number[] {
-  return Array.from({ length: v.length }, (_, i) => i)
-    .sort((a, b) => v[b]! - v[a]! || a - b)
-    .slice(0, k)
-}
-
 type Attribution = Pick<
   VariantComparison,
   'shapRankCorrelation' | 'top5Overlap' | 'maxRowAbsDeltaPhi'
@@ -110,61 +92,42 @@ type Attribution = Pick<
 function attributionStability(base?: Matrix, variant?: Matrix): Attribution {
   if (!base || !variant)
     return { shapRankCorrelation: null, top5Overlap: null, maxRowAbsDeltaPhi: null }
-  if (base.rows !== variant.rows || base.cols !== variant.cols)
-    throw new RangeError(
-      `variantCompare: φ shapes differ (${base.rows}x${base.cols} vs ${variant.rows}x${variant.cols})`,
-    )
-  const ib = meanAbsAttribution(base)
-  const iv = meanAbsAttribution(variant)
-  const k = Math.min(5, base.cols)
-  const tb = new Set(topK(ib, k))
-  const overlap = topK(iv, k).filter((j) => tb.has(j)).length
+  const agreement = explanationAgreement(base, variant, 5, 'variantCompare')
   let maxD = 0
   for (let i = 0; i < base.data.length; i++)
     maxD = Math.max(maxD, Math.abs(variant.data[i]! - base.data[i]!))
   return {
-    shapRankCorrelation: base.rows === 0 ? null : spearman(ib, iv),
-    top5Overlap: k === 0 || base.rows === 0 ? null : overlap / k,
+    shapRankCorrelation: agreement.shapRankCorrelation,
+    top5Overlap: agreement.topKOverlap,
     maxRowAbsDeltaPhi: base.rows === 0 ? null : maxD,
   }
 }
 
+/** The compression lab's view of one attribute from the engine's comparison of it. */
 function attributeFairness(
-  base: Scores,
-  variant: Scores,
-  y: Labels | null,
-  groups: readonly string[],
-  threshold: number,
+  f: DisparityComparisons,
+  groups: Record<string, GroupComparison>,
 ): VariantFairness {
-  // Selection rates need no labels; with none, TPR/FPR and equalized odds are null.
-  const labels = y ?? new Uint8Array(base.length)
-  const fb = fairnessByGroup(base, labels, groups, threshold)
-  const fv = fairnessByGroup(variant, labels, groups, threshold)
-  const eo = (f: typeof fb): number | null => (y ? f.equalizedOddsDifference : null)
   const rates: Record<string, VariantGroupRates> = {}
-  for (const [name, gv] of Object.entries(fv.groups)) {
-    const gb = fb.groups[name]!
-    const tpr = y ? gv.tpr : null
-    const fpr = y ? gv.fpr : null
+  for (const [name, g] of Object.entries(groups)) {
     rates[name] = {
-      selectionRate: gv.selectionRate,
-      tpr,
-      fpr,
-      selectionRateDelta: delta(gv.selectionRate, gb.selectionRate),
-      tprDelta: y ? delta(gv.tpr, gb.tpr) : null,
-      fprDelta: y ? delta(gv.fpr, gb.fpr) : null,
+      selectionRate: g.challenger.selectionRate,
+      tpr: g.challenger.tpr,
+      fpr: g.challenger.fpr,
+      selectionRateDelta: g.delta.selectionRate,
+      tprDelta: g.delta.tpr,
+      fprDelta: g.delta.fpr,
     }
   }
+  const dp = f.demographicParityDifference
+  const eo = f.equalizedOddsDifference
   return {
-    demographicParityDifference: fv.demographicParityDifference,
-    equalizedOddsDifference: eo(fv),
-    baseDemographicParityDifference: fb.demographicParityDifference,
-    baseEqualizedOddsDifference: eo(fb),
-    demographicParityDifferenceDelta: delta(
-      fv.demographicParityDifference,
-      fb.demographicParityDifference,
-    ),
-    equalizedOddsDifferenceDelta: delta(eo(fv), eo(fb)),
+    demographicParityDifference: dp.challenger,
+    equalizedOddsDifference: eo.challenger,
+    baseDemographicParityDifference: dp.champion,
+    baseEqualizedOddsDifference: eo.champion,
+    demographicParityDifferenceDelta: dp.delta,
+    equalizedOddsDifferenceDelta: eo.delta,
     groups: rates,
   }
 }
@@ -187,34 +150,37 @@ export function variantCompare(
   if (variant.p.length !== n)
     throw new RangeError(`variantCompare: ${n} base rows but ${variant.p.length} variant rows`)
   if (y && y.length !== n) throw new RangeError(`variantCompare: ${n} rows but ${y.length} labels`)
-  let same = 0
+  // The comparison engine without its bootstrap: one implementation of every difference.
+  const c = compareModels({
+    champion: base.p,
+    challenger: variant.p,
+    labels: y,
+    groupings: groups,
+    threshold,
+    B: 0,
+  })
   let maxD = 0
   let sumD = 0
   for (let i = 0; i < n; i++) {
-    const b = base.p[i]!
-    const v = variant.p[i]!
-    if (b >= threshold === v >= threshold) same++
-    const d = Math.abs(v - b)
+    const d = Math.abs(variant.p[i]! - base.p[i]!)
     maxD = Math.max(maxD, d)
     sumD += d
   }
-  const accuracy = y ? accuracyAt(variant.p, y, threshold) : null
-  const auc = y ? rocAuc(variant.p, y) : null
-  const ece = y ? calibration(variant.p, y).ece : null
+  const { accuracy, rocAuc, ece } = c.metrics
   const fairness: Record<string, VariantFairness> = {}
-  for (const [attr, g] of Object.entries(groups))
-    fairness[attr] = attributeFairness(base.p, variant.p, y, g, threshold)
+  for (const attr of Object.keys(groups))
+    fairness[attr] = attributeFairness(c.fairness[attr]!, c.groups[attr]!)
   return {
     n,
-    agreement: n === 0 ? 1 : same / n,
+    agreement: c.agreement,
     maxAbsDiff: maxD,
     meanAbsDiff: n === 0 ? 0 : sumD / n,
-    accuracy,
-    rocAuc: auc,
-    ece,
-    accuracyDelta: y ? delta(accuracy, accuracyAt(base.p, y, threshold)) : null,
-    rocAucDelta: y ? delta(auc, rocAuc(base.p, y)) : null,
-    eceDelta: y ? delta(ece, calibration(base.p, y).ece) : null,
+    accuracy: accuracy.challenger,
+    rocAuc: rocAuc.challenger,
+    ece: ece.challenger,
+    accuracyDelta: accuracy.delta,
+    rocAucDelta: rocAuc.delta,
+    eceDelta: ece.delta,
     fairness,
     ...attributionStability(base.phi, variant.phi),
   }
@@ -283,14 +249,4 @@ export function fairnessWidened(
         out.push({ attribute, metric, base: b, variant: v, delta: v - b })
   }
   return out
-}
-
-/**
- * The seeded sample of rows whose attributions are compared: `k` distinct rows of `n`, sorted
- * (all rows when k ≥ n).
- * @example compareSampleRows(2000, 16, 1)
- */
-export function compareSampleRows(n: number, k: number, seed: number): number[] {
-  if (k >= n) return Array.from({ length: n }, (_, i) => i)
-  return Array.from(rngFromSeed(seed).sampleWithoutReplacement(n, k)).sort((a, b) => a - b)
 }
