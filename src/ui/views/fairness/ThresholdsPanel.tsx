@@ -8,7 +8,7 @@ import {
   type FairnessAt,
   type GroupThresholdSetting,
 } from '../../../state/fairnessStore.ts'
-import { fmt } from '../../format.ts'
+import { fmt, fmtSigned } from '../../format.ts'
 
 const CRITERIA: {
   id: 'eo' | 'dp'
@@ -20,8 +20,8 @@ const CRITERIA: {
   { id: 'dp', key: 'demographicParity', label: 'Demographic parity', rate: 'selection rate' },
 ]
 
-const signed = (v: number | null) =>
-  v === null ? '—' : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${fmt(Math.abs(v))}`
+/** An accuracy change: "±" when it is exactly 0. */
+const signed = (v: number | null) => fmtSigned(v, 4, '±')
 
 /** A per-group threshold input that keeps what is typed until it parses (e.g. "0." on the way). */
 function GroupThresholdInput({

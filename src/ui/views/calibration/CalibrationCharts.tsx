@@ -13,10 +13,11 @@ import {
 } from 'recharts'
 import type { HistogramBin, ReliabilityBin } from '../../../core/views/calibrationView.ts'
 import type { AttributeCalibration } from '../../../state/calibrationStore.ts'
-import { ChartFrame } from '../../charts/ChartFrame.tsx'
-import { fmt, fmtInt } from '../../format.ts'
-import { ChartLegend, fmtInterval, groupColor } from './Stat.tsx'
-import { TooltipBox } from '../../charts/TooltipBox.tsx'
+import { fmt, fmtInt, fmtInterval } from '../../format.ts'
+import { ChartFrame } from '../../kit/ChartFrame.tsx'
+import { Legend } from '../../kit/Legend.tsx'
+import { Color, seriesColor } from '../../kit/palette.ts'
+import { TooltipBox } from '../../kit/TooltipBox.tsx'
 
 const DIAGONAL = [
   { x: 0, y: 0 },
@@ -104,10 +105,10 @@ function reliabilityFrame(): React.ReactElement[] {
       key="diagonal"
       name="Perfect calibration"
       data={DIAGONAL}
-      line={{ stroke: '#6b7280', strokeDasharray: '5 4' }}
+      line={{ stroke: Color.Rule, strokeDasharray: '5 4' }}
       shape={() => <g />}
       legendType="plainline"
-      fill="#6b7280"
+      fill={Color.Rule}
       isAnimationActive={false}
     />,
   ]
@@ -164,11 +165,11 @@ export const ReliabilityChart = memo(function ReliabilityChart({
       }}
       caption={`${bins.length} ${strategy === 'mass' ? 'equal-mass' : 'equal-width'} bins; empty bins are not drawn. Bars: Wilson 95% interval of the fraction positive. Points on the diagonal are perfectly calibrated.`}
     >
-      <ChartLegend
+      <Legend
         items={[
-          { label: 'Model (one point per bin)', color: '#2563eb', kind: 'dot' },
-          { label: 'Wilson 95% interval', color: '#1e3a8a', kind: 'whisker' },
-          { label: 'Perfect calibration', color: '#6b7280', kind: 'dashed' },
+          { label: 'Model (one point per bin)', color: Color.Accent, kind: 'dot' },
+          { label: 'Wilson 95% interval', color: Color.Whisker, kind: 'whisker' },
+          { label: 'Perfect calibration', color: Color.Rule, kind: 'dashed' },
         ]}
       />
       <ResponsiveContainer width="100%" height={300}>
@@ -181,14 +182,14 @@ export const ReliabilityChart = memo(function ReliabilityChart({
           <Scatter
             name="Model"
             data={points}
-            line={{ stroke: '#2563eb', strokeWidth: 2 }}
-            fill="#2563eb"
+            line={{ stroke: Color.Accent, strokeWidth: 2 }}
+            fill={Color.Accent}
             isAnimationActive={false}
           >
             <ErrorBar
               dataKey="err"
               width={4}
-              stroke="#1e3a8a"
+              stroke={Color.Whisker}
               direction="y"
               isAnimationActive={false}
             />
@@ -226,7 +227,7 @@ export const HistogramChart = memo(function HistogramChart({
       }}
       caption={`${bins.length} equal-width bins of [0, 1]; a prediction on an edge counts in the bin below.`}
     >
-      <ChartLegend items={[{ label: 'Rows per bin', color: '#60a5fa', kind: 'box' }]} />
+      <Legend items={[{ label: 'Rows per bin', color: Color.AccentLight, kind: 'box' }]} />
       <ResponsiveContainer width="100%" height={150}>
         <ComposedChart
           data={data}
@@ -252,8 +253,8 @@ export const HistogramChart = memo(function HistogramChart({
           <Bar
             dataKey="count"
             name="Rows per bin"
-            fill="#60a5fa"
-            stroke="#2563eb"
+            fill={Color.AccentLight}
+            stroke={Color.Accent}
             isAnimationActive={false}
           />
         </ComposedChart>
@@ -308,14 +309,14 @@ export const GroupReliabilityChart = memo(function GroupReliabilityChart({
       }}
       caption="Each group's rows binned on their own; hover a point for its interval. Groups under 30 rows are flagged in the table."
     >
-      <ChartLegend
+      <Legend
         items={[
           ...series.map((s, k) => ({
             label: s.name === '' ? '(empty)' : s.name,
-            color: groupColor(k),
+            color: seriesColor(k),
             kind: 'dot' as const,
           })),
-          { label: 'Perfect calibration', color: '#6b7280', kind: 'dashed' },
+          { label: 'Perfect calibration', color: Color.Rule, kind: 'dashed' },
         ]}
       />
       <ResponsiveContainer width="100%" height={300}>
@@ -330,8 +331,8 @@ export const GroupReliabilityChart = memo(function GroupReliabilityChart({
               key={s.name}
               name={s.name}
               data={s.points}
-              line={{ stroke: groupColor(k), strokeWidth: 2 }}
-              fill={groupColor(k)}
+              line={{ stroke: seriesColor(k), strokeWidth: 2 }}
+              fill={seriesColor(k)}
               isAnimationActive={false}
             />
           ))}
