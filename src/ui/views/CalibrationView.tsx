@@ -1,3 +1,5 @@
+import './viewStack.css'
+import './CalibrationView.css'
 import { useEffect } from 'react'
 import { useStore } from 'zustand'
 import {
@@ -95,7 +97,7 @@ export function CalibrationView() {
   const shownAttr = data.byAttr.find((a) => a.attr === groupAttr) ?? data.byAttr[0] ?? null
   return (
     <div
-      className="viewStack calibView"
+      className="viewStack calibView boxedCharts"
       data-testid="calibration-view"
       data-status={stale ? 'updating' : 'done'}
     >

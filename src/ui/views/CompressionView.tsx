@@ -1,3 +1,4 @@
+import './CompressionView.css'
 import { useStore } from 'zustand'
 import { QUANT_SCHEME_IDS } from '../../core/quantize/schemes.ts'
 import {

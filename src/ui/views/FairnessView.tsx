@@ -1,3 +1,5 @@
+import './viewStack.css'
+import './FairnessView.css'
 import { useDeferredValue, useEffect, useMemo, type ReactNode } from 'react'
 import { useStore } from 'zustand'
 import { setThreshold } from '../../state/appStore.ts'
@@ -182,7 +184,7 @@ export function FairnessView() {
   const missing = sensitive.filter((a) => !available.includes(a))
   const done = pending.filter((e) => e?.status === 'done').length
   return (
-    <div className="viewStack fairView" data-testid="fairness-view" data-grouping={key}>
+    <div className="viewStack fairView boxedCharts" data-testid="fairness-view" data-grouping={key}>
       <section className="card full" aria-labelledby="fair-title">
         <div className="viewHead">
           <h2 id="fair-title">Fairness</h2>
