@@ -23,10 +23,10 @@ import { TooltipBox } from './TooltipBox.tsx'
 export type FeatureBarsProps<D extends object> = {
   /** One datum per band, top to bottom. */
   data: readonly D[]
-  /** The datum's field that labels its band. */
-  bandKey: keyof D & string
-  /** Width of the band labels, px. */
-  bandWidth: number
+  /** The datum's field that labels its band (default "label"). */
+  bandKey?: keyof D & string
+  /** Width of the band labels, px (default 210). */
+  bandWidth?: number
   /** Chart height, px. */
   height: number
   margin: Margin
@@ -53,7 +53,7 @@ export type FeatureBarsProps<D extends object> = {
 export function FeatureBars<D extends object>({
   data,
   bandKey,
-  bandWidth,
+  bandWidth = 210,
   height,
   margin,
   barGap,
@@ -94,7 +94,7 @@ export function FeatureBars<D extends object>({
         />
         <YAxis
           type="category"
-          dataKey={String(bandKey)}
+          dataKey={String(bandKey ?? 'label')}
           width={bandWidth}
           tick={{ fontSize: 11, fill: Color.Text }}
           interval={0}

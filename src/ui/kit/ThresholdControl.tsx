@@ -45,17 +45,55 @@ export function ThresholdControl({
         data-testid={rangeTestId}
         onChange={(e) => onChange(e.currentTarget.valueAsNumber)}
       />
-      <input
-        type="number"
-        min={0}
-        max={1}
-        step={0.001}
+      <ThresholdInput
         value={value}
-        aria-label="Threshold value"
-        data-testid={testId}
-        onChange={(e) => onChange(e.currentTarget.valueAsNumber)}
+        label="Threshold value"
+        testId={testId}
+        onInput={(_, v) => onChange(v)}
       />
       {note}
     </div>
+  )
+}
+
+/** Props of {@link ThresholdInput}. */
+export type ThresholdInputProps = {
+  /** What the field shows: the threshold, or text being typed. */
+  value: number | string
+  /** Step of the spinner (default 0.001). */
+  step?: number
+  /** Accessible name. */
+  label: string
+  testId: string
+  /** The field's text and its number (NaN while it is empty or not a number). */
+  onInput: (text: string, value: number) => void
+  placeholder?: string
+  /** Exposed as data-value (the threshold in effect, for tests). */
+  dataValue?: number | ''
+}
+
+/** A number field for a threshold in [0, 1]. */
+export function ThresholdInput({
+  value,
+  step = 0.001,
+  label,
+  testId,
+  onInput,
+  placeholder,
+  dataValue,
+}: ThresholdInputProps) {
+  return (
+    <input
+      type="number"
+      min={0}
+      max={1}
+      step={step}
+      value={value}
+      placeholder={placeholder}
+      aria-label={label}
+      data-testid={testId}
+      data-value={dataValue}
+      onChange={(e) => onInput(e.currentTarget.value, e.currentTarget.valueAsNumber)}
+    />
   )
 }

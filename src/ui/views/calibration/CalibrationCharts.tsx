@@ -23,6 +23,12 @@ const DIAGONAL = [
   { x: 0, y: 0 },
   { x: 1, y: 1 },
 ]
+/** A probability axis: 0 to 1 in steps of 0.2. */
+const UNIT_AXIS = {
+  type: 'number' as const,
+  domain: [0, 1] as [number, number],
+  ticks: [0, 0.2, 0.4, 0.6, 0.8, 1],
+}
 const MARGIN = { top: 8, right: 20, bottom: 30, left: 20 }
 
 type RelPoint = {
@@ -36,6 +42,30 @@ type RelPoint = {
   low: number
   high: number
 }
+
+/** CSV columns of a reliability bin (`bin` is 1-based). */
+const BIN_HEADER = [
+  'bin',
+  'lower',
+  'upper',
+  'count',
+  'meanPredicted',
+  'fractionPositive',
+  'wilsonLow',
+  'wilsonHigh',
+]
+
+/** The CSV row of the k-th (0-based) reliability bin. */
+const binRow = (b: ReliabilityBin, k: number): (number | null)[] => [
+  k + 1,
+  b.lower,
+  b.upper,
+  b.count,
+  b.meanPredicted,
+  b.fractionPositive,
+  b.wilsonLow,
+  b.wilsonHigh,
+]
 
 /** Non-empty bins as chart points with their asymmetric Wilson error bars. */
 function relPoints(bins: readonly ReliabilityBin[]): RelPoint[] {
@@ -86,18 +116,14 @@ function reliabilityFrame(): React.ReactElement[] {
     <CartesianGrid key="grid" strokeDasharray="3 3" />,
     <XAxis
       key="x"
-      type="number"
+      {...UNIT_AXIS}
       dataKey="x"
-      domain={[0, 1]}
-      ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
       label={{ value: 'Mean predicted probability (0–1)', position: 'insideBottom', offset: -16 }}
     />,
     <YAxis
       key="y"
-      type="number"
+      {...UNIT_AXIS}
       dataKey="y"
-      domain={[0, 1]}
-      ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
       label={{ value: 'Fraction positive (0–1)', angle: -90, position: 'insideLeft', dy: 60 }}
     />,
     <Tooltip key="tooltip" content={RelTooltip} />,
@@ -142,26 +168,8 @@ export const ReliabilityChart = memo(function ReliabilityChart({
     <ChartFrame
       title={title}
       data={{
-        header: [
-          'bin',
-          'lower',
-          'upper',
-          'count',
-          'meanPredicted',
-          'fractionPositive',
-          'wilsonLow',
-          'wilsonHigh',
-        ],
-        rows: bins.map((b, k) => [
-          k + 1,
-          b.lower,
-          b.upper,
-          b.count,
-          b.meanPredicted,
-          b.fractionPositive,
-          b.wilsonLow,
-          b.wilsonHigh,
-        ]),
+        header: BIN_HEADER,
+        rows: bins.map(binRow),
       }}
       caption={`${bins.length} ${strategy === 'mass' ? 'equal-mass' : 'equal-width'} bins; empty bins are not drawn. Bars: Wilson 95% interval of the fraction positive. Points on the diagonal are perfectly calibrated.`}
     >
@@ -238,10 +246,8 @@ export const HistogramChart = memo(function HistogramChart({
         >
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis
-            type="number"
+            {...UNIT_AXIS}
             dataKey="mid"
-            domain={[0, 1]}
-            ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
             label={{ value: 'Predicted probability (0–1)', position: 'insideBottom', offset: -16 }}
           />
           <YAxis
@@ -282,29 +288,9 @@ export const GroupReliabilityChart = memo(function GroupReliabilityChart({
       title={title}
       fileName={`reliability-by-${attr.attr.replace(/[^A-Za-z0-9]+/g, '-')}`}
       data={{
-        header: [
-          'group',
-          'bin',
-          'lower',
-          'upper',
-          'count',
-          'meanPredicted',
-          'fractionPositive',
-          'wilsonLow',
-          'wilsonHigh',
-        ],
+        header: ['group', ...BIN_HEADER],
         rows: names.flatMap((name) =>
-          attr.groups[name]!.bins.map((b, k) => [
-            name,
-            k + 1,
-            b.lower,
-            b.upper,
-            b.count,
-            b.meanPredicted,
-            b.fractionPositive,
-            b.wilsonLow,
-            b.wilsonHigh,
-          ]),
+          attr.groups[name]!.bins.map((b, k) => [name, ...binRow(b, k)]),
         ),
       }}
       caption="Each group's rows binned on their own; hover a point for its interval. Groups under 30 rows are flagged in the table."

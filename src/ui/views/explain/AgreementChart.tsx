@@ -140,8 +140,6 @@ export const AgreementChart = memo(function AgreementChart({
         </div>
         <FeatureBars
           data={data}
-          bandKey="label"
-          bandWidth={210}
           height={height}
           margin={{ top: 30, right: 20, bottom: 26, left: 8 }}
           barGap={1}

@@ -99,8 +99,6 @@ export const WaterfallChart = memo(function WaterfallChart({
       >
         <FeatureBars
           data={data}
-          bandKey="label"
-          bandWidth={210}
           height={height}
           margin={{ top: 52, right: 56, bottom: 26, left: 8 }}
           title={title}

@@ -9,6 +9,7 @@ import {
   type GroupThresholdSetting,
 } from '../../../state/fairnessStore.ts'
 import { fmt, fmtSigned } from '../../format.ts'
+import { ThresholdInput } from '../../kit/ThresholdControl.tsx'
 
 const CRITERIA: {
   id: 'eo' | 'dp'
@@ -44,20 +45,15 @@ function GroupThresholdInput({
     setDraft(shown)
   }
   return (
-    <input
-      type="number"
-      min={0}
-      max={1}
-      step={0.01}
+    <ThresholdInput
       value={draft}
+      step={0.01}
       placeholder={value !== undefined && !Number.isFinite(value) ? '∞ (none)' : fmt(fallback, 3)}
-      aria-label={`Threshold for ${group === '' ? '(empty)' : group}`}
-      data-testid={`fair-gthr-${group}`}
-      data-value={value ?? ''}
-      onChange={(e) => {
-        const text = e.currentTarget.value
+      label={`Threshold for ${group === '' ? '(empty)' : group}`}
+      testId={`fair-gthr-${group}`}
+      dataValue={value ?? ''}
+      onInput={(text, v) => {
         setDraft(text)
-        const v = e.currentTarget.valueAsNumber
         if (text === '') setGroupThreshold(groupingKey, group, NaN)
         else if (v >= 0 && v <= 1) setGroupThreshold(groupingKey, group, v)
       }}
