@@ -1,3 +1,4 @@
+import './app.css'
 import { LoadPanel, useFileDrop } from './LoadPanel.tsx'
 import { Notices } from './Notices.tsx'
 import { JobBar } from './JobBar.tsx'

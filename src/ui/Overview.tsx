@@ -1,3 +1,4 @@
+import './Overview.css'
 import { ModelCard, DatasetCard } from './Cards.tsx'
 import { BackendPanel } from './BackendPanel.tsx'
 import { PerformancePanel } from './PerformancePanel.tsx'

@@ -1,29 +1,10 @@
 import { useMemo } from 'react'
 import { setThreshold } from '../state/appStore.ts'
-import { CurveChart } from './charts/CurveChart.tsx'
 import { fmt, fmtInt } from './format.ts'
+import { CurveChart } from './kit/CurveChart.tsx'
+import { ThresholdControl } from './kit/ThresholdControl.tsx'
+import { Tile } from './kit/Tile.tsx'
 import { useApp } from './useApp.ts'
-
-function Metric({
-  id,
-  label,
-  value,
-  hint,
-}: {
-  id: string
-  label: string
-  value: number | null
-  hint: string
-}) {
-  return (
-    <div className="metric" title={hint}>
-      <div className="metricLabel">{label}</div>
-      <div className="metricValue" data-testid={`metric-${id}`} data-value={value ?? ''}>
-        {fmt(value)}
-      </div>
-    </div>
-  )
-}
 
 /** Performance at the user's threshold: metrics, confusion matrix, ROC and PR curves. */
 export function PerformancePanel() {
@@ -62,64 +43,49 @@ export function PerformancePanel() {
   return (
     <section className="card full" aria-labelledby="perf-title" data-testid="performance">
       <h2 id="perf-title">Performance</h2>
-      <div className="thresholdRow">
-        <label htmlFor="threshold">Threshold (predicted positive iff p ≥ t)</label>
-        <input
-          id="threshold"
-          type="range"
-          min={0}
-          max={1}
-          step={0.01}
-          value={threshold}
-          onChange={(e) => setThreshold(Number(e.currentTarget.value))}
-        />
-        <input
-          type="number"
-          min={0}
-          max={1}
-          step={0.001}
-          value={threshold}
-          aria-label="Threshold value"
-          data-testid="threshold"
-          onChange={(e) => setThreshold(Number(e.currentTarget.value))}
-        />
-      </div>
+      <ThresholdControl
+        value={threshold}
+        onChange={setThreshold}
+        label="Threshold (predicted positive iff p ≥ t)"
+        id="threshold"
+        testId="threshold"
+      />
       <div className="metrics">
-        <Metric
-          id="accuracy"
+        <Tile
+          id="metric-accuracy"
           label="Accuracy"
           value={m.accuracy}
           hint="(TP + TN) / n at the threshold"
         />
-        <Metric
-          id="auc"
+        <Tile
+          id="metric-auc"
           label="ROC AUC"
           value={m.rocAuc}
           hint="Area under the ROC curve (threshold-free)"
         />
-        <Metric
-          id="logloss"
+        <Tile
+          id="metric-logloss"
           label="Log loss"
           value={m.logLoss}
           hint="Mean cross-entropy, natural log"
         />
-        <Metric
-          id="brier"
+        <Tile
+          id="metric-brier"
           label="Brier score"
           value={m.brier}
           hint="Mean squared error of the probability"
         />
-        <Metric id="precision" label="Precision" value={m.precision} hint="TP / (TP + FP)" />
-        <Metric id="recall" label="Recall (TPR)" value={m.recall} hint="TP / (TP + FN)" />
-        <Metric id="f1" label="F1" value={m.f1} hint="Harmonic mean of precision and recall" />
-        <Metric
-          id="ap"
+        <Tile id="metric-precision" label="Precision" value={m.precision} hint="TP / (TP + FP)" />
+        <Tile id="metric-recall" label="Recall (TPR)" value={m.recall} hint="TP / (TP + FN)" />
+        <Tile id="metric-f1" label="F1" value={m.f1} hint="Harmonic mean of precision and recall" />
+        <Tile
+          id="metric-ap"
           label="Average precision"
           value={perf.averagePrecision}
           hint="Area under the PR curve (step-wise, as sklearn)"
         />
-        <Metric
-          id="ece"
+        <Tile
+          id="metric-ece"
           label="ECE"
           value={perf.calibration.ece}
           hint="Expected calibration error, 10 equal-width bins"

@@ -1,3 +1,5 @@
+import './viewStack.css'
+import './CalibrationView.css'
 import { useEffect } from 'react'
 import { useStore } from 'zustand'
 import {
@@ -13,14 +15,15 @@ import {
 } from '../../state/calibrationStore.ts'
 import { cohortStore } from '../../state/cohortStore.ts'
 import { fmtInt } from '../format.ts'
+import { TableScroll } from '../kit/TableScroll.tsx'
+import { Tile } from '../kit/Tile.tsx'
 import { useApp } from '../useApp.ts'
 import {
   GroupReliabilityChart,
   HistogramChart,
   ReliabilityChart,
-} from './fairness/CalibrationCharts.tsx'
-import { BinsTable, GroupEceTable } from './fairness/CalibrationTables.tsx'
-import { Stat, TableScroll } from './fairness/Stat.tsx'
+} from './calibration/CalibrationCharts.tsx'
+import { BinsTable, GroupEceTable } from './calibration/CalibrationTables.tsx'
 
 const NO_ATTRS: string[] = []
 
@@ -94,7 +97,7 @@ export function CalibrationView() {
   const shownAttr = data.byAttr.find((a) => a.attr === groupAttr) ?? data.byAttr[0] ?? null
   return (
     <div
-      className="viewStack calibView"
+      className="viewStack calibView boxedCharts"
       data-testid="calibration-view"
       data-status={stale ? 'updating' : 'done'}
     >
@@ -156,25 +159,25 @@ export function CalibrationView() {
           )}
         </div>
         <div className="metrics">
-          <Stat
+          <Tile
             id="calib-ece"
             label="ECE"
             value={o.ece}
             hint="Expected calibration error: Σ n_b/N · |mean predicted − fraction positive| over the bins"
           />
-          <Stat
+          <Tile
             id="calib-mce"
             label="MCE"
             value={o.mce}
             hint="Maximum calibration error: the largest bin gap"
           />
-          <Stat
+          <Tile
             id="calib-brier"
             label="Brier score"
             value={o.brier}
             hint="Mean squared error (p − y)²"
           />
-          <Stat
+          <Tile
             id="calib-logloss"
             label="Log loss"
             value={o.logLoss}

@@ -1,3 +1,4 @@
+import './DataView.css'
 import { useEffect, useMemo } from 'react'
 import { useStore } from 'zustand'
 import { cohortStore } from '../../state/cohortStore.ts'

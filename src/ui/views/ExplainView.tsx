@@ -1,3 +1,4 @@
+import './ExplainView.css'
 import { useEffect, useMemo } from 'react'
 import { useStore } from 'zustand'
 import { explainAuto, explainStore } from '../../state/explainStore.ts'
@@ -50,7 +51,7 @@ export function ExplainView() {
   const e = rowResult?.explanation
   const used = rowResult?.used
   return (
-    <div className="explainView" data-testid="explain-view">
+    <div className="explainView boxedCharts" data-testid="explain-view">
       <section
         className="card full explainSection"
         aria-labelledby="explain-title"

@@ -1,3 +1,5 @@
+import './viewStack.css'
+import './FairnessView.css'
 import { useDeferredValue, useEffect, useMemo, type ReactNode } from 'react'
 import { useStore } from 'zustand'
 import { setThreshold } from '../../state/appStore.ts'
@@ -20,6 +22,7 @@ import {
 } from '../../state/fairnessStore.ts'
 import type { BootstrapTask } from '../../workers/statsHost.ts'
 import { fmt, fmtInt } from '../format.ts'
+import { ThresholdControl } from '../kit/ThresholdControl.tsx'
 import { useApp } from '../useApp.ts'
 import {
   BootstrapStatusLine,
@@ -42,36 +45,6 @@ function Empty({ children }: { children: ReactNode }) {
     <section className="card empty fairEmpty" data-testid="fair-empty">
       {children}
     </section>
-  )
-}
-
-/** The shared threshold (appStore), as a slider and a number field. */
-function ThresholdControl({ threshold }: { threshold: number }) {
-  return (
-    <div className="thresholdRow">
-      <label htmlFor="fair-threshold-range">Threshold t (predicted positive iff p ≥ t)</label>
-      <input
-        id="fair-threshold-range"
-        type="range"
-        min={0}
-        max={1}
-        step={0.01}
-        value={threshold}
-        data-testid="fair-threshold-range"
-        onChange={(e) => setThreshold(e.currentTarget.valueAsNumber)}
-      />
-      <input
-        type="number"
-        min={0}
-        max={1}
-        step={0.001}
-        value={threshold}
-        aria-label="Threshold value"
-        data-testid="fair-threshold"
-        onChange={(e) => setThreshold(e.currentTarget.valueAsNumber)}
-      />
-      <span className="muted small">shared with the Overview</span>
-    </div>
   )
 }
 
@@ -211,7 +184,7 @@ export function FairnessView() {
   const missing = sensitive.filter((a) => !available.includes(a))
   const done = pending.filter((e) => e?.status === 'done').length
   return (
-    <div className="viewStack fairView" data-testid="fairness-view" data-grouping={key}>
+    <div className="viewStack fairView boxedCharts" data-testid="fairness-view" data-grouping={key}>
       <section className="card full" aria-labelledby="fair-title">
         <div className="viewHead">
           <h2 id="fair-title">Fairness</h2>
@@ -220,7 +193,15 @@ export function FairnessView() {
             under 30 rows stay in every number and are flagged “small”
           </span>
         </div>
-        <ThresholdControl threshold={threshold} />
+        <ThresholdControl
+          value={threshold}
+          onChange={setThreshold}
+          label="Threshold t (predicted positive iff p ≥ t)"
+          id="fair-threshold-range"
+          rangeTestId="fair-threshold-range"
+          testId="fair-threshold"
+          note={<span className="muted small">shared with the Overview</span>}
+        />
         <fieldset className="segmented groupBy">
           <legend>Group by (tick several for an intersection)</legend>
           {available.map((a) => (

@@ -1,3 +1,5 @@
+import './MonitoringView.css'
+import './monitoring/drift.css'
 import { useMemo } from 'react'
 import { useStore } from 'zustand'
 import { explainStore, runGlobalShap } from '../../state/explainStore.ts'

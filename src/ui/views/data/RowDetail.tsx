@@ -1,3 +1,4 @@
+import './RowDetail.css'
 import { useEffect, useMemo, useRef } from 'react'
 import { useStore } from 'zustand'
 import type { ExplainSettings } from '../../../core/explain.ts'

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { waterfallSteps } from '../../../core/views/waterfall.ts'
-import { ChartFrame } from '../../charts/ChartFrame.tsx'
-import { fmt } from '../../format.ts'
+import { fmt, fmtSigned } from '../../format.ts'
+import { ChartFrame } from '../../kit/ChartFrame.tsx'
+import { Color } from '../../kit/palette.ts'
 
 export type WaterfallProps = {
   title: string
@@ -20,10 +21,6 @@ export type WaterfallProps = {
 const ROW = 22
 const TOP = 20
 const BOTTOM = 22
-const POS = '#dc2626'
-const NEG = '#2563eb'
-
-const signed = (v: number) => `${v >= 0 ? '+' : '−'}${fmt(Math.abs(v))}`
 
 /** Width of an element, tracked with a ResizeObserver. */
 function useWidth(initial: number) {
@@ -74,7 +71,7 @@ export function Waterfall({
   const sx = (v: number) => x0 + ((v - lo) / (hi - lo)) * (x1 - x0)
   const maxChars = Math.floor(labelW / 6.4)
   const clip = (s: string) => (s.length > maxChars ? `${s.slice(0, maxChars - 1)}…` : s)
-  const summary = `${title}: base value ${fmt(wf.baseValue)}; ${steps.map((s) => `${s.label} ${signed(s.contribution)}`).join('; ')}; prediction ${fmt(prediction)}.`
+  const summary = `${title}: base value ${fmt(wf.baseValue)}; ${steps.map((s) => `${s.label} ${fmtSigned(s.contribution)}`).join('; ')}; prediction ${fmt(prediction)}.`
   return (
     <div
       className="wfBlock"
@@ -104,10 +101,10 @@ export function Waterfall({
               x2={sx(wf.baseValue)}
               y1={TOP - 6}
               y2={height - BOTTOM + 4}
-              stroke="#9ca3af"
+              stroke={Color.Chance}
               strokeDasharray="3 3"
             />
-            <text x={sx(wf.baseValue)} y={11} textAnchor="middle" fontSize={11} fill="#4b5563">
+            <text x={sx(wf.baseValue)} y={11} textAnchor="middle" fontSize={11} fill={Color.Axis}>
               E f = {fmt(wf.baseValue)}
             </text>
             {steps.map((s, k) => {
@@ -121,13 +118,13 @@ export function Waterfall({
                   data-feature={s.features.length === 1 ? s.features[0] : undefined}
                   data-value={s.contribution}
                 >
-                  <title>{`${s.label}: ${signed(s.contribution)}`}</title>
+                  <title>{`${s.label}: ${fmtSigned(s.contribution)}`}</title>
                   <text
                     x={labelW}
                     y={y + ROW / 2 + 4}
                     textAnchor="end"
                     fontSize={12}
-                    fill={s.kind === 'other' ? '#6b7280' : '#1f2937'}
+                    fill={s.kind === 'other' ? Color.Muted : Color.Label}
                   >
                     {clip(s.label)}
                   </text>
@@ -137,7 +134,7 @@ export function Waterfall({
                     width={Math.max(1.5, b - a)}
                     height={ROW - 8}
                     rx={2}
-                    fill={s.contribution >= 0 ? POS : NEG}
+                    fill={s.contribution >= 0 ? Color.Up : Color.Down}
                     opacity={s.kind === 'other' ? 0.55 : 0.9}
                   />
                   {next && (
@@ -146,7 +143,7 @@ export function Waterfall({
                       x2={sx(s.end)}
                       y1={y + ROW - 4}
                       y2={y + ROW + 4}
-                      stroke="#6b7280"
+                      stroke={Color.Rule}
                     />
                   )}
                   <text
@@ -154,10 +151,10 @@ export function Waterfall({
                     y={y + ROW / 2 + 4}
                     textAnchor="end"
                     fontSize={11.5}
-                    fill={s.contribution >= 0 ? '#b91c1c' : '#1d4ed8'}
+                    fill={s.contribution >= 0 ? Color.UpText : Color.DownText}
                     className="tnum"
                   >
-                    {signed(s.contribution)}
+                    {fmtSigned(s.contribution)}
                   </text>
                 </g>
               )
@@ -167,7 +164,7 @@ export function Waterfall({
               x2={sx(wf.total)}
               y1={TOP - 2}
               y2={height - BOTTOM + 4}
-              stroke="#111827"
+              stroke={Color.Text}
               strokeWidth={1.5}
             />
             <text
@@ -176,7 +173,7 @@ export function Waterfall({
               textAnchor="middle"
               fontSize={11.5}
               fontWeight={600}
-              fill="#111827"
+              fill={Color.Text}
             >
               f(x) = {fmt(prediction)}
             </text>

@@ -5,7 +5,7 @@ import {
   setWhatIfInput,
   type WhatIfState,
 } from '../../../state/dataViewStore.ts'
-import { fmt } from '../../format.ts'
+import { fmt, fmtSigned } from '../../format.ts'
 
 export type WhatIfEditorProps = {
   row: number
@@ -17,8 +17,6 @@ export type WhatIfEditorProps = {
   prediction: number
   threshold: number
 }
-
-const signed = (v: number) => `${v >= 0 ? '+' : '−'}${fmt(Math.abs(v))}`
 
 /** The model's output for the edited row: prediction, change from the row's, class at the threshold. */
 function WhatIfOutput({
@@ -61,7 +59,7 @@ function WhatIfOutput({
             data-testid="whatif-delta"
             data-value={whatIf.delta}
           >
-            {whatIf.delta >= 0 ? '▲' : '▼'} {signed(whatIf.delta)}
+            {whatIf.delta >= 0 ? '▲' : '▼'} {fmtSigned(whatIf.delta)}
             <span className="muted"> from {fmt(prediction)}</span>
           </span>
         )}

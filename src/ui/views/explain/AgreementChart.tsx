@@ -1,33 +1,13 @@
 import { memo, useMemo } from 'react'
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  ErrorBar,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts'
+import { Bar, ErrorBar, ReferenceLine } from 'recharts'
 import type { ExplainSettings, RowExplanation } from '../../../core/explain.ts'
 import { attributionAgreement, featuresByMagnitude } from '../../../core/views/rank.ts'
-import { ChartFrame } from '../../charts/ChartFrame.tsx'
-import { TooltipBox } from '../../charts/TooltipBox.tsx'
-import { fmt } from '../../format.ts'
-import {
-  AXIS_TEXT,
-  extent,
-  fmtPhi,
-  GRID,
-  IG_COLOR,
-  igSettingsText,
-  niceAxis,
-  SHAP_COLOR,
-  shapSettingsText,
-  SvgLegend,
-  tickText,
-} from './chartKit.tsx'
+import { fmt, fmtSigned } from '../../format.ts'
+import { extent, niceAxis, tickText } from '../../kit/axis.ts'
+import { ChartFrame } from '../../kit/ChartFrame.tsx'
+import { FeatureBars } from '../../kit/FeatureBars.tsx'
+import { Color } from '../../kit/palette.ts'
+import { igSettingsText, shapSettingsText } from './chartKit.ts'
 
 export type AgreementChartProps = {
   row: number
@@ -158,93 +138,60 @@ export const AgreementChart = memo(function AgreementChart({
             </span>
           )}
         </div>
-        <ResponsiveContainer width="100%" height={height}>
-          <BarChart
-            data={data}
-            layout="vertical"
-            margin={{ top: 30, right: 20, bottom: 26, left: 8 }}
-            barCategoryGap={5}
-            barGap={1}
-            title={title}
-            desc={
-              agreement
-                ? `Spearman rank agreement ${fmt(agreement.spearman, 3)}`
-                : 'Attribution per feature'
-            }
-          >
-            <CartesianGrid stroke={GRID} horizontal={false} />
-            <XAxis
-              type="number"
-              domain={axis.domain}
-              ticks={axis.ticks}
-              tickFormatter={tickText(axis.ticks)}
-              tick={{ fontSize: 11, fill: AXIS_TEXT }}
-              label={{
-                value: 'Attribution (change in predicted probability)',
-                position: 'insideBottom',
-                offset: -14,
-                fontSize: 12,
-                fill: AXIS_TEXT,
-              }}
+        <FeatureBars
+          data={data}
+          height={height}
+          margin={{ top: 30, right: 20, bottom: 26, left: 8 }}
+          barGap={1}
+          title={title}
+          desc={
+            agreement
+              ? `Spearman rank agreement ${fmt(agreement.spearman, 3)}`
+              : 'Attribution per feature'
+          }
+          xLabel="Attribution (change in predicted probability)"
+          axis={axis}
+          tickFormat={tickText(axis.ticks)}
+          tip={(d) => ({
+            title: d.label,
+            rows: [
+              ...(d.shap !== null
+                ? ([['SHAP φ', fmtSigned(d.shap, 6)]] as [string, string][])
+                : []),
+              ...(kernel && d.se !== null && Number.isFinite(d.se)
+                ? ([['± 1.96 s.e.', (1.96 * d.se).toFixed(6)]] as [string, string][])
+                : []),
+              ...(d.ig !== null ? ([['IG', fmtSigned(d.ig, 6)]] as [string, string][]) : []),
+            ],
+          })}
+          legend={[
+            ...(e.shap ? [{ label: shapName, color: Color.Shap }] : []),
+            ...(e.ig ? [{ label: 'Integrated gradients', color: Color.Ig }] : []),
+          ]}
+        >
+          <ReferenceLine x={0} stroke={Color.Rule} />
+          {e.shap && (
+            <Bar dataKey="shap" name={shapName} fill={Color.Shap} isAnimationActive={false}>
+              {kernel && (
+                <ErrorBar
+                  dataKey="shapErr"
+                  direction="x"
+                  stroke={Color.Text}
+                  width={6}
+                  strokeWidth={1.5}
+                />
+              )}
+            </Bar>
+          )}
+          {e.ig && (
+            <Bar
+              dataKey="ig"
+              name="Integrated gradients"
+              fill={Color.Ig}
+              isAnimationActive={false}
             />
-            <YAxis
-              type="category"
-              dataKey="label"
-              width={210}
-              tick={{ fontSize: 11, fill: '#111827' }}
-              interval={0}
-            />
-            <ReferenceLine x={0} stroke="#6b7280" />
-            <Tooltip
-              cursor={{ fill: 'rgba(0,0,0,0.04)' }}
-              content={({ active, payload }) => {
-                const d = (active ? payload?.[0]?.payload : undefined) as Datum | undefined
-                if (!d) return null
-                return (
-                  <TooltipBox
-                    title={d.label}
-                    rows={[
-                      ...(d.shap !== null
-                        ? ([['SHAP φ', fmtPhi(d.shap, 6)]] as [string, string][])
-                        : []),
-                      ...(kernel && d.se !== null && Number.isFinite(d.se)
-                        ? ([['± 1.96 s.e.', (1.96 * d.se).toFixed(6)]] as [string, string][])
-                        : []),
-                      ...(d.ig !== null ? ([['IG', fmtPhi(d.ig, 6)]] as [string, string][]) : []),
-                    ]}
-                  />
-                )
-              }}
-            />
-            {e.shap && (
-              <Bar dataKey="shap" name={shapName} fill={SHAP_COLOR} isAnimationActive={false}>
-                {kernel && (
-                  <ErrorBar
-                    dataKey="shapErr"
-                    direction="x"
-                    stroke="#111827"
-                    width={6}
-                    strokeWidth={1.5}
-                  />
-                )}
-              </Bar>
-            )}
-            {e.ig && (
-              <Bar
-                dataKey="ig"
-                name="Integrated gradients"
-                fill={IG_COLOR}
-                isAnimationActive={false}
-              />
-            )}
-            <SvgLegend
-              items={[
-                ...(e.shap ? [{ label: shapName, color: SHAP_COLOR }] : []),
-                ...(e.ig ? [{ label: 'Integrated gradients', color: IG_COLOR }] : []),
-              ]}
-            />
-          </BarChart>
-        </ResponsiveContainer>
+          )}
+        </FeatureBars>
       </ChartFrame>
     </div>
   )

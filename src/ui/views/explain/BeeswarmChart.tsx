@@ -11,21 +11,12 @@ import type { Schema } from '../../../core/schema.ts'
 import { chartSample } from '../../../core/views/sample.ts'
 import type { GlobalUsed } from '../../../state/explainStore.ts'
 import type { GlobalShapResult } from '../../../workers/protocol.ts'
-import { ChartFrame } from '../../charts/ChartFrame.tsx'
-import { fmtInt } from '../../format.ts'
-import {
-  AXIS_TEXT,
-  colorPosition,
-  extent,
-  featureValueText,
-  fmtPhi,
-  GRID,
-  globalSettingsText,
-  niceAxis,
-  scaleColor,
-  SvgColorBar,
-  tickText,
-} from './chartKit.tsx'
+import { fmtInt, fmtSigned } from '../../format.ts'
+import { extent, niceAxis, tickText } from '../../kit/axis.ts'
+import { ChartFrame } from '../../kit/ChartFrame.tsx'
+import { Color, scaleColor } from '../../kit/palette.ts'
+import { SvgColorBar } from '../../kit/SvgLegend.tsx'
+import { colorPosition, featureValueText, globalSettingsText } from './chartKit.ts'
 import { AxisAnchor, DotLayer, DotTip, useDotHover } from './DotLayer.tsx'
 
 export type Dot = {
@@ -146,7 +137,7 @@ export const BeeswarmChart = memo(function BeeswarmChart({
         <div className="dotChart" {...handlers}>
           <ResponsiveContainer width="100%" height={60 + M * 34}>
             <ScatterChart margin={{ top: 16, right: 64, bottom: 26, left: 8 }} title={title}>
-              <CartesianGrid stroke={GRID} />
+              <CartesianGrid stroke={Color.Grid} />
               <XAxis
                 type="number"
                 dataKey="x"
@@ -154,13 +145,13 @@ export const BeeswarmChart = memo(function BeeswarmChart({
                 domain={axis.domain}
                 ticks={axis.ticks}
                 tickFormatter={tickText(axis.ticks)}
-                tick={{ fontSize: 11, fill: AXIS_TEXT }}
+                tick={{ fontSize: 11, fill: Color.Axis }}
                 label={{
                   value: 'SHAP value φ (change in predicted probability)',
                   position: 'insideBottom',
                   offset: -14,
                   fontSize: 12,
-                  fill: AXIS_TEXT,
+                  fill: Color.Axis,
                 }}
               />
               <YAxis
@@ -171,10 +162,10 @@ export const BeeswarmChart = memo(function BeeswarmChart({
                 ticks={names.map((_, r) => M - 1 - r)}
                 tickFormatter={(v: number) => names[M - 1 - v] ?? ''}
                 width={120}
-                tick={{ fontSize: 11, fill: '#111827' }}
+                tick={{ fontSize: 11, fill: Color.Text }}
                 interval={0}
               />
-              <ReferenceLine x={0} stroke="#6b7280" />
+              <ReferenceLine x={0} stroke={Color.Rule} />
               <AxisAnchor x={axis.domain} y={[-0.5, M - 0.5]} />
               <DotLayer dots={dots} r={2.6} />
               {hovered && (
@@ -183,7 +174,7 @@ export const BeeswarmChart = memo(function BeeswarmChart({
                   title={`Row ${hovered.row}`}
                   rows={[
                     [hovered.feature, hovered.value],
-                    ['φ', fmtPhi(hovered.phi, 6)],
+                    ['φ', fmtSigned(hovered.phi, 6)],
                   ]}
                 />
               )}

@@ -11,25 +11,12 @@ import type { Feature, Schema } from '../../../core/schema.ts'
 import { chartSample } from '../../../core/views/sample.ts'
 import type { GlobalUsed } from '../../../state/explainStore.ts'
 import type { GlobalShapResult } from '../../../workers/protocol.ts'
-import { ChartFrame } from '../../charts/ChartFrame.tsx'
-import { fmtInt } from '../../format.ts'
-import {
-  AXIS_TEXT,
-  CATEGORY_COLORS,
-  colorPosition,
-  extent,
-  featureValueText,
-  fmtPhi,
-  GRID,
-  globalSettingsText,
-  type LegendItem,
-  MISSING,
-  niceAxis,
-  scaleColor,
-  SvgColorBar,
-  SvgKey,
-  tickText,
-} from './chartKit.tsx'
+import { fmtInt, fmtSigned } from '../../format.ts'
+import { extent, niceAxis, tickText } from '../../kit/axis.ts'
+import { ChartFrame } from '../../kit/ChartFrame.tsx'
+import { categoryColor, Color, scaleColor } from '../../kit/palette.ts'
+import { SvgColorBar, SvgKey, type SvgLegendItem } from '../../kit/SvgLegend.tsx'
+import { colorPosition, featureValueText, globalSettingsText } from './chartKit.ts'
 import { AxisAnchor, DotLayer, DotTip, useDotHover } from './DotLayer.tsx'
 
 type Dot = { x: number; y: number; row: number; value: string; colorValue: string; color: string }
@@ -46,7 +33,7 @@ export function rowJitter(row: number): number {
 function categoryColors(
   f: Extract<Feature, { type: 'categorical' }>,
   vals: Float64Array,
-): { color: (v: number) => string; items: LegendItem[] } {
+): { color: (v: number) => string; items: SvgLegendItem[] } {
   const counts = new Map<number, number>()
   for (const v of vals) counts.set(v, (counts.get(v) ?? 0) + 1)
   const top = [...counts.entries()]
@@ -54,18 +41,18 @@ function categoryColors(
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
     .map(([v]) => v)
   const own = top.length <= 10 ? top : top.slice(0, 9)
-  const colorOf = new Map(own.map((v, i) => [v, CATEGORY_COLORS[i]!]))
+  const colorOf = new Map(own.map((v, i) => [v, categoryColor(i)]))
   const other = top.length > own.length || counts.has(-1)
-  const items: LegendItem[] = own.map((v) => ({
+  const items: SvgLegendItem[] = own.map((v) => ({
     label: f.categories[v] ?? '(unknown)',
     color: colorOf.get(v)!,
   }))
   if (other)
     items.push({
       label: `other (${top.length - own.length + (counts.has(-1) ? 1 : 0)})`,
-      color: MISSING,
+      color: Color.Missing,
     })
-  return { color: (v) => colorOf.get(v) ?? MISSING, items }
+  return { color: (v) => colorOf.get(v) ?? Color.Missing, items }
 }
 
 export type DependenceChartProps = {
@@ -101,8 +88,8 @@ export const DependenceChart = memo(function DependenceChart({
       color === null
         ? null
         : Float64Array.from({ length: n }, (_, i) => global.values[i * M + color]!)
-    let colorOf: (v: number) => string = () => '#4f46e5'
-    let legend: LegendItem[] | 'gradient' | null = null
+    let colorOf: (v: number) => string = () => Color.Dot
+    let legend: SvgLegendItem[] | 'gradient' | null = null
     if (cf && cvals) {
       if (cf.type === 'categorical') {
         const c = categoryColors(cf, cvals)
@@ -126,7 +113,7 @@ export const DependenceChart = memo(function DependenceChart({
         row,
         value: featureValueText(f, v),
         colorValue: cf && cvals ? featureValueText(cf, cvals[i]!) : '',
-        color: cvals ? colorOf(cvals[i]!) : '#4f46e5',
+        color: cvals ? colorOf(cvals[i]!) : Color.Dot,
       })
     }
     return { dots, legend }
@@ -161,7 +148,7 @@ export const DependenceChart = memo(function DependenceChart({
             margin={{ top: 16, right: right, bottom: cats && cats.length > 6 ? 90 : 30, left: 16 }}
             title={title}
           >
-            <CartesianGrid stroke={GRID} />
+            <CartesianGrid stroke={Color.Grid} />
             <XAxis
               type="number"
               dataKey="x"
@@ -180,13 +167,13 @@ export const DependenceChart = memo(function DependenceChart({
                     ticks: xAxis.ticks,
                     tickFormatter: tickText(xAxis.ticks),
                   })}
-              tick={{ fontSize: 10.5, fill: AXIS_TEXT }}
+              tick={{ fontSize: 10.5, fill: Color.Axis }}
               label={{
                 value: `${f.name} (${cats ? 'category' : 'feature value, data units'})`,
                 position: 'insideBottom',
                 offset: cats && cats.length > 6 ? -78 : -16,
                 fontSize: 12,
-                fill: AXIS_TEXT,
+                fill: Color.Axis,
               }}
             />
             <YAxis
@@ -196,18 +183,18 @@ export const DependenceChart = memo(function DependenceChart({
               domain={yAxis.domain}
               ticks={yAxis.ticks}
               tickFormatter={tickText(yAxis.ticks)}
-              tick={{ fontSize: 11, fill: AXIS_TEXT }}
+              tick={{ fontSize: 11, fill: Color.Axis }}
               label={{
                 value: `φ(${f.name}) (probability)`,
                 angle: -90,
                 position: 'insideLeft',
                 offset: -2,
                 fontSize: 12,
-                fill: AXIS_TEXT,
+                fill: Color.Axis,
                 style: { textAnchor: 'middle' },
               }}
             />
-            <ReferenceLine y={0} stroke="#6b7280" />
+            <ReferenceLine y={0} stroke={Color.Rule} />
             <AxisAnchor x={xDomain} y={yAxis.domain} />
             <DotLayer dots={dots} r={3} opacity={0.8} />
             {hovered && (
@@ -216,7 +203,7 @@ export const DependenceChart = memo(function DependenceChart({
                 title={`Row ${hovered.row}`}
                 rows={[
                   [f.name, hovered.value],
-                  [`φ(${f.name})`, fmtPhi(hovered.y, 6)],
+                  [`φ(${f.name})`, fmtSigned(hovered.y, 6)],
                   ...(cf ? ([[cf.name, hovered.colorValue]] as [string, string][]) : []),
                 ]}
               />

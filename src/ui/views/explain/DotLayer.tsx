@@ -13,7 +13,7 @@ import {
   type MouseEvent,
 } from 'react'
 import { Scatter, usePlotArea, useXAxisScale, useYAxisScale, ZIndexLayer } from 'recharts'
-import { AXIS_TEXT } from './chartKit.tsx'
+import { Color } from '../../kit/palette.ts'
 
 export type PlotDot = { x: number; y: number; color: string }
 
@@ -128,8 +128,16 @@ export function DotTip({
   return (
     <ZIndexLayer zIndex={3000}>
       <g className="dotTip" pointerEvents="none">
-        <circle cx={cx} cy={cy} r={5} fill="none" stroke="#111827" strokeWidth={1.5} />
-        <rect x={left} y={top} width={w} height={h} rx={4} fill="white" stroke="#d1d5db" />
+        <circle cx={cx} cy={cy} r={5} fill="none" stroke={Color.Text} strokeWidth={1.5} />
+        <rect
+          x={left}
+          y={top}
+          width={w}
+          height={h}
+          rx={4}
+          fill={Color.Surface}
+          stroke={Color.LineStrong}
+        />
         {lines.map((l, i) => (
           <text
             key={i}
@@ -137,7 +145,7 @@ export function DotTip({
             y={top + 17 + i * 15}
             fontSize={11.5}
             fontWeight={i === 0 ? 600 : 400}
-            fill={i === 0 ? '#111827' : AXIS_TEXT}
+            fill={i === 0 ? Color.Text : Color.Axis}
           >
             {l}
           </text>

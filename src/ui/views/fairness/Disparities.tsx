@@ -3,8 +3,8 @@ import type { BootstrapInterval } from '../../../core/views/fairnessBootstrap.ts
 import { FOUR_FIFTHS, type DisparitySummary } from '../../../core/views/fairnessView.ts'
 import type { BootstrapState, FairnessAt } from '../../../state/fairnessStore.ts'
 import type { BootstrapTaskResult } from '../../../workers/statsHost.ts'
-import { fmt } from '../../format.ts'
-import { TableScroll, fmtInterval } from './Stat.tsx'
+import { fmt, fmtInterval } from '../../format.ts'
+import { TableScroll } from '../../kit/TableScroll.tsx'
 
 /** The five disparity numbers: test id, label and meaning. */
 export const DISPARITIES: {

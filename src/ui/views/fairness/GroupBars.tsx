@@ -12,10 +12,11 @@ import {
   type TooltipContentProps,
 } from 'recharts'
 import type { FairnessAt } from '../../../state/fairnessStore.ts'
-import { ChartFrame } from '../../charts/ChartFrame.tsx'
 import { fmt, fmtInt } from '../../format.ts'
-import { ChartLegend } from './Stat.tsx'
-import { TooltipBox } from '../../charts/TooltipBox.tsx'
+import { ChartFrame } from '../../kit/ChartFrame.tsx'
+import { Legend } from '../../kit/Legend.tsx'
+import { Color } from '../../kit/palette.ts'
+import { TooltipBox } from '../../kit/TooltipBox.tsx'
 
 /** The rates drawn as bar charts: the ones behind the disparity numbers, and precision. */
 export const BAR_METRICS = [
@@ -120,10 +121,10 @@ const MetricBars = memo(function MetricBars({
       }}
       caption={`${metric.note}; dashed line: the value over all rows (${fmt(at.overall[key])}). Hatched bars: groups under 30 rows.`}
     >
-      <ChartLegend
+      <Legend
         items={[
-          { label: `${metric.label} per group`, color: '#2563eb', kind: 'box' },
-          { label: `Overall (${fmt(overall)})`, color: '#dc2626', kind: 'dashed' },
+          { label: `${metric.label} per group`, color: Color.Accent, kind: 'box' },
+          { label: `Overall (${fmt(overall)})`, color: Color.Marker, kind: 'dashed' },
         ]}
       />
       <ResponsiveContainer width="100%" height={long ? 280 : 220}>
@@ -158,19 +159,24 @@ const MetricBars = memo(function MetricBars({
           <Bar
             dataKey="value"
             name={`${metric.label} per group`}
-            fill="#2563eb"
+            fill={Color.Accent}
             isAnimationActive={false}
           >
             {data.map((d) => (
               <Cell
                 key={d.group}
-                fill={d.small ? `url(#hatch-${metric.key})` : '#2563eb'}
-                stroke="#1d4ed8"
+                fill={d.small ? `url(#hatch-${metric.key})` : Color.Accent}
+                stroke={Color.AccentStrong}
               />
             ))}
           </Bar>
           {overall !== null && (
-            <ReferenceLine y={overall} stroke="#dc2626" strokeDasharray="6 4" strokeWidth={2} />
+            <ReferenceLine
+              y={overall}
+              stroke={Color.Marker}
+              strokeDasharray="6 4"
+              strokeWidth={2}
+            />
           )}
           <defs>
             <pattern
@@ -180,8 +186,8 @@ const MetricBars = memo(function MetricBars({
               height="6"
               patternTransform="rotate(45)"
             >
-              <rect width="6" height="6" fill="#bfdbfe" />
-              <line x1="0" y1="0" x2="0" y2="6" stroke="#2563eb" strokeWidth="3" />
+              <rect width="6" height="6" fill={Color.AccentPale} />
+              <line x1="0" y1="0" x2="0" y2="6" stroke={Color.Accent} strokeWidth="3" />
             </pattern>
           </defs>
         </ComposedChart>

@@ -1,7 +1,7 @@
 import type { FairnessTableRow } from '../../../core/views/fairnessView.ts'
 import type { FairnessAt } from '../../../state/fairnessStore.ts'
 import { fmt, fmtInt } from '../../format.ts'
-import { TableScroll } from './Stat.tsx'
+import { TableScroll } from '../../kit/TableScroll.tsx'
 
 /** Columns of the group table: id (for data-testid), header, hint, value. */
 const COLUMNS: {

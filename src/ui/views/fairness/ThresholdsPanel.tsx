@@ -8,7 +8,8 @@ import {
   type FairnessAt,
   type GroupThresholdSetting,
 } from '../../../state/fairnessStore.ts'
-import { fmt } from '../../format.ts'
+import { fmt, fmtSigned } from '../../format.ts'
+import { ThresholdInput } from '../../kit/ThresholdControl.tsx'
 
 const CRITERIA: {
   id: 'eo' | 'dp'
@@ -20,8 +21,8 @@ const CRITERIA: {
   { id: 'dp', key: 'demographicParity', label: 'Demographic parity', rate: 'selection rate' },
 ]
 
-const signed = (v: number | null) =>
-  v === null ? '—' : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${fmt(Math.abs(v))}`
+/** An accuracy change: "±" when it is exactly 0. */
+const signed = (v: number | null) => fmtSigned(v, 4, '±')
 
 /** A per-group threshold input that keeps what is typed until it parses (e.g. "0." on the way). */
 function GroupThresholdInput({
@@ -44,20 +45,15 @@ function GroupThresholdInput({
     setDraft(shown)
   }
   return (
-    <input
-      type="number"
-      min={0}
-      max={1}
-      step={0.01}
+    <ThresholdInput
       value={draft}
+      step={0.01}
       placeholder={value !== undefined && !Number.isFinite(value) ? '∞ (none)' : fmt(fallback, 3)}
-      aria-label={`Threshold for ${group === '' ? '(empty)' : group}`}
-      data-testid={`fair-gthr-${group}`}
-      data-value={value ?? ''}
-      onChange={(e) => {
-        const text = e.currentTarget.value
+      label={`Threshold for ${group === '' ? '(empty)' : group}`}
+      testId={`fair-gthr-${group}`}
+      dataValue={value ?? ''}
+      onInput={(text, v) => {
         setDraft(text)
-        const v = e.currentTarget.valueAsNumber
         if (text === '') setGroupThreshold(groupingKey, group, NaN)
         else if (v >= 0 && v <= 1) setGroupThreshold(groupingKey, group, v)
       }}

@@ -1,7 +1,6 @@
 import type { DriftRank } from '../../../core/drift/ranking.ts'
 import type { GlobalUsed } from '../../../state/explainStore.ts'
-import { fmt } from '../../format.ts'
-import { fmtPct } from './kit.tsx'
+import { fmt, fmtPct } from '../../format.ts'
 
 export type DriftRankingProps = {
   /** Null: no global SHAP yet. */

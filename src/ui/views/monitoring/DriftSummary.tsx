@@ -1,7 +1,7 @@
 import { PSI_DRIFT, PSI_WATCH } from '../../../core/drift/psi.ts'
 import type { DriftResult } from '../../../workers/protocol.ts'
-import { fmt, fmtInt } from '../../format.ts'
-import { fmtPct, fmtP, Tile } from './kit.tsx'
+import { fmt, fmtInt, fmtP, fmtPct } from '../../format.ts'
+import { Tile } from '../../kit/Tile.tsx'
 
 /** The headline numbers of a comparison, each a tile with its exact value in `data-value`. */
 export function DriftSummary({

@@ -2,10 +2,9 @@ import { useMemo } from 'react'
 import type { FeatureDrift } from '../../../core/drift/features.ts'
 import { PSI_DRIFT, PSI_EPS } from '../../../core/drift/psi.ts'
 import type { DriftHistMode } from '../../../state/monitoringStore.ts'
-import { ChartFrame, type ChartData } from '../../charts/ChartFrame.tsx'
-import { fmt, fmtInt } from '../../format.ts'
+import { ChartFrame, type ChartData } from '../../kit/ChartFrame.tsx'
+import { fmt, fmtEdge, fmtInt, fmtP } from '../../format.ts'
 import { flagText } from './FeatureDriftTable.tsx'
-import { fmtEdge, fmtP } from './kit.tsx'
 import { OverlaidBars, type OverlaidBin } from './OverlaidBars.tsx'
 
 type Props = {

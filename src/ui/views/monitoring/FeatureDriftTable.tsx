@@ -5,8 +5,8 @@ import {
   type DriftSortKey,
   driftSortFeatures,
 } from '../../../state/monitoringStore.ts'
-import { fmt } from '../../format.ts'
-import { fmtEdge, fmtP } from './kit.tsx'
+import { fmt, fmtEdge, fmtP } from '../../format.ts'
+import { TableScroll } from '../../kit/TableScroll.tsx'
 
 const COLUMNS: { key: DriftSortKey; label: string; title: string; num: boolean }[] = [
   { key: 'feature', label: 'Feature', title: 'Schema feature', num: false },
@@ -101,7 +101,7 @@ export function FeatureDriftTable({
     )
   }
   return (
-    <div className="tableScroll" role="region" aria-label="Feature drift table" tabIndex={0}>
+    <TableScroll label="Feature drift table">
       <table className="driftTable" data-testid="drift-table" data-sort={`${sort.key}:${sort.dir}`}>
         <caption className="srOnly">
           Drift of every feature between the reference and the current data; choose a feature to see
@@ -181,6 +181,6 @@ export function FeatureDriftTable({
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   )
 }

@@ -2,8 +2,8 @@ import type { DriftOod } from '../../../core/drift/analyze.ts'
 import { type Table, columnCell, tableColumn } from '../../../core/table.ts'
 import { csvFromRows } from '../../../core/views/csvExport.ts'
 import { downloadText } from '../../../state/reportStore.ts'
-import { fmt, fmtInt } from '../../format.ts'
-import { fmtPct } from './kit.tsx'
+import { fmt, fmtInt, fmtPct } from '../../format.ts'
+import { TableScroll } from '../../kit/TableScroll.tsx'
 
 /** Contributions listed per row (the rest are summed up in the tooltip). */
 const SHOWN = 3
@@ -89,7 +89,7 @@ export function OodSection({
           CSV
         </button>
       </div>
-      <div className="tableScroll" role="region" aria-labelledby="ood-rows-title" tabIndex={0}>
+      <TableScroll labelledBy="ood-rows-title">
         <table className="oodTable" data-testid="ood-rows" data-count={ood.top.length}>
           <thead>
             <tr>
@@ -161,7 +161,7 @@ export function OodSection({
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <p className="muted small caption">
         Row numbers are 0-based rows of {currentName}. Distance: Mahalanobis distance of the encoded
         row (numeric features standardised by the schema, categorical one-hot) from the mean of{' '}

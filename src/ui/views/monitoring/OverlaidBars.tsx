@@ -8,8 +8,10 @@ import {
   XAxis,
   YAxis,
 } from 'recharts'
-import { CUR_COLOR, fmtPct, Legend, REF_COLOR } from './kit.tsx'
-import { TooltipBox } from '../../charts/TooltipBox.tsx'
+import { fmtPct } from '../../format.ts'
+import { Legend } from '../../kit/Legend.tsx'
+import { Color } from '../../kit/palette.ts'
+import { TooltipBox } from '../../kit/TooltipBox.tsx'
 
 /** One bin of an overlaid histogram: shares of each side in [0, 1]. */
 export type OverlaidBin = {
@@ -81,8 +83,8 @@ export function OverlaidBars({
     <>
       <Legend
         items={[
-          { label: 'reference', color: REF_COLOR, opacity: 0.5 },
-          { label: 'current', color: CUR_COLOR, narrow: true },
+          { label: 'reference', color: Color.Reference, opacity: 0.5 },
+          { label: 'current', color: Color.Current, kind: 'narrow' },
         ]}
       />
       <ResponsiveContainer width="100%" height={height}>
@@ -118,12 +120,12 @@ export function OverlaidBars({
               style: { textAnchor: 'middle' },
             }}
           />
-          <Tooltip content={<Tip />} cursor={{ fill: 'rgba(148, 163, 184, 0.15)' }} />
+          <Tooltip content={<Tip />} cursor={{ fill: Color.CursorSlate }} />
           <Bar
             xAxisId="ref"
             dataKey="reference"
             name="reference"
-            fill={REF_COLOR}
+            fill={Color.Reference}
             fillOpacity={0.5}
             isAnimationActive={false}
           />
@@ -131,7 +133,7 @@ export function OverlaidBars({
             xAxisId="cur"
             dataKey="current"
             name="current"
-            fill={CUR_COLOR}
+            fill={Color.Current}
             isAnimationActive={false}
             shape={NarrowBar}
           />

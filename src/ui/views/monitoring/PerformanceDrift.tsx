@@ -1,6 +1,6 @@
 import type { MetricChange, PerformanceDrift as PerfDrift } from '../../../core/drift/prediction.ts'
-import { fmt } from '../../format.ts'
-import { fmtSigned, METRIC_INFO, metricLabel } from './kit.tsx'
+import { fmt, fmtSigned } from '../../format.ts'
+import { METRIC_INFO, metricLabel } from './metricInfo.ts'
 
 /** Reference, current and change of each metric; worse changes ≥ the tolerance are highlighted. */
 function ChangeTable({

@@ -1,8 +1,7 @@
 import { useMemo } from 'react'
 import type { PredictionDrift } from '../../../core/drift/prediction.ts'
-import { ChartFrame } from '../../charts/ChartFrame.tsx'
-import { fmt } from '../../format.ts'
-import { fmtP } from './kit.tsx'
+import { ChartFrame } from '../../kit/ChartFrame.tsx'
+import { fmt, fmtP } from '../../format.ts'
 import { OverlaidBars } from './OverlaidBars.tsx'
 
 /** Predicted probabilities of the reference and the current rows, 20 bins on [0, 1]. */

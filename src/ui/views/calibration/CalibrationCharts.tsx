@@ -13,15 +13,22 @@ import {
 } from 'recharts'
 import type { HistogramBin, ReliabilityBin } from '../../../core/views/calibrationView.ts'
 import type { AttributeCalibration } from '../../../state/calibrationStore.ts'
-import { ChartFrame } from '../../charts/ChartFrame.tsx'
-import { fmt, fmtInt } from '../../format.ts'
-import { ChartLegend, fmtInterval, groupColor } from './Stat.tsx'
-import { TooltipBox } from '../../charts/TooltipBox.tsx'
+import { fmt, fmtInt, fmtInterval } from '../../format.ts'
+import { ChartFrame } from '../../kit/ChartFrame.tsx'
+import { Legend } from '../../kit/Legend.tsx'
+import { Color, seriesColor } from '../../kit/palette.ts'
+import { TooltipBox } from '../../kit/TooltipBox.tsx'
 
 const DIAGONAL = [
   { x: 0, y: 0 },
   { x: 1, y: 1 },
 ]
+/** A probability axis: 0 to 1 in steps of 0.2. */
+const UNIT_AXIS = {
+  type: 'number' as const,
+  domain: [0, 1] as [number, number],
+  ticks: [0, 0.2, 0.4, 0.6, 0.8, 1],
+}
 const MARGIN = { top: 8, right: 20, bottom: 30, left: 20 }
 
 type RelPoint = {
@@ -35,6 +42,30 @@ type RelPoint = {
   low: number
   high: number
 }
+
+/** CSV columns of a reliability bin (`bin` is 1-based). */
+const BIN_HEADER = [
+  'bin',
+  'lower',
+  'upper',
+  'count',
+  'meanPredicted',
+  'fractionPositive',
+  'wilsonLow',
+  'wilsonHigh',
+]
+
+/** The CSV row of the k-th (0-based) reliability bin. */
+const binRow = (b: ReliabilityBin, k: number): (number | null)[] => [
+  k + 1,
+  b.lower,
+  b.upper,
+  b.count,
+  b.meanPredicted,
+  b.fractionPositive,
+  b.wilsonLow,
+  b.wilsonHigh,
+]
 
 /** Non-empty bins as chart points with their asymmetric Wilson error bars. */
 function relPoints(bins: readonly ReliabilityBin[]): RelPoint[] {
@@ -85,18 +116,14 @@ function reliabilityFrame(): React.ReactElement[] {
     <CartesianGrid key="grid" strokeDasharray="3 3" />,
     <XAxis
       key="x"
-      type="number"
+      {...UNIT_AXIS}
       dataKey="x"
-      domain={[0, 1]}
-      ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
       label={{ value: 'Mean predicted probability (0–1)', position: 'insideBottom', offset: -16 }}
     />,
     <YAxis
       key="y"
-      type="number"
+      {...UNIT_AXIS}
       dataKey="y"
-      domain={[0, 1]}
-      ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
       label={{ value: 'Fraction positive (0–1)', angle: -90, position: 'insideLeft', dy: 60 }}
     />,
     <Tooltip key="tooltip" content={RelTooltip} />,
@@ -104,10 +131,10 @@ function reliabilityFrame(): React.ReactElement[] {
       key="diagonal"
       name="Perfect calibration"
       data={DIAGONAL}
-      line={{ stroke: '#6b7280', strokeDasharray: '5 4' }}
+      line={{ stroke: Color.Rule, strokeDasharray: '5 4' }}
       shape={() => <g />}
       legendType="plainline"
-      fill="#6b7280"
+      fill={Color.Rule}
       isAnimationActive={false}
     />,
   ]
@@ -141,34 +168,16 @@ export const ReliabilityChart = memo(function ReliabilityChart({
     <ChartFrame
       title={title}
       data={{
-        header: [
-          'bin',
-          'lower',
-          'upper',
-          'count',
-          'meanPredicted',
-          'fractionPositive',
-          'wilsonLow',
-          'wilsonHigh',
-        ],
-        rows: bins.map((b, k) => [
-          k + 1,
-          b.lower,
-          b.upper,
-          b.count,
-          b.meanPredicted,
-          b.fractionPositive,
-          b.wilsonLow,
-          b.wilsonHigh,
-        ]),
+        header: BIN_HEADER,
+        rows: bins.map(binRow),
       }}
       caption={`${bins.length} ${strategy === 'mass' ? 'equal-mass' : 'equal-width'} bins; empty bins are not drawn. Bars: Wilson 95% interval of the fraction positive. Points on the diagonal are perfectly calibrated.`}
     >
-      <ChartLegend
+      <Legend
         items={[
-          { label: 'Model (one point per bin)', color: '#2563eb', kind: 'dot' },
-          { label: 'Wilson 95% interval', color: '#1e3a8a', kind: 'whisker' },
-          { label: 'Perfect calibration', color: '#6b7280', kind: 'dashed' },
+          { label: 'Model (one point per bin)', color: Color.Accent, kind: 'dot' },
+          { label: 'Wilson 95% interval', color: Color.Whisker, kind: 'whisker' },
+          { label: 'Perfect calibration', color: Color.Rule, kind: 'dashed' },
         ]}
       />
       <ResponsiveContainer width="100%" height={300}>
@@ -181,14 +190,14 @@ export const ReliabilityChart = memo(function ReliabilityChart({
           <Scatter
             name="Model"
             data={points}
-            line={{ stroke: '#2563eb', strokeWidth: 2 }}
-            fill="#2563eb"
+            line={{ stroke: Color.Accent, strokeWidth: 2 }}
+            fill={Color.Accent}
             isAnimationActive={false}
           >
             <ErrorBar
               dataKey="err"
               width={4}
-              stroke="#1e3a8a"
+              stroke={Color.Whisker}
               direction="y"
               isAnimationActive={false}
             />
@@ -226,7 +235,7 @@ export const HistogramChart = memo(function HistogramChart({
       }}
       caption={`${bins.length} equal-width bins of [0, 1]; a prediction on an edge counts in the bin below.`}
     >
-      <ChartLegend items={[{ label: 'Rows per bin', color: '#60a5fa', kind: 'box' }]} />
+      <Legend items={[{ label: 'Rows per bin', color: Color.AccentLight, kind: 'box' }]} />
       <ResponsiveContainer width="100%" height={150}>
         <ComposedChart
           data={data}
@@ -237,10 +246,8 @@ export const HistogramChart = memo(function HistogramChart({
         >
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis
-            type="number"
+            {...UNIT_AXIS}
             dataKey="mid"
-            domain={[0, 1]}
-            ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
             label={{ value: 'Predicted probability (0–1)', position: 'insideBottom', offset: -16 }}
           />
           <YAxis
@@ -252,8 +259,8 @@ export const HistogramChart = memo(function HistogramChart({
           <Bar
             dataKey="count"
             name="Rows per bin"
-            fill="#60a5fa"
-            stroke="#2563eb"
+            fill={Color.AccentLight}
+            stroke={Color.Accent}
             isAnimationActive={false}
           />
         </ComposedChart>
@@ -281,41 +288,21 @@ export const GroupReliabilityChart = memo(function GroupReliabilityChart({
       title={title}
       fileName={`reliability-by-${attr.attr.replace(/[^A-Za-z0-9]+/g, '-')}`}
       data={{
-        header: [
-          'group',
-          'bin',
-          'lower',
-          'upper',
-          'count',
-          'meanPredicted',
-          'fractionPositive',
-          'wilsonLow',
-          'wilsonHigh',
-        ],
+        header: ['group', ...BIN_HEADER],
         rows: names.flatMap((name) =>
-          attr.groups[name]!.bins.map((b, k) => [
-            name,
-            k + 1,
-            b.lower,
-            b.upper,
-            b.count,
-            b.meanPredicted,
-            b.fractionPositive,
-            b.wilsonLow,
-            b.wilsonHigh,
-          ]),
+          attr.groups[name]!.bins.map((b, k) => [name, ...binRow(b, k)]),
         ),
       }}
       caption="Each group's rows binned on their own; hover a point for its interval. Groups under 30 rows are flagged in the table."
     >
-      <ChartLegend
+      <Legend
         items={[
           ...series.map((s, k) => ({
             label: s.name === '' ? '(empty)' : s.name,
-            color: groupColor(k),
+            color: seriesColor(k),
             kind: 'dot' as const,
           })),
-          { label: 'Perfect calibration', color: '#6b7280', kind: 'dashed' },
+          { label: 'Perfect calibration', color: Color.Rule, kind: 'dashed' },
         ]}
       />
       <ResponsiveContainer width="100%" height={300}>
@@ -330,8 +317,8 @@ export const GroupReliabilityChart = memo(function GroupReliabilityChart({
               key={s.name}
               name={s.name}
               data={s.points}
-              line={{ stroke: groupColor(k), strokeWidth: 2 }}
-              fill={groupColor(k)}
+              line={{ stroke: seriesColor(k), strokeWidth: 2 }}
+              fill={seriesColor(k)}
               isAnimationActive={false}
             />
           ))}

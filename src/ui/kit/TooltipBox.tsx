@@ -3,7 +3,7 @@ export function TooltipBox({ title, rows }: { title: string; rows: [string, stri
   return (
     <div className="chartTooltip">
       <div className="chartTooltipTitle">{title}</div>
-      <table>
+      <table className="tooltipRows">
         <tbody>
           {rows.map(([k, v]) => (
             <tr key={k}>

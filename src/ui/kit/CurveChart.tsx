@@ -10,6 +10,8 @@ import {
   XAxis,
   YAxis,
 } from 'recharts'
+import { fmtValue } from '../format.ts'
+import { Color } from './palette.ts'
 
 export type CurveChartProps = {
   title: string
@@ -23,8 +25,6 @@ export type CurveChartProps = {
   reference?: { x: number; y: number }[]
   seriesName: string
 }
-
-const fmt4 = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v))
 
 /** A 0–1 × 0–1 curve (ROC, precision–recall) with its operating point marked. */
 export const CurveChart = memo(function CurveChart({
@@ -57,7 +57,7 @@ export const CurveChart = memo(function CurveChart({
             label={{ value: yLabel, angle: -90, position: 'insideLeft' }}
           />
           <Tooltip
-            formatter={fmt4}
+            formatter={fmtValue}
             labelFormatter={(_, payload) => {
               const t = (payload?.[0]?.payload as { threshold?: number } | undefined)?.threshold
               return t === undefined || !Number.isFinite(t) ? '' : `threshold ${t.toFixed(4)}`
@@ -69,7 +69,7 @@ export const CurveChart = memo(function CurveChart({
               data={reference}
               dataKey="y"
               name="chance"
-              stroke="#9ca3af"
+              stroke={Color.Chance}
               strokeDasharray="4 4"
               dot={false}
               isAnimationActive={false}
@@ -79,12 +79,20 @@ export const CurveChart = memo(function CurveChart({
             data={points}
             dataKey="y"
             name={seriesName}
-            stroke="#2563eb"
+            stroke={Color.Accent}
             dot={false}
             strokeWidth={2}
             isAnimationActive={false}
           />
-          {marker && <ReferenceDot x={marker.x} y={marker.y} r={5} fill="#dc2626" stroke="white" />}
+          {marker && (
+            <ReferenceDot
+              x={marker.x}
+              y={marker.y}
+              r={5}
+              fill={Color.Marker}
+              stroke={Color.Surface}
+            />
+          )}
         </LineChart>
       </ResponsiveContainer>
     </figure>

@@ -1,6 +1,7 @@
 import { useRef, type ReactNode } from 'react'
 import { csvFromRows } from '../../core/views/csvExport.ts'
 import { downloadText } from '../../state/reportStore.ts'
+import { cssVarValue, resolveCssVars } from './palette.ts'
 import { useStaggeredMount } from './stagger.ts'
 
 export type ChartData = { header: string[]; rows: (string | number | null)[][] }
@@ -23,7 +24,10 @@ const stem = (s: string) =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '') || 'chart'
 
-/** Serialises the chart's <svg> as a standalone SVG document (computed fonts inlined). */
+/**
+ * Serialises the chart's <svg> as a standalone SVG document: computed font inlined, and every
+ * palette reference (`var(--gb-…)`) replaced by its colour, since the stylesheet stays behind.
+ */
 export function chartSvgText(svg: SVGSVGElement): string {
   const clone = svg.cloneNode(true) as SVGSVGElement
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg')
@@ -31,10 +35,12 @@ export function chartSvgText(svg: SVGSVGElement): string {
   clone.setAttribute('width', String(Math.round(width)))
   clone.setAttribute('height', String(Math.round(height)))
   clone.setAttribute('font-family', getComputedStyle(svg).fontFamily || 'sans-serif')
-  return new XMLSerializer().serializeToString(clone)
+  return resolveCssVars(new XMLSerializer().serializeToString(clone), (name) =>
+    cssVarValue(name, svg),
+  )
 }
 
-/** Rasterises an SVG document to a PNG blob at 2× for sharp print. */
+/** Rasterises an SVG document to a PNG blob at 2× for sharp print, on the page's surface colour. */
 export function svgToPng(svgText: string, width: number, height: number): Promise<Blob> {
   return new Promise((resolve, reject) => {
     const img = new Image()
@@ -44,8 +50,11 @@ export function svgToPng(svgText: string, width: number, height: number): Promis
       canvas.width = Math.max(1, Math.round(width * 2))
       canvas.height = Math.max(1, Math.round(height * 2))
       const ctx = canvas.getContext('2d')!
-      ctx.fillStyle = 'white'
-      ctx.fillRect(0, 0, canvas.width, canvas.height)
+      const surface = cssVarValue('--gb-surface')
+      if (surface) {
+        ctx.fillStyle = surface
+        ctx.fillRect(0, 0, canvas.width, canvas.height)
+      }
       ctx.scale(2, 2)
       ctx.drawImage(img, 0, 0, width, height)
       URL.revokeObjectURL(url)

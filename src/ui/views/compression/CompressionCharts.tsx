@@ -1,0 +1,156 @@
+import { useMemo, useState } from 'react'
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  LabelList,
+  Legend,
+  ReferenceLine,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+  ZAxis,
+} from 'recharts'
+import type { CompressionState } from '../../../state/compressionStore.ts'
+import { fmtInt, fmtValue } from '../../format.ts'
+import { ChartFrame } from '../../kit/ChartFrame.tsx'
+import { Color, seriesColor } from '../../kit/palette.ts'
+
+/**
+ * Two charts of the variants: packed size against accuracy (float32 included), and the change of
+ * each group's selection rate for one sensitive attribute (a picker when there are several).
+ */
+export function CompressionCharts({
+  result: r,
+  attrs,
+  threshold,
+}: {
+  result: NonNullable<CompressionState['result']>
+  /** Sensitive attributes compared. */
+  attrs: readonly string[]
+  /** Threshold the result was computed at. */
+  threshold: number | null
+}) {
+  const [attr, setAttr] = useState<string>('')
+  const attribute = attrs.includes(attr) ? attr : (attrs[0] ?? '')
+  const sizeData = useMemo(
+    () => [
+      {
+        id: 'float32',
+        bytes: r.baseBytes,
+        accuracy:
+          r.variants[0]?.comparison.accuracy !== undefined
+            ? (r.variants[0].comparison.accuracy ?? 0) -
+              (r.variants[0].comparison.accuracyDelta ?? 0)
+            : null,
+      },
+      ...r.variants.map((v) => ({ id: v.id, bytes: v.bytes, accuracy: v.comparison.accuracy })),
+    ],
+    [r],
+  )
+  const groupDelta = useMemo(() => {
+    if (!attribute) return []
+    const groups = Object.keys(r.variants[0]?.comparison.fairness[attribute]?.groups ?? {})
+    return groups.map((g) => ({
+      group: g,
+      ...Object.fromEntries(
+        r.variants.map((v) => [
+          v.id,
+          v.comparison.fairness[attribute]?.groups[g]?.selectionRateDelta ?? null,
+        ]),
+      ),
+    }))
+  }, [r, attribute])
+  return (
+    <div className="chartRow">
+      <ChartFrame
+        title="Size vs accuracy"
+        data={{
+          header: ['variant', 'bytes', 'accuracy'],
+          rows: sizeData.map((d) => [d.id, d.bytes, d.accuracy]),
+        }}
+        caption={`Packed bytes including scales; accuracy at threshold ${threshold}.`}
+      >
+        <ResponsiveContainer width="100%" height={280}>
+          <ScatterChart margin={{ top: 10, right: 20, bottom: 30, left: 20 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis
+              type="number"
+              dataKey="bytes"
+              name="size"
+              unit=" B"
+              label={{ value: 'Packed size (bytes)', position: 'insideBottom', offset: -16 }}
+            />
+            <YAxis
+              type="number"
+              dataKey="accuracy"
+              name="accuracy"
+              domain={['auto', 'auto']}
+              tickFormatter={(v: number) => v.toFixed(3)}
+              label={{ value: 'Accuracy', angle: -90, position: 'insideLeft' }}
+            />
+            <ZAxis range={[80, 80]} />
+            <Tooltip
+              formatter={(v) =>
+                typeof v === 'number' && Number.isInteger(v) ? fmtInt(v) : fmtValue(v)
+              }
+            />
+            <Legend verticalAlign="top" height={24} />
+            <Scatter
+              name="variants (label = scheme)"
+              data={sizeData}
+              fill={Color.Accent}
+              isAnimationActive={false}
+            >
+              <LabelList dataKey="id" position="top" fontSize={11} />
+            </Scatter>
+          </ScatterChart>
+        </ResponsiveContainer>
+      </ChartFrame>
+      <ChartFrame
+        title={`Δ selection rate by group (${attribute})`}
+        data={{
+          header: ['group', ...r.variants.map((v) => v.id)],
+          rows: groupDelta.map((g) => [
+            g.group,
+            ...r.variants.map((v) => (g as Record<string, unknown>)[v.id] as number | null),
+          ]),
+        }}
+        caption="Change of each group's selection rate (variant − float32) at the threshold; small groups are flagged in the Fairness tab."
+      >
+        {attrs.length > 1 && (
+          <label className="small">
+            Attribute{' '}
+            <select value={attribute} onChange={(e) => setAttr(e.currentTarget.value)}>
+              {attrs.map((a) => (
+                <option key={a}>{a}</option>
+              ))}
+            </select>
+          </label>
+        )}
+        <ResponsiveContainer width="100%" height={280}>
+          <BarChart data={groupDelta} margin={{ top: 10, right: 20, bottom: 30, left: 20 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis
+              dataKey="group"
+              label={{ value: `${attribute} group`, position: 'insideBottom', offset: -16 }}
+            />
+            <YAxis
+              tickFormatter={(v: number) => v.toFixed(3)}
+              label={{ value: 'Δ selection rate', angle: -90, position: 'insideLeft' }}
+            />
+            <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(5) : String(v))} />
+            <Legend verticalAlign="top" height={24} />
+            <ReferenceLine y={0} stroke={Color.Rule} />
+            {r.variants.map((v, i) => (
+              <Bar key={v.id} dataKey={v.id} fill={seriesColor(i)} isAnimationActive={false} />
+            ))}
+          </BarChart>
+        </ResponsiveContainer>
+      </ChartFrame>
+    </div>
+  )
+}
