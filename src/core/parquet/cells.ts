@@ -6,20 +6,40 @@
  */
 
 /**
- * The shortest decimal text that reads back as the float32 `x` (what numpy and pandas print for
- * a float32): `float32Text(Math.fround(0.1))` is "0.1", not the float64 expansion
- * "0.10000000149011612". NaN and ±Infinity print as "NaN", "Infinity", "-Infinity" (they then
- * fail a numeric feature as in a CSV).
+ * The shortest decimal text that reads back as the float32 `x` — the text numpy and pandas print
+ * for a float32: `float32Text(Math.fround(0.1))` is "0.1", not the float64 expansion
+ * "0.10000000149011612". Where two shortest texts are equally near `x` (x lies exactly halfway
+ * between them, e.g. −1938851.25 at 8 digits) the one with an even last digit is chosen, as numpy
+ * does. NaN and ±Infinity print as "NaN", "Infinity", "-Infinity" (they then fail a numeric
+ * feature as in a CSV).
  * @example float32Text(Math.fround(2.7)) // '2.7'
  */
 export function float32Text(x: number): string {
   if (!Number.isFinite(x) || x === 0) return String(x === 0 ? 0 : x)
-  for (let p = 1; p < 9; p++) {
+  for (let p = 1; p <= 9; p++) {
     const t = x.toPrecision(p)
-    if (Math.fround(Number(t)) === x) return String(Number(t))
+    if (Math.fround(Number(t)) !== x) continue
+    // toPrecision breaks an exact tie away from zero; numpy breaks it to even.
+    const alt = halfwayTieToEven(x, t, p)
+    return String(Number(alt !== null && Math.fround(Number(alt)) === x ? alt : t))
   }
-  // Nine significant digits always identify a float32.
-  return String(Number(x.toPrecision(9)))
+  return String(x) // unreachable: nine significant digits identify any float32
+}
+
+/**
+ * When `x` lies exactly halfway between two p-digit decimals and `t` (toPrecision's choice, the
+ * one farther from zero) ends in an odd digit, the other one (last digit one lower); else null.
+ */
+function halfwayTieToEven(x: number, t: string, p: number): string | null {
+  // The significant digits of x's exact expansion (leading zeros of "0.000123…" dropped).
+  const m = /^-?(\d+)(?:\.(\d+))?/.exec(x.toPrecision(Math.min(100, p + 30)))
+  if (!m) return null
+  const digits = (m[1]! + (m[2] ?? '')).replace(/^0+/, '')
+  if (digits[p] !== '5' || /[^0]/.test(digits.slice(p + 1))) return null
+  const mantissaEnd = t.search(/e|$/)
+  const last = Number(t[mantissaEnd - 1])
+  if (last % 2 === 0) return null
+  return t.slice(0, mantissaEnd - 1) + String(last - 1) + t.slice(mantissaEnd)
 }
 
 /**

@@ -58,7 +58,9 @@ export function parquetDecodeError(file: string, p: ParquetPlace, e: unknown): D
   }
   const codec = /unsupported compression codec: (\w+)/.exec(msg)
   if (codec) return parquetCodecError(file, p, codec[1] === 'undefined' ? undefined : codec[1])
-  const typeErr = /(bson|interval) not supported|unsupported type|unhandled type/i.exec(msg)
+  const typeErr = /^parquet ((bson|interval) not supported|unsupported type|unhandled type)/.exec(
+    msg,
+  )
   if (typeErr) {
     return new DataError(
       `${at(file, p)} has a value type Glassbox cannot read (${msg.replace(/^parquet /, '')})`,
