@@ -15,32 +15,43 @@ const fixture = (name: string) =>
 
 let nextId = 1000
 
-async function parse(
-  file: File,
-  onPost?: (res: Res, id: number) => void,
-): Promise<{ posts: Res[]; final: Res }> {
+type Outcome = { progress: Extract<Res, { kind: 'progress' }>[]; final: Res }
+
+/**
+ * Sends `file` to the data host and gathers its posts; with `cancelAt`, sends a cancel for the
+ * request when that many progress posts have arrived.
+ */
+async function read(file: File, cancelAt = Infinity): Promise<Outcome> {
   const id = nextId++
-  const posts: Res[] = []
+  const out: Outcome = {
+    progress: [],
+    final: { id, kind: 'error', errorKind: 'Error', message: 'none' },
+  }
+  let finals = 0
   await dataHandle({ id, cmd: Cmd.Parse, input: { kind: 'file', file } }, (res) => {
-    posts.push(res)
-    onPost?.(res, id)
+    if (res.kind !== 'progress') {
+      out.final = res
+      finals++
+    } else if (out.progress.push(res) === cancelAt) {
+      void dataHandle({ id: 0, cmd: Cmd.Cancel, target: id }, () => {})
+    }
   })
-  const finals = posts.filter((p) => p.kind === 'result' || p.kind === 'error')
-  expect(finals).toHaveLength(1)
-  return { posts, final: finals[0]! }
+  expect(finals).toBe(1)
+  return out
 }
 
-function result(res: Res): ParsedData {
-  if (res.kind !== 'result') throw new Error(`expected a result, got ${JSON.stringify(res)}`)
-  return res.result as ParsedData
+const parsed = (o: Outcome): ParsedData => {
+  if (o.final.kind !== 'result')
+    throw new Error(`expected a result, got ${JSON.stringify(o.final)}`)
+  return o.final.result as ParsedData
 }
 
 describe('dataHandle with Parquet', () => {
   it('gives the ParsedData of the CSV twin (cells, profiles), with the Parquet file’s hash', async () => {
     const bytes = fixture('adult-snappy.parquet')
-    const { posts, final } = await parse(new File([bytes], 'adult.parquet'))
-    const got = result(final)
-    const twin = result((await parse(new File([fixture('adult.csv')], 'adult.csv'))).final)
+    const outcome = await read(new File([bytes], 'adult.parquet'))
+    const got = parsed(outcome)
+    const twin = parsed(await read(new File([fixture('adult.csv')], 'adult.csv')))
     expect(got).toMatchObject({ name: 'adult.parquet', bytes: bytes.length, delimiter: '' })
     expect(got.sha256).toBe(createHash('sha256').update(bytes).digest('hex'))
     expect(got.profiles).toEqual(twin.profiles)
@@ -49,18 +60,17 @@ describe('dataHandle with Parquet', () => {
       for (let i = 0; i < got.table.nRows; i++)
         expect(columnCell(c, i)).toBe(columnCell(twin.table.columns[j]!, i))
     })
-    const progress = posts.filter((p) => p.kind === 'progress')
-    expect(progress).toHaveLength(5 * 15)
-    expect(progress.at(-1)).toMatchObject({ label: 'Reading adult.parquet' })
+    expect(outcome.progress).toHaveLength(5 * 15)
+    expect(outcome.progress.at(-1)).toMatchObject({ label: 'Reading adult.parquet' })
   })
 
   it('reports a bad Parquet file as a DataError naming file and column', async () => {
-    const { final } = await parse(new File([fixture('adult-lzo.parquet')], 'lzo.parquet'))
+    const { final } = await read(new File([fixture('adult-lzo.parquet')], 'lzo.parquet'))
     expect(final).toMatchObject({ kind: 'error', errorKind: 'DataError' })
     expect(final.kind === 'error' && final.message).toMatch(
       /^lzo\.parquet: column "education" \(row group 0\) is compressed with the LZO codec/,
     )
-    const truncated = await parse(new File([fixture('adult-truncated.parquet')], 't.parquet'))
+    const truncated = await read(new File([fixture('adult-truncated.parquet')], 't.parquet'))
     expect(truncated.final).toMatchObject({
       errorKind: 'DataError',
       message: expect.stringMatching(/^t\.parquet: the Parquet file is truncated/),
@@ -68,20 +78,16 @@ describe('dataHandle with Parquet', () => {
   })
 
   it('stops with an AbortError when cancelled mid-read', async () => {
-    let progress = 0
-    const { final } = await parse(
+    const { progress, final } = await read(
       new File([fixture('adult-zstd.parquet')], 'z.parquet'),
-      (res, id) => {
-        if (res.kind === 'progress' && ++progress === 1)
-          void dataHandle({ id: 0, cmd: Cmd.Cancel, target: id }, () => {})
-      },
+      1,
     )
-    expect(progress).toBe(1)
+    expect(progress).toHaveLength(1)
     expect(final).toMatchObject({ kind: 'error', errorKind: 'AbortError' })
   })
 
   it('still parses a CSV that merely contains PAR1 later on', async () => {
-    const r = result((await parse(new File(['name\nPAR1\n'], 'p.csv'))).final)
+    const r = parsed(await read(new File(['name\nPAR1\n'], 'p.csv')))
     expect(r.delimiter).toBe(',')
     expect(columnCell(r.table.columns[0]!, 0)).toBe('PAR1')
   })

@@ -15,7 +15,7 @@ import { type Table, columnCell } from '../../../src/core/table.ts'
 const dir = new URL('../../fixtures/parquet/', import.meta.url)
 
 /** The bytes of fixture `name`. */
-export function fixtureBytes(name: string): Uint8Array {
+export function fixtureBytes(name: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(readFileSync(new URL(name, dir)))
 }
 
