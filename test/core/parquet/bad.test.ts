@@ -90,6 +90,12 @@ describe('bad Parquet', () => {
     expect(table.columns[0]!.values).toEqual(['1', '2', '3'])
   })
 
+  it('a value its text form cannot show, naming column and row', async () => {
+    expect(await fixtureError('date-range.parquet')).toBe(
+      'date-range.parquet: column "day" (a date), row 1: value 2147483647 is out of range',
+    )
+  })
+
   it('a file with no rows', async () => {
     expect(await fixtureError('empty.parquet')).toBe(
       'empty.parquet: the Parquet file has no data rows',
