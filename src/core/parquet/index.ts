@@ -1,14 +1,12 @@
 /**
  * The Parquet reader's public surface — the module the data worker and the CLI import
- * (dynamically in the browser, so hyparquet loads only for Parquet files). See ./reader.ts.
+ * (dynamically in the browser, so hyparquet loads only for Parquet files). See ./open.ts and ./reader.ts.
  */
+export { type ParquetFile, type ParquetRowGroup, parquetOpen } from './open.ts'
 export {
   type ParquetChunk,
-  type ParquetFile,
   type ParquetReadOptions,
-  type ParquetRowGroup,
   parquetChunks,
-  parquetOpen,
   parquetShardRowGroups,
   parquetTable,
 } from './reader.ts'
