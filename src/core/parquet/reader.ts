@@ -135,7 +135,14 @@ async function readGroup(
       c.meta_data!,
     ]),
   )
-  const mine = prep.plans.map((p) => metas.get(p.path)!)
+  const mine = prep.plans.map((p) => {
+    const m = metas.get(p.path)
+    if (!m)
+      throw new DataError(
+        `${file.name}: column "${p.name}" is missing from row group ${g.index}: the file is damaged`,
+      )
+    return m
+  })
   const lo = Math.min(...mine.map(chunkStart))
   const hi = Math.max(...mine.map((m) => chunkStart(m) + Number(m.total_compressed_size)))
   const bytes = hi - lo <= ONE_READ_BYTES ? await file.source.read(lo, hi) : null
