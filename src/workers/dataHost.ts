@@ -18,6 +18,8 @@ import { AbortError, Cmd, type DataReq, type ParsedData, type Res, errorKind } f
 /** Largest CSV accepted in the browser: beyond this a tab runs out of memory before parsing ends. */
 export const MAX_CSV_BYTES = 1024 * 1024 * 1024
 const CHUNK_BYTES = 1 << 20
+/** Most cells (rows × columns) read from a Parquet file: 1 GiB of codes, as a 1 GiB CSV gives. */
+export const MAX_PARQUET_CELLS = 2 ** 28
 
 export type Post = (res: Res, transfer?: Transferable[]) => void
 
@@ -135,6 +137,7 @@ async function parseParquet(src: Source, id: number, post: Post): Promise<Table>
   let lastYield = performance.now()
   return parquetTable(file, {
     shared: tableCanShare(),
+    maxCells: MAX_PARQUET_CELLS,
     onProgress: (done, total) =>
       post({ id, kind: 'progress', done, total, label: `Reading ${src.name}` }),
     checkCancel: async () => {

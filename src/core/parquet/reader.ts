@@ -33,6 +33,11 @@ export type ParquetReadOptions = {
   onProgress?: ProgressFn
   /** Called before each column chunk; throws to stop (an AbortError). */
   checkCancel?: CheckCancel
+  /**
+   * `parquetTable` only: refuse, before reading, a selection of more cells (rows × columns) than
+   * this [no limit] — a browser tab holds 4 bytes per cell.
+   */
+  maxCells?: number
 }
 
 /** One row group read into a Table: rows `rowOffset` … `rowOffset + table.nRows − 1` of the file. */
@@ -228,6 +233,12 @@ export async function parquetTable(
   const prep = prepare(file, opts)
   const nRows = prep.groups.reduce((s, g) => s + g.rows, 0)
   if (nRows === 0) throw new DataError(`${file.name}: the selected row groups hold no rows`)
+  const cells = nRows * prep.plans.length
+  if (opts.maxCells !== undefined && cells > opts.maxCells) {
+    throw new DataError(
+      `${file.name}: ${nRows.toLocaleString('en-US')} rows × ${prep.plans.length} columns is more than the ${opts.maxCells.toLocaleString('en-US')} cells this reader may hold; sample the file first or audit it with the CLI`,
+    )
+  }
   const dicts = prep.plans.map((p) => new ColumnDict(p.toText!))
   const codes = prep.plans.map(() => allocCodes(nRows, opts.shared === true))
   const progress = { done: 0, opts }

@@ -88,6 +88,18 @@ describe('parquetTable progress and cancel', () => {
   })
 })
 
+describe('parquetTable maxCells', () => {
+  it('refuses a selection of more cells than allowed before reading any data', async () => {
+    const { src, reads } = countingSource(fixtureBytes('adult-snappy.parquet'))
+    const file = await parquetOpen(src, 'a.parquet')
+    await expect(parquetTable(file, { maxCells: 300 * 15 - 1 })).rejects.toThrow(
+      'a.parquet: 300 rows × 15 columns is more than the 4,499 cells this reader may hold; sample the file first or audit it with the CLI',
+    )
+    expect(reads).toHaveLength(3)
+    expect((await parquetTable(file, { maxCells: 300 * 15 })).nRows).toBe(300)
+  })
+})
+
 describe('byte sources', () => {
   const adult = csvTwin('adult.csv')
 
