@@ -4,18 +4,22 @@
  * parsed with papaparse into a columnar Table — posting progress and checking for a cancel
  * between chunks. Neither the file's bytes nor its text is ever held whole for a file input, so a
  * 1,000,000-row CSV costs its columns (4 bytes per cell, in shared memory where the page is
- * cross-origin isolated) and not three copies of itself.
+ * cross-origin isolated) and not three copies of itself. A file whose first bytes are "PAR1" is
+ * read by the Parquet reader instead (src/core/parquet), into the same Table.
  */
 import { CsvChunkParser, csvDecoder } from '../core/csv.ts'
 import { DataError } from '../core/encode.ts'
 import { sha256Hex } from '../core/hash.ts'
+import { isParquet } from '../core/parquet/sniff.ts'
 import { columnProfile } from '../core/schemaIo.ts'
-import { tableCanShare } from '../core/table.ts'
+import { type Table, tableCanShare } from '../core/table.ts'
 import { AbortError, Cmd, type DataReq, type ParsedData, type Res, errorKind } from './protocol.ts'
 
 /** Largest CSV accepted in the browser: beyond this a tab runs out of memory before parsing ends. */
 export const MAX_CSV_BYTES = 1024 * 1024 * 1024
 const CHUNK_BYTES = 1 << 20
+/** Most cells (rows × columns) read from a Parquet file: 1 GiB of codes, as a 1 GiB CSV gives. */
+export const MAX_PARQUET_CELLS = 2 ** 28
 
 export type Post = (res: Res, transfer?: Transferable[]) => void
 
@@ -122,6 +126,30 @@ async function parseStreamed(
   return { parser }
 }
 
+/**
+ * Reads a Parquet source (first bytes "PAR1") row group by row group; the reader (hyparquet and
+ * its decompressors) is imported only now, so CSV users never load it. Progress is compressed
+ * bytes; a cancel is checked between column chunks, yielding at most every 30 ms as for a CSV.
+ */
+async function parseParquet(src: Source, id: number, post: Post): Promise<Table> {
+  const { parquetOpen, parquetTable } = await import('../core/parquet/index.ts')
+  const file = await parquetOpen({ byteLength: src.size, read: src.read }, src.name)
+  let lastYield = performance.now()
+  return parquetTable(file, {
+    shared: tableCanShare(),
+    maxCells: MAX_PARQUET_CELLS,
+    onProgress: (done, total) =>
+      post({ id, kind: 'progress', done, total, label: `Reading ${src.name}` }),
+    checkCancel: async () => {
+      if (performance.now() - lastYield > 30) {
+        await yieldToEvents()
+        lastYield = performance.now()
+      }
+      if (cancelled.has(id)) throw new AbortError()
+    },
+  })
+}
+
 /** Handles one request; posts exactly one result or error for it. */
 export async function dataHandle(req: DataReq, post: Post): Promise<void> {
   if (req.cmd === Cmd.Cancel) {
@@ -134,15 +162,22 @@ export async function dataHandle(req: DataReq, post: Post): Promise<void> {
     if (src.size === 0) throw new DataError(`${name}: the file is empty`)
     const sha256 = await src.sha256()
     if (cancelled.has(req.id)) throw new AbortError()
-    const { parser } = await parseStreamed(src, req.id, post)
-    const table = parser.finish()
+    let table: Table
+    let delimiter = '' // none for Parquet
+    if (isParquet(await src.read(0, Math.min(4, src.size)))) {
+      table = await parseParquet(src, req.id, post)
+    } else {
+      const { parser } = await parseStreamed(src, req.id, post)
+      table = parser.finish()
+      delimiter = parser.delimiter
+    }
     const profiles = table.columns.map((c) => columnProfile(c, table.nRows))
     const result: ParsedData = {
       name,
       bytes: src.size,
       sha256,
       table,
-      delimiter: parser.delimiter,
+      delimiter,
       profiles,
     }
     // Shared codes cross without a copy; others are transferred.
