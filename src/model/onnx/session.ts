@@ -175,7 +175,10 @@ export function onnxFeeds(
 export type OnnxPredictOptions = {
   /** The output to read (OnnxOutputChoice.name). */
   output: string
-  /** Its column holding the class of interest (0 for an [N] or [N, 1] output). */
+  /**
+   * Its column holding the class of interest, for an [N, k] output with k ≥ 2; an [N] or [N, 1]
+   * output is the positive class's probability whatever `column` says.
+   */
   column: number
   /** Rows per run (default 16,384). */
   chunkRows?: number
@@ -215,7 +218,8 @@ export async function onnxPredict(
         throw new ModelError(
           `${s.source}: output "${options.output}" has shape [${t.dims.join(', ')}] for ${r1 - r0} rows`,
         )
-      if (options.column < 0 || options.column >= k)
+      const column = k === 1 ? 0 : options.column
+      if (column < 0 || column >= k)
         throw new ModelError(
           `${s.source}: output "${options.output}" has ${k} column${k === 1 ? '' : 's'}; column ${options.column} does not exist`,
         )
@@ -232,7 +236,7 @@ export async function onnxPredict(
               `${s.source}: output "${options.output}" is ${v} on row ${r0 + i}, outside [0, 1]: a regressor's or a raw score's output is not a probability (Glassbox explains classifiers)`,
             )
         }
-        out[r0 + i] = value(i * k + options.column)
+        out[r0 + i] = value(i * k + column)
       }
     } finally {
       for (const t of Object.values(results)) t.dispose()

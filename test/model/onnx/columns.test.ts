@@ -45,17 +45,22 @@ describe('onnxPlanColumns', () => {
     expect(p.inputs.every((c) => c.rank === 2)).toBe(true)
   })
 
-  it.each(BAD.filter((c) => c.stage === 'columns').map((c) => [`${c.file} with ${c.schema}`, c] as const))(
-    '%s is refused with its message',
-    (_, c) => {
-      const message = thrown(() => onnxPlanColumns(badModel(c.file), badSchema(c.schema).features, c.file))
-      expect(message.startsWith(`${c.file}: `)).toBe(true)
-      for (const part of c.messageIncludes) expect(message).toContain(part)
-    },
-  )
+  it.each(
+    BAD.filter((c) => c.stage === 'columns').map((c) => [`${c.file} with ${c.schema}`, c] as const),
+  )('%s is refused with its message', (_, c) => {
+    const message = thrown(() =>
+      onnxPlanColumns(badModel(c.file), badSchema(c.schema).features, c.file),
+    )
+    expect(message.startsWith(`${c.file}: `)).toBe(true)
+    for (const part of c.messageIncludes) expect(message).toContain(part)
+  })
 
   it('accepts the valid small model its bad variants come from', () => {
-    const p = onnxPlanColumns(badModel('ok-columns.onnx'), badSchema('columns.schema.json').features, 'ok')
+    const p = onnxPlanColumns(
+      badModel('ok-columns.onnx'),
+      badSchema('columns.schema.json').features,
+      'ok',
+    )
     expect(p).toEqual({
       mode: 'columns',
       inputs: [
@@ -80,27 +85,44 @@ describe('onnxPlanEncoded', () => {
   it('takes the one float input of the encoded fixtures', () => {
     for (const name of ['xgboost-binary', 'gbdt', 'mlp'] as const) {
       const { onnx } = fixture(name)
-      expect(onnxPlanEncoded(onnxModelRead(fixtureBytes(onnx), onnx), 88, onnx)).toEqual({ mode: 'encoded', input: 'input', dtype: 'float32', width: 88 })
+      expect(onnxPlanEncoded(onnxModelRead(fixtureBytes(onnx), onnx), 88, onnx)).toEqual({
+        mode: 'encoded',
+        input: 'input',
+        dtype: 'float32',
+        width: 88,
+      })
     }
   })
 
   it('refuses a width other than the schema’s and a per-column model', () => {
     const m = onnxModelRead(fixtureBytes('gbdt.onnx'), 'gbdt.onnx')
-    expect(thrown(() => onnxPlanEncoded(m, 87, 'gbdt.onnx'))).toBe('gbdt.onnx: input "input" has 88 columns; the schema encodes 87')
+    expect(thrown(() => onnxPlanEncoded(m, 87, 'gbdt.onnx'))).toBe(
+      'gbdt.onnx: input "input" has 88 columns; the schema encodes 87',
+    )
     const rf = onnxModelRead(fixtureBytes('rf-pipeline.onnx'), 'rf.onnx')
-    expect(thrown(() => onnxPlanEncoded(rf, 88, 'rf.onnx'))).toMatch(/^rf\.onnx: the model has 12 inputs .*"modelInput": "columns"/)
+    expect(thrown(() => onnxPlanEncoded(rf, 88, 'rf.onnx'))).toMatch(
+      /^rf\.onnx: the model has 12 inputs .*"modelInput": "columns"/,
+    )
   })
 })
 
 describe('onnxOutputChoose', () => {
-  it.each(BAD.filter((c) => c.stage === 'output').map((c) => [c.file, c] as const))('%s is refused with its message', (file, c) => {
-    const message = thrown(() => onnxOutputChoose(badModel(file), file))
-    expect(message.startsWith(`${file}: `)).toBe(true)
-    for (const part of c.messageIncludes) expect(message).toContain(part)
-  })
+  it.each(BAD.filter((c) => c.stage === 'output').map((c) => [c.file, c] as const))(
+    '%s is refused with its message',
+    (file, c) => {
+      const message = thrown(() => onnxOutputChoose(badModel(file), file))
+      expect(message.startsWith(`${file}: `)).toBe(true)
+      for (const part of c.messageIncludes) expect(message).toContain(part)
+    },
+  )
 
   it('leaves an output the graph cannot classify to the run-time range check', () => {
-    expect(onnxOutputChoose(badModel('unbounded-linear.onnx'), 'u')).toMatchObject({ name: 'score', evidence: 'unknown', origin: 'Add', columns: 1 })
+    expect(onnxOutputChoose(badModel('unbounded-linear.onnx'), 'u')).toMatchObject({
+      name: 'score',
+      evidence: 'unknown',
+      origin: 'Add',
+      columns: 1,
+    })
   })
 })
 
@@ -120,12 +142,17 @@ describe('onnxTracePlayers', () => {
     const model = onnxModelRead(fixtureBytes(onnx), onnx)
     const plan = onnxPlanColumns(model, schema.features, onnx)
     const out = onnxOutputChoose(model, onnx)
-    expect(onnxTreeSetup(model, plan, out, [])).toEqual({ available: false, reason: 'the model has no tree ensemble' })
+    expect(onnxTreeSetup(model, plan, out, [])).toEqual({
+      available: false,
+      reason: 'the model has no tree ensemble',
+    })
     // A MatMul between the inputs and a traced tensor: the trace names it.
     const linear = badModel('unbounded-linear.onnx')
     const t = onnxTracePlayers(linear, new Map([['input', Int32Array.of(0, 1, 1)]]), 'score')
     expect(t).toEqual({ ok: false, reason: 'MatMul "MatMul" mixes the columns of a row' })
     const zipped = badModel('zipmap-only.onnx')
-    expect(onnxTracePlayers(zipped, new Map([['input', Int32Array.of(0, 1, 1)]]), 'probability_tensor')).toMatchObject({ ok: false })
+    expect(
+      onnxTracePlayers(zipped, new Map([['input', Int32Array.of(0, 1, 1)]]), 'probability_tensor'),
+    ).toMatchObject({ ok: false })
   })
 })

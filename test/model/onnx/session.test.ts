@@ -1,34 +1,33 @@
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Matrix } from '../../../src/core/types.ts'
-import { onnxCard } from '../../../src/model/onnx/card.ts'
-import { onnxPlanColumns, onnxPlanEncoded, type OnnxInputPlan } from '../../../src/model/onnx/columns.ts'
-import { onnxModelRead, type OnnxModelRead } from '../../../src/model/onnx/read.ts'
-import { onnxMissingOperator, onnxPredict, onnxSessionCreate, type OnnxSession } from '../../../src/model/onnx/session.ts'
+import { onnxOpen, onnxOpenedPredict } from '../../../src/model/onnx/open.ts'
+import { onnxModelRead } from '../../../src/model/onnx/read.ts'
+import { onnxMissingOperator, type OnnxSession } from '../../../src/model/onnx/session.ts'
 import {
   FIXTURES,
   MODELS_DIR,
   fixture,
   fixtureBytes,
   fixtureInput,
-  fixtureOffsets,
   readJson,
   type FixtureSchema,
 } from './fixtures.ts'
 
-type BadCase = { file: string; schema: string; stage: string; messageIncludes: string[]; firstRow?: number }
+type BadCase = {
+  file: string
+  schema: string
+  stage: string
+  messageIncludes: string[]
+  firstRow?: number
+}
 const BAD = readJson<BadCase[]>(join(MODELS_DIR, 'bad/expected.json'))
 const sessions: OnnxSession[] = []
 afterAll(async () => {
   for (const s of sessions) await s.dispose()
 })
 
-function planFor(model: OnnxModelRead, schema: FixtureSchema, source: string): OnnxInputPlan {
-  if (schema.modelInput === 'columns') return onnxPlanColumns(model, schema.features, source)
-  return onnxPlanEncoded(model, fixtureOffsets(schema).at(-1)!, source)
-}
-
-/** read → card → plan → session → predict, the way a loader chains them. */
+/** The whole chain (read → card → plan → trees → session), then predict. */
 async function open(
   bytes: Uint8Array,
   schema: FixtureSchema,
@@ -37,26 +36,23 @@ async function open(
   x?: Matrix,
   chunkRows?: number,
 ) {
-  const model = onnxModelRead(bytes, source)
-  const card = onnxCard(model, source)
-  // The class-of-interest column: classIndex of an [N, k] output, 0 of an [N] or [N, 1] one.
-  const column = card.output.columns === 1 ? 0 : classIndex
-  const plan = planFor(model, schema, source)
-  const s = await onnxSessionCreate(bytes, model, source)
-  sessions.push(s)
-  const p = await onnxPredict(s, plan, x ?? fixtureInput(schema), schema.features, {
-    output: card.output.name,
-    column,
-    ...(chunkRows ? { chunkRows } : {}),
-  })
-  return { p, card, plan, s }
+  const m = await onnxOpen(bytes, source, schema)
+  sessions.push(m.session)
+  const p = await onnxOpenedPredict(
+    m,
+    x ?? fixtureInput(schema),
+    classIndex,
+    chunkRows ? { chunkRows } : {},
+  )
+  return { p, card: m.card, plan: m.plan, s: m.session, trees: m.trees }
 }
 
 describe('onnxPredict on the fixtures (onnxruntime-web, wasm, Node)', () => {
   it.each(FIXTURES)('%s: matches the reference probabilities within 1e-6', async (name) => {
     const { ref, schema, onnx } = fixture(name)
-    const { p, card } = await open(fixtureBytes(onnx), schema, onnx, ref.classIndex)
+    const { p, card, trees } = await open(fixtureBytes(onnx), schema, onnx, ref.classIndex)
     expect(card.output.name).toBe(ref.card.outputUsed)
+    expect(trees.available).toBe(ref.trees !== undefined)
     let worst = 0
     for (let i = 0; i < ref.rows; i++) worst = Math.max(worst, Math.abs(p[i]! - ref.proba[i]!))
     expect(p.length).toBe(ref.rows)
@@ -75,14 +71,20 @@ describe('onnxPredict on the fixtures (onnxruntime-web, wasm, Node)', () => {
     const x = fixtureInput(schema)
     const row = 101 // its workclass and occupation cells are empty
     expect(x.data[row * x.cols + 1]).toBe(-1)
-    const one: Matrix = { data: x.data.slice(row * x.cols, (row + 1) * x.cols), rows: 1, cols: x.cols }
+    const one: Matrix = {
+      data: x.data.slice(row * x.cols, (row + 1) * x.cols),
+      rows: 1,
+      cols: x.cols,
+    }
     const { p } = await open(fixtureBytes(onnx), schema, onnx, 1, one)
     expect(Math.abs(p[0]! - fixture('logreg-pipeline').ref.proba[row]!)).toBeLessThan(1e-6)
   })
 
   it('refuses a column the output does not have, and a non-integer value for an int64 input', async () => {
     const { schema, onnx } = fixture('rf-pipeline')
-    await expect(open(fixtureBytes(onnx), schema, onnx, 2)).rejects.toThrow('rf-pipeline.onnx: output "probabilities" has 2 columns; column 2 does not exist')
+    await expect(open(fixtureBytes(onnx), schema, onnx, 2)).rejects.toThrow(
+      'rf-pipeline.onnx: output "probabilities" has 2 columns; column 2 does not exist',
+    )
     const x = fixtureInput(schema)
     const bad: Matrix = { data: Float64Array.from(x.data), rows: x.rows, cols: x.cols }
     bad.data[3 * x.cols + 8] = 2.5 // capital_gain of row 3
@@ -117,15 +119,27 @@ describe('bad inputs through the whole chain', () => {
 describe('onnxMissingOperator', () => {
   const model = onnxModelRead(fixtureBytes('bad/unsupported-op.onnx'), 'u')
   it('reads the operator and its domain from each of onnxruntime’s messages', () => {
-    expect(onnxMissingOperator('Fatal error: ai.onnx.contrib:StringRegexReplace(-1) is not a registered function/op', model)).toEqual({
+    expect(
+      onnxMissingOperator(
+        'Fatal error: ai.onnx.contrib:StringRegexReplace(-1) is not a registered function/op',
+        model,
+      ),
+    ).toEqual({
       opType: 'StringRegexReplace',
       domain: 'ai.onnx.contrib',
     })
-    expect(onnxMissingOperator("Could not find an implementation for StringRegexReplace(1) node with name 'n'", model)).toEqual({
+    expect(
+      onnxMissingOperator(
+        "Could not find an implementation for StringRegexReplace(1) node with name 'n'",
+        model,
+      ),
+    ).toEqual({
       opType: 'StringRegexReplace',
       domain: 'ai.onnx.contrib',
     })
-    expect(onnxMissingOperator('No Op registered for OneHotEncoder with domain_version of 1', model)).toEqual({
+    expect(
+      onnxMissingOperator('No Op registered for OneHotEncoder with domain_version of 1', model),
+    ).toEqual({
       opType: 'OneHotEncoder',
       domain: 'ai.onnx.ml',
     })

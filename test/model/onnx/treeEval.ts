@@ -33,7 +33,9 @@ export function testMargins(e: TreeEnsemble, row: ArrayLike<number>): Float64Arr
       if (guard > t.nodes) throw new Error('cycle')
       const raw = row[t.feature[node]!]!
       const x = e.thresholdPrecision === 'float32' ? Math.fround(raw) : raw
-      const yes = Number.isNaN(x) ? t.missingYes[node] === 1 : goesYes(t.mode[node]!, x, t.threshold[node]!)
+      const yes = Number.isNaN(x)
+        ? t.missingYes[node] === 1
+        : goesYes(t.mode[node]!, x, t.threshold[node]!)
       node = yes ? t.yes[node]! : t.no[node]!
     }
     for (let k = 0; k < e.nOutputs; k++) out[k]! += t.value[node * e.nOutputs + k]!
