@@ -14,8 +14,8 @@ import {
 
 const utf8 = new TextDecoder('utf-8')
 
-/** IEEE half (binary16) bits → number. */
-function halfToNumber(h: number): number {
+/** IEEE half (binary16) bits → number (±Infinity, NaN and subnormals included). */
+export function onnxHalfToNumber(h: number): number {
   const sign = h & 0x8000 ? -1 : 1
   const exp = (h >> 10) & 0x1f
   const frac = h & 0x3ff
@@ -41,7 +41,7 @@ function rawNumbers(t: OnnxTensor, raw: Uint8Array): Float64Array {
     [OnnxDataType.Bool]: [1, (o) => view.getUint8(o)],
     [OnnxDataType.Int16]: [2, (o) => view.getInt16(o, true)],
     [OnnxDataType.Uint16]: [2, (o) => view.getUint16(o, true)],
-    [OnnxDataType.Float16]: [2, (o) => halfToNumber(view.getUint16(o, true))],
+    [OnnxDataType.Float16]: [2, (o) => onnxHalfToNumber(view.getUint16(o, true))],
     [OnnxDataType.Int32]: [4, (o) => view.getInt32(o, true)],
     [OnnxDataType.Uint32]: [4, (o) => view.getUint32(o, true)],
     [OnnxDataType.Int64]: [8, (o) => Number(view.getBigInt64(o, true))],
@@ -84,7 +84,7 @@ export function onnxTensorNumbers(t: OnnxTensor): Float64Array {
   if (typed === null) throw new ModelError(`tensor "${t.name}": string is not numeric`)
   const out = Float64Array.from(typed)
   if (d === OnnxDataType.Float16)
-    for (let i = 0; i < out.length; i++) out[i] = halfToNumber(out[i]!)
+    for (let i = 0; i < out.length; i++) out[i] = onnxHalfToNumber(out[i]!)
   if (out.length !== onnxTensorSize(t))
     throw new ModelError(
       `tensor "${t.name}": ${out.length} values for shape [${t.dims.join(', ')}]`,

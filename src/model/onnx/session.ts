@@ -15,6 +15,7 @@ import { ModelError } from '../artifacts.ts'
 import { DataError } from '../../core/encode.ts'
 import type { Matrix } from '../../core/types.ts'
 import type { OnnxInputPlan, OnnxSchemaFeature } from './columns.ts'
+import { onnxHalfToNumber } from './onnxValues.ts'
 import { onnxDomain, type OnnxModelRead } from './read.ts'
 
 export type OrtModule = typeof Ort
@@ -63,7 +64,8 @@ export function onnxMissingOperator(
   return null
 }
 
-let configured = false
+/** onnxruntime modules whose env has been set (the Node build, or the module a browser passes). */
+const configured = new WeakSet<object>()
 
 /**
  * Creates an onnxruntime-web session for a decoded model.
@@ -78,12 +80,13 @@ export async function onnxSessionCreate(
   options: OnnxRuntimeOptions = {},
 ): Promise<OnnxSession> {
   const ort = options.ort ?? (await import('onnxruntime-web'))
-  if (!configured || options.wasmPaths) {
-    // One thread: the threaded build needs cross-origin isolation and hangs when minified (ENV notes).
+  if (!configured.has(ort.env) || options.wasmPaths) {
+    // One thread per session: parallelism comes from the worker pool (one session per worker),
+    // and wasm threads would need SharedArrayBuffer, i.e. a cross-origin-isolated page.
     ort.env.wasm.numThreads = 1
     if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths
     ort.env.logLevel = 'error'
-    configured = true
+    configured.add(ort.env)
   }
   let session: Ort.InferenceSession
   try {
@@ -104,15 +107,6 @@ export async function onnxSessionCreate(
     )
   }
   return { ort, session, source, model, dispose: () => session.release() }
-}
-
-/** IEEE half bits → number (float16 outputs arrive as Uint16Array). */
-function half(h: number): number {
-  const e = (h >> 10) & 0x1f
-  const f = h & 0x3ff
-  const v =
-    e === 0 ? f * 2 ** -24 : e === 31 ? (f ? NaN : Infinity) : (1 + f / 1024) * 2 ** (e - 15)
-  return h & 0x8000 ? -v : v
 }
 
 /** The feeds for rows [r0, r1) of `x` (encoded matrix, or feature values in columns mode). */
@@ -226,7 +220,7 @@ export async function onnxPredict(
       const data = t.data as Float32Array | Float64Array | Uint16Array
       const value =
         t.type === 'float16' && data instanceof Uint16Array
-          ? (i: number) => half(data[i]!)
+          ? (i: number) => onnxHalfToNumber(data[i]!)
           : (i: number) => data[i]!
       for (let i = 0; i < r1 - r0; i++) {
         for (let c = 0; c < k; c++) {
