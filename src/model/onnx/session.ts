@@ -64,6 +64,16 @@ export function onnxMissingOperator(
   return null
 }
 
+/**
+ * onnxruntime-web's Node build (package exports resolve the bare name to dist/ort.node.min.mjs in
+ * Node). The specifier is a variable so that a browser bundle does not pull in the default build
+ * and its 28 MB JSEP wasm: the browser passes `options.ort` (`import('onnxruntime-web/wasm')`).
+ */
+async function ortForNode(): Promise<OrtModule> {
+  const name = 'onnxruntime-web'
+  return (await import(/* @vite-ignore */ name)) as OrtModule
+}
+
 /** onnxruntime modules whose env has been set (the Node build, or the module a browser passes). */
 const configured = new WeakSet<object>()
 
@@ -79,7 +89,7 @@ export async function onnxSessionCreate(
   source: string,
   options: OnnxRuntimeOptions = {},
 ): Promise<OnnxSession> {
-  const ort = options.ort ?? (await import('onnxruntime-web'))
+  const ort = options.ort ?? (await ortForNode())
   if (!configured.has(ort.env) || options.wasmPaths) {
     // One thread per session: parallelism comes from the worker pool (one session per worker),
     // and wasm threads would need SharedArrayBuffer, i.e. a cross-origin-isolated page.
