@@ -11,8 +11,10 @@ import { ONNX_TREE_OPS, onnxTreeEnsembleRead } from './treeEnsemble.ts'
 /** An input or output: name, dtype ('float32', 'string', 'sequence<map<int64,float32>>', …), shape. */
 export type OnnxIo = { name: string; dtype: string; shape: OnnxDim[] | null }
 
+/** How many nodes of one op type (in one domain) the graph has. */
 export type OnnxOperatorCount = { domain: string; opType: string; count: number }
 
+/** The card facts of an ONNX model (what the model card view shows). */
 export type OnnxCard = {
   irVersion: number
   producerName: string

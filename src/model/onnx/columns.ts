@@ -29,6 +29,7 @@ export type OnnxColumnInput = {
   rank: 1 | 2
 }
 
+/** How the rows reach the model: one encoded input, or one input per schema feature. */
 export type OnnxInputPlan =
   | { mode: 'encoded'; input: string; dtype: 'float32' | 'float64'; width: number }
   | { mode: 'columns'; inputs: OnnxColumnInput[] }

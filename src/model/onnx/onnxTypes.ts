@@ -46,6 +46,7 @@ export function onnxDtypeName(dataType: number): string {
   return DTYPE_NAMES[dataType] ?? `type ${dataType}`
 }
 
+/** A TensorProto: dims, data type and whichever payload field the writer used. */
 export type OnnxTensor = {
   name: string
   dims: number[]
@@ -65,6 +66,7 @@ export type OnnxTensor = {
 /** One dimension: a size, a symbolic name (dim_param), or null when the file states neither. */
 export type OnnxDim = number | string | null
 
+/** A TypeProto: a (sparse) tensor with its element type and shape, or a sequence, map or optional of types. */
 export type OnnxType =
   | { kind: 'tensor'; elemType: number; shape: OnnxDim[] | null }
   | { kind: 'sparseTensor'; elemType: number; shape: OnnxDim[] | null }
@@ -73,6 +75,7 @@ export type OnnxType =
   | { kind: 'optional'; elem: OnnxType | null }
   | { kind: 'unknown' }
 
+/** A graph input, output or value_info entry: a name and its type (null when the file omits it). */
 export type OnnxValueInfo = { name: string; type: OnnxType | null }
 
 /** AttributeProto.AttributeType values. */
@@ -93,6 +96,7 @@ export const OnnxAttrType = {
   TypeProtos: 14,
 } as const
 
+/** An AttributeProto: every value field, the one its `type` names being meaningful. */
 export type OnnxAttribute = {
   name: string
   /** AttributeType; inferred from the fields present when an old writer left it 0. */
@@ -109,6 +113,7 @@ export type OnnxAttribute = {
   graphs: OnnxGraph[]
 }
 
+/** A NodeProto: one operator call. */
 export type OnnxNode = {
   name: string
   opType: string
@@ -119,6 +124,7 @@ export type OnnxNode = {
   attributes: OnnxAttribute[]
 }
 
+/** A GraphProto: nodes in topological order, constants, inputs and outputs. */
 export type OnnxGraph = {
   name: string
   nodes: OnnxNode[]
@@ -128,6 +134,7 @@ export type OnnxGraph = {
   valueInfo: OnnxValueInfo[]
 }
 
+/** A ModelProto: metadata, operator sets and the graph. */
 export type OnnxModel = {
   irVersion: number
   producerName: string

@@ -27,6 +27,7 @@ export type OnnxSchemaLike = {
   features: readonly OnnxSchemaFeature[]
 }
 
+/** An opened ONNX model: decoded graph, card, input plan, TreeSHAP setup and a live session. */
 export type OnnxOpened = {
   model: OnnxModelRead
   card: OnnxCard

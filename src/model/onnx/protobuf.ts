@@ -16,6 +16,7 @@ export class ProtobufError extends Error {
 
 /** Wire types (https://protobuf.dev/programming-guides/encoding/#structure). */
 export const WireType = { Varint: 0, I64: 1, Len: 2, SGroup: 3, EGroup: 4, I32: 5 } as const
+/** One of the wire type numbers above. */
 export type WireType = (typeof WireType)[keyof typeof WireType]
 
 const utf8 = new TextDecoder('utf-8')

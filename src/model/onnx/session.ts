@@ -18,8 +18,10 @@ import type { OnnxInputPlan, OnnxSchemaFeature } from './columns.ts'
 import { onnxHalfToNumber } from './onnxValues.ts'
 import { onnxDomain, type OnnxModelRead } from './read.ts'
 
+/** The onnxruntime-web module (any of its builds: they share the API). */
 export type OrtModule = typeof Ort
 
+/** Which onnxruntime-web build runs the model, and where its wasm is. */
 export type OnnxRuntimeOptions = {
   /** The onnxruntime-web module; default `await import('onnxruntime-web')`. */
   ort?: OrtModule
@@ -29,6 +31,7 @@ export type OnnxRuntimeOptions = {
   executionProviders?: readonly ('wasm' | 'webgpu')[]
 }
 
+/** An onnxruntime-web session with the decoded model it runs. */
 export type OnnxSession = {
   readonly ort: OrtModule
   readonly session: Ort.InferenceSession
@@ -176,6 +179,7 @@ export function onnxFeeds(
   return feeds
 }
 
+/** Which output column to read, and how to run the rows. */
 export type OnnxPredictOptions = {
   /** The output to read (OnnxOutputChoice.name). */
   output: string

@@ -15,6 +15,7 @@ import type { OnnxNode } from './onnxTypes.ts'
 import { onnxAttrInt, onnxAttrInts, onnxAttrStrings, onnxTensorNumbers } from './onnxValues.ts'
 import { onnxNodeLabel, type OnnxModelRead } from './read.ts'
 
+/** Player per column of the traced tensor, or why the columns cannot be traced. */
 export type OnnxTraceResult = { ok: true; players: Int32Array } | { ok: false; reason: string }
 
 /** A traced tensor: player per column and the row's shape when known. */

@@ -48,6 +48,7 @@ const POST_TRANSFORMS: readonly PostTransform[] = [
   'PROBIT',
 ]
 
+/** A tree-ensemble node as the core sees it, with what the card and the output choice need. */
 export type OnnxTreeEnsembleRead = {
   ensemble: TreeEnsemble
   kind: 'classifier' | 'regressor'

@@ -12,6 +12,7 @@ import { onnxDomain, onnxNodeLabel, onnxProducers, type OnnxModelRead } from './
 import { onnxTracePlayers } from './trace.ts'
 import { ONNX_TREE_OPS, onnxTreeEnsembleRead } from './treeEnsemble.ts'
 
+/** Everything TreeSHAP needs from an ONNX model, or why it is unavailable there. */
 export type OnnxTreeSetup =
   | {
       available: true
