@@ -2,7 +2,14 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { onnxPlanColumns, onnxPlanEncoded } from '../../../src/model/onnx/columns.ts'
 import { onnxOutputChoose } from '../../../src/model/onnx/output.ts'
-import { onnxModelRead } from '../../../src/model/onnx/read.ts'
+import {
+  OnnxAttrType,
+  OnnxDataType,
+  type OnnxAttribute,
+  type OnnxNode,
+  type OnnxTensor,
+} from '../../../src/model/onnx/onnxTypes.ts'
+import { onnxModelRead, type OnnxModelRead } from '../../../src/model/onnx/read.ts'
 import { onnxTracePlayers } from '../../../src/model/onnx/trace.ts'
 import { onnxStartPlayers, onnxTreeSetup } from '../../../src/model/onnx/trees.ts'
 import { MODELS_DIR, fixture, fixtureBytes, readJson, type FixtureSchema } from './fixtures.ts'
@@ -154,5 +161,129 @@ describe('onnxTracePlayers', () => {
     expect(
       onnxTracePlayers(zipped, new Map([['input', Int32Array.of(0, 1, 1)]]), 'probability_tensor'),
     ).toMatchObject({ ok: false })
+  })
+})
+
+describe('onnxTracePlayers (synthetic graphs)', () => {
+  const attr = (
+    name: string,
+    v: { i?: number; ints?: number[]; strings?: string[] },
+  ): OnnxAttribute => ({
+    name,
+    type: v.i !== undefined ? OnnxAttrType.Int : v.ints ? OnnxAttrType.Ints : OnnxAttrType.Strings,
+    f: 0,
+    i: v.i ?? 0,
+    s: new Uint8Array(0),
+    t: null,
+    g: null,
+    floats: [],
+    ints: v.ints ?? [],
+    strings: (v.strings ?? []).map((s) => new TextEncoder().encode(s)),
+    tensors: [],
+    graphs: [],
+  })
+  const node = (
+    opType: string,
+    inputs: string[],
+    output: string,
+    attributes: OnnxAttribute[] = [],
+  ): OnnxNode => ({
+    name: '',
+    opType,
+    domain: '',
+    inputs,
+    outputs: [output],
+    attributes,
+  })
+  const const64 = (name: string, values: number[]): OnnxTensor => ({
+    name,
+    dims: [values.length],
+    dataType: OnnxDataType.Int64,
+    floatData: [],
+    int32Data: [],
+    int64Data: values,
+    uint64Data: [],
+    doubleData: [],
+    stringData: [],
+    rawData: null,
+    external: false,
+  })
+  const graph = (nodes: OnnxNode[], consts: OnnxTensor[] = []): OnnxModelRead => ({
+    irVersion: 8,
+    producerName: '',
+    producerVersion: '',
+    domain: '',
+    modelVersion: 0,
+    docString: '',
+    opsetImport: [{ domain: '', version: 15 }],
+    metadata: [],
+    functions: 0,
+    graph: { name: 'g', nodes, initializers: consts, inputs: [], outputs: [], valueInfo: [] },
+  })
+  // Three features: a (2 columns, e.g. one-hot), b, c.
+  const start = new Map([
+    ['x', Int32Array.of(0, 0, 1)],
+    ['c', Int32Array.of(2)],
+  ])
+  const trace = (nodes: OnnxNode[], consts: OnnxTensor[] = []) =>
+    onnxTracePlayers(graph(nodes, consts), start, 'out')
+
+  it('picks columns with Gather, ArrayFeatureExtractor and Slice of constants, and joins with FeatureVectorizer', () => {
+    expect(
+      trace(
+        [node('Gather', ['x', 'idx'], 'out', [attr('axis', { i: 1 })])],
+        [const64('idx', [2, 0])],
+      ),
+    ).toEqual({
+      ok: true,
+      players: Int32Array.of(1, 0),
+    })
+    expect(
+      trace([node('ArrayFeatureExtractor', ['x', 'idx'], 'out')], [const64('idx', [-1])]),
+    ).toEqual({
+      ok: true,
+      players: Int32Array.of(1),
+    })
+    const slice = node('Slice', ['x', 's', 'e', 'a'], 'out')
+    expect(trace([slice], [const64('s', [1]), const64('e', [3]), const64('a', [1])])).toEqual({
+      ok: true,
+      players: Int32Array.of(0, 1),
+    })
+    const fv = node('FeatureVectorizer', ['c', 'x'], 'out', [
+      attr('inputdimensions', { ints: [1, 3] }),
+    ])
+    expect(trace([fv])).toEqual({ ok: true, players: Int32Array.of(2, 0, 0, 1) })
+  })
+
+  it('keeps per-column ops and constant operands, and refuses what mixes features', () => {
+    const scaled = [
+      node('Mul', ['x', 'k'], 'm'),
+      node('Normalizer', ['c'], 'n'),
+      node('Concat', ['m', 'n'], 'out', [attr('axis', { i: -1 })]),
+    ]
+    expect(trace(scaled, [const64('k', [2])])).toEqual({
+      ok: true,
+      players: Int32Array.of(0, 0, 1, 2),
+    })
+    expect(trace([node('Normalizer', ['x'], 'out')])).toEqual({
+      ok: false,
+      reason: 'Normalizer divides each row by its norm, mixing its columns',
+    })
+    expect(trace([node('Gather', ['x', 'idx'], 'out')], [const64('idx', [0])])).toEqual({
+      ok: false,
+      reason: 'Gather does not pick columns of a [N, C] tensor',
+    })
+    expect(trace([node('Add', ['x', 'c'], 'out')])).toEqual({
+      ok: false,
+      reason: 'Add combines columns of different features',
+    })
+    expect(trace([node('TopK', ['x'], 'out')])).toEqual({
+      ok: false,
+      reason: 'TopK is not an operator Glassbox traces columns through',
+    })
+    expect(trace([node('Concat', ['x', 'c'], 'out', [attr('axis', { i: 0 })])])).toEqual({
+      ok: false,
+      reason: "Concat joins along axis 0, not the row's last axis",
+    })
   })
 })
