@@ -143,6 +143,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist',
+      'dist-e2e',
       'dist-cli',
       'node_modules',
       'coverage',

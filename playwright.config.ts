@@ -24,7 +24,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite build && npx vite preview --port ${port} --strictPort`,
+    // The e2e build (into dist-e2e/) installs window.__glassbox and the workers' debug commands.
+    command: `npx vite build --mode e2e && npx vite preview --mode e2e --port ${port} --strictPort`,
     url: `http://localhost:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,

@@ -37,11 +37,15 @@ function runCommand(cmd: string, args: string[]): Promise<void> {
 
 /** Starts `vite preview` in its own process group and waits until it answers. */
 async function startPreview(): Promise<ChildProcess> {
-  const p = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  })
+  const p = spawn(
+    'npx',
+    ['vite', 'preview', '--mode', 'e2e', '--port', String(PORT), '--strictPort'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  )
   let out = ''
   p.stdout?.on('data', (b: Buffer) => void (out += b.toString()))
   p.stderr?.on('data', (b: Buffer) => void (out += b.toString()))
@@ -98,8 +102,9 @@ export async function browserFigures(
       backends: [],
       page: {},
     }
-  log('browser: vite build')
-  await runCommand('npx', ['vite', 'build'])
+  // The e2e build (into dist-e2e/): it installs window.__glassbox and the workers' bench commands.
+  log('browser: vite build --mode e2e')
+  await runCommand('npx', ['vite', 'build', '--mode', 'e2e'])
   const server = await startPreview()
   let browser: Browser | null = null
   try {
