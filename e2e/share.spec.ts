@@ -140,9 +140,7 @@ test('a link to another origin asks first and requests nothing until accepted', 
     waitUntil: 'commit',
   })
   await page.getByTestId('gate-accept').click()
-  await expect
-    .poll(() => requests.some((u) => u.startsWith(`${foreign}model.json`)))
-    .toBe(true)
+  await expect.poll(() => requests.some((u) => u.startsWith(`${foreign}model.json`))).toBe(true)
 })
 
 test('an exported session restores the same dashboard in a fresh browser', async ({
