@@ -6,7 +6,6 @@
  * browser scenarios (bench/responsiveness*.ts) drive the page the same way.
  */
 import { expect, type Locator, type Page } from '@playwright/test'
-import type { AppState } from '../src/state/appStore.ts'
 import type { TestApi } from '../src/state/testApi.ts'
 import { golden } from './paths.ts'
 
@@ -169,8 +168,8 @@ export class Api {
     return this.page.evaluate(`(${fn.toString()})(window.__glassbox, ${a})`) as Promise<T>
   }
 
-  /** `select` applied in the page to the app store's state (pick only what you need). */
-  state<T>(select: (s: AppState) => T): Promise<T> {
+  /** `select` applied in the page to the test API's state snapshot (pick only what you need). */
+  state<T>(select: (s: ReturnType<TestApi['state']>) => T): Promise<T> {
     return this.page.evaluate(`(${select.toString()})(window.__glassbox.state())`) as Promise<T>
   }
 
