@@ -7,6 +7,9 @@ import { expect } from '@playwright/test'
 import type { App } from './pages.ts'
 import { demo, golden, repeatedCsv } from './paths.ts'
 
+/** Waits of a large load or a whole Explain run: hang guards, generous for a busy machine. */
+const LARGE_MS = 180_000
+
 /** Rows of the million-row CSV, and how many times the demo's 2,000 rows are repeated in it. */
 export const MILLION_ROWS = 1_000_000
 export const MILLION_REPEAT = 500
@@ -25,8 +28,8 @@ export const hundredThousandRowCsv = (): string =>
  */
 export async function ingestCsv(app: App, file: string, rows: string): Promise<void> {
   await app.loadFiles([file], 'data')
-  await expect(app.el('data-rows')).toContainText(rows, { timeout: 60_000 })
-  await expect(app.el('job')).toHaveCount(0, { timeout: 60_000 })
+  await expect(app.el('data-rows')).toContainText(rows, { timeout: LARGE_MS })
+  await expect(app.el('job')).toHaveCount(0, { timeout: LARGE_MS })
   await expect(app.el('metric-accuracy')).toHaveAttribute('data-value', /\d/)
 }
 
@@ -34,7 +37,7 @@ export async function ingestCsv(app: App, file: string, rows: string): Promise<v
 export async function openFairnessTable(app: App, rows: number): Promise<void> {
   await app.openTab('Fairness')
   await expect(app.el('fair-count-overall')).toHaveAttribute('data-value', String(rows), {
-    timeout: 60_000,
+    timeout: LARGE_MS,
   })
 }
 
@@ -44,11 +47,11 @@ export async function openFairnessTable(app: App, rows: number): Promise<void> {
  */
 export async function visitExplain(app: App, rows: string): Promise<void> {
   await app.openTab('Explain')
-  await expect(app.el('explain-global').getByTestId('beeswarm')).toBeVisible({ timeout: 90_000 })
+  await expect(app.el('explain-global').getByTestId('beeswarm')).toBeVisible({ timeout: LARGE_MS })
   await expect(app.el('global-sample')).toContainText(
     new RegExp(`sample of [\\d,]+ of ${rows} rows`),
   )
-  await expect(app.el('job')).toHaveCount(0, { timeout: 60_000 })
+  await expect(app.el('job')).toHaveCount(0, { timeout: LARGE_MS })
   await app.openTab('Overview')
   await expect(app.el('performance')).toBeVisible()
 }
