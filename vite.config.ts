@@ -22,10 +22,19 @@ const csp = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(
 )?.[1]
 if (!csp) throw new Error('index.html has no Content-Security-Policy <meta>')
 
-export default defineConfig({
+/**
+ * `--mode e2e` (Playwright's and the bench's build) installs the test API and the workers' debug
+ * commands (`import.meta.env.MODE === 'e2e'`); it builds into dist-e2e/ so that dist/ only ever
+ * holds a production build. `vite preview --mode e2e` serves dist-e2e/.
+ */
+export default defineConfig(({ mode }) => ({
   plugins: [react()],
   worker: { format: 'es' },
   server: { headers: isolation },
   preview: { headers: { ...isolation, 'Content-Security-Policy': csp } },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
-})
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 4000,
+    outDir: mode === 'e2e' ? 'dist-e2e' : 'dist',
+  },
+}))

@@ -14,14 +14,16 @@ import { type Figure, failedFigure } from './report.ts'
 import { type BrowserInputs, browserBackendFigures } from './browserPage.ts'
 import { TreeMemory } from './memory.ts'
 
-const chromiumPath = chromiumPathJs as () => string | null
+/** The Chromium the bench launches ($CHROMIUM_PATH, Debian's, or Playwright's), or null. */
+export const chromiumPath = chromiumPathJs as () => string | null
 
 /** Port of the bench's preview server (GLASSBOX_BENCH_PORT to run beside another checkout). */
 export const PORT = Number(process.env.GLASSBOX_BENCH_PORT ?? 4174)
-const BASE = `http://localhost:${PORT}`
+/** The preview server's address. */
+export const BASE = `http://localhost:${PORT}`
 
 /** Runs a command to completion; rejects with the tail of its output on a non-zero exit. */
-function runCommand(cmd: string, args: string[]): Promise<void> {
+export function runCommand(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
@@ -36,12 +38,16 @@ function runCommand(cmd: string, args: string[]): Promise<void> {
 }
 
 /** Starts `vite preview` in its own process group and waits until it answers. */
-async function startPreview(): Promise<ChildProcess> {
-  const p = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  })
+export async function startPreview(): Promise<ChildProcess> {
+  const p = spawn(
+    'npx',
+    ['vite', 'preview', '--mode', 'e2e', '--port', String(PORT), '--strictPort'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  )
   let out = ''
   p.stdout?.on('data', (b: Buffer) => void (out += b.toString()))
   p.stderr?.on('data', (b: Buffer) => void (out += b.toString()))
@@ -61,7 +67,7 @@ async function startPreview(): Promise<ChildProcess> {
 }
 
 /** Ends the preview server's process group (npx → node vite), by its id only. */
-function stopPreview(p: ChildProcess): void {
+export function stopPreview(p: ChildProcess): void {
   if (p.pid === undefined || p.exitCode !== null) return
   try {
     process.kill(-p.pid, 'SIGTERM')
@@ -98,8 +104,9 @@ export async function browserFigures(
       backends: [],
       page: {},
     }
-  log('browser: vite build')
-  await runCommand('npx', ['vite', 'build'])
+  // The e2e build (into dist-e2e/): it installs window.__glassbox and the workers' bench commands.
+  log('browser: vite build --mode e2e')
+  await runCommand('npx', ['vite', 'build', '--mode', 'e2e'])
   const server = await startPreview()
   let browser: Browser | null = null
   try {

@@ -1,52 +1,50 @@
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test, expect } from '@playwright/test'
-import * as tf from '@tensorflow/tfjs'
 import { parseCsvText } from '../src/core/csv.ts'
 import { encodeTable } from '../src/core/encode.ts'
 import { variantCompare } from '../src/core/quantize/compare.ts'
 import { schemaParse } from '../src/core/schemaIo.ts'
-import { modelArtifacts } from '../src/model/artifacts.ts'
 import { quantizedArtifacts } from '../src/model/quantizedArtifacts.ts'
 import { tfModelLoad, tfPredictFn } from '../src/model/tfModel.ts'
-import { openApp, path, waitIdle } from './fixtures.ts'
+import {
+  attachScreenshot,
+  demo,
+  expect,
+  modelDirArtifacts,
+  path,
+  test,
+  withCoreModel,
+} from './fixtures.ts'
 
 /** float32 and uint8 predictions of the demo, and their comparison, computed by the core in Node. */
 async function coreUint8() {
-  await tf.setBackend('cpu')
-  const d = path('public/demo')
-  const json = readFileSync(join(d, 'model.json'), 'utf8')
-  const b = readFileSync(join(d, 'group1-shard1of1.bin'))
-  const art = modelArtifacts(
-    { name: 'model.json', json },
-    new Map([
-      [
-        'group1-shard1of1.bin',
-        b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
-      ],
-    ]),
-  )
-  const schema = schemaParse(readFileSync(join(d, 'schema.json'), 'utf8'))
-  const table = parseCsvText(readFileSync(join(d, 'data.csv'), 'utf8'))
+  const schema = schemaParse(readFileSync(demo('schema.json'), 'utf8'))
+  const table = parseCsvText(readFileSync(demo('data.csv'), 'utf8'))
   const enc = encodeTable(schema, table)
-  const base = await tfModelLoad(art, 'f32')
-  const q = await tfModelLoad(quantizedArtifacts(art, 'uint8').artifacts, 'u8')
-  const p0 = await tfPredictFn(base, 0)(enc.x)
-  const p1 = await tfPredictFn(q, 0)(enc.x)
-  base.model.dispose()
-  q.model.dispose()
-  return { p1, cmp: variantCompare({ p: p0 }, { p: p1 }, enc.labels, {}, 0.5) }
+  const dir = path('public/demo')
+  return withCoreModel(dir, async (base) => {
+    const q = await tfModelLoad(quantizedArtifacts(modelDirArtifacts(dir), 'uint8').artifacts, 'u8')
+    try {
+      const p0 = await tfPredictFn(base, 0)(enc.x)
+      const p1 = await tfPredictFn(q, 0)(enc.x)
+      return { p1, cmp: variantCompare({ p: p0 }, { p: p1 }, enc.labels, {}, 0.5) }
+    } finally {
+      q.model.dispose()
+    }
+  })
 }
 
 test('Compression: variants compared on the demo, uint8 matches the core, its download reloads', async ({
   page,
+  app,
+  api,
 }, testInfo) => {
-  await openApp(page)
-  await page.getByTestId('tab-Compression').click()
+  await app.open()
+  await app.openTab('Compression')
   await page.getByTestId('run-compression').click()
   await expect(page.getByTestId('compression-table')).toBeVisible({ timeout: 90_000 })
-  await waitIdle(page)
+  await app.waitIdle()
   for (const id of ['float16', 'uint8', 'int8', 'int4', 'prune50', 'prune80', 'int8act'])
     await expect(page.getByTestId(`variant-${id}`)).toBeVisible()
   // On a CPU backend the SHAP-stability rows (50) are split over the model worker pool.
@@ -61,11 +59,7 @@ test('Compression: variants compared on the demo, uint8 matches the core, its do
   expect(agreement).toBeCloseTo(core.cmp.agreement, 6)
   expect(Math.abs(maxDiff - core.cmp.maxAbsDiff)).toBeLessThan(1e-5)
   await expect(page.getByTestId('agreement-uint8')).toHaveText(core.cmp.agreement.toFixed(4))
-  await page.screenshot({ path: testInfo.outputPath('compression.png'), fullPage: true })
-  await testInfo.attach('compression', {
-    path: testInfo.outputPath('compression.png'),
-    contentType: 'image/png',
-  })
+  await attachScreenshot(page, testInfo, 'compression')
 
   // Download the uint8 variant (model.json + .bin) and load it back through the file input.
   const dir = mkdtempSync(join(tmpdir(), 'glassbox-uint8-'))
@@ -88,11 +82,11 @@ test('Compression: variants compared on the demo, uint8 matches the core, its do
       (w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'uint8',
     ),
   ).toBe(true)
-  await page.getByTestId('tab-Overview').click()
-  await page.getByTestId('input-model').setInputFiles(downloads)
+  await app.openTab('Overview')
+  await app.loadFiles(downloads, 'model')
   await expect(page.getByTestId('model-card')).toContainText('uint8')
-  await waitIdle(page)
-  const p = await page.evaluate(() => window.__glassbox!.predictions()!)
+  await app.waitIdle()
+  const p = await api.predictions()
   let m = 0
   for (let i = 0; i < p.length; i++) m = Math.max(m, Math.abs(p[i]! - core.p1[i]!))
   expect(m).toBeLessThan(1e-5)

@@ -1,24 +1,67 @@
 /**
- * Shared e2e helpers: paths of fixture files, the core's own numbers for a model + CSV + schema
- * (computed in Node with tfjs-cpu and src/core, to compare against what the page shows), and
- * page helpers that wait on the dashboard's readiness.
+ * The e2e `test`: Playwright's, extended with the page objects of e2e/pages.ts — `app` (open,
+ * load, tabs, metrics; waits on the dashboard's state) and `api` (typed `window.__glassbox`) —
+ * plus the core's own numbers for a model + CSV + schema, computed in Node with tfjs-cpu and
+ * src/core, to compare against what the page shows.
  */
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
-import { expect, type Page } from '@playwright/test'
+import AxeBuilder from '@axe-core/playwright'
+import { type Locator, type Page, type TestInfo, test as base } from '@playwright/test'
 import { parseCsvText } from '../src/core/csv.ts'
 import { encodeTable } from '../src/core/encode.ts'
 import { schemaParse } from '../src/core/schemaIo.ts'
 import { performanceMetrics, type PerformanceMetrics } from '../src/core/metrics.ts'
 import { modelArtifacts } from '../src/model/artifacts.ts'
-import { tfModelLoad, tfPredictFn } from '../src/model/tfModel.ts'
+import { type LoadedModel, tfModelLoad, tfPredictFn } from '../src/model/tfModel.ts'
+import { Api, App } from './pages.ts'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-export const path = (...p: string[]) => join(root, ...p)
-export const golden = (f: string) => path('test/fixtures/golden/adult', f)
-export const bad = (f: string) => path('e2e/fixtures/bad', f)
+export { expect } from '@playwright/test'
+export { Api, App, GOLDEN_FILES, GOLDEN_SHA, type Tab } from './pages.ts'
+export { bad, demo, golden, path, repeatedCsv } from './paths.ts'
+
+/** Playwright's `test` with the `app` and `api` page objects of the test's page. */
+export const test = base.extend<{ app: App; api: Api }>({
+  app: async ({ page }, use) => {
+    await use(new App(page))
+  },
+  api: async ({ app }, use) => {
+    await use(app.api)
+  },
+})
+
+/** The tfjs artifacts of a model directory: its model.json and the shards it lists. */
+export function modelDirArtifacts(modelDir: string): ReturnType<typeof modelArtifacts> {
+  const json = readFileSync(join(modelDir, 'model.json'), 'utf8')
+  const manifest = JSON.parse(json) as { weightsManifest: { paths: string[] }[] }
+  const shards = new Map<string, ArrayBuffer>()
+  for (const p of manifest.weightsManifest.flatMap((g) => g.paths)) {
+    const b = readFileSync(join(modelDir, p))
+    shards.set(p, b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer)
+  }
+  return modelArtifacts({ name: 'model.json', json }, shards)
+}
+
+/** The output column of the class of interest: the sigmoid unit, or class 1 of a 2-class softmax. */
+export const outputColumn = (lm: LoadedModel): number => (lm.info.outputWidth === 1 ? 0 : 1)
+
+/**
+ * Runs `use` with the model of `modelDir` loaded in Node on tfjs-cpu, and disposes the model
+ * afterwards (also when `use` throws).
+ */
+export async function withCoreModel<T>(
+  modelDir: string,
+  use: (lm: LoadedModel) => Promise<T>,
+): Promise<T> {
+  await tf.setBackend('cpu')
+  const lm = await tfModelLoad(modelDirArtifacts(modelDir), 'model.json')
+  try {
+    return await use(lm)
+  } finally {
+    lm.model.dispose()
+  }
+}
 
 /** Predictions and metrics of a model directory on a CSV, computed by the core in Node. */
 export async function coreNumbers(
@@ -27,38 +70,45 @@ export async function coreNumbers(
   schemaPath: string,
   threshold = 0.5,
 ): Promise<{ p: Float32Array; metrics: PerformanceMetrics }> {
-  await tf.setBackend('cpu')
-  const json = readFileSync(join(modelDir, 'model.json'), 'utf8')
-  const manifest = JSON.parse(json) as { weightsManifest: { paths: string[] }[] }
-  const shards = new Map<string, ArrayBuffer>()
-  for (const p of manifest.weightsManifest.flatMap((g) => g.paths)) {
-    const b = readFileSync(join(modelDir, p))
-    shards.set(p, b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer)
-  }
-  const lm = await tfModelLoad(modelArtifacts({ name: 'model.json', json }, shards), 'model.json')
   const enc = encodeTable(
     schemaParse(readFileSync(schemaPath, 'utf8')),
     parseCsvText(readFileSync(csvPath, 'utf8')),
   )
-  const p = await tfPredictFn(lm, lm.info.outputWidth === 1 ? 0 : 1)(enc.x)
-  lm.model.dispose()
+  const p = await withCoreModel(modelDir, (lm) => tfPredictFn(lm, outputColumn(lm))(enc.x))
   return { p, metrics: performanceMetrics(p, enc.labels!, threshold) }
 }
 
-/** Opens the app and waits until a model and data are loaded and backends measured. */
-export async function openApp(page: Page, query = ''): Promise<void> {
-  await page.goto(`/${query}`, { waitUntil: 'commit' })
-  if (!query.includes('demo=0')) await waitIdle(page)
+/**
+ * axe's serious and critical violations on the page (or inside `include`, a CSS selector), one
+ * line each ("id (impact): help — targets"); the tests expect none.
+ */
+export async function seriousViolations(page: Page, include?: string): Promise<string[]> {
+  const builder = new AxeBuilder({ page })
+  const results = await (include ? builder.include(include) : builder).analyze()
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    )
 }
 
-/** Waits until the dashboard is ready and no job runs. */
-export async function waitIdle(page: Page): Promise<void> {
-  await expect(page.getByTestId('main')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 })
-  await expect(page.getByTestId('job')).toHaveCount(0, { timeout: 60_000 })
+/** A full-page screenshot saved as `<name>.png` and attached to the test's report. */
+export async function attachScreenshot(
+  page: Page,
+  testInfo: TestInfo,
+  name: string,
+): Promise<void> {
+  const file = testInfo.outputPath(`${name}.png`)
+  await page.screenshot({ path: file, fullPage: true })
+  await testInfo.attach(name, { path: file, contentType: 'image/png' })
 }
 
-/** The exact value behind a metric tile (data-value holds full precision). */
-export async function metricValue(page: Page, id: string): Promise<number> {
-  const v = await page.getByTestId(`metric-${id}`).getAttribute('data-value')
-  return Number(v)
+/** Clicks `button` and returns the file it downloads: its suggested name and its text. */
+export async function download(
+  page: Page,
+  button: Locator,
+): Promise<{ name: string; text: string }> {
+  const [dl] = await Promise.all([page.waitForEvent('download'), button.click()])
+  return { name: dl.suggestedFilename(), text: readFileSync(await dl.path(), 'utf8') }
 }

@@ -1,44 +1,22 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { test, expect } from '@playwright/test'
-import { golden, openApp, waitIdle } from './fixtures.ts'
+import { expect, test } from './fixtures.ts'
+import { hundredThousandRowCsv, ingestCsv } from './scenarios.ts'
 
-/** 100,000 rows: the golden 2,000 repeated 50 times. */
-function bigCsv(): string {
-  const text = readFileSync(golden('data.csv'), 'utf8')
-  const nl = text.indexOf('\n')
-  const header = text.slice(0, nl + 1)
-  const body = text.slice(nl + 1)
-  const dir = join(tmpdir(), 'glassbox-e2e')
-  mkdirSync(dir, { recursive: true })
-  const file = join(dir, 'adult-100k.csv')
-  writeFileSync(file, header + body.repeat(50))
-  return file
-}
-
-test('a 100,000-row CSV loads with no main-thread task over 200 ms', async ({ page }) => {
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: number[] }
-    w.__longTasks = []
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push(e.duration)
-    }).observe({ type: 'longtask', buffered: true })
-  })
-  await openApp(page)
-  const file = bigCsv()
-  await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks = []))
-  await page.getByTestId('input-data').setInputFiles(file)
-  await expect(page.getByTestId('data-rows')).toContainText('100,000', { timeout: 60_000 })
-  await waitIdle(page)
+// The main thread's longest task while this loads and recomputes is a bench figure
+// (bench/responsiveness.ts, ui.load100k.longestTaskMs), not asserted here: it depends on the load.
+test('a 100,000-row CSV loads and the threshold recomputes its metrics', async ({
+  page,
+  app,
+  api,
+}) => {
+  await app.open()
+  // 100,000 rows: the golden 2,000 repeated 50 times.
+  await ingestCsv(app, hundredThousandRowCsv(), '100,000')
+  await app.waitIdle()
   // Interact while loaded: the threshold recomputes the metrics over 100k rows.
-  await page.getByTestId('threshold').fill('0.4')
-  await page.waitForTimeout(500)
-  const tasks = await page.evaluate(
-    () => (window as unknown as { __longTasks: number[] }).__longTasks,
-  )
-  console.log(`long tasks (ms): ${tasks.map((t) => t.toFixed(0)).join(', ') || 'none'}`)
-  expect(Math.max(0, ...tasks)).toBeLessThan(200)
+  await app.setThreshold(0.4)
+  await expect.poll(() => api.state((s) => s.performance?.metrics.threshold)).toBe(0.4)
+  const recounted = await api.state((s) => s.performance!.metrics.accuracy)
+  await expect(page.getByTestId('metric-accuracy')).toHaveAttribute('data-value', String(recounted))
   // Same rows 50 times: the same accuracy as the 2,000.
   const acc = Number(await page.getByTestId('metric-accuracy').getAttribute('data-value'))
   expect(acc).toBeGreaterThan(0.8)

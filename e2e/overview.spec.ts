@@ -1,16 +1,15 @@
-import { test, expect } from '@playwright/test'
-import { bad, coreNumbers, golden, metricValue, openApp, path, waitIdle } from './fixtures.ts'
+import { GOLDEN_SHA, bad, coreNumbers, expect, golden, path, test } from './fixtures.ts'
 
 test.describe('built-in demo', () => {
-  test('opens on the demo and shows the core’s accuracy and AUC', async ({ page }) => {
-    await openApp(page)
+  test('opens on the demo and shows the core’s accuracy and AUC', async ({ page, app }) => {
+    await app.open()
     const core = await coreNumbers(
       path('public/demo'),
       path('public/demo/data.csv'),
       path('public/demo/schema.json'),
     )
-    const acc = await metricValue(page, 'accuracy')
-    const auc = await metricValue(page, 'auc')
+    const acc = await app.metric('accuracy')
+    const auc = await app.metric('auc')
     expect(Math.abs(acc - core.metrics.accuracy!)).toBeLessThan(1e-6)
     expect(Math.abs(auc - core.metrics.rocAuc!)).toBeLessThan(1e-5)
     await expect(page.getByTestId('metric-accuracy')).toHaveText(core.metrics.accuracy!.toFixed(4))
@@ -18,7 +17,7 @@ test.describe('built-in demo', () => {
     await expect(page.getByTestId('cm-tp')).toHaveText(String(core.metrics.confusion.tp))
     await expect(page.getByTestId('data-rows')).toContainText('2,000')
     // Threshold: the page recomputes through the core.
-    await page.getByTestId('threshold').fill('0.3')
+    await app.setThreshold(0.3)
     const core3 = await coreNumbers(
       path('public/demo'),
       path('public/demo/data.csv'),
@@ -28,12 +27,12 @@ test.describe('built-in demo', () => {
     await expect(page.getByTestId('metric-accuracy')).toHaveText(core3.metrics.accuracy!.toFixed(4))
   })
 
-  test('measures the backends and shows their throughput', async ({ page }) => {
-    await openApp(page)
+  test('measures the backends and shows their throughput', async ({ page, app, api }) => {
+    await app.open()
     await expect(page.getByTestId('backend-wasm')).toContainText('rows/s')
     await expect(page.getByTestId('backend-cpu')).toContainText('rows/s')
     const active = await page.getByTestId('active-backend').textContent()
-    const backends = await page.evaluate(() => window.__glassbox!.state().backends)
+    const backends = await api.state((s) => s.backends)
     const best = backends
       .filter((b) => b.rowsPerSec !== null)
       .sort((a, b) => b.rowsPerSec! - a.rowsPerSec!)[0]!
@@ -42,57 +41,49 @@ test.describe('built-in demo', () => {
 })
 
 test.describe('loading through the file inputs', () => {
-  test('golden fixture model, CSV and schema give the reference accuracy', async ({ page }) => {
-    await openApp(page)
-    await page
-      .getByTestId('input-any')
-      .setInputFiles([
-        golden('model.json'),
-        golden('group1-shard1of1.bin'),
-        golden('data.csv'),
-        golden('schema.json'),
-      ])
-    await expect(page.getByTestId('model-sha')).toHaveText(
-      '3c4cbb658280f4afd9e66f1f2d499e668ed7ce04a1d007560c78101d5f052ce4',
-    )
-    await waitIdle(page)
-    expect(Math.abs((await metricValue(page, 'accuracy')) - 0.852)).toBeLessThan(1e-6)
-    expect(Math.abs((await metricValue(page, 'auc')) - 0.9131724299670052)).toBeLessThan(1e-5)
-    expect(Math.abs((await metricValue(page, 'logloss')) - 0.3125019524493136)).toBeLessThan(1e-6)
-    expect(Math.abs((await metricValue(page, 'brier')) - 0.10151374916181476)).toBeLessThan(1e-6)
+  test('golden fixture model, CSV and schema give the reference accuracy', async ({
+    page,
+    app,
+  }) => {
+    await app.open()
+    await app.loadGolden() // the model card shows the golden model's sha256
+    await expect(page.getByTestId('model-sha')).toHaveText(GOLDEN_SHA)
+    expect(Math.abs((await app.metric('accuracy')) - 0.852)).toBeLessThan(1e-6)
+    expect(Math.abs((await app.metric('auc')) - 0.9131724299670052)).toBeLessThan(1e-5)
+    expect(Math.abs((await app.metric('logloss')) - 0.3125019524493136)).toBeLessThan(1e-6)
+    expect(Math.abs((await app.metric('brier')) - 0.10151374916181476)).toBeLessThan(1e-6)
     await expect(page.getByTestId('metric-accuracy')).toHaveText('0.8520')
   })
 
-  test('a GraphModel with a 2-class softmax defaults to class 1', async ({ page }) => {
-    await openApp(page)
+  test('a GraphModel with a 2-class softmax defaults to class 1', async ({ page, app }) => {
+    await app.open()
     const dir = path('e2e/fixtures/graph-softmax')
-    await page
-      .getByTestId('input-any')
-      .setInputFiles([
-        `${dir}/model.json`,
-        `${dir}/group1-shard1of1.bin`,
-        golden('data.csv'),
-        golden('schema.json'),
-      ])
+    await app.loadFiles([
+      `${dir}/model.json`,
+      `${dir}/group1-shard1of1.bin`,
+      golden('data.csv'),
+      golden('schema.json'),
+    ])
     await expect(page.getByTestId('model-card')).toContainText('GraphModel')
     await expect(page.getByTestId('model-card')).toContainText('2-class softmax, class 1')
-    await waitIdle(page)
-    expect(Math.abs((await metricValue(page, 'accuracy')) - 0.852)).toBeLessThan(1e-6)
+    await app.waitIdle()
+    expect(Math.abs((await app.metric('accuracy')) - 0.852)).toBeLessThan(1e-6)
   })
 
-  test('a semicolon CSV with BOM, CRLF and quotes loads like the plain one', async ({ page }) => {
-    await openApp(page)
-    await page
-      .getByTestId('input-any')
-      .setInputFiles([
-        golden('model.json'),
-        golden('group1-shard1of1.bin'),
-        bad('data-semicolon.csv'),
-        golden('schema.json'),
-      ])
+  test('a semicolon CSV with BOM, CRLF and quotes loads like the plain one', async ({
+    page,
+    app,
+  }) => {
+    await app.open()
+    await app.loadFiles([
+      golden('model.json'),
+      golden('group1-shard1of1.bin'),
+      bad('data-semicolon.csv'),
+      golden('schema.json'),
+    ])
     await expect(page.getByTestId('model-sha')).toHaveText(/^3c4cbb65/)
-    await waitIdle(page)
-    expect(Math.abs((await metricValue(page, 'accuracy')) - 0.852)).toBeLessThan(1e-6)
+    await app.waitIdle()
+    expect(Math.abs((await app.metric('accuracy')) - 0.852)).toBeLessThan(1e-6)
   })
 })
 
@@ -149,35 +140,33 @@ test.describe('bad inputs: a clear message, and the earlier model stays usable',
     },
   ]
   for (const c of cases) {
-    test(c.name, async ({ page }) => {
-      await openApp(page)
+    test(c.name, async ({ page, app }) => {
+      await app.open()
       const sha = await page.getByTestId('model-sha').textContent()
-      const acc = await metricValue(page, 'accuracy')
-      await page.getByTestId(`input-${c.input}`).setInputFiles(c.files)
+      const acc = await app.metric('accuracy')
+      await app.loadFiles(c.files, c.input)
       await expect(page.getByTestId('notice-error')).toContainText(c.message)
       await expect(page.getByTestId('notice-error')).toContainText('still loaded')
-      await waitIdle(page)
+      await app.waitIdle()
       // Nothing the user had is lost: same model, same numbers, and it still responds.
       await expect(page.getByTestId('model-sha')).toHaveText(sha!)
-      expect(await metricValue(page, 'accuracy')).toBe(acc)
-      await page.getByTestId('threshold').fill('0.7')
-      await expect.poll(() => metricValue(page, 'accuracy')).not.toBe(acc)
+      expect(await app.metric('accuracy')).toBe(acc)
+      await app.setThreshold(0.7)
+      await expect.poll(() => app.metric('accuracy')).not.toBe(acc)
       await page.getByTestId('use-cpu').click()
       await expect(page.getByTestId('active-backend')).toHaveText('cpu')
     })
   }
 
-  test('extra CSV columns are ignored with a notice', async ({ page }) => {
-    await openApp(page)
-    await page.getByTestId('input-data').setInputFiles([bad('data-extra-columns.csv')])
-    await expect(page.getByTestId('notice-info').last()).toContainText(/ignored: .*note/)
+  test('extra CSV columns are ignored with a notice', async ({ app }) => {
+    await app.open()
+    await app.loadFiles([bad('data-extra-columns.csv')], 'data')
+    await expect(app.notice('info')).toContainText(/ignored: .*note/)
   })
 
-  test('a model without a schema is checked against the inferred one', async ({ page }) => {
-    await openApp(page, '?demo=0')
-    await page
-      .getByTestId('input-any')
-      .setInputFiles([golden('model.json'), golden('group1-shard1of1.bin'), golden('data.csv')])
+  test('a model without a schema is checked against the inferred one', async ({ page, app }) => {
+    await app.open('?demo=0')
+    await app.loadFiles([golden('model.json'), golden('group1-shard1of1.bin'), golden('data.csv')])
     await expect(page.getByTestId('notice-error')).toContainText(
       /width mismatch: model\.json expects 88 inputs, but inferred schema encodes 14 features/,
     )

@@ -5,10 +5,7 @@
  * single-worker ranking, shows how many workers ran it, survives a crashed helper), with the
  * 1-vs-2-worker timing of 1,000 rows logged.
  */
-import { test, expect, type Page } from '@playwright/test'
-import { openApp, waitIdle } from './fixtures.ts'
-
-const api = <T>(page: Page, f: () => T | Promise<T>) => page.evaluate(f)
+import { expect, test } from './fixtures.ts'
 
 /**
  * The pool sizes itself from navigator.hardwareConcurrency. On a one-core runner the page is told
@@ -24,48 +21,50 @@ test.beforeEach(async ({ page }) => {
 
 test('a reload reuses the cached backend rates without measuring; Re-measure measures', async ({
   page,
+  app,
+  api,
 }) => {
-  await openApp(page)
+  await app.open()
   const source = page.getByTestId('probe-source')
   await expect(source).toHaveAttribute('data-cached', 'false')
-  expect(await api(page, () => window.__glassbox!.probeMeasurements())).toBe(1)
+  expect(await api.call('probeMeasurements')).toBe(1)
   const active = await page.getByTestId('active-backend').textContent()
-  const rates = await api(page, () => window.__glassbox!.state().backends)
+  const rates = await api.state((s) => s.backends)
 
   await page.reload({ waitUntil: 'commit' })
-  await waitIdle(page)
+  await app.waitIdle()
   await expect(source).toHaveAttribute('data-cached', 'true')
   await expect(source).toContainText('Cached rates, measured')
   // No measurement ran in this page: the cached choice was activated.
-  expect(await api(page, () => window.__glassbox!.probeMeasurements())).toBe(0)
+  expect(await api.call('probeMeasurements')).toBe(0)
   await expect(page.getByTestId('active-backend')).toHaveText(active!)
-  const cached = await api(page, () => window.__glassbox!.state().backends)
+  const cached = await api.state((s) => s.backends)
   expect(cached.map((b) => [b.name, b.rowsPerSec])).toEqual(
     rates.map((b) => [b.name, b.rowsPerSec]),
   )
 
   await page.getByTestId('remeasure').click()
-  await waitIdle(page)
+  await app.waitIdle()
   await expect(source).toHaveAttribute('data-cached', 'false')
-  expect(await api(page, () => window.__glassbox!.probeMeasurements())).toBe(1)
+  expect(await api.call('probeMeasurements')).toBe(1)
 })
 
 test('global SHAP on the worker pool ranks exactly like one worker and says how many ran it', async ({
   page,
+  app,
+  api,
 }) => {
-  await openApp(page)
-  const cores = await api(page, () => navigator.hardwareConcurrency)
+  await app.open()
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency)
   expect(cores).toBeGreaterThanOrEqual(2)
   const backend = (await page.getByTestId('active-backend').textContent())!
   expect(['wasm', 'cpu']).toContain(backend) // no GPU here: a CPU backend wins the probe
   const workers = Math.min(cores, 8, Math.floor(400 / 16))
-  await page.getByTestId('tab-Explain').click()
-  await expect(page.getByTestId('global-bar')).toBeVisible({ timeout: 60_000 })
-  await waitIdle(page)
+  await app.openExplain()
   await page.getByTestId('global-n').fill('400')
   await page.getByTestId('run-global').click()
   await expect(page.getByTestId('job')).toContainText(`on ${workers} ${backend} workers`)
-  await waitIdle(page)
+  await app.waitIdle()
   await expect(page.getByTestId('global-workers')).toHaveText(` · on ${workers} ${backend} workers`)
   await expect(page.getByTestId('global-table')).toContainText('Mean |φ| over 400 seeded rows')
   const shown = await page
@@ -77,10 +76,10 @@ test('global SHAP on the worker pool ranks exactly like one worker and says how 
         Number(tr.querySelector('td')!.getAttribute('data-value')),
       ]),
     )
-  const used = await api(page, () => window.__glassbox!.state().backends.length)
+  const used = await api.state((s) => s.backends.length)
   expect(used).toBeGreaterThan(0)
-  const one = await page.evaluate(async () => {
-    const r = await window.__glassbox!.globalShapSingle({
+  const one = await api.run(async (g) => {
+    const r = await g.globalShapSingle({
       n: 400,
       seed: 1,
       background: { kind: 'first', k: 50 },
@@ -90,18 +89,18 @@ test('global SHAP on the worker pool ranks exactly like one worker and says how 
   })
   expect(one.workers).toBeUndefined() // the primary worker alone
   expect(shown).toEqual(one.order) // same ranking, same numbers
-  expect(await api(page, () => window.__glassbox!.poolHelpers())).toBe(workers - 1)
+  expect(await api.call('poolHelpers')).toBe(workers - 1)
 })
 
 test('a crashed helper worker stops the job with a clear message and the pool recovers', async ({
   page,
+  app,
+  api,
 }) => {
-  await openApp(page)
-  const cores = await api(page, () => navigator.hardwareConcurrency)
+  await app.open()
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency)
   expect(cores).toBeGreaterThanOrEqual(2)
-  await page.getByTestId('tab-Explain').click()
-  await expect(page.getByTestId('global-bar')).toBeVisible({ timeout: 60_000 })
-  await waitIdle(page)
+  await app.openExplain()
   await page.getByTestId('global-n').fill('2000')
   await page.getByTestId('run-global').click()
   const job = page.getByTestId('job')
@@ -109,23 +108,25 @@ test('a crashed helper worker stops the job with a clear message and the pool re
   await expect
     .poll(async () => Number(await job.locator('progress').getAttribute('value')))
     .toBeGreaterThan(0)
-  await api(page, () => window.__glassbox!.crashPoolHelper(1))
+  await api.call('crashPoolHelper', 1)
   await expect(page.getByTestId('notice-error').last()).toContainText(
     /Global SHAP failed: helper worker 1 \(of \d workers\) failed: worker crashed: crashed by a test; it was restarted; the job was stopped — run it again/,
   )
-  await waitIdle(page)
+  await app.waitIdle()
   await page.getByTestId('global-n').fill('300')
   await page.getByTestId('run-global').click()
-  await waitIdle(page)
+  await app.waitIdle()
   await expect(page.getByTestId('global-table')).toContainText('Mean |φ| over 300 seeded rows')
   await expect(page.getByTestId('global-workers')).toContainText('workers')
 })
 
 test('global SHAP of 1,000 rows: 1 vs 2 workers (timing logged, results identical)', async ({
   page,
+  app,
+  api,
 }) => {
-  await openApp(page)
-  const cores = await api(page, () => navigator.hardwareConcurrency)
+  await app.open()
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency)
   expect(cores).toBeGreaterThanOrEqual(2)
   const req = { n: 1000, seed: 1, background: { kind: 'first' as const, k: 50 }, budget: 4096 }
   const times: Record<string, number[]> = { '1': [], '2': [] }
@@ -134,9 +135,9 @@ test('global SHAP of 1,000 rows: 1 vs 2 workers (timing logged, results identica
   // Alternate to spread the machine's other load over both.
   for (let rep = 0; rep < 2; rep++) {
     for (const w of [1, 2]) {
-      const r = await page.evaluate(
-        async ([q, k]) => {
-          const run = await window.__glassbox!.globalShapPool(q, k)
+      const r = await api.run(
+        async (g, [q, k]) => {
+          const run = await g.globalShapPool(q, k)
           return {
             phi: Array.from(run.result.phi),
             workers: run.workers,

@@ -1,24 +1,15 @@
 import { readFileSync } from 'node:fs'
-import { test, expect } from '@playwright/test'
 import { reportHtml } from '../src/report/html.ts'
 import type { Report } from '../src/report/types.ts'
 import { reportValidate } from '../src/report/validate.ts'
-import { golden, openApp, waitIdle } from './fixtures.ts'
+import { expect, test } from './fixtures.ts'
 
 test('the browser audit exports valid report JSON and the same HTML the CLI renders', async ({
   page,
+  app,
 }) => {
-  await openApp(page)
-  await page
-    .getByTestId('input-any')
-    .setInputFiles([
-      golden('model.json'),
-      golden('group1-shard1of1.bin'),
-      golden('data.csv'),
-      golden('schema.json'),
-    ])
-  await expect(page.getByTestId('model-sha')).toHaveText(/^3c4cbb65/)
-  await waitIdle(page)
+  await app.open()
+  await app.loadGolden()
   await page.getByTestId('review-name').fill('<img src=x onerror=alert(1)>')
   await page.getByTestId('review-decision').selectOption('approved with conditions')
   await page.getByTestId('review-notes').fill('Checked calibration by group.')

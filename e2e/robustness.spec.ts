@@ -8,7 +8,7 @@
 import { mkdtempSync, openSync, closeSync, ftruncateSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test, expect, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import config from '../playwright.config.ts'
 import {
   MAX_CSV_BYTES,
@@ -17,7 +17,7 @@ import {
   corpusCases,
   repoPath,
 } from '../test/fixtures/inputs/corpus.ts'
-import { metricValue, openApp, waitIdle } from './fixtures.ts'
+import { type App, expect, test } from './fixtures.ts'
 
 // Precise heap numbers and a gc() for the memory test (a browser flag, so for the whole file).
 const launch = config.use?.launchOptions ?? {}
@@ -38,31 +38,29 @@ function inputOf(c: CorpusCase): { input: 'data' | 'schema' | 'model'; files: st
   return { input: 'data', files: [repoPath(r.data!)] }
 }
 
-/** The notice of `level` that contains `text` (other notices may come and go around it). */
-const notice = (page: Page, level: 'info' | 'warning' | 'error', text: string) =>
-  page.getByTestId(`notice-${level}`).filter({ hasText: text }).last()
-
 /** The first visible element whose text is exactly `text`. */
 const visibleText = (page: Page, text: string) =>
   page.getByText(text, { exact: true }).filter({ visible: true }).first()
 
 /** Waits for the one error notice, checks it, and dismisses it. */
-async function expectError(page: Page, message: string): Promise<void> {
-  const box = page.getByTestId('notice-error')
+async function expectError(app: App, message: string): Promise<void> {
+  const box = app.el('notice-error')
   await expect(box).toHaveCount(1)
   await expect(box).toContainText(message)
   await expect(box).toContainText('the previously loaded model and data are still loaded')
-  await waitIdle(page)
+  await app.waitIdle()
   await box.getByRole('button', { name: 'Dismiss' }).click()
   await expect(box).toHaveCount(0)
 }
 
 test('bad inputs name the problem and the demo stays loaded and usable; must-load inputs say what they ignore or lack', async ({
   page,
+  app,
+  api,
 }) => {
-  await openApp(page)
+  await app.open()
   const sha = await page.getByTestId('model-sha').textContent()
-  const acc = await metricValue(page, 'accuracy')
+  const acc = await app.metric('accuracy')
   const ids = [
     'reject-csv-ragged',
     'reject-thousands-quoted',
@@ -88,10 +86,10 @@ test('bad inputs name the problem and the demo stays loaded and usable; must-loa
     const c = byId(id)
     const { input, files } = inputOf(c)
     await test.step(id, async () => {
-      await page.getByTestId(`input-${input}`).setInputFiles(files)
-      await expectError(page, c.expected.message!)
+      await app.loadFiles(files, input)
+      await expectError(app, c.expected.message!)
       await expect(page.getByTestId('model-sha')).toHaveText(sha!)
-      expect(await metricValue(page, 'accuracy')).toBe(acc)
+      expect(await app.metric('accuracy')).toBe(acc)
     })
   }
 
@@ -102,54 +100,52 @@ test('bad inputs name the problem and the demo stays loaded and usable; must-loa
       const fd = openSync(huge, 'w')
       ftruncateSync(fd, MAX_CSV_BYTES + 1)
       closeSync(fd)
-      await page.getByTestId('input-data').setInputFiles(huge)
-      await expectError(page, byId('reject-csv-oversize').expected.message!)
+      await app.loadFiles([huge], 'data')
+      await expectError(app, byId('reject-csv-oversize').expected.message!)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
   })
 
   await test.step('still usable: the threshold recomputes, the backend switches, an explanation runs', async () => {
-    await page.getByTestId('threshold').fill('0.7')
-    await expect.poll(() => metricValue(page, 'accuracy')).not.toBe(acc)
+    await app.setThreshold(0.7)
+    await expect.poll(() => app.metric('accuracy')).not.toBe(acc)
     await page.getByTestId('use-cpu').click()
     await expect(page.getByTestId('active-backend')).toHaveText('cpu')
-    const r = await page.evaluate(() =>
-      window.__glassbox!.explain([3], { igSteps: 0, counterfactuals: 0, budget: 100 }),
-    )
+    const r = await api.call('explain', [3], { igSteps: 0, counterfactuals: 0, budget: 100 })
     expect(Object.keys(r.explanations)).toEqual(['3'])
   })
 
   await test.step('load-extra-columns: loads; the ignored columns are listed', async () => {
-    await page
-      .getByTestId('input-data')
-      .setInputFiles(repoPath(byId('load-extra-columns').files[0]!))
+    await app.loadFiles([repoPath(byId('load-extra-columns').files[0]!)], 'data')
     await expect(
-      notice(page, 'info', 'Columns not in the schema, ignored: id, fnlwgt, education, note'),
+      app.notice('info', 'Columns not in the schema, ignored: id, fnlwgt, education, note'),
     ).toBeVisible()
-    await waitIdle(page)
+    await app.waitIdle()
     await expect(page.getByTestId('data-rows')).toContainText('20 ×')
   })
 
   await test.step('load-no-target: loads without labels; the views that need them say so', async () => {
     const c = byId('load-no-target')
-    await page.getByTestId('input-data').setInputFiles(repoPath(c.files[0]!))
-    await expect(notice(page, 'warning', c.expected.notice!)).toBeVisible()
-    await waitIdle(page)
+    await app.loadFiles([repoPath(c.files[0]!)], 'data')
+    await expect(app.notice('warning', c.expected.notice!)).toBeVisible()
+    await app.waitIdle()
     await expect(page.getByText('No labels: the data has no "income" column')).toBeVisible()
   })
 
   await test.step('load-missing-sensitive: loads; fairness by the missing column is said to be unavailable', async () => {
     const c = byId('load-missing-sensitive')
-    await page.getByTestId('input-any').setInputFiles(c.files.map(repoPath))
-    await expect(notice(page, 'warning', c.expected.notice!)).toBeVisible()
-    await waitIdle(page)
+    await app.loadFiles(c.files.map(repoPath))
+    await expect(app.notice('warning', c.expected.notice!)).toBeVisible()
+    await app.waitIdle()
     await expect(page.getByTestId('model-sha')).toHaveText(sha!)
   })
 })
 
 test('a full session requests nothing but its own origin and breaks no Content-Security-Policy', async ({
   page,
+  app,
+  api,
   context,
   baseURL,
 }) => {
@@ -179,7 +175,7 @@ test('a full session requests nothing but its own origin and breaks no Content-S
       workerPolicies.push(r.headers()['content-security-policy'] ?? '(none)')
   })
 
-  await openApp(page)
+  await app.open()
   for (const tab of [
     'Explain',
     'Calibration',
@@ -188,13 +184,12 @@ test('a full session requests nothing but its own origin and breaks no Content-S
     'Compression',
     'Monitoring',
     'Overview',
-  ]) {
-    await page.getByTestId(`tab-${tab}`).click()
-    await expect(page.getByTestId('main')).toHaveAttribute('data-tab', tab)
+  ] as const) {
+    await app.openTab(tab)
     if (tab === 'Explain') {
       // The tab explains its default row by itself: wait for that explanation.
       await expect(page.getByTestId('explain-result')).toBeVisible({ timeout: 60_000 })
-      await waitIdle(page)
+      await app.waitIdle()
     }
   }
   await page.getByTestId('run-audit').click()
@@ -217,10 +212,7 @@ test('a full session requests nothing but its own origin and breaks no Content-S
   // (an inline script does not run; probed last, since the refusal is itself a violation).
   expect(workerPolicies.length).toBeGreaterThan(0)
   for (const p of workerPolicies) expect(p).toBe(policy)
-  expect(
-    (await page.evaluate(() => window.__glassbox!.state().backends)).find((b) => b.name === 'wasm')
-      ?.available,
-  ).toBe(true)
+  expect((await api.state((s) => s.backends)).find((b) => b.name === 'wasm')?.available).toBe(true)
   const inline = await page.evaluate(async () => {
     const s = document.createElement('script')
     s.textContent = 'window.__inlineRan = true'
@@ -233,19 +225,20 @@ test('a full session requests nothing but its own origin and breaks no Content-S
 
 test('markup and formulas in feature names and category values stay inert text', async ({
   page,
+  app,
 }) => {
   const dialogs: string[] = []
   page.on('dialog', (d) => {
     dialogs.push(d.message())
     void d.dismiss()
   })
-  await openApp(page)
+  await app.open()
   const c = byId('load-markup-names')
-  await page.getByTestId('input-any').setInputFiles(c.files.map(repoPath))
+  await app.loadFiles(c.files.map(repoPath))
   await expect(
-    notice(page, 'info', 'ignored: fnlwgt, education, <svg onload=alert(4)>'),
+    app.notice('info', 'ignored: fnlwgt, education, <svg onload=alert(4)>'),
   ).toBeVisible()
-  await waitIdle(page)
+  await app.waitIdle()
   await expect(page.getByTestId('notice-error')).toHaveCount(0)
   await expect(page.getByTestId('data-rows')).toContainText('40 ×')
   const feature = '<img src=x onerror=alert(1)>'
@@ -253,17 +246,17 @@ test('markup and formulas in feature names and category values stay inert text',
   await page.getByTestId('data-card').getByText('Columns: missing and unknown values').click()
   await expect(page.getByTestId('column-table').getByText(feature, { exact: true })).toBeVisible()
   // Fairness: the race groups, markup and a formula among them.
-  await page.getByTestId('tab-Fairness').click()
+  await app.openTab('Fairness')
   await page.getByRole('button', { name: 'race', exact: true }).click()
   await expect(visibleText(page, '<b onmouseover=alert(3)>White</b>')).toBeVisible()
   await expect(visibleText(page, '=HYPERLINK("http://example.invalid","click")')).toBeVisible()
   // Explain: the feature's row in the explanation.
-  await page.getByTestId('tab-Explain').click()
+  await app.openTab('Explain')
   await expect(page.getByTestId('explain-result')).toBeVisible({ timeout: 60_000 })
   // Chart labels are SVG text (wrapped into lines), pickers list it as an option.
   await expect(page.locator('svg text', { hasText: 'onerror=alert(1)>' }).first()).toBeVisible()
   await expect(page.locator('option', { hasText: feature }).first()).toHaveText(feature)
-  await page.getByTestId('tab-Data').click()
+  await app.openTab('Data')
   await expect(visibleText(page, '<img src=x onerror=alert(2)>')).toBeVisible()
   // Nothing ran and no element came out of the text.
   expect(dialogs).toEqual([])
@@ -272,49 +265,53 @@ test('markup and formulas in feature names and category values stay inert text',
 
 test('a model worker killed mid-job: the job fails, the worker restarts with the session, the app goes on', async ({
   page,
+  app,
+  api,
 }) => {
-  await openApp(page)
+  await app.recordWorkerProgress()
+  await app.open()
   const acc = await page.getByTestId('metric-accuracy').textContent()
-  const job = page.evaluate(() =>
-    window.__glassbox!.explain(Array.from({ length: 40 }, (_, i) => 100 + i)).then(
-      () => 'finished',
-      (e: Error) => e.message,
-    ),
+  await app.clearWorkerProgress()
+  const job = api.run(
+    (g, rows) =>
+      g.explain(rows).then(
+        () => 'finished',
+        (e: Error) => e.message,
+      ),
+    Array.from({ length: 40 }, (_, i) => 100 + i),
   )
-  await page.waitForTimeout(300)
-  await page.evaluate(() => window.__glassbox!.crashModelWorker())
+  // Mid-job: the worker has reported progress on the explanation.
+  await app.waitForWorkerProgress('Explaining')
+  await api.call('crashModelWorker')
   expect(await job).toBe('worker crashed: restarted by a test; it was restarted')
   await expect(page.getByTestId('notice-error')).toContainText('restarted')
-  await waitIdle(page)
+  await app.waitIdle()
   await expect(page.getByTestId('metric-accuracy')).toHaveText(acc!)
-  const r = await page.evaluate(() =>
-    window.__glassbox!.explain([3], { igSteps: 0, counterfactuals: 0, budget: 100 }),
-  )
+  const r = await api.call('explain', [3], { igSteps: 0, counterfactuals: 0, budget: 100 })
   expect(r.explanations['3']!.shap).toBeDefined()
 })
 
-test('tensor count and JS heap stay flat over 50 explanations', async ({ page }) => {
-  await openApp(page)
+test('tensor count and JS heap stay flat over 50 explanations', async ({ app, api }) => {
+  await app.open()
   const settings = {
     background: { kind: 'first' as const, k: 20 },
     budget: 300,
     igSteps: 16,
     counterfactuals: 1,
   }
-  const samples = await page.evaluate(async (s) => {
-    const api = window.__glassbox!
+  const samples = await api.run(async (g, s) => {
     const heap = () => {
       ;(window as unknown as { gc: () => void }).gc()
       return (performance as unknown as { memory: { usedJSHeapSize: number } }).memory
         .usedJSHeapSize
     }
-    await api.explain([60], s) // warm-up: caches, shader or wasm compilation
-    const tensors = [await api.numTensors()]
+    await g.explain([60], s) // warm-up: caches, shader or wasm compilation
+    const tensors = [await g.numTensors()]
     const heaps = [heap()]
     for (let i = 1; i <= 50; i++) {
-      await api.explain([60 + (i % 7)], s)
+      await g.explain([60 + (i % 7)], s)
       if (i % 10 === 0) {
-        tensors.push(await api.numTensors())
+        tensors.push(await g.numTensors())
         heaps.push(heap())
       }
     }

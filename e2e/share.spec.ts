@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
-import { test, expect, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 // lz-string is CommonJS: Node's ESM loader exposes it as a default export only.
 import LZString from 'lz-string'
 const { compressToEncodedURIComponent, decompressFromEncodedURIComponent } = LZString
-import { golden, metricValue, openApp, waitIdle } from './fixtures.ts'
+import { App, expect, test } from './fixtures.ts'
 
 /** Waits until the URL hash carries the current view and returns the full link. */
 async function currentLink(
@@ -23,20 +23,55 @@ async function currentLink(
   return page.url()
 }
 
+/**
+ * The view state the app has persisted for a reload (idb-keyval's default store in IndexedDB,
+ * key glassbox.session.view), or null while there is none. Never creates the database.
+ */
+const persistedView = (page: Page) =>
+  page.evaluate(async () => {
+    if (!(await indexedDB.databases()).some((d) => d.name === 'keyval-store')) return null
+    return new Promise<Record<string, unknown> | null>((resolve, reject) => {
+      const open = indexedDB.open('keyval-store')
+      open.onerror = () => reject(open.error)
+      open.onsuccess = () => {
+        const db = open.result
+        if (!db.objectStoreNames.contains('keyval')) {
+          db.close()
+          resolve(null)
+          return
+        }
+        const get = db.transaction('keyval').objectStore('keyval').get('glassbox.session.view')
+        get.onerror = () => reject(get.error)
+        get.onsuccess = () => {
+          db.close()
+          resolve((get.result as Record<string, unknown> | undefined) ?? null)
+        }
+      }
+    })
+  })
+
+/** The golden fixture loaded over the demo, as a user picks it. */
+async function openGolden(app: App): Promise<void> {
+  await app.open()
+  await app.loadGolden()
+}
+
 test('a copied link reopens the same view with the same numbers in a fresh browser', async ({
   page,
+  app,
+  api,
   browser,
 }) => {
-  await openApp(page)
-  await page.getByTestId('threshold').fill('0.37')
-  await expect.poll(() => page.evaluate(() => window.__glassbox!.state().threshold)).toBe(0.37)
-  await page.getByTestId('tab-Data').click()
+  await app.open()
+  await app.setThreshold(0.37)
+  await expect.poll(() => api.state((s) => s.threshold)).toBe(0.37)
+  await app.openTab('Data')
   await page.getByTestId('cohort-input').fill('age > 40 and sex = Female')
   await expect(page.getByTestId('cohort-count')).toHaveAttribute('data-value', /\d+/)
   const count = await page.getByTestId('cohort-count').getAttribute('data-value')
-  await page.getByTestId('tab-Overview').click()
-  const accuracy = await metricValue(page, 'accuracy')
-  await page.getByTestId('tab-Calibration').click()
+  await app.openTab('Overview')
+  const accuracy = await app.metric('accuracy')
+  await app.openTab('Calibration')
   const link = await currentLink(
     page,
     (s) =>
@@ -46,7 +81,7 @@ test('a copied link reopens the same view with the same numbers in a fresh brows
   )
   await page.getByTestId('copy-link').click()
   // Back and forward move through view changes.
-  await page.getByTestId('tab-Fairness').click()
+  await app.openTab('Fairness')
   await expect.poll(() => page.evaluate(() => location.hash)).not.toBe(new URL(link).hash)
   await page.goBack()
   await expect(page.getByTestId('main')).toHaveAttribute('data-tab', 'Calibration')
@@ -54,22 +89,25 @@ test('a copied link reopens the same view with the same numbers in a fresh brows
   await expect(page.getByTestId('main')).toHaveAttribute('data-tab', 'Fairness')
 
   const other = await browser.newContext()
-  const fresh = await other.newPage()
-  await fresh.goto(link, { waitUntil: 'commit' })
-  await waitIdle(fresh)
-  await expect(fresh.getByTestId('main')).toHaveAttribute('data-tab', 'Calibration')
-  await fresh.getByTestId('tab-Overview').click()
-  await expect(fresh.getByTestId('threshold')).toHaveValue('0.37')
-  expect(await metricValue(fresh, 'accuracy')).toBe(accuracy)
-  await fresh.getByTestId('tab-Data').click()
-  await expect(fresh.getByTestId('cohort-count')).toHaveAttribute('data-value', count!)
+  const fresh = new App(await other.newPage())
+  await fresh.page.goto(link, { waitUntil: 'commit' })
+  await fresh.waitIdle()
+  await expect(fresh.el('main')).toHaveAttribute('data-tab', 'Calibration')
+  await fresh.openTab('Overview')
+  await expect(fresh.el('threshold')).toHaveValue('0.37')
+  expect(await fresh.metric('accuracy')).toBe(accuracy)
+  await fresh.openTab('Data')
+  await expect(fresh.el('cohort-count')).toHaveAttribute('data-value', count!)
   await other.close()
 })
 
 test('a link to another origin asks first and requests nothing until accepted', async ({
   page,
+  baseURL,
 }) => {
-  const foreign = 'http://127.0.0.1:4173/demo/'
+  // The preview server under another name: a different origin that still answers.
+  const host = `127.0.0.1:${new URL(baseURL!).port}`
+  const foreign = `http://${host}/demo/`
   const state = {
     v: 1,
     src: {
@@ -88,42 +126,35 @@ test('a link to another origin asks first and requests nothing until accepted', 
     waitUntil: 'commit',
   })
   await expect(page.getByTestId('share-gate')).toBeVisible()
-  await expect(page.getByTestId('share-gate')).toContainText('127.0.0.1:4173/demo/model.json')
-  await page.waitForTimeout(1000)
+  await expect(page.getByTestId('share-gate')).toContainText(`${host}/demo/model.json`)
+  // The page has settled (no request for 500 ms) while asking: still nothing from the other origin.
+  await page.waitForLoadState('networkidle')
   expect(requests.filter((u) => u.startsWith('http://127.0.0.1'))).toEqual([])
   await page.getByTestId('gate-reject').click()
   await expect(page.getByTestId('share-gate')).toHaveCount(0)
-  await page.waitForTimeout(500)
+  await expect(page.getByTestId('notice-info').last()).toContainText('were not loaded')
+  await page.waitForLoadState('networkidle')
   expect(requests.filter((u) => u.startsWith('http://127.0.0.1'))).toEqual([])
   // Accepting does fetch.
   await page.goto(`/?again=1#s=${compressToEncodedURIComponent(JSON.stringify(state))}`, {
     waitUntil: 'commit',
   })
   await page.getByTestId('gate-accept').click()
-  await expect
-    .poll(() => requests.some((u) => u.startsWith('http://127.0.0.1:4173/demo/model.json')))
-    .toBe(true)
+  await expect.poll(() => requests.some((u) => u.startsWith(`${foreign}model.json`))).toBe(true)
 })
 
 test('an exported session restores the same dashboard in a fresh browser', async ({
   page,
+  app,
+  api,
   browser,
 }) => {
-  await openApp(page)
-  await page
-    .getByTestId('input-any')
-    .setInputFiles([
-      golden('model.json'),
-      golden('group1-shard1of1.bin'),
-      golden('data.csv'),
-      golden('schema.json'),
-    ])
-  await expect(page.getByTestId('model-sha')).toHaveText(/^3c4cbb65/)
-  await waitIdle(page)
-  await page.getByTestId('threshold').fill('0.6')
-  await expect.poll(() => page.evaluate(() => window.__glassbox!.state().threshold)).toBe(0.6)
-  const accuracy = await metricValue(page, 'accuracy')
-  await page.waitForTimeout(600)
+  await openGolden(app)
+  await app.setThreshold(0.6)
+  await expect.poll(() => api.state((s) => s.threshold)).toBe(0.6)
+  const accuracy = await app.metric('accuracy')
+  // The view state the bundle takes (the link's) has the new threshold.
+  await currentLink(page, (s) => s.threshold === 0.6)
   const [dl] = await Promise.all([
     page.waitForEvent('download'),
     page.getByTestId('export-session').click(),
@@ -132,50 +163,46 @@ test('an exported session restores the same dashboard in a fresh browser', async
   expect(readFileSync(zip).subarray(0, 2).toString()).toBe('PK')
 
   const other = await browser.newContext()
-  const fresh = await other.newPage()
-  await fresh.goto('/?demo=0', { waitUntil: 'commit' })
-  await fresh.getByTestId('input-any').setInputFiles({
+  const fresh = new App(await other.newPage())
+  await fresh.open('?demo=0')
+  await fresh.el('input-any').setInputFiles({
     name: 'adult.glassbox.zip',
     mimeType: 'application/zip',
     buffer: readFileSync(zip),
   })
-  await expect(fresh.getByTestId('model-sha')).toHaveText(/^3c4cbb65/)
-  await waitIdle(fresh)
-  await expect(fresh.getByTestId('threshold')).toHaveValue('0.6')
-  expect(await metricValue(fresh, 'accuracy')).toBe(accuracy)
+  await expect(fresh.el('model-sha')).toHaveText(/^3c4cbb65/)
+  await fresh.waitIdle()
+  await expect(fresh.el('threshold')).toHaveValue('0.6')
+  expect(await fresh.metric('accuracy')).toBe(accuracy)
   // A damaged bundle is named as such.
-  await fresh.getByTestId('input-any').setInputFiles({
+  await fresh.el('input-any').setInputFiles({
     name: 'broken.zip',
     mimeType: 'application/zip',
     buffer: Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(40)]),
   })
-  await expect(fresh.getByTestId('notice-error')).toContainText('Session bundle broken.zip')
+  await expect(fresh.el('notice-error')).toContainText('Session bundle broken.zip')
   await other.close()
 })
 
-test('a reload mid-session loses nothing', async ({ page }) => {
-  await openApp(page)
-  await page
-    .getByTestId('input-any')
-    .setInputFiles([
-      golden('model.json'),
-      golden('group1-shard1of1.bin'),
-      golden('data.csv'),
-      golden('schema.json'),
-    ])
-  await expect(page.getByTestId('model-sha')).toHaveText(/^3c4cbb65/)
-  await waitIdle(page)
-  await page.getByTestId('threshold').fill('0.42')
-  await page.getByTestId('tab-Calibration').click()
-  await page.waitForTimeout(2500)
+test('a reload mid-session loses nothing', async ({ page, app }) => {
+  await openGolden(app)
+  await app.setThreshold(0.42)
+  await app.openTab('Calibration')
+  // The session is saved for the reload once IndexedDB holds this view.
+  await expect
+    .poll(async () => {
+      const v = await persistedView(page)
+      return v && [v.tab, v.threshold]
+    })
+    .toEqual(['Calibration', 0.42])
   await page.goto('/', { waitUntil: 'commit' })
-  await waitIdle(page)
+  await app.waitIdle()
   await expect(page.getByTestId('main')).toHaveAttribute('data-tab', 'Calibration')
-  await page.getByTestId('tab-Overview').click()
+  await app.openTab('Overview')
   await expect(page.getByTestId('model-sha')).toHaveText(/^3c4cbb65/)
   await expect(page.getByTestId('threshold')).toHaveValue('0.42')
   // Start over forgets it.
   await page.getByTestId('start-over').click()
-  await waitIdle(page)
+  await app.waitIdle()
   await expect(page.getByTestId('model-sha')).not.toHaveText(/^3c4cbb65/)
 })

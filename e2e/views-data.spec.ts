@@ -5,25 +5,31 @@
  * screenshot saved as a test artifact.
  */
 import { readFileSync } from 'node:fs'
-import { test, expect, type Page } from '@playwright/test'
-import AxeBuilder from '@axe-core/playwright'
-import * as tf from '@tensorflow/tfjs'
+import type { Page } from '@playwright/test'
 import { parseCsvText } from '../src/core/csv.ts'
 import { encodeFeatureMatrix, encodeTable } from '../src/core/encode.ts'
 import { schemaParse } from '../src/core/schemaIo.ts'
 import { matrix } from '../src/core/types.ts'
 import { cohortMask, cohortParse, cohortRows } from '../src/core/views/cohort.ts'
-import { modelArtifacts } from '../src/model/artifacts.ts'
-import { tfModelLoad, tfPredictFn } from '../src/model/tfModel.ts'
-import { openApp, path } from './fixtures.ts'
+import { tfPredictFn } from '../src/model/tfModel.ts'
+import {
+  type App,
+  attachScreenshot,
+  demo as demoFile,
+  expect,
+  outputColumn,
+  path,
+  seriousViolations,
+  test,
+  withCoreModel,
+} from './fixtures.ts'
 
 const FILTER = 'age > 40 and sex = Female'
 
 /** The demo as the core sees it: table, schema, feature values and the rows of a cohort. */
 function demo() {
-  const d = path('public/demo')
-  const table = parseCsvText(readFileSync(`${d}/data.csv`, 'utf8'))
-  const schema = schemaParse(readFileSync(`${d}/schema.json`, 'utf8'))
+  const table = parseCsvText(readFileSync(demoFile('data.csv'), 'utf8'))
+  const schema = schemaParse(readFileSync(demoFile('schema.json'), 'utf8'))
   const enc = encodeTable(schema, table)
   const cohort = (text: string) =>
     cohortRows(
@@ -40,29 +46,16 @@ function demo() {
 
 /** The demo model's prediction for rows of feature values, in Node with tfjs-cpu. */
 async function corePredict(rows: number[][]): Promise<Float32Array> {
-  await tf.setBackend('cpu')
-  const d = path('public/demo')
-  const json = readFileSync(`${d}/model.json`, 'utf8')
-  const bin = readFileSync(`${d}/group1-shard1of1.bin`)
-  const shards = new Map([
-    [
-      'group1-shard1of1.bin',
-      bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer,
-    ],
-  ])
-  const lm = await tfModelLoad(modelArtifacts({ name: 'model.json', json }, shards), 'model.json')
   const { schema } = demo()
   const m = schema.features.length
   const x = encodeFeatureMatrix(schema, matrix(Float64Array.from(rows.flat()), rows.length, m))
-  const p = await tfPredictFn(lm, lm.info.outputWidth === 1 ? 0 : 1)(x)
-  lm.model.dispose()
-  return p
+  return withCoreModel(path('public/demo'), (lm) => tfPredictFn(lm, outputColumn(lm))(x))
 }
 
-async function openDataTab(page: Page): Promise<void> {
-  await openApp(page)
-  await page.getByTestId('tab-Data').click()
-  await expect(page.getByTestId('data-view')).toBeVisible()
+async function openDataTab(app: App): Promise<void> {
+  await app.open()
+  await app.openTab('Data')
+  await expect(app.el('data-view')).toBeVisible()
 }
 
 const count = async (page: Page) =>
@@ -77,8 +70,8 @@ const renderedRows = (page: Page) =>
       els.map((e) => Number(e.getAttribute('data-testid')!.slice('data-row-'.length))),
     )
 
-test('the table virtualises the rows and scrolls to the last one', async ({ page }) => {
-  await openDataTab(page)
+test('the table virtualises the rows and scrolls to the last one', async ({ page, app, api }) => {
+  await openDataTab(app)
   await expect(page.getByTestId('cohort-count')).toHaveAttribute('data-value', '2000')
   const grid = page.getByTestId('data-table')
   await expect(grid).toHaveAttribute('aria-rowcount', '2001')
@@ -89,7 +82,7 @@ test('the table virtualises the rows and scrolls to the last one', async ({ page
   await expect(page.getByTestId('data-row-0')).toHaveCount(0)
   expect((await renderedRows(page)).length).toBeLessThanOrEqual(60)
   // The row shows the worker's prediction to 4 decimals.
-  const p = await page.evaluate(() => window.__glassbox!.predictions()![1999]!)
+  const p = (await api.predictions())[1999]!
   await expect(page.getByTestId('data-row-1999').locator('[role=gridcell]').nth(1)).toHaveText(
     p.toFixed(4),
   )
@@ -107,18 +100,19 @@ test('the table virtualises the rows and scrolls to the last one', async ({ page
   await expect(page.getByTestId('data-row-1')).toBeFocused()
   // Sorting by prediction puts the highest first.
   await page.getByTestId('sort-prediction').click()
-  const preds = await page.evaluate(() => window.__glassbox!.predictions()!)
+  const preds = await api.predictions()
   const top = preds.indexOf(Math.max(...preds))
   expect((await renderedRows(page))[0]).toBe(top)
 })
 
 test('cohort filter, row explanation, what-if edit, axe and a screenshot', async ({
   page,
+  app,
 }, testInfo) => {
   const { enc, schema, cohort } = demo()
   const rows = cohort(FILTER)
   expect(rows.length).toBeGreaterThan(0)
-  await openDataTab(page)
+  await openDataTab(app)
 
   // A valid filter: the count is the core's, and the table shows only the cohort's rows.
   await page.getByTestId('cohort-input').fill(FILTER)
@@ -181,20 +175,14 @@ test('cohort filter, row explanation, what-if edit, axe and a screenshot', async
   expect(Math.abs(shownP - p1!)).toBeLessThan(1e-5)
   expect(Math.abs(shownP - p0!)).toBeGreaterThan(1e-4)
   await expect(page.getByTestId('whatif-shap')).toBeVisible()
-  // The worker answered within a second (SHAP included).
-  expect(Number(await out.getAttribute('data-ms'))).toBeLessThan(1000)
+  // How soon the worker answered (SHAP included) is a bench figure (bench/responsiveness.ts,
+  // ui.whatIf.workerMs), not asserted here: it depends on the machine's load.
   // A categorical edit goes through the select.
   await page.getByTestId('whatif-sex').selectOption({ label: 'Male' })
   await expect(out).toHaveAttribute('data-status', 'done', { timeout: 30_000 })
 
   // Accessibility: no serious or critical violations in the view (the tab panel) with a row open.
-  const axe = await new AxeBuilder({ page }).include('#view').analyze()
-  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(
-    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-  ).toEqual([])
+  expect(await seriousViolations(page, '#view')).toEqual([])
 
-  const file = testInfo.outputPath('data-view.png')
-  await page.screenshot({ path: file, fullPage: true })
-  await testInfo.attach('data-view', { path: file, contentType: 'image/png' })
+  await attachScreenshot(page, testInfo, 'data-view')
 })

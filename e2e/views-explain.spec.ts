@@ -5,18 +5,11 @@
  * Kernel SHAP error bars, an axe scan and a screenshot.
  */
 import { readFileSync } from 'node:fs'
-import { test, expect, type Download, type Locator, type Page } from '@playwright/test'
-import AxeBuilder from '@axe-core/playwright'
+import type { Locator } from '@playwright/test'
 import { parseCsvText } from '../src/core/csv.ts'
 import { attributionAgreement } from '../src/core/views/rank.ts'
 import { auditDefaultRows } from '../src/report/audit.ts'
-import { openApp, path } from './fixtures.ts'
-
-/** Clicks an export button and returns the downloaded file's name and text. */
-async function download(page: Page, button: Locator): Promise<{ name: string; text: string }> {
-  const [dl]: [Download, void] = await Promise.all([page.waitForEvent('download'), button.click()])
-  return { name: dl.suggestedFilename(), text: readFileSync(await dl.path(), 'utf8') }
-}
+import { attachScreenshot, demo, download, expect, seriousViolations, test } from './fixtures.ts'
 
 /** data-value of every row of a values table, keyed by data-feature. */
 async function tableValues(table: Locator): Promise<Record<string, number>> {
@@ -36,13 +29,15 @@ async function tableValues(table: Locator): Promise<Record<string, number>> {
 
 test('Explain view: default row, waterfall, agreement, global charts, exports, Kernel SHAP, axe, screenshot', async ({
   page,
+  app,
+  api,
 }, testInfo) => {
-  await openApp(page)
-  await page.getByTestId('tab-Explain').click()
+  await app.open()
+  await app.openTab('Explain')
   await expect(page.getByTestId('explain-view')).toBeVisible()
 
   // The default row (the audit's first row) is explained without a click.
-  const n = await page.evaluate(() => window.__glassbox!.state().data!.table.nRows)
+  const n = await api.state((s) => s.data!.table.nRows)
   const row = auditDefaultRows(n, 1)[0]!
   const wf = page.getByTestId('waterfall')
   await expect(wf).toHaveAttribute('data-row', String(row), { timeout: 60_000 })
@@ -54,15 +49,14 @@ test('Explain view: default row, waterfall, agreement, global charts, exports, K
   // The waterfall ends at the prediction shown (exact SHAP: efficiency holds to float precision).
   const final = Number(await wf.getAttribute('data-final'))
   const shown = Number(await page.getByTestId('explain-prediction').textContent())
-  const p = await page.evaluate((r) => window.__glassbox!.predictions()![r]!, row)
+  const p = (await api.predictions())[row]!
   expect(Math.abs(final - p)).toBeLessThan(1e-5)
   expect(Math.abs(shown - p)).toBeLessThan(5e-5)
   await expect(page.getByTestId('waterfall-final')).toHaveText(shown.toFixed(4))
   await expect(wf).toContainText('exact Shapley values')
   // Raw values in the step labels, e.g. "age = 39".
-  const rawAge = await page.evaluate((r) => {
-    const t = window.__glassbox!.state().data!.table
-    const c = t.columns.find((x) => x.name === 'age')!
+  const rawAge = await api.run((g, r) => {
+    const c = g.state().data!.table.columns.find((x) => x.name === 'age')!
     return c.values[c.codes[r]!]!
   }, row)
   await expect(
@@ -173,28 +167,22 @@ test('Explain view: default row, waterfall, agreement, global charts, exports, K
   await page.getByText('Mean |φ| as a table').click()
   await page.getByText('Colours of categorical features').click()
   await expect(page.getByTestId('global-table')).toBeVisible()
-  const axe = await new AxeBuilder({ page }).include('#view').analyze()
-  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(
-    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((nd) => nd.target.join(' ')).join(', ')})`),
-  ).toEqual([])
+  expect(await seriousViolations(page, '#view')).toEqual([])
 
   await page.mouse.move(0, 0)
-  const file = testInfo.outputPath('explain-view.png')
-  await page.screenshot({ path: file, fullPage: true })
-  await testInfo.attach('explain-view', { path: file, contentType: 'image/png' })
+  await attachScreenshot(page, testInfo, 'explain-view')
 })
 
-test('global SHAP samples from the cohort the views are restricted to', async ({ page }) => {
-  const table = parseCsvText(readFileSync(path('public/demo/data.csv'), 'utf8'))
+test('global SHAP samples from the cohort the views are restricted to', async ({ page, app }) => {
+  const table = parseCsvText(readFileSync(demo('data.csv'), 'utf8'))
   const sex = table.columns.find((c) => c.name === 'sex')!
   const female = new Set<number>()
   for (let r = 0; r < table.nRows; r++) if (sex.values[sex.codes[r]!] === 'Female') female.add(r)
-  await openApp(page)
-  await page.getByTestId('tab-Data').click()
+  await app.open()
+  await app.openTab('Data')
   await page.getByTestId('cohort-input').fill('sex = Female')
   await expect(page.getByTestId('cohort-count')).toHaveAttribute('data-value', String(female.size))
-  await page.getByTestId('tab-Explain').click()
+  await app.openTab('Explain')
   const global = page.getByTestId('explain-global')
   await expect(page.getByTestId('beeswarm')).toBeVisible({ timeout: 60_000 })
   await expect(global).toContainText(
@@ -208,9 +196,9 @@ test('global SHAP samples from the cohort the views are restricted to', async ({
   expect(rows.size).toBe(200)
   for (const r of rows) expect(female.has(r)).toBe(true)
   // Another cohort: the charts say they are stale until recomputed.
-  await page.getByTestId('tab-Data').click()
+  await app.openTab('Data')
   await page.getByTestId('cohort-input').fill('sex = Male')
-  await page.getByTestId('tab-Explain').click()
+  await app.openTab('Explain')
   await expect(global.locator('.staleNote')).toContainText('cohort changed')
   await page.getByTestId('run-global').click()
   await expect(page.getByTestId('beeswarm')).toContainText('from the cohort “sex = Male”')

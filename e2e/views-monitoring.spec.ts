@@ -6,47 +6,41 @@
  * an axe scan and a screenshot; then an unlabelled current file says what cannot be judged.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
-import { test, expect, type Download, type Locator, type Page } from '@playwright/test'
-import AxeBuilder from '@axe-core/playwright'
-import * as tf from '@tensorflow/tfjs'
+import type { Locator } from '@playwright/test'
 import { parseCsvText } from '../src/core/csv.ts'
 import { type DriftAnalysis, driftAnalyze } from '../src/core/drift/analyze.ts'
 import { encodeTable } from '../src/core/encode.ts'
 import { schemaParse } from '../src/core/schemaIo.ts'
-import { modelArtifacts } from '../src/model/artifacts.ts'
-import { tfModelLoad, tfPredictFn } from '../src/model/tfModel.ts'
-import { openApp, path } from './fixtures.ts'
-
-const demo = (f: string) => path('public/demo', f)
+import { tfPredictFn } from '../src/model/tfModel.ts'
+import {
+  type App,
+  attachScreenshot,
+  demo,
+  download,
+  expect,
+  outputColumn,
+  path,
+  seriousViolations,
+  test,
+  withCoreModel,
+} from './fixtures.ts'
 
 /** The core's comparison of the demo data (reference) with `currentCsv`, as the worker runs it. */
 async function coreDrift(currentCsv: string): Promise<DriftAnalysis> {
-  await tf.setBackend('cpu')
-  const json = readFileSync(demo('model.json'), 'utf8')
-  const bin = readFileSync(demo('group1-shard1of1.bin'))
-  const shards = new Map([
-    [
-      'group1-shard1of1.bin',
-      bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer,
-    ],
-  ])
-  const lm = await tfModelLoad(modelArtifacts({ name: 'model.json', json }, shards), 'model.json')
-  try {
+  return withCoreModel(path('public/demo'), async (lm) => {
     const schema = schemaParse(readFileSync(demo('schema.json'), 'utf8'))
     const refTable = parseCsvText(readFileSync(demo('data.csv'), 'utf8'))
     const curTable = parseCsvText(currentCsv)
     const ref = encodeTable(schema, refTable)
     const cur = encodeTable(schema, curTable)
-    const predict = tfPredictFn(lm, lm.info.outputWidth === 1 ? 0 : 1)
+    const predict = tfPredictFn(lm, outputColumn(lm))
     return driftAnalyze(
       schema,
       { table: refTable, x: ref.x, p: await predict(ref.x), labels: ref.labels },
       { table: curTable, x: cur.x, p: await predict(cur.x), labels: cur.labels },
       { threshold: 0.5, seed: 1 },
     )
-  } finally {
-    lm.model.dispose()
-  }
+  })
 }
 
 const flagText = (f: DriftAnalysis['features'][number]) =>
@@ -54,22 +48,18 @@ const flagText = (f: DriftAnalysis['features'][number]) =>
 
 const value = async (l: Locator) => Number(await l.getAttribute('data-value'))
 
-async function download(page: Page, button: Locator): Promise<{ name: string; text: string }> {
-  const [dl]: [Download, void] = await Promise.all([page.waitForEvent('download'), button.click()])
-  return { name: dl.suggestedFilename(), text: readFileSync(await dl.path(), 'utf8') }
-}
-
-async function openMonitoring(page: Page): Promise<void> {
-  await openApp(page)
-  await page.getByTestId('tab-Monitoring').click()
-  await expect(page.getByTestId('monitoring-empty')).toBeVisible()
+async function openMonitoring(app: App): Promise<void> {
+  await app.open()
+  await app.openTab('Monitoring')
+  await expect(app.el('monitoring-empty')).toBeVisible()
 }
 
 test('drifted sample: features flagged and ranked, performance drop, OOD rows, export, axe, screenshot', async ({
   page,
+  app,
 }, testInfo) => {
   const core = await coreDrift(readFileSync(demo('drifted.csv'), 'utf8'))
-  await openMonitoring(page)
+  await openMonitoring(app)
   await page.getByTestId('load-drifted').click()
   const view = page.getByTestId('monitoring-view')
   await expect(view).toHaveAttribute('data-status', 'done', { timeout: 60_000 })
@@ -178,18 +168,12 @@ test('drifted sample: features flagged and ranked, performance drop, OOD rows, e
   ).toHaveAttribute('data-feature', 'marital_status')
 
   // Accessibility: no serious or critical violations in the view.
-  const axe = await new AxeBuilder({ page }).include('#view').analyze()
-  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(
-    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-  ).toEqual([])
+  expect(await seriousViolations(page, '#view')).toEqual([])
 
-  const file = testInfo.outputPath('monitoring-view.png')
-  await page.screenshot({ path: file, fullPage: true })
-  await testInfo.attach('monitoring-view', { path: file, contentType: 'image/png' })
+  await attachScreenshot(page, testInfo, 'monitoring-view')
 
   // The browser's audit report carries the same drift section.
-  await page.getByTestId('tab-Overview').click()
+  await app.openTab('Overview')
   await page.getByTestId('run-audit').click()
   await expect(page.getByTestId('download-report-json')).toBeVisible({ timeout: 60_000 })
   const [dl] = await Promise.all([
@@ -205,6 +189,7 @@ test('drifted sample: features flagged and ranked, performance drop, OOD rows, e
 
 test('an unlabelled current file: drift is shown and the view says what cannot be judged', async ({
   page,
+  app,
 }, testInfo) => {
   // drifted.csv without its target column (income, the last one).
   const text = readFileSync(demo('drifted.csv'), 'utf8')
@@ -221,7 +206,7 @@ test('an unlabelled current file: drift is shown and the view says what cannot b
   const core = await coreDrift(unlabelled)
   expect(core.performance.unlabelled).toBe(true)
 
-  await openMonitoring(page)
+  await openMonitoring(app)
   await page.getByTestId('current-input').setInputFiles(file)
   await expect(page.getByTestId('monitoring-view')).toHaveAttribute('data-status', 'done', {
     timeout: 60_000,

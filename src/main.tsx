@@ -2,12 +2,14 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './ui/App.tsx'
 import { appStore, loadDemo } from './state/appStore.ts'
-import { installTestApi } from './state/testApi.ts'
 import { shareOpenHash, shareSyncStart } from './state/share.ts'
 import { persistRestore, persistStart } from './state/session.ts'
 import './ui/app.css'
 
-installTestApi()
+// The test API (window.__glassbox: store reads, worker probes, fault injection) exists only in the
+// e2e build (`vite build --mode e2e`, as Playwright and the bench build the app): MODE is a
+// build-time constant, so every other build drops this branch and the module it imports.
+if (import.meta.env.MODE === 'e2e') (await import('./state/testApi.ts')).installTestApi()
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

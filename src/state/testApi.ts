@@ -1,6 +1,8 @@
 /**
  * `window.__glassbox`: a small read-only window into the store for end-to-end tests (Playwright
- * reads numbers through it to compare with what the page shows), plus worker probes.
+ * reads numbers through it to compare with what the page shows), plus worker probes and fault
+ * injection. Only the e2e build installs it (src/main.tsx loads this module when
+ * `import.meta.env.MODE === 'e2e'`), so production bundles do not contain it.
  */
 import { appStore, probeMeasurementCount, setBackend } from './appStore.ts'
 import { modelPool, modelWorker, poolStore } from './workers.ts'
@@ -83,6 +85,7 @@ declare global {
 const within = (limitS?: number): { signal?: AbortSignal } =>
   limitS === undefined ? {} : { signal: AbortSignal.timeout(limitS * 1000) }
 
+/** Puts the test API on `window.__glassbox` (called once at start-up by the e2e build). */
 export function installTestApi(): void {
   window.__glassbox = {
     state: () => appStore.getState(),

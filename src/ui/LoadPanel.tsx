@@ -4,26 +4,25 @@ import { fileIsZip, persistClear, sessionExport, sessionImport } from '../state/
 import { shareCopyLink } from '../state/share.ts'
 import { uiStore } from '../state/uiStore.ts'
 import { loadCurrent } from '../state/monitoringStore.ts'
+import { FILE_HEAD_BYTES, fileKind, filesSort } from '../core/fileKind.ts'
 
 /**
- * Sorts dropped or picked files into model (model.json + .bin shards), data (CSV) and schema
- * (JSON with "schemaVersion"). A JSON that is neither is treated as the model so that its
- * error ("not a TensorFlow.js model.json") names it.
+ * Sorts dropped or picked files into model (model files + .bin shards), data (CSV) and schema by
+ * name and first bytes (src/core/fileKind.ts). A JSON that is neither is treated as the model so
+ * that its error ("not a TensorFlow.js model.json") names it.
  */
 export async function classifyFiles(files: File[]): Promise<LoadBundle> {
+  const heads = await Promise.all(
+    files.map(async (f) => new Uint8Array(await f.slice(0, FILE_HEAD_BYTES).arrayBuffer())),
+  )
+  const sorted = filesSort(
+    files,
+    files.map((f, i) => fileKind(f.name, heads[i]!)),
+  )
   const bundle: LoadBundle = {}
-  const model: File[] = []
-  for (const f of files) {
-    const name = f.name.toLowerCase()
-    if (name.endsWith('.bin')) model.push(f)
-    else if (name.endsWith('.json')) {
-      const head = await f.slice(0, 65536).text()
-      if (/"schemaVersion"\s*:/.test(head) && !/"modelTopology"\s*:/.test(head))
-        bundle.schema = { kind: 'file', file: f }
-      else model.push(f)
-    } else bundle.data = { kind: 'file', file: f }
-  }
-  if (model.length) bundle.model = { kind: 'files', files: model }
+  if (sorted.schema) bundle.schema = { kind: 'file', file: sorted.schema }
+  if (sorted.data) bundle.data = { kind: 'file', file: sorted.data }
+  if (sorted.model.length) bundle.model = { kind: 'files', files: sorted.model }
   return bundle
 }
 

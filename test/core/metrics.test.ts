@@ -164,7 +164,8 @@ describe('performanceMetrics', () => {
     expect(() => rocAuc(Float64Array.of(0.1), Uint8Array.of(2))).toThrow(/0 or 1/)
   })
 
-  it('handles a million rows quickly', () => {
+  // Its time is a bench figure (bench/responsiveness.ts, core.metrics.1M).
+  it('handles a million rows', () => {
     const n = 1_000_000
     const next = rng(42)
     const p = new Float32Array(n)
@@ -173,17 +174,14 @@ describe('performanceMetrics', () => {
       p[i] = next()
       y[i] = next() < p[i]! ? 1 : 0
     }
-    const t0 = performance.now()
     const m = performanceMetrics(p, y)
     const roc = rocCurve(p, y)
     const pr = prCurve(p, y)
     const ap = averagePrecision(p, y)
-    const ms = performance.now() - t0
     expect(m.rocAuc).toBeGreaterThan(0.8)
     expect(roc!.fpr.length).toBe(201)
     expect(pr!.recall.length).toBe(201)
     expect(ap).toBeGreaterThan(0.5)
-    expect(ms).toBeLessThan(5000)
   })
 })
 

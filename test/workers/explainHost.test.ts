@@ -142,11 +142,10 @@ describe('ModelHost explain', () => {
     const b = ok<GlobalShapResult>(await send(req))
     expect(b.cached).toBe(true)
     expect(Array.from(b.phi)).toEqual(Array.from(a.phi))
-    // A long job (all 2,000 rows) cancelled after 300 ms stops with an AbortError.
-    const t0 = performance.now()
+    // A long job (all 2,000 rows) cancelled after 300 ms stops with an AbortError. (How soon a
+    // cancelled job frees the worker is a bench figure: bench/responsiveness.ts.)
     const c = await send({ ...req, n: 2000, seed: 4 }, 300)
     expect(c).toMatchObject({ kind: 'error', errorKind: 'AbortError' })
-    expect(performance.now() - t0).toBeLessThan(5000)
   })
 
   it('answers what-if: the unedited row reproduces its prediction and SHAP; an edit moves them', async () => {

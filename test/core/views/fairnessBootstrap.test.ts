@@ -22,12 +22,11 @@ describe('fairnessBootstrap', () => {
     )
   })
 
-  it('gives 95% intervals around the golden point estimates (B = 1000, well under 1 s)', () => {
+  // Its time (B = 1000 on 2,000 rows; cell counts at 60,000) is a bench figure:
+  // bench/responsiveness.ts, core.fairnessBootstrap.*.
+  it('gives 95% intervals around the golden point estimates (B = 1000)', () => {
     for (const groups of [sex, race]) {
-      const start = performance.now()
       const r = fairnessBootstrap(predictions, labels, groups, 0.5)
-      const ms = performance.now() - start
-      expect(ms).toBeLessThan(1000)
       expect(r).toMatchObject({ B: 1000, seed: 1, level: 0.95, threshold: 0.5 })
       const point = fairnessByGroup(predictions, labels, groups, 0.5)
       for (const key of DISPARITY_KEYS) {
@@ -101,9 +100,7 @@ describe('fairnessBootstrap', () => {
       groups.push(...race)
     }
     expect(p.length).toBeGreaterThan(FAIRNESS_BOOTSTRAP_ROW_DRAWS_MAX)
-    const t0 = performance.now()
     const counts = fairnessBootstrap(p, y, groups, 0.5, { B: 400, seed: 5 })
-    const countsMs = performance.now() - t0
     expect(counts).toEqual(
       fairnessBootstrap(p, y, groups, 0.5, { B: 400, seed: 5, method: 'counts' }),
     )
@@ -117,8 +114,6 @@ describe('fairnessBootstrap', () => {
       expect(Math.abs(a.low! - b.low!), key).toBeLessThanOrEqual(0.2 * width)
       expect(Math.abs(a.high! - b.high!), key).toBeLessThanOrEqual(0.2 * width)
     }
-    // O(cells · √n) per replicate: far below the row draws' time.
-    expect(countsMs).toBeLessThan(1000)
   })
 
   it('rejects bad options', () => {

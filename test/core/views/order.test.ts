@@ -38,11 +38,10 @@ describe('rowsByScore', () => {
     )
   })
 
-  it('orders a million rows in well under a second', () => {
+  // Its time is a bench figure (bench/responsiveness.ts, core.rowsByScore.1M).
+  it('orders a million rows', () => {
     const p = Float32Array.from({ length: 1_000_000 }, (_, i) => ((i * 7919) % 2000) / 2000)
-    const t = performance.now()
     const o = rowsByScore(p, null, 'desc')
-    expect(performance.now() - t).toBeLessThan(1000)
     let bad = 0
     for (let k = 1; k < o.length; k++) {
       const a = p[o[k - 1]!]!
