@@ -5,14 +5,25 @@
  * follows each node's missing branch. Margins accumulate in float64.
  *
  * Speed: rows are processed in blocks of {@link BLOCK} so that a block's inputs stay in cache
- * while every tree (flattened once, see flat.ts) runs over it.
+ * while every tree runs over it. Rows without NaN of shallow single-output trees compared in
+ * float32 (XGBoost, most ONNX boosters) take the padded form (padded.ts), 8 rows side by side;
+ * the others walk the flat form (flat.ts). Both are exact; they differ only in speed.
  */
 import type { Matrix } from '../types.ts'
 import { type FlatEnsemble, treeFlatten } from './flat.ts'
+import { type PaddedEnsemble, treePadded } from './padded.ts'
+import { LANES, rowKeys, walkFlat, walkPadded } from './walk.ts'
 import type { TreeEnsemble } from './types.ts'
 
 /** Rows per block of the evaluation loop. */
 const BLOCK = 256
+
+const paddedCache = new WeakMap<FlatEnsemble, PaddedEnsemble | null>()
+
+function paddedOf(flat: FlatEnsemble): PaddedEnsemble | null {
+  if (!paddedCache.has(flat)) paddedCache.set(flat, treePadded(flat))
+  return paddedCache.get(flat)!
+}
 
 /**
  * Margins of every output for every row: rows × nOutputs, row-major, float64. Margin of output o =
@@ -33,6 +44,8 @@ export function treeMargins(ens: TreeEnsemble, x: Matrix): Float64Array {
   // read in place (float32 values are exact in float64).
   const round = ens.thresholdPrecision === 'float32' && x.data instanceof Float64Array
   const scratch = round ? new Float32Array(BLOCK * x.cols) : null
+  const padded = ens.thresholdPrecision === 'float32' ? paddedOf(flat) : null
+  const keys = new Int32Array(LANES * x.cols)
   for (let r0 = 0; r0 < x.rows; r0 += BLOCK) {
     const n = Math.min(BLOCK, x.rows - r0)
     let data = x.data
@@ -42,38 +55,21 @@ export function treeMargins(ens: TreeEnsemble, x: Matrix): Float64Array {
       data = scratch
       offset = 0
     }
-    evaluateBlock(flat, data, offset, x.cols, n, out, r0 * k)
+    if (!padded || !(data instanceof Float32Array)) {
+      walkFlat(flat, data, offset, x.cols, n, out, r0 * k)
+      continue
+    }
+    const bits = new Int32Array(data.buffer, data.byteOffset, data.length)
+    let r = 0
+    for (; r + LANES <= n; r += LANES) {
+      const at = offset + r * x.cols
+      if (rowKeys(bits, at, LANES * x.cols, keys))
+        walkPadded(padded, keys, x.cols, out, (r0 + r) * k, k)
+      else walkFlat(flat, data, at, x.cols, LANES, out, (r0 + r) * k)
+    }
+    if (r < n) walkFlat(flat, data, offset + r * x.cols, x.cols, n - r, out, (r0 + r) * k)
   }
   return out
-}
-
-function evaluateBlock(
-  flat: FlatEnsemble,
-  x: Float32Array | Float64Array,
-  xOff: number,
-  cols: number,
-  n: number,
-  out: Float64Array,
-  outOff: number,
-): void {
-  const { feature, thr, lt, ge, miss, roots, treeOutput, leafScalar, leafValue } = flat
-  const k = flat.nOutputs
-  for (let t = 0; t < roots.length; t++) {
-    const root = roots[t]!
-    const o = treeOutput[t]!
-    for (let r = 0; r < n; r++) {
-      let v = root
-      const base = xOff + r * cols
-      while (v >= 0) {
-        const xv = x[base + feature[v]!]!
-        v = xv < thr[v]! ? lt[v]! : xv === xv ? ge[v]! : miss[v]!
-      }
-      const leaf = ~v
-      const at = outOff + r * k
-      if (o >= 0) out[at + o] = out[at + o]! + leafScalar[leaf]!
-      else for (let j = 0; j < k; j++) out[at + j] = out[at + j]! + leafValue[leaf * k + j]!
-    }
-  }
 }
 
 /** Logistic function 1/(1 + e^−m), computed without overflow for large |m|. */

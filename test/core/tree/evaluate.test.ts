@@ -9,6 +9,8 @@ import {
   treeMargins,
   treeProbabilitiesFromMargins,
 } from '../../../src/core/tree/evaluate.ts'
+import { treeFlatten } from '../../../src/core/tree/flat.ts'
+import { treePadded } from '../../../src/core/tree/padded.ts'
 import { SplitMode, type TreeEnsemble } from '../../../src/core/tree/types.ts'
 import { matrix } from '../../../src/core/types.ts'
 import { type EnsembleSpec, randomEnsemble, randomRow, refMargin } from './reference.ts'
@@ -71,6 +73,33 @@ describe('treeMargins', () => {
         const ens = treeEnsembleCheck(randomEnsemble(seed, spec))
         const rng = rngFromSeed(seed ^ 0x5bd1e995)
         const rows = Array.from({ length: 40 }, () => randomRow(rng, spec.nInputs))
+        const m = treeMargins(
+          ens,
+          matrix(Float64Array.from(rows.flat()), rows.length, spec.nInputs),
+        )
+        rows.forEach((row, r) => {
+          for (let o = 0; o < spec.nOutputs; o++)
+            expect(m[r * spec.nOutputs + o]).toBeCloseTo(refMargin(ens, row, o), 12)
+        })
+      }),
+      { numRuns: 150 },
+    )
+  })
+
+  it('walks NaN-free rows in the padded form (8 rows side by side) exactly', () => {
+    fc.assert(
+      fc.property(fc.integer(), specArb, (seed, spec: EnsembleSpec) => {
+        const ens = treeEnsembleCheck(
+          randomEnsemble(seed, { ...spec, maxDepth: Math.min(spec.maxDepth, 6) }),
+        )
+        // = and ≠ become two nodes each, which can double the depth past the padded form's limit.
+        const doubled = spec.modes.includes(SplitMode.Eq) || spec.modes.includes(SplitMode.Neq)
+        if (spec.nOutputs === 1 && !doubled) expect(treePadded(treeFlatten(ens))).not.toBeNull()
+        const rng = rngFromSeed(seed ^ 0x2545f491)
+        // No NaN, so every full group of 8 rows takes the padded walk (−0, ±∞ and near-threshold values included).
+        const rows = Array.from({ length: 43 }, () =>
+          randomRow(rng, spec.nInputs).map((v) => (Number.isNaN(v) ? -0 : v)),
+        )
         const m = treeMargins(
           ens,
           matrix(Float64Array.from(rows.flat()), rows.length, spec.nInputs),
