@@ -17,13 +17,14 @@ import type { Matrix } from '../types.ts'
 import { treeMargins } from './evaluate.ts'
 import { pairScratch, pairsTreeShap } from './interventionalPairs.ts'
 import { interventionalTablesBuild } from './interventionalTables.ts'
-import { type LeafTables, leafTablesExplain, leafTablesSize } from './leafTables.ts'
+import { type LeafTables, leafTablesExplainRows, leafTablesSize } from './leafTables.ts'
 import {
   PATHS_MAX_MASK_KEYS,
   shapleyWeightTable,
   treeDirections,
   treeLeafValues,
   treePaths,
+  treeRowInputs,
 } from './paths.ts'
 import { type TreePlayers, treePlayerMap } from './players.ts'
 import { treeDepth } from './check.ts'
@@ -99,6 +100,8 @@ export function treeShapInterventionalExplainer(
 
   const maxDepth = ens.trees.reduce((m, t) => Math.max(m, treeDepth(t)), 0)
   const w = shapleyWeightTable(maxDepth + 1)
+  const bg = new Float64Array(nb * cols)
+  treeRowInputs(background.data, 0, nb, cols, ens.thresholdPrecision, bg)
   const tables: LeafTables[] = []
   const pairs: { tree: Tree; values: Float64Array; nodePlayer: Int32Array; bgDir: Uint8Array }[] =
     []
@@ -112,17 +115,7 @@ export function treeShapInterventionalExplainer(
       if (size === Infinity || size > 2 ** 28)
         throw new RangeError(`tree ${ti}: its leaf tables (${size} entries) cannot be built`)
       budget -= size
-      tables.push(
-        interventionalTablesBuild(
-          paths,
-          values,
-          background.data,
-          nb,
-          cols,
-          ens.thresholdPrecision,
-          w,
-        ),
-      )
+      tables.push(interventionalTablesBuild(paths, values, bg, nb, cols, w))
       continue
     }
     const nodePlayer = new Int32Array(tree.nodes)
@@ -130,47 +123,42 @@ export function treeShapInterventionalExplainer(
       if (tree.feature[v]! >= 0) nodePlayer[v] = inputPlayer[tree.feature[v]!]!
     const bgDir = new Uint8Array(nb * tree.nodes)
     for (let b = 0; b < nb; b++)
-      treeDirections(
-        tree,
-        background.data.subarray(b * cols, (b + 1) * cols),
-        ens.thresholdPrecision,
-        bgDir.subarray(b * tree.nodes, (b + 1) * tree.nodes),
-      )
+      treeDirections(tree, bg, b * cols, bgDir.subarray(b * tree.nodes, (b + 1) * tree.nodes))
     pairs.push({ tree, values, nodePlayer, bgDir })
   }
 
   const maxNodes = ens.trees.reduce((m, t) => Math.max(m, t.nodes), 0)
   const dir = new Uint8Array(maxNodes)
-  const maskScratch = new Int32Array(maxNodes)
-  const leafMasks = new Int32Array(maxNodes)
   const scratch = pairScratch(nPlayers, maxDepth)
+  const pairsRow = (rows: Float64Array, at: number, phi: Float64Array, phiOff: number): void => {
+    for (const p of pairs) {
+      treeDirections(p.tree, rows, at, dir)
+      for (let b = 0; b < nb; b++)
+        pairsTreeShap(
+          p.tree,
+          p.nodePlayer,
+          p.values,
+          dir,
+          p.bgDir,
+          b * p.tree.nodes,
+          w,
+          1 / nb,
+          scratch,
+          phi,
+          phiOff,
+        )
+    }
+  }
   const explain = (x: Matrix): TreeShapResult => {
     if (x.cols !== cols) throw new RangeError(`rows have ${x.cols} inputs, the trees read ${cols}`)
-    const phi = new Float64Array(x.rows * nPlayers)
-    for (let r = 0; r < x.rows; r++) {
-      const row = x.data.subarray(r * cols, (r + 1) * cols)
-      const out = phi.subarray(r * nPlayers, (r + 1) * nPlayers)
-      for (const t of tables) {
-        treeDirections(t.paths.tree, row, ens.thresholdPrecision, dir)
-        leafTablesExplain(t, dir, maskScratch, leafMasks, out)
-      }
-      for (const p of pairs) {
-        treeDirections(p.tree, row, ens.thresholdPrecision, dir)
-        const n = p.tree.nodes
-        for (let b = 0; b < nb; b++)
-          pairsTreeShap(
-            p.tree,
-            p.nodePlayer,
-            p.values,
-            dir,
-            p.bgDir.subarray(b * n, (b + 1) * n),
-            w,
-            1 / nb,
-            scratch,
-            out,
-          )
-      }
-    }
+    const phi = leafTablesExplainRows(
+      x,
+      ens.thresholdPrecision,
+      tables,
+      nPlayers,
+      maxNodes,
+      pairsRow,
+    )
     const all = treeMargins(ens, x)
     const margins = new Float64Array(x.rows)
     for (let r = 0; r < x.rows; r++) margins[r] = all[r * ens.nOutputs + output]!

@@ -37,8 +37,8 @@ export function pairScratch(nPlayers: number, maxDepth: number): PairScratch {
 }
 
 /**
- * Adds `scale` × the Shapley values of the pair game of one tree to `phi` (per player). `dx` and
- * `db` are the per-node directions of x and b (1 = yes child), `nodePlayer` the player of each
+ * Adds `scale` × the Shapley values of the pair game of one tree to `phi` (per player, from
+ * `phiOff`). `dx` and `db` (from `dbOff`) are the per-node directions of x and b (1 = yes child), `nodePlayer` the player of each
  * branch node, `leafValue` the value of each node for the explained output (0 at branches),
  * `w[n][s]` Shapley weights s!(n − s − 1)!/n!.
  */
@@ -48,10 +48,12 @@ export function pairsTreeShap(
   leafValue: Float64Array,
   dx: Uint8Array,
   db: Uint8Array,
+  dbOff: number,
   w: readonly Float64Array[],
   scale: number,
   scratch: PairScratch,
   phi: Float64Array,
+  phiOff: number,
 ): void {
   const { state, listA, listB } = scratch
   const { yes, no, mode } = tree
@@ -63,16 +65,16 @@ export function pairsTreeShap(
       if (value === 0) return
       if (a > 0) {
         const g = value * w[n]![a - 1]!
-        for (let i = 0; i < a; i++) phi[listA[i]!] = phi[listA[i]!]! + g
+        for (let i = 0; i < a; i++) phi[phiOff + listA[i]!] = phi[phiOff + listA[i]!]! + g
       }
       if (c > 0) {
         const g = value * w[n]![a]!
-        for (let i = 0; i < c; i++) phi[listB[i]!] = phi[listB[i]!]! - g
+        for (let i = 0; i < c; i++) phi[phiOff + listB[i]!] = phi[phiOff + listB[i]!]! - g
       }
       return
     }
     const toX = dx[v] === 1 ? yes[v]! : no[v]!
-    if (dx[v] === db[v]) {
+    if (dx[v] === db[dbOff + v]) {
       visit(toX, a, c)
       return
     }

@@ -13,30 +13,29 @@
  * histogram of the background masks.
  */
 import { type LeafTables, leafTablesOffsets, leafTablesSize } from './leafTables.ts'
-import { type TreePaths, pathsLeafMasks, popcount, treeDirections } from './paths.ts'
-import type { TreeEnsemble } from './types.ts'
+import { type TreePaths, pathsMasks, popcount } from './paths.ts'
 
 /**
- * Builds the tables of one tree from the background rows (`bg`, row-major, `cols` inputs), for
- * leaf values `leafValue` (per node, the explained output, already scaled by the aggregation).
- * `w[n][s]` are Shapley weights. Needs maxD ≤ 30 and a size that fits memory.
+ * Builds the tables of one tree from the background rows (`bg`: nb rows of `cols` values from
+ * `treeRowInputs`, i.e. already rounded as the trees compare), for leaf values `leafValue` (per
+ * node, the explained output, already scaled by the aggregation). `w[n][s]` are Shapley weights.
+ * Needs maxD ≤ 30 and a size that fits memory.
  */
 export function interventionalTablesBuild(
   p: TreePaths,
   leafValue: Float64Array,
-  bg: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> },
+  bg: Float64Array,
   nb: number,
   cols: number,
-  precision: TreeEnsemble['thresholdPrecision'],
   w: readonly Float64Array[],
 ): LeafTables {
   const L = p.leaves.length
-  const dir = new Uint8Array(p.tree.nodes)
-  const scratch = new Int32Array(p.tree.nodes)
+  const nodeMasks = new Int32Array(p.tree.nodes)
   const masks = new Int32Array(nb * L)
   for (let b = 0; b < nb; b++) {
-    treeDirections(p.tree, bg.subarray(b * cols, (b + 1) * cols), precision, dir)
-    pathsLeafMasks(p, dir, scratch, masks.subarray(b * L, (b + 1) * L))
+    pathsMasks(p, bg, b * cols, nodeMasks)
+    for (let i = 0; i < L; i++)
+      masks[b * L + i] = nodeMasks[p.leaves[i]!]! & ((1 << p.leafD[i]!) - 1)
   }
   const offset = leafTablesOffsets(p, leafValue)
   const table = new Float64Array(leafTablesSize(p, leafValue))

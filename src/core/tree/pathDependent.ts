@@ -13,7 +13,7 @@ import type { Matrix } from '../types.ts'
 import { treeDepth } from './check.ts'
 import { treeMargins } from './evaluate.ts'
 import type { TreeShapResult } from './interventional.ts'
-import { type LeafTables, leafTablesExplain, leafTablesSize } from './leafTables.ts'
+import { type LeafTables, leafTablesExplainRows, leafTablesSize } from './leafTables.ts'
 import { pathDependentTablesBuild } from './pathDependentTables.ts'
 import { pathBuffers, recursiveTreeShap, treeCoverMean } from './pathDependentRecursive.ts'
 import {
@@ -102,25 +102,29 @@ export function treeShapPathDependentExplainer(
 
   const maxNodes = ens.trees.reduce((m, t) => Math.max(m, t.nodes), 0)
   const dir = new Uint8Array(maxNodes)
-  const maskScratch = new Int32Array(maxNodes)
-  const leafMasks = new Int32Array(maxNodes)
   const buffers = pathBuffers(maxDepth)
   const cols = ens.nInputs
+  const recursiveRow = (
+    rows: Float64Array,
+    at: number,
+    phi: Float64Array,
+    phiOff: number,
+  ): void => {
+    for (const t of recursive) {
+      treeDirections(t.tree, rows, at, dir)
+      recursiveTreeShap(t.tree, t.cover, t.values, dir, buffers, phi, phiOff)
+    }
+  }
   const explain = (x: Matrix): TreeShapResult => {
     if (x.cols !== cols) throw new RangeError(`rows have ${x.cols} inputs, the trees read ${cols}`)
-    const phi = new Float64Array(x.rows * cols)
-    for (let r = 0; r < x.rows; r++) {
-      const row = x.data.subarray(r * cols, (r + 1) * cols)
-      const out = phi.subarray(r * cols, (r + 1) * cols)
-      for (const t of tables) {
-        treeDirections(t.paths.tree, row, ens.thresholdPrecision, dir)
-        leafTablesExplain(t, dir, maskScratch, leafMasks, out)
-      }
-      for (const t of recursive) {
-        treeDirections(t.tree, row, ens.thresholdPrecision, dir)
-        recursiveTreeShap(t.tree, t.cover, t.values, dir, buffers, out)
-      }
-    }
+    const phi = leafTablesExplainRows(
+      x,
+      ens.thresholdPrecision,
+      tables,
+      cols,
+      maxNodes,
+      recursiveRow,
+    )
     const all = treeMargins(ens, x)
     const margins = new Float64Array(x.rows)
     for (let r = 0; r < x.rows; r++) margins[r] = all[r * ens.nOutputs + output]!

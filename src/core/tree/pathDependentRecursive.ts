@@ -28,7 +28,7 @@ export function pathBuffers(maxDepth: number): PathBuffers {
 }
 
 /**
- * Adds the path-dependent SHAP values of one tree to `phi` (per input). `dir` holds x's direction
+ * Adds the path-dependent SHAP values of one tree to `phi` (per input, from `phiOff`). `dir` holds x's direction
  * per node (1 = yes child), `leafValue` each leaf's value for the explained output, `cover` the
  * node covers (> 0 at branch nodes).
  */
@@ -39,6 +39,7 @@ export function recursiveTreeShap(
   dir: Uint8Array,
   buf: PathBuffers,
   phi: Float64Array,
+  phiOff: number,
 ): void {
   const { feature: pf, zero: pz, one: po, weight: pw } = buf
   const { yes, no, feature, mode } = tree
@@ -106,7 +107,8 @@ export function recursiveTreeShap(
       if (value === 0) return
       for (let i = 1; i <= depth; i++) {
         const w = unwoundSum(start, depth, i)
-        phi[pf[start + i]!] = phi[pf[start + i]!]! + w * (po[start + i]! - pz[start + i]!) * value
+        phi[phiOff + pf[start + i]!] =
+          phi[phiOff + pf[start + i]!]! + w * (po[start + i]! - pz[start + i]!) * value
       }
       return
     }

@@ -7,7 +7,6 @@
  * local key j so far (see {@link pathsLeafMasks}).
  */
 import { shapleyWeights } from '../shap/exact.ts'
-import { splitGoesYes, splitInput } from './split.ts'
 import { SplitMode, type Tree, type TreeEnsemble } from './types.ts'
 
 /** Path structure of one tree; see the module comment. */
@@ -79,55 +78,88 @@ export function treePaths(tree: Tree, inputKey: Int32Array): TreePaths {
 }
 
 /**
- * Per branch node of `tree`, 1 when `row` goes to the `yes` child (float32-rounded input, NaN to
- * the missing side), written into `out` (length ≥ nodes).
+ * True when input value `v` goes to the `yes` child of a node with this mode, threshold and
+ * missing rule (docs/contracts.md §7): NaN goes where `missingYes` says, otherwise the mode
+ * compares `v` with `t`. `v` must already be rounded as the ensemble compares (see
+ * {@link treeRowInputs}). The evaluator's flat form (flat.ts) is an exact rewrite of this rule.
+ * @example splitGoesYes(SplitMode.Lt, 0.5, 1, 0) // → true (0.5 < 1)
+ */
+export function splitGoesYes(mode: number, v: number, t: number, missingYes: number): boolean {
+  if (v !== v) return missingYes === 1
+  if (mode === SplitMode.Lt) return v < t
+  if (mode === SplitMode.Leq) return v <= t
+  if (mode === SplitMode.Gte) return v >= t
+  if (mode === SplitMode.Gt) return v > t
+  if (mode === SplitMode.Eq) return v === t
+  return v !== t
+}
+
+/**
+ * Rows r0 … r0 + n − 1 of `data` (`cols` values each) as a tree compares them, into `out`
+ * (row-major): each value rounded once to float32 (`Math.fround`) unless the ensemble compares
+ * in float64. NaN stays NaN.
+ */
+export function treeRowInputs(
+  data: ArrayLike<number>,
+  r0: number,
+  n: number,
+  cols: number,
+  precision: TreeEnsemble['thresholdPrecision'],
+  out: Float64Array,
+): Float64Array {
+  const at = r0 * cols
+  const len = n * cols
+  if (precision === 'float32') for (let i = 0; i < len; i++) out[i] = Math.fround(data[at + i]!)
+  else for (let i = 0; i < len; i++) out[i] = data[at + i]!
+  return out
+}
+
+/**
+ * Per branch node of `tree`, 1 when the row at `rows[at …]` (from {@link treeRowInputs}) goes to
+ * the `yes` child, written into `out` (length ≥ nodes).
  */
 export function treeDirections(
   tree: Tree,
-  row: ArrayLike<number>,
-  precision: TreeEnsemble['thresholdPrecision'],
+  rows: Float64Array,
+  at: number,
   out: Uint8Array,
 ): Uint8Array {
   const { mode, feature, threshold, missingYes } = tree
   for (let v = 0; v < tree.nodes; v++) {
     const m = mode[v]!
     if (m === SplitMode.Leaf) continue
-    const x = splitInput(row[feature[v]!]!, precision)
-    out[v] = splitGoesYes(m, x, threshold[v]!, missingYes[v]!) ? 1 : 0
+    out[v] = splitGoesYes(m, rows[at + feature[v]!]!, threshold[v]!, missingYes[v]!) ? 1 : 0
   }
   return out
 }
 
 /**
- * For a row whose per-node directions are `dir` (see {@link treeDirections}), the mask of every
- * leaf (written to `out[i]` for leaf position i): bit j set ⇔ the row follows the leaf's path at
- * every node whose key is local key j. `scratch` holds per-node masks (length ≥ nodes).
- * Needs maxD ≤ 30.
+ * The path mask of every node for the row at `rows[at …]` (from {@link treeRowInputs}), written
+ * to `masks` (length ≥ nodes): bit j set ⇔ the row follows the path to the node at every node whose key is local key
+ * j. A leaf's mask, cut to its d keys, is what the leaf tables are indexed by. Needs maxD ≤ 30.
  */
-export function pathsLeafMasks(
+export function pathsMasks(
   p: TreePaths,
-  dir: Uint8Array,
-  scratch: Int32Array,
-  out: Int32Array,
+  rows: Float64Array,
+  at: number,
+  masks: Int32Array,
 ): Int32Array {
-  const { tree, branches, local, leaves } = p
-  scratch[0] = -1
+  const { tree, branches, local } = p
+  const { mode, feature, threshold, missingYes, yes, no } = tree
+  masks[0] = -1
   for (let i = 0; i < branches.length; i++) {
     const v = branches[i]!
-    const m = scratch[v]!
-    const y = tree.yes[v]!
-    const n = tree.no[v]!
+    const m = masks[v]!
     const off = m & ~(1 << local[v]!)
-    if (dir[v] === 1) {
-      scratch[y] = m
-      scratch[n] = off
+    if (splitGoesYes(mode[v]!, rows[at + feature[v]!]!, threshold[v]!, missingYes[v]!)) {
+      masks[yes[v]!] = m
+      masks[no[v]!] = off
     } else {
-      scratch[y] = off
-      scratch[n] = m
+      masks[yes[v]!] = off
+      masks[no[v]!] = m
     }
   }
-  for (let i = 0; i < leaves.length; i++) out[i] = scratch[leaves[i]!]! & ((1 << p.leafD[i]!) - 1)
-  return out
+  return masks
 }
 
 /** Number of set bits of a 32-bit integer. */

@@ -151,6 +151,39 @@ describe('treeShapInterventional', () => {
     }
   })
 
+  it('explains a batch spanning several row blocks exactly as it explains each row alone', () => {
+    const spec: EnsembleSpec = {
+      nInputs: 6,
+      nOutputs: 1,
+      nTrees: 5,
+      maxDepth: 6,
+      modes: ALL_MODES,
+      aggregate: 'SUM',
+      binary: true,
+      covers: false,
+    }
+    const ens = randomEnsemble(31, spec)
+    const rng = rngFromSeed(32)
+    const bg = matrix(
+      Float64Array.from({ length: 8 * 6 }, () => randomRow(rng, 1)[0]!),
+      8,
+      6,
+    )
+    const x = matrix(
+      Float64Array.from({ length: 300 * 6 }, () => randomRow(rng, 1)[0]!),
+      300,
+      6,
+    )
+    for (const tableBudget of [Infinity, 0]) {
+      const e = treeShapInterventionalExplainer(ens, bg, { tableBudget })
+      const all = e.explain(x)
+      for (const r of [0, 127, 128, 255, 256, 299]) {
+        const one = e.explain(matrix(x.data.slice(r * 6, (r + 1) * 6), 1, 6))
+        expect(Array.from(all.phi.subarray(r * 6, (r + 1) * 6))).toEqual(Array.from(one.phi))
+      }
+    }
+  })
+
   it('has baseValue = the mean background margin of the output', () => {
     const ens = randomEnsemble(9, {
       nInputs: 3,
