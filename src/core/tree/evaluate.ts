@@ -12,7 +12,7 @@
 import type { Matrix } from '../types.ts'
 import { type FlatEnsemble, treeFlatten } from './flat.ts'
 import { type PaddedEnsemble, treePadded } from './padded.ts'
-import { LANES, rowKeys, walkFlat, walkPadded } from './walk.ts'
+import { LANES, noNaN, walkFlat, walkPadded } from './walk.ts'
 import type { TreeEnsemble } from './types.ts'
 
 /** Rows per block of the evaluation loop. */
@@ -45,7 +45,6 @@ export function treeMargins(ens: TreeEnsemble, x: Matrix): Float64Array {
   const round = ens.thresholdPrecision === 'float32' && x.data instanceof Float64Array
   const scratch = round ? new Float32Array(BLOCK * x.cols) : null
   const padded = ens.thresholdPrecision === 'float32' ? paddedOf(flat) : null
-  const keys = new Int32Array(LANES * x.cols)
   for (let r0 = 0; r0 < x.rows; r0 += BLOCK) {
     const n = Math.min(BLOCK, x.rows - r0)
     let data = x.data
@@ -59,12 +58,11 @@ export function treeMargins(ens: TreeEnsemble, x: Matrix): Float64Array {
       walkFlat(flat, data, offset, x.cols, n, out, r0 * k)
       continue
     }
-    const bits = new Int32Array(data.buffer, data.byteOffset, data.length)
     let r = 0
     for (; r + LANES <= n; r += LANES) {
       const at = offset + r * x.cols
-      if (rowKeys(bits, at, LANES * x.cols, keys))
-        walkPadded(padded, keys, x.cols, out, (r0 + r) * k, k)
+      if (noNaN(data, at, LANES * x.cols))
+        walkPadded(padded, data, at, x.cols, out, (r0 + r) * k, k)
       else walkFlat(flat, data, at, x.cols, LANES, out, (r0 + r) * k)
     }
     if (r < n) walkFlat(flat, data, offset + r * x.cols, x.cols, n - r, out, (r0 + r) * k)
