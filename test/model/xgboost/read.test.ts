@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { treeMargins, treeProbabilities } from '../../../src/core/tree/evaluate.ts'
 import { treeShapPathDependent } from '../../../src/core/tree/pathDependent.ts'
 import { matrix } from '../../../src/core/types.ts'
+import { xgboostPredictFn } from '../../../src/model/xgboost/predict.ts'
 import { xgboostIsModelJson, xgboostRead } from '../../../src/model/xgboost/read.ts'
 
 /** Fixtures written by scripts/fixtures/trees_xgboost.py (XGBoost 1.7.4, float64 references). */
@@ -183,5 +184,19 @@ describe('xgboostRead refusals', () => {
     expect(xgboostIsModelJson(json)).toBe(true)
     expect(xgboostIsModelJson({ modelTopology: {}, format: 'layers-model' })).toBe(false)
     expect(xgboostIsModelJson([])).toBe(false)
+  })
+})
+
+describe('xgboostPredictFn', () => {
+  it("gives XGBoost's probability of the class asked for, and needs a class above 2 classes", async () => {
+    const { text, ref, x } = fixture('multi-d4')
+    const model = xgboostRead(text)
+    const p = await xgboostPredictFn(model, 2)(x)
+    ref.probabilities.forEach((row, r) => expect(Math.abs(p[r]! - row[2]!)).toBeLessThan(1e-6))
+    expect(() => xgboostPredictFn(model)).toThrow('the model has 3 classes')
+    expect(() => xgboostPredictFn(model, 3)).toThrow("class 3 is not one of the model's 3 classes")
+    const bin = fixture('binary-d6')
+    const pb = await xgboostPredictFn(xgboostRead(bin.text))(bin.x)
+    bin.ref.probabilities.forEach((row, r) => expect(Math.abs(pb[r]! - row[0]!)).toBeLessThan(1e-6))
   })
 })
