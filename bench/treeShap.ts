@@ -190,7 +190,7 @@ export function treeShapBench(args: { model?: string; data?: string; schema?: st
     pairs: figure(few.rows, () => ivPairs.explain(few), 'ms/row', 3),
     buildMs: ivBuild.wall.median,
     treesByTables: ivTables.treesByTables,
-    treesByPairs: ivTables.treesByPairs,
+    treesByTraversal: ivTables.treesByTraversal,
   }
   let pdTables = treeShapPathDependentExplainer(ens)
   const pdBuild = figure(1, () => (pdTables = treeShapPathDependentExplainer(ens)), 'ms/row', 3)

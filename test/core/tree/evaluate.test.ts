@@ -13,26 +13,22 @@ import { treeFlatten } from '../../../src/core/tree/flat.ts'
 import { treePadded } from '../../../src/core/tree/padded.ts'
 import { SplitMode, type TreeEnsemble } from '../../../src/core/tree/types.ts'
 import { matrix } from '../../../src/core/types.ts'
-import { type EnsembleSpec, randomEnsemble, randomRow, refMargin } from './reference.ts'
+import {
+  ALL_MODES,
+  type EnsembleSpec,
+  ensembleSpec,
+  ensembleSpecArb,
+  randomEnsemble,
+  randomRow,
+  refMargin,
+} from './reference.ts'
 
-const ALL_MODES = [
-  SplitMode.Leq,
-  SplitMode.Lt,
-  SplitMode.Gte,
-  SplitMode.Gt,
-  SplitMode.Eq,
-  SplitMode.Neq,
-]
-
-const specArb = fc.record({
-  nInputs: fc.integer({ min: 1, max: 6 }),
-  nOutputs: fc.integer({ min: 1, max: 3 }),
-  nTrees: fc.integer({ min: 1, max: 6 }),
-  maxDepth: fc.integer({ min: 0, max: 7 }),
-  modes: fc.constantFrom(ALL_MODES, [SplitMode.Lt], [SplitMode.Eq, SplitMode.Neq, SplitMode.Leq]),
-  aggregate: fc.constantFrom('SUM' as const, 'AVERAGE' as const),
-  binary: fc.constant(false),
-  covers: fc.boolean(),
+const specArb = ensembleSpecArb({
+  maxInputs: 6,
+  maxTrees: 6,
+  maxDepth: 7,
+  covers: false,
+  modes: [ALL_MODES, [SplitMode.Lt], [SplitMode.Eq, SplitMode.Neq, SplitMode.Leq]],
 })
 
 /** One-tree ensemble: a single split of input 0 at `t` with `mode`, leaves 10 (yes) and 20 (no). */
@@ -66,6 +62,15 @@ function stump(
   })
 }
 
+/** treeMargins of `rows` equal the independent evaluator's margins of every output. */
+function expectReferenceMargins(ens: TreeEnsemble, rows: number[][]): void {
+  const k = ens.nOutputs
+  const m = treeMargins(ens, matrix(Float64Array.from(rows.flat()), rows.length, ens.nInputs))
+  rows.forEach((row, r) => {
+    for (let o = 0; o < k; o++) expect(m[r * k + o]).toBeCloseTo(refMargin(ens, row, o), 12)
+  })
+}
+
 describe('treeMargins', () => {
   it('equals an independent recursive evaluator on random ensembles (every mode, NaN, ±∞, AVERAGE)', () => {
     fc.assert(
@@ -73,14 +78,7 @@ describe('treeMargins', () => {
         const ens = treeEnsembleCheck(randomEnsemble(seed, spec))
         const rng = rngFromSeed(seed ^ 0x5bd1e995)
         const rows = Array.from({ length: 40 }, () => randomRow(rng, spec.nInputs))
-        const m = treeMargins(
-          ens,
-          matrix(Float64Array.from(rows.flat()), rows.length, spec.nInputs),
-        )
-        rows.forEach((row, r) => {
-          for (let o = 0; o < spec.nOutputs; o++)
-            expect(m[r * spec.nOutputs + o]).toBeCloseTo(refMargin(ens, row, o), 12)
-        })
+        expectReferenceMargins(ens, rows)
       }),
       { numRuns: 150 },
     )
@@ -100,30 +98,14 @@ describe('treeMargins', () => {
         const rows = Array.from({ length: 43 }, () =>
           randomRow(rng, spec.nInputs).map((v) => (Number.isNaN(v) ? -0 : v)),
         )
-        const m = treeMargins(
-          ens,
-          matrix(Float64Array.from(rows.flat()), rows.length, spec.nInputs),
-        )
-        rows.forEach((row, r) => {
-          for (let o = 0; o < spec.nOutputs; o++)
-            expect(m[r * spec.nOutputs + o]).toBeCloseTo(refMargin(ens, row, o), 12)
-        })
+        expectReferenceMargins(ens, rows)
       }),
       { numRuns: 150 },
     )
   })
 
   it('gives the same margins for float64 rows and the same rows rounded to float32, across block boundaries', () => {
-    const spec: EnsembleSpec = {
-      nInputs: 5,
-      nOutputs: 2,
-      nTrees: 7,
-      maxDepth: 6,
-      modes: ALL_MODES,
-      aggregate: 'SUM',
-      binary: false,
-      covers: false,
-    }
+    const spec = ensembleSpec({ nInputs: 5, nOutputs: 2, nTrees: 7, maxDepth: 6 })
     const ens = randomEnsemble(11, spec)
     const rng = rngFromSeed(12)
     const rows = Array.from({ length: 700 }, () => randomRow(rng, 5))

@@ -10,16 +10,15 @@ import {
 import type { TreePlayers } from '../../../src/core/tree/players.ts'
 import { SplitMode } from '../../../src/core/tree/types.ts'
 import { matrix } from '../../../src/core/types.ts'
-import { type EnsembleSpec, bruteInterventional, randomEnsemble, randomRow } from './reference.ts'
-
-const ALL_MODES = [
-  SplitMode.Leq,
-  SplitMode.Lt,
-  SplitMode.Gte,
-  SplitMode.Gt,
-  SplitMode.Eq,
-  SplitMode.Neq,
-]
+import {
+  type EnsembleSpec,
+  ensembleSpec,
+  ensembleSpecArb,
+  randomMatrix,
+  bruteInterventional,
+  randomEnsemble,
+  randomRow,
+} from './reference.ts'
 
 /** Random players over n inputs: one per input, contiguous blocks (offsets) or an arbitrary map. */
 function randomPlayers(
@@ -44,16 +43,7 @@ function randomPlayers(
   return { players: { inputPlayer: map, nPlayers }, map, nPlayers }
 }
 
-const specArb = fc.record({
-  nInputs: fc.integer({ min: 1, max: 7 }),
-  nOutputs: fc.integer({ min: 1, max: 3 }),
-  nTrees: fc.integer({ min: 1, max: 4 }),
-  maxDepth: fc.integer({ min: 0, max: 6 }),
-  modes: fc.constantFrom(ALL_MODES, [SplitMode.Lt]),
-  aggregate: fc.constantFrom('SUM' as const, 'AVERAGE' as const),
-  binary: fc.constant(false),
-  covers: fc.constant(false),
-})
+const specArb = ensembleSpecArb({ maxInputs: 7, maxTrees: 4, maxDepth: 6, covers: false })
 
 describe('treeShapInterventional', () => {
   it('equals the Shapley values of the mean game by coalition enumeration (tables and pairs)', () => {
@@ -94,31 +84,20 @@ describe('treeShapInterventional', () => {
   })
 
   it('is efficient on deep trees beyond enumeration (Σφ = margin − baseValue), tables agreeing with pairs', () => {
-    const spec: EnsembleSpec = {
+    const spec = ensembleSpec({
       nInputs: 40,
       nOutputs: 2,
       nTrees: 6,
       maxDepth: 11,
-      modes: ALL_MODES,
       aggregate: 'AVERAGE',
-      binary: false,
-      covers: false,
-    }
+    })
     // Deep trees (their tables exceed the budget below) and shallow ones (theirs fit).
     const deep = randomEnsemble(5, spec)
     const shallow = randomEnsemble(7, { ...spec, maxDepth: 3 })
     const ens = treeEnsembleCheck({ ...deep, trees: [...shallow.trees, ...deep.trees] })
     const rng = rngFromSeed(6)
-    const bg = matrix(
-      Float64Array.from({ length: 30 * 40 }, () => randomRow(rng, 1)[0]!),
-      30,
-      40,
-    )
-    const x = matrix(
-      Float64Array.from({ length: 10 * 40 }, () => randomRow(rng, 1)[0]!),
-      10,
-      40,
-    )
+    const bg = randomMatrix(rng, 30, 40)
+    const x = randomMatrix(rng, 10, 40)
     const offsets = Int32Array.from({ length: 11 }, (_, i) => 4 * i)
     const tables = treeShapInterventional(ens, x, bg, {
       output: 1,
@@ -136,7 +115,7 @@ describe('treeShapInterventional', () => {
       tableBudget: 3000,
     })
     expect(auto.treesByTables).toBeGreaterThan(0)
-    expect(auto.treesByPairs).toBeGreaterThan(0)
+    expect(auto.treesByTraversal).toBeGreaterThan(0)
     const mixed = auto.explain(x)
     const margins = treeMargins(ens, x)
     for (let r = 0; r < 10; r++) {
@@ -152,28 +131,11 @@ describe('treeShapInterventional', () => {
   })
 
   it('explains a batch spanning several row blocks exactly as it explains each row alone', () => {
-    const spec: EnsembleSpec = {
-      nInputs: 6,
-      nOutputs: 1,
-      nTrees: 5,
-      maxDepth: 6,
-      modes: ALL_MODES,
-      aggregate: 'SUM',
-      binary: true,
-      covers: false,
-    }
+    const spec = ensembleSpec({ nInputs: 6, nTrees: 5, maxDepth: 6, binary: true })
     const ens = randomEnsemble(31, spec)
     const rng = rngFromSeed(32)
-    const bg = matrix(
-      Float64Array.from({ length: 8 * 6 }, () => randomRow(rng, 1)[0]!),
-      8,
-      6,
-    )
-    const x = matrix(
-      Float64Array.from({ length: 300 * 6 }, () => randomRow(rng, 1)[0]!),
-      300,
-      6,
-    )
+    const bg = randomMatrix(rng, 8, 6)
+    const x = randomMatrix(rng, 300, 6)
     for (const tableBudget of [Infinity, 0]) {
       const e = treeShapInterventionalExplainer(ens, bg, { tableBudget })
       const all = e.explain(x)
@@ -185,38 +147,15 @@ describe('treeShapInterventional', () => {
   })
 
   it('has baseValue = the mean background margin of the output', () => {
-    const ens = randomEnsemble(9, {
-      nInputs: 3,
-      nOutputs: 2,
-      nTrees: 3,
-      maxDepth: 3,
-      modes: [SplitMode.Lt],
-      aggregate: 'SUM',
-      binary: false,
-      covers: false,
-    })
-    const rng = rngFromSeed(10)
-    const bg = matrix(
-      Float64Array.from({ length: 12 }, () => randomRow(rng, 1)[0]!),
-      4,
-      3,
-    )
+    const ens = randomEnsemble(9, ensembleSpec({ nOutputs: 2, nTrees: 3, modes: [SplitMode.Lt] }))
+    const bg = randomMatrix(rngFromSeed(10), 4, 3)
     const m = treeMargins(ens, bg)
     const e = treeShapInterventionalExplainer(ens, bg, { output: 1 })
     expect(e.baseValue).toBeCloseTo((m[1]! + m[3]! + m[5]! + m[7]!) / 4, 14)
   })
 
   it('refuses an empty or mis-sized background, an unknown output and bad players', () => {
-    const ens = randomEnsemble(1, {
-      nInputs: 3,
-      nOutputs: 1,
-      nTrees: 1,
-      maxDepth: 2,
-      modes: [SplitMode.Lt],
-      aggregate: 'SUM',
-      binary: true,
-      covers: false,
-    })
+    const ens = randomEnsemble(1, ensembleSpec({ maxDepth: 2, binary: true }))
     const bg = matrix(new Float64Array(3), 1, 3)
     expect(() => treeShapInterventionalExplainer(ens, matrix(new Float64Array(0), 0, 3))).toThrow(
       'needs background rows',

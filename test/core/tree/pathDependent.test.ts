@@ -10,27 +10,17 @@ import {
 } from '../../../src/core/tree/pathDependent.ts'
 import { SplitMode } from '../../../src/core/tree/types.ts'
 import { matrix } from '../../../src/core/types.ts'
-import { type EnsembleSpec, brutePathDependent, randomEnsemble, randomRow } from './reference.ts'
+import {
+  type EnsembleSpec,
+  ensembleSpec,
+  ensembleSpecArb,
+  randomMatrix,
+  brutePathDependent,
+  randomEnsemble,
+  randomRow,
+} from './reference.ts'
 
-const ALL_MODES = [
-  SplitMode.Leq,
-  SplitMode.Lt,
-  SplitMode.Gte,
-  SplitMode.Gt,
-  SplitMode.Eq,
-  SplitMode.Neq,
-]
-
-const specArb = fc.record({
-  nInputs: fc.integer({ min: 1, max: 7 }),
-  nOutputs: fc.integer({ min: 1, max: 3 }),
-  nTrees: fc.integer({ min: 1, max: 4 }),
-  maxDepth: fc.integer({ min: 0, max: 7 }),
-  modes: fc.constantFrom(ALL_MODES, [SplitMode.Lt]),
-  aggregate: fc.constantFrom('SUM' as const, 'AVERAGE' as const),
-  binary: fc.constant(false),
-  covers: fc.constant(true),
-})
+const specArb = ensembleSpecArb({ maxInputs: 7, maxTrees: 4, maxDepth: 7, covers: true })
 
 describe('treeShapPathDependent', () => {
   it('equals the Shapley values of the cover-weighted conditional expectation by enumeration', () => {
@@ -59,28 +49,15 @@ describe('treeShapPathDependent', () => {
   })
 
   it('is efficient on deep trees (Σφ = margin − baseValue), tables agreeing with the recursion', () => {
-    const spec: EnsembleSpec = {
-      nInputs: 12,
-      nOutputs: 1,
-      nTrees: 8,
-      maxDepth: 12,
-      modes: ALL_MODES,
-      aggregate: 'SUM',
-      binary: true,
-      covers: true,
-    }
+    const spec = ensembleSpec({ nInputs: 12, nTrees: 8, maxDepth: 12, binary: true, covers: true })
     const ens = randomEnsemble(21, spec)
     const rng = rngFromSeed(22)
-    const x = matrix(
-      Float64Array.from({ length: 20 * 12 }, () => randomRow(rng, 1)[0]!),
-      20,
-      12,
-    )
+    const x = randomMatrix(rng, 20, 12)
     const tables = treeShapPathDependent(ens, x, { method: 'tables', tableBudget: Infinity })
     const rec = treeShapPathDependent(ens, x, { method: 'recursive' })
     const auto = treeShapPathDependentExplainer(ens, { tableBudget: 1e6 })
     expect(auto.treesByTables).toBeGreaterThan(0)
-    expect(auto.treesByRecursion).toBeGreaterThan(0)
+    expect(auto.treesByTraversal).toBeGreaterThan(0)
     const mixed = auto.explain(x)
     const m = treeMargins(ens, x)
     for (let r = 0; r < 20; r++) {
@@ -95,16 +72,13 @@ describe('treeShapPathDependent', () => {
   })
 
   it('is unavailable without covers or with a zero-cover split, and says why', () => {
-    const base: EnsembleSpec = {
+    const base = ensembleSpec({
       nInputs: 2,
-      nOutputs: 1,
       nTrees: 2,
       maxDepth: 2,
       modes: [SplitMode.Lt],
-      aggregate: 'SUM',
       binary: true,
-      covers: false,
-    }
+    })
     const noCovers = randomEnsemble(3, base)
     expect(treeShapPathDependentUnavailable(noCovers)).toMatch(/tree 0 has no node covers/)
     expect(() => treeShapPathDependentExplainer(noCovers)).toThrow('no node covers')

@@ -7,8 +7,20 @@
  * - path-dependent: v(S) = base + Σ_trees E[tree | x_S] where a node whose input is in S follows
  *   x and any other node averages its children weighted by cover(child)/cover(node).
  */
+import fc from 'fast-check'
 import { type Rng, rngFromSeed } from '../../../src/core/random.ts'
 import { SplitMode, type Tree, type TreeEnsemble } from '../../../src/core/tree/types.ts'
+import { type Matrix, matrix } from '../../../src/core/types.ts'
+
+/** Every split mode. */
+export const ALL_MODES: readonly number[] = [
+  SplitMode.Leq,
+  SplitMode.Lt,
+  SplitMode.Gte,
+  SplitMode.Gt,
+  SplitMode.Eq,
+  SplitMode.Neq,
+]
 
 /** Thresholds the random trees use (all float32 values). */
 export const GRID = [-Infinity, -1, -0.5, 0, 0.25, 0.5, 1, Infinity]
@@ -22,6 +34,44 @@ export type EnsembleSpec = {
   aggregate: 'SUM' | 'AVERAGE'
   binary: boolean
   covers: boolean
+}
+
+/**
+ * Arbitrary ensemble specs for property tests: up to `maxInputs` inputs, 3 outputs, `maxTrees`
+ * trees of depth ≤ `maxDepth`, every mode or `<` only (or `modes` given), SUM or AVERAGE.
+ */
+export function ensembleSpecArb(o: {
+  maxInputs: number
+  maxTrees: number
+  maxDepth: number
+  covers: boolean
+  modes?: readonly (readonly number[])[]
+}): fc.Arbitrary<EnsembleSpec> {
+  return fc.record({
+    nInputs: fc.integer({ min: 1, max: o.maxInputs }),
+    nOutputs: fc.integer({ min: 1, max: 3 }),
+    nTrees: fc.integer({ min: 1, max: o.maxTrees }),
+    maxDepth: fc.integer({ min: 0, max: o.maxDepth }),
+    modes: fc.constantFrom(...(o.modes ?? [ALL_MODES, [SplitMode.Lt]])),
+    aggregate: fc.constantFrom('SUM' as const, 'AVERAGE' as const),
+    binary: fc.constant(false),
+    covers: fc.constant(o.covers),
+  })
+}
+
+/** An ensemble spec: `over` on top of one small SUM tree of depth 3 over 3 inputs, every mode. */
+export function ensembleSpec(over: Partial<EnsembleSpec>): EnsembleSpec {
+  return {
+    nInputs: 3,
+    nOutputs: 1,
+    nTrees: 1,
+    maxDepth: 3,
+    modes: ALL_MODES,
+    aggregate: 'SUM',
+    binary: false,
+    covers: false,
+    ...over,
+  }
 }
 
 /** A random ensemble: trees of depth ≤ maxDepth, node ids shuffled (the root stays 0). */
@@ -133,6 +183,15 @@ export function randomRow(rng: Rng, n: number): number[] {
     if (u < 0.6) return GRID[1 + rng.int(6)]! + (rng.uniform() < 0.5 ? 1e-9 : -1e-9)
     return rng.uniform() * 3 - 1.5
   })
+}
+
+/** `rows` random rows (see {@link randomRow}) as a float64 matrix. */
+export function randomMatrix(rng: Rng, rows: number, cols: number): Matrix {
+  return matrix(
+    Float64Array.from({ length: rows * cols }, () => randomRow(rng, 1)[0]!),
+    rows,
+    cols,
+  )
 }
 
 /** Whether value x (any float64) goes to a node's yes child, by the contract: round once to float32. */
