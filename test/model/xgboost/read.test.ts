@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { treeMargins, treeProbabilities } from '../../../src/core/tree/evaluate.ts'
+import { treeShapInterventionalExplainer } from '../../../src/core/tree/interventional.ts'
 import { treeShapPathDependent } from '../../../src/core/tree/pathDependent.ts'
 import { matrix } from '../../../src/core/types.ts'
+import { bruteInterventional } from '../../core/tree/reference.ts'
 import { xgboostPredictFn } from '../../../src/model/xgboost/predict.ts'
 import { xgboostIsModelJson, xgboostRead } from '../../../src/model/xgboost/read.ts'
 
@@ -78,6 +80,28 @@ describe('xgboostRead on XGBoost fixtures', () => {
       }
     })
   }
+
+  it('gives interventional TreeSHAP equal to coalition enumeration on an XGBoost model (each class of multi)', () => {
+    for (const name of ['binary-d6', 'multi-d4']) {
+      const { text, ref, x } = fixture(name)
+      const ens = xgboostRead(text).ensemble
+      const rows = ref.rows.map((r) => r.map((v) => v ?? NaN))
+      const bg = matrix(x.data.slice(0, 10 * 6), 10, 6)
+      const explained = [12, 24, 30, 39] // random rows and rows on thresholds
+      // Players: inputs {0, 1}, {2}, {3, 4}, {5}.
+      const offsets = Int32Array.of(0, 2, 3, 5, 6)
+      const map = Int32Array.of(0, 0, 1, 2, 2, 3)
+      for (let o = 0; o < ens.nOutputs; o++) {
+        const e = treeShapInterventionalExplainer(ens, bg, { output: o, players: { offsets } })
+        const res = e.explain(matrix(Float64Array.from(explained.flatMap((r) => rows[r]!)), 4, 6))
+        explained.forEach((r, i) => {
+          const brute = bruteInterventional(ens, rows[r]!, rows.slice(0, 10), map, 4, o)
+          expect(res.baseValue).toBeCloseTo(brute.base, 10)
+          brute.phi.forEach((v, p) => expect(res.phi[i * 4 + p]).toBeCloseTo(v, 10))
+        })
+      }
+    }
+  })
 
   it('reads the metadata: objective, classes, trees, depth with the root at 0, leaves, names', () => {
     const bin = xgboostRead(fixture('binary-d3').text)
