@@ -43,7 +43,7 @@ export function treeMargins(ens: TreeEnsemble, x: Matrix): Float64Array {
   // (Float32Array assignment rounds to nearest even, exactly Math.fround); otherwise the rows are
   // read in place (float32 values are exact in float64).
   const round = ens.thresholdPrecision === 'float32' && x.data instanceof Float64Array
-  const scratch = round ? new Float32Array(BLOCK * x.cols) : null
+  const scratch = round ? new Float32Array(Math.min(BLOCK, x.rows) * x.cols) : null
   const padded = ens.thresholdPrecision === 'float32' ? paddedOf(flat) : null
   for (let r0 = 0; r0 < x.rows; r0 += BLOCK) {
     const n = Math.min(BLOCK, x.rows - r0)

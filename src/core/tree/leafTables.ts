@@ -97,7 +97,7 @@ export function leafTablesExplainRows(
 ): Float64Array {
   const cols = x.cols
   const phi = new Float64Array(x.rows * nKeys)
-  const rows = new Float64Array(BLOCK * cols)
+  const rows = new Float64Array(Math.min(BLOCK, x.rows) * cols)
   const masks = new Int32Array(maxNodes)
   for (let r0 = 0; r0 < x.rows; r0 += BLOCK) {
     const n = Math.min(BLOCK, x.rows - r0)
