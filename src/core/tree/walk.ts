@@ -62,7 +62,7 @@ export function walkPadded(
   outOff: number,
   k: number,
 ): void {
-  const { rec, thr, roots, depths, treeOutput, leafValue } = p
+  const { feature, thr, nodeStart, leafStart, depths, treeOutput, leafValue } = p
   const b1 = xOff + 1 * cols
   const b2 = xOff + 2 * cols
   const b3 = xOff + 3 * cols
@@ -78,44 +78,47 @@ export function walkPadded(
   let s5 = 0
   let s6 = 0
   let s7 = 0
-  for (let t = 0; t < roots.length; t++) {
-    let v0 = roots[t]!
-    let v1 = v0
-    let v2 = v0
-    let v3 = v0
-    let v4 = v0
-    let v5 = v0
-    let v6 = v0
-    let v7 = v0
+  for (let t = 0; t < depths.length; t++) {
+    const n0 = nodeStart[t]!
+    let i0 = 0
+    let i1 = 0
+    let i2 = 0
+    let i3 = 0
+    let i4 = 0
+    let i5 = 0
+    let i6 = 0
+    let i7 = 0
     for (let d = depths[t]!; d > 0; d--) {
-      v0 = rec[(v0 << 2) + 2 - Number(x[xOff + rec[v0 << 2]!]! < thr[v0]!)]!
-      v1 = rec[(v1 << 2) + 2 - Number(x[b1 + rec[v1 << 2]!]! < thr[v1]!)]!
-      v2 = rec[(v2 << 2) + 2 - Number(x[b2 + rec[v2 << 2]!]! < thr[v2]!)]!
-      v3 = rec[(v3 << 2) + 2 - Number(x[b3 + rec[v3 << 2]!]! < thr[v3]!)]!
-      v4 = rec[(v4 << 2) + 2 - Number(x[b4 + rec[v4 << 2]!]! < thr[v4]!)]!
-      v5 = rec[(v5 << 2) + 2 - Number(x[b5 + rec[v5 << 2]!]! < thr[v5]!)]!
-      v6 = rec[(v6 << 2) + 2 - Number(x[b6 + rec[v6 << 2]!]! < thr[v6]!)]!
-      v7 = rec[(v7 << 2) + 2 - Number(x[b7 + rec[v7 << 2]!]! < thr[v7]!)]!
+      i0 = 2 * i0 + 2 - Number(x[xOff + feature[n0 + i0]!]! < thr[n0 + i0]!)
+      i1 = 2 * i1 + 2 - Number(x[b1 + feature[n0 + i1]!]! < thr[n0 + i1]!)
+      i2 = 2 * i2 + 2 - Number(x[b2 + feature[n0 + i2]!]! < thr[n0 + i2]!)
+      i3 = 2 * i3 + 2 - Number(x[b3 + feature[n0 + i3]!]! < thr[n0 + i3]!)
+      i4 = 2 * i4 + 2 - Number(x[b4 + feature[n0 + i4]!]! < thr[n0 + i4]!)
+      i5 = 2 * i5 + 2 - Number(x[b5 + feature[n0 + i5]!]! < thr[n0 + i5]!)
+      i6 = 2 * i6 + 2 - Number(x[b6 + feature[n0 + i6]!]! < thr[n0 + i6]!)
+      i7 = 2 * i7 + 2 - Number(x[b7 + feature[n0 + i7]!]! < thr[n0 + i7]!)
     }
+    // Heap position i of a leaf is (2^depth − 1) + j: leafStart − (2^depth − 1) + i.
+    const l0 = leafStart[t]! - nodeStart[t + 1]! + n0
     if (k === 1) {
-      s0 += leafValue[~v0]!
-      s1 += leafValue[~v1]!
-      s2 += leafValue[~v2]!
-      s3 += leafValue[~v3]!
-      s4 += leafValue[~v4]!
-      s5 += leafValue[~v5]!
-      s6 += leafValue[~v6]!
-      s7 += leafValue[~v7]!
+      s0 += leafValue[l0 + i0]!
+      s1 += leafValue[l0 + i1]!
+      s2 += leafValue[l0 + i2]!
+      s3 += leafValue[l0 + i3]!
+      s4 += leafValue[l0 + i4]!
+      s5 += leafValue[l0 + i5]!
+      s6 += leafValue[l0 + i6]!
+      s7 += leafValue[l0 + i7]!
     } else {
       const at = outOff + treeOutput[t]!
-      out[at] = out[at]! + leafValue[~v0]!
-      out[at + k] = out[at + k]! + leafValue[~v1]!
-      out[at + 2 * k] = out[at + 2 * k]! + leafValue[~v2]!
-      out[at + 3 * k] = out[at + 3 * k]! + leafValue[~v3]!
-      out[at + 4 * k] = out[at + 4 * k]! + leafValue[~v4]!
-      out[at + 5 * k] = out[at + 5 * k]! + leafValue[~v5]!
-      out[at + 6 * k] = out[at + 6 * k]! + leafValue[~v6]!
-      out[at + 7 * k] = out[at + 7 * k]! + leafValue[~v7]!
+      out[at] = out[at]! + leafValue[l0 + i0]!
+      out[at + k] = out[at + k]! + leafValue[l0 + i1]!
+      out[at + 2 * k] = out[at + 2 * k]! + leafValue[l0 + i2]!
+      out[at + 3 * k] = out[at + 3 * k]! + leafValue[l0 + i3]!
+      out[at + 4 * k] = out[at + 4 * k]! + leafValue[l0 + i4]!
+      out[at + 5 * k] = out[at + 5 * k]! + leafValue[l0 + i5]!
+      out[at + 6 * k] = out[at + 6 * k]! + leafValue[l0 + i6]!
+      out[at + 7 * k] = out[at + 7 * k]! + leafValue[l0 + i7]!
     }
   }
   if (k === 1) {
