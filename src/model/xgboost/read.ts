@@ -301,6 +301,11 @@ function readTree(jt: Obj, path: string, ctx: TreeContext, fail: (what: string) 
     cover: new Float64Array(m),
   }
   order.forEach((v, i) => {
+    if (!(hess[v]! >= 0 && Number.isFinite(hess[v]!)))
+      fail(`${path}, node ${v}: sum_hessian ${hess[v]} is not a finite number ≥ 0`)
+    // JSON has no NaN or ∞, but a huge literal overflows float32 once rounded.
+    if (!Number.isFinite(Math.fround(cond[v]!)))
+      fail(`${path}, node ${v}: split_conditions ${cond[v]} is not a finite float32`)
     tree.cover[i] = hess[v]!
     if (left[v] === -1) {
       tree.mode[i] = SplitMode.Leaf

@@ -202,6 +202,12 @@ describe('xgboostRead refusals', () => {
     )
     expect(read(`${TREES}.0.left_children.0`, 0)).toThrow('node 0 is reached twice')
     expect(read(`${TREES}.0.sum_hessian`, [1])).toThrow('sum_hessian has 1 entries')
+    expect(read(`${TREES}.4.sum_hessian.0`, -2)).toThrow(
+      'm.json: learner.gradient_booster.model.trees[4], node 0: sum_hessian -2 is not a finite number ≥ 0',
+    )
+    expect(read(`${TREES}.4.split_conditions.0`, 1e39)).toThrow(
+      'trees[4], node 0: split_conditions 1e+39 is not a finite float32',
+    )
   })
 
   it('recognises an XGBoost model by its top-level learner', () => {
