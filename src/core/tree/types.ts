@@ -1,7 +1,7 @@
 /**
  * A tree ensemble as the core sees it, whatever file it came from (ONNX `ai.onnx.ml`
  * TreeEnsembleClassifier / TreeEnsembleRegressor, XGBoost JSON): flat typed arrays per tree,
- * leaf values per output, the aggregation and the post-transform. Readers (src/core/tree/xgboost.ts,
+ * leaf values per output, the aggregation and the post-transform. Readers (src/model/xgboost/read.ts,
  * the ONNX reader) build it; the evaluator and TreeSHAP (src/core/tree/*) read it.
  *
  * Numbers that decide splits (docs/contracts.md §7): inputs reach a tree as float32 — the encoding
