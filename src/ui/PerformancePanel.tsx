@@ -1,8 +1,8 @@
 import { useMemo } from 'react'
-import { setThreshold } from '../state/appStore.ts'
 import { CurveChart } from './charts/CurveChart.tsx'
 import { fmt, fmtInt } from './format.ts'
-import { useApp } from './useApp.ts'
+import { useStore } from 'zustand'
+import { app } from '../state/app.ts'
 
 function Metric({
   id,
@@ -27,11 +27,11 @@ function Metric({
 
 /** Performance at the user's threshold: metrics, confusion matrix, ROC and PR curves. */
 export function PerformancePanel() {
-  const perf = useApp((s) => s.performance)
-  const threshold = useApp((s) => s.threshold)
-  const schema = useApp((s) => s.schema)
-  const roc = useApp((s) => s.performance?.roc ?? null)
-  const pr = useApp((s) => s.performance?.pr ?? null)
+  const perf = useStore(app.metrics.store, (s) => s.performance)
+  const threshold = useStore(app.metrics.store, (s) => s.threshold)
+  const schema = useStore(app.session.store, (s) => s.schema)
+  const roc = useStore(app.metrics.store, (s) => s.performance?.roc ?? null)
+  const pr = useStore(app.metrics.store, (s) => s.performance?.pr ?? null)
   const rocPoints = useMemo(
     () =>
       roc
@@ -71,7 +71,7 @@ export function PerformancePanel() {
           max={1}
           step={0.01}
           value={threshold}
-          onChange={(e) => setThreshold(Number(e.currentTarget.value))}
+          onChange={(e) => app.metrics.setThreshold(Number(e.currentTarget.value))}
         />
         <input
           type="number"
@@ -81,7 +81,7 @@ export function PerformancePanel() {
           value={threshold}
           aria-label="Threshold value"
           data-testid="threshold"
-          onChange={(e) => setThreshold(Number(e.currentTarget.value))}
+          onChange={(e) => app.metrics.setThreshold(Number(e.currentTarget.value))}
         />
       </div>
       <div className="metrics">

@@ -16,15 +16,9 @@ import {
   LabelList,
 } from 'recharts'
 import { QUANT_SCHEME_IDS, type QuantSchemeId } from '../../core/quantize/schemes.ts'
-import {
-  compressionStore,
-  downloadVariant,
-  runCompression,
-  setCompressionOptions,
-} from '../../state/compressionStore.ts'
 import { ChartFrame } from '../charts/ChartFrame.tsx'
 import { fmt, fmtBytes } from '../format.ts'
-import { useApp } from '../useApp.ts'
+import { app } from '../../state/app.ts'
 
 const SCHEME_INFO: Record<QuantSchemeId, string> = {
   float16: 'IEEE half precision, round to nearest even (as the tfjs converter)',
@@ -41,10 +35,10 @@ const signed = (v: number | null, d = 4) =>
 
 /** Compression lab: does quantizing or pruning change accuracy, calibration, fairness or explanations? */
 export function CompressionView() {
-  const st = useStore(compressionStore)
-  const busy = useApp((s) => s.job !== null)
-  const model = useApp((s) => s.model)
-  const schema = useApp((s) => s.schema?.schema)
+  const st = useStore(app.compression.store)
+  const busy = useStore(app.jobs.store, (s) => s.job !== null)
+  const model = useStore(app.session.store, (s) => s.model)
+  const schema = useStore(app.session.store, (s) => s.schema?.schema)
   const [attr, setAttr] = useState<string>('')
   const r = st.result
   const attrs = r && r.variants[0] ? Object.keys(r.variants[0].comparison.fairness) : []
@@ -107,7 +101,7 @@ export function CompressionView() {
                 checked={st.ids.includes(id)}
                 data-testid={`scheme-${id}`}
                 onChange={() =>
-                  setCompressionOptions({
+                  app.compression.setOptions({
                     ids: st.ids.includes(id)
                       ? st.ids.filter((x) => x !== id)
                       : QUANT_SCHEME_IDS.filter((x) => x === id || st.ids.includes(x)),
@@ -127,7 +121,7 @@ export function CompressionView() {
               value={st.calibrationRows}
               data-testid="calibration-rows"
               onChange={(e) =>
-                setCompressionOptions({
+                app.compression.setOptions({
                   calibrationRows: Math.max(1, Math.trunc(Number(e.currentTarget.value))),
                 })
               }
@@ -140,7 +134,7 @@ export function CompressionView() {
               min={1}
               value={st.shapRows}
               onChange={(e) =>
-                setCompressionOptions({
+                app.compression.setOptions({
                   shapRows: Math.max(1, Math.trunc(Number(e.currentTarget.value))),
                 })
               }
@@ -155,14 +149,16 @@ export function CompressionView() {
               value={st.tolerance}
               data-testid="tolerance"
               onChange={(e) =>
-                setCompressionOptions({ tolerance: Math.max(0, Number(e.currentTarget.value)) })
+                app.compression.setOptions({
+                  tolerance: Math.max(0, Number(e.currentTarget.value)),
+                })
               }
             />
           </label>
           <button
             type="button"
             disabled={busy}
-            onClick={() => void runCompression()}
+            onClick={() => void app.compression.run()}
             data-testid="run-compression"
           >
             Compare variants
@@ -278,7 +274,7 @@ export function CompressionView() {
                         <td>
                           <button
                             type="button"
-                            onClick={() => void downloadVariant(v.id)}
+                            onClick={() => void app.compression.downloadVariant(v.id)}
                             data-testid={`download-${v.id}`}
                             title={`Download as a tfjs model: ${v.storage}`}
                           >

@@ -11,7 +11,7 @@ import {
   YAxis,
   type TooltipContentProps,
 } from 'recharts'
-import type { FairnessAt } from '../../../state/fairnessStore.ts'
+import type { FairnessAt } from '../../../core/views/fairnessAt.ts'
 import { ChartFrame } from '../../charts/ChartFrame.tsx'
 import { fmt, fmtInt } from '../../format.ts'
 import { ChartLegend } from './Stat.tsx'

@@ -1,13 +1,8 @@
 import { useState } from 'react'
 import type { GroupThresholds } from '../../../core/views/fairnessThresholds.ts'
-import {
-  applyGroupThresholds,
-  clearGroupThresholds,
-  setGroupThreshold,
-  type AccuracyEffect,
-  type FairnessAt,
-  type GroupThresholdSetting,
-} from '../../../state/fairnessStore.ts'
+import type { AccuracyEffect, FairnessAt } from '../../../core/views/fairnessAt.ts'
+import { app } from '../../../state/app.ts'
+import type { GroupThresholdSetting } from '../../../state/fairnessStore.ts'
 import { fmt } from '../../format.ts'
 
 const CRITERIA: {
@@ -58,8 +53,8 @@ function GroupThresholdInput({
         const text = e.currentTarget.value
         setDraft(text)
         const v = e.currentTarget.valueAsNumber
-        if (text === '') setGroupThreshold(groupingKey, group, NaN)
-        else if (v >= 0 && v <= 1) setGroupThreshold(groupingKey, group, v)
+        if (text === '') app.fairness.setGroupThreshold(groupingKey, group, NaN)
+        else if (v >= 0 && v <= 1) app.fairness.setGroupThreshold(groupingKey, group, v)
       }}
     />
   )
@@ -132,7 +127,7 @@ export function ThresholdsPanel({
                 <td>
                   <button
                     type="button"
-                    onClick={() => applyGroupThresholds(groupingKey, h)}
+                    onClick={() => app.fairness.applyGroupThresholds(groupingKey, h)}
                     data-testid={`fair-helper-${c.id}-apply`}
                   >
                     Apply
@@ -208,7 +203,7 @@ export function ThresholdsPanel({
               </p>
               <button
                 type="button"
-                onClick={() => clearGroupThresholds(groupingKey)}
+                onClick={() => app.fairness.clearGroupThresholds(groupingKey)}
                 data-testid="fair-thresholds-clear"
               >
                 Use t for every group

@@ -4,7 +4,7 @@ import {
   type DriftSort,
   type DriftSortKey,
   driftSortFeatures,
-} from '../../../state/monitoringStore.ts'
+} from '../../../core/views/driftView.ts'
 import { fmt } from '../../format.ts'
 import { fmtEdge, fmtP } from './kit.tsx'
 
