@@ -114,8 +114,8 @@ export function createFairnessQueries(
 
   function ensureGroupings(view: RowsInView & { y: Uint8Array }, table: Table, wanted: string[][]) {
     if (groupingsFor !== view.version) {
-      groupings.reset()
       groupingsFor = view.version
+      groupings.reset()
     }
     const queryKey = groupingQueryKey(view.version)
     for (const attrs of wanted) {

@@ -249,18 +249,24 @@ export function createQueryMap<R, I = undefined>(): QueryMap<R, I> {
     query(name) {
       let q = queries.get(name)
       if (!q) {
-        q = keyedQuery<R, I>({
+        const own: KeyedQuery<R, I> = keyedQuery<R, I>({
           get: () => store.getState()[name] ?? queryIdle(),
-          set: (s) => store.setState({ [name]: s }),
+          // A query dropped by `reset` may still settle: it writes nothing any more.
+          set: (s) => {
+            if (queries.get(name) === own) store.setState({ [name]: s })
+          },
         })
-        queries.set(name, q)
+        queries.set(name, own)
+        q = own
       }
       return q
     },
     reset() {
-      for (const q of queries.values()) q.reset()
+      const busy = queries.size > 0 || Object.keys(store.getState()).length > 0
+      const dropped = [...queries.values()]
       queries.clear()
-      store.setState({}, true)
+      for (const q of dropped) q.abort()
+      if (busy) store.setState({}, true)
     },
   }
 }
