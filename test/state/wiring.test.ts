@@ -5,7 +5,7 @@ import type { DriftResult, ExplainResult } from '../../src/workers/protocol.ts'
 import { harness, loadResult, parsed, sampleBundle, sampleTable, settle, table } from './fakes.ts'
 
 /** The model worker's explain answer for the rows asked, with SHAP and counterfactuals. */
-function explainAnswer(req: { rows?: unknown }): ExplainResult {
+function explainAnswer(req: FakeRequest): ExplainResult {
   const rows = req.rows as number[]
   const explanations = Object.fromEntries(
     rows.map((r) => [
