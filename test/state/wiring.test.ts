@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest'
 import type { Report } from '../../src/report/types.ts'
 import { wireApp } from '../../src/state/wiring.ts'
 import type { DriftResult, ExplainResult } from '../../src/workers/protocol.ts'
-import { harness, loadResult, parsed, sampleBundle, sampleTable, settle, table } from './fakes.ts'
+import {
+  type FakeRequest,
+  harness,
+  loadResult,
+  parsed,
+  sampleBundle,
+  sampleTable,
+  settle,
+  table,
+} from './fakes.ts'
 
 /** The model worker's explain answer for the rows asked, with SHAP and counterfactuals. */
 function explainAnswer(req: FakeRequest): ExplainResult {
