@@ -22,26 +22,6 @@ export const persist = createPersist(app)
 /** The worker objects the test API drives directly. */
 export const { modelWorker, modelPool } = deps
 
-export const {
-  jobs,
-  ui,
-  session,
-  metrics,
-  backends,
-  load,
-  cohort,
-  explain,
-  calibration,
-  fairness,
-  fairnessQueries,
-  dataOrder,
-  dataRow,
-  whatIf,
-  compression,
-  monitoring,
-  report,
-} = app
-
 /**
  * Wires the stores (src/state/wiring.ts), starts the link and persistence services, then opens
  * the first session: a shared link (#s=…) wins; else the session persisted in IndexedDB; else
@@ -60,5 +40,5 @@ export async function startApp(base: string): Promise<void> {
   if (share.openHash(location.hash)) return
   if (new URLSearchParams(location.search).get('demo') === '0') return
   if (await persist.restore()) return
-  await load.loadDemo(base)
+  await app.load.loadDemo(base)
 }

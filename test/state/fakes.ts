@@ -3,7 +3,7 @@
  * command answers it (asynchronously, like a worker), or the request stays pending until the test
  * settles it. The stats fake runs the real stats host inline, so the numbers are the page's.
  */
-import { type RequestOptions, WorkerError } from '../../src/workers/client.ts'
+import { type RequestOf, type RequestOptions, WorkerError } from '../../src/workers/client.ts'
 import type { Schema } from '../../src/core/schema.ts'
 import type { Column, Table } from '../../src/core/table.ts'
 import type { ModelInfo } from '../../src/model/tfModel.ts'
@@ -14,10 +14,10 @@ import type {
   LoadResult,
   ParsedData,
   ProbeResult,
-  Res,
   WorkerEvent,
 } from '../../src/workers/protocol.ts'
-import { type StatsReq, statsHandle } from '../../src/workers/statsHost.ts'
+import type { StatsReq } from '../../src/workers/statsHost.ts'
+import { statsRequestInline } from '../../src/state/statsWorker.ts'
 
 /** A request as the fake received it. */
 export type FakeRequest = { cmd: string } & Record<string, unknown>
@@ -80,24 +80,9 @@ export class FakeWorker {
   }
 }
 
-let statsId = 1
-
 /** Runs a stats request through the real stats host on this thread. */
 export function statsInline(req: FakeRequest, opts: RequestOptions): Promise<unknown> {
-  const id = statsId++
-  return new Promise((resolve, reject) => {
-    const post = (res: Res) => {
-      if (res.kind === 'progress') opts.onProgress?.(res.done, res.total, res.label)
-      else if (res.kind === 'result') resolve(res.result)
-      else if (res.kind === 'error') reject(new WorkerError(res.errorKind, res.message))
-    }
-    opts.signal?.addEventListener(
-      'abort',
-      () => void statsHandle({ id: statsId++, cmd: 'cancel', target: id }, post),
-      { once: true },
-    )
-    void statsHandle({ ...req, id } as StatsReq, post)
-  })
+  return statsRequestInline(req as RequestOf<StatsReq>, opts)
 }
 
 /** A dictionary-encoded column of `cells`. */
