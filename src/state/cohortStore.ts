@@ -24,6 +24,7 @@ export type RowsInView = {
   version: number
 }
 
+/** The cohort filter and the rows in view. */
 export type CohortState = {
   /** The filter as typed. */
   text: string

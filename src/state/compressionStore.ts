@@ -10,6 +10,7 @@ import type { MetricsStore } from './metrics.ts'
 import { type StateDeps, errorMessage, isAbortError } from './ports.ts'
 import type { Session } from './session.ts'
 
+/** The variants to compare, the comparison's options and its result. */
 export type CompressionState = {
   ids: QuantSchemeId[]
   calibrationRows: number

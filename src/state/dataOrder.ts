@@ -13,8 +13,6 @@ import { type StatsPort, isAbortError } from './ports.ts'
 import type { Session } from './session.ts'
 import type { Ui } from './uiStore.ts'
 
-export type { DataSort } from '../core/views/order.ts'
-
 /** The table's sort. */
 export type DataOrderState = { sort: DataSort }
 

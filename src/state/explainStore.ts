@@ -47,6 +47,7 @@ export type GlobalUsed = {
   pool: Int32Array | null
 }
 
+/** The Explain tab's row, settings and results. */
 export type ExplainState = {
   /** Row to explain; −1 = the default row (`explainDefaultRow`), fixed when the view opens. */
   row: number

@@ -11,8 +11,6 @@ import type { Jobs } from './jobs.ts'
 import type { StatsPort } from './ports.ts'
 import { type Session, float32Identical } from './session.ts'
 
-export type { Performance } from '../core/views/performance.ts'
-
 /** The threshold and the numbers at it. */
 export type MetricsState = {
   /** Predicted positive iff p ≥ threshold; shared by every view. */

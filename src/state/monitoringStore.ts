@@ -19,8 +19,6 @@ import type { MetricsStore } from './metrics.ts'
 import { type StateDeps, errorMessage, isAbortError } from './ports.ts'
 import type { Session } from './session.ts'
 
-export type { DriftSort, DriftSortKey } from '../core/views/driftView.ts'
-
 /** What the selected feature's chart shows: equal-width bins / categories, or the PSI's own bins. */
 export type DriftHistMode = 'histogram' | 'psi'
 
@@ -32,6 +30,7 @@ export type DriftUsed = {
   currentName: string
 }
 
+/** The Monitoring tab's comparison and view choices. */
 export type MonitoringState = {
   /** The parsed current CSV (null until one is loaded). */
   current: ParsedData | null

@@ -15,6 +15,7 @@ import type { MetricsStore } from './metrics.ts'
 import { type ModelWorkerPort, errorMessage, isAbortError } from './ports.ts'
 import type { Session } from './session.ts'
 
+/** The audit, the reviewer's record and the report they make. */
 export type ReportState = {
   /** The audit as computed, without the review. */
   audit: Report | null

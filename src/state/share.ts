@@ -85,6 +85,7 @@ export function viewStateCollect(app: App): ViewState {
   }
 }
 
+/** The hash payload of a view state: its JSON, lz-string compressed for a URL. */
 export function viewStateEncode(s: ViewState): string {
   return compressToEncodedURIComponent(JSON.stringify(s))
 }

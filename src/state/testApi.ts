@@ -24,6 +24,7 @@ import type { CompressionOptions, CompressionResult } from '../model/compression
 /** The session, threshold and metrics, backends, job and notices in one snapshot. */
 export type TestState = SessionState & MetricsState & BackendsState & JobsState
 
+/** What end-to-end tests and benchmarks reach through `window.__glassbox`. */
 export type TestApi = {
   state: () => TestState
   predictions: () => number[] | null
@@ -89,6 +90,7 @@ declare global {
 const within = (limitS?: number): { signal?: AbortSignal } =>
   limitS === undefined ? {} : { signal: AbortSignal.timeout(limitS * 1000) }
 
+/** Installs `window.__glassbox` over the page's app and workers. */
 export function installTestApi(): void {
   window.__glassbox = {
     state: () => ({
