@@ -15,6 +15,7 @@ import {
 } from '../../../src/core/views/fairnessAt.ts'
 import { fairnessIndex } from '../../../src/core/views/fairnessThresholds.ts'
 import { fairnessTable } from '../../../src/core/views/fairnessView.ts'
+import { groupedRows } from './arbitraries.ts'
 import { columnTexts, labels, predictions, ref } from './goldenFixture.ts'
 
 /** A grouping of `groups` as the stats worker builds one. */
@@ -45,20 +46,7 @@ function brute(p: ArrayLike<number>, y: Uint8Array, groups: string[], cut: (g: s
   return { groups: out, all }
 }
 
-const rows = fc
-  .array(
-    fc.tuple(
-      fc.integer({ min: 0, max: 20 }),
-      fc.integer({ min: 0, max: 1 }),
-      fc.constantFrom('a', 'b', 'c'),
-    ),
-    { minLength: 1, maxLength: 60 },
-  )
-  .map((r) => ({
-    p: Float64Array.from(r, ([k]) => k / 20),
-    y: Uint8Array.from(r, ([, b]) => b),
-    g: r.map(([, , name]) => name),
-  }))
+const rows = groupedRows(['a', 'b', 'c'])
 
 describe('fairnessAt', () => {
   it("equals the group table on the golden data (whose rates are fairlearn's) by sex and race", () => {
