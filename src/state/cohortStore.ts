@@ -1,9 +1,11 @@
 /**
  * The cohort: a filter over data rows (`age > 40 and sex = Female`, src/core/views/cohort.ts)
- * that every view can be restricted to. Holds the parsed filter, its row mask, and — when the
- * views are restricted — the predictions, labels and row indices of the cohort's rows.
+ * that every view can be restricted to. Holds the parsed filter, its rows, and the rows in view —
+ * the predictions, labels and row indices the Performance, Calibration, Fairness and Explain views
+ * use (the cohort's when restricted, else all rows). The rows in view carry a version that the
+ * stores computing for them key on; it changes only when the rows in view do.
  */
-import { createStore } from 'zustand/vanilla'
+import { type StoreApi, createStore } from 'zustand/vanilla'
 import {
   type Cohort,
   CohortSyntaxError,
@@ -11,8 +13,18 @@ import {
   cohortParse,
   cohortRows,
 } from '../core/views/cohort.ts'
-import { appStore } from './appStore.ts'
+import type { Session } from './session.ts'
 
+/** The rows the views use: predictions and labels, their table rows (null = all), a version. */
+export type RowsInView = {
+  p: Float32Array
+  y: Uint8Array | null
+  index: Int32Array | null
+  /** Changes whenever the rows in view (or their predictions or labels) change. */
+  version: number
+}
+
+/** The cohort filter and the rows in view. */
 export type CohortState = {
   /** The filter as typed. */
   text: string
@@ -23,75 +35,115 @@ export type CohortState = {
   errorAt: { position: number; end: number } | null
   /** Rows matching (null = no filter). */
   rows: Int32Array | null
+  /** Changes whenever `rows` does. */
+  rowsVersion: number
   /** Restrict Performance, Calibration, Fairness and Explain views to the cohort. */
   restrict: boolean
-  /** Predictions / labels / row indices the views use (all rows when not restricted). */
-  view: { p: Float32Array; y: Uint8Array | null; index: Int32Array | null } | null
+  /** Predictions / labels / row indices the views use (null before predictions exist). */
+  view: RowsInView | null
 }
 
-export const cohortStore = createStore<CohortState>()(() => ({
-  text: '',
-  cohort: null,
-  error: null,
-  errorAt: null,
-  rows: null,
-  restrict: true,
-  view: null,
-}))
-
-function derive(): void {
-  const app = appStore.getState()
-  const s = cohortStore.getState()
-  if (!app.predictions) {
-    cohortStore.setState({ view: null })
-    return
-  }
-  if (!s.rows || !s.restrict) {
-    cohortStore.setState({ view: { p: app.predictions, y: app.labels, index: null } })
-    return
-  }
-  const idx = s.rows
-  const p = new Float32Array(idx.length)
-  const y = app.labels ? new Uint8Array(idx.length) : null
-  for (let k = 0; k < idx.length; k++) {
-    p[k] = app.predictions[idx[k]!]!
-    if (y) y[k] = app.labels![idx[k]!]!
-  }
-  cohortStore.setState({ view: { p, y, index: idx } })
+/** The cohort store and its actions. */
+export type CohortStore = {
+  readonly store: StoreApi<CohortState>
+  /** Parses and applies a filter; an empty text clears it. Errors keep the previous cohort. */
+  setText(text: string): void
+  setRestrict(restrict: boolean): void
+  /** New data: the mask is re-applied to it (or the filter cleared when it no longer parses). */
+  dataChanged(): void
+  /** Recomputes the rows in view when the session's predictions, labels or data changed. */
+  derive(): void
 }
 
-/** Parses and applies a filter; an empty text clears it. Errors keep the previous cohort. */
-export function setCohortText(text: string): void {
-  const table = appStore.getState().data?.table
-  cohortStore.setState({ text })
-  if (!table) return
-  try {
-    const cohort = cohortParse(
-      text,
-      table.columns.map((c) => c.name),
-    )
-    const rows = text.trim() === '' ? null : cohortRows(cohortMask(cohort, table))
-    cohortStore.setState({ cohort, rows, error: null, errorAt: null })
-  } catch (e) {
-    const errorAt = e instanceof CohortSyntaxError ? { position: e.position, end: e.end } : null
-    cohortStore.setState({ error: (e as Error).message, errorAt })
-    return
-  }
-  derive()
-}
+/**
+ * The cohort store over `session`'s data and predictions.
+ * @example const cohort = createCohort(session); cohort.setText('age > 40')
+ */
+export function createCohort(session: Session): CohortStore {
+  const store = createStore<CohortState>()(() => ({
+    text: '',
+    cohort: null,
+    error: null,
+    errorAt: null,
+    rows: null,
+    rowsVersion: 0,
+    restrict: true,
+    view: null,
+  }))
+  let versions = 0
+  /** The inputs of the current view; derive does nothing while they are unchanged. */
+  let from: { pv: number; y: Uint8Array | null; rv: number; restrict: boolean } | null = null
 
-export function setCohortRestrict(restrict: boolean): void {
-  cohortStore.setState({ restrict })
-  derive()
-}
-
-/** A new dataset invalidates the mask: re-apply the filter text to it (or clear it). */
-appStore.subscribe((s, prev) => {
-  if (s.data !== prev.data) {
-    const { text } = cohortStore.getState()
-    cohortStore.setState({ cohort: null, rows: null, error: null, errorAt: null })
-    if (text.trim()) setCohortText(text)
+  function derive(): void {
+    const { predictions, labels, predictionsVersion: pv } = session.store.getState()
+    const s = store.getState()
+    if (!predictions) {
+      from = null
+      if (s.view) store.setState({ view: null })
+      return
+    }
+    const restricted = s.rows !== null && s.restrict
+    const inputs = { pv, y: labels, rv: restricted ? s.rowsVersion : -1, restrict: restricted }
+    if (from && from.pv === pv && from.y === labels && from.rv === inputs.rv) return
+    from = inputs
+    const version = ++versions
+    if (!restricted) {
+      store.setState({ view: { p: predictions, y: labels, index: null, version } })
+      return
+    }
+    const idx = s.rows!
+    const p = new Float32Array(idx.length)
+    const y = labels ? new Uint8Array(idx.length) : null
+    for (let k = 0; k < idx.length; k++) {
+      p[k] = predictions[idx[k]!]!
+      if (y) y[k] = labels![idx[k]!]!
+    }
+    store.setState({ view: { p, y, index: idx, version } })
   }
-  if (s.predictions !== prev.predictions || s.labels !== prev.labels || s.data !== prev.data)
+
+  function setText(text: string): void {
+    const table = session.store.getState().data?.table
+    store.setState({ text })
+    if (!table) return
+    try {
+      const cohort = cohortParse(
+        text,
+        table.columns.map((c) => c.name),
+      )
+      const rows = text.trim() === '' ? null : cohortRows(cohortMask(cohort, table))
+      store.setState((s) => ({
+        cohort,
+        rows,
+        rowsVersion: s.rowsVersion + 1,
+        error: null,
+        errorAt: null,
+      }))
+    } catch (e) {
+      const errorAt = e instanceof CohortSyntaxError ? { position: e.position, end: e.end } : null
+      store.setState({ error: (e as Error).message, errorAt })
+      return
+    }
     derive()
-})
+  }
+
+  return {
+    store,
+    setText,
+    setRestrict(restrict) {
+      store.setState({ restrict })
+      derive()
+    },
+    dataChanged() {
+      const { text } = store.getState()
+      store.setState((s) => ({
+        cohort: null,
+        rows: null,
+        rowsVersion: s.rowsVersion + 1,
+        error: null,
+        errorAt: null,
+      }))
+      if (text.trim()) setText(text)
+    },
+    derive,
+  }
+}

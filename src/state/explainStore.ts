@@ -1,20 +1,23 @@
 /**
- * Explanations of the loaded model: per-row SHAP / IG / counterfactuals and global SHAP. A vanilla
- * zustand store beside appStore; jobs go through appStore's job slot, so a new job supersedes the
- * running one (its result is dropped) and the progress bar and Cancel button are shared.
+ * Explanations of the loaded model: per-row SHAP / IG / counterfactuals and global SHAP. Jobs go
+ * through the job slot (src/state/jobs.ts), so a new job supersedes the running one (its result
+ * is dropped) and the progress bar and Cancel button are shared. The first time the Explain tab
+ * is shown in a session, this store explains the default row and a global sample by itself.
  *
  * Each part of a row's explanation keeps the settings it was computed with, so the view can print
  * them under every chart even when SHAP and IG were run at different times.
  */
-import { createStore } from 'zustand/vanilla'
+import { type StoreApi, createStore } from 'zustand/vanilla'
 import { EXPLAIN_DEFAULTS, type ExplainSettings, type RowExplanation } from '../core/explain.ts'
 import type { BackgroundSpec } from '../core/shap/background.ts'
 import { auditDefaultRows } from '../report/audit.ts'
-import type { WorkerError } from '../workers/client.ts'
 import type { ExplainResult, GlobalShapResult } from '../workers/protocol.ts'
-import { appStore, endJob, notify, progress, startJob } from './appStore.ts'
-import { cohortStore } from './cohortStore.ts'
-import { modelPool, modelWorker } from './workers.ts'
+import type { CohortStore } from './cohortStore.ts'
+import type { Jobs } from './jobs.ts'
+import type { MetricsStore } from './metrics.ts'
+import { type StateDeps, errorMessage, isAbortError } from './ports.ts'
+import type { Session } from './session.ts'
+import type { Ui } from './uiStore.ts'
 
 /** The parts of a row's explanation. */
 export type ExplainPart = 'shap' | 'ig' | 'counterfactuals'
@@ -44,6 +47,7 @@ export type GlobalUsed = {
   pool: Int32Array | null
 }
 
+/** The Explain tab's row, settings and results. */
 export type ExplainState = {
   /** Row to explain; −1 = the default row (`explainDefaultRow`), fixed when the view opens. */
   row: number
@@ -60,35 +64,37 @@ export type ExplainState = {
   autoDone: boolean
 }
 
-export const explainStore = createStore<ExplainState>()(() => ({
-  row: -1,
-  settings: { ...EXPLAIN_DEFAULTS },
-  rowResult: null,
-  globalN: 200,
-  global: null,
-  globalUsed: null,
-  dependenceFeature: null,
-  dependenceColor: null,
-  autoDone: false,
-}))
-
-export function setExplainRow(row: number): void {
-  explainStore.setState({ row })
-}
-
-export function setExplainSettings(patch: Partial<ExplainSettings>): void {
-  explainStore.setState((s) => ({ settings: { ...s.settings, ...patch } }))
-}
-
-export function setGlobalN(n: number): void {
-  if (Number.isInteger(n) && n > 0) explainStore.setState({ globalN: n })
-}
-
-export function setDependence(patch: { feature?: number | null; color?: number | null }): void {
-  explainStore.setState((s) => ({
-    dependenceFeature: patch.feature === undefined ? s.dependenceFeature : patch.feature,
-    dependenceColor: patch.color === undefined ? s.dependenceColor : patch.color,
-  }))
+/** The explain store and its actions. */
+export type ExplainStore = {
+  readonly store: StoreApi<ExplainState>
+  setRow(row: number): void
+  setSettings(patch: Partial<ExplainSettings>): void
+  /** Rows of the global SHAP sample (a positive integer; others ignored). */
+  setGlobalN(n: number): void
+  setDependence(patch: { feature?: number | null; color?: number | null }): void
+  /** The row to explain: the chosen one, or the default row while none was chosen (−1). */
+  rowResolved(): number
+  /**
+   * Explains the chosen row; `parts` picks SHAP, IG and/or counterfactuals. Parts not asked for
+   * keep their earlier result when the row is the same.
+   * @returns true when the result arrived (false: invalid row, cancelled, superseded or failed).
+   */
+  runExplain(parts: Record<ExplainPart, boolean>): Promise<boolean>
+  /**
+   * SHAP for a seeded sample of rows: the global ranking and the per-row matrix. With a cohort
+   * filter applied and the views restricted to it, the rows are drawn from the cohort.
+   * @returns true when the result arrived.
+   */
+  runGlobalShap(): Promise<boolean>
+  /**
+   * Once per session (model + data), when the Explain tab is shown and no job runs: explains the
+   * chosen row (a shared link's) or else the default row (SHAP, IG and counterfactuals), then
+   * computes global SHAP. Each step is an ordinary job; cancelling or starting another job stops
+   * the sequence, and it does not run again until a new model or data is loaded.
+   */
+  sync(): void
+  /** Results belong to a session: a new one clears them (and re-arms the automatic run). */
+  sessionChanged(dataChanged: boolean): void
 }
 
 /**
@@ -99,36 +105,6 @@ export function setDependence(patch: { feature?: number | null; color?: number |
 export function explainDefaultRow(nRows: number, seed: number): number {
   return auditDefaultRows(nRows, seed)[0] ?? 0
 }
-
-/** The row to explain: the chosen one, or the default row while none was chosen (−1). */
-export function explainRowResolved(): number {
-  const { row, settings } = explainStore.getState()
-  const n = appStore.getState().data?.table.nRows ?? 0
-  return row >= 0 ? row : explainDefaultRow(n, settings.seed)
-}
-
-/** Results belong to a session: a new model or data clears them (and re-arms the automatic run). */
-appStore.subscribe((s, prev) => {
-  if (
-    s.predictions !== prev.predictions &&
-    (s.model !== prev.model || s.data !== prev.data || s.schema !== prev.schema)
-  ) {
-    explainStore.setState((st) => ({
-      rowResult: null,
-      global: null,
-      globalUsed: null,
-      dependenceFeature: null,
-      dependenceColor: null,
-      autoDone: false,
-      row: s.data !== prev.data ? -1 : st.row,
-    }))
-  }
-})
-
-/** A new model releases the pool's helper workers (they hold the previous model). */
-appStore.subscribe((s, prev) => {
-  if (s.model?.input !== prev.model?.input) modelPool.reset()
-})
 
 const PART_KEYS: Record<ExplainPart, (keyof RowExplanation)[]> = {
   shap: ['baseValue', 'exact', 'shap', 'shapStdErr'],
@@ -160,109 +136,156 @@ function mergeRow(
   return { row, explanation, featureNames: res.featureNames, used, ms }
 }
 
-/**
- * Explains the chosen row; `parts` picks SHAP, IG and/or counterfactuals. Parts not asked for keep
- * their earlier result when the row is the same.
- * @returns true when the result arrived (false: invalid row, cancelled, superseded or failed).
- */
-export async function runExplain(parts: {
-  shap: boolean
-  ig: boolean
-  counterfactuals: boolean
-}): Promise<boolean> {
-  const { settings } = explainStore.getState()
-  const n = appStore.getState().data?.table.nRows ?? 0
-  const row = explainRowResolved()
-  if (!(Number.isInteger(row) && row >= 0 && row < n)) {
-    notify('error', `Row ${row} does not exist: choose a row from 0 to ${n - 1}.`)
-    return false
-  }
-  const s: ExplainSettings = {
-    ...settings,
-    threshold: appStore.getState().threshold,
-    shap: parts.shap,
-    igSteps: parts.ig ? settings.igSteps || 'auto' : 0,
-    counterfactuals: parts.counterfactuals ? settings.counterfactuals || 4 : 0,
-  }
-  const signal = startJob(`Explaining row ${row}`)
-  try {
-    const result = await modelWorker.request<ExplainResult>(
-      { cmd: 'explain', rows: [row], settings: s },
-      { signal, onProgress: progress(signal) },
-    )
-    if (signal.aborted) return false
-    explainStore.setState((st) => ({ rowResult: mergeRow(st.rowResult, row, result, parts, s) }))
-    return true
-  } catch (e) {
-    const err = e as WorkerError
-    if (err.kind === 'AbortError') notify('info', 'Explanation cancelled.')
-    else notify('error', `Explanation failed: ${err.message}`)
-    return false
-  } finally {
-    endJob(signal)
-  }
+/** The stores explanations read. */
+export type ExplainInputs = {
+  jobs: Jobs
+  session: Session
+  metrics: MetricsStore
+  cohort: CohortStore
+  ui: Ui
 }
 
 /**
- * SHAP for a seeded sample of rows: the global ranking and the per-row matrix. With a cohort
- * filter applied and the views restricted to it, the rows are drawn from the cohort.
- * @returns true when the result arrived.
+ * The explain store over the model worker and its pool.
+ * @example const explain = createExplain(deps, inputs); await explain.runExplain({ shap: true, ig: false, counterfactuals: false })
  */
-export async function runGlobalShap(): Promise<boolean> {
-  const { globalN, settings } = explainStore.getState()
-  const cohort = cohortStore.getState()
-  const index = cohort.restrict ? (cohort.view?.index ?? null) : null
-  const pool = index ? Array.from(index) : null
-  const used: GlobalUsed = {
-    n: globalN,
-    seed: settings.seed,
-    background: settings.background,
-    budget: settings.budget,
-    cohort: index ? cohort.text.trim() : null,
-    pool: index,
-  }
-  const signal = startJob(`Global SHAP (${pool ? Math.min(globalN, pool.length) : globalN} rows)`)
-  try {
-    // Split over the worker pool on CPU backends (same numbers as one worker).
-    const run = await modelPool.globalShap(
-      {
-        n: globalN,
-        seed: used.seed,
-        background: used.background,
-        budget: used.budget,
-        ...(pool ? { pool } : {}),
-      },
-      { signal, onProgress: progress(signal) },
-    )
-    if (signal.aborted) return false
-    const global: GlobalShapResult = { ...run.result, workers: run.workers, backend: run.backend }
-    explainStore.setState({ global, globalUsed: used })
-    return true
-  } catch (e) {
-    const err = e as WorkerError
-    if (err.kind === 'AbortError') notify('info', 'Global SHAP cancelled.')
-    else notify('error', `Global SHAP failed: ${err.message}`)
-    return false
-  } finally {
-    endJob(signal)
-  }
-}
+export function createExplain(
+  deps: Pick<StateDeps, 'model' | 'pool'>,
+  { jobs, session, metrics, cohort, ui }: ExplainInputs,
+): ExplainStore {
+  const store = createStore<ExplainState>()(() => ({
+    row: -1,
+    settings: { ...EXPLAIN_DEFAULTS },
+    rowResult: null,
+    globalN: 200,
+    global: null,
+    globalUsed: null,
+    dependenceFeature: null,
+    dependenceColor: null,
+    autoDone: false,
+  }))
+  const { notify, startJob, endJob, progress } = jobs
+  const nRows = () => session.store.getState().data?.table.nRows ?? 0
 
-/**
- * What opening the Explain view does once per session (model + data): explains the chosen row (a
- * shared link's) or else the default row (SHAP, IG and counterfactuals), then computes global SHAP. Each step is an ordinary job (progress
- * bar, Cancel); cancelling or starting another job stops the sequence, and it does not run again
- * until a new model or data is loaded.
- */
-export async function explainAuto(): Promise<void> {
-  const st = explainStore.getState()
-  const app = appStore.getState()
-  const n = app.data?.table.nRows ?? 0
-  if (st.autoDone || !app.ready || app.job !== null || n === 0) return
-  explainStore.setState({ autoDone: true })
-  if (!st.rowResult) {
-    explainStore.setState({ row: explainRowResolved() })
-    if (!(await runExplain({ shap: true, ig: true, counterfactuals: true }))) return
+  const rowResolved = () => {
+    const { row, settings } = store.getState()
+    return row >= 0 ? row : explainDefaultRow(nRows(), settings.seed)
   }
-  if (!explainStore.getState().global && appStore.getState().job === null) await runGlobalShap()
+
+  async function runExplain(parts: Record<ExplainPart, boolean>): Promise<boolean> {
+    const { settings } = store.getState()
+    const n = nRows()
+    const row = rowResolved()
+    if (!(Number.isInteger(row) && row >= 0 && row < n)) {
+      notify('error', `Row ${row} does not exist: choose a row from 0 to ${n - 1}.`)
+      return false
+    }
+    const s: ExplainSettings = {
+      ...settings,
+      threshold: metrics.store.getState().threshold,
+      shap: parts.shap,
+      igSteps: parts.ig ? settings.igSteps || 'auto' : 0,
+      counterfactuals: parts.counterfactuals ? settings.counterfactuals || 4 : 0,
+    }
+    const signal = startJob(`Explaining row ${row}`)
+    try {
+      const result = await deps.model.request<ExplainResult>(
+        { cmd: 'explain', rows: [row], settings: s },
+        { signal, onProgress: progress(signal) },
+      )
+      if (signal.aborted) return false
+      store.setState((st) => ({ rowResult: mergeRow(st.rowResult, row, result, parts, s) }))
+      return true
+    } catch (e) {
+      if (isAbortError(e)) notify('info', 'Explanation cancelled.')
+      else notify('error', `Explanation failed: ${errorMessage(e)}`)
+      return false
+    } finally {
+      endJob(signal)
+    }
+  }
+
+  async function runGlobalShap(): Promise<boolean> {
+    const { globalN, settings } = store.getState()
+    const c = cohort.store.getState()
+    const index = c.restrict ? (c.view?.index ?? null) : null
+    const pool = index ? Array.from(index) : null
+    const used: GlobalUsed = {
+      n: globalN,
+      seed: settings.seed,
+      background: settings.background,
+      budget: settings.budget,
+      cohort: index ? c.text.trim() : null,
+      pool: index,
+    }
+    const signal = startJob(`Global SHAP (${pool ? Math.min(globalN, pool.length) : globalN} rows)`)
+    try {
+      // Split over the worker pool on CPU backends (same numbers as one worker).
+      const run = await deps.pool.globalShap(
+        {
+          n: globalN,
+          seed: used.seed,
+          background: used.background,
+          budget: used.budget,
+          ...(pool ? { pool } : {}),
+        },
+        { signal, onProgress: progress(signal) },
+      )
+      if (signal.aborted) return false
+      const global: GlobalShapResult = { ...run.result, workers: run.workers, backend: run.backend }
+      store.setState({ global, globalUsed: used })
+      return true
+    } catch (e) {
+      if (isAbortError(e)) notify('info', 'Global SHAP cancelled.')
+      else notify('error', `Global SHAP failed: ${errorMessage(e)}`)
+      return false
+    } finally {
+      endJob(signal)
+    }
+  }
+
+  async function explainAuto(): Promise<void> {
+    const st = store.getState()
+    store.setState({ autoDone: true })
+    if (!st.rowResult) {
+      store.setState({ row: rowResolved() })
+      if (!(await runExplain({ shap: true, ig: true, counterfactuals: true }))) return
+    }
+    if (!store.getState().global && jobs.store.getState().job === null) await runGlobalShap()
+  }
+
+  return {
+    store,
+    setRow: (row) => store.setState({ row }),
+    setSettings: (patch) => store.setState((s) => ({ settings: { ...s.settings, ...patch } })),
+    setGlobalN(n) {
+      if (Number.isInteger(n) && n > 0) store.setState({ globalN: n })
+    },
+    setDependence(patch) {
+      store.setState((s) => ({
+        dependenceFeature: patch.feature === undefined ? s.dependenceFeature : patch.feature,
+        dependenceColor: patch.color === undefined ? s.dependenceColor : patch.color,
+      }))
+    },
+    rowResolved,
+    runExplain,
+    runGlobalShap,
+    sync() {
+      if (ui.store.getState().tab !== 'Explain' || store.getState().autoDone) return
+      if (!session.store.getState().ready || jobs.store.getState().job !== null) return
+      if (nRows() === 0) return
+      void explainAuto()
+    },
+    sessionChanged(dataChanged) {
+      store.setState((st) => ({
+        rowResult: null,
+        global: null,
+        globalUsed: null,
+        dependenceFeature: null,
+        dependenceColor: null,
+        autoDone: false,
+        row: dataChanged ? -1 : st.row,
+      }))
+    },
+  }
 }

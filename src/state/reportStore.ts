@@ -3,16 +3,19 @@
  * session; the page renders the HTML with the same pure module, so a report exported here and
  * one written by `glassbox audit --html` are byte-identical for the same report JSON.
  */
-import { createStore } from 'zustand/vanilla'
+import { type StoreApi, createStore } from 'zustand/vanilla'
 import { reportHtml } from '../report/html.ts'
 import type { Report, ReportReview } from '../report/types.ts'
 import type { AuditSettings } from '../report/audit.ts'
-import type { WorkerError } from '../workers/client.ts'
-import { appStore, endJob, notify, progress, startJob } from './appStore.ts'
-import { explainStore } from './explainStore.ts'
-import { modelWorker } from './workers.ts'
-import { monitoringStore } from './monitoringStore.ts'
+import type { Backends } from './backends.ts'
+import type { ExplainStore } from './explainStore.ts'
+import type { Jobs } from './jobs.ts'
+import type { MonitoringStore } from './monitoringStore.ts'
+import type { MetricsStore } from './metrics.ts'
+import { type ModelWorkerPort, errorMessage, isAbortError } from './ports.ts'
+import type { Session } from './session.ts'
 
+/** The audit, the reviewer's record and the report they make. */
 export type ReportState = {
   /** The audit as computed, without the review. */
   audit: Report | null
@@ -23,74 +26,88 @@ export type ReportState = {
   html: string | null
 }
 
-export const reportStore = createStore<ReportState>()(() => ({
-  audit: null,
-  review: { reviewer: '', decision: '', notes: '' },
-  report: null,
-  html: null,
-}))
-
-/** Recomputes the exported report and HTML from the audit and the review. */
-function compose(): void {
-  const { audit, review } = reportStore.getState()
-  if (!audit) {
-    reportStore.setState({ report: null, html: null })
-    return
-  }
-  const filled =
-    review.reviewer.trim() !== '' || review.decision !== '' || review.notes.trim() !== ''
-  const report: Report = filled ? { ...audit, review } : audit
-  reportStore.setState({ report, html: reportHtml(report) })
+/** The report store and its actions. */
+export type ReportStore = {
+  readonly store: StoreApi<ReportState>
+  setReview(patch: Partial<ReportReview>): void
+  /**
+   * Runs the audit with the explanation settings shown in the Explanations panel and the current
+   * threshold; `rows` null = the CLI's default (8 rows ≥ 50 drawn with the seed).
+   */
+  runAudit(rows?: number[] | null): Promise<void>
+  /** An audit belongs to a model, data and schema: a new one clears it. */
+  clearAudit(): void
 }
 
-export function setReview(patch: Partial<ReportReview>): void {
-  reportStore.setState((s) => ({ review: { ...s.review, ...patch } }))
-  compose()
+/** The stores an audit reads. */
+export type ReportInputs = {
+  jobs: Jobs
+  session: Session
+  metrics: MetricsStore
+  backends: Backends
+  explain: ExplainStore
+  monitoring: MonitoringStore
 }
-
-appStore.subscribe((s, prev) => {
-  if (s.model !== prev.model || s.data !== prev.data || s.schema !== prev.schema)
-    reportStore.setState({ audit: null, report: null, html: null })
-})
 
 /**
- * Runs the audit with the explanation settings shown in the Explanations panel and the current
- * threshold; `rows` null = the CLI's default (8 rows ≥ 50 drawn with the seed).
+ * The report store.
+ * @example const report = createReport(modelWorker, inputs); await report.runAudit()
  */
-export async function runAudit(rows: number[] | null = null): Promise<void> {
-  const app = appStore.getState()
-  const settings: AuditSettings = {
-    ...explainStore.getState().settings,
-    threshold: app.threshold,
-    classIndex: app.model?.info.outputWidth === 1 ? 1 : app.classIndex,
-    rows,
-    quantize: ['float16', 'uint8'],
-    backend: app.activeBackend ?? 'auto',
-  }
-  const signal = startJob('Audit report')
-  try {
-    const report = await modelWorker.request<Report>(
-      { cmd: 'audit', settings },
-      { signal, onProgress: progress(signal) },
-    )
-    // With a current dataset compared on the Monitoring tab, the report carries its drift section.
-    const drift = monitoringStore.getState().result?.analysis.section
-    reportStore.setState({ audit: drift ? { ...report, drift } : report })
-    compose()
-  } catch (e) {
-    const err = e as WorkerError
-    if (err.kind === 'AbortError') notify('info', 'Audit cancelled.')
-    else notify('error', `Audit failed: ${err.message}`)
-  } finally {
-    endJob(signal)
-  }
-}
+export function createReport(model: ModelWorkerPort, inputs: ReportInputs): ReportStore {
+  const { jobs, session, metrics, backends, explain, monitoring } = inputs
+  const store = createStore<ReportState>()(() => ({
+    audit: null,
+    review: { reviewer: '', decision: '', notes: '' },
+    report: null,
+    html: null,
+  }))
 
-/** Saves text as a file through a temporary object URL. */
-export function downloadText(text: string, name: string, type: string): void {
-  const a = document.createElement('a')
-  a.href = URL.createObjectURL(new Blob([text], { type }))
-  a.download = name
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000)
+  /** Recomputes the exported report and HTML from the audit and the review. */
+  function compose(): void {
+    const { audit, review } = store.getState()
+    if (!audit) {
+      store.setState({ report: null, html: null })
+      return
+    }
+    const filled =
+      review.reviewer.trim() !== '' || review.decision !== '' || review.notes.trim() !== ''
+    const report: Report = filled ? { ...audit, review } : audit
+    store.setState({ report, html: reportHtml(report) })
+  }
+
+  return {
+    store,
+    setReview(patch) {
+      store.setState((s) => ({ review: { ...s.review, ...patch } }))
+      compose()
+    },
+    async runAudit(rows = null) {
+      const s = session.store.getState()
+      const settings: AuditSettings = {
+        ...explain.store.getState().settings,
+        threshold: metrics.store.getState().threshold,
+        classIndex: s.model?.info.outputWidth === 1 ? 1 : s.classIndex,
+        rows,
+        quantize: ['float16', 'uint8'],
+        backend: backends.store.getState().activeBackend ?? 'auto',
+      }
+      const signal = jobs.startJob('Audit report')
+      try {
+        const report = await model.request<Report>(
+          { cmd: 'audit', settings },
+          { signal, onProgress: jobs.progress(signal) },
+        )
+        // With a current dataset compared on the Monitoring tab, the report carries its drift section.
+        const drift = monitoring.store.getState().result?.analysis.section
+        store.setState({ audit: drift ? { ...report, drift } : report })
+        compose()
+      } catch (e) {
+        if (isAbortError(e)) jobs.notify('info', 'Audit cancelled.')
+        else jobs.notify('error', `Audit failed: ${errorMessage(e)}`)
+      } finally {
+        jobs.endJob(signal)
+      }
+    },
+    clearAudit: () => store.setState({ audit: null, report: null, html: null }),
+  }
 }

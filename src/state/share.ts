@@ -9,15 +9,10 @@
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string'
 import type { ExplainSettings } from '../core/explain.ts'
 import type { BackendName } from '../workers/protocol.ts'
-import { appStore, loadBundle, notify, setBackend, setThreshold } from './appStore.ts'
-import { calibrationStore, type CalibrationState } from './calibrationStore.ts'
-import { cohortStore, setCohortRestrict, setCohortText } from './cohortStore.ts'
-import { compressionStore } from './compressionStore.ts'
-import { dataViewStore, openDataRow } from './dataViewStore.ts'
-import { explainStore } from './explainStore.ts'
-import { fairnessStore } from './fairnessStore.ts'
-import { monitoringStore, type MonitoringState } from './monitoringStore.ts'
-import { type Tab, Tabs, setTab, uiStore } from './uiStore.ts'
+import type { CalibrationState } from './calibrationStore.ts'
+import type { App } from './createApp.ts'
+import type { MonitoringState } from './monitoringStore.ts'
+import { type Tab, Tabs } from './uiStore.ts'
 
 /** Version 1 of the link state. Unknown or malformed fields are ignored, never executed. */
 export type ViewState = {
@@ -45,27 +40,29 @@ export type ViewState = {
   localFiles: boolean
 }
 
-/** The current view, read from every store. */
-export function viewStateCollect(): ViewState {
-  const app = appStore.getState()
-  const ex = explainStore.getState()
-  const cal = calibrationStore.getState()
-  const comp = compressionStore.getState()
+/** The current view of `app`, read from every store. */
+export function viewStateCollect(app: App): ViewState {
+  const { model, data, schema, classIndex } = app.session.store.getState()
+  const ex = app.explain.store.getState()
+  const cal = app.calibration.store.getState()
+  const comp = app.compression.store.getState()
+  const cohort = app.cohort.store.getState()
   const src: ViewState['src'] = {}
-  if (app.model?.input.kind === 'url') src.model = app.model.input.url
-  if (app.data?.input.kind === 'url') src.data = app.data.input.url
-  if (app.schema?.url) src.schema = app.schema.url
+  if (model?.input.kind === 'url') src.model = model.input.url
+  if (data?.input.kind === 'url') src.data = data.input.url
+  if (schema?.url) src.schema = schema.url
   const localFiles =
-    app.model?.input.kind === 'files' ||
-    app.data?.input.kind === 'file' ||
-    (!!app.schema && !app.schema.url && !app.schema.inferred)
+    model?.input.kind === 'files' ||
+    data?.input.kind === 'file' ||
+    (!!schema && !schema.url && !schema.inferred)
+  const { seed, selectedFeature, sort, histMode } = app.monitoring.store.getState()
   return {
     v: 1,
     src,
-    classIndex: app.classIndex,
-    threshold: app.threshold,
-    tab: uiStore.getState().tab,
-    cohort: { text: cohortStore.getState().text, restrict: cohortStore.getState().restrict },
+    classIndex,
+    threshold: app.metrics.store.getState().threshold,
+    tab: app.ui.store.getState().tab,
+    cohort: { text: cohort.text, restrict: cohort.restrict },
     explain: {
       row: ex.row,
       settings: ex.settings,
@@ -73,26 +70,22 @@ export function viewStateCollect(): ViewState {
       dependenceFeature: ex.dependenceFeature,
       dependenceColor: ex.dependenceColor,
     },
-    dataRow: dataViewStore.getState().row,
+    dataRow: app.dataRow.store.getState().row,
     calibration: { strategy: cal.strategy, nBins: cal.nBins, groupAttr: cal.groupAttr },
-    fairness: { attrs: fairnessStore.getState().attrs },
+    fairness: { attrs: app.fairness.store.getState().attrs },
     compression: {
       ids: comp.ids,
       calibrationRows: comp.calibrationRows,
       shapRows: comp.shapRows,
       tolerance: comp.tolerance,
     },
-    backend: app.activeBackend,
-    monitoring: (({ seed, selectedFeature, sort, histMode }) => ({
-      seed,
-      selectedFeature,
-      sort,
-      histMode,
-    }))(monitoringStore.getState()),
+    backend: app.backends.store.getState().activeBackend,
+    monitoring: { seed, selectedFeature, sort, histMode },
     localFiles,
   }
 }
 
+/** The hash payload of a view state: its JSON, lz-string compressed for a URL. */
 export function viewStateEncode(s: ViewState): string {
   return compressToEncodedURIComponent(JSON.stringify(s))
 }
@@ -126,23 +119,26 @@ export function foreignSources(s: ViewState): string[] {
   })
 }
 
-/** Applies the view part of a state (after its sources are loaded). Invalid fields are skipped. */
-export function viewStateApply(s: ViewState): void {
+/**
+ * Applies the view part of a state to `app` (after its sources are loaded). Invalid fields are
+ * skipped.
+ */
+export function viewStateApply(app: App, s: ViewState): void {
   const thr = num(s.threshold, 0, 1)
-  if (thr !== null) setThreshold(thr)
+  if (thr !== null) app.metrics.setThreshold(thr)
   if (isObj(s.cohort)) {
     const text = str(s.cohort.text)
-    if (typeof s.cohort.restrict === 'boolean') setCohortRestrict(s.cohort.restrict)
-    if (text !== null) setCohortText(text)
+    if (typeof s.cohort.restrict === 'boolean') app.cohort.setRestrict(s.cohort.restrict)
+    if (text !== null) app.cohort.setText(text)
   }
-  const n = appStore.getState().data?.table.nRows ?? 0
+  const n = app.session.store.getState().data?.table.nRows ?? 0
   if (isObj(s.explain)) {
     const row = num(s.explain.row, 0, n - 1)
     const patch: Record<string, unknown> = {}
     if (row !== null) patch.row = row
     if (isObj(s.explain.settings))
       patch.settings = {
-        ...explainStore.getState().settings,
+        ...app.explain.store.getState().settings,
         ...(s.explain.settings as Partial<ExplainSettings>),
       }
     const g = num(s.explain.globalN, 1, 1_000_000)
@@ -151,11 +147,11 @@ export function viewStateApply(s: ViewState): void {
       const v = s.explain[k]
       if (v === null || num(v, -1, 10_000) !== null) patch[k] = v
     }
-    explainStore.setState(patch)
+    app.explain.store.setState(patch)
   }
   if (isObj(s.calibration)) {
     const c = s.calibration
-    calibrationStore.setState({
+    app.calibration.store.setState({
       ...(c.strategy === 'width' || c.strategy === 'mass' ? { strategy: c.strategy } : {}),
       ...(num(c.nBins, 2, 50) !== null ? { nBins: c.nBins as number } : {}),
       ...(c.groupAttr === null || typeof c.groupAttr === 'string'
@@ -164,12 +160,10 @@ export function viewStateApply(s: ViewState): void {
     })
   }
   if (isObj(s.fairness) && Array.isArray(s.fairness.attrs))
-    fairnessStore.setState({
-      attrs: s.fairness.attrs.filter((a): a is string => typeof a === 'string'),
-    })
+    app.fairness.setAttrs(s.fairness.attrs.filter((a): a is string => typeof a === 'string'))
   if (isObj(s.compression)) {
     const c = s.compression
-    compressionStore.setState({
+    app.compression.store.setState({
       ...(Array.isArray(c.ids)
         ? { ids: c.ids.filter((x): x is never => typeof x === 'string') }
         : {}),
@@ -182,7 +176,7 @@ export function viewStateApply(s: ViewState): void {
   }
   if (isObj(s.monitoring)) {
     const m = s.monitoring
-    monitoringStore.setState({
+    app.monitoring.store.setState({
       ...(num(m.seed, 0, 2 ** 32) !== null ? { seed: m.seed } : {}),
       ...(m.selectedFeature === null || typeof m.selectedFeature === 'string'
         ? { selectedFeature: m.selectedFeature }
@@ -196,147 +190,159 @@ export function viewStateApply(s: ViewState): void {
     })
   }
   const dataRow = s.dataRow === null ? null : num(s.dataRow, 0, n - 1)
-  if (dataRow !== null) openDataRow(dataRow)
-  if (typeof s.tab === 'string' && (Tabs as readonly string[]).includes(s.tab)) setTab(s.tab)
+  if (dataRow !== null) app.dataRow.openRow(dataRow)
+  if (typeof s.tab === 'string' && (Tabs as readonly string[]).includes(s.tab)) app.ui.setTab(s.tab)
 }
 
 /** Pending link whose foreign sources await the user's decision (rendered by ShareGate). */
 export type PendingLink = { state: ViewState; foreign: string[] }
-let pending: PendingLink | null = null
-const pendingListeners = new Set<() => void>()
-export const pendingLink = {
-  get: () => pending,
-  subscribe: (f: () => void) => {
-    pendingListeners.add(f)
-    return () => pendingListeners.delete(f)
-  },
-}
-function setPending(p: PendingLink | null): void {
-  pending = p
-  pendingListeners.forEach((f) => f())
-}
 
-let applying = false
-let lastHash = ''
-
-/** Loads a link's sources (already consented) and applies its view. */
-async function openState(s: ViewState): Promise<boolean> {
-  applying = true
-  try {
-    const want = s.src
-    const app = appStore.getState()
-    const same =
-      (want.model ?? null) === (app.model?.input.kind === 'url' ? app.model.input.url : null) &&
-      (want.data ?? null) === (app.data?.input.kind === 'url' ? app.data.input.url : null) &&
-      (want.schema ?? null) === (app.schema?.url ?? null)
-    if (!same && (want.model || want.data || want.schema)) {
-      const ok = await loadBundle({
-        ...(want.model ? { model: { kind: 'url', url: want.model } } : {}),
-        ...(want.data ? { data: { kind: 'url', url: want.data } } : {}),
-        ...(want.schema ? { schema: { kind: 'url', url: want.schema } } : {}),
-        ...(Number.isInteger(s.classIndex) && s.classIndex >= 0
-          ? { classIndex: s.classIndex }
-          : {}),
-      })
-      if (!ok) return false
-    }
-    if (s.localFiles && !(want.model && want.data)) {
-      notify(
-        'warning',
-        'This link was made from local files, which cannot travel in a link: load the same files (or the session bundle) to see the shared view.',
-      )
-    }
-    if (
-      s.backend &&
-      s.backend !== appStore.getState().activeBackend &&
-      appStore.getState().backends.some((b) => b.name === s.backend && b.available)
-    ) {
-      await setBackend(s.backend)
-    }
-    viewStateApply(s)
-    return true
-  } finally {
-    applying = false
-    lastHash = location.hash
+/** Live links over one app: the hash follows the view, and a link's hash opens its view. */
+export type Share = {
+  /** The link waiting for consent (`get`), with a subscription for ShareGate. */
+  readonly pendingLink: {
+    get: () => PendingLink | null
+    subscribe: (f: () => void) => () => void
   }
+  /** Opens the link in `hash` (`#s=…`): foreign sources wait for consent. False when none. */
+  openHash(hash: string): boolean
+  /** The user's answer to the consent prompt. */
+  pendingDecide(accept: boolean): void
+  /** Something in the view changed: the hash is rewritten within 400 ms (throttled). */
+  viewChanged(): void
+  /** Follows back/forward (popstate) to the states in the history. */
+  start(): void
+  /** Copies the current link to the clipboard; returns the link. */
+  copyLink(): Promise<string>
 }
 
-/** Opens the link in `hash` (`#s=…`): foreign sources wait for consent. Returns false when there is none. */
-export function shareOpenHash(hash: string): boolean {
-  const m = /^#s=(.+)$/.exec(hash)
-  if (!m) return false
-  const s = viewStateDecode(m[1]!)
-  if (!s) {
-    notify(
-      'error',
-      'This link could not be read (damaged or from another version); showing the dashboard without it.',
-    )
-    return false
+/**
+ * Live links for `app` in this page (location, history, clipboard).
+ * @example const share = createShare(app); share.start(); share.openHash(location.hash)
+ */
+export function createShare(app: App): Share {
+  const { notify } = app.jobs
+  let pending: PendingLink | null = null
+  const pendingListeners = new Set<() => void>()
+  const setPending = (p: PendingLink | null) => {
+    pending = p
+    pendingListeners.forEach((f) => f())
   }
-  const foreign = foreignSources(s)
-  if (foreign.length) setPending({ state: s, foreign })
-  else void openState(s)
-  return true
-}
-
-/** The user's answer to the consent prompt. */
-export function sharePendingDecide(accept: boolean): void {
-  const p = pending
-  setPending(null)
-  if (!p) return
-  if (accept) void openState(p.state)
-  else notify('info', 'The linked model and data were not loaded.')
-}
-
-/** Keeps the hash in step with the view (pushing history entries) and follows back/forward. */
-export function shareSyncStart(): void {
+  let applying = false
+  let lastHash = ''
   let timer: ReturnType<typeof setTimeout> | null = null
+
+  /** Loads a link's sources (already consented) and applies its view. */
+  async function openState(s: ViewState): Promise<boolean> {
+    applying = true
+    try {
+      const want = s.src
+      const { model, data, schema } = app.session.store.getState()
+      const same =
+        (want.model ?? null) === (model?.input.kind === 'url' ? model.input.url : null) &&
+        (want.data ?? null) === (data?.input.kind === 'url' ? data.input.url : null) &&
+        (want.schema ?? null) === (schema?.url ?? null)
+      if (!same && (want.model || want.data || want.schema)) {
+        const ok = await app.load.loadBundle({
+          ...(want.model ? { model: { kind: 'url', url: want.model } } : {}),
+          ...(want.data ? { data: { kind: 'url', url: want.data } } : {}),
+          ...(want.schema ? { schema: { kind: 'url', url: want.schema } } : {}),
+          ...(Number.isInteger(s.classIndex) && s.classIndex >= 0
+            ? { classIndex: s.classIndex }
+            : {}),
+        })
+        if (!ok) return false
+      }
+      if (s.localFiles && !(want.model && want.data)) {
+        notify(
+          'warning',
+          'This link was made from local files, which cannot travel in a link: load the same files (or the session bundle) to see the shared view.',
+        )
+      }
+      const b = app.backends.store.getState()
+      if (
+        s.backend &&
+        s.backend !== b.activeBackend &&
+        b.backends.some((x) => x.name === s.backend && x.available)
+      ) {
+        await app.backends.setBackend(s.backend)
+      }
+      viewStateApply(app, s)
+      return true
+    } finally {
+      applying = false
+      lastHash = location.hash
+    }
+  }
+
+  function openHash(hash: string): boolean {
+    const m = /^#s=(.+)$/.exec(hash)
+    if (!m) return false
+    const s = viewStateDecode(m[1]!)
+    if (!s) {
+      notify(
+        'error',
+        'This link could not be read (damaged or from another version); showing the dashboard without it.',
+      )
+      return false
+    }
+    const foreign = foreignSources(s)
+    if (foreign.length) setPending({ state: s, foreign })
+    else void openState(s)
+    return true
+  }
+
   const write = () => {
     timer = null
-    if (applying || pending || !appStore.getState().ready) return
-    const hash = `#s=${viewStateEncode(viewStateCollect())}`
+    if (applying || pending || !app.session.store.getState().ready) return
+    const hash = `#s=${viewStateEncode(viewStateCollect(app))}`
     if (hash === location.hash) return
     history.pushState(null, '', hash)
     lastHash = hash
   }
-  // Throttle, not debounce: background jobs update stores continuously, and a view change must
-  // still reach the history within 400 ms (identical hashes are not pushed twice).
-  const schedule = () => {
-    if (!timer) timer = setTimeout(write, 400)
-  }
-  for (const store of [
-    appStore,
-    uiStore,
-    cohortStore,
-    explainStore,
-    calibrationStore,
-    fairnessStore,
-    compressionStore,
-    dataViewStore,
-    monitoringStore,
-  ] as const) {
-    ;(store as { subscribe: (f: () => void) => () => void }).subscribe(schedule)
-  }
-  window.addEventListener('popstate', () => {
-    if (location.hash === lastHash) return
-    shareOpenHash(location.hash)
-  })
-}
 
-/** Copies the current link to the clipboard; returns the link. */
-export async function shareCopyLink(): Promise<string> {
-  const s = viewStateCollect()
-  const link = `${location.origin}${location.pathname}#s=${viewStateEncode(s)}`
-  try {
-    await navigator.clipboard.writeText(link)
-    notify(
-      'info',
-      s.localFiles
-        ? 'Link copied. The model or data came from local files: recipients also need them — use Export session to send everything.'
-        : 'Link copied: it reopens this view with the same numbers.',
-    )
-  } catch {
-    notify('warning', `Copy this link by hand: ${link}`)
+  return {
+    pendingLink: {
+      get: () => pending,
+      subscribe: (f) => {
+        pendingListeners.add(f)
+        return () => pendingListeners.delete(f)
+      },
+    },
+    openHash,
+    pendingDecide(accept) {
+      const p = pending
+      setPending(null)
+      if (!p) return
+      if (accept) void openState(p.state)
+      else notify('info', 'The linked model and data were not loaded.')
+    },
+    // Throttle, not debounce: background jobs update stores continuously, and a view change must
+    // still reach the history within 400 ms (identical hashes are not pushed twice).
+    viewChanged() {
+      if (!timer) timer = setTimeout(write, 400)
+    },
+    start() {
+      window.addEventListener('popstate', () => {
+        if (location.hash === lastHash) return
+        openHash(location.hash)
+      })
+    },
+    async copyLink() {
+      const s = viewStateCollect(app)
+      const link = `${location.origin}${location.pathname}#s=${viewStateEncode(s)}`
+      try {
+        await navigator.clipboard.writeText(link)
+        notify(
+          'info',
+          s.localFiles
+            ? 'Link copied. The model or data came from local files: recipients also need them — use Export session to send everything.'
+            : 'Link copied: it reopens this view with the same numbers.',
+        )
+      } catch {
+        notify('warning', `Copy this link by hand: ${link}`)
+      }
+      return link
+    },
   }
-  return link
 }

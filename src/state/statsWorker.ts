@@ -45,8 +45,15 @@ function retire(): void {
 
 let inlineId = 1
 
-/** Runs a request on the main thread through the same host (fallback without workers). */
-function inlineRequest<T>(req: RequestOf<StatsReq>, opts: RequestOptions): Promise<T> {
+/**
+ * Runs a request on this thread through the same host as the worker (the fallback without
+ * workers, and the unit tests' stats worker): progress, result, error and cancel alike.
+ * @example await statsRequestInline<StatsOrderResult>({ cmd: 'order', p, rows: null, dir: 'asc' })
+ */
+export function statsRequestInline<T>(
+  req: RequestOf<StatsReq>,
+  opts: RequestOptions = {},
+): Promise<T> {
   const id = inlineId++
   return new Promise<T>((resolve, reject) => {
     const post = (res: Res) => {
@@ -68,7 +75,7 @@ function inlineRequest<T>(req: RequestOf<StatsReq>, opts: RequestOptions): Promi
  * @example await statsRequest<StatsBootstrapResult>({ cmd: 'bootstrap', ... }, { signal })
  */
 export function statsRequest<T>(req: RequestOf<StatsReq>, opts: RequestOptions = {}): Promise<T> {
-  if (typeof Worker === 'undefined') return inlineRequest<T>(req, opts)
+  if (typeof Worker === 'undefined') return statsRequestInline<T>(req, opts)
   if (idleTimer !== null) clearTimeout(idleTimer)
   idleTimer = null
   inFlight++

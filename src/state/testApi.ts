@@ -4,8 +4,11 @@
  * injection. Only the e2e build installs it (src/main.tsx loads this module when
  * `import.meta.env.MODE === 'e2e'`), so production bundles do not contain it.
  */
-import { appStore, probeMeasurementCount, setBackend } from './appStore.ts'
-import { modelPool, modelWorker, poolStore } from './workers.ts'
+import { app, modelPool, modelWorker } from './app.ts'
+import type { BackendsState } from './backends.ts'
+import type { JobsState } from './jobs.ts'
+import type { MetricsState } from './metrics.ts'
+import type { SessionState } from './session.ts'
 import { EXPLAIN_DEFAULTS, type ExplainSettings } from '../core/explain.ts'
 import type {
   BackendName,
@@ -20,8 +23,12 @@ import type { Report } from '../report/types.ts'
 import type { QuantSchemeId } from '../core/quantize/schemes.ts'
 import type { CompressionOptions, CompressionResult } from '../model/compression.ts'
 
+/** The session, threshold and metrics, backends, job and notices in one snapshot. */
+export type TestState = SessionState & MetricsState & BackendsState & JobsState
+
+/** What end-to-end tests and benchmarks reach through `window.__glassbox`. */
 export type TestApi = {
-  state: () => ReturnType<typeof appStore.getState>
+  state: () => TestState
   predictions: () => number[] | null
   numTensors: () => Promise<number>
   loseDevice: () => Promise<unknown>
@@ -88,17 +95,22 @@ const within = (limitS?: number): { signal?: AbortSignal } =>
 /** Puts the test API on `window.__glassbox` (called once at start-up by the e2e build). */
 export function installTestApi(): void {
   window.__glassbox = {
-    state: () => appStore.getState(),
+    state: () => ({
+      ...app.session.store.getState(),
+      ...app.metrics.store.getState(),
+      ...app.backends.store.getState(),
+      ...app.jobs.store.getState(),
+    }),
     predictions: () => {
-      const p = appStore.getState().predictions
+      const p = app.session.store.getState().predictions
       return p ? Array.from(p) : null
     },
     numTensors: () => modelWorker.request<number>({ cmd: 'memory' }),
     loseDevice: () => modelWorker.request({ cmd: 'loseDevice' }),
     crashModelWorker: () => modelWorker.restart('restarted by a test'),
     setBackend: async (name) => {
-      await setBackend(name)
-      return appStore.getState().activeBackend
+      await app.backends.setBackend(name)
+      return app.backends.store.getState().activeBackend
     },
     explain: (rows, settings = {}, limitS) =>
       modelWorker.request<ExplainResult>(
@@ -115,18 +127,18 @@ export function installTestApi(): void {
     compress: (ids, options, limitS) =>
       modelWorker.request<CompressionResult>({ cmd: 'compress', ids, options }, within(limitS)),
     injectOom: (rows) => modelWorker.request({ cmd: 'fault', oomAboveRows: rows }),
-    probeMeasurements: probeMeasurementCount,
+    probeMeasurements: () => app.backends.probeMeasurements(),
     globalShapSingle: (req) =>
       modelWorker.request<GlobalShapResult>({ cmd: 'globalShap', ...req, fresh: true }),
     globalShapPool: async (req, workers) => {
-      const before = poolStore.getState().limit
-      poolStore.setState({ limit: workers })
+      const before = app.backends.store.getState().poolLimit
+      app.backends.store.setState({ poolLimit: workers })
       const t0 = performance.now()
       try {
         const run = await modelPool.globalShap({ ...req, fresh: true })
         return { ...run, wallMs: performance.now() - t0 }
       } finally {
-        poolStore.setState({ limit: before })
+        app.backends.store.setState({ poolLimit: before })
       }
     },
     poolHelpers: () => modelPool.helperCount,

@@ -1,9 +1,10 @@
 /**
- * View state that is not data: the active tab and the cohort filter. Kept in a zustand store so
- * the sharing issue can serialise it into a link.
+ * View state that is not data: the active tab. Kept in a store so a sharing link can serialise it
+ * and so the stores that compute for one view know when it is shown.
  */
-import { createStore } from 'zustand/vanilla'
+import { type StoreApi, createStore } from 'zustand/vanilla'
 
+/** The dashboard's tabs, in display order. */
 export const Tabs = [
   'Overview',
   'Explain',
@@ -13,14 +14,17 @@ export const Tabs = [
   'Compression',
   'Monitoring',
 ] as const
+/** One of the dashboard's tabs. */
 export type Tab = (typeof Tabs)[number]
 
-export type UiState = {
-  tab: Tab
-}
+/** The active tab. */
+export type UiState = { tab: Tab }
 
-export const uiStore = createStore<UiState>()(() => ({ tab: 'Overview' }))
+/** The tab store and its action. */
+export type Ui = { readonly store: StoreApi<UiState>; setTab(tab: Tab): void }
 
-export function setTab(tab: Tab): void {
-  uiStore.setState({ tab })
+/** The tab store (the Overview first). */
+export function createUi(): Ui {
+  const store = createStore<UiState>()(() => ({ tab: 'Overview' }))
+  return { store, setTab: (tab) => store.setState({ tab }) }
 }

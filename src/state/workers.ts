@@ -1,36 +1,44 @@
 /**
- * The page's worker clients, created once: the data worker, the primary model worker, and the
- * model worker pool around it (helpers are spawned by the pool when a job is split). Components
- * never post messages themselves: store actions call these.
+ * The page's real dependencies of the stores: the data worker, the primary model worker and the
+ * pool around it (helpers are spawned by the pool when a job is split), the stats worker (started
+ * on demand), the clock, fetch and downloads. Called once, by src/state/app.ts.
  */
-import { createStore } from 'zustand/vanilla'
 import { WorkerClient } from '../workers/client.ts'
 import { ModelPool } from '../workers/pool.ts'
 import type { DataReq, ModelReq } from '../workers/protocol.ts'
+import { downloadBlob } from './download.ts'
+import type { StateDeps } from './ports.ts'
+import { statsRequest } from './statsWorker.ts'
 
-export const dataWorker = new WorkerClient<DataReq>(
-  () => new Worker(new URL('../workers/data.worker.ts', import.meta.url), { type: 'module' }),
-)
-const spawnModelWorker = () =>
-  new Worker(new URL('../workers/model.worker.ts', import.meta.url), { type: 'module' })
-export const modelWorker = new WorkerClient<ModelReq>(spawnModelWorker)
-
-/** Most model workers the pool uses: the browser's logical cores, at most 8 (memory). */
-export const POOL_HARDWARE = Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1))
-
-export type PoolState = {
-  /** The user's limit on workers per job (1 … POOL_HARDWARE); null = all of POOL_HARDWARE. */
-  limit: number | null
+/** The real dependencies plus the worker objects the test API drives directly. */
+export type BrowserDeps = StateDeps & {
+  readonly modelWorker: WorkerClient<ModelReq>
+  readonly modelPool: ModelPool
 }
 
-export const poolStore = createStore<PoolState>()(() => ({ limit: null }))
-
-export function setPoolLimit(limit: number | null): void {
-  if (limit === null || (Number.isInteger(limit) && limit >= 1 && limit <= POOL_HARDWARE))
-    poolStore.setState({ limit })
+/**
+ * Creates the page's workers and wraps them as the stores' dependencies.
+ * @param maxWorkers most model workers a job may use, read at every job (the pool limit)
+ */
+export function browserDeps(maxWorkers: () => number): BrowserDeps {
+  const data = new WorkerClient<DataReq>(
+    () => new Worker(new URL('../workers/data.worker.ts', import.meta.url), { type: 'module' }),
+  )
+  const spawnModelWorker = () =>
+    new Worker(new URL('../workers/model.worker.ts', import.meta.url), { type: 'module' })
+  const model = new WorkerClient<ModelReq>(spawnModelWorker)
+  const pool = new ModelPool(model, { spawn: spawnModelWorker, maxWorkers })
+  return {
+    data,
+    model,
+    stats: { request: statsRequest },
+    pool,
+    // The browser's logical cores, at most 8 (memory).
+    poolHardware: Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1)),
+    fetch: (url) => fetch(url),
+    now: () => performance.now(),
+    download: downloadBlob,
+    modelWorker: model,
+    modelPool: pool,
+  }
 }
-
-export const modelPool = new ModelPool(modelWorker, {
-  spawn: spawnModelWorker,
-  maxWorkers: () => poolStore.getState().limit ?? POOL_HARDWARE,
-})

@@ -3,11 +3,10 @@ import { LoadPanel, useFileDrop } from './LoadPanel.tsx'
 import { Notices } from './Notices.tsx'
 import { JobBar } from './JobBar.tsx'
 import { Overview } from './Overview.tsx'
-import { useApp } from './useApp.ts'
+import { app } from '../state/app.ts'
 import { Tabs } from './Tabs.tsx'
 import { ShareGate } from './ShareGate.tsx'
 import { useStore } from 'zustand'
-import { uiStore } from '../state/uiStore.ts'
 import { ExplainView } from './views/ExplainView.tsx'
 import { CalibrationView } from './views/CalibrationView.tsx'
 import { FairnessView } from './views/FairnessView.tsx'
@@ -16,9 +15,9 @@ import { CompressionView } from './views/CompressionView.tsx'
 import { MonitoringView } from './views/MonitoringView.tsx'
 
 export function App() {
-  const ready = useApp((s) => s.ready)
+  const ready = useStore(app.session.store, (s) => s.ready)
   const dragging = useFileDrop()
-  const tab = useStore(uiStore, (s) => s.tab)
+  const tab = useStore(app.ui.store, (s) => s.tab)
   return (
     <div className={`app${dragging ? ' dragging' : ''}`}>
       <header className="topbar">
@@ -70,7 +69,7 @@ export function App() {
 }
 
 function EmptyState() {
-  const job = useApp((s) => s.job)
+  const job = useStore(app.jobs.store, (s) => s.job)
   return (
     <section className="empty">
       {job ? (

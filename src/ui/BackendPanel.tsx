@@ -1,8 +1,6 @@
 import { useStore } from 'zustand'
-import { probeBackends, setBackend } from '../state/appStore.ts'
-import { POOL_HARDWARE, poolStore, setPoolLimit } from '../state/workers.ts'
 import { fmtRate } from './format.ts'
-import { useApp } from './useApp.ts'
+import { app } from '../state/app.ts'
 
 const GPU = new Set(['webgl', 'webgpu'])
 
@@ -12,12 +10,12 @@ const GPU = new Set(['webgl', 'webgpu'])
  * model workers that global SHAP and compression runs are split over.
  */
 export function BackendPanel() {
-  const backends = useApp((s) => s.backends)
-  const active = useApp((s) => s.activeBackend)
-  const probe = useApp((s) => s.probe)
-  const busy = useApp((s) => s.job !== null)
-  const limit = useStore(poolStore, (s) => s.limit)
-  const workers = active && GPU.has(active) ? 1 : (limit ?? POOL_HARDWARE)
+  const backends = useStore(app.backends.store, (s) => s.backends)
+  const active = useStore(app.backends.store, (s) => s.activeBackend)
+  const probe = useStore(app.backends.store, (s) => s.probe)
+  const busy = useStore(app.jobs.store, (s) => s.job !== null)
+  const limit = useStore(app.backends.store, (s) => s.poolLimit)
+  const workers = active && GPU.has(active) ? 1 : (limit ?? app.backends.poolHardware)
   return (
     <section className="card" aria-labelledby="backend-title" data-testid="backend-panel">
       <h2 id="backend-title">Backend</h2>
@@ -53,7 +51,7 @@ export function BackendPanel() {
                   <button
                     type="button"
                     disabled={busy}
-                    onClick={() => void setBackend(b.name)}
+                    onClick={() => void app.backends.setBackend(b.name)}
                     data-testid={`use-${b.name}`}
                   >
                     Use
@@ -83,11 +81,11 @@ export function BackendPanel() {
             data-testid="pool-limit"
             onChange={(ev) => {
               const v = Number(ev.currentTarget.value)
-              setPoolLimit(v === 0 ? null : v)
+              app.backends.setPoolLimit(v === 0 ? null : v)
             }}
           >
-            <option value={0}>all cores ({POOL_HARDWARE})</option>
-            {Array.from({ length: POOL_HARDWARE }, (_, i) => i + 1).map((k) => (
+            <option value={0}>all cores ({app.backends.poolHardware})</option>
+            {Array.from({ length: app.backends.poolHardware }, (_, i) => i + 1).map((k) => (
               <option key={k} value={k}>
                 {k}
               </option>
@@ -103,7 +101,7 @@ export function BackendPanel() {
       <button
         type="button"
         disabled={busy}
-        onClick={() => void probeBackends(true)}
+        onClick={() => void app.backends.probeBackends(true)}
         data-testid="remeasure"
       >
         Re-measure

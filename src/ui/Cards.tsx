@@ -1,9 +1,10 @@
 import { fmt, fmtBytes, fmtInt } from './format.ts'
-import { useApp } from './useApp.ts'
+import { useStore } from 'zustand'
+import { app } from '../state/app.ts'
 
 export function ModelCard() {
-  const model = useApp((s) => s.model)
-  const classIndex = useApp((s) => s.classIndex)
+  const model = useStore(app.session.store, (s) => s.model)
+  const classIndex = useStore(app.session.store, (s) => s.classIndex)
   if (!model) return null
   const m = model.info
   return (
@@ -39,12 +40,12 @@ export function ModelCard() {
 }
 
 export function DatasetCard() {
-  const data = useApp((s) => s.data)
-  const schema = useApp((s) => s.schema)
-  const labels = useApp((s) => s.labels)
-  const encode = useApp((s) => s.encode)
+  const data = useStore(app.session.store, (s) => s.data)
+  const schema = useStore(app.session.store, (s) => s.schema)
+  const labels = useStore(app.session.store, (s) => s.labels)
+  const encode = useStore(app.session.store, (s) => s.encode)
   // Positive labels = tp + fn at any threshold (already counted off the page's thread).
-  const confusion = useApp((s) => s.performance?.metrics.confusion ?? null)
+  const confusion = useStore(app.metrics.store, (s) => s.performance?.metrics.confusion ?? null)
   if (!data || !schema) return null
   let positives = 0
   if (confusion) positives = confusion.tp + confusion.fn

@@ -1,9 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import { loadBundle, loadDemo, type LoadBundle } from '../state/appStore.ts'
-import { fileIsZip, persistClear, sessionExport, sessionImport } from '../state/session.ts'
-import { shareCopyLink } from '../state/share.ts'
-import { uiStore } from '../state/uiStore.ts'
-import { loadCurrent } from '../state/monitoringStore.ts'
+import { app, persist, share } from '../state/app.ts'
+import { fileIsZip, sessionExport, sessionImport } from '../state/bundle.ts'
+import type { LoadBundle } from '../state/load.ts'
 import { FILE_HEAD_BYTES, fileKind, filesSort } from '../core/fileKind.ts'
 
 /**
@@ -29,8 +27,8 @@ export async function classifyFiles(files: File[]): Promise<LoadBundle> {
 /** Opens dropped/picked files: a session bundle (zip) restores a session; anything else loads. */
 export async function openFiles(files: File[]): Promise<void> {
   const zip = files.length === 1 && (await fileIsZip(files[0]!))
-  if (zip) await sessionImport(files[0]!)
-  else await loadBundle(await classifyFiles(files))
+  if (zip) await sessionImport(app, files[0]!)
+  else await app.load.loadBundle(await classifyFiles(files))
 }
 
 /** Whole-window drag and drop; returns whether files are being dragged over the page. */
@@ -60,10 +58,10 @@ export function useFileDrop(): boolean {
       // On the Monitoring tab a dropped CSV is the "current" data to compare, not a new reference.
       if (
         files.length === 1 &&
-        uiStore.getState().tab === 'Monitoring' &&
+        app.ui.store.getState().tab === 'Monitoring' &&
         /\.(csv|tsv|txt)$/i.test(files[0]!.name)
       ) {
-        void loadCurrent({ kind: 'file', file: files[0]! })
+        void app.monitoring.loadCurrent({ kind: 'file', file: files[0]! })
       } else if (files.length) void openFiles(files)
     }
     window.addEventListener('dragenter', enter)
@@ -86,9 +84,10 @@ export function LoadPanel() {
   const pick = (files: FileList | null, kind: 'model' | 'data' | 'schema' | 'any') => {
     const list = [...(files ?? [])]
     if (!list.length) return
-    if (kind === 'model') void loadBundle({ model: { kind: 'files', files: list } })
-    else if (kind === 'data') void loadBundle({ data: { kind: 'file', file: list[0]! } })
-    else if (kind === 'schema') void loadBundle({ schema: { kind: 'file', file: list[0]! } })
+    if (kind === 'model') void app.load.loadBundle({ model: { kind: 'files', files: list } })
+    else if (kind === 'data') void app.load.loadBundle({ data: { kind: 'file', file: list[0]! } })
+    else if (kind === 'schema')
+      void app.load.loadBundle({ schema: { kind: 'file', file: list[0]! } })
     else void openFiles(list)
   }
   const submitUrls = (e: FormEvent) => {
@@ -97,7 +96,7 @@ export function LoadPanel() {
     if (urls.model.trim()) b.model = { kind: 'url', url: urls.model.trim() }
     if (urls.data.trim()) b.data = { kind: 'url', url: urls.data.trim() }
     if (urls.schema.trim()) b.schema = { kind: 'url', url: urls.schema.trim() }
-    if (b.model || b.data || b.schema) void loadBundle(b)
+    if (b.model || b.data || b.schema) void app.load.loadBundle(b)
   }
   return (
     <div className="loadPanel">
@@ -159,14 +158,14 @@ export function LoadPanel() {
       </button>
       <button
         type="button"
-        onClick={() => void loadDemo(import.meta.env.BASE_URL)}
+        onClick={() => void app.load.loadDemo(import.meta.env.BASE_URL)}
         data-testid="load-demo"
       >
         Demo
       </button>
       <button
         type="button"
-        onClick={() => void shareCopyLink()}
+        onClick={() => void share.copyLink()}
         data-testid="copy-link"
         title="Copy a link that reopens this view"
       >
@@ -174,7 +173,7 @@ export function LoadPanel() {
       </button>
       <button
         type="button"
-        onClick={() => void sessionExport()}
+        onClick={() => void sessionExport(app)}
         data-testid="export-session"
         title="One file with the model, data, schema, view and results"
       >
@@ -182,7 +181,7 @@ export function LoadPanel() {
       </button>
       <button
         type="button"
-        onClick={() => void persistClear()}
+        onClick={() => void persist.clear()}
         data-testid="start-over"
         title="Forget the saved session and reopen the demo"
       >

@@ -1,18 +1,18 @@
 import { useMemo } from 'react'
-import { setThreshold } from '../state/appStore.ts'
+import { useStore } from 'zustand'
+import { app } from '../state/app.ts'
 import { fmt, fmtInt } from './format.ts'
 import { CurveChart } from './kit/CurveChart.tsx'
 import { ThresholdControl } from './kit/ThresholdControl.tsx'
 import { Tile } from './kit/Tile.tsx'
-import { useApp } from './useApp.ts'
 
 /** Performance at the user's threshold: metrics, confusion matrix, ROC and PR curves. */
 export function PerformancePanel() {
-  const perf = useApp((s) => s.performance)
-  const threshold = useApp((s) => s.threshold)
-  const schema = useApp((s) => s.schema)
-  const roc = useApp((s) => s.performance?.roc ?? null)
-  const pr = useApp((s) => s.performance?.pr ?? null)
+  const perf = useStore(app.metrics.store, (s) => s.performance)
+  const threshold = useStore(app.metrics.store, (s) => s.threshold)
+  const schema = useStore(app.session.store, (s) => s.schema)
+  const roc = useStore(app.metrics.store, (s) => s.performance?.roc ?? null)
+  const pr = useStore(app.metrics.store, (s) => s.performance?.pr ?? null)
   const rocPoints = useMemo(
     () =>
       roc
@@ -45,7 +45,7 @@ export function PerformancePanel() {
       <h2 id="perf-title">Performance</h2>
       <ThresholdControl
         value={threshold}
-        onChange={setThreshold}
+        onChange={app.metrics.setThreshold}
         label="Threshold (predicted positive iff p ≥ t)"
         id="threshold"
         testId="threshold"

@@ -1,15 +1,15 @@
 import { useStore } from 'zustand'
-import { downloadText, reportStore, runAudit, setReview } from '../state/reportStore.ts'
+import { downloadText } from '../state/download.ts'
 import type { ReportDecision } from '../report/types.ts'
-import { useApp } from './useApp.ts'
+import { app } from '../state/app.ts'
 
 /** Runs the audit (the CLI's, on what is loaded) and exports it as report JSON v1 and HTML. */
 export function ReportPanel() {
-  const report = useStore(reportStore, (s) => s.report)
-  const html = useStore(reportStore, (s) => s.html)
-  const busy = useApp((s) => s.job !== null)
-  const name = useApp((s) => s.schema?.schema.name ?? 'audit')
-  const review = useStore(reportStore, (s) => s.review)
+  const report = useStore(app.report.store, (s) => s.report)
+  const html = useStore(app.report.store, (s) => s.html)
+  const busy = useStore(app.jobs.store, (s) => s.job !== null)
+  const name = useStore(app.session.store, (s) => s.schema?.schema.name ?? 'audit')
+  const review = useStore(app.report.store, (s) => s.review)
   return (
     <section className="card full" aria-labelledby="report-title" data-testid="report-panel">
       <h2 id="report-title">Audit report</h2>
@@ -28,7 +28,7 @@ export function ReportPanel() {
             type="text"
             value={review.reviewer}
             data-testid="review-name"
-            onChange={(e) => setReview({ reviewer: e.currentTarget.value })}
+            onChange={(e) => app.report.setReview({ reviewer: e.currentTarget.value })}
           />
         </label>{' '}
         <label>
@@ -36,7 +36,9 @@ export function ReportPanel() {
           <select
             value={review.decision}
             data-testid="review-decision"
-            onChange={(e) => setReview({ decision: e.currentTarget.value as ReportDecision })}
+            onChange={(e) =>
+              app.report.setReview({ decision: e.currentTarget.value as ReportDecision })
+            }
           >
             <option value="">not decided</option>
             <option value="approved">approved</option>
@@ -51,11 +53,16 @@ export function ReportPanel() {
             value={review.notes}
             rows={3}
             data-testid="review-notes"
-            onChange={(e) => setReview({ notes: e.currentTarget.value })}
+            onChange={(e) => app.report.setReview({ notes: e.currentTarget.value })}
           />
         </label>
       </fieldset>
-      <button type="button" disabled={busy} data-testid="run-audit" onClick={() => void runAudit()}>
+      <button
+        type="button"
+        disabled={busy}
+        data-testid="run-audit"
+        onClick={() => void app.report.runAudit()}
+      >
         Run audit
       </button>{' '}
       {report && html && (

@@ -1,13 +1,13 @@
 import { useState } from 'react'
-import { applyInferChoices } from '../state/appStore.ts'
 import type { InferChoices } from '../core/schemaIo.ts'
-import { useApp } from './useApp.ts'
+import { useStore } from 'zustand'
+import { app } from '../state/app.ts'
 
 /** Offers the schema for download; for an inferred one, lets the user pick target, positive value, sensitive and feature columns. */
 export function SchemaPanel() {
-  const schema = useApp((s) => s.schema)
-  const data = useApp((s) => s.data)
-  const choices = useApp((s) => s.inferChoices)
+  const schema = useStore(app.session.store, (s) => s.schema)
+  const data = useStore(app.session.store, (s) => s.data)
+  const choices = useStore(app.session.store, (s) => s.inferChoices)
   if (!schema || !data) return null
   const download = () => {
     const blob = new Blob([JSON.stringify(schema.schema, null, 1) + '\n'], {
@@ -35,8 +35,8 @@ export function SchemaPanel() {
 }
 
 function InferEditor({ initial }: { initial: InferChoices }) {
-  const data = useApp((s) => s.data)!
-  const schema = useApp((s) => s.schema)!
+  const data = useStore(app.session.store, (s) => s.data)!
+  const schema = useStore(app.session.store, (s) => s.schema)!
   const [c, setC] = useState<InferChoices>({
     ...initial,
     features: initial.features ?? schema.schema.features.map((f) => f.name),
@@ -128,7 +128,11 @@ function InferEditor({ initial }: { initial: InferChoices }) {
           </tbody>
         </table>
       </fieldset>
-      <button type="button" data-testid="infer-apply" onClick={() => void applyInferChoices(c)}>
+      <button
+        type="button"
+        data-testid="infer-apply"
+        onClick={() => void app.load.applyInferChoices(c)}
+      >
         Apply schema
       </button>{' '}
     </div>

@@ -1,12 +1,12 @@
 import { useSyncExternalStore } from 'react'
-import { pendingLink, sharePendingDecide } from '../state/share.ts'
+import { share } from '../state/app.ts'
 
 /**
  * Asks before a shared link fetches a model or data from another origin: shows the URLs and
  * fetches nothing until the user accepts.
  */
 export function ShareGate() {
-  const p = useSyncExternalStore(pendingLink.subscribe, pendingLink.get)
+  const p = useSyncExternalStore(share.pendingLink.subscribe, share.pendingLink.get)
   if (!p) return null
   return (
     <div className="gateBackdrop">
@@ -29,12 +29,12 @@ export function ShareGate() {
         <p>
           Nothing has been requested from these addresses yet. Load them only if you trust the link.
         </p>
-        <button type="button" onClick={() => sharePendingDecide(true)} data-testid="gate-accept">
+        <button type="button" onClick={() => share.pendingDecide(true)} data-testid="gate-accept">
           Load them
         </button>{' '}
         <button
           type="button"
-          onClick={() => sharePendingDecide(false)}
+          onClick={() => share.pendingDecide(false)}
           data-testid="gate-reject"
           autoFocus
         >

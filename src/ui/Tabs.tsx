@@ -1,13 +1,14 @@
 import { useStore } from 'zustand'
-import { setTab, Tabs as TabNames, uiStore, type Tab } from '../state/uiStore.ts'
+import { app } from '../state/app.ts'
+import { Tabs as TabNames, type Tab } from '../state/uiStore.ts'
 
 /** The view tabs (WAI-ARIA tabs pattern: arrow keys move between tabs). */
 export function Tabs() {
-  const tab = useStore(uiStore, (s) => s.tab)
+  const tab = useStore(app.ui.store, (s) => s.tab)
   const move = (dir: number) => {
     const i = TabNames.indexOf(tab)
     const next = TabNames[(i + dir + TabNames.length) % TabNames.length]!
-    setTab(next)
+    app.ui.setTab(next)
     document.getElementById(`tab-${next}`)?.focus()
   }
   return (
@@ -22,7 +23,7 @@ export function Tabs() {
           aria-controls="view"
           tabIndex={t === tab ? 0 : -1}
           data-testid={`tab-${t}`}
-          onClick={() => setTab(t)}
+          onClick={() => app.ui.setTab(t)}
           onKeyDown={(e) => {
             if (e.key === 'ArrowRight') move(1)
             else if (e.key === 'ArrowLeft') move(-1)

@@ -1,6 +1,6 @@
 import { useRef, type ReactNode } from 'react'
 import { csvFromRows } from '../../core/views/csvExport.ts'
-import { downloadText } from '../../state/reportStore.ts'
+import { downloadText } from '../../state/download.ts'
 import { cssVarValue, resolveCssVars } from './palette.ts'
 import { useStaggeredMount } from './stagger.ts'
 

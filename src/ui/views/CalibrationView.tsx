@@ -1,23 +1,15 @@
 import './viewStack.css'
 import './CalibrationView.css'
-import { useEffect } from 'react'
 import { useStore } from 'zustand'
 import {
   CALIBRATION_BINS_MAX,
   CALIBRATION_BINS_MIN,
   calibrationRequestKey,
-  calibrationResultStore,
-  calibrationStore,
-  requestCalibration,
-  setCalibrationBins,
-  setCalibrationGroupAttr,
-  setCalibrationStrategy,
 } from '../../state/calibrationStore.ts'
-import { cohortStore } from '../../state/cohortStore.ts'
 import { fmtInt } from '../format.ts'
 import { TableScroll } from '../kit/TableScroll.tsx'
 import { Tile } from '../kit/Tile.tsx'
-import { useApp } from '../useApp.ts'
+import { app } from '../../state/app.ts'
 import {
   GroupReliabilityChart,
   HistogramChart,
@@ -33,21 +25,18 @@ const NO_ATTRS: string[] = []
  * group of every sensitive attribute. Respects the cohort restriction.
  */
 export function CalibrationView() {
-  const view = useStore(cohortStore, (s) => s.view)
-  const cohortText = useStore(cohortStore, (s) => s.text)
-  const schema = useApp((s) => s.schema)
-  const strategy = useStore(calibrationStore, (s) => s.strategy)
-  const nBins = useStore(calibrationStore, (s) => s.nBins)
-  const groupAttr = useStore(calibrationStore, (s) => s.groupAttr)
-  const table = useApp((s) => s.data?.table ?? null)
+  const view = useStore(app.cohort.store, (s) => s.view)
+  const cohortText = useStore(app.cohort.store, (s) => s.text)
+  const schema = useStore(app.session.store, (s) => s.schema)
+  const strategy = useStore(app.calibration.store, (s) => s.strategy)
+  const nBins = useStore(app.calibration.store, (s) => s.nBins)
+  const groupAttr = useStore(app.calibration.store, (s) => s.groupAttr)
   const sensitive = schema?.schema.sensitive ?? NO_ATTRS
-  // Computed in the stats worker; the previous numbers stay until the new ones arrive.
-  useEffect(() => {
-    if (view && table) requestCalibration(view, table, sensitive, strategy, nBins)
-  }, [view, table, sensitive, strategy, nBins])
-  const result = useStore(calibrationResultStore)
-  const wantKey = view ? calibrationRequestKey(view.p, strategy, nBins, sensitive) : null
-  const data = result.data
+  // Computed in the stats worker (the calibration store asks while this tab is shown); the
+  // previous numbers stay until the new ones arrive.
+  const result = useStore(app.calibration.query.store)
+  const wantKey = view ? calibrationRequestKey(view.version, strategy, nBins, sensitive) : null
+  const data = result.result
   if (!view) {
     return (
       <section className="card empty calibEmpty" data-testid="calib-empty">
@@ -92,7 +81,7 @@ export function CalibrationView() {
       </section>
     )
   }
-  const stale = result.key !== wantKey
+  const stale = result.resultKey !== wantKey
   const o = data.overall
   const shownAttr = data.byAttr.find((a) => a.attr === groupAttr) ?? data.byAttr[0] ?? null
   return (
@@ -123,7 +112,7 @@ export function CalibrationView() {
                 name="calib-strategy"
                 value="width"
                 checked={strategy === 'width'}
-                onChange={() => setCalibrationStrategy('width')}
+                onChange={() => app.calibration.setStrategy('width')}
                 data-testid="calib-strategy-width"
               />
               Equal width
@@ -134,7 +123,7 @@ export function CalibrationView() {
                 name="calib-strategy"
                 value="mass"
                 checked={strategy === 'mass'}
-                onChange={() => setCalibrationStrategy('mass')}
+                onChange={() => app.calibration.setStrategy('mass')}
                 data-testid="calib-strategy-mass"
               />
               Equal mass
@@ -149,7 +138,7 @@ export function CalibrationView() {
               step={1}
               value={nBins}
               data-testid="calib-nbins"
-              onChange={(e) => setCalibrationBins(e.currentTarget.valueAsNumber)}
+              onChange={(e) => app.calibration.setBins(e.currentTarget.valueAsNumber)}
             />
           </label>
           {strategy === 'mass' && o.bins.length < nBins && (
@@ -220,7 +209,7 @@ export function CalibrationView() {
                 Curves for
                 <select
                   value={shownAttr.attr}
-                  onChange={(e) => setCalibrationGroupAttr(e.currentTarget.value)}
+                  onChange={(e) => app.calibration.setGroupAttr(e.currentTarget.value)}
                   data-testid="calib-group-attr"
                 >
                   {data.byAttr.map((a) => (

@@ -1,23 +1,17 @@
 import './CompressionView.css'
 import { useStore } from 'zustand'
 import { QUANT_SCHEME_IDS } from '../../core/quantize/schemes.ts'
-import {
-  compressionStore,
-  downloadVariant,
-  runCompression,
-  setCompressionOptions,
-} from '../../state/compressionStore.ts'
+import { app } from '../../state/app.ts'
 import { fmt, fmtBytes, fmtInt } from '../format.ts'
-import { useApp } from '../useApp.ts'
 import { CompressionCharts } from './compression/CompressionCharts.tsx'
 import { SCHEME_INFO, VariantTable } from './compression/VariantTable.tsx'
 
 /** Compression lab: does quantizing or pruning change accuracy, calibration, fairness or explanations? */
 export function CompressionView() {
-  const st = useStore(compressionStore)
-  const busy = useApp((s) => s.job !== null)
-  const model = useApp((s) => s.model)
-  const schema = useApp((s) => s.schema?.schema)
+  const st = useStore(app.compression.store)
+  const busy = useStore(app.jobs.store, (s) => s.job !== null)
+  const model = useStore(app.session.store, (s) => s.model)
+  const schema = useStore(app.session.store, (s) => s.schema?.schema)
   const r = st.result
   const attrs = r && r.variants[0] ? Object.keys(r.variants[0].comparison.fairness) : []
   if (!model || !schema)
@@ -42,7 +36,7 @@ export function CompressionView() {
                 checked={st.ids.includes(id)}
                 data-testid={`scheme-${id}`}
                 onChange={() =>
-                  setCompressionOptions({
+                  app.compression.setOptions({
                     ids: st.ids.includes(id)
                       ? st.ids.filter((x) => x !== id)
                       : QUANT_SCHEME_IDS.filter((x) => x === id || st.ids.includes(x)),
@@ -62,7 +56,7 @@ export function CompressionView() {
               value={st.calibrationRows}
               data-testid="calibration-rows"
               onChange={(e) =>
-                setCompressionOptions({
+                app.compression.setOptions({
                   calibrationRows: Math.max(1, Math.trunc(Number(e.currentTarget.value))),
                 })
               }
@@ -75,7 +69,7 @@ export function CompressionView() {
               min={1}
               value={st.shapRows}
               onChange={(e) =>
-                setCompressionOptions({
+                app.compression.setOptions({
                   shapRows: Math.max(1, Math.trunc(Number(e.currentTarget.value))),
                 })
               }
@@ -90,14 +84,16 @@ export function CompressionView() {
               value={st.tolerance}
               data-testid="tolerance"
               onChange={(e) =>
-                setCompressionOptions({ tolerance: Math.max(0, Number(e.currentTarget.value)) })
+                app.compression.setOptions({
+                  tolerance: Math.max(0, Number(e.currentTarget.value)),
+                })
               }
             />
           </label>
           <button
             type="button"
             disabled={busy}
-            onClick={() => void runCompression()}
+            onClick={() => void app.compression.run()}
             data-testid="run-compression"
           >
             Compare variants
@@ -126,7 +122,11 @@ export function CompressionView() {
                 {id}: {why}
               </p>
             ))}
-            <VariantTable result={r} attrs={attrs} onDownload={(id) => void downloadVariant(id)} />
+            <VariantTable
+              result={r}
+              attrs={attrs}
+              onDownload={(id) => void app.compression.downloadVariant(id)}
+            />
             <p className="muted small">
               Agreement = share of rows whose decision at the threshold is unchanged. Δ = variant −
               float32. ⚑ marks a variant whose demographic parity or equalized odds difference grew

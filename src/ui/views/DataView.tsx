@@ -1,18 +1,9 @@
 import './DataView.css'
-import { useEffect, useMemo } from 'react'
+import { useMemo } from 'react'
 import { useStore } from 'zustand'
-import { cohortStore } from '../../state/cohortStore.ts'
-import {
-  dataOrderIsAsync,
-  dataOrderKey,
-  dataViewOrder,
-  dataViewStore,
-  openDataRow,
-  requestDataOrder,
-  setDataSort,
-} from '../../state/dataViewStore.ts'
+import { dataOrderIsAsync, dataOrderKey, dataViewOrder } from '../../core/views/order.ts'
 import { fmtInt } from '../format.ts'
-import { useApp } from '../useApp.ts'
+import { app } from '../../state/app.ts'
 import { CohortBar } from './data/CohortBar.tsx'
 import { DataTable } from './data/DataTable.tsx'
 import { RowDetail } from './data/RowDetail.tsx'
@@ -22,29 +13,30 @@ import { RowDetail } from './data/RowDetail.tsx'
  * label, and the open row's attribution, counterfactuals and what-if editor.
  */
 export function DataView() {
-  const data = useApp((s) => s.data)
-  const schema = useApp((s) => s.schema?.schema)
-  const predictions = useApp((s) => s.predictions)
-  const labels = useApp((s) => s.labels)
-  const threshold = useApp((s) => s.threshold)
-  const rows = useStore(cohortStore, (s) => s.rows)
-  const sort = useStore(dataViewStore, (s) => s.sort)
-  const openRow = useStore(dataViewStore, (s) => s.row)
+  const data = useStore(app.session.store, (s) => s.data)
+  const schema = useStore(app.session.store, (s) => s.schema?.schema)
+  const predictions = useStore(app.session.store, (s) => s.predictions)
+  const labels = useStore(app.session.store, (s) => s.labels)
+  const threshold = useStore(app.metrics.store, (s) => s.threshold)
+  const predictionsVersion = useStore(app.session.store, (s) => s.predictionsVersion)
+  const rows = useStore(app.cohort.store, (s) => s.rows)
+  const rowsVersion = useStore(app.cohort.store, (s) => s.rowsVersion)
+  const sort = useStore(app.dataOrder.store, (s) => s.sort)
+  const openRow = useStore(app.dataRow.store, (s) => s.row)
   const n = data?.table.nRows ?? 0
-  // Large tables are ordered by prediction in the stats worker; until then the rows keep their order.
+  // Large tables are ordered by prediction in the stats worker (the data order store asks while
+  // this tab is shown); until then the rows keep their order.
   const inWorker = dataOrderIsAsync(rows, n, predictions, sort)
   const syncOrder = useMemo(
     () => (inWorker ? rows : dataViewOrder(rows, n, predictions, sort)),
     [inWorker, rows, n, predictions, sort],
   )
-  useEffect(() => {
-    if (inWorker && predictions) requestDataOrder(rows, predictions, sort)
-  }, [inWorker, rows, predictions, sort])
-  const asyncOrder = useStore(dataViewStore, (s) => s.asyncOrder)
+  const asyncOrder = useStore(app.dataOrder.query.store)
   const sorted =
     !inWorker ||
-    (asyncOrder?.key === dataOrderKey(rows, predictions, sort) && asyncOrder.status === 'done')
-  const order = inWorker && sorted ? asyncOrder!.order : syncOrder
+    (asyncOrder.resultKey === dataOrderKey(rowsVersion, predictionsVersion, sort) &&
+      asyncOrder.status === 'done')
+  const order = inWorker && sorted ? asyncOrder.result : syncOrder
   if (!data || !schema || !predictions) {
     return (
       <section className="empty" data-testid="data-view">
@@ -80,9 +72,9 @@ export function DataView() {
           threshold={threshold}
           order={order}
           sort={sort}
-          onSort={setDataSort}
+          onSort={app.dataOrder.setSort}
           openRow={openRow}
-          onOpen={openDataRow}
+          onOpen={app.dataRow.openRow}
         />
       </section>
       <RowDetail />

@@ -1,9 +1,8 @@
 import './ExplainView.css'
-import { useEffect, useMemo } from 'react'
+import { useMemo } from 'react'
 import { useStore } from 'zustand'
-import { explainAuto, explainStore } from '../../state/explainStore.ts'
 import { fmt } from '../format.ts'
-import { useApp } from '../useApp.ts'
+import { app } from '../../state/app.ts'
 import { AgreementChart } from './explain/AgreementChart.tsx'
 import { ExplainControls } from './explain/ExplainControls.tsx'
 import { GlobalSection } from './explain/GlobalSection.tsx'
@@ -17,17 +16,11 @@ import { WaterfallChart } from './explain/WaterfallChart.tsx'
  * first time in a session explains the default row (the audit's first row) and a global sample.
  */
 export function ExplainView() {
-  const rowResult = useStore(explainStore, (s) => s.rowResult)
-  const autoDone = useStore(explainStore, (s) => s.autoDone)
-  const pickedRow = useStore(explainStore, (s) => s.row)
-  const data = useApp((s) => s.data)
-  const schema = useApp((s) => s.schema?.schema)
-  const ready = useApp((s) => s.ready)
-  const busy = useApp((s) => s.job !== null)
-
-  useEffect(() => {
-    if (ready && !busy && !autoDone) void explainAuto()
-  }, [ready, busy, autoDone])
+  const rowResult = useStore(app.explain.store, (s) => s.rowResult)
+  const pickedRow = useStore(app.explain.store, (s) => s.row)
+  const data = useStore(app.session.store, (s) => s.data)
+  const schema = useStore(app.session.store, (s) => s.schema?.schema)
+  const busy = useStore(app.jobs.store, (s) => s.job !== null)
 
   const row = rowResult?.row ?? null
   const values = useMemo(() => {

@@ -1,29 +1,22 @@
 import './viewStack.css'
 import './FairnessView.css'
-import { useDeferredValue, useEffect, useMemo, type ReactNode } from 'react'
+import { useDeferredValue, useMemo, type ReactNode } from 'react'
 import { useStore } from 'zustand'
-import { setThreshold } from '../../state/appStore.ts'
-import { cohortStore } from '../../state/cohortStore.ts'
 import {
-  cancelFairnessBootstrap,
-  effectiveAttrs,
-  ensureGroupings,
   fairnessAccuracyEffect,
   fairnessAt,
   fairnessBootstrapKey,
+  fairnessBootstrapTasks,
   fairnessHelpers,
-  fairnessStore,
+  fairnessGroupingsReady,
+  fairnessOwnTaskKey,
+  fairnessPlan,
   groupingKey,
-  groupingsStore,
-  scheduleFairnessBootstrap,
-  setFairnessAttrs,
-  toggleFairnessAttr,
-  type Grouping,
-} from '../../state/fairnessStore.ts'
-import type { BootstrapTask } from '../../workers/statsHost.ts'
+} from '../../core/views/fairnessAt.ts'
+import { groupingDone } from '../../state/fairnessQueries.ts'
 import { fmt, fmtInt } from '../format.ts'
 import { ThresholdControl } from '../kit/ThresholdControl.tsx'
-import { useApp } from '../useApp.ts'
+import { app } from '../../state/app.ts'
 import {
   BootstrapStatusLine,
   DisparityOverview,
@@ -36,9 +29,6 @@ import { ThresholdsPanel } from './fairness/ThresholdsPanel.tsx'
 
 const NO_ATTRS: string[] = []
 const NO_THRESHOLDS: Record<string, number> = {}
-
-/** The task key of the chosen grouping when it has its own per-group thresholds. */
-const ownKey = (key: string) => `${key} (per-group thresholds)`
 
 function Empty({ children }: { children: ReactNode }) {
   return (
@@ -55,44 +45,35 @@ function Empty({ children }: { children: ReactNode }) {
  * slider only queries a precomputed index, so it updates everything live.
  */
 export function FairnessView() {
-  const view = useStore(cohortStore, (s) => s.view)
-  const cohortText = useStore(cohortStore, (s) => s.text)
-  const schema = useApp((s) => s.schema)
-  const table = useApp((s) => s.data?.table ?? null)
-  const threshold = useApp((s) => s.threshold)
-  const chosen = useStore(fairnessStore, (s) => s.attrs)
-  const groupThresholds = useStore(fairnessStore, (s) => s.groupThresholds)
-  const boot = useStore(fairnessStore, (s) => s.bootstrap)
+  const view = useStore(app.cohort.store, (s) => s.view)
+  const cohortText = useStore(app.cohort.store, (s) => s.text)
+  const schema = useStore(app.session.store, (s) => s.schema)
+  const table = useStore(app.session.store, (s) => s.data?.table ?? null)
+  const threshold = useStore(app.metrics.store, (s) => s.threshold)
+  const chosen = useStore(app.fairness.store, (s) => s.attrs)
+  const groupThresholds = useStore(app.fairness.store, (s) => s.groupThresholds)
+  const boot = useStore(app.fairnessQueries.bootstrap.store)
   const sensitive = schema?.schema.sensitive ?? NO_ATTRS
-  const available = useMemo(
-    () => (table ? sensitive.filter((a) => table.columns.some((c) => c.name === a)) : NO_ATTRS),
-    [table, sensitive],
+  const { available, attrs, key, wanted } = useMemo(
+    () =>
+      fairnessPlan(sensitive, (a) => !!table && table.columns.some((c) => c.name === a), chosen),
+    [table, sensitive, chosen],
   )
-  const attrs = useMemo(() => effectiveAttrs(chosen, available), [chosen, available])
-  const key = groupingKey(attrs)
   const y = view?.y ?? null
   const p = view?.p ?? null
 
-  // Groupings (indexed once per rows in view, in the stats worker): every attribute, plus the
-  // intersection if chosen.
-  const wanted = useMemo(
-    () => [...available.map((a) => [a]), ...(attrs.length > 1 ? [attrs] : [])],
-    [available, attrs],
+  // Groupings (indexed once per rows in view, in the stats worker, which the fairness store asks
+  // while this tab is shown): every attribute, plus the intersection if chosen.
+  const entries = useStore(app.fairnessQueries.groupings.store)
+  const version = view?.version ?? null
+  const groupings = useMemo(
+    () =>
+      version === null
+        ? null
+        : fairnessGroupingsReady((k) => groupingDone(entries, k, version), available, attrs),
+    [entries, version, available, attrs],
   )
-  useEffect(() => {
-    if (view && view.y && table && view.p.length > 0) ensureGroupings(view, table, wanted)
-  }, [view, table, wanted])
-  const entries = useStore(groupingsStore, (s) => (s.p === p ? s.entries : null))
-  const groupings = useMemo(() => {
-    if (!entries || attrs.length === 0) return null
-    const singles = available
-      .map((a) => entries[a]?.grouping ?? null)
-      .filter((g): g is Grouping => g !== null)
-    const selected = entries[key]?.grouping
-    if (!selected || singles.length < available.length) return null
-    return { singles, selected, all: attrs.length > 1 ? [...singles, selected] : singles }
-  }, [entries, available, attrs, key])
-  const pending = wanted.map((a) => entries?.[groupingKey(a)])
+  const pending = wanted.map((a) => entries[groupingKey(a)])
 
   const perGroup = groupThresholds[key]?.thresholds ?? NO_THRESHOLDS
   const hasOwn = Object.keys(perGroup).length > 0
@@ -121,20 +102,14 @@ export function FairnessView() {
     [groupings, threshold, perGroup],
   )
 
-  // Bootstrap tasks: every grouping at the shared threshold, plus the chosen one with its own thresholds.
-  const tasks = useMemo((): BootstrapTask[] => {
-    if (!groupings) return []
-    const t: BootstrapTask[] = groupings.all.map((g) => ({ key: g.key, columns: g.columns }))
-    if (hasOwn)
-      t.push({ key: ownKey(key), columns: groupings.selected.columns, thresholds: perGroup })
-    return t
-  }, [groupings, hasOwn, key, perGroup])
-  const requestKey = p && tasks.length > 0 ? fairnessBootstrapKey(p, threshold, tasks) : null
-  const rowsInView = view?.index ?? null
-  useEffect(() => {
-    if (p && y && tasks.length > 0) scheduleFairnessBootstrap(p, y, rowsInView, threshold, tasks)
-  }, [p, y, rowsInView, threshold, tasks])
-  useEffect(() => () => cancelFairnessBootstrap(), [])
+  // Bootstrap tasks: every grouping at the shared threshold, plus the chosen one with its own
+  // thresholds; the fairness store computes them 300 ms after the last change.
+  const tasks = useMemo(
+    () => (groupings ? fairnessBootstrapTasks(groupings, perGroup) : []),
+    [groupings, perGroup],
+  )
+  const requestKey =
+    version !== null && tasks.length > 0 ? fairnessBootstrapKey(version, threshold, tasks) : null
 
   if (!view || !p)
     return <Empty>Load a model and a CSV (or open the demo) to compare groups.</Empty>
@@ -174,8 +149,8 @@ export function FairnessView() {
   if (failed) return <Empty>Grouping the rows failed: {failed.error}</Empty>
   const ready =
     groupings && selectedAt && helpers && effect ? { groupings, selectedAt, helpers, effect } : null
-  const fresh = boot.status === 'done' && boot.requestKey === requestKey
-  const results = fresh ? boot.results : {}
+  const fresh = boot.status === 'done' && boot.resultKey === requestKey
+  const results = (fresh ? boot.result?.results : undefined) ?? {}
   const overviewRows: OverviewRow[] = overview.map((o) => ({
     ...o,
     boot: results[o.key],
@@ -195,7 +170,7 @@ export function FairnessView() {
         </div>
         <ThresholdControl
           value={threshold}
-          onChange={setThreshold}
+          onChange={app.metrics.setThreshold}
           label="Threshold t (predicted positive iff p ≥ t)"
           id="fair-threshold-range"
           rangeTestId="fair-threshold-range"
@@ -210,7 +185,7 @@ export function FairnessView() {
                 type="checkbox"
                 checked={attrs.includes(a)}
                 disabled={attrs.length === 1 && attrs[0] === a}
-                onChange={(e) => toggleFairnessAttr(a, e.currentTarget.checked, available)}
+                onChange={(e) => app.fairness.toggleAttr(a, e.currentTarget.checked, available)}
                 data-testid={`fair-attr-${a}`}
               />
               {a}
@@ -226,7 +201,7 @@ export function FairnessView() {
             <DisparityOverview
               rows={overviewRows}
               onPick={(k) =>
-                setFairnessAttrs(ready.groupings.all.find((g) => g.key === k)?.attrs ?? attrs)
+                app.fairness.setAttrs(ready.groupings.all.find((g) => g.key === k)?.attrs ?? attrs)
               }
             />
             <BootstrapStatusLine state={boot} fresh={fresh} />
@@ -252,7 +227,7 @@ export function FairnessView() {
             <div className="summaryGrid">
               <DisparitySummaryTable
                 summary={ready.selectedAt.summary}
-                boot={results[hasOwn ? ownKey(key) : key]}
+                boot={results[hasOwn ? fairnessOwnTaskKey(key) : key]}
               />
               <div className="summaryNotes small muted">
                 <p>

@@ -2,19 +2,9 @@ import './MonitoringView.css'
 import './monitoring/drift.css'
 import { useMemo } from 'react'
 import { useStore } from 'zustand'
-import { explainStore, runGlobalShap } from '../../state/explainStore.ts'
-import {
-  clearCurrent,
-  driftRankingWith,
-  driftSelected,
-  monitoringStore,
-  rerunDrift,
-  selectDriftFeature,
-  setDriftHistMode,
-  setDriftSort,
-} from '../../state/monitoringStore.ts'
+import { driftRankingWith, driftSelected } from '../../core/views/driftView.ts'
 import { fmtInt } from '../format.ts'
-import { useApp } from '../useApp.ts'
+import { app } from '../../state/app.ts'
 import { CurrentLoader } from './monitoring/CurrentLoader.tsx'
 import { DriftRanking } from './monitoring/DriftRanking.tsx'
 import { DriftSummary } from './monitoring/DriftSummary.tsx'
@@ -34,20 +24,20 @@ const TOLERANCE = 0.02
  * command (src/core/drift); this view only lays them out.
  */
 export function MonitoringView() {
-  const st = useStore(monitoringStore)
-  const busy = useApp((s) => s.job !== null)
-  const data = useApp((s) => s.data)
-  const model = useApp((s) => s.model)
-  const threshold = useApp((s) => s.threshold)
-  const global = useStore(explainStore, (s) => s.global)
-  const globalUsed = useStore(explainStore, (s) => s.globalUsed)
+  const st = useStore(app.monitoring.store)
+  const busy = useStore(app.jobs.store, (s) => s.job !== null)
+  const data = useStore(app.session.store, (s) => s.data)
+  const model = useStore(app.session.store, (s) => s.model)
+  const threshold = useStore(app.metrics.store, (s) => s.threshold)
+  const global = useStore(app.explain.store, (s) => s.global)
+  const globalUsed = useStore(app.explain.store, (s) => s.globalUsed)
   const r = st.result
   const features = r?.analysis.features
   const ranking = useMemo(
     () => (features ? driftRankingWith(features, global) : null),
     [features, global],
   )
-  const selected = driftSelected(st)
+  const selected = driftSelected(st.result?.analysis.features ?? [], st.selectedFeature)
 
   if (!model || !data) {
     return (
@@ -75,7 +65,7 @@ export function MonitoringView() {
             <button
               type="button"
               className="btn quiet"
-              onClick={clearCurrent}
+              onClick={app.monitoring.clearCurrent}
               disabled={busy}
               data-testid="current-clear"
             >
@@ -133,7 +123,7 @@ export function MonitoringView() {
               type="button"
               className="btn small"
               disabled={busy}
-              onClick={() => void rerunDrift()}
+              onClick={() => void app.monitoring.rerun()}
               data-testid="drift-rerun"
             >
               Compare {current.name} again
@@ -148,7 +138,7 @@ export function MonitoringView() {
               type="button"
               className="btn small"
               disabled={busy}
-              onClick={() => void rerunDrift()}
+              onClick={() => void app.monitoring.rerun()}
             >
               Recompute at {threshold}
             </button>
@@ -166,9 +156,9 @@ export function MonitoringView() {
                 <FeatureDriftTable
                   features={features}
                   sort={st.sort}
-                  onSort={setDriftSort}
+                  onSort={app.monitoring.setSort}
                   selected={selected?.feature ?? null}
-                  onSelect={selectDriftFeature}
+                  onSelect={app.monitoring.selectFeature}
                 />
                 <p className="muted small caption">
                   drifted: PSI &gt; 0.2 or p (Holm) &lt; 0.05 · watch: 0.1 &lt; PSI ≤ 0.2. With
@@ -184,8 +174,8 @@ export function MonitoringView() {
                   ranking={ranking}
                   used={globalUsed}
                   busy={busy}
-                  onCompute={() => void runGlobalShap()}
-                  onSelect={selectDriftFeature}
+                  onCompute={() => void app.explain.runGlobalShap()}
+                  onSelect={app.monitoring.selectFeature}
                 />
               </div>
             </div>
@@ -198,8 +188,8 @@ export function MonitoringView() {
                 feature={selected}
                 features={features}
                 mode={st.histMode}
-                onMode={setDriftHistMode}
-                onSelect={selectDriftFeature}
+                onMode={app.monitoring.setHistMode}
+                onSelect={app.monitoring.selectFeature}
               />
             </section>
           )}

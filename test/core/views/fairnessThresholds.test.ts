@@ -9,26 +9,14 @@ import {
   thresholdsEqualOpportunity,
   thresholdsFromIndex,
 } from '../../../src/core/views/fairnessThresholds.ts'
+import { groupedRows } from './arbitraries.ts'
 import { columnTexts, labels, predictions } from './goldenFixture.ts'
 
 const sex = columnTexts('sex')
 const race = columnTexts('race')
 
 /** Random small data sets with ties, a group per row, and per-group thresholds. */
-const grouped = fc
-  .array(
-    fc.tuple(
-      fc.integer({ min: 0, max: 20 }),
-      fc.integer({ min: 0, max: 1 }),
-      fc.constantFrom('a', 'b', 'c', 'd'),
-    ),
-    { minLength: 0, maxLength: 80 },
-  )
-  .map((r) => ({
-    p: Float64Array.from(r, ([k]) => k / 20),
-    y: Uint8Array.from(r, ([, b]) => b),
-    g: r.map(([, , name]) => name),
-  }))
+const grouped = groupedRows(['a', 'b', 'c', 'd'], 0, 80)
 
 describe('fairnessIndexAt', () => {
   it('equals fairnessByGroup on the golden data at random thresholds', () => {

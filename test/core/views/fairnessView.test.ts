@@ -12,6 +12,7 @@ import {
   groupKeys,
   intersectionGroups,
 } from '../../../src/core/views/fairnessView.ts'
+import { groupedRows } from './arbitraries.ts'
 import { columnTexts, labels, predictions, ref, table } from './goldenFixture.ts'
 
 const rateKeys = ['count', 'selectionRate', 'tpr', 'fpr', 'precision', 'accuracy'] as const
@@ -184,20 +185,7 @@ describe('columnGroups', () => {
 
 describe('fairnessTable properties', () => {
   it('agrees with fairnessByGroup on random data', () => {
-    const data = fc
-      .array(
-        fc.tuple(
-          fc.integer({ min: 0, max: 20 }),
-          fc.integer({ min: 0, max: 1 }),
-          fc.constantFrom('a', 'b', 'c'),
-        ),
-        { minLength: 1, maxLength: 60 },
-      )
-      .map((r) => ({
-        p: Float64Array.from(r, ([k]) => k / 20),
-        y: Uint8Array.from(r, ([, b]) => b),
-        g: r.map(([, , name]) => name),
-      }))
+    const data = groupedRows(['a', 'b', 'c'])
     fc.assert(
       fc.property(data, fc.integer({ min: 0, max: 20 }), ({ p, y, g }, t) => {
         const f = fairnessByGroup(p, y, g, t / 20)

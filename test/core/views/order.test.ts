@@ -1,6 +1,13 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { rowsByScore, rowsReversed } from '../../../src/core/views/order.ts'
+import {
+  DATA_ORDER_SYNC_MAX_ROWS,
+  dataOrderIsAsync,
+  dataOrderKey,
+  dataViewOrder,
+  rowsByScore,
+  rowsReversed,
+} from '../../../src/core/views/order.ts'
 
 /** The comparator sort the radix sort replaces: by score, ties by row. */
 function reference(p: Float32Array, rows: Int32Array | null, dir: 'asc' | 'desc'): number[] {
@@ -60,5 +67,40 @@ describe('rowsReversed', () => {
   it('reverses all rows or a subset', () => {
     expect(Array.from(rowsReversed(null, 3))).toEqual([2, 1, 0])
     expect(Array.from(rowsReversed(Int32Array.of(1, 5, 7), 9))).toEqual([7, 5, 1])
+  })
+})
+
+describe('dataViewOrder', () => {
+  const p = Float32Array.of(0.9, 0.1, 0.5, 0.5)
+  it('is null (no allocation) for all rows by row number, and the rows themselves for a cohort', () => {
+    expect(dataViewOrder(null, 4, p, { key: 'row', dir: 'asc' })).toBeNull()
+    const rows = Int32Array.of(1, 3)
+    expect(dataViewOrder(rows, 4, p, { key: 'row', dir: 'asc' })).toBe(rows)
+  })
+  it('reverses rows, or orders them by prediction with ties by row number', () => {
+    expect(Array.from(dataViewOrder(null, 4, p, { key: 'row', dir: 'desc' })!)).toEqual([
+      3, 2, 1, 0,
+    ])
+    expect(Array.from(dataViewOrder(null, 4, p, { key: 'prediction', dir: 'desc' })!)).toEqual([
+      0, 2, 3, 1,
+    ])
+    expect(
+      Array.from(dataViewOrder(Int32Array.of(1, 2, 3), 4, p, { key: 'prediction', dir: 'asc' })!),
+    ).toEqual([1, 2, 3])
+    expect(dataViewOrder(null, 4, null, { key: 'prediction', dir: 'asc' })).toBeNull()
+  })
+})
+
+describe('dataOrderIsAsync', () => {
+  it('leaves orders by prediction of more than the limit to the worker', () => {
+    const n = DATA_ORDER_SYNC_MAX_ROWS + 1
+    const p = new Float32Array(n)
+    const desc = { key: 'prediction', dir: 'desc' } as const
+    expect(dataOrderIsAsync(null, n, p, desc)).toBe(true)
+    expect(dataOrderIsAsync(null, n - 1, p, desc)).toBe(false)
+    expect(dataOrderIsAsync(Int32Array.of(1, 2), n, p, desc)).toBe(false)
+    expect(dataOrderIsAsync(null, n, p, { key: 'row', dir: 'desc' })).toBe(false)
+    expect(dataOrderIsAsync(null, n, null, desc)).toBe(false)
+    expect(dataOrderKey(2, 5, desc)).toBe('2:5:prediction:desc')
   })
 })

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import { useStore } from 'zustand'
-import { cohortStore, setCohortRestrict, setCohortText } from '../../../state/cohortStore.ts'
+import { app } from '../../../state/app.ts'
 import { fmtInt } from '../../format.ts'
 
 /** How long typing must pause before a syntax error is shown (valid filters apply at once). */
@@ -13,11 +13,11 @@ const ERROR_DELAY_MS = 450
  * last valid filter stays applied.
  */
 export function CohortBar({ nRows }: { nRows: number }) {
-  const text = useStore(cohortStore, (s) => s.text)
-  const error = useStore(cohortStore, (s) => s.error)
-  const errorAt = useStore(cohortStore, (s) => s.errorAt)
-  const rows = useStore(cohortStore, (s) => s.rows)
-  const restrict = useStore(cohortStore, (s) => s.restrict)
+  const text = useStore(app.cohort.store, (s) => s.text)
+  const error = useStore(app.cohort.store, (s) => s.error)
+  const errorAt = useStore(app.cohort.store, (s) => s.errorAt)
+  const rows = useStore(app.cohort.store, (s) => s.rows)
+  const restrict = useStore(app.cohort.store, (s) => s.restrict)
   const [settled, setSettled] = useState(true)
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
   useEffect(
@@ -32,7 +32,7 @@ export function CohortBar({ nRows }: { nRows: number }) {
     setSettled(true)
   }
   const onText = (t: string) => {
-    setCohortText(t)
+    app.cohort.setText(t)
     setSettled(false)
     if (timer.current !== null) clearTimeout(timer.current)
     timer.current = setTimeout(settle, ERROR_DELAY_MS)
@@ -98,7 +98,7 @@ export function CohortBar({ nRows }: { nRows: number }) {
           <input
             type="checkbox"
             checked={restrict}
-            onChange={(e) => setCohortRestrict(e.currentTarget.checked)}
+            onChange={(e) => app.cohort.setRestrict(e.currentTarget.checked)}
             data-testid="cohort-restrict"
           />
           Restrict all views to this cohort

@@ -1,9 +1,7 @@
 import type { Schema } from '../../../core/schema.ts'
-import {
-  applyCounterfactual,
-  featureValueText,
-  type RowPart,
-} from '../../../state/dataViewStore.ts'
+import { featureValueText } from '../../../core/views/rowValues.ts'
+import { app } from '../../../state/app.ts'
+import type { RowPart } from '../../../state/dataRow.ts'
 import { fmt } from '../../format.ts'
 import { PartProgress } from './PartProgress.tsx'
 
@@ -28,7 +26,7 @@ const shown = (v: number | string) =>
 export function Counterfactuals({ row, schema, part, original, prediction }: CounterfactualsProps) {
   const names = schema.features.map((f) => f.name)
   const e = part?.result
-  const threshold = part?.settings.threshold
+  const threshold = part?.input?.threshold
   return (
     <section
       className="detailCol"
@@ -83,7 +81,7 @@ export function Counterfactuals({ row, schema, part, original, prediction }: Cou
                 <button
                   type="button"
                   className="linkButton"
-                  onClick={() => applyCounterfactual(c.changes)}
+                  onClick={() => app.whatIf.applyCounterfactual(c.changes)}
                   aria-label={`Try it: load counterfactual ${k + 1} into the what-if editor`}
                   data-testid="row-cf-try"
                 >

@@ -9,7 +9,7 @@ import {
 } from 'react'
 import type { Schema } from '../../../core/schema.ts'
 import type { Table } from '../../../core/table.ts'
-import type { DataSort } from '../../../state/dataViewStore.ts'
+import type { DataSort } from '../../../core/views/order.ts'
 import { ROW_H, type Column, useColumns } from './columns.tsx'
 
 /** Rows rendered above and below the visible window. */

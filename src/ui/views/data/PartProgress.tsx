@@ -1,4 +1,4 @@
-import type { RowPart } from '../../../state/dataViewStore.ts'
+import type { RowPart } from '../../../state/dataRow.ts'
 
 /**
  * Progress of a request about the open row, shown in place of its result. Determinate once the

@@ -4,16 +4,10 @@ import { useStore } from 'zustand'
 import type { ExplainSettings } from '../../../core/explain.ts'
 import type { Schema } from '../../../core/schema.ts'
 import { columnCell, tableColumn } from '../../../core/table.ts'
-import {
-  closeDataRow,
-  dataRowPartStale,
-  dataViewStore,
-  featureValueText,
-  refreshDataRow,
-} from '../../../state/dataViewStore.ts'
-import { explainStore } from '../../../state/explainStore.ts'
+import { featureValueText, rowPartStale } from '../../../core/views/rowValues.ts'
+import type { RowPart } from '../../../state/dataRow.ts'
 import { fmt } from '../../format.ts'
-import { useApp } from '../../useApp.ts'
+import { app } from '../../../state/app.ts'
 import { Counterfactuals } from './Counterfactuals.tsx'
 import { PartProgress } from './PartProgress.tsx'
 import { Waterfall } from './Waterfall.tsx'
@@ -34,8 +28,8 @@ function Attribution({
   schema: Schema
   rowValues: Record<string, string>
 }) {
-  const shap = useStore(dataViewStore, (s) => s.shap)
-  const whatIf = useStore(dataViewStore, (s) => s.whatIf)
+  const shap = useStore(app.dataRow.store, (s) => s.shap)
+  const whatIf = useStore(app.whatIf.store, (s) => s.whatIf)
   const wValues = whatIf?.values
   const editedValues = useMemo(
     () =>
@@ -71,7 +65,7 @@ function Attribution({
           phi={e.shap}
           values={rowValues}
           prediction={e.prediction}
-          caption={settingsText(shap!.settings, e.exact)}
+          caption={settingsText(shap.input!, e.exact)}
         />
       )}
       {pending && (
@@ -98,9 +92,13 @@ function Attribution({
   )
 }
 
+/** The settings a part was computed with (null while it runs or before it ran). */
+const settled = (part: RowPart): ExplainSettings | null =>
+  part.status === 'running' ? null : part.input
+
 /** Closes the row and puts keyboard focus back on the table (the detail's controls go away). */
 function closeAndRefocus(): void {
-  closeDataRow()
+  app.dataRow.closeRow()
   document
     .querySelector<HTMLElement>('[data-testid="data-table"] [role="row"][tabindex="0"]')
     ?.focus({ preventScroll: true })
@@ -111,17 +109,17 @@ function closeAndRefocus(): void {
  * editor. Escape closes it.
  */
 export function RowDetail() {
-  const row = useStore(dataViewStore, (s) => s.row)
-  const original = useStore(dataViewStore, (s) => s.original)
-  const whatIf = useStore(dataViewStore, (s) => s.whatIf)
-  const cf = useStore(dataViewStore, (s) => s.counterfactuals)
-  const shapPart = useStore(dataViewStore, (s) => s.shap)
-  const settings = useStore(explainStore, (s) => s.settings)
-  const table = useApp((s) => s.data?.table)
-  const schema = useApp((s) => s.schema?.schema)
-  const predictions = useApp((s) => s.predictions)
-  const labels = useApp((s) => s.labels)
-  const threshold = useApp((s) => s.threshold)
+  const row = useStore(app.dataRow.store, (s) => s.row)
+  const original = useStore(app.dataRow.store, (s) => s.original)
+  const whatIf = useStore(app.whatIf.store, (s) => s.whatIf)
+  const cf = useStore(app.dataRow.store, (s) => s.counterfactuals)
+  const shapPart = useStore(app.dataRow.store, (s) => s.shap)
+  const settings = useStore(app.explain.store, (s) => s.settings)
+  const table = useStore(app.session.store, (s) => s.data?.table)
+  const schema = useStore(app.session.store, (s) => s.schema?.schema)
+  const predictions = useStore(app.session.store, (s) => s.predictions)
+  const labels = useStore(app.session.store, (s) => s.labels)
+  const threshold = useStore(app.metrics.store, (s) => s.threshold)
   const ref = useRef<HTMLElement>(null)
   const rowValues = useMemo(() => {
     if (!table || !schema || row === null) return {}
@@ -140,8 +138,8 @@ export function RowDetail() {
   const p = predictions[row]!
   const label = labels ? labels[row]! : null
   const stale =
-    dataRowPartStale('shap', shapPart, settings, threshold) ||
-    dataRowPartStale('counterfactuals', cf, settings, threshold)
+    rowPartStale('shap', settled(shapPart), settings, threshold) ||
+    rowPartStale('counterfactuals', settled(cf), settings, threshold)
   return (
     <section
       ref={ref}
@@ -192,7 +190,7 @@ export function RowDetail() {
       {stale && (
         <p className="staleNote" data-testid="row-stale">
           The threshold or the explanation settings changed since this row was explained.{' '}
-          <button type="button" className="linkButton" onClick={refreshDataRow}>
+          <button type="button" className="linkButton" onClick={app.dataRow.refreshRow}>
             Recompute
           </button>
         </p>

@@ -1,10 +1,7 @@
 import type { Schema } from '../../../core/schema.ts'
-import {
-  featureValueText,
-  resetWhatIf,
-  setWhatIfInput,
-  type WhatIfState,
-} from '../../../state/dataViewStore.ts'
+import { featureValueText } from '../../../core/views/rowValues.ts'
+import { app } from '../../../state/app.ts'
+import type { WhatIfState } from '../../../state/whatIf.ts'
 import { fmt, fmtSigned } from '../../format.ts'
 
 export type WhatIfEditorProps = {
@@ -122,7 +119,7 @@ export function WhatIfEditor({
         <button
           type="button"
           className="linkButton"
-          onClick={resetWhatIf}
+          onClick={app.whatIf.reset}
           disabled={changed === 0 && !whatIf.invalid.some(Boolean)}
           data-testid="whatif-reset"
         >
@@ -151,7 +148,7 @@ export function WhatIfEditor({
                   aria-invalid={bad}
                   aria-describedby={isChanged || bad ? `${id}-was` : undefined}
                   data-testid={`whatif-${f.name}`}
-                  onChange={(e) => setWhatIfInput(j, e.currentTarget.value)}
+                  onChange={(e) => app.whatIf.setInput(j, e.currentTarget.value)}
                 />
               ) : (
                 <select
@@ -159,7 +156,7 @@ export function WhatIfEditor({
                   value={whatIf.values[j]}
                   aria-describedby={isChanged ? `${id}-was` : undefined}
                   data-testid={`whatif-${f.name}`}
-                  onChange={(e) => setWhatIfInput(j, Number(e.currentTarget.value))}
+                  onChange={(e) => app.whatIf.setInput(j, Number(e.currentTarget.value))}
                 >
                   {original[j] === -1 && <option value={-1}>(unknown)</option>}
                   {f.categories.map((c, k) => (

@@ -1,27 +1,21 @@
 import { useStore } from 'zustand'
 import type { IgRule } from '../../../core/attribution/quadrature.ts'
 import type { BackgroundKind } from '../../../core/shap/background.ts'
-import {
-  explainDefaultRow,
-  explainStore,
-  runExplain,
-  setExplainRow,
-  setExplainSettings,
-} from '../../../state/explainStore.ts'
+import { explainDefaultRow } from '../../../state/explainStore.ts'
 import { fmt } from '../../format.ts'
-import { useApp } from '../../useApp.ts'
+import { app } from '../../../state/app.ts'
 
 /** Row picker, the explain buttons and the settings every explanation uses. */
 export function ExplainControls() {
-  const row = useStore(explainStore, (s) => s.row)
-  const settings = useStore(explainStore, (s) => s.settings)
-  const n = useApp((s) => s.data?.table.nRows ?? 0)
-  const predictions = useApp((s) => s.predictions)
-  const busy = useApp((s) => s.job !== null)
+  const row = useStore(app.explain.store, (s) => s.row)
+  const settings = useStore(app.explain.store, (s) => s.settings)
+  const n = useStore(app.session.store, (s) => s.data?.table.nRows ?? 0)
+  const predictions = useStore(app.session.store, (s) => s.predictions)
+  const busy = useStore(app.jobs.store, (s) => s.job !== null)
   const defaultRow = explainDefaultRow(n, settings.seed)
   const shown = row >= 0 ? row : defaultRow
   const run = (shap: boolean, ig: boolean, counterfactuals: boolean) => () =>
-    void runExplain({ shap, ig, counterfactuals })
+    void app.explain.runExplain({ shap, ig, counterfactuals })
   return (
     <div className="explainControlsBox">
       <div className="explainControls">
@@ -33,7 +27,7 @@ export function ExplainControls() {
             max={n - 1}
             value={shown}
             data-testid="explain-row"
-            onChange={(ev) => setExplainRow(Math.trunc(Number(ev.currentTarget.value)))}
+            onChange={(ev) => app.explain.setRow(Math.trunc(Number(ev.currentTarget.value)))}
           />
         </label>
         <span className="muted">
@@ -43,7 +37,7 @@ export function ExplainControls() {
         <button
           type="button"
           className="linkish"
-          onClick={() => setExplainRow(defaultRow)}
+          onClick={() => app.explain.setRow(defaultRow)}
           disabled={shown === defaultRow}
           title="The first row the audit report explains"
         >
@@ -94,7 +88,7 @@ export function ExplainControls() {
               value={settings.background.kind}
               data-testid="bg-kind"
               onChange={(ev) =>
-                setExplainSettings({
+                app.explain.setSettings({
                   background: {
                     ...settings.background,
                     kind: ev.currentTarget.value as BackgroundKind,
@@ -115,7 +109,7 @@ export function ExplainControls() {
               value={settings.background.k}
               data-testid="bg-k"
               onChange={(ev) =>
-                setExplainSettings({
+                app.explain.setSettings({
                   background: {
                     ...settings.background,
                     k: Math.max(1, Math.trunc(Number(ev.currentTarget.value))),
@@ -132,7 +126,7 @@ export function ExplainControls() {
               value={settings.budget}
               data-testid="shap-budget"
               onChange={(ev) =>
-                setExplainSettings({
+                app.explain.setSettings({
                   budget: Math.max(16, Math.trunc(Number(ev.currentTarget.value))),
                 })
               }
@@ -145,7 +139,7 @@ export function ExplainControls() {
               value={settings.seed}
               data-testid="explain-seed"
               onChange={(ev) =>
-                setExplainSettings({ seed: Math.trunc(Number(ev.currentTarget.value)) })
+                app.explain.setSettings({ seed: Math.trunc(Number(ev.currentTarget.value)) })
               }
             />
           </label>
@@ -157,7 +151,7 @@ export function ExplainControls() {
               data-testid="ig-steps"
               onChange={(ev) => {
                 const v = ev.currentTarget.value.trim()
-                setExplainSettings({
+                app.explain.setSettings({
                   igSteps:
                     v === 'auto' || v === '' ? 'auto' : Math.max(1, Math.trunc(Number(v)) || 64),
                 })
@@ -168,7 +162,9 @@ export function ExplainControls() {
             IG rule{' '}
             <select
               value={settings.igMethod}
-              onChange={(ev) => setExplainSettings({ igMethod: ev.currentTarget.value as IgRule })}
+              onChange={(ev) =>
+                app.explain.setSettings({ igMethod: ev.currentTarget.value as IgRule })
+              }
             >
               {(['midpoint', 'trapezoid', 'left', 'right', 'gausslegendre'] as const).map((r) => (
                 <option key={r}>{r}</option>
@@ -180,7 +176,9 @@ export function ExplainControls() {
             <input
               type="text"
               value={settings.igBaseline}
-              onChange={(ev) => setExplainSettings({ igBaseline: ev.currentTarget.value.trim() })}
+              onChange={(ev) =>
+                app.explain.setSettings({ igBaseline: ev.currentTarget.value.trim() })
+              }
               placeholder="mean | zeros | row:N | expected"
             />
           </label>
@@ -192,7 +190,7 @@ export function ExplainControls() {
               max={20}
               value={settings.counterfactuals || 4}
               onChange={(ev) =>
-                setExplainSettings({
+                app.explain.setSettings({
                   counterfactuals: Math.max(1, Math.trunc(Number(ev.currentTarget.value))),
                 })
               }

@@ -1,15 +1,8 @@
 import { memo } from 'react'
 import { useStore } from 'zustand'
 import type { Schema } from '../../../core/schema.ts'
-import { cohortStore } from '../../../state/cohortStore.ts'
-import {
-  explainStore,
-  runGlobalShap,
-  setDependence,
-  setGlobalN,
-} from '../../../state/explainStore.ts'
 import { fmt, fmtInt } from '../../format.ts'
-import { useApp } from '../../useApp.ts'
+import { app } from '../../../state/app.ts'
 import { BeeswarmChart } from './BeeswarmChart.tsx'
 import { DependenceChart } from './DependenceChart.tsx'
 import { GlobalBarChart } from './GlobalBarChart.tsx'
@@ -17,15 +10,17 @@ import { JobProgress } from './JobProgress.tsx'
 
 /** Global SHAP: mean |φ| bars, the beeswarm and the dependence plot over a seeded sample of rows. */
 export const GlobalSection = memo(function GlobalSection({ schema }: { schema: Schema }) {
-  const globalN = useStore(explainStore, (s) => s.globalN)
-  const global = useStore(explainStore, (s) => s.global)
-  const used = useStore(explainStore, (s) => s.globalUsed)
-  const depFeature = useStore(explainStore, (s) => s.dependenceFeature)
-  const depColor = useStore(explainStore, (s) => s.dependenceColor)
-  const cohortText = useStore(cohortStore, (s) => (s.error ? null : s.text.trim()))
-  const cohortIndex = useStore(cohortStore, (s) => (s.restrict ? (s.view?.index ?? null) : null))
-  const busy = useApp((s) => s.job !== null)
-  const nRows = useApp((s) => s.data?.table.nRows ?? 0)
+  const globalN = useStore(app.explain.store, (s) => s.globalN)
+  const global = useStore(app.explain.store, (s) => s.global)
+  const used = useStore(app.explain.store, (s) => s.globalUsed)
+  const depFeature = useStore(app.explain.store, (s) => s.dependenceFeature)
+  const depColor = useStore(app.explain.store, (s) => s.dependenceColor)
+  const cohortText = useStore(app.cohort.store, (s) => (s.error ? null : s.text.trim()))
+  const cohortIndex = useStore(app.cohort.store, (s) =>
+    s.restrict ? (s.view?.index ?? null) : null,
+  )
+  const busy = useStore(app.jobs.store, (s) => s.job !== null)
+  const nRows = useStore(app.session.store, (s) => s.data?.table.nRows ?? 0)
   const M = schema.features.length
   const feature = global ? (depFeature ?? global.order[0] ?? 0) : 0
   const color =
@@ -51,7 +46,7 @@ export const GlobalSection = memo(function GlobalSection({ schema }: { schema: S
               min={1}
               value={globalN}
               data-testid="global-n"
-              onChange={(ev) => setGlobalN(Math.trunc(Number(ev.currentTarget.value)))}
+              onChange={(ev) => app.explain.setGlobalN(Math.trunc(Number(ev.currentTarget.value)))}
             />
           </label>
           <span className="muted">
@@ -64,7 +59,7 @@ export const GlobalSection = memo(function GlobalSection({ schema }: { schema: S
             type="button"
             disabled={busy}
             data-testid="run-global"
-            onClick={() => void runGlobalShap()}
+            onClick={() => void app.explain.runGlobalShap()}
           >
             {global ? 'Recompute' : 'Compute'}
           </button>
@@ -122,7 +117,9 @@ export const GlobalSection = memo(function GlobalSection({ schema }: { schema: S
                 <select
                   value={feature}
                   data-testid="dependence-feature"
-                  onChange={(ev) => setDependence({ feature: Number(ev.currentTarget.value) })}
+                  onChange={(ev) =>
+                    app.explain.setDependence({ feature: Number(ev.currentTarget.value) })
+                  }
                 >
                   {global.order.map((j) => (
                     <option key={j} value={j}>
@@ -136,7 +133,9 @@ export const GlobalSection = memo(function GlobalSection({ schema }: { schema: S
                 <select
                   value={color ?? -1}
                   data-testid="dependence-color"
-                  onChange={(ev) => setDependence({ color: Number(ev.currentTarget.value) })}
+                  onChange={(ev) =>
+                    app.explain.setDependence({ color: Number(ev.currentTarget.value) })
+                  }
                 >
                   <option value={-1}>(no colour)</option>
                   {global.order

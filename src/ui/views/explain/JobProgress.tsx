@@ -1,4 +1,5 @@
-import { useApp } from '../../useApp.ts'
+import { useStore } from 'zustand'
+import { app } from '../../../state/app.ts'
 
 /**
  * The running job's progress inline, where its result will appear (the shared job bar above has
@@ -6,7 +7,7 @@ import { useApp } from '../../useApp.ts'
  * place then says it waits for it. Renders nothing when no job runs.
  */
 export function JobProgress({ prefix }: { prefix: string }) {
-  const job = useApp((s) => s.job)
+  const job = useStore(app.jobs.store, (s) => s.job)
   if (!job) return null
   if (!job.label.startsWith(prefix))
     return <p className="muted">Waiting for the running job ({job.label})…</p>

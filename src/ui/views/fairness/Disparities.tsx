@@ -1,7 +1,8 @@
 import type { FairnessSummary } from '../../../core/fairness.ts'
 import type { BootstrapInterval } from '../../../core/views/fairnessBootstrap.ts'
 import { FOUR_FIFTHS, type DisparitySummary } from '../../../core/views/fairnessView.ts'
-import type { BootstrapState, FairnessAt } from '../../../state/fairnessStore.ts'
+import type { FairnessAt } from '../../../core/views/fairnessAt.ts'
+import type { BootstrapState } from '../../../state/fairnessQueries.ts'
 import type { BootstrapTaskResult } from '../../../workers/statsHost.ts'
 import { fmt, fmtInterval } from '../../format.ts'
 import { TableScroll } from '../../kit/TableScroll.tsx'
@@ -87,10 +88,10 @@ export function BootstrapStatusLine({ state, fresh }: { state: BootstrapState; f
         className="muted small"
         data-testid="fair-boot-status"
         data-status="done"
-        data-ms={state.ms ?? ''}
+        data-ms={state.result?.ms ?? ''}
       >
         95% intervals: percentile bootstrap, B = 1000 resamples of the rows, seed 1
-        {state.ms !== null ? ` · ${(state.ms / 1000).toFixed(2)} s in the stats worker` : ''}.
+        {state.result ? ` · ${(state.result.ms / 1000).toFixed(2)} s in the stats worker` : ''}.
       </p>
     )
   }

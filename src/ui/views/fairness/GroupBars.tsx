@@ -11,7 +11,7 @@ import {
   YAxis,
   type TooltipContentProps,
 } from 'recharts'
-import type { FairnessAt } from '../../../state/fairnessStore.ts'
+import type { FairnessAt } from '../../../core/views/fairnessAt.ts'
 import { fmt, fmtInt } from '../../format.ts'
 import { ChartFrame } from '../../kit/ChartFrame.tsx'
 import { Legend } from '../../kit/Legend.tsx'

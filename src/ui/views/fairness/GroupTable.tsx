@@ -1,5 +1,5 @@
 import type { FairnessTableRow } from '../../../core/views/fairnessView.ts'
-import type { FairnessAt } from '../../../state/fairnessStore.ts'
+import type { FairnessAt } from '../../../core/views/fairnessAt.ts'
 import { fmt, fmtInt } from '../../format.ts'
 import { TableScroll } from '../../kit/TableScroll.tsx'
 

@@ -1,13 +1,8 @@
 import { useState } from 'react'
 import type { GroupThresholds } from '../../../core/views/fairnessThresholds.ts'
-import {
-  applyGroupThresholds,
-  clearGroupThresholds,
-  setGroupThreshold,
-  type AccuracyEffect,
-  type FairnessAt,
-  type GroupThresholdSetting,
-} from '../../../state/fairnessStore.ts'
+import type { AccuracyEffect, FairnessAt } from '../../../core/views/fairnessAt.ts'
+import { app } from '../../../state/app.ts'
+import type { GroupThresholdSetting } from '../../../state/fairnessStore.ts'
 import { fmt, fmtSigned } from '../../format.ts'
 import { ThresholdInput } from '../../kit/ThresholdControl.tsx'
 
@@ -54,8 +49,8 @@ function GroupThresholdInput({
       dataValue={value ?? ''}
       onInput={(text, v) => {
         setDraft(text)
-        if (text === '') setGroupThreshold(groupingKey, group, NaN)
-        else if (v >= 0 && v <= 1) setGroupThreshold(groupingKey, group, v)
+        if (text === '') app.fairness.setGroupThreshold(groupingKey, group, NaN)
+        else if (v >= 0 && v <= 1) app.fairness.setGroupThreshold(groupingKey, group, v)
       }}
     />
   )
@@ -128,7 +123,7 @@ export function ThresholdsPanel({
                 <td>
                   <button
                     type="button"
-                    onClick={() => applyGroupThresholds(groupingKey, h)}
+                    onClick={() => app.fairness.applyGroupThresholds(groupingKey, h)}
                     data-testid={`fair-helper-${c.id}-apply`}
                   >
                     Apply
@@ -204,7 +199,7 @@ export function ThresholdsPanel({
               </p>
               <button
                 type="button"
-                onClick={() => clearGroupThresholds(groupingKey)}
+                onClick={() => app.fairness.clearGroupThresholds(groupingKey)}
                 data-testid="fair-thresholds-clear"
               >
                 Use t for every group

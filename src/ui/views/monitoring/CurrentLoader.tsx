@@ -1,5 +1,5 @@
 import { useState, type DragEvent, type FormEvent } from 'react'
-import { loadCurrent } from '../../../state/monitoringStore.ts'
+import { app } from '../../../state/app.ts'
 
 /** The demo's drifted copy of its data (ages +8, marital status shifted, 15% labels flipped). */
 export const driftedDemoUrl = () =>
@@ -15,7 +15,7 @@ export function CurrentLoader({ busy, compact }: { busy: boolean; compact: boole
   const submit = (e: FormEvent) => {
     e.preventDefault()
     const u = url.trim()
-    if (u) void loadCurrent({ kind: 'url', url: new URL(u, location.href).href })
+    if (u) void app.monitoring.loadCurrent({ kind: 'url', url: new URL(u, location.href).href })
   }
   // The zone takes the drop so that the page-wide handler (which replaces the reference) does not.
   const drop = (e: DragEvent) => {
@@ -23,7 +23,7 @@ export function CurrentLoader({ busy, compact }: { busy: boolean; compact: boole
     e.stopPropagation()
     setOver(false)
     const f = e.dataTransfer.files[0]
-    if (f && !busy) void loadCurrent({ kind: 'file', file: f })
+    if (f && !busy) void app.monitoring.loadCurrent({ kind: 'file', file: f })
   }
   return (
     <div
@@ -47,7 +47,7 @@ export function CurrentLoader({ busy, compact }: { busy: boolean; compact: boole
           onChange={(e) => {
             const f = e.currentTarget.files?.[0]
             e.currentTarget.value = ''
-            if (f) void loadCurrent({ kind: 'file', file: f })
+            if (f) void app.monitoring.loadCurrent({ kind: 'file', file: f })
           }}
         />
       </label>
@@ -78,7 +78,7 @@ export function CurrentLoader({ busy, compact }: { busy: boolean; compact: boole
         className="btn"
         disabled={busy}
         data-testid="load-drifted"
-        onClick={() => void loadCurrent({ kind: 'url', url: driftedDemoUrl() })}
+        onClick={() => void app.monitoring.loadCurrent({ kind: 'url', url: driftedDemoUrl() })}
       >
         Use the demo’s drifted sample
       </button>

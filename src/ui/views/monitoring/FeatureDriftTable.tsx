@@ -4,7 +4,7 @@ import {
   type DriftSort,
   type DriftSortKey,
   driftSortFeatures,
-} from '../../../state/monitoringStore.ts'
+} from '../../../core/views/driftView.ts'
 import { fmt, fmtEdge, fmtP } from '../../format.ts'
 import { TableScroll } from '../../kit/TableScroll.tsx'
 

@@ -1,7 +1,7 @@
 import type { DriftOod } from '../../../core/drift/analyze.ts'
 import { type Table, columnCell, tableColumn } from '../../../core/table.ts'
 import { csvFromRows } from '../../../core/views/csvExport.ts'
-import { downloadText } from '../../../state/reportStore.ts'
+import { downloadText } from '../../../state/download.ts'
 import { fmt, fmtInt, fmtPct } from '../../format.ts'
 import { TableScroll } from '../../kit/TableScroll.tsx'
 

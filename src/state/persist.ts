@@ -1,0 +1,126 @@
+/**
+ * Persistence: the current session (files as Blobs or their URLs, schema, view) is kept in
+ * IndexedDB (idb-keyval), so a reload, a crash or a closed tab loses nothing; Start over clears
+ * it. The wiring (src/state/wiring.ts) tells it when a session was loaded or the view changed.
+ */
+import { del, get, set } from 'idb-keyval'
+import type { Schema } from '../core/schema.ts'
+import type { App } from './createApp.ts'
+import type { LoadBundle } from './load.ts'
+import type { SessionState } from './session.ts'
+import { type ViewState, viewStateApply, viewStateCollect } from './share.ts'
+
+const KEY_SOURCES = 'glassbox.session.sources'
+const KEY_VIEW = 'glassbox.session.view'
+
+type Stored =
+  { kind: 'url'; url: string } | { kind: 'blobs'; files: { name: string; blob: Blob }[] }
+
+type StoredSources = {
+  model: Stored
+  data: Stored
+  schema: { schema: Schema; name: string; inferred: boolean; url?: string }
+  classIndex: number
+}
+
+/** What a session's sources look like in IndexedDB. */
+function storedSources(s: SessionState): StoredSources | null {
+  if (!s.model || !s.data || !s.schema) return null
+  const model: Stored =
+    s.model.input.kind === 'url'
+      ? { kind: 'url', url: s.model.input.url }
+      : { kind: 'blobs', files: s.model.input.files.map((f) => ({ name: f.name, blob: f })) }
+  const data: Stored =
+    s.data.input.kind === 'url'
+      ? { kind: 'url', url: s.data.input.url }
+      : { kind: 'blobs', files: [{ name: s.data.input.file.name, blob: s.data.input.file }] }
+  return {
+    model,
+    data,
+    schema: {
+      schema: s.schema.schema,
+      name: s.schema.name,
+      inferred: s.schema.inferred,
+      ...(s.schema.url ? { url: s.schema.url } : {}),
+    },
+    classIndex: s.classIndex,
+  }
+}
+
+/** The persisted session of one app. */
+export type Persist = {
+  /** Saves the sources of a session just loaded. */
+  sessionLoaded(s: SessionState): void
+  /** Saves the view 300 ms after the last change. */
+  viewChanged(): void
+  /** Also saves the view on history moves, tab hiding, and every 2 s as a safety net. */
+  start(): void
+  /** Restores the persisted session; false when there is none (or it cannot be loaded). */
+  restore(): Promise<boolean>
+  /** Start over: forgets the persisted session and reopens the demo. */
+  clear(): Promise<void>
+}
+
+/**
+ * Persistence of `app`'s session in IndexedDB.
+ * @example const persist = createPersist(app); persist.start(); await persist.restore()
+ */
+export function createPersist(app: App): Persist {
+  let viewTimer: ReturnType<typeof setTimeout> | null = null
+  const viewChanged = () => {
+    if (viewTimer) clearTimeout(viewTimer)
+    viewTimer = setTimeout(() => {
+      if (app.session.store.getState().ready)
+        void set(KEY_VIEW, viewStateCollect(app)).catch(() => {})
+    }, 300)
+  }
+  return {
+    sessionLoaded(s) {
+      const stored = storedSources(s)
+      if (stored) void set(KEY_SOURCES, stored).catch(() => {})
+    },
+    viewChanged,
+    start() {
+      window.addEventListener('hashchange', viewChanged)
+      window.addEventListener('popstate', viewChanged)
+      document.addEventListener('visibilitychange', viewChanged)
+      setInterval(viewChanged, 2000)
+    },
+    restore: () => persistRestore(app),
+    async clear() {
+      await Promise.all([del(KEY_SOURCES), del(KEY_VIEW)]).catch(() => {})
+      location.replace(`${location.pathname}`)
+    },
+  }
+}
+
+async function persistRestore(app: App): Promise<boolean> {
+  let stored: StoredSources | undefined
+  let view: ViewState | undefined
+  try {
+    stored = await get<StoredSources>(KEY_SOURCES)
+    view = await get<ViewState>(KEY_VIEW)
+  } catch {
+    return false
+  }
+  if (!stored) return false
+  const part = (s: Stored) =>
+    s.kind === 'url' ? null : s.files.map((f) => new File([f.blob], f.name))
+  const modelFiles = part(stored.model)
+  const dataFiles = part(stored.data)
+  const bundle: LoadBundle = {
+    model: modelFiles
+      ? { kind: 'files', files: modelFiles }
+      : { kind: 'url', url: (stored.model as { url: string }).url },
+    data: dataFiles
+      ? { kind: 'file', file: dataFiles[0]! }
+      : { kind: 'url', url: (stored.data as { url: string }).url },
+    schema: stored.schema.url
+      ? { kind: 'url', url: stored.schema.url }
+      : { kind: 'object', schema: stored.schema.schema, name: stored.schema.name },
+    classIndex: stored.classIndex,
+  }
+  const ok = await app.load.loadBundle(bundle)
+  if (ok && view) viewStateApply(app, view)
+  return ok
+}
