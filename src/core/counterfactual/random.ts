@@ -4,6 +4,7 @@
  * step) or the allowed categories; keeps the valid ones in the order drawn and returns the
  * first k distinct. No sparsity or proximity post-processing.
  */
+import { modelInputMap } from '../modelInput.ts'
 import { rngFromSeed } from '../random.ts'
 import type { BatchModel } from '../shap/coalitions.ts'
 import type { CounterfactualConfig } from './config.ts'
@@ -44,7 +45,7 @@ export async function counterfactualRandom(
   const per = opts.samplesPerRound ?? 200
   const scorer = new ValueScorer(
     predict,
-    cfg.schema,
+    opts.input ?? modelInputMap(cfg.schema),
     opts.precision ?? 'float32',
     opts.chunkRows,
     opts.checkCancel,

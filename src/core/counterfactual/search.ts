@@ -13,6 +13,7 @@
  * 5. selection: greedy by cost = 10·nChanged + proximity − ½·min(distance to chosen, 2), plus 2
  *    for repeating a chosen answer's feature set; the chosen answers are re-scored.
  */
+import { modelInputMap } from '../modelInput.ts'
 import { type Rng, rngFromSeed } from '../random.ts'
 import type { BatchModel } from '../shap/coalitions.ts'
 import {
@@ -439,7 +440,7 @@ export async function counterfactualSearch(
   const rng = opts.rng ?? rngFromSeed(opts.seed ?? 1)
   const scorer = new ValueScorer(
     predict,
-    cfg.schema,
+    opts.input ?? modelInputMap(cfg.schema),
     opts.precision ?? 'float32',
     opts.chunkRows,
     opts.checkCancel,
@@ -546,7 +547,7 @@ async function explainFailure(
   }
   const sub = new ValueScorer(
     predict,
-    cfg.schema,
+    opts.input ?? modelInputMap(cfg.schema),
     opts.precision ?? 'float32',
     opts.chunkRows,
     opts.checkCancel,
