@@ -4,6 +4,7 @@
  * public/schema/report.v1.json.
  */
 import type { RowExplanation } from '../core/explain.ts'
+import type { QuantizationReportEntry } from '../core/quantize/compare.ts'
 
 export type ReportRates = {
   count: number
@@ -24,20 +25,8 @@ export type ReportFairnessAttr = {
   equalOpportunityDifference: number | null
 }
 
-export type ReportQuantization = {
-  bytes: number
-  agreement: number
-  maxAbsDiff: number
-  meanAbsDiff: number
-  accuracy: number | null
-  rocAuc: number | null
-  ece: number | null
-  fairness: Record<
-    string,
-    { demographicParityDifference: number | null; equalizedOddsDifference: number | null }
-  >
-  shapRankCorrelation: number | null
-}
+/** A `quantization.<id>` entry: the core's comparison summary (quantizationReportEntry). */
+export type ReportQuantization = QuantizationReportEntry
 
 export type ReportDriftFeature = {
   psi: number
