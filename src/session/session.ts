@@ -17,7 +17,7 @@ import type { Table } from '../core/table.ts'
 import type { GradFn, Matrix, PredictFn } from '../core/types.ts'
 import { DataError } from '../core/encode.ts'
 import type { ClassLabel, ClassRequest, OutputColumn } from '../model/card.ts'
-import type { LoadedModel } from '../model/runtime.ts'
+import type { LoadedModel, PredictOptions } from '../model/runtime.ts'
 import { classResolve } from './classes.ts'
 
 /** What the page tells the user about a dataset's encoding (notices). */
@@ -122,7 +122,7 @@ function widthCheck(model: LoadedModel, schema: Schema, input: ModelInputMap, sc
 }
 
 /** The model's predict and gradient for the session's column within the chunk cap. */
-function modelCalls(model: LoadedModel, column: OutputColumn, opts: SessionOptions) {
+function modelCalls(model: LoadedModel, column: OutputColumn, opts: PredictOptions) {
   const call = opts.maxChunkRows === undefined ? {} : { maxChunkRows: opts.maxChunkRows }
   const g = model.gradient
   return {
@@ -186,6 +186,10 @@ export function sessionWithData(s: Session, data: SessionData): Session {
  * The session with the same model reopened (another backend, another chunk cap): new predict and
  * gradient, the same data, class and fast path.
  */
-export function sessionWithModel(s: Session, model: LoadedModel, opts: SessionOptions): Session {
+export function sessionWithModel(
+  s: Session,
+  model: LoadedModel,
+  opts: PredictOptions = {},
+): Session {
   return { ...s, model, ...modelCalls(model, s.column, opts) }
 }

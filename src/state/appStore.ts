@@ -22,20 +22,16 @@ import {
   schemaParse,
 } from '../core/schemaIo.ts'
 import type { Table } from '../core/table.ts'
-import type { ModelInfo } from '../model/tfModel.ts'
+import type { ModelInfo } from '../model/card.ts'
 import { WorkerError } from '../workers/client.ts'
 import type {
   BackendName,
   BackendStatus,
   DataInput,
   EncodeSummary,
-  LoadResult,
   ModelInput,
-  ParsedData,
-  ProbeResult,
-  SetBackendResult,
 } from '../workers/protocol.ts'
-import type { StatsLoadChecksResult, StatsPerformanceResult } from '../workers/statsHost.ts'
+import { classRequest } from '../model/card.ts'
 import { statsRequest } from './statsWorker.ts'
 import { dataWorker, modelWorker } from './workers.ts'
 
@@ -157,7 +153,7 @@ async function computePerformance(
   threshold: number,
 ): Promise<Performance | null> {
   if (!p || !y) return null
-  const r = await statsRequest<StatsPerformanceResult>({ cmd: 'performance', p, y })
+  const r = await statsRequest({ cmd: 'performance', p, y })
   return {
     free: r.free,
     metrics: metricsAt(r.free, confusionAt(p, y, threshold), threshold),
@@ -285,7 +281,7 @@ export async function loadBundle(bundle: LoadBundle): Promise<boolean> {
   try {
     let data: DataState | null = null
     if (bundle.data) {
-      const parsed = await dataWorker.request<ParsedData>(
+      const parsed = await dataWorker.request(
         { cmd: 'parse', input: bundle.data },
         { signal, onProgress: progress(signal) },
       )
@@ -300,13 +296,13 @@ export async function loadBundle(bundle: LoadBundle): Promise<boolean> {
       schema = { schema: schemaInfer(table, inferChoices), name: 'inferred schema', inferred: true }
     }
     const classIndex = bundle.classIndex ?? (bundle.model ? -1 : before.classIndex)
-    const res = await modelWorker.request<LoadResult>(
+    const res = await modelWorker.request(
       {
         cmd: 'load',
         ...(bundle.model ? { model: bundle.model } : {}),
         ...(data ? { table: data.table } : {}),
         ...(schema ? { schema: schema.schema } : {}),
-        classIndex,
+        cls: classRequest(classIndex < 0 ? null : classIndex),
         dataName: data?.name ?? before.data?.name ?? 'the data',
         dataSha256: data?.sha256 ?? before.data?.sha256 ?? '',
         schemaName: schema?.name ?? before.schema?.name ?? 'the schema',
@@ -323,7 +319,7 @@ export async function loadBundle(bundle: LoadBundle): Promise<boolean> {
     const checked = new Set([schemaNow.target.column, ...schemaNow.sensitive])
     const [computed, checks] = await Promise.all([
       computePerformance(res.predictions, labels, appStore.getState().threshold),
-      statsRequest<StatsLoadChecksResult>({
+      statsRequest({
         cmd: 'loadChecks',
         schema: schemaNow,
         table: { nRows: table.nRows, columns: table.columns.filter((c) => checked.has(c.name)) },
@@ -396,7 +392,7 @@ export function probeMeasurementCount(): number {
 export async function probeBackends(force = false): Promise<void> {
   const signal = startJob(force ? 'Measuring backends' : 'Choosing a backend')
   try {
-    const r = await modelWorker.request<ProbeResult>(
+    const r = await modelWorker.request(
       { cmd: 'probe', ...(force ? { force } : {}) },
       { signal, onProgress: progress(signal) },
     )
@@ -423,7 +419,7 @@ export async function probeBackends(force = false): Promise<void> {
 export async function setBackend(name: BackendName): Promise<void> {
   const signal = startJob(`Switching to ${name}`)
   try {
-    const r = await modelWorker.request<SetBackendResult>(
+    const r = await modelWorker.request(
       { cmd: 'setBackend', backend: name },
       { signal, onProgress: progress(signal) },
     )
@@ -470,13 +466,13 @@ modelWorker.onRestart = (message) => {
   if (!s.model || !s.data || !s.schema) return
   const signal = startJob('Reloading after a worker restart')
   modelWorker
-    .request<LoadResult>(
+    .request(
       {
         cmd: 'load',
         model: s.model.input,
         table: s.data.table,
         schema: s.schema.schema,
-        classIndex: s.classIndex,
+        cls: classRequest(s.classIndex < 0 ? null : s.classIndex),
         dataName: s.data.name,
         dataSha256: s.data.sha256,
         schemaName: s.schema.name,

@@ -10,12 +10,12 @@ import type { CalibrationStrategy } from '../core/views/calibrationView.ts'
 import type { Table } from '../core/table.ts'
 import { tableColumn } from '../core/table.ts'
 import type { WorkerError } from '../workers/client.ts'
-import type { StatsCalibrationResult } from '../workers/statsHost.ts'
+import type { StatsCalibrationResult } from '../workers/protocol.ts'
 import { appStore } from './appStore.ts'
 import type { RowsInView } from './fairnessStore.ts'
 import { statsRequest } from './statsWorker.ts'
 
-export type { AttributeCalibration } from '../workers/statsHost.ts'
+export type { AttributeCalibration } from '../workers/protocol.ts'
 
 /** Fewest bins the view accepts (one bin says nothing about the shape). */
 export const CALIBRATION_BINS_MIN = 2
@@ -137,7 +137,7 @@ export function requestCalibration(
     else missingAttrs.push(attr)
   }
   calibrationResultStore.setState({ status: 'running', error: null })
-  statsRequest<StatsCalibrationResult>(
+  statsRequest(
     {
       cmd: 'calibration',
       p,

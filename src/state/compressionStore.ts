@@ -78,7 +78,7 @@ export async function runCompression(): Promise<void> {
 export async function downloadVariant(id: QuantSchemeId): Promise<void> {
   const stem = `${appStore.getState().schema?.schema.name ?? 'model'}-${id}`
   try {
-    const files = await modelWorker.request<{ modelJson: string; bin: Uint8Array }>({
+    const files = await modelWorker.request({
       cmd: 'exportVariant',
       variant: id,
       baseName: stem,

@@ -14,8 +14,7 @@ import type { Schema } from '../core/schema.ts'
 import { type Table, columnCell, tableColumn } from '../core/table.ts'
 import { rowsByScore, rowsReversed } from '../core/views/order.ts'
 import type { WorkerError } from '../workers/client.ts'
-import type { ExplainResult, WhatIfResult } from '../workers/protocol.ts'
-import type { StatsOrderResult } from '../workers/statsHost.ts'
+import type { WhatIfResult } from '../workers/protocol.ts'
 import { appStore } from './appStore.ts'
 import { explainStore } from './explainStore.ts'
 import { statsRequest } from './statsWorker.ts'
@@ -164,7 +163,7 @@ export function requestDataOrder(rows: Int32Array | null, p: Float32Array, sort:
   const ctl = new AbortController()
   orderController = ctl
   dataViewStore.setState({ asyncOrder: { key, order: null, status: 'running' } })
-  statsRequest<StatsOrderResult>({ cmd: 'order', p, rows, dir: sort.dir }, { signal: ctl.signal })
+  statsRequest({ cmd: 'order', p, rows, dir: sort.dir }, { signal: ctl.signal })
     .then((r) => {
       if (!ctl.signal.aborted)
         dataViewStore.setState({ asyncOrder: { key, order: r.order, status: 'done' } })
@@ -277,7 +276,7 @@ async function fetchPart(
     [kind]: { status: 'running', result: null, error: null, done: 0, total: 0, settings },
   })
   try {
-    const r = await modelWorker.request<ExplainResult>(
+    const r = await modelWorker.request(
       { cmd: 'explain', rows: [row], settings },
       { signal, onProgress: (done, total) => update({ done, total }) },
     )
@@ -464,7 +463,7 @@ async function runWhatIf(): Promise<void> {
   const current = () => !ctl.signal.aborted && dataViewStore.getState().whatIf?.values === values
   dataViewStore.setState({ whatIf: { ...whatIf, status: 'running' } })
   try {
-    const r = await modelWorker.request<WhatIfResult>(
+    const r = await modelWorker.request(
       { cmd: 'whatIf', values, settings: settingsFor('shap') },
       { signal: ctl.signal },
     )

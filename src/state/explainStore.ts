@@ -186,7 +186,7 @@ export async function runExplain(parts: {
   }
   const signal = startJob(`Explaining row ${row}`)
   try {
-    const result = await modelWorker.request<ExplainResult>(
+    const result = await modelWorker.request(
       { cmd: 'explain', rows: [row], settings: s },
       { signal, onProgress: progress(signal) },
     )

@@ -28,12 +28,7 @@ import {
   disparitySummary,
 } from '../core/views/fairnessView.ts'
 import type { WorkerError } from '../workers/client.ts'
-import type {
-  BootstrapTask,
-  BootstrapTaskResult,
-  StatsBootstrapResult,
-  StatsGroupingResult,
-} from '../workers/statsHost.ts'
+import type { BootstrapTask, BootstrapTaskResult } from '../workers/protocol.ts'
 import { appStore } from './appStore.ts'
 import { statsRequest } from './statsWorker.ts'
 
@@ -241,7 +236,7 @@ export function ensureGroupings(
       },
     }))
     const current = () => !ctl.signal.aborted && groupingsStore.getState().p === p
-    statsRequest<StatsGroupingResult>(
+    statsRequest(
       { cmd: 'grouping', p, y, rows, columns },
       {
         signal: ctl.signal,
@@ -455,7 +450,7 @@ async function runBootstrap(
     fairnessStore.setState((s) => ({ bootstrap: { ...s.bootstrap, ...patch } }))
   set({ status: 'running', done: 0, total: tasks.length })
   try {
-    const r = await statsRequest<StatsBootstrapResult>(
+    const r = await statsRequest(
       {
         cmd: 'bootstrap',
         p,

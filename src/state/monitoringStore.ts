@@ -112,7 +112,7 @@ async function compare(current: ParsedData, signal: AbortSignal): Promise<boolea
   const app = appStore.getState()
   const { seed } = monitoringStore.getState()
   const ref = { model: app.model, data: app.data, schema: app.schema }
-  const result = await modelWorker.request<DriftResult>(
+  const result = await modelWorker.request(
     { cmd: 'drift', table: current.table, dataName: current.name, threshold: app.threshold, seed },
     { signal, onProgress: progress(signal) },
   )
@@ -156,7 +156,7 @@ export async function loadCurrent(input: DataInput): Promise<boolean> {
   }
   const signal = startJob('Loading the current data')
   try {
-    const parsed = await dataWorker.request<ParsedData>(
+    const parsed = await dataWorker.request(
       { cmd: 'parse', input },
       { signal, onProgress: progress(signal) },
     )

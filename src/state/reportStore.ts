@@ -62,14 +62,13 @@ export async function runAudit(rows: number[] | null = null): Promise<void> {
   const settings: AuditSettings = {
     ...explainStore.getState().settings,
     threshold: app.threshold,
-    classIndex: app.model?.info.outputWidth === 1 ? 1 : app.classIndex,
     rows,
     quantize: ['float16', 'uint8'],
     backend: app.activeBackend ?? 'auto',
   }
   const signal = startJob('Audit report')
   try {
-    const report = await modelWorker.request<Report>(
+    const report = await modelWorker.request(
       { cmd: 'audit', settings },
       { signal, onProgress: progress(signal) },
     )

@@ -6,14 +6,18 @@
 import { createStore } from 'zustand/vanilla'
 import { WorkerClient } from '../workers/client.ts'
 import { ModelPool } from '../workers/pool.ts'
-import type { DataReq, ModelReq } from '../workers/protocol.ts'
+import type { DataRequests, DataResults, ModelRequests, ModelResults } from '../workers/protocol.ts'
 
-export const dataWorker = new WorkerClient<DataReq>(
+export const dataWorker = new WorkerClient<DataRequests, DataResults>(
   () => new Worker(new URL('../workers/data.worker.ts', import.meta.url), { type: 'module' }),
 )
 const spawnModelWorker = () =>
   new Worker(new URL('../workers/model.worker.ts', import.meta.url), { type: 'module' })
-export const modelWorker = new WorkerClient<ModelReq>(spawnModelWorker)
+// The handshake asks for the debug commands where the page has its test API (they are
+// registered in the e2e build regardless; see src/workers/model.worker.ts).
+export const modelWorker = new WorkerClient<ModelRequests, ModelResults>(spawnModelWorker, () => ({
+  debug: typeof window !== 'undefined' && window.__glassbox !== undefined,
+}))
 
 /** Most model workers the pool uses: the browser's logical cores, at most 8 (memory). */
 export const POOL_HARDWARE = Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1))

@@ -11,13 +11,14 @@ import { DataError } from '../core/encode.ts'
 import { sha256Hex } from '../core/hash.ts'
 import { columnProfile } from '../core/schemaIo.ts'
 import { tableCanShare } from '../core/table.ts'
-import { AbortError, Cmd, type DataReq, type ParsedData, type Res, errorKind } from './protocol.ts'
+import { AbortError, type Post, errorKind } from './protocol/common.ts'
+import type { DataReq, DataRequests, ParsedData } from './protocol/data.ts'
 
 /** Largest CSV accepted in the browser: beyond this a tab runs out of memory before parsing ends. */
 export const MAX_CSV_BYTES = 1024 * 1024 * 1024
 const CHUNK_BYTES = 1 << 20
 
-export type Post = (res: Res, transfer?: Transferable[]) => void
+export type { Post }
 
 const cancelled = new Set<number>()
 
@@ -35,7 +36,7 @@ type Source = {
   read: (start: number, end: number) => Promise<Uint8Array>
 }
 
-async function openInput(req: Extract<DataReq, { cmd: 'parse' }>): Promise<Source> {
+async function openInput(req: DataRequests['parse']): Promise<Source> {
   const input = req.input
   if (input.kind === 'file') {
     const file = input.file
@@ -122,10 +123,14 @@ async function parseStreamed(
   return { parser }
 }
 
-/** Handles one request; posts exactly one result or error for it. */
+/** Handles one request; posts exactly one result or error for it (a cancel posts nothing). */
 export async function dataHandle(req: DataReq, post: Post): Promise<void> {
-  if (req.cmd === Cmd.Cancel) {
+  if (req.cmd === 'cancel') {
     cancelled.add(req.target)
+    return
+  }
+  if (req.cmd === 'init') {
+    post({ id: req.id, kind: 'result', result: true })
     return
   }
   try {
