@@ -17,7 +17,9 @@ import { type BatchModel, predictRows } from '../src/core/shap/coalitions.ts'
 import { shapExplain } from '../src/core/shap/shap.ts'
 import { igExplain } from '../src/core/attribution/ig.ts'
 import type { IgRule } from '../src/core/attribution/quadrature.ts'
-import { type LoadedModel, tfGradFn, tfModelLoad, tfPredictFn } from '../src/model/tfModel.ts'
+import type { LoadedModel } from '../src/model/runtime.ts'
+import { tfjsLoadedModel } from '../src/model/tfjs/runtime.ts'
+import { type TfModel, tfGradFn, tfModelLoad, tfPredictFn } from '../src/model/tfModel.ts'
 import { type Demo, benchRows, negativeRows } from './demo.ts'
 import { CF_QUERIES, cfRun } from './nodeCf.ts'
 import { FLOOR_PEERS, IG_CAPTUM_GL50, TARGETS, shapComparisons } from './peers.ts'
@@ -66,7 +68,10 @@ export async function nodeBackend(name: 'wasm' | 'cpu'): Promise<void> {
 export type Ctx = {
   backend: 'wasm' | 'cpu'
   demo: Demo
-  lm: LoadedModel
+  /** The demo model as tfjs (gradients, predict) … */
+  lm: TfModel
+  /** … and behind the runtime seam (session, audit, compression). */
+  model: LoadedModel
   predict: PredictFn
   rows: readonly number[]
   log: (s: string) => void
@@ -416,7 +421,7 @@ export async function nodeFigures(
   }
   try {
     const predict = tfPredictFn(lm, 0)
-    const c: Ctx = { backend, demo, lm, predict, rows, log }
+    const c: Ctx = { backend, demo, lm, model: tfjsLoadedModel(lm), predict, rows, log }
     log(`node ${backend}: predict throughput`)
     const figures = await predictFigures(c, units)
     log(`node ${backend}: SHAP`)

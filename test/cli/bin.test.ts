@@ -7,7 +7,49 @@ import { describe, expect, it } from 'vitest'
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const G = join(root, 'test/fixtures/golden/adult')
 
+/** `npm run glassbox -- ARGS…` as a real process: `node --import tsx src/cli/bin.ts ARGS…`. */
+function bin(...args: string[]) {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'src/cli/bin.ts'), ...args],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  )
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
 describe('the glassbox bin', () => {
+  it('exits with main’s code: 0 ok, 1 a gate failed, 2 bad input, one line on stderr', () => {
+    const audit = [
+      'audit',
+      '--model',
+      join(G, 'model.json'),
+      '--data',
+      join(G, 'data.csv'),
+      '--schema',
+      join(G, 'schema.json'),
+      '--no-shap',
+      '--ig-steps',
+      '0',
+      '--counterfactuals',
+      '0',
+      '--quantize',
+      'none',
+      '--quiet',
+    ]
+    const ok = bin(...audit, '--fail-on', 'metrics.accuracy<0.5')
+    expect([ok.code, ok.stdout, ok.stderr]).toEqual([0, '', ''])
+    const failed = bin(...audit, '--fail-on', 'metrics.accuracy>0.5')
+    expect(failed.code).toBe(1)
+    expect(failed.stderr).toMatch(/^FAIL metrics\.accuracy>0\.5 \(metrics\.accuracy = 0\.852/)
+    const bad = bin('audit', '--model', 'nope.json')
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toBe('glassbox: --data is required (see glassbox audit --help)\n')
+  })
+
   it('builds to one JavaScript file with a shebang that runs the audit', () => {
     execFileSync(
       process.execPath,
