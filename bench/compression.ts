@@ -6,7 +6,7 @@
 import { QUANT_SCHEME_IDS } from '../src/core/quantize/schemes.ts'
 import { outputColumn } from '../src/model/card.ts'
 import { COMPRESSION_DEFAULTS, compressionRun, sensitiveGroups } from '../src/model/compression.ts'
-import type { Ctx, Units } from './node.ts'
+import type { Ctx, Units } from './nodeCtx.ts'
 import { shapPerRowInJob } from './audit.ts'
 import { TARGETS } from './peers.ts'
 import { type Figure, compareWith } from './report.ts'
