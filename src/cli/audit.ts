@@ -67,7 +67,7 @@ export async function audit(argv: string[], io: CliIo): Promise<number> {
   const bar = progressBar(!opts.quiet && !!io.stderr.isTTY, io)
   const schema = schemaLoadFromDisk(opts.schema)
   const data = await csvLoadFromDisk(opts.data)
-  const { model, backend } = await modelOpenFromDisk(opts.model, opts.settings.backend)
+  const { model, backend } = await modelOpenFromDisk(opts.model, opts.settings.backend, schema)
   try {
     const session = await sessionOpen(model, schema, data, classRequest(opts.classIndex), {
       schemaName: opts.schema,

@@ -175,7 +175,7 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
   const schema = schemaLoadFromDisk(opts.schema)
   const ref = await csvLoadFromDisk(opts.reference, '--reference')
   const cur = await csvLoadFromDisk(opts.current, '--current')
-  const { model, backend } = await modelOpenFromDisk(opts.model, opts.backend)
+  const { model, backend } = await modelOpenFromDisk(opts.model, opts.backend, schema)
   try {
     const reference = await sessionOpen(model, schema, ref, classRequest(opts.classIndex), {
       schemaName: opts.schema,

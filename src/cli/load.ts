@@ -70,18 +70,19 @@ export async function backendActivate(runtime: ModelRuntime, choice: string): Pr
 }
 
 /**
- * `--model PATH` opened by its runtime on the chosen backend.
+ * `--model PATH` opened by its runtime on the chosen backend, for `schema`.
  * @throws UsageError (unreadable file, no backend) or ModelError (the model itself).
  */
 export async function modelOpenFromDisk(
   path: string,
   backendChoice: string,
+  schema: Schema,
 ): Promise<{ model: LoadedModel; backend: BackendName }> {
   const files = modelFilesFromDisk(path)
   const runtime = await runtimeEntryFor(files.main, modelRuntimes).load()
   const backend = await backendActivate(runtime, backendChoice)
   const source = await runtime.sourceFromFiles(files)
-  return { model: await runtime.open(source), backend }
+  return { model: await runtime.open(source, schema), backend }
 }
 
 /**

@@ -28,6 +28,14 @@ export type ModelInputMap = {
 }
 
 /**
+ * The input mode a schema asks for: its `modelInput` property (contracts §7), `encoded` when it
+ * has none.
+ */
+export function schemaInputMode(schema: Schema): ModelInputMode {
+  return (schema as Schema & { modelInput?: ModelInputMode }).modelInput ?? 'encoded'
+}
+
+/**
  * The map of a schema in `mode`.
  * @example modelInputMap(schema, 'encoded').width === schemaWidth(schema)
  */

@@ -10,6 +10,7 @@
 import type { io } from '@tensorflow/tfjs'
 import type { ModelInputMode } from '../core/modelInput.ts'
 import type { QuantSchemeId } from '../core/quantize/schemes.ts'
+import type { Schema } from '../core/schema.ts'
 import type { FastModel } from '../core/shap/fast/model.ts'
 import type { GradFn, Matrix, PredictFn } from '../core/types.ts'
 import type { BackendName, ModelCard, ModelShape, OutputColumn, RuntimeName } from './card.ts'
@@ -83,8 +84,11 @@ export interface LoadedModel {
   readonly card: ModelCard
   /** What a helper worker needs to open the same model. */
   readonly source: ModelSource
-  /** `encoded` (one input row = the §1 encoding) or `columns` (one input per feature). */
-  readonly inputMode: ModelInputMode
+  /**
+   * The input modes it takes: `encoded` (one input row = the §1 encoding) and/or `columns` (one
+   * input per feature: ONNX pipelines). The schema's `modelInput` picks one.
+   */
+  readonly inputModes: readonly ModelInputMode[]
   /** The model's architecture for the backend probe cache. */
   readonly shape: ModelShape
   /**
@@ -106,6 +110,11 @@ export interface ModelRuntime {
   /** Backends it can run on, in the order tried before any measurement. */
   readonly backends: readonly BackendName[]
   /**
+   * True when a model is opened for one schema (ONNX: which inputs the features fill) and must be
+   * reopened for another; false when the schema does not enter the model (tfjs).
+   */
+  readonly schemaBound: boolean
+  /**
    * Reads a model's files into its source.
    * @throws ModelError naming the file and the problem.
    */
@@ -118,10 +127,11 @@ export interface ModelRuntime {
   /** The WebGPU device models run on now (the host watches it for loss); null on other backends. */
   gpuDevice(): GPUDevice | null
   /**
-   * Opens a model on the active backend and checks it is a usable classifier.
+   * Opens a model on the active backend for the schema that will feed it (its input mode and
+   * features; absent when none is known yet) and checks it is a usable classifier.
    * @throws ModelError naming the model and the problem (nothing is left allocated).
    */
-  open(source: ModelSource): Promise<LoadedModel>
+  open(source: ModelSource, schema?: Schema): Promise<LoadedModel>
   /** Live tensors / buffers held by the runtime (leak checks in tests); null when unknown. */
   memory(): number | null
 }

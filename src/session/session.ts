@@ -9,7 +9,12 @@
  * Runtime-agnostic: the model is seen only through src/model/runtime.ts.
  */
 import { encodeTable } from '../core/encode.ts'
-import { type ModelInputMap, modelInputMap, modelInputRows } from '../core/modelInput.ts'
+import {
+  type ModelInputMap,
+  modelInputMap,
+  modelInputRows,
+  schemaInputMode,
+} from '../core/modelInput.ts'
 import { type Schema, schemaWidth } from '../core/schema.ts'
 import { fastModelVerify } from '../core/shap/fast/detect.ts'
 import type { FastModel } from '../core/shap/fast/model.ts'
@@ -18,6 +23,7 @@ import type { GradFn, Matrix, PredictFn } from '../core/types.ts'
 import { DataError } from '../core/encode.ts'
 import type { ClassLabel, ClassRequest, OutputColumn } from '../model/card.ts'
 import type { LoadedModel, PredictOptions } from '../model/runtime.ts'
+import { ModelError } from '../model/errors.ts'
 import { classResolve } from './classes.ts'
 
 /** What the page tells the user about a dataset's encoding (notices). */
@@ -147,7 +153,12 @@ export async function sessionOpen(
   request: ClassRequest,
   opts: SessionOptions,
 ): Promise<Session> {
-  const input = modelInputMap(schema, model.inputMode)
+  const mode = schemaInputMode(schema)
+  if (!model.inputModes.includes(mode))
+    throw new ModelError(
+      `${model.card.name} (${model.card.format}) takes ${model.inputModes.join(' or ')} input, but ${opts.schemaName} asks for "modelInput": "${mode}"`,
+    )
+  const input = modelInputMap(schema, mode)
   widthCheck(model, schema, input, opts.schemaName)
   const naming = {
     model: model.card.name,

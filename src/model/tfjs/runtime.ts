@@ -65,7 +65,7 @@ export function tfjsLoadedModel(lm: TfModel): LoadedModel {
   return {
     card: tfjsCard(lm),
     source: { runtime: 'tfjs', name: lm.info.name, artifacts: lm.artifacts },
-    inputMode: 'encoded',
+    inputModes: ['encoded'],
     shape: modelShape(lm.artifacts.modelTopology, lm.info),
     predictor: (column, opts) => tfPredictFn(lm, column, capped(PREDICT_CHUNK_ROWS, opts)),
     gradient: {
@@ -82,6 +82,7 @@ export function tfjsLoadedModel(lm: TfModel): LoadedModel {
 export const tfjsRuntime: ModelRuntime = {
   name: tfjsEntry.name,
   backends: tfjsEntry.backends,
+  schemaBound: false,
   sourceFromFiles: async (files) => ({
     runtime: 'tfjs',
     name: files.name,

@@ -157,6 +157,7 @@ export const shareModel: Handler<'shareModel'> = (host, req) => {
   const model: SharedModel = {
     key,
     source: s.model.source,
+    schema: s.schema,
     column: s.column,
     backend: b.active!,
     fast: s.fast !== null,
@@ -179,7 +180,7 @@ export const attach: Handler<'attach'> = async (host, req) => {
   b.active = m.backend
   b.status(m.backend).rowsPerSec = m.rowsPerSec
   host.maxChunk = m.maxChunkRows ?? Infinity
-  const model = await runtime.open(m.source)
+  const model = await runtime.open(m.source, m.schema)
   let fast: FastModel | null = null
   if (m.fast) {
     fast = model.fastPath(m.column).model

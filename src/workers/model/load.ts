@@ -13,6 +13,7 @@ import { ModelError } from '../../model/errors.ts'
 import { modelFilesFetched } from '../../model/files.ts'
 import { type RuntimeEntry, modelFilesChoose, runtimeEntryFor } from '../../model/registry.ts'
 import type { LoadedModel, ModelFiles } from '../../model/runtime.ts'
+import type { Schema } from '../../core/schema.ts'
 import { sessionOpen } from '../../session/session.ts'
 import type { Handler, Job, ModelHost } from '../modelHost.ts'
 import type { ModelInput } from '../protocol/model.ts'
@@ -24,8 +25,13 @@ function modelFilesOf(input: ModelInput, entries: readonly RuntimeEntry[]): Prom
     : modelFilesFetched(input.url)
 }
 
-/** Opens the input's model on its runtime's active backend. */
-async function modelOpen(host: ModelHost, input: ModelInput, job: Job): Promise<LoadedModel> {
+/** Opens the input's model on its runtime's active backend, for `schema`. */
+async function modelOpen(
+  host: ModelHost,
+  input: ModelInput,
+  schema: Schema | undefined,
+  job: Job,
+): Promise<LoadedModel> {
   const b = host.backends
   job.progress(0, 1, 'Loading model')
   const files = await modelFilesOf(input, b.entries)
@@ -33,7 +39,7 @@ async function modelOpen(host: ModelHost, input: ModelInput, job: Job): Promise<
   await b.ensure(entry)
   const source = await b.runtime!.sourceFromFiles(files)
   job.check()
-  return b.runtime!.open(source)
+  return b.runtime!.open(source, schema)
 }
 
 /** Refuses predictions with NaN before anything is replaced (the page's metrics would throw). */
@@ -50,11 +56,14 @@ export const load: Handler<'load'> = async (host, req, job) => {
   if (!req.model) await host.backends.ensure()
   if (req.maxChunkRows !== undefined) host.maxChunk = Math.max(1, req.maxChunkRows)
   const prev = host.session
+  const schema = req.schema ?? prev?.schema
   let fresh: LoadedModel | null = null
   try {
-    if (req.model) fresh = await modelOpen(host, req.model, job)
+    if (req.model) fresh = await modelOpen(host, req.model, schema, job)
+    // A model opened for one schema (ONNX) is reopened for a new one; a tfjs model is kept.
+    else if (prev && req.schema && host.backends.runtime?.schemaBound)
+      fresh = await host.backends.runtime.open(prev.model.source, req.schema)
     const model = fresh ?? prev?.model ?? null
-    const schema = req.schema ?? prev?.schema
     const table = req.table ?? prev?.table
     if (!model) throw new ModelError('no model loaded yet: load a model.json with its weight files')
     if (!table) throw new DataError('no dataset loaded yet: load a CSV file')

@@ -35,7 +35,7 @@ export async function switchTo(
   }
   let model: LoadedModel
   try {
-    model = await b.runtime!.open(s.model.source)
+    model = await b.runtime!.open(s.model.source, s.schema)
   } catch (e) {
     b.status(name).error = (e as Error).message
     await b.restore(from)
@@ -83,7 +83,7 @@ async function measure(
     if (!(await b.trySet(name))) continue
     let model: LoadedModel | null = null
     try {
-      model = await b.runtime!.open(s.model.source)
+      model = await b.runtime!.open(s.model.source, s.schema)
       const predict = model.predictor(s.column)
       await predict(sample) // warm-up: shader compilation, wasm init
       const times: number[] = []

@@ -215,8 +215,9 @@ export type ModelReq = RequestOfMap<ModelRequests>
 export type SharedModel = {
   /** Identifies model, class, backend and chunk cap: helpers attached with it need nothing new. */
   key: string
-  /** What the helper's runtime opens. */
+  /** What the helper's runtime opens, and the schema it is opened for. */
   source: ModelSource
+  schema: Schema
   column: OutputColumn
   backend: BackendName
   /** The primary verified the exact Dense fast path on its data. */
