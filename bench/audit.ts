@@ -54,8 +54,10 @@ export const AUDIT_WARMUP = <T extends AuditSettings>(s: T): T => ({
   quantize: ['float16'],
 })
 
+/** How the audit figures describe what they measure. */
 export const AUDIT_NOTE = `default settings: metrics, calibration, fairness, SHAP + IG + counterfactuals of ${AUDIT_ROWS} rows, quantization (${AUDIT_DEFAULTS.quantize.join(', ')})`
 
+/** The audit in-process (session + auditFull) and through the real CLI, on the run's backend. */
 export async function auditFigures(c: Ctx, u: Units): Promise<Figure[]> {
   const { demo } = c
   const dataRows = demo.enc.x.rows

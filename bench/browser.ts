@@ -70,6 +70,7 @@ function stopPreview(p: ChildProcess): void {
   }
 }
 
+/** The browser part's figures and what it could not measure. */
 export type BrowserRun = {
   figures: Figure[]
   skipped: boolean

@@ -20,10 +20,12 @@ export const COMPRESSION_NAME = `compression.allVariants`
 /** What the compression figure measures. */
 export const COMPRESSION_WHAT = `all ${QUANT_SCHEME_IDS.length} variants (${QUANT_SCHEME_IDS.join(', ')}) vs float32, SHAP stability on ${COMPRESSION_SHAP_ROWS} rows`
 
+/** The compression figure's comparison with the issue's target. */
 export const compressionCompare = (v: number | null) => [
   compareWith(v, 'target', 'issue', TARGETS.compressionS, 's', 'atMost'),
 ]
 
+/** The comparison of every variant with float32 (compressionRun), in Node. */
 export async function compressionFigure(c: Ctx, u: Units): Promise<Figure> {
   const { demo } = c
   const data = {

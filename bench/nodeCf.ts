@@ -17,6 +17,7 @@ import { budgetDecide } from './stats.ts'
 
 /** Queries per run (the issue's 100 negative rows) and answers per query. */
 export const CF_QUERIES = 100
+/** Counterfactuals asked per query (the audit's default). */
 export const CF_K = 4
 
 /** The queries of both methods; `skipped` when the warm-up query's time exceeded the budget. */

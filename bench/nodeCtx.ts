@@ -39,6 +39,7 @@ export async function nodeBackend(name: 'wasm' | 'cpu'): Promise<void> {
   await tf.ready()
 }
 
+/** One Node backend's run: its backend, the demo, the model and the bench rows. */
 export type Ctx = {
   backend: 'wasm' | 'cpu'
   demo: Demo

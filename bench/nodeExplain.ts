@@ -35,6 +35,7 @@ import {
 import { type Figure, compareWith, figure } from './report.ts'
 import { estimateFromRate, estimateScaled, mean, median, ratioSummary } from './stats.ts'
 
+/** Exact SHAP per row (black box and deduplicated), floors, ratios and sampled SHAP. */
 export async function shapFigures(c: Ctx, u: Units): Promise<Figure[]> {
   const { x } = c.demo.enc
   const offsets = schemaOffsets(c.demo.schema)
@@ -179,6 +180,7 @@ export async function shapFigures(c: Ctx, u: Units): Promise<Figure[]> {
   return out
 }
 
+/** Integrated gradients per row (auto steps and fixed rules) against Captum's figure. */
 export async function igFigures(c: Ctx, u: Units): Promise<Figure[]> {
   const { x } = c.demo.enc
   const grad = tfGradFn(c.lm, 0)

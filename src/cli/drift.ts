@@ -19,6 +19,7 @@ import type { CliIo } from './io.ts'
 import { UsageError, csvLoadFromDisk, modelOpenFromDisk, schemaLoadFromDisk } from './load.ts'
 import { reportFinish } from './output.ts'
 
+/** `glassbox drift --help`. */
 export const DRIFT_USAGE = `usage: glassbox drift --model M.json --schema S.json --reference A.csv --current B.csv [options]
 
   --out FILE               write the report JSON (v1): the current data's identity, metrics,
@@ -39,6 +40,7 @@ distance above the 95th percentile of held-out reference rows.
 
 exit status: 0 ok, 1 a gate failed, 2 bad input or usage`
 
+/** `glassbox drift` options as parsed. */
 export type DriftCliOptions = {
   model: string
   schema: string

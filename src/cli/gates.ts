@@ -7,10 +7,14 @@
 
 import type { CliIo } from './io.ts'
 
+/** A gate's comparison. */
 export type Op = '<' | '<=' | '>' | '>='
+/** A parsed `--fail-on` gate: its text, the report path, the comparison and the number. */
 export type Gate = { text: string; path: string[]; op: Op; value: number }
+/** A gate evaluated on a report: the value found, whether it failed, the line to print. */
 export type GateResult = { gate: Gate; actual: number | null; failed: boolean; message: string }
 
+/** A gate that cannot be parsed or whose path is not in the report (exit 2). */
 export class GateError extends Error {
   override name = 'GateError'
 }

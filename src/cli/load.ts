@@ -14,6 +14,7 @@ import { modelRuntimes, runtimeEntryFor } from '../model/registry.ts'
 import type { LoadedModel, ModelFiles, ModelRuntime } from '../model/runtime.ts'
 import type { DataRef } from '../session/session.ts'
 
+/** Bad usage or an unreadable input file (exit 2, one line). */
 export class UsageError extends Error {
   override name = 'UsageError'
 }
@@ -99,6 +100,10 @@ export async function csvLoadFromDisk(path: string, option = '--data'): Promise<
   }
 }
 
+/**
+ * `--schema PATH` parsed and checked (dataset schema v1).
+ * @throws UsageError (unreadable) or DataError naming the file and the problem.
+ */
 export function schemaLoadFromDisk(path: string): Schema {
   return schemaParse(readOrFail(path, '--schema').toString('utf8'), path)
 }

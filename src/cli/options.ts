@@ -11,6 +11,7 @@ import type { Gate } from './gates.ts'
 import { UsageError } from './load.ts'
 const IG_METHODS: IgRule[] = ['midpoint', 'trapezoid', 'left', 'right', 'gausslegendre']
 
+/** `glassbox audit --help`. */
 export const AUDIT_USAGE = `usage: glassbox audit --model M.json --data D.csv --schema S.json [options]
 
   --out FILE               write the report JSON (v1)
@@ -36,6 +37,7 @@ export const AUDIT_USAGE = `usage: glassbox audit --model M.json --data D.csv --
 
 exit status: 0 ok, 1 a gate failed, 2 bad input or usage`
 
+/** `glassbox audit` options as parsed. */
 export type AuditOptions = {
   model: string
   data: string

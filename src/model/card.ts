@@ -7,6 +7,7 @@
 
 /** Model file formats (report `model.format`, contracts §7). */
 export const ModelFormats = ['layers-model', 'graph-model', 'onnx', 'xgboost-json'] as const
+/** One of {@link ModelFormats}. */
 export type ModelFormat = (typeof ModelFormats)[number]
 
 /**
@@ -17,6 +18,7 @@ export type RuntimeName = string
 
 /** Compute backends a runtime may run on (each runtime declares the ones it supports). */
 export const BackendNames = ['webgpu', 'webgl', 'wasm', 'cpu'] as const
+/** One of {@link BackendNames}. */
 export type BackendName = (typeof BackendNames)[number]
 
 /**

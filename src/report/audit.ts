@@ -16,6 +16,7 @@ import type { QuantSchemeId } from '../core/quantize/schemes.ts'
 import type { Report, ReportFairnessAttr, ReportRates } from './types.ts'
 import type { FastModel } from '../core/shap/fast/model.ts'
 
+/** The report's `tool.version`. */
 export const TOOL_VERSION = '0.1.0'
 
 /**
@@ -31,6 +32,7 @@ export type AuditSettings = ExplainSettings & {
   backend: string
 }
 
+/** Contracts §3 defaults. */
 export const AUDIT_DEFAULTS: AuditSettings = {
   ...EXPLAIN_DEFAULTS,
   rows: null,
@@ -38,6 +40,7 @@ export const AUDIT_DEFAULTS: AuditSettings = {
   backend: 'auto',
 }
 
+/** What auditRun reads: a session's data, model calls and identity (auditFull builds it). */
 export type AuditInput = {
   schema: Schema
   table: Table

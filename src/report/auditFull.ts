@@ -20,6 +20,7 @@ import type { Report, ReportQuantization } from './types.ts'
 /** Progress of an audit: its own sections, then the compression comparison. */
 export type AuditPhase = 'audit' | 'quantization'
 
+/** Progress (by phase), cancel and chunk size of an audit. */
 export type AuditHooks = {
   onProgress?: (done: number, total: number, phase: AuditPhase) => void
   checkCancel?: CheckCancel

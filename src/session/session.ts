@@ -80,6 +80,7 @@ export type Session = SessionData & {
 /** The dataset a session opens on. */
 export type DataRef = { table: Table; name: string; sha256: string }
 
+/** How a session names things in errors and sizes its model calls. */
 export type SessionOptions = {
   /** Display name of the schema (width-mismatch errors). */
   schemaName: string

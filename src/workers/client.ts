@@ -8,6 +8,7 @@
  */
 import type { ErrorKind, RequestMap, Res, WorkerEvent } from './protocol/common.ts'
 
+/** A worker's error on the page, with its kind (DataError, ModelError, AbortError, …). */
 export class WorkerError extends Error {
   readonly kind: ErrorKind
   constructor(kind: ErrorKind, message: string) {
@@ -26,6 +27,7 @@ type Pending = {
 /** Omit that distributes over a union of request types. */
 export type RequestOf<Req> = Req extends unknown ? Omit<Req, 'id'> : never
 
+/** Cancel, progress and transferables of one request. */
 export type RequestOptions = {
   signal?: AbortSignal
   onProgress?: (done: number, total: number, label: string) => void
@@ -41,6 +43,7 @@ export type ResultMap<M extends RequestMap> = { [C in keyof M]: unknown }
 /** A request written but not sent yet (the worker has not answered the handshake). */
 type Queued = { message: { id: number; cmd: string }; transfer: Transferable[] }
 
+/** The page's side of one worker (see the module doc). */
 export class WorkerClient<M extends RequestMap & { init: object }, R extends ResultMap<M>> {
   private worker: Worker
   private nextId = 1

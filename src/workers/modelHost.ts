@@ -32,6 +32,7 @@ import type {
 
 export type { Post }
 
+/** What a model worker is built with. */
 export type HostOptions = {
   /** Backends this worker registered, in preference order for ties. */
   backends: readonly BackendName[]
@@ -72,6 +73,7 @@ export type Job = {
 /** A handler's answer and the buffers to transfer with it. */
 export type Reply<T> = { result: T; transfer?: Transferable[] }
 
+/** A command's job: its result (and transferables) from the host, the request and its Job. */
 export type Handler<C extends ModelCmdName> = (
   host: ModelHost,
   req: ModelRequests[C],
@@ -85,11 +87,13 @@ export type HandlerEntry<C extends ModelCmdName> = {
   retryOnLoss?: true
 }
 
+/** Handlers by command. */
 export type HandlerTable = { [C in ModelCmdName]?: HandlerEntry<C> }
 
 /** Rows per prediction step between progress messages / cancel checks. */
 const STEP_ROWS = 32768
 
+/** The model worker's state and dispatcher (see the module doc). */
 export class ModelHost {
   session: WorkerSession | null = null
   /** Helper workers only: the primary's model (see SharedModel). */

@@ -17,6 +17,7 @@ import { type RequestOptions, WorkerClient, WorkerError } from './client.ts'
 import {
   Cmd,
   type BackendName,
+  type GlobalShapRequest,
   type GlobalShapResult,
   type ModelRequests,
   type ModelResults,
@@ -29,7 +30,6 @@ import type {
   CompressionShapVariant,
 } from '../model/compression.ts'
 import type { QuantSchemeId } from '../core/quantize/schemes.ts'
-import type { BackgroundSpec } from '../core/shap/background.ts'
 import {
   concatRows,
   globalShapAssemble,
@@ -47,6 +47,7 @@ export const POOL_MIN_COMPRESS_ROWS = 5
 /** A job's result with the workers that computed it (and each split piece's worker time, ms). */
 export type PoolRun<T> = { result: T; workers: number; backend: BackendName; pieceMs?: number[] }
 
+/** How the pool makes helpers and how many a job may use. */
 export type PoolOptions = {
   /** A new helper worker (the same script as the primary). */
   spawn: () => Worker
@@ -61,20 +62,13 @@ export type ModelClient = WorkerClient<ModelRequests, ModelResults>
 
 type Helper = { client: ModelClient; key: string | null }
 
-export type GlobalShapRequest = {
-  n: number
-  seed: number
-  background: BackgroundSpec
-  budget: number
-  pool?: number[]
-  /** Compute even when cached (tests, benchmarks). */
-  fresh?: boolean
-}
+export type { GlobalShapRequest }
 
 const isAbort = (e: unknown): boolean =>
   (e as WorkerError | undefined)?.kind === 'AbortError' ||
   (e as Error | undefined)?.name === 'AbortError'
 
+/** The primary model worker and its helpers, splitting global SHAP and compression jobs. */
 export class ModelPool {
   readonly primary: ModelClient
   private readonly opts: PoolOptions

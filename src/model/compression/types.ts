@@ -9,6 +9,7 @@ import type { Background, BackgroundSpec } from '../../core/shap/background.ts'
 import type { Matrix } from '../../core/types.ts'
 import type { OutputColumn } from '../card.ts'
 
+/** What a comparison compares and how (contracts §2 scheme ids; the audit's settings). */
 export type CompressionOptions = {
   ids: readonly QuantSchemeId[]
   threshold: number
@@ -26,6 +27,7 @@ export type CompressionOptions = {
   tolerance: number
 }
 
+/** The Compression tab's defaults (the audit uses its own threshold, seed, background, budget). */
 export const COMPRESSION_DEFAULTS: Omit<CompressionOptions, 'ids' | 'column'> = {
   threshold: 0.5,
   calibrationRows: 200,
@@ -37,6 +39,7 @@ export const COMPRESSION_DEFAULTS: Omit<CompressionOptions, 'ids' | 'column'> = 
   tolerance: 0.02,
 }
 
+/** One variant against float32. */
 export type VariantResult = {
   id: QuantSchemeId
   /** Packed bytes including scales (float32 model: `baseBytes`). */
@@ -51,6 +54,7 @@ export type VariantResult = {
   predictions: Float32Array
 }
 
+/** A whole comparison: the float32 baseline, every variant, and those that could not be built. */
 export type CompressionResult = {
   rows: number
   baseBytes: number
@@ -62,6 +66,7 @@ export type CompressionResult = {
   ms: number
 }
 
+/** The data a comparison runs on (a session's). */
 export type CompressionData = {
   schema: Schema
   /** The model's input rows of the data. */

@@ -102,6 +102,7 @@ function explanationArticle(row: string, e: RowExplanation, threshold: number): 
   return parts.join('')
 }
 
+/** The per-row explanations: SHAP waterfall, IG and counterfactuals of each explained row. */
 export function explanationsSection(
   ex: Readonly<Record<string, RowExplanation>>,
   threshold: number,
@@ -115,6 +116,7 @@ export function explanationsSection(
   )
 }
 
+/** The quantization table, fairness deltas and agreement chart. */
 export function quantizationSection(r: Report, q: NonNullable<Report['quantization']>): string {
   const schemes = Object.entries(q)
   const head = [
@@ -199,6 +201,7 @@ export function quantizationSection(r: Report, q: NonNullable<Report['quantizati
   )
 }
 
+/** Feature and prediction drift with the PSI chart. */
 export function driftSection(d: NonNullable<Report['drift']>): string {
   const feats = Object.entries(d.features)
   const rows = feats.map(([name, f]) => [

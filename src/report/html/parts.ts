@@ -86,10 +86,12 @@ export function featureValue(v: number | string): string {
   return Number.isSafeInteger(v) ? String(v) : num(v)
 }
 
+/** A chart with its caption. */
 export function figure(svg: string, caption: string): string {
   return `<figure>${svg}<figcaption>${esc(caption)}</figcaption></figure>`
 }
 
+/** A section with its heading and anchor. */
 export function section(key: SectionKey, body: string): string {
   return `<section id="${key}"><h2>${esc(REPORT_HTML_SECTIONS[key])}</h2>${body}</section>`
 }

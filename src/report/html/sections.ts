@@ -25,6 +25,7 @@ export function reviewSection(r: ReportReview): string {
   )
 }
 
+/** Model and data identity (sha256, format, sizes, backend). */
 export function identitySection(r: Report): string {
   const m = r.model
   return section(
@@ -41,6 +42,7 @@ export function identitySection(r: Report): string {
   )
 }
 
+/** Every setting of the run, numbers exactly as in the JSON. */
 export function settingsSection(r: Report): string {
   const s = r.settings
   const ig =
@@ -88,6 +90,7 @@ export function settingsSection(r: Report): string {
   )
 }
 
+/** Accuracy, ROC AUC, log loss and Brier at the threshold. */
 export function metricsSection(m: NonNullable<Report['metrics']>, threshold: number): string {
   return section(
     'metrics',
@@ -104,6 +107,7 @@ export function metricsSection(m: NonNullable<Report['metrics']>, threshold: num
   )
 }
 
+/** ECE, MCE, the bins and the reliability diagram. */
 export function calibrationSection(cal: NonNullable<Report['calibration']>): string {
   const rows = cal.bins.map((b, i) => [
     String(i),
@@ -170,6 +174,7 @@ function ratesRow(label: string, g: ReportRates, small: string): string[] {
   ]
 }
 
+/** Per attribute: group rates, disparities (with and without small groups) and a chart. */
 export function fairnessSection(fair: Readonly<Record<string, ReportFairnessAttr>>): string {
   const parts: string[] = [
     '<p class="note">Per group of each sensitive attribute (fairlearn definitions; null rates, shown as —, have a zero denominator). Groups with fewer than 30 rows are flagged small (*): their rates are noisy. They stay in every disparity; where there are any, the disparities are repeated without them.</p>',

@@ -13,10 +13,15 @@ export type SvgChartOptions = {
 }
 
 const FONT = 'Helvetica, Arial, sans-serif'
+/** Text and axes. */
 export const INK = '#222'
+/** Secondary text. */
 export const MUTED = '#666'
+/** Grid lines. */
 export const GRID = '#e3e3e3'
+/** Contributions that raise the prediction. */
 export const POSITIVE = '#d6404e'
+/** Contributions that lower it. */
 export const NEGATIVE = '#1f78c8'
 /** Series colours (colour-blind-safe Okabe–Ito subset). */
 export const SVG_PALETTE = [
@@ -79,6 +84,7 @@ export function clip(s: string, max: number): string {
   return cps.length <= max ? s : `${cps.slice(0, max - 1).join('')}…`
 }
 
+/** A <text> element (content escaped). */
 export function text(
   x: number,
   y: number,
@@ -91,6 +97,7 @@ export function text(
   return `<text x="${c(x)}" y="${c(y)}"${anchor}${size}${fill}${attrs.extra ?? ''}>${xmlEscape(content)}</text>`
 }
 
+/** A <line> element. */
 export function line(
   x1: number,
   y1: number,
@@ -102,12 +109,14 @@ export function line(
   return `<line x1="${c(x1)}" y1="${c(y1)}" x2="${c(x2)}" y2="${c(y2)}" stroke="${stroke}"${extra}/>`
 }
 
+/** A <rect> element (negative sizes drawn as 0). */
 export function rect(x: number, y: number, w: number, h: number, fill: string, extra = ''): string {
   const x0 = Math.min(x, x + w)
   const y0 = Math.min(y, y + h)
   return `<rect x="${c(x0)}" y="${c(y0)}" width="${c(Math.abs(w))}" height="${c(Math.abs(h))}" fill="${fill}"${extra}/>`
 }
 
+/** The opening <svg> with its title and description (no xmlns: inline in HTML). */
 export function svgOpen(
   kind: string,
   width: number,

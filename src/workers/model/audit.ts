@@ -10,6 +10,7 @@ import { sessionData } from '../../session/session.ts'
 import type { Handler } from '../modelHost.ts'
 import { yieldToEvents } from './yield.ts'
 
+/** The audit of the session (auditFull), with this worker's backend in the settings. */
 export const audit: Handler<'audit'> = async (host, req, job) => {
   const s = host.requireSession()
   const settings = { ...req.settings, backend: host.backends.active ?? req.settings.backend }
@@ -22,6 +23,7 @@ export const audit: Handler<'audit'> = async (host, req, job) => {
   return { result }
 }
 
+/** The session's data as reference against `req.table` (predicted here, clipped). */
 export const drift: Handler<'drift'> = async (host, req, job) => {
   const s = host.requireSession()
   const t0 = performance.now()

@@ -15,6 +15,7 @@ import type { BackendStatus } from '../protocol/model.ts'
 /** The order backends are tried in before any measurement. */
 const FIRST_TRIED: readonly BackendName[] = ['wasm', 'cpu', 'webgl', 'webgpu']
 
+/** The host's runtime and backends (see the module doc). */
 export class Backends {
   /** The runtime models open on now (null until the first init or load). */
   runtime: ModelRuntime | null = null

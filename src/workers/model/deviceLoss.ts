@@ -16,6 +16,7 @@ const LOSS_GRACE_MS = 5000
 /** Errors that come from the GPU (a read-back or submit on a dead device), not from the job. */
 const GPU_ERROR = /GPU|mapAsync|device/i
 
+/** The host's WebGPU device-loss watch (see the module doc). */
 export class DeviceLoss {
   /** GPU devices whose `lost` promise is already observed (a runtime reuses one per backend). */
   private readonly watched = new WeakSet<GPUDevice>()

@@ -10,6 +10,7 @@ import { shapExplain } from '../../core/shap/shap.ts'
 import { matrix } from '../../core/types.ts'
 import type { Handler } from '../modelHost.ts'
 
+/** SHAP / IG / counterfactuals of data rows (explainRows on the session). */
 export const explain: Handler<'explain'> = async (host, req, job) => {
   const s = host.requireSession()
   const t0 = performance.now()

@@ -126,14 +126,17 @@ export const globalShap: Handler<'globalShap'> = async (host, req, job) => {
   return { result }
 }
 
+/** Primary: the plan of a pooled global SHAP job (or its cached result). */
 export const shapPlan: Handler<'shapPlan'> = (host, req) =>
   Promise.resolve({ result: plan(host, req) })
 
+/** Any worker: SHAP of a piece of a plan's rows. */
 export const shapRows: Handler<'shapRows'> = async (host, req, job) => {
   const result = await piece(host, req, job, 'SHAP')
   return { result, transfer: [result.phi.buffer] }
 }
 
+/** Primary: remembers a pooled result under its plan's key. */
 export const shapCache: Handler<'shapCache'> = (host, req) => {
   cacheSet(host, req.key, { ...req.result, cached: false })
   return Promise.resolve({ result: true })

@@ -17,6 +17,7 @@ import { attach, globalShap, shapCache, shapPlan, shapRows, shareModel } from '.
 import { load } from './load.ts'
 import { init, probe, setBackend } from './probe.ts'
 
+/** The standard command table of every model worker. */
 export const modelHandlers: HandlerTable = {
   init: { run: init },
   load: { run: load },

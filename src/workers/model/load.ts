@@ -52,6 +52,7 @@ function nanCheck(p: Float32Array, modelName: string, dataName: string): void {
   )
 }
 
+/** The transactional load (see the module doc). */
 export const load: Handler<'load'> = async (host, req, job) => {
   if (!req.model) await host.backends.ensure()
   if (req.maxChunkRows !== undefined) host.maxChunk = Math.max(1, req.maxChunkRows)

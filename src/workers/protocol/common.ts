@@ -26,6 +26,7 @@ export type NoFields = Record<never, never>
 /** Fields of the cancel message: the id of the request to stop. */
 export type CancelRequest = { target: number }
 
+/** How an error travels: its kind decides the page's reaction (AbortError is quiet, OOM restarts). */
 export type ErrorKind = 'DataError' | 'ModelError' | 'AbortError' | 'OutOfMemoryError' | 'Error'
 
 /** What a worker posts back: progress, one result or error per request, unsolicited events. */
@@ -37,6 +38,7 @@ export type Res =
   /** Unsolicited: e.g. the GPU device was lost and the worker fell back to another backend. */
   | { id: 0; kind: 'event'; event: WorkerEvent }
 
+/** Unsolicited news from a worker. */
 export type WorkerEvent =
   | {
       type: 'backendLost'

@@ -3,11 +3,13 @@ import type { ColumnProfile } from '../../core/schemaIo.ts'
 import type { Table } from '../../core/table.ts'
 import type { CancelRequest, NoFields, RequestOfMap } from './common.ts'
 
+/** The data worker's command names. */
 export const DataCmd = { Init: 'init', Cancel: 'cancel', Parse: 'parse' } as const
 
 /** Where a CSV comes from. */
 export type DataInput = { kind: 'file'; file: File } | { kind: 'url'; url: string }
 
+/** A parsed CSV: identity, table, delimiter and column profiles. */
 export type ParsedData = {
   name: string
   bytes: number
@@ -30,4 +32,5 @@ export type DataRequests = {
 /** The data worker's result by command. */
 export type DataResults = { init: true; cancel: never; parse: ParsedData }
 
+/** Every data-worker request as it travels. */
 export type DataReq = RequestOfMap<DataRequests>

@@ -37,6 +37,7 @@ export type { EncodeSummary }
 /** Where a model comes from: files picked or dropped (main file + weight shards), or a URL. */
 export type ModelInput = { kind: 'files'; files: File[] } | { kind: 'url'; url: string }
 
+/** One backend of the runtime in use, as the Backend card shows it. */
 export type BackendStatus = {
   name: BackendName
   /** Could be initialised in this browser. */
@@ -51,6 +52,7 @@ export type BackendStatus = {
 /** Answer to the init handshake: the backends of the default runtime, one of them active. */
 export type InitResult = { backends: BackendStatus[]; active: BackendName | null }
 
+/** Result of `load`: the model card, class, encoding summary, labels and clipped predictions. */
 export type LoadResult = {
   /** The model card's summary as the page shows it. */
   model: ModelInfo
@@ -67,6 +69,7 @@ export type LoadResult = {
   backend: BackendName
   predictMs: number
 }
+/** Result of `probe`: every backend's status, the one activated and the predictions there. */
 export type ProbeResult = {
   backends: BackendStatus[]
   active: BackendName
@@ -78,6 +81,7 @@ export type ProbeResult = {
   /** Why a cached result was not used (its backend failed to initialise); null otherwise. */
   cacheNote: string | null
 }
+/** Result of `setBackend`. */
 export type SetBackendResult = {
   backend: BackendName
   predictions: Float32Array
@@ -227,6 +231,7 @@ export type SharedModel = {
   /** The primary's cap on rows per model call after an out-of-memory failure (null: none). */
   maxChunkRows: number | null
 }
+/** Result of `shareModel`: the key, and the model unless the caller has it. */
 export type ShareModelResult = { key: string; model: SharedModel | null }
 
 /** A split global SHAP job: everything a worker needs besides the model. */
@@ -248,9 +253,11 @@ export type ShapPlan = {
   /** Use the primary-verified exact Dense fast path. */
   fast: boolean
 }
+/** Result of `shapPlan`. */
 export type ShapPlanResult = { cached: GlobalShapResult } | { plan: ShapPlan }
 /** SHAP of `x`'s rows with the plan's background, design and model path. */
 export type ShapPiece = Pick<ShapPlan, 'x' | 'bg' | 'offsets' | 'designSeed' | 'budget' | 'fast'>
+/** Result of `shapRows`: φ of the piece's rows. */
 export type ShapPieceResult = {
   /** rows × features, row-major. */
   phi: Float64Array
@@ -258,6 +265,7 @@ export type ShapPieceResult = {
   exact: boolean
   ms: number
 }
+/** Result of `compressMeasure`. */
 export type CompressMeasureResult = {
   measured: CompressionMeasured
   plan: CompressionShapPlan
@@ -265,6 +273,7 @@ export type CompressMeasureResult = {
   ms: number
 }
 
+/** Result of `explain`. */
 export type ExplainResult = {
   explanations: Record<string, RowExplanation>
   featureNames: string[]
@@ -272,6 +281,7 @@ export type ExplainResult = {
   ms: number
 }
 
+/** Result of `globalShap` (and of a pooled job). */
 export type GlobalShapResult = {
   featureNames: string[]
   /** The sampled data rows (sorted). */
@@ -297,6 +307,7 @@ export type GlobalShapResult = {
 /** Wall time of one `benchPredict` predict in the worker (tiling excluded), ms. */
 export type BenchPredictResult = { ms: number }
 
+/** Result of `whatIf`. */
 export type WhatIfResult = {
   prediction: number
   /** SHAP of the edited row (null when settings.shap is false). */
@@ -307,6 +318,7 @@ export type WhatIfResult = {
   ms: number
 }
 
+/** Result of `drift`. */
 export type DriftResult = {
   analysis: DriftAnalysis
   /** Predictions of the current rows. */
