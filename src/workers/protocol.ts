@@ -6,7 +6,8 @@
  * predictions, encoded rows).
  */
 import { CommonCmd } from './protocol/common.ts'
-import { DataCmd } from './protocol/data.ts'
+import { DataCmd, type DataRequests } from './protocol/data.ts'
+import type { ModelCmdName } from './protocol/model.ts'
 
 export * from './protocol/common.ts'
 export * from './protocol/data.ts'
@@ -42,4 +43,4 @@ export const Cmd = {
   CompressMeasure: 'compressMeasure',
   CompressShap: 'compressShap',
   CompressFinish: 'compressFinish',
-} as const
+} as const satisfies Record<string, ModelCmdName | keyof DataRequests>
