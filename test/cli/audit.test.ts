@@ -1,37 +1,21 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { type CliRun, glassbox } from './run.ts'
+import {
+  G,
+  GOLDEN_AUDIT as golden,
+  GOLDEN_AUDIT_FAST as fast,
+  expectOneLine,
+  glassbox,
+  root,
+} from './run.ts'
 import type { Report } from '../../src/report/types.ts'
 import { reportValidate } from '../../src/report/validate.ts'
 
-const root = fileURLToPath(new URL('../../', import.meta.url))
-const G = join(root, 'test/fixtures/golden/adult')
 const BAD = join(root, 'e2e/fixtures/bad')
 const tmp = mkdtempSync(join(tmpdir(), 'glassbox-cli-'))
 const ref = JSON.parse(readFileSync(join(G, 'reference.json'), 'utf8'))
-
-const golden = [
-  'audit',
-  '--model',
-  join(G, 'model.json'),
-  '--data',
-  join(G, 'data.csv'),
-  '--schema',
-  join(G, 'schema.json'),
-]
-const fast = [...golden, '--no-shap', '--ig-steps', '0', '--counterfactuals', '0']
-
-/** A usage/input error: exit 2, exactly one line on stderr, no stack trace. */
-function expectOneLine(r: CliRun, message: RegExp) {
-  expect(r.code).toBe(2)
-  const lines = r.stderr.trim().split('\n')
-  expect(lines).toHaveLength(1)
-  expect(lines[0]).toMatch(message)
-  expect(r.stderr).not.toMatch(/\n\s+at /)
-}
 
 describe('glassbox audit on the golden fixture', () => {
   it('matches the reference within the contract tolerances and validates', async () => {

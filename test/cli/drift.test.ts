@@ -2,13 +2,11 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { type CliRun, glassbox } from './run.ts'
+import { expectOneLine, glassbox, root } from './run.ts'
 import type { Report } from '../../src/report/types.ts'
 import { reportValidate } from '../../src/report/validate.ts'
 
-const root = fileURLToPath(new URL('../../', import.meta.url))
 const DEMO = join(root, 'public/demo')
 const FIX = join(root, 'e2e/fixtures/drift')
 const BAD = join(root, 'e2e/fixtures/bad')
@@ -31,15 +29,6 @@ const drifted = [
   '--current',
   join(DEMO, 'drifted.csv'),
 ]
-
-/** A usage/input error: exit 2, exactly one line on stderr, no stack trace. */
-function expectOneLine(r: CliRun, message: RegExp) {
-  expect(r.code).toBe(2)
-  const lines = r.stderr.trim().split('\n')
-  expect(lines).toHaveLength(1)
-  expect(lines[0]).toMatch(message)
-  expect(r.stderr).not.toMatch(/\n\s+at /)
-}
 
 describe('glassbox drift gates', () => {
   it('passes drift.maxPsi>0.2 on two halves of the demo data', async () => {

@@ -175,15 +175,11 @@ describe('a columns-mode model through the session', () => {
   const toy = { table: parseCsvText(csv, 'toy.csv'), name: 'toy.csv', sha256: 't' }
   const f = (age: number, sex: number) =>
     Math.fround(1 / (1 + Math.exp(-(0.08 * (age - 40) + (sex === 1 ? 1.5 : 0) - 0.4))))
+  const open = () =>
+    sessionOpen(columnsModel(), cols, toy, { kind: 'auto' }, { schemaName: 'toy.json' })
 
   it('feeds the model the feature values, one player per input, and says why IG is unavailable', async () => {
-    const s = await sessionOpen(
-      columnsModel(),
-      cols,
-      toy,
-      { kind: 'auto' },
-      { schemaName: 'toy.json' },
-    )
+    const s = await open()
     expect(s.input.mode).toBe('columns')
     expect(s.x).toBe(s.values)
     expect(s.encoded.cols).toBe(3)
@@ -193,13 +189,7 @@ describe('a columns-mode model through the session', () => {
   })
 
   it('explains a row with exact SHAP over the features and finds counterfactuals in value space', async () => {
-    const s = await sessionOpen(
-      columnsModel(),
-      cols,
-      toy,
-      { kind: 'auto' },
-      { schemaName: 'toy.json' },
-    )
+    const s = await open()
     const ex = await explainRows(
       { schema: s.schema, x: s.x, values: s.values, predict: s.predict, input: s.input },
       [0],

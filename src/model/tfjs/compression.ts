@@ -5,6 +5,7 @@
  * and the downloadable files of a variant. tfjs dequantizes weights at load, so variant latencies
  * measure float32 arithmetic on rounded weights, not integer kernels.
  */
+import * as tf from '@tensorflow/tfjs'
 import { mlpFromLayersModel } from '../../core/mlp.ts'
 import { int8ActModel } from '../../core/quantize/activations.ts'
 import { type QuantSchemeId, packedBytes } from '../../core/quantize/schemes.ts'
@@ -19,21 +20,16 @@ import {
   quantizedArtifacts,
 } from './quantizedArtifacts.ts'
 
-function concat(parts: ArrayBuffer[]): ArrayBuffer {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0))
-  let o = 0
-  for (const p of parts) {
-    out.set(new Uint8Array(p), o)
-    o += p.byteLength
-  }
-  return out.buffer
-}
-
 /** A float64 MLP of a Dense LayersModel, for int8act; throws for other models. */
 function mlpOf(lm: TfModel, column: OutputColumn) {
   const a = lm.artifacts
   const data = a.weightData
-  const buf = data === undefined ? new ArrayBuffer(0) : Array.isArray(data) ? concat(data) : data
+  const buf =
+    data === undefined
+      ? new ArrayBuffer(0)
+      : Array.isArray(data)
+        ? tf.io.concatenateArrayBuffers(data)
+        : data
   const json = {
     modelTopology: a.modelTopology,
     weightsManifest: [{ paths: [], weights: a.weightSpecs ?? [] }],
