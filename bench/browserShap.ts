@@ -8,7 +8,7 @@ import type { ExplainSettings } from '../src/core/explain.ts'
 import { EXPLAIN_DEFAULTS } from '../src/core/explain.ts'
 import { benchPredict, explainTimed, limitFor } from './browserRequests.ts'
 import { type Measurement, measure, measuredFigure } from './measure.ts'
-import { TARGETS, shapComparisons } from './peers.ts'
+import { TARGETS, overFloorCompare, shapComparisons } from './peers.ts'
 import {
   SAMPLED_BUDGETS,
   SHAP_FLOOR_ROWS,
@@ -134,16 +134,7 @@ export async function shapRowFigures(r: PageRun): Promise<{ bb: PerRow; fp: PerR
             floorSeconds: median(fl.times),
             workerOverFloor: worker.length ? median(worker) / median(fl.times) : null,
           },
-          compare: (v) => [
-            compareWith(
-              v,
-              'target',
-              'issue: SHAP ≤ 1.25 × floor',
-              TARGETS.shapOverFloor,
-              '×',
-              'atMost',
-            ),
-          ],
+          compare: overFloorCompare,
           note: perRowScale
             ? 'each row’s SHAP seconds (page round trip) over the median floor scaled to that row’s own distinct-row count (counted in Node)'
             : 'the shipped (deduplicated) SHAP seconds per row (page round trip) over one predict of all 4,094 × 50 coalition rows: the issue’s ratio; below 1 = below the black-box floor',

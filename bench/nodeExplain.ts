@@ -23,7 +23,7 @@ import {
   rowOf,
   rowsOf,
 } from './nodeCtx.ts'
-import { FLOOR_PEERS, IG_CAPTUM_GL50, TARGETS, shapComparisons } from './peers.ts'
+import { FLOOR_PEERS, IG_CAPTUM_GL50, TARGETS, overFloorCompare, shapComparisons } from './peers.ts'
 import {
   GLOBAL_SIZES,
   SAMPLED_BUDGETS,
@@ -96,16 +96,7 @@ export async function shapFigures(c: Ctx, u: Units): Promise<Figure[]> {
             rowsPerItem?.map((r) => r / rows),
           ),
           stats: { floorRows: rows, floorSeconds: median(floor.times) },
-          compare: (v) => [
-            compareWith(
-              v,
-              'target',
-              'issue: SHAP ≤ 1.25 × floor',
-              TARGETS.shapOverFloor,
-              '×',
-              'atMost',
-            ),
-          ],
+          compare: overFloorCompare,
           note: rowsPerItem
             ? 'each row’s SHAP seconds over the median floor scaled to that row’s own distinct-row count'
             : 'each row’s SHAP seconds over the median predict of the same model rows',

@@ -232,15 +232,7 @@ describe('glassbox audit bad input', () => {
     const schema = join(tmp, 'schema.json')
     writeFileSync(schema, '{"schemaVersion": 1, ')
     expectOneLine(
-      await glassbox(
-        'audit',
-        '--model',
-        join(G, 'model.json'),
-        '--data',
-        join(G, 'data.csv'),
-        '--schema',
-        schema,
-      ),
+      await glassbox(...golden.slice(0, 5), '--schema', schema),
       /schema\.json: not valid JSON/,
     )
   })
