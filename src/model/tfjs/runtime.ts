@@ -1,11 +1,11 @@
 /**
  * TensorFlow.js as a model runtime (src/model/runtime.ts): LayersModel and GraphModel artifacts
  * opened on tfjs's active backend (webgpu, webgl, wasm, cpu), with gradients, the Dense fast path
- * and compression variants. Loaded by the registry when a tfjs model is opened; registers the
- * wasm backend (the worker entry points it at the files the build serves first).
+ * and compression variants. Loaded by the registry when a tfjs model is opened. The wasm backend
+ * is registered when it is first activated (the browser worker has already pointed it at the
+ * files its build serves: src/model/tfjs/browser.ts).
  */
 import * as tf from '@tensorflow/tfjs'
-import '@tensorflow/tfjs-backend-wasm'
 import { fastModelFromArtifacts } from '../../core/shap/fast/detect.ts'
 import type { ModelCard, TensorSpec } from '../card.ts'
 import { tfjsEntry } from '../registry.ts'
@@ -15,9 +15,6 @@ import { tfjsCompression } from './compression.ts'
 import { type TfModel, tfModelLoad } from './load.ts'
 import { GRAD_CHUNK_ROWS, PREDICT_CHUNK_ROWS, tfGradFn, tfPredictFn } from './predict.ts'
 import { modelShape } from './shape.ts'
-
-// The threaded wasm build hangs after minification (docs/architecture.md); SIMD is as fast here.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
 
 type TensorLike = { name: string; dtype?: string; shape?: readonly (number | null)[] | null }
 
@@ -89,6 +86,11 @@ export const tfjsRuntime: ModelRuntime = {
     artifacts: await modelArtifactsRead(files),
   }),
   backendActivate: async (name) => {
+    if (name === 'wasm') {
+      await import('@tensorflow/tfjs-backend-wasm')
+      // The threaded build hangs after minification (docs/architecture.md); SIMD is as fast here.
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
+    }
     if (!(await tf.setBackend(name))) throw new Error('could not be initialised in this browser')
     await tf.ready()
   },
