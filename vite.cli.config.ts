@@ -6,12 +6,13 @@ export default defineConfig({
   // The bin needs no static assets (public/ is the web app's).
   publicDir: false,
   build: {
-    ssr: 'src/cli/main.ts',
+    ssr: 'src/cli/bin.ts',
     outDir: 'dist-cli',
     emptyOutDir: true,
     target: 'node20',
     minify: false,
-    // src/cli/main.ts starts with the shebang line, which the bundler keeps at the top.
-    rollupOptions: { output: { entryFileNames: 'glassbox.mjs' } },
+    // src/cli/bin.ts starts with the shebang line, which the bundler keeps at the top. Model
+    // runtimes are imported lazily (src/model/registry.ts); the bin inlines them into one file.
+    rollupOptions: { output: { entryFileNames: 'glassbox.mjs', inlineDynamicImports: true } },
   },
 })

@@ -1,16 +1,17 @@
 /**
  * The full default audit of the demo on the backend of a Node run: in-process as the CLI does it
- * (fast path verified, auditRun, then auditQuantization of the default variants), and the real
- * CLI end to end (process start, tfjs init, loading, everything, `--backend` = this backend).
+ * (a session opened — encoding, fast path verified — then auditFull with the default variants),
+ * and the real CLI end to end (process start, tfjs init, loading, everything, `--backend` = this
+ * backend).
  */
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { AUDIT_DEFAULTS, type AuditSettings, auditRun } from '../src/report/audit.ts'
-import { auditQuantization, COMPRESSION_DEFAULTS } from '../src/model/compression.ts'
-import { fastModelFromArtifacts, fastModelVerify } from '../src/core/shap/fast/detect.ts'
-import { tfGradFn } from '../src/model/tfModel.ts'
+import { AUDIT_DEFAULTS, type AuditSettings } from '../src/report/audit.ts'
+import { auditFull } from '../src/report/auditFull.ts'
+import { COMPRESSION_DEFAULTS } from '../src/model/compression.ts'
+import { sessionOpen } from '../src/session/session.ts'
 import { root } from './demo.ts'
-import type { Ctx, Units } from './node.ts'
+import type { Ctx, Units } from './nodeCtx.ts'
 import { type Figure } from './report.ts'
 import { BudgetExceeded, measure, measuredFigure } from './measure.ts'
 import { AUDIT_ROWS, auditEstimate, compressionEstimate, policy, rateFor } from './plan.ts'
@@ -53,42 +54,27 @@ export const AUDIT_WARMUP = <T extends AuditSettings>(s: T): T => ({
   quantize: ['float16'],
 })
 
+/** How the audit figures describe what they measure. */
 export const AUDIT_NOTE = `default settings: metrics, calibration, fairness, SHAP + IG + counterfactuals of ${AUDIT_ROWS} rows, quantization (${AUDIT_DEFAULTS.quantize.join(', ')})`
 
+/** The audit in-process (session + auditFull) and through the real CLI, on the run's backend. */
 export async function auditFigures(c: Ctx, u: Units): Promise<Figure[]> {
   const { demo } = c
   const dataRows = demo.enc.x.rows
   const estimate = auditEstimateOf(dataRows, rateFor(dataRows, u.rates, null), u)
-  const settings = { ...AUDIT_DEFAULTS, classIndex: 1, backend: c.backend }
-  const input = {
-    schema: demo.schema,
-    table: demo.table,
-    x: demo.enc.x,
-    values: demo.enc.values,
-    labels: demo.enc.labels,
-    predict: c.predict,
-    grad: tfGradFn(c.lm, 0),
-    model: {
-      sha256: c.lm.info.weightsSha256,
-      format: c.lm.info.format,
-      inputs: c.lm.info.inputWidth,
-      parameters: c.lm.info.parameters,
-      bytes: c.lm.info.bytes,
-    },
-    dataSha256: 'bench',
-  }
-  const audit = async (s: typeof settings, checkCancel: () => void) => {
-    let fast = fastModelFromArtifacts(c.lm.artifacts, 0).model
-    if (fast && (await fastModelVerify(fast, c.predict, demo.enc.x))) fast = null
-    const report = await auditRun({ ...input, fast }, s, { checkCancel })
-    await auditQuantization(
-      report,
-      c.lm,
-      { schema: demo.schema, table: demo.table, x: demo.enc.x, labels: demo.enc.labels },
-      s,
-      0,
-      { checkCancel },
+  const settings: AuditSettings = { ...AUDIT_DEFAULTS, backend: c.backend }
+  const data = { table: demo.table, name: 'data.csv', sha256: 'bench' }
+  const audit = async (s: AuditSettings, checkCancel: () => void) => {
+    const session = await sessionOpen(
+      c.model,
+      demo.schema,
+      data,
+      { kind: 'auto' },
+      {
+        schemaName: 'schema.json',
+      },
     )
+    await auditFull(session, s, { checkCancel })
   }
   const inProcess = await measure({
     estimateS: estimate,
@@ -104,7 +90,7 @@ export async function auditFigures(c: Ctx, u: Units): Promise<Figure[]> {
   const args = [
     '--import',
     'tsx',
-    join(root, 'src/cli/main.ts'),
+    join(root, 'src/cli/bin.ts'),
     'audit',
     '--model',
     join(d, 'model.json'),

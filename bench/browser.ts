@@ -76,6 +76,7 @@ export function stopPreview(p: ChildProcess): void {
   }
 }
 
+/** The browser part's figures and what it could not measure. */
 export type BrowserRun = {
   figures: Figure[]
   skipped: boolean

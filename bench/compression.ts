@@ -4,8 +4,9 @@
  * backend of a Node run (compressionRun, as the Compression tab's worker command).
  */
 import { QUANT_SCHEME_IDS } from '../src/core/quantize/schemes.ts'
+import { outputColumn } from '../src/model/card.ts'
 import { COMPRESSION_DEFAULTS, compressionRun, sensitiveGroups } from '../src/model/compression.ts'
-import type { Ctx, Units } from './node.ts'
+import type { Ctx, Units } from './nodeCtx.ts'
 import { shapPerRowInJob } from './audit.ts'
 import { TARGETS } from './peers.ts'
 import { type Figure, compareWith } from './report.ts'
@@ -19,10 +20,12 @@ export const COMPRESSION_NAME = `compression.allVariants`
 /** What the compression figure measures. */
 export const COMPRESSION_WHAT = `all ${QUANT_SCHEME_IDS.length} variants (${QUANT_SCHEME_IDS.join(', ')}) vs float32, SHAP stability on ${COMPRESSION_SHAP_ROWS} rows`
 
+/** The compression figure's comparison with the issue's target. */
 export const compressionCompare = (v: number | null) => [
   compareWith(v, 'target', 'issue', TARGETS.compressionS, 's', 'atMost'),
 ]
 
+/** The comparison of every variant with float32 (compressionRun), in Node. */
 export async function compressionFigure(c: Ctx, u: Units): Promise<Figure> {
   const { demo } = c
   const data = {
@@ -34,7 +37,7 @@ export async function compressionFigure(c: Ctx, u: Units): Promise<Figure> {
   const opts = {
     ...COMPRESSION_DEFAULTS,
     ids: QUANT_SCHEME_IDS,
-    column: 0,
+    column: outputColumn(0),
     shapRows: COMPRESSION_SHAP_ROWS,
   }
   let agreement: Record<string, number> = {}
@@ -50,9 +53,9 @@ export async function compressionFigure(c: Ctx, u: Units): Promise<Figure> {
     policy: policy('compression'),
     // A reduced run warms up the same code: one variant, 8 SHAP rows.
     warmup: (checkCancel) =>
-      compressionRun(c.lm, data, { ...opts, ids: ['float16'], shapRows: 8 }, { checkCancel }),
+      compressionRun(c.model, data, { ...opts, ids: ['float16'], shapRows: 8 }, { checkCancel }),
     run: async (_, checkCancel) => {
-      const r = await compressionRun(c.lm, data, opts, { checkCancel })
+      const r = await compressionRun(c.model, data, opts, { checkCancel })
       agreement = Object.fromEntries(
         r.variants.map((v) => [`${v.id}.agreement`, v.comparison.agreement]),
       )

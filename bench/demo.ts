@@ -14,6 +14,7 @@ import type { Schema } from '../src/core/schema.ts'
 import { schemaParse } from '../src/core/schemaIo.ts'
 import { modelArtifacts, modelJsonParse, modelShardPaths } from '../src/model/artifacts.ts'
 
+/** The repository's root directory. */
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const demoDir = join(root, 'public', 'demo')
 

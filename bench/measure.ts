@@ -44,6 +44,7 @@ export type Measurement =
     }
   | { skipped: true; estimateS: number; reason: string }
 
+/** What to measure and how often (estimate, repeat policy, warm-up, run). */
 export type MeasureSpec = {
   /** One run's seconds estimated before running (null: unknown, runs). */
   estimateS: number | null

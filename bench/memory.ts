@@ -31,6 +31,7 @@ export type NodePeak = {
   rssFromKernel: number
 }
 
+/** Peak memory of this Node process while figures run (kernel high-water mark or samples). */
 export class NodeMemory {
   private timer: ReturnType<typeof setInterval> | null = null
   private rss = 0

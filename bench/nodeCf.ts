@@ -10,13 +10,14 @@ import type { CounterfactualSet } from '../src/core/counterfactual/types.ts'
 import { encodeFeatureMatrix } from '../src/core/encode.ts'
 import { matrix } from '../src/core/types.ts'
 import { negativeRows } from './demo.ts'
-import type { Ctx } from './node.ts'
+import type { Ctx } from './nodeCtx.ts'
 import type { CfQuery } from './counterfactuals.ts'
 import { timeItems } from './measure.ts'
 import { budgetDecide } from './stats.ts'
 
 /** Queries per run (the issue's 100 negative rows) and answers per query. */
 export const CF_QUERIES = 100
+/** Counterfactuals asked per query (the audit's default). */
 export const CF_K = 4
 
 /** The queries of both methods; `skipped` when the warm-up query's time exceeded the budget. */

@@ -69,3 +69,8 @@ export const CF_TARGETS = {
   meanChanged: 1.59,
   secondsPerQuery: 0.094,
 } as const
+
+/** The issue's target for SHAP over its predict floor (≤ 1.25 ×). */
+export const overFloorCompare = (v: number | null) => [
+  compareWith(v, 'target', 'issue: SHAP ≤ 1.25 × floor', TARGETS.shapOverFloor, '×', 'atMost'),
+]

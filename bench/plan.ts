@@ -23,6 +23,7 @@ export const PREDICT_SIZES = [1000, 4000, 16000, 64000, 200_000, 400_000] as con
 
 /** Players and background rows of the demo's exact SHAP. */
 export const SHAP_PLAYERS = 12
+/** Background rows of every SHAP figure (contracts §2 default). */
 export const SHAP_BACKGROUND = 50
 /** Coalitions of exact SHAP, ∅ and the full set excluded: 2^12 − 2. */
 export const SHAP_COALITIONS = 2 ** SHAP_PLAYERS - 2

@@ -160,6 +160,7 @@ export type RepeatPolicy = {
   budgetS: number
 }
 
+/** Repeats of a figure unless its kind says otherwise. */
 export const DEFAULT_POLICY: RepeatPolicy = {
   minRepeats: 3,
   maxRepeats: 5,

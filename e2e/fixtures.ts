@@ -14,7 +14,7 @@ import { encodeTable } from '../src/core/encode.ts'
 import { schemaParse } from '../src/core/schemaIo.ts'
 import { performanceMetrics, type PerformanceMetrics } from '../src/core/metrics.ts'
 import { modelArtifacts } from '../src/model/artifacts.ts'
-import { type LoadedModel, tfModelLoad, tfPredictFn } from '../src/model/tfModel.ts'
+import { type TfModel, tfModelLoad, tfPredictFn } from '../src/model/tfModel.ts'
 import { Api, App } from './pages.ts'
 
 export { expect } from '@playwright/test'
@@ -44,7 +44,7 @@ export function modelDirArtifacts(modelDir: string): ReturnType<typeof modelArti
 }
 
 /** The output column of the class of interest: the sigmoid unit, or class 1 of a 2-class softmax. */
-export const outputColumn = (lm: LoadedModel): number => (lm.info.outputWidth === 1 ? 0 : 1)
+export const outputColumn = (lm: TfModel): number => (lm.info.outputWidth === 1 ? 0 : 1)
 
 /**
  * Runs `use` with the model of `modelDir` loaded in Node on tfjs-cpu, and disposes the model
@@ -52,7 +52,7 @@ export const outputColumn = (lm: LoadedModel): number => (lm.info.outputWidth ==
  */
 export async function withCoreModel<T>(
   modelDir: string,
-  use: (lm: LoadedModel) => Promise<T>,
+  use: (lm: TfModel) => Promise<T>,
 ): Promise<T> {
   await tf.setBackend('cpu')
   const lm = await tfModelLoad(modelDirArtifacts(modelDir), 'model.json')

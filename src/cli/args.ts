@@ -3,6 +3,7 @@
  * errors, and the validation of options the commands have in common.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { type Gate, gateParse } from './gates.ts'
 import { UsageError } from './load.ts'
 
 /** node:util parseArgs in strict mode; its errors become one-line UsageErrors naming `command`. */
@@ -63,4 +64,15 @@ export function argBackend(v: string): string {
   if (!['auto', 'wasm', 'cpu'].includes(v))
     throw new UsageError(`--backend must be auto, wasm or cpu (got "${v}")`)
   return v
+}
+
+/** Every `--fail-on` expression parsed; a malformed one is a UsageError naming it. */
+export function argGates(values: readonly string[] | undefined): Gate[] {
+  return (values ?? []).map((g) => {
+    try {
+      return gateParse(g)
+    } catch (e) {
+      throw new UsageError((e as Error).message)
+    }
+  })
 }

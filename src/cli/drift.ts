@@ -6,29 +6,20 @@
  * and evaluates `--fail-on` gates (e.g. `drift.maxPsi>0.2`). Exit 0 ok, 1 a gate failed, 2 bad
  * input or usage. No formula lives here: the numbers come from src/core/drift and auditRun.
  */
-import { writeFileSync } from 'node:fs'
-import { argBackend, argInt, argsParse, argThreshold, COMMON_OPTIONS } from './args.ts'
-import { parseCsvText } from '../core/csv.ts'
+import { argBackend, argGates, argInt, argsParse, argThreshold, COMMON_OPTIONS } from './args.ts'
 import { type DriftAnalysis, driftAnalyze } from '../core/drift/analyze.ts'
 import { PSI_DRIFT, PSI_WATCH } from '../core/drift/psi.ts'
-import { encodeTable } from '../core/encode.ts'
-import { sha256Hex } from '../core/hash.ts'
-import { schemaWidth } from '../core/schema.ts'
-import type { Table } from '../core/table.ts'
-import { type LoadedModel, tfGradFn, tfPredictFn } from '../model/tfModel.ts'
-import { AUDIT_DEFAULTS, type AuditSettings, auditRun } from '../report/audit.ts'
-import { reportHtml } from '../report/html.ts'
+import { classRequest } from '../model/card.ts'
+import { AUDIT_DEFAULTS, type AuditSettings } from '../report/audit.ts'
+import { auditFull } from '../report/auditFull.ts'
 import type { Report } from '../report/types.ts'
-import { reportValidate } from '../report/validate.ts'
-import { type Gate, type GateResult, gateEvaluate, gateParse } from './gates.ts'
-import {
-  UsageError,
-  backendSet,
-  modelLoadFromDisk,
-  readOrFail,
-  schemaLoadFromDisk,
-} from './load.ts'
+import { sessionData, sessionOpen, sessionWithData } from '../session/session.ts'
+import type { Gate } from './gates.ts'
+import type { CliIo } from './io.ts'
+import { UsageError, csvLoadFromDisk, modelOpenFromDisk, schemaLoadFromDisk } from './load.ts'
+import { reportFinish } from './output.ts'
 
+/** `glassbox drift --help`. */
 export const DRIFT_USAGE = `usage: glassbox drift --model M.json --schema S.json --reference A.csv --current B.csv [options]
 
   --out FILE               write the report JSON (v1): the current data's identity, metrics,
@@ -49,6 +40,7 @@ distance above the 95th percentile of held-out reference rows.
 
 exit status: 0 ok, 1 a gate failed, 2 bad input or usage`
 
+/** `glassbox drift` options as parsed. */
 export type DriftCliOptions = {
   model: string
   schema: string
@@ -86,13 +78,7 @@ export function driftOptionsParse(argv: string[]): DriftCliOptions {
   }
   let threshold = AUDIT_DEFAULTS.threshold
   if (v.threshold !== undefined) threshold = argThreshold(v.threshold)
-  const gates = (v['fail-on'] ?? []).map((g) => {
-    try {
-      return gateParse(g)
-    } catch (e) {
-      throw new UsageError((e as Error).message)
-    }
-  })
+  const gates = argGates(v['fail-on'])
   return {
     model: v.model ?? '',
     schema: v.schema ?? '',
@@ -108,37 +94,6 @@ export function driftOptionsParse(argv: string[]): DriftCliOptions {
     quiet: !!v.quiet,
     help,
   }
-}
-
-/** A CSV from disk; errors name the option (`--reference`, `--current`) and the path. */
-async function csvLoad(path: string, option: string): Promise<{ table: Table; sha256: string }> {
-  const buf = readOrFail(path, option)
-  if (buf.byteLength === 0) throw new UsageError(`${path}: the file is empty`)
-  return {
-    table: parseCsvText(buf.toString('utf8'), path),
-    sha256: await sha256Hex(new Uint8Array(buf)),
-  }
-}
-
-/** The model's output column for `--class` (audit's rule: sigmoid → 0; softmax → the class). */
-function outputColumn(
-  lm: LoadedModel,
-  opts: DriftCliOptions,
-): { classIndex: number; column: number } {
-  const out = lm.info.outputWidth
-  if (out === 1) {
-    if (opts.classIndex !== null && opts.classIndex !== 1)
-      throw new UsageError(
-        `--class ${opts.classIndex}: ${opts.model} has a single sigmoid output (class 1 = positive)`,
-      )
-    return { classIndex: 1, column: 0 }
-  }
-  const classIndex = opts.classIndex ?? (out === 2 ? 1 : -1)
-  if (classIndex < 0)
-    throw new UsageError(`${opts.model} has a softmax over ${out} classes: choose one with --class`)
-  if (classIndex >= out)
-    throw new UsageError(`--class ${classIndex} does not exist: ${opts.model} has ${out} outputs`)
-  return { classIndex, column: classIndex }
 }
 
 const f3 = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(3))
@@ -213,43 +168,41 @@ export function driftSummary(
 }
 
 /** Runs `glassbox drift`; returns the exit code (throws UsageError & co. for exit 2). */
-export async function drift(argv: string[]): Promise<number> {
+export async function drift(argv: string[], io: CliIo): Promise<number> {
   const opts = driftOptionsParse(argv)
   if (opts.help) {
-    process.stdout.write(`${DRIFT_USAGE}\n`)
+    io.stdout.write(`${DRIFT_USAGE}\n`)
     return 0
   }
-  const backend = await backendSet(opts.backend)
   const schema = schemaLoadFromDisk(opts.schema)
-  const ref = await csvLoad(opts.reference, '--reference')
-  const cur = await csvLoad(opts.current, '--current')
-  const lm = await modelLoadFromDisk(opts.model)
+  const ref = await csvLoadFromDisk(opts.reference, '--reference')
+  const cur = await csvLoadFromDisk(opts.current, '--current')
+  const { model, backend } = await modelOpenFromDisk(opts.model, opts.backend, schema)
   try {
-    const width = schemaWidth(schema)
-    if (width !== lm.info.inputWidth) {
-      throw new UsageError(
-        `width mismatch: ${opts.model} expects ${lm.info.inputWidth} inputs, but ${opts.schema} encodes ${schema.features.length} features into ${width} inputs`,
-      )
-    }
-    const { classIndex, column } = outputColumn(lm, opts)
-    const encRef = encodeTable(schema, ref.table, opts.reference)
-    const encCur = encodeTable(schema, cur.table, opts.current)
-    const predict = tfPredictFn(lm, column)
-    const pRef = await predict(encRef.x)
-    const pCur = await predict(encCur.x)
-    const analysis = driftAnalyze(
-      schema,
-      { table: ref.table, x: encRef.x, p: pRef, labels: encRef.labels, source: opts.reference },
-      { table: cur.table, x: encCur.x, p: pCur, labels: encCur.labels, source: opts.current },
-      { threshold: opts.threshold, seed: opts.seed },
-    )
-    // The report's own sections describe the current data: auditRun with every explainer off.
+    const reference = await sessionOpen(model, schema, ref, classRequest(opts.classIndex), {
+      schemaName: opts.schema,
+      classOption: '--class',
+    })
+    const current = sessionWithData(reference, sessionData(reference, cur))
+    const pRef = await reference.predict(reference.x)
+    const pCur = await current.predict(current.x)
+    const side = (s: typeof reference, p: Float32Array) => ({
+      table: s.table,
+      x: s.encoded,
+      p,
+      labels: s.labels,
+      source: s.dataName,
+    })
+    const analysis = driftAnalyze(schema, side(reference, pRef), side(current, pCur), {
+      threshold: opts.threshold,
+      seed: opts.seed,
+    })
+    // The report's own sections describe the current data: its audit with every explainer off.
     const settings: AuditSettings = {
       ...AUDIT_DEFAULTS,
       background: { ...AUDIT_DEFAULTS.background },
       threshold: opts.threshold,
       seed: opts.seed,
-      classIndex,
       backend,
       rows: [],
       shap: false,
@@ -257,44 +210,17 @@ export async function drift(argv: string[]): Promise<number> {
       counterfactuals: 0,
       quantize: [],
     }
-    const report = await auditRun(
-      {
-        schema,
-        table: cur.table,
-        x: encCur.x,
-        values: encCur.values,
-        labels: encCur.labels,
-        predict: async (x) => (x === encCur.x ? pCur : predict(x)),
-        grad: tfGradFn(lm, column),
-        model: {
-          sha256: lm.info.weightsSha256,
-          format: lm.info.format,
-          inputs: lm.info.inputWidth,
-          parameters: lm.info.parameters,
-          bytes: lm.info.bytes,
-        },
-        dataSha256: cur.sha256,
-      },
-      settings,
-    )
+    const report = await auditFull(current, settings, {}, pCur)
     report.drift = analysis.section
-    const check = reportValidate(report)
-    if (!check.valid)
-      throw new Error(`the report does not match report.v1.json: ${check.errors[0]}`)
-    if (opts.out) writeFileSync(opts.out, `${JSON.stringify(report, null, 1)}\n`)
-    if (opts.html) writeFileSync(opts.html, reportHtml(report, { title: 'Glassbox drift report' }))
-    if (!opts.quiet) {
-      process.stdout.write(
-        `${driftSummary(analysis, report, { path: opts.reference, rows: ref.table.nRows }, { path: opts.current, rows: cur.table.nRows })}\n`,
+    const summary = () =>
+      driftSummary(
+        analysis,
+        report,
+        { path: opts.reference, rows: ref.table.nRows },
+        { path: opts.current, rows: cur.table.nRows },
       )
-    }
-    const results: GateResult[] = opts.gates.map((g) => gateEvaluate(g, report))
-    for (const r of results) {
-      if (!opts.quiet || r.failed)
-        (r.failed ? process.stderr : process.stdout).write(`${r.message}\n`)
-    }
-    return results.some((r) => r.failed) ? 1 : 0
+    return reportFinish(report, opts, io, { summary, htmlTitle: 'Glassbox drift report' })
   } finally {
-    lm.model.dispose()
+    model.dispose()
   }
 }

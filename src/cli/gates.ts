@@ -5,10 +5,16 @@
  * expression is true; a null value fails ("X is null"); an unknown path is a usage error.
  */
 
+import type { CliIo } from './io.ts'
+
+/** A gate's comparison. */
 export type Op = '<' | '<=' | '>' | '>='
+/** A parsed `--fail-on` gate: its text, the report path, the comparison and the number. */
 export type Gate = { text: string; path: string[]; op: Op; value: number }
+/** A gate evaluated on a report: the value found, whether it failed, the line to print. */
 export type GateResult = { gate: Gate; actual: number | null; failed: boolean; message: string }
 
+/** A gate that cannot be parsed or whose path is not in the report (exit 2). */
 export class GateError extends Error {
   override name = 'GateError'
 }
@@ -90,4 +96,22 @@ export function gateEvaluate(gate: Gate, report: unknown): GateResult {
     failed: hit,
     message: `${hit ? 'FAIL' : 'pass'} ${gate.text} (${shown} = ${v})`,
   }
+}
+
+/**
+ * Evaluates every gate against the report and lists them (passes on stdout unless `quiet`,
+ * failures on stderr always).
+ * @returns the exit code: 1 when any gate failed, else 0.
+ * @throws GateError for an unknown report path.
+ */
+export function gatesApply(
+  gates: readonly Gate[],
+  report: unknown,
+  io: CliIo,
+  quiet: boolean,
+): 0 | 1 {
+  const results = gates.map((g) => gateEvaluate(g, report))
+  for (const r of results)
+    if (!quiet || r.failed) (r.failed ? io.stderr : io.stdout).write(`${r.message}\n`)
+  return results.some((r) => r.failed) ? 1 : 0
 }

@@ -1,19 +1,20 @@
 /**
- * Node-side loading for the CLI: files from disk into the same core and model code the browser
- * uses (tfjs from memory; wasm backend, then cpu). Every failure is a one-line message.
+ * Node-side loading for the CLI: files from disk into the same core, session and model runtimes
+ * the browser uses (a model's runtime is chosen by the registry from its content; its backend
+ * is wasm, then cpu). Every failure is a one-line message.
  */
 import { readFileSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import * as tf from '@tensorflow/tfjs'
-import '@tensorflow/tfjs-backend-wasm'
 import { parseCsvText } from '../core/csv.ts'
 import { sha256Hex } from '../core/hash.ts'
 import { schemaParse } from '../core/schemaIo.ts'
 import type { Schema } from '../core/schema.ts'
-import type { Table } from '../core/table.ts'
-import { modelArtifacts, modelJsonParse, modelShardPaths } from '../model/artifacts.ts'
-import { type LoadedModel, tfModelLoad } from '../model/tfModel.ts'
+import type { BackendName } from '../model/card.ts'
+import { modelRuntimes, runtimeEntryFor } from '../model/registry.ts'
+import type { LoadedModel, ModelFiles, ModelRuntime } from '../model/runtime.ts'
+import type { DataRef } from '../session/session.ts'
 
+/** Bad usage or an unreadable input file (exit 2, one line). */
 export class UsageError extends Error {
   override name = 'UsageError'
 }
@@ -36,17 +37,32 @@ export function readOrFail(path: string, option: string): Buffer {
 const arrayBuffer = (b: Buffer): ArrayBuffer =>
   b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer
 
-/** Activates `auto` (wasm, then cpu), `wasm` or `cpu`; returns the backend in use. */
-export async function backendSet(choice: string): Promise<string> {
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
-  tf.env().set('IS_TEST', false)
-  const order = choice === 'auto' ? ['wasm', 'cpu'] : [choice]
-  for (const name of order) {
-    try {
-      if (await tf.setBackend(name)) {
-        await tf.ready()
-        return name
+/** A model file on disk and the files next to it (a missing sibling is named by its runtime). */
+export function modelFilesFromDisk(path: string): ModelFiles {
+  const main = readOrFail(path, '--model')
+  return {
+    name: path,
+    main: new Uint8Array(main.buffer, main.byteOffset, main.byteLength),
+    sibling: async (p) => {
+      try {
+        return arrayBuffer(readFileSync(join(dirname(resolve(path)), p)))
+      } catch {
+        return null
       }
+    },
+  }
+}
+
+/**
+ * Activates `auto` (wasm, then cpu), `wasm` or `cpu` on the runtime; returns the backend in use.
+ * @throws UsageError when none of them initialises.
+ */
+export async function backendActivate(runtime: ModelRuntime, choice: string): Promise<BackendName> {
+  const order = (choice === 'auto' ? ['wasm', 'cpu'] : [choice]) as BackendName[]
+  for (const name of order.filter((b) => runtime.backends.includes(b))) {
+    try {
+      await runtime.backendActivate(name)
+      return name
     } catch {
       // try the next one
     }
@@ -54,34 +70,40 @@ export async function backendSet(choice: string): Promise<string> {
   throw new UsageError(`backend ${choice} could not be initialised`)
 }
 
-/** model.json and its shards (looked up next to it) → a loaded tfjs model. */
-export async function modelLoadFromDisk(path: string): Promise<LoadedModel> {
-  const json = readOrFail(path, '--model').toString('utf8')
-  const src = { name: path, json }
-  const manifest = modelJsonParse(src)
-  const shards = new Map<string, ArrayBuffer>()
-  for (const p of modelShardPaths(manifest)) {
-    const file = join(dirname(resolve(path)), p)
-    let buf: Buffer
-    try {
-      buf = readFileSync(file)
-    } catch {
-      continue // modelArtifacts names the missing shard
-    }
-    shards.set(p.split(/[\\/]/).pop()!, arrayBuffer(buf))
-  }
-  return tfModelLoad(modelArtifacts(src, shards), path)
+/**
+ * `--model PATH` opened by its runtime on the chosen backend, for `schema`.
+ * @throws UsageError (unreadable file, no backend) or ModelError (the model itself).
+ */
+export async function modelOpenFromDisk(
+  path: string,
+  backendChoice: string,
+  schema: Schema,
+): Promise<{ model: LoadedModel; backend: BackendName }> {
+  const files = modelFilesFromDisk(path)
+  const runtime = await runtimeEntryFor(files.main, modelRuntimes).load()
+  const backend = await backendActivate(runtime, backendChoice)
+  const source = await runtime.sourceFromFiles(files)
+  return { model: await runtime.open(source, schema), backend }
 }
 
-export async function dataLoadFromDisk(path: string): Promise<{ table: Table; sha256: string }> {
-  const buf = readOrFail(path, '--data')
+/**
+ * A CSV from disk, parsed, with its sha256; errors name the option (`--data`, `--reference`,
+ * `--current`) and the path.
+ */
+export async function csvLoadFromDisk(path: string, option = '--data'): Promise<DataRef> {
+  const buf = readOrFail(path, option)
   if (buf.byteLength === 0) throw new UsageError(`${path}: the file is empty`)
   return {
     table: parseCsvText(buf.toString('utf8'), path),
+    name: path,
     sha256: await sha256Hex(new Uint8Array(buf)),
   }
 }
 
+/**
+ * `--schema PATH` parsed and checked (dataset schema v1).
+ * @throws UsageError (unreadable) or DataError naming the file and the problem.
+ */
 export function schemaLoadFromDisk(path: string): Schema {
   return schemaParse(readOrFail(path, '--schema').toString('utf8'), path)
 }

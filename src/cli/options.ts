@@ -2,24 +2,16 @@
  * `glassbox audit` options (docs/contracts.md §3): parsing and validation into AuditSettings.
  * Every problem is a UsageError with a one-line message naming the option.
  */
-import { argBackend, argInt, argsParse, argThreshold, COMMON_OPTIONS } from './args.ts'
+import { argBackend, argGates, argInt, argsParse, argThreshold, COMMON_OPTIONS } from './args.ts'
 import type { IgRule } from '../core/attribution/quadrature.ts'
+import { QUANT_SCHEME_IDS, type QuantSchemeId } from '../core/quantize/schemes.ts'
 import type { BackgroundKind } from '../core/shap/background.ts'
 import { AUDIT_DEFAULTS, type AuditSettings } from '../report/audit.ts'
-import { type Gate, gateParse } from './gates.ts'
+import type { Gate } from './gates.ts'
 import { UsageError } from './load.ts'
-
-export const QUANTIZE_IDS = [
-  'float16',
-  'uint8',
-  'int8',
-  'int4',
-  'prune50',
-  'prune80',
-  'int8act',
-] as const
 const IG_METHODS: IgRule[] = ['midpoint', 'trapezoid', 'left', 'right', 'gausslegendre']
 
+/** `glassbox audit --help`. */
 export const AUDIT_USAGE = `usage: glassbox audit --model M.json --data D.csv --schema S.json [options]
 
   --out FILE               write the report JSON (v1)
@@ -37,7 +29,7 @@ export const AUDIT_USAGE = `usage: glassbox audit --model M.json --data D.csv --
   --ig-method M            midpoint | trapezoid | left | right | gausslegendre (midpoint)
   --ig-baseline B          mean | zeros | row:N | expected (mean)
   --counterfactuals K      counterfactuals per row, 0 = none (4)
-  --quantize IDS           comma list of ${QUANTIZE_IDS.join(', ')}, or none (float16,uint8)
+  --quantize IDS           comma list of ${QUANT_SCHEME_IDS.join(', ')}, or none (float16,uint8)
   --backend B              auto | wasm | cpu (auto: wasm, then cpu)
   --fail-on "PATH OP N"    gate, repeatable: exit 1 when true, e.g. "calibration.ece>0.05"
   --quiet                  no progress bar, no summary
@@ -45,6 +37,7 @@ export const AUDIT_USAGE = `usage: glassbox audit --model M.json --data D.csv --
 
 exit status: 0 ok, 1 a gate failed, 2 bad input or usage`
 
+/** `glassbox audit` options as parsed. */
 export type AuditOptions = {
   model: string
   data: string
@@ -132,22 +125,16 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
     if (ids.length === 1 && ids[0] === 'none') s.quantize = []
     else {
       for (const id of ids) {
-        if (!(QUANTIZE_IDS as readonly string[]).includes(id))
+        if (!(QUANT_SCHEME_IDS as readonly string[]).includes(id))
           throw new UsageError(
-            `--quantize: unknown scheme "${id}" (${QUANTIZE_IDS.join(', ')} or none)`,
+            `--quantize: unknown scheme "${id}" (${QUANT_SCHEME_IDS.join(', ')} or none)`,
           )
       }
-      s.quantize = [...new Set(ids)]
+      s.quantize = [...new Set(ids as QuantSchemeId[])]
     }
   }
   if (v.backend !== undefined) s.backend = argBackend(v.backend)
-  const gates = (v['fail-on'] ?? []).map((g) => {
-    try {
-      return gateParse(g)
-    } catch (e) {
-      throw new UsageError((e as Error).message)
-    }
-  })
+  const gates = argGates(v['fail-on'])
   return {
     model: v.model ?? '',
     data: v.data ?? '',

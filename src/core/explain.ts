@@ -5,7 +5,7 @@
  */
 import type { CheckCancel, GradFn, Matrix, ProgressFn } from './types.ts'
 import type { Schema } from './schema.ts'
-import { schemaOffsets } from './schema.ts'
+import { type ModelInputMap, modelInputMap } from './modelInput.ts'
 import { rngFromSeed, rngSplit } from './random.ts'
 import { type BackgroundSpec, backgroundCreate } from './shap/background.ts'
 import { type BatchModel, predictRows } from './shap/coalitions.ts'
@@ -110,7 +110,7 @@ export function counterfactualConfigCached(
 /** The data the explanations need. */
 export type ExplainInput = {
   schema: Schema
-  /** Encoded data rows (EncodeResult.x). */
+  /** The model's input rows of the data (EncodeResult.x in `encoded` mode). */
   x: Matrix
   /** Feature values of the data rows (EncodeResult.values). */
   values: Matrix
@@ -124,6 +124,11 @@ export type ExplainInput = {
    * without model calls; used unless `settings.fastPath` is false. null = black box only.
    */
   fast?: FastModel | null
+  /**
+   * How feature values become model rows and which inputs each player owns (counterfactuals,
+   * SHAP, IG); default: the schema's §1 encoding.
+   */
+  input?: ModelInputMap
 }
 
 /** Parses `mean | zeros | row:N | expected` into an IG baseline. */
@@ -159,7 +164,8 @@ export async function explainRows(
     if (!(Number.isInteger(r) && r >= 0 && r < x.rows))
       throw new RangeError(`row ${r} is outside the data (0..${x.rows - 1})`)
   const names = schema.features.map((f) => f.name)
-  const offsets = schemaOffsets(schema)
+  const inputMap = input.input ?? modelInputMap(schema)
+  const offsets = inputMap.offsets
   const rng = rngFromSeed(settings.seed)
   const bgRng = rngSplit(rng)
   const shapRng = rngSplit(rng)
@@ -240,6 +246,7 @@ export async function explainRows(
           threshold: settings.threshold,
           rng: rngSplit(cfRng),
           data: { values: input.values, predictions },
+          input: inputMap,
           ...cc,
         },
       )

@@ -11,41 +11,56 @@ import { rngFromSeed } from '../core/random.ts'
 import type { Schema } from '../core/schema.ts'
 import { type Table, columnCell, tableColumn } from '../core/table.ts'
 import type { CheckCancel, GradFn, Matrix, PredictFn, ProgressFn } from '../core/types.ts'
+import type { ModelInputMap } from '../core/modelInput.ts'
+import type { QuantSchemeId } from '../core/quantize/schemes.ts'
 import type { Report, ReportFairnessAttr, ReportRates } from './types.ts'
 import type { FastModel } from '../core/shap/fast/model.ts'
 
+/** The report's `tool.version`. */
 export const TOOL_VERSION = '0.1.0'
 
-/** Audit options (CLI flags, contracts §3); defaults in AUDIT_DEFAULTS. */
+/**
+ * Audit options (CLI flags, contracts §3); defaults in AUDIT_DEFAULTS. The class of interest is
+ * not one: it belongs to the session (its model and class request), and the report's
+ * `settings.classIndex` is the session's class label.
+ */
 export type AuditSettings = ExplainSettings & {
-  classIndex: number
   /** Explained rows; null = 8 rows ≥ 50 drawn with the seed. */
   rows: number[] | null
-  quantize: string[]
+  /** Compression variants compared with the model (none: no `quantization` section). */
+  quantize: QuantSchemeId[]
   backend: string
 }
 
+/** Contracts §3 defaults. */
 export const AUDIT_DEFAULTS: AuditSettings = {
   ...EXPLAIN_DEFAULTS,
-  classIndex: 1,
   rows: null,
   quantize: ['float16', 'uint8'],
   backend: 'auto',
 }
 
+/** What auditRun reads: a session's data, model calls and identity (auditFull builds it). */
 export type AuditInput = {
   schema: Schema
   table: Table
-  /** Encoded rows and feature values (encodeTable). */
+  /** The model's input rows and the feature values (a session's, src/session). */
   x: Matrix
   values: Matrix
   labels: Uint8Array | null
   predict: PredictFn
-  grad: GradFn
+  /** Needed when IG is asked for. */
+  grad?: GradFn | null
   model: Report['model']
   dataSha256: string
+  /** The class of interest (report `settings.classIndex`). */
+  classLabel: number
   /** Exact fast path for Dense first layers (src/core/shap/fast); null/absent = black box. */
   fast?: FastModel | null
+  /** Feature values → model inputs and the players' inputs; default the schema's encoding. */
+  input?: ModelInputMap
+  /** f of every row when already known (skips predicting them again). */
+  predictions?: Float32Array
 }
 
 /**
@@ -98,7 +113,7 @@ export async function auditRun(
   }
   const t = settings.threshold
   hooks.onProgress?.(0, 1000)
-  const p = await input.predict(x)
+  const p = input.predictions ?? (await input.predict(x))
   const report: Report = {
     reportVersion: 1,
     tool: { name: 'glassbox', version: TOOL_VERSION },
@@ -106,7 +121,7 @@ export async function auditRun(
     data: { sha256: input.dataSha256, rows: n },
     settings: {
       threshold: t,
-      classIndex: settings.classIndex,
+      classIndex: input.classLabel,
       rows,
       background: { kind: settings.background.kind, k: settings.background.k },
       budget: settings.budget,
@@ -156,9 +171,10 @@ export async function auditRun(
         x,
         values: input.values,
         predict: input.predict,
-        grad: input.grad,
+        ...(input.grad ? { grad: input.grad } : {}),
         predictions: p,
         ...(input.fast ? { fast: input.fast } : {}),
+        ...(input.input ? { input: input.input } : {}),
       },
       rows,
       { ...settings, threshold: t },

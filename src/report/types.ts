@@ -4,7 +4,9 @@
  * public/schema/report.v1.json.
  */
 import type { RowExplanation } from '../core/explain.ts'
+import type { QuantizationReportEntry } from '../core/quantize/compare.ts'
 
+/** One group's (or the overall) rates; null on a zero denominator. */
 export type ReportRates = {
   count: number
   selectionRate: number | null
@@ -14,6 +16,7 @@ export type ReportRates = {
   accuracy: number | null
 }
 
+/** `fairness.<attr>`: groups, overall and the disparities (contracts §2). */
 export type ReportFairnessAttr = {
   groups: Record<string, ReportRates & { small: boolean }>
   overall: ReportRates
@@ -24,21 +27,10 @@ export type ReportFairnessAttr = {
   equalOpportunityDifference: number | null
 }
 
-export type ReportQuantization = {
-  bytes: number
-  agreement: number
-  maxAbsDiff: number
-  meanAbsDiff: number
-  accuracy: number | null
-  rocAuc: number | null
-  ece: number | null
-  fairness: Record<
-    string,
-    { demographicParityDifference: number | null; equalizedOddsDifference: number | null }
-  >
-  shapRankCorrelation: number | null
-}
+/** A `quantization.<id>` entry: the core's comparison summary (quantizationReportEntry). */
+export type ReportQuantization = QuantizationReportEntry
 
+/** `drift.features.<feature>`. */
 export type ReportDriftFeature = {
   psi: number
   ks: number | null
@@ -48,10 +40,13 @@ export type ReportDriftFeature = {
   drifted: boolean
 }
 
+/** The reviewer's decision ('' = none yet). */
 export type ReportDecision =
   '' | 'approved' | 'approved with conditions' | 'rejected' | 'needs more work'
+/** The reviewer's record. */
 export type ReportReview = { reviewer: string; decision: ReportDecision; notes: string }
 
+/** Report JSON v1 (contracts §4). */
 export type Report = {
   reportVersion: 1
   tool: { name: 'glassbox'; version: string }

@@ -5,13 +5,7 @@
  * (src/state/metrics.ts), which the other stores follow only when the numbers differ.
  */
 import { type StoreApi, createStore } from 'zustand/vanilla'
-import type {
-  BackendName,
-  BackendStatus,
-  ProbeResult,
-  SetBackendResult,
-  WorkerEvent,
-} from '../workers/protocol.ts'
+import type { BackendName, BackendStatus, WorkerEvent } from '../workers/protocol.ts'
 import type { Jobs } from './jobs.ts'
 import type { MetricsStore } from './metrics.ts'
 import { type ModelWorkerPort, errorMessage, isAbortError } from './ports.ts'
@@ -81,7 +75,7 @@ export function createBackends(
     async probeBackends(force = false) {
       const signal = startJob(force ? 'Measuring backends' : 'Choosing a backend')
       try {
-        const r = await model.request<ProbeResult>(
+        const r = await model.request(
           { cmd: 'probe', ...(force ? { force } : {}) },
           { signal, onProgress: progress(signal) },
         )
@@ -102,7 +96,7 @@ export function createBackends(
     async setBackend(name) {
       const signal = startJob(`Switching to ${name}`)
       try {
-        const r = await model.request<SetBackendResult>(
+        const r = await model.request(
           { cmd: 'setBackend', backend: name },
           { signal, onProgress: progress(signal) },
         )

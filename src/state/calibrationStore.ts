@@ -8,14 +8,14 @@
 import { type StoreApi, createStore } from 'zustand/vanilla'
 import type { CalibrationStrategy } from '../core/views/calibrationView.ts'
 import { type Table, tableColumn } from '../core/table.ts'
-import type { StatsCalibrationResult } from '../workers/statsHost.ts'
+import type { StatsCalibrationResult } from '../workers/protocol.ts'
 import type { CohortStore, RowsInView } from './cohortStore.ts'
 import { type StoredQuery, createKeyedQuery } from './keyedQuery.ts'
 import type { StatsPort } from './ports.ts'
 import type { Session } from './session.ts'
 import type { Ui } from './uiStore.ts'
 
-export type { AttributeCalibration } from '../workers/statsHost.ts'
+export type { AttributeCalibration } from '../workers/protocol.ts'
 
 /** Fewest bins the view accepts (one bin says nothing about the shape). */
 export const CALIBRATION_BINS_MIN = 2
@@ -101,7 +101,7 @@ export function createCalibration(
     }
     const histogramBins = strategy === 'width' ? nBins : CALIBRATION_HISTOGRAM_BINS
     return async (signal: AbortSignal): Promise<CalibrationData> => {
-      const r = await stats.request<StatsCalibrationResult>(
+      const r = await stats.request(
         {
           cmd: 'calibration',
           p: view.p,

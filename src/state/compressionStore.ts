@@ -95,7 +95,7 @@ export function createCompression(
     async downloadVariant(id) {
       const stem = `${session.store.getState().schema?.schema.name ?? 'model'}-${id}`
       try {
-        const files = await deps.model.request<{ modelJson: string; bin: Uint8Array }>({
+        const files = await deps.model.request({
           cmd: 'exportVariant',
           variant: id,
           baseName: stem,

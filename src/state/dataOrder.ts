@@ -6,7 +6,6 @@
  */
 import { type StoreApi, createStore } from 'zustand/vanilla'
 import { type DataSort, dataOrderIsAsync, dataOrderKey, rowsByScore } from '../core/views/order.ts'
-import type { StatsOrderResult } from '../workers/statsHost.ts'
 import type { CohortStore } from './cohortStore.ts'
 import { type StoredQuery, createKeyedQuery } from './keyedQuery.ts'
 import { type StatsPort, isAbortError } from './ports.ts'
@@ -52,10 +51,7 @@ export function createDataOrder(
       if (!p || !dataOrderIsAsync(rows, s.data.table.nRows, p, sort)) return
       query.run(dataOrderKey(rowsVersion, s.predictionsVersion, sort), async (signal) => {
         try {
-          const r = await stats.request<StatsOrderResult>(
-            { cmd: 'order', p, rows, dir: sort.dir },
-            { signal },
-          )
+          const r = await stats.request({ cmd: 'order', p, rows, dir: sort.dir }, { signal })
           return r.order
         } catch (e) {
           if (isAbortError(e)) throw e

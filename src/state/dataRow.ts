@@ -9,7 +9,6 @@
 import { type StoreApi, createStore } from 'zustand/vanilla'
 import type { ExplainSettings, RowExplanation } from '../core/explain.ts'
 import { type RowPartKind, rowFeatureValues, rowPartSettings } from '../core/views/rowValues.ts'
-import type { ExplainResult } from '../workers/protocol.ts'
 import type { ExplainStore } from './explainStore.ts'
 import { type KeyedQuery, type QueryState, keyedQuery, queryIdle } from './keyedQuery.ts'
 import type { MetricsStore } from './metrics.ts'
@@ -92,7 +91,7 @@ export function createDataRow(
     parts[kind].run(
       key,
       async (signal, progress) => {
-        const r = await model.request<ExplainResult>(
+        const r = await model.request(
           { cmd: 'explain', rows: [row], settings },
           { signal, onProgress: progress },
         )

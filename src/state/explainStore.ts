@@ -189,7 +189,7 @@ export function createExplain(
     }
     const signal = startJob(`Explaining row ${row}`)
     try {
-      const result = await deps.model.request<ExplainResult>(
+      const result = await deps.model.request(
         { cmd: 'explain', rows: [row], settings: s },
         { signal, onProgress: progress(signal) },
       )

@@ -16,11 +16,7 @@ import {
 } from '../core/views/fairnessAt.ts'
 import type { CodedColumn } from '../core/views/fairnessView.ts'
 import { type Table, tableColumn } from '../core/table.ts'
-import type {
-  BootstrapTaskResult,
-  StatsBootstrapResult,
-  StatsGroupingResult,
-} from '../workers/statsHost.ts'
+import type { BootstrapTaskResult } from '../workers/protocol.ts'
 import type { CohortStore, RowsInView } from './cohortStore.ts'
 import type { FairnessStore } from './fairnessStore.ts'
 import {
@@ -105,7 +101,7 @@ export function createFairnessQueries(
   const indexGrouping =
     (view: RowsInView & { y: Uint8Array }, attrs: string[], columns: CodedColumn[], key: string) =>
     async (signal: AbortSignal, progress: (done: number, total: number) => void) => {
-      const r = await stats.request<StatsGroupingResult>(
+      const r = await stats.request(
         { cmd: 'grouping', p: view.p, y: view.y, rows: view.index, columns },
         { signal, onProgress: progress },
       )
@@ -166,7 +162,7 @@ export function createFairnessQueries(
       bootstrap.run(
         key,
         async (signal, progress) => {
-          const r = await stats.request<StatsBootstrapResult>(
+          const r = await stats.request(
             {
               cmd: 'bootstrap',
               p: view.p,

@@ -4,6 +4,7 @@
  * replaces what the user had — session, performance and active backend at once. On failure an
  * error notice names the problem and the previous session stays loaded and usable.
  */
+import type { ClassRequest } from '../model/card.ts'
 import type { Schema } from '../core/schema.ts'
 import {
   type InferChoices,
@@ -12,14 +13,7 @@ import {
   schemaParse,
 } from '../core/schemaIo.ts'
 import { WorkerError } from '../workers/client.ts'
-import type {
-  DataInput,
-  EncodeSummary,
-  LoadResult,
-  ModelInput,
-  ParsedData,
-} from '../workers/protocol.ts'
-import type { StatsLoadChecksResult } from '../workers/statsHost.ts'
+import type { DataInput, EncodeSummary, ModelInput } from '../workers/protocol.ts'
 import type { Backends } from './backends.ts'
 import type { Jobs } from './jobs.ts'
 import type { MetricsStore } from './metrics.ts'
@@ -36,8 +30,8 @@ export type LoadBundle = {
     | { kind: 'object'; schema: Schema; name: string }
   /** Choices for inferring a schema from the data (when no schema is given). */
   infer?: InferChoices
-  /** The model's output column of the class of interest (absent: automatic for a new model). */
-  classIndex?: number
+  /** The class of interest (absent: the model's default for a new model, else the one loaded). */
+  cls?: ClassRequest
 }
 
 /** The load actions. */
@@ -118,7 +112,7 @@ export function createLoader(
     try {
       let data: DataState | null = null
       if (bundle.data) {
-        const parsed = await deps.data.request<ParsedData>(
+        const parsed = await deps.data.request(
           { cmd: 'parse', input: bundle.data },
           { signal, onProgress: progress(signal) },
         )
@@ -136,14 +130,14 @@ export function createLoader(
           inferred: true,
         }
       }
-      const classIndex = bundle.classIndex ?? (bundle.model ? -1 : before.classIndex)
-      const res = await deps.model.request<LoadResult>(
+      const cls: ClassRequest = bundle.cls ?? (bundle.model ? { kind: 'auto' } : before.cls)
+      const res = await deps.model.request(
         {
           cmd: 'load',
           ...(bundle.model ? { model: bundle.model } : {}),
           ...(data ? { table: data.table } : {}),
           ...(schema ? { schema: schema.schema } : {}),
-          classIndex,
+          cls,
           dataName: data?.name ?? before.data?.name ?? 'the data',
           dataSha256: data?.sha256 ?? before.data?.sha256 ?? '',
           schemaName: schema?.name ?? before.schema?.name ?? 'the schema',
@@ -159,7 +153,7 @@ export function createLoader(
       const checked = new Set([schemaNow.target.column, ...schemaNow.sensitive])
       const [free, checks] = await Promise.all([
         metrics.measure(res.predictions, labels),
-        deps.stats.request<StatsLoadChecksResult>({
+        deps.stats.request({
           cmd: 'loadChecks',
           schema: schemaNow,
           table: { nRows: table.nRows, columns: table.columns.filter((c) => checked.has(c.name)) },
@@ -174,7 +168,9 @@ export function createLoader(
         data: data ?? before.data,
         schema: schema ?? before.schema,
         inferChoices: schema ? inferChoices : before.inferChoices,
-        classIndex: res.model.outputWidth === 1 ? 0 : classIndex < 0 ? 1 : classIndex,
+        cls,
+        classLabel: res.classLabel,
+        column: res.column,
         encode: res.encode,
         labels,
         predictions: res.predictions,
@@ -219,13 +215,13 @@ export function createLoader(
       const signal = startJob('Reloading after a worker restart')
       const cap = deps.model.chunkCap
       deps.model
-        .request<LoadResult>(
+        .request(
           {
             cmd: 'load',
             model: s.model.input,
             table: s.data.table,
             schema: s.schema.schema,
-            classIndex: s.classIndex,
+            cls: s.cls,
             dataName: s.data.name,
             dataSha256: s.data.sha256,
             schemaName: s.schema.name,

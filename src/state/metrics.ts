@@ -6,7 +6,6 @@
  */
 import { type StoreApi, createStore } from 'zustand/vanilla'
 import { type Performance, type PerformanceFree, performanceAt } from '../core/views/performance.ts'
-import type { StatsPerformanceResult } from '../workers/statsHost.ts'
 import type { Jobs } from './jobs.ts'
 import type { StatsPort } from './ports.ts'
 import { type Session, float32Identical } from './session.ts'
@@ -57,7 +56,7 @@ export function createMetrics(
 
   const measure = async (p: Float32Array, y: Uint8Array | null) => {
     if (!y) return null
-    const r = await stats.request<StatsPerformanceResult>({ cmd: 'performance', p, y })
+    const r = await stats.request({ cmd: 'performance', p, y })
     const { free, roc, pr, averagePrecision, calibration } = r
     return { free, roc, pr, averagePrecision, calibration }
   }

@@ -94,7 +94,7 @@ export function createMonitoring(
     const app = session.store.getState()
     const threshold = metrics.store.getState().threshold
     const { seed } = store.getState()
-    const result = await deps.model.request<DriftResult>(
+    const result = await deps.model.request(
       { cmd: 'drift', table: current.table, dataName: current.name, threshold, seed },
       { signal, onProgress: progress(signal) },
     )
@@ -143,7 +143,7 @@ export function createMonitoring(
       }
       const signal = startJob('Loading the current data')
       try {
-        const parsed = await deps.data.request<ParsedData>(
+        const parsed = await deps.data.request(
           { cmd: 'parse', input },
           { signal, onProgress: progress(signal) },
         )

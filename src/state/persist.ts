@@ -3,6 +3,7 @@
  * IndexedDB (idb-keyval), so a reload, a crash or a closed tab loses nothing; Start over clears
  * it. The wiring (src/state/wiring.ts) tells it when a session was loaded or the view changed.
  */
+import type { ClassRequest } from '../model/card.ts'
 import { del, get, set } from 'idb-keyval'
 import type { Schema } from '../core/schema.ts'
 import type { App } from './createApp.ts'
@@ -20,7 +21,8 @@ type StoredSources = {
   model: Stored
   data: Stored
   schema: { schema: Schema; name: string; inferred: boolean; url?: string }
-  classIndex: number
+  /** The class of interest asked for (kept as the user's request, `auto` included). */
+  cls: ClassRequest
 }
 
 /** What a session's sources look like in IndexedDB. */
@@ -43,7 +45,7 @@ function storedSources(s: SessionState): StoredSources | null {
       inferred: s.schema.inferred,
       ...(s.schema.url ? { url: s.schema.url } : {}),
     },
-    classIndex: s.classIndex,
+    cls: s.cls,
   }
 }
 
@@ -118,7 +120,7 @@ async function persistRestore(app: App): Promise<boolean> {
     schema: stored.schema.url
       ? { kind: 'url', url: stored.schema.url }
       : { kind: 'object', schema: stored.schema.schema, name: stored.schema.name },
-    classIndex: stored.classIndex,
+    ...(stored.cls ? { cls: stored.cls } : {}),
   }
   const ok = await app.load.loadBundle(bundle)
   if (ok && view) viewStateApply(app, view)

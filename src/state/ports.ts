@@ -5,23 +5,29 @@
  */
 import type { WorkerClient, WorkerError } from '../workers/client.ts'
 import type { ModelPool } from '../workers/pool.ts'
-import type { DataReq, ModelReq } from '../workers/protocol.ts'
-import type { StatsReq } from '../workers/statsHost.ts'
+import type {
+  DataRequests,
+  DataResults,
+  ModelRequests,
+  ModelResults,
+  StatsRequests,
+  StatsResults,
+} from '../workers/protocol.ts'
 
 /** The data worker (CSV parsing). */
-export type DataWorkerPort = Pick<WorkerClient<DataReq>, 'request'>
+export type DataWorkerPort = Pick<WorkerClient<DataRequests, DataResults>, 'request'>
 
 /**
  * The primary model worker: requests, plus its unsolicited events (device lost) and restarts
  * (the owner re-sends the session), and the rows-per-call cap it learned from out-of-memory errors.
  */
 export type ModelWorkerPort = Pick<
-  WorkerClient<ModelReq>,
+  WorkerClient<ModelRequests, ModelResults>,
   'request' | 'onEvent' | 'onRestart' | 'chunkCap'
 >
 
 /** The stats worker (or its main-thread fallback): metrics, groupings, calibration, order. */
-export type StatsPort = Pick<WorkerClient<StatsReq>, 'request'>
+export type StatsPort = Pick<WorkerClient<StatsRequests, StatsResults>, 'request'>
 
 /** The model worker pool (global SHAP and compression split over helper workers). */
 export type PoolPort = Pick<ModelPool, 'globalShap' | 'compress' | 'reset'>

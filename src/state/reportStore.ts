@@ -54,7 +54,7 @@ export type ReportInputs = {
  * @example const report = createReport(modelWorker, inputs); await report.runAudit()
  */
 export function createReport(model: ModelWorkerPort, inputs: ReportInputs): ReportStore {
-  const { jobs, session, metrics, backends, explain, monitoring } = inputs
+  const { jobs, metrics, backends, explain, monitoring } = inputs
   const store = createStore<ReportState>()(() => ({
     audit: null,
     review: { reviewer: '', decision: '', notes: '' },
@@ -82,18 +82,16 @@ export function createReport(model: ModelWorkerPort, inputs: ReportInputs): Repo
       compose()
     },
     async runAudit(rows = null) {
-      const s = session.store.getState()
       const settings: AuditSettings = {
         ...explain.store.getState().settings,
         threshold: metrics.store.getState().threshold,
-        classIndex: s.model?.info.outputWidth === 1 ? 1 : s.classIndex,
         rows,
         quantize: ['float16', 'uint8'],
         backend: backends.store.getState().activeBackend ?? 'auto',
       }
       const signal = jobs.startJob('Audit report')
       try {
-        const report = await model.request<Report>(
+        const report = await model.request(
           { cmd: 'audit', settings },
           { signal, onProgress: jobs.progress(signal) },
         )

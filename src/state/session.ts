@@ -6,6 +6,7 @@
  * differ, bit for bit, from the ones held — so a cached probe that re-predicts the same numbers
  * starts no second round of cohort, grouping or calibration work.
  */
+import type { ClassLabel, ClassRequest, OutputColumn } from '../model/card.ts'
 import { type StoreApi, createStore } from 'zustand/vanilla'
 import type { Schema } from '../core/schema.ts'
 import type { ColumnProfile, InferChoices } from '../core/schemaIo.ts'
@@ -37,8 +38,12 @@ export type SessionState = {
   schema: SchemaSource | null
   /** Choices behind an inferred schema (target, positive, sensitive, features). */
   inferChoices: InferChoices | null
-  /** The model's output column of the class of interest (−1 before the first load). */
-  classIndex: number
+  /** The class of interest the user asked for (`auto`: the model's default class). */
+  cls: ClassRequest
+  /** The class of interest the loaded model answers for (null before the first load). */
+  classLabel: ClassLabel | null
+  /** The model output column read for it (null before the first load). */
+  column: OutputColumn | null
   encode: EncodeSummary | null
   /** 0/1 label of every row; null when the data has no target column. */
   labels: Uint8Array | null
@@ -85,7 +90,9 @@ export function createSession(): Session {
     data: null,
     schema: null,
     inferChoices: null,
-    classIndex: -1,
+    cls: { kind: 'auto' },
+    classLabel: null,
+    column: null,
     encode: null,
     labels: null,
     predictions: null,

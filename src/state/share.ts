@@ -6,6 +6,7 @@
  * the same numbers. Sources on another origin are only fetched after the user agrees.
  * View changes push history entries, so back/forward move through them.
  */
+import { classRequest } from '../model/card.ts'
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string'
 import type { ExplainSettings } from '../core/explain.ts'
 import type { BackendName } from '../workers/protocol.ts'
@@ -19,7 +20,8 @@ export type ViewState = {
   v: 1
   /** Source URLs; absent when the part was a local file (it cannot travel in a link). */
   src: { model?: string; data?: string; schema?: string }
-  classIndex: number
+  /** The class of interest the view was made with (null: before any model loaded). */
+  classIndex: number | null
   threshold: number
   tab: Tab
   cohort: { text: string; restrict: boolean }
@@ -42,7 +44,7 @@ export type ViewState = {
 
 /** The current view of `app`, read from every store. */
 export function viewStateCollect(app: App): ViewState {
-  const { model, data, schema, classIndex } = app.session.store.getState()
+  const { model, data, schema, classLabel } = app.session.store.getState()
   const ex = app.explain.store.getState()
   const cal = app.calibration.store.getState()
   const comp = app.compression.store.getState()
@@ -59,7 +61,7 @@ export function viewStateCollect(app: App): ViewState {
   return {
     v: 1,
     src,
-    classIndex,
+    classIndex: classLabel,
     threshold: app.metrics.store.getState().threshold,
     tab: app.ui.store.getState().tab,
     cohort: { text: cohort.text, restrict: cohort.restrict },
@@ -247,8 +249,10 @@ export function createShare(app: App): Share {
           ...(want.model ? { model: { kind: 'url', url: want.model } } : {}),
           ...(want.data ? { data: { kind: 'url', url: want.data } } : {}),
           ...(want.schema ? { schema: { kind: 'url', url: want.schema } } : {}),
-          ...(Number.isInteger(s.classIndex) && s.classIndex >= 0
-            ? { classIndex: s.classIndex }
+          ...(typeof s.classIndex === 'number' &&
+          Number.isInteger(s.classIndex) &&
+          s.classIndex >= 0
+            ? { cls: classRequest(s.classIndex) }
             : {}),
         })
         if (!ok) return false

@@ -8,15 +8,18 @@
  * same host on the main thread.
  */
 import {
-  type RequestOf,
+  type ClientRequest,
   type RequestOptions,
   WorkerClient,
   WorkerError,
 } from '../workers/client.ts'
-import type { Res } from '../workers/protocol.ts'
-import { type StatsReq, statsHandle } from '../workers/statsHost.ts'
+import type { Res, StatsReq, StatsRequests, StatsResults } from '../workers/protocol.ts'
 
-let client: WorkerClient<StatsReq> | null = null
+/** A stats command (the handshake and cancel are the client's own). */
+type StatsCommand = Exclude<keyof StatsRequests, 'init' | 'cancel'>
+type StatsClient = WorkerClient<StatsRequests, StatsResults>
+
+let client: StatsClient | null = null
 let worker: Worker | null = null
 let inFlight = 0
 let idleTimer: ReturnType<typeof setTimeout> | null = null
@@ -25,8 +28,8 @@ let idleTimer: ReturnType<typeof setTimeout> | null = null
 export const STATS_WORKER_IDLE_MS = 3000
 
 /** The stats worker client, started on first call (and again after an idle shutdown). */
-export function statsWorker(): WorkerClient<StatsReq> {
-  client ??= new WorkerClient<StatsReq>(() => {
+export function statsWorker(): StatsClient {
+  client ??= new WorkerClient<StatsRequests, StatsResults>(() => {
     worker = new Worker(new URL('../workers/stats.worker.ts', import.meta.url), {
       type: 'module',
     })
@@ -47,42 +50,52 @@ let inlineId = 1
 
 /**
  * Runs a request on this thread through the same host as the worker (the fallback without
- * workers, and the unit tests' stats worker): progress, result, error and cancel alike.
- * @example await statsRequestInline<StatsOrderResult>({ cmd: 'order', p, rows: null, dir: 'asc' })
+ * workers, and the unit tests' stats worker): progress, result, error and cancel alike. The host
+ * is loaded on first use, so the stats code ships once: in the worker's chunk, shared with this
+ * lazily loaded one.
+ * @example await statsRequestInline({ cmd: 'order', p, rows: null, dir: 'asc' })
  */
-export function statsRequestInline<T>(
-  req: RequestOf<StatsReq>,
+export function statsRequestInline<C extends StatsCommand>(
+  req: ClientRequest<StatsRequests, C>,
   opts: RequestOptions = {},
-): Promise<T> {
+): Promise<StatsResults[C]> {
   const id = inlineId++
-  return new Promise<T>((resolve, reject) => {
+  return new Promise<StatsResults[C]>((resolve, reject) => {
     const post = (res: Res) => {
       if (res.kind === 'progress') opts.onProgress?.(res.done, res.total, res.label)
-      else if (res.kind === 'result') resolve(res.result as T)
+      else if (res.kind === 'result') resolve(res.result as StatsResults[C])
       else if (res.kind === 'error') reject(new WorkerError(res.errorKind, res.message))
     }
-    opts.signal?.addEventListener(
-      'abort',
-      () => void statsHandle({ id: inlineId++, cmd: 'cancel', target: id }, post),
-      { once: true },
-    )
-    void statsHandle({ ...req, id } as StatsReq, post)
+    import('../workers/statsHost.ts').then(({ statsHandle }) => {
+      opts.signal?.addEventListener(
+        'abort',
+        () => void statsHandle({ id: inlineId++, cmd: 'cancel', target: id }, post),
+        { once: true },
+      )
+      if (opts.signal?.aborted)
+        void statsHandle({ id: inlineId++, cmd: 'cancel', target: id }, post)
+      return statsHandle({ ...req, id } as StatsReq, post)
+    }, reject)
   })
 }
 
 /**
- * Sends a request to the stats worker (or runs it inline when workers are unavailable).
- * @example await statsRequest<StatsBootstrapResult>({ cmd: 'bootstrap', ... }, { signal })
+ * Sends a request to the stats worker (or runs it inline when workers are unavailable); resolves
+ * with the command's result.
+ * @example const r = await statsRequest({ cmd: 'bootstrap', ... }, { signal }) // StatsBootstrapResult
  */
-export function statsRequest<T>(req: RequestOf<StatsReq>, opts: RequestOptions = {}): Promise<T> {
-  if (typeof Worker === 'undefined') return statsRequestInline<T>(req, opts)
+export function statsRequest<C extends StatsCommand>(
+  req: ClientRequest<StatsRequests, C>,
+  opts: RequestOptions = {},
+): Promise<StatsResults[C]> {
+  if (typeof Worker === 'undefined') return statsRequestInline(req, opts)
   if (idleTimer !== null) clearTimeout(idleTimer)
   idleTimer = null
   inFlight++
   // A cancelled request may still run in the worker until its next step: the idle clock starts
   // when the promise settles either way, which is early enough.
   return statsWorker()
-    .request<T>(req, opts)
+    .request(req, opts)
     .finally(() => {
       inFlight--
       if (inFlight === 0) idleTimer = setTimeout(retire, STATS_WORKER_IDLE_MS)

@@ -105,7 +105,7 @@ export function installTestApi(): void {
       const p = app.session.store.getState().predictions
       return p ? Array.from(p) : null
     },
-    numTensors: () => modelWorker.request<number>({ cmd: 'memory' }),
+    numTensors: () => modelWorker.request({ cmd: 'memory' }),
     loseDevice: () => modelWorker.request({ cmd: 'loseDevice' }),
     crashModelWorker: () => modelWorker.restart('restarted by a test'),
     setBackend: async (name) => {
@@ -113,23 +113,21 @@ export function installTestApi(): void {
       return app.backends.store.getState().activeBackend
     },
     explain: (rows, settings = {}, limitS) =>
-      modelWorker.request<ExplainResult>(
+      modelWorker.request(
         { cmd: 'explain', rows, settings: { ...EXPLAIN_DEFAULTS, ...settings } },
         within(limitS),
       ),
-    benchPredict: (rows) => modelWorker.request<BenchPredictResult>({ cmd: 'benchPredict', rows }),
+    benchPredict: (rows) => modelWorker.request({ cmd: 'benchPredict', rows }),
     globalShap: async (req, limitS) => {
       const run = await modelPool.globalShap({ ...req, fresh: true }, within(limitS))
       return { ...run.result, workers: run.workers }
     },
-    audit: (settings, limitS) =>
-      modelWorker.request<Report>({ cmd: 'audit', settings }, within(limitS)),
+    audit: (settings, limitS) => modelWorker.request({ cmd: 'audit', settings }, within(limitS)),
     compress: (ids, options, limitS) =>
-      modelWorker.request<CompressionResult>({ cmd: 'compress', ids, options }, within(limitS)),
+      modelWorker.request({ cmd: 'compress', ids, options }, within(limitS)),
     injectOom: (rows) => modelWorker.request({ cmd: 'fault', oomAboveRows: rows }),
     probeMeasurements: () => app.backends.probeMeasurements(),
-    globalShapSingle: (req) =>
-      modelWorker.request<GlobalShapResult>({ cmd: 'globalShap', ...req, fresh: true }),
+    globalShapSingle: (req) => modelWorker.request({ cmd: 'globalShap', ...req, fresh: true }),
     globalShapPool: async (req, workers) => {
       const before = app.backends.store.getState().poolLimit
       app.backends.store.setState({ poolLimit: workers })

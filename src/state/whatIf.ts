@@ -130,10 +130,7 @@ export function createWhatIf(
       query.run(
         JSON.stringify([row, values.map(String), settings]),
         async (signal) => {
-          const result = await model.request<WhatIfResult>(
-            { cmd: 'whatIf', values, settings },
-            { signal },
-          )
+          const result = await model.request({ cmd: 'whatIf', values, settings }, { signal })
           const p0 = session.store.getState().predictions?.[row]
           return { result, delta: p0 === undefined ? null : result.prediction - p0 }
         },

@@ -54,7 +54,7 @@ export function wireApp(app: App, services: WiringServices = {}): () => void {
     const schema = s.schema !== prev.schema
     const model = s.model !== prev.model
     const predictions = s.predictionsVersion !== prev.predictionsVersion
-    const classIndex = s.classIndex !== prev.classIndex
+    const cls = s.classLabel !== prev.classLabel || s.column !== prev.column
     if (data || schema) {
       fairness.clearAllGroupThresholds()
       fairnessQueries.bootstrap.reset()
@@ -65,7 +65,7 @@ export function wireApp(app: App, services: WiringServices = {}): () => void {
     }
     if (predictions && (model || data || schema)) app.explain.sessionChanged(data)
     if (s.model?.input !== prev.model?.input) deps.pool.reset()
-    if (data || model || schema || classIndex) {
+    if (data || model || schema || cls) {
       app.dataRow.sessionChanged()
       app.monitoring.clearResult()
     }

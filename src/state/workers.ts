@@ -5,14 +5,14 @@
  */
 import { WorkerClient } from '../workers/client.ts'
 import { ModelPool } from '../workers/pool.ts'
-import type { DataReq, ModelReq } from '../workers/protocol.ts'
+import type { DataRequests, DataResults, ModelRequests, ModelResults } from '../workers/protocol.ts'
 import { downloadBlob } from './download.ts'
 import type { StateDeps } from './ports.ts'
 import { statsRequest } from './statsWorker.ts'
 
 /** The real dependencies plus the worker objects the test API drives directly. */
 export type BrowserDeps = StateDeps & {
-  readonly modelWorker: WorkerClient<ModelReq>
+  readonly modelWorker: WorkerClient<ModelRequests, ModelResults>
   readonly modelPool: ModelPool
 }
 
@@ -21,12 +21,12 @@ export type BrowserDeps = StateDeps & {
  * @param maxWorkers most model workers a job may use, read at every job (the pool limit)
  */
 export function browserDeps(maxWorkers: () => number): BrowserDeps {
-  const data = new WorkerClient<DataReq>(
+  const data = new WorkerClient<DataRequests, DataResults>(
     () => new Worker(new URL('../workers/data.worker.ts', import.meta.url), { type: 'module' }),
   )
   const spawnModelWorker = () =>
     new Worker(new URL('../workers/model.worker.ts', import.meta.url), { type: 'module' })
-  const model = new WorkerClient<ModelReq>(spawnModelWorker)
+  const model = new WorkerClient<ModelRequests, ModelResults>(spawnModelWorker)
   const pool = new ModelPool(model, { spawn: spawnModelWorker, maxWorkers })
   return {
     data,

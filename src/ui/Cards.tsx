@@ -4,7 +4,7 @@ import { app } from '../state/app.ts'
 
 export function ModelCard() {
   const model = useStore(app.session.store, (s) => s.model)
-  const classIndex = useStore(app.session.store, (s) => s.classIndex)
+  const classLabel = useStore(app.session.store, (s) => s.classLabel)
   if (!model) return null
   const m = model.info
   return (
@@ -28,7 +28,7 @@ export function ModelCard() {
           {m.inputWidth} →{' '}
           {m.outputWidth === 1
             ? `1 (${m.activation})`
-            : `${m.outputWidth}-class ${m.activation}, class ${classIndex}`}
+            : `${m.outputWidth}-class ${m.activation}, class ${classLabel}`}
         </dd>
         <dt>Weights sha256</dt>
         <dd className="mono wrap" data-testid="model-sha">

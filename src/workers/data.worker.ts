@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 // Thin entry: all logic is in dataHost.ts so Node tests can drive it.
 import { dataHandle } from './dataHost.ts'
-import type { DataReq, Res } from './protocol.ts'
+import type { Res } from './protocol/common.ts'
+import type { DataReq } from './protocol/data.ts'
 
 const scope = self as unknown as DedicatedWorkerGlobalScope
 scope.onmessage = (ev: MessageEvent<DataReq>) => {

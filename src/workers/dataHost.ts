@@ -13,7 +13,8 @@ import { sha256Hex } from '../core/hash.ts'
 import { isParquet } from '../core/parquet/sniff.ts'
 import { columnProfile } from '../core/schemaIo.ts'
 import { type Table, tableCanShare } from '../core/table.ts'
-import { AbortError, Cmd, type DataReq, type ParsedData, type Res, errorKind } from './protocol.ts'
+import { AbortError, type Post, errorKind } from './protocol/common.ts'
+import type { DataReq, DataRequests, ParsedData } from './protocol/data.ts'
 
 /** Largest CSV accepted in the browser: beyond this a tab runs out of memory before parsing ends. */
 export const MAX_CSV_BYTES = 1024 * 1024 * 1024
@@ -21,7 +22,7 @@ const CHUNK_BYTES = 1 << 20
 /** Most cells (rows × columns) read from a Parquet file: 1 GiB of codes, as a 1 GiB CSV gives. */
 export const MAX_PARQUET_CELLS = 2 ** 28
 
-export type Post = (res: Res, transfer?: Transferable[]) => void
+export type { Post }
 
 const cancelled = new Set<number>()
 
@@ -39,7 +40,7 @@ type Source = {
   read: (start: number, end: number) => Promise<Uint8Array>
 }
 
-async function openInput(req: Extract<DataReq, { cmd: 'parse' }>): Promise<Source> {
+async function openInput(req: DataRequests['parse']): Promise<Source> {
   const input = req.input
   if (input.kind === 'file') {
     const file = input.file
@@ -152,8 +153,12 @@ async function parseParquet(src: Source, id: number, post: Post): Promise<Table>
 
 /** Handles one request; posts exactly one result or error for it. */
 export async function dataHandle(req: DataReq, post: Post): Promise<void> {
-  if (req.cmd === Cmd.Cancel) {
+  if (req.cmd === 'cancel') {
     cancelled.add(req.target)
+    return
+  }
+  if (req.cmd === 'init') {
+    post({ id: req.id, kind: 'result', result: true })
     return
   }
   try {

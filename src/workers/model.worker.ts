@@ -1,25 +1,15 @@
 /// <reference lib="webworker" />
-// Thin entry: registers tfjs backends, points wasm at the files the build serves, gives the host
-// its probe cache (IndexedDB) and device description, and hands every message to ModelHost
-// (which Node tests drive directly). The pool's helper workers run this same script.
-import * as tf from '@tensorflow/tfjs'
-import '@tensorflow/tfjs-backend-webgpu'
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url'
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url'
+// Thin entry: sets up the browser side of the model runtimes (tfjs: WebGPU backend, wasm file
+// paths), gives the host its probe cache (IndexedDB) and device description, and hands every
+// message to ModelHost (which Node tests drive directly). The debug commands (model/debug.ts:
+// fault injection, device loss, tensor counts) are registered only in the e2e build
+// (`vite build --mode e2e`); MODE is a build-time constant, so every other build leaves their
+// module out. The pool's helper workers run this script.
+import '../model/tfjs/browser.ts'
 import { createStore, get, set } from 'idb-keyval'
 import { deviceInfo } from './device.ts'
 import { ModelHost } from './modelHost.ts'
 import type { ModelReq, Res } from './protocol.ts'
-
-// The threaded wasm build hangs after minification (docs/architecture.md); SIMD is as fast here.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
-setWasmPaths({
-  'tfjs-backend-wasm.wasm': wasmPlain,
-  'tfjs-backend-wasm-simd.wasm': wasmSimd,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
-})
 
 const scope = self as unknown as DedicatedWorkerGlobalScope
 // Probe results by device and model shape (probeCache.ts), in their own IndexedDB database.
@@ -29,8 +19,13 @@ const host = new ModelHost({
   probeStore: { get: (k) => get(k, probes), set: (k, v) => set(k, v, probes) },
   deviceInfo,
 })
+const post = (res: Res, transfer?: Transferable[]) => scope.postMessage(res, transfer ?? [])
+/** Settles once the debug commands are registered (e2e build); messages wait for it, in order. */
+const ready: Promise<unknown> =
+  import.meta.env.MODE === 'e2e'
+    ? import('./model/debug.ts').then((m) => m.modelHostDebug(host))
+    : Promise.resolve()
 scope.onmessage = (ev: MessageEvent<ModelReq>) => {
-  void host.handle(ev.data, (res: Res, transfer?: Transferable[]) =>
-    scope.postMessage(res, transfer ?? []),
-  )
+  const req = ev.data
+  void ready.then(() => host.handle(req, post))
 }

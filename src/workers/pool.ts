@@ -17,14 +17,12 @@ import { type RequestOptions, WorkerClient, WorkerError } from './client.ts'
 import {
   Cmd,
   type BackendName,
-  type CompressMeasureResult,
+  type GlobalShapRequest,
   type GlobalShapResult,
-  type ModelReq,
-  type ShapPieceResult,
+  type ModelRequests,
+  type ModelResults,
   type ShapPlan,
-  type ShapPlanResult,
   type SharedModel,
-  type ShareModelResult,
 } from './protocol.ts'
 import type {
   CompressionOptions,
@@ -32,7 +30,6 @@ import type {
   CompressionShapVariant,
 } from '../model/compression.ts'
 import type { QuantSchemeId } from '../core/quantize/schemes.ts'
-import type { BackgroundSpec } from '../core/shap/background.ts'
 import {
   concatRows,
   globalShapAssemble,
@@ -50,6 +47,7 @@ export const POOL_MIN_COMPRESS_ROWS = 5
 /** A job's result with the workers that computed it (and each split piece's worker time, ms). */
 export type PoolRun<T> = { result: T; workers: number; backend: BackendName; pieceMs?: number[] }
 
+/** How the pool makes helpers and how many a job may use. */
 export type PoolOptions = {
   /** A new helper worker (the same script as the primary). */
   spawn: () => Worker
@@ -59,31 +57,27 @@ export type PoolOptions = {
 
 type JobOptions = Pick<RequestOptions, 'signal' | 'onProgress'>
 
-type Helper = { client: WorkerClient<ModelReq>; key: string | null }
+/** A client of a model worker (the primary, or a helper). */
+export type ModelClient = WorkerClient<ModelRequests, ModelResults>
 
-export type GlobalShapRequest = {
-  n: number
-  seed: number
-  background: BackgroundSpec
-  budget: number
-  pool?: number[]
-  /** Compute even when cached (tests, benchmarks). */
-  fresh?: boolean
-}
+type Helper = { client: ModelClient; key: string | null }
+
+export type { GlobalShapRequest }
 
 const isAbort = (e: unknown): boolean =>
   (e as WorkerError | undefined)?.kind === 'AbortError' ||
   (e as Error | undefined)?.name === 'AbortError'
 
+/** The primary model worker and its helpers, splitting global SHAP and compression jobs. */
 export class ModelPool {
-  readonly primary: WorkerClient<ModelReq>
+  readonly primary: ModelClient
   private readonly opts: PoolOptions
   private helpers: Helper[] = []
   private shared: SharedModel | null = null
   /** Helper workers spawned since the last reset (for the UI and tests). */
   spawned = 0
 
-  constructor(primary: WorkerClient<ModelReq>, opts: PoolOptions) {
+  constructor(primary: ModelClient, opts: PoolOptions) {
     this.primary = primary
     this.opts = opts
   }
@@ -109,7 +103,7 @@ export class ModelPool {
 
   /** The primary's current model (only its key travels when unchanged). */
   private async share(signal?: AbortSignal): Promise<SharedModel> {
-    const r = await this.primary.request<ShareModelResult>(
+    const r = await this.primary.request(
       { cmd: Cmd.ShareModel, ...(this.shared ? { ifNot: this.shared.key } : {}) },
       signal ? { signal } : {},
     )
@@ -126,7 +120,10 @@ export class ModelPool {
     signal: AbortSignal,
   ): Promise<Helper[]> {
     while (this.helpers.length < count) {
-      const h: Helper = { client: new WorkerClient<ModelReq>(this.opts.spawn), key: null }
+      const h: Helper = {
+        client: new WorkerClient<ModelRequests, ModelResults>(this.opts.spawn),
+        key: null,
+      }
       // A crashed helper comes back empty: attach again next time.
       h.client.onRestart = () => {
         h.key = null
@@ -154,8 +151,8 @@ export class ModelPool {
    * cancels the others and is thrown (a helper's with its number).
    */
   private async all<T>(
-    clients: WorkerClient<ModelReq>[],
-    task: (c: WorkerClient<ModelReq>, i: number, signal: AbortSignal) => Promise<T>,
+    clients: ModelClient[],
+    task: (c: ModelClient, i: number, signal: AbortSignal) => Promise<T>,
     signal: AbortSignal | undefined,
   ): Promise<T[]> {
     const inner = new AbortController()
@@ -195,14 +192,14 @@ export class ModelPool {
     const model = await this.share(signal)
     const max = this.opts.maxWorkers()
     if (poolWorkers(model.backend, max, Infinity, 1) === 1) {
-      const result = await this.primary.request<GlobalShapResult>(
+      const result = await this.primary.request(
         { cmd: Cmd.GlobalShap, ...req },
         { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) },
       )
       return { result, workers: 1, backend: model.backend }
     }
     const t0 = performance.now()
-    const planned = await this.primary.request<ShapPlanResult>(
+    const planned = await this.primary.request(
       { cmd: Cmd.ShapPlan, ...req },
       signal ? { signal } : {},
     )
@@ -225,7 +222,7 @@ export class ModelPool {
       clients,
       (c, i, sig) => {
         const [a, b] = ranges[i]!
-        return c.request<ShapPieceResult>(
+        return c.request(
           { cmd: Cmd.ShapRows, ...piece(plan), x: matrixSlice(plan.x, a, b) },
           {
             signal: sig,
@@ -273,7 +270,7 @@ export class ModelPool {
       POOL_MIN_COMPRESS_ROWS,
     )
     if (workers === 1) {
-      const result = await this.primary.request<CompressionResult>(
+      const result = await this.primary.request(
         { cmd: Cmd.Compress, ids, options },
         { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) },
       )
@@ -286,7 +283,7 @@ export class ModelPool {
     helpersReady.catch(() => {})
     // Two phases, each with its own label and 0–100 %: predictions and latencies (primary),
     // then SHAP stability (all workers).
-    const m = await this.primary.request<CompressMeasureResult>(
+    const m = await this.primary.request(
       { cmd: Cmd.CompressMeasure, ids, options },
       {
         ...(signal ? { signal } : {}),
@@ -305,7 +302,7 @@ export class ModelPool {
       clients,
       (c, i, sig) => {
         const [a, b] = ranges[i]!
-        return c.request<Record<string, Float64Array>>(
+        return c.request(
           { cmd: Cmd.CompressShap, variants, plan: { ...m.plan, x: matrixSlice(m.plan.x, a, b) } },
           {
             signal: sig,
@@ -318,7 +315,7 @@ export class ModelPool {
     )
     const phis: Record<string, Float64Array> = {}
     for (const v of variants) phis[v] = concatRows(parts.map((p) => p[v]!))
-    const result = await this.primary.request<CompressionResult>(
+    const result = await this.primary.request(
       {
         cmd: Cmd.CompressFinish,
         measured: m.measured,

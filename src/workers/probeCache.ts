@@ -5,8 +5,8 @@
  * the measurement. The worker gathers the device description (deviceInfo in model.worker.ts) and
  * stores records in IndexedDB; Node tests pass an in-memory store.
  */
-import type { BackendName, BackendStatus } from './protocol.ts'
-import { BackendNames } from './protocol.ts'
+import { type BackendName, BackendNames, type ModelShape } from '../model/card.ts'
+import type { BackendStatus } from './protocol.ts'
 
 /** What identifies the machine a probe ran on. */
 export type DeviceInfo = {
@@ -17,18 +17,6 @@ export type DeviceInfo = {
   webgpu: string
   /** WebGL renderer (unmasked where allowed) and vendor; 'none' without WebGL. */
   webgl: string
-}
-
-/** The architecture of a model: what its speed depends on besides the device. */
-export type ModelShape = {
-  format: string
-  inputWidth: number
-  outputWidth: number
-  parameters: number
-  /** Per layer (LayersModel) or op (GraphModel): class/op name with its size and activation. */
-  layers: string[]
-  /** Weight dtypes after dequantization (a float16 model computes like float32 but loads differently). */
-  weightDtypes: string[]
 }
 
 /** One cached probe. */
@@ -42,64 +30,6 @@ export type ProbeRecord = {
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
-
-/** A layer's config distilled to what changes its cost: size, activation, kernel, rate. */
-function layerSummary(layer: unknown): string {
-  if (!isRecord(layer)) return '?'
-  const cls = typeof layer.class_name === 'string' ? layer.class_name : '?'
-  const cfg = isRecord(layer.config) ? layer.config : {}
-  const parts = [cls]
-  for (const k of [
-    'units',
-    'activation',
-    'filters',
-    'kernel_size',
-    'rate',
-    'batch_input_shape',
-    'use_bias',
-  ]) {
-    if (cfg[k] !== undefined) parts.push(`${k}=${JSON.stringify(cfg[k])}`)
-  }
-  return parts.join(' ')
-}
-
-/**
- * The shape of a model from its topology (artifacts.modelTopology) and model card numbers.
- * Weights never enter it.
- */
-export function modelShape(
-  topology: unknown,
-  info: {
-    format: string
-    inputWidth: number
-    outputWidth: number
-    parameters: number
-    weightDtypes: string[]
-  },
-): ModelShape {
-  let layers: string[] = []
-  if (isRecord(topology)) {
-    if (Array.isArray(topology.node)) {
-      // GraphModel: the compute ops in order (constants and placeholders say nothing about cost).
-      layers = topology.node
-        .filter(isRecord)
-        .map((n) => String(n.op ?? '?'))
-        .filter((op) => op !== 'Const' && op !== 'Placeholder' && op !== 'Identity')
-    } else {
-      const cfg = isRecord(topology.model_config) ? topology.model_config.config : undefined
-      const list = isRecord(cfg) ? cfg.layers : Array.isArray(cfg) ? cfg : undefined
-      if (Array.isArray(list)) layers = list.map(layerSummary)
-    }
-  }
-  return {
-    format: info.format,
-    inputWidth: info.inputWidth,
-    outputWidth: info.outputWidth,
-    parameters: info.parameters,
-    layers,
-    weightDtypes: [...info.weightDtypes],
-  }
-}
 
 /**
  * The cache key of a probe: device and model shape, as a stable string (IndexedDB key). Equal

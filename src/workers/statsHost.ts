@@ -20,180 +20,39 @@
  *
  * No tfjs here: the worker only needs predictions, labels and group values.
  */
-import { type Calibration, calibration } from '../core/calibration.ts'
-import { type PredictionRange, loadWarnings } from '../core/loadChecks.ts'
+import { calibration } from '../core/calibration.ts'
+import { loadWarnings } from '../core/loadChecks.ts'
+import { brier, logLoss, rankingMetrics } from '../core/metrics.ts'
 import {
-  type PrCurve,
-  type RocCurve,
-  type ThresholdFreeMetrics,
-  brier,
-  logLoss,
-  rankingMetrics,
-} from '../core/metrics.ts'
-import {
-  type CalibrationStrategy,
-  type GroupReliability,
-  type HistogramBin,
-  type Reliability,
   calibrationBins,
   calibrationByGroup,
   predictionHistogram,
 } from '../core/views/calibrationView.ts'
-import { type FairnessBootstrap, fairnessBootstrap } from '../core/views/fairnessBootstrap.ts'
-import { type FairnessIndex, fairnessIndex } from '../core/views/fairnessThresholds.ts'
-import {
-  type CodedColumn,
-  type FairnessTable,
-  columnGroups,
-  fairnessTable,
-} from '../core/views/fairnessView.ts'
-import type { Schema } from '../core/schema.ts'
-import type { Table } from '../core/table.ts'
+import { fairnessBootstrap } from '../core/views/fairnessBootstrap.ts'
+import { fairnessIndex } from '../core/views/fairnessThresholds.ts'
+import { columnGroups, fairnessTable } from '../core/views/fairnessView.ts'
 import { rowsByScore } from '../core/views/order.ts'
-import { AbortError, type Res, errorKind } from './protocol.ts'
+import { AbortError, type Post, errorKind } from './protocol/common.ts'
+import type {
+  AttributeCalibration,
+  BootstrapTask,
+  BootstrapTaskResult,
+  StatsBootstrapResult,
+  StatsCalibrationResult,
+  StatsGroupingResult,
+  StatsOrderResult,
+  StatsPerformanceResult,
+  StatsReq,
+  StatsRequests,
+  StatsResults,
+} from './protocol/stats.ts'
 
-/** Commands of the stats worker (the cancel message is the shared one of WorkerClient). */
-export const StatsCmd = {
-  Bootstrap: 'bootstrap',
-  Performance: 'performance',
-  Grouping: 'grouping',
-  Calibration: 'calibration',
-  LoadChecks: 'loadChecks',
-  Order: 'order',
-  Cancel: 'cancel',
-} as const
-
-/** One grouping to bootstrap: its group values, given per row or as columns. */
-export type BootstrapTask = {
-  /** Caller's name for the grouping ('sex', 'sex × race'); keys the result. */
-  key: string
-  /** Group value of every row (same length as the predictions); or give `columns`. */
-  groups?: string[]
-  /**
-   * The attribute columns (all rows of the table) whose values, joined for an intersection, group
-   * the rows in view (the request's `rows`); used when `groups` is absent.
-   */
-  columns?: CodedColumn[]
-  /**
-   * Per-group thresholds (groups not named use the request's threshold). When non-empty the
-   * bootstrap resamples the 0/1 decisions `p ≥ t_group`, as `fairnessAtThresholds` does.
-   */
-  thresholds?: Record<string, number>
-}
-
-/** Messages to the stats worker. */
-export type StatsReq =
-  | {
-      id: number
-      cmd: typeof StatsCmd.Bootstrap
-      /** Predicted probabilities of the rows in view. */
-      p: Float32Array
-      /** 0/1 labels of the same rows. */
-      y: Uint8Array
-      /** The table rows in view (p[k] is row rows[k]'s); null = all rows. For tasks' columns. */
-      rows?: Int32Array | null
-      /** Predicted positive iff p ≥ threshold. */
-      threshold: number
-      tasks: BootstrapTask[]
-      /** Replicates [1000]. */
-      B?: number
-      /** Seed of the resampling [1]. */
-      seed?: number
-    }
-  | { id: number; cmd: typeof StatsCmd.Performance; p: Float32Array; y: Uint8Array }
-  | {
-      id: number
-      cmd: typeof StatsCmd.Grouping
-      p: Float32Array
-      y: Uint8Array
-      /** The table rows in view (p[k] is row rows[k]'s); null = all rows. */
-      rows: Int32Array | null
-      /** The attribute (one column) or intersection (several) that groups the rows. */
-      columns: CodedColumn[]
-    }
-  | {
-      id: number
-      cmd: typeof StatsCmd.Calibration
-      p: Float32Array
-      y: Uint8Array
-      rows: Int32Array | null
-      strategy: CalibrationStrategy
-      nBins: number
-      /** Bars of the prediction histogram. */
-      histogramBins: number
-      /** Sensitive attributes present in the data, in schema order. */
-      attrs: { attr: string; column: CodedColumn }[]
-    }
-  | {
-      id: number
-      cmd: typeof StatsCmd.LoadChecks
-      schema: Schema
-      /** The loaded table (its target and sensitive columns suffice). */
-      table: Table
-      labels: Uint8Array | null
-      outOfRange: PredictionRange | null
-    }
-  | {
-      id: number
-      cmd: typeof StatsCmd.Order
-      /** Predictions of every table row. */
-      p: Float32Array
-      /** Rows to order (ascending), null = all rows. */
-      rows: Int32Array | null
-      dir: 'asc' | 'desc'
-    }
-  | { id: number; cmd: typeof StatsCmd.Cancel; target: number }
-
-/** Result of {@link StatsCmd.Order}: `rowsByScore(p, rows, dir)`. */
-export type StatsOrderResult = { order: Int32Array; ms: number }
-
-/** Result of {@link StatsCmd.LoadChecks}: `loadWarnings`' sentences. */
-export type StatsLoadChecksResult = { warnings: string[] }
-
-/** Result of {@link StatsCmd.Performance}: every threshold-free number of the Overview. */
-export type StatsPerformanceResult = {
-  free: ThresholdFreeMetrics
-  roc: RocCurve | null
-  pr: PrCurve | null
-  averagePrecision: number | null
-  calibration: Calibration
-  ms: number
-}
-
-/** Result of {@link StatsCmd.Grouping}: `fairnessIndex` and `fairnessTable` (at 0.5) of the rows in view. */
-export type StatsGroupingResult = { index: FairnessIndex; table: FairnessTable; ms: number }
-
-/** Per-group reliability of one sensitive attribute. */
-export type AttributeCalibration = { attr: string; groups: Record<string, GroupReliability> }
-
-/** Result of {@link StatsCmd.Calibration}. */
-export type StatsCalibrationResult = {
-  overall: Reliability
-  histogram: HistogramBin[]
-  /** One entry per attribute asked for, in the order asked. */
-  byAttr: AttributeCalibration[]
-  ms: number
-}
-
-/** Bootstrap of one grouping. */
-export type BootstrapTaskResult = {
-  key: string
-  /** The view threshold the request was made at. */
-  threshold: number
-  /** The per-group thresholds used (empty when the single threshold applied to every group). */
-  thresholds: Record<string, number>
-  bootstrap: FairnessBootstrap
-}
-
-/** Result of a {@link StatsCmd.Bootstrap} request: one entry per task, in task order. */
-export type StatsBootstrapResult = {
-  results: BootstrapTaskResult[]
-  /** Wall time in the worker, ms. */
-  ms: number
-}
+// TODO(#14): src/ui/views/FairnessView.tsx and fairness/Disparities.tsx still import these two
+// types from here; once they import src/workers/protocol.ts the re-export goes.
+export type { BootstrapTask, BootstrapTaskResult }
 
 /** Posts a response to the page (postMessage in the worker, a callback in tests). */
-export type StatsPost = (res: Res, transfer?: Transferable[]) => void
+export type StatsPost = Post
 
 const cancelled = new Set<number>()
 
@@ -260,7 +119,7 @@ function checkRows(p: Float32Array, rows: Int32Array | null | undefined): void {
 type Step = (label: string, done: number, total: number) => Promise<void>
 
 async function bootstrap(
-  req: Extract<StatsReq, { cmd: 'bootstrap' }>,
+  req: StatsRequests['bootstrap'],
   step: Step,
 ): Promise<StatsBootstrapResult> {
   const t0 = performance.now()
@@ -281,7 +140,7 @@ async function bootstrap(
 }
 
 async function performanceOf(
-  req: Extract<StatsReq, { cmd: 'performance' }>,
+  req: StatsRequests['performance'],
   step: Step,
 ): Promise<StatsPerformanceResult> {
   const t0 = performance.now()
@@ -302,7 +161,7 @@ async function performanceOf(
 }
 
 async function groupingOf(
-  req: Extract<StatsReq, { cmd: 'grouping' }>,
+  req: StatsRequests['grouping'],
   step: Step,
 ): Promise<StatsGroupingResult> {
   const t0 = performance.now()
@@ -317,7 +176,7 @@ async function groupingOf(
 }
 
 async function calibrationOf(
-  req: Extract<StatsReq, { cmd: 'calibration' }>,
+  req: StatsRequests['calibration'],
   step: Step,
 ): Promise<StatsCalibrationResult> {
   const t0 = performance.now()
@@ -349,6 +208,27 @@ function transferables(result: unknown): ArrayBuffer[] {
   return out
 }
 
+/** A stats command's computation (progress and cancel go through `step`). */
+type StatsHandler<C extends keyof StatsResults> = (
+  req: StatsRequests[C],
+  step: Step,
+) => Promise<StatsResults[C]>
+
+/** What the stats worker runs for each command (cancel is handled before the table). */
+const statsHandlers: { [C in Exclude<keyof StatsResults, 'cancel'>]: StatsHandler<C> } = {
+  init: () => Promise.resolve(true),
+  bootstrap,
+  performance: performanceOf,
+  grouping: groupingOf,
+  calibration: calibrationOf,
+  loadChecks: (req) => Promise.resolve({ warnings: loadWarnings(req) }),
+  order: (req) => {
+    const t0 = performance.now()
+    const order = rowsByScore(req.p, req.rows, req.dir)
+    return Promise.resolve({ order, ms: performance.now() - t0 })
+  },
+}
+
 /**
  * Handles one message: a request posts progress between its steps and then its result (or an
  * AbortError once cancelled, or the error); a cancel marks its target so the running request
@@ -356,7 +236,7 @@ function transferables(result: unknown): ArrayBuffer[] {
  * @example await statsHandle({ id: 1, cmd: 'bootstrap', p, y, threshold: 0.5, tasks }, post)
  */
 export async function statsHandle(req: StatsReq, post: StatsPost): Promise<void> {
-  if (req.cmd === StatsCmd.Cancel) {
+  if (req.cmd === 'cancel') {
     cancelled.add(req.target)
     return
   }
@@ -367,30 +247,8 @@ export async function statsHandle(req: StatsReq, post: StatsPost): Promise<void>
     if (cancelled.has(id)) throw new AbortError()
   }
   try {
-    let result: unknown
-    switch (req.cmd) {
-      case StatsCmd.Bootstrap:
-        result = await bootstrap(req, step)
-        break
-      case StatsCmd.Performance:
-        result = await performanceOf(req, step)
-        break
-      case StatsCmd.Grouping:
-        result = await groupingOf(req, step)
-        break
-      case StatsCmd.Calibration:
-        result = await calibrationOf(req, step)
-        break
-      case StatsCmd.LoadChecks:
-        result = { warnings: loadWarnings(req) } satisfies StatsLoadChecksResult
-        break
-      case StatsCmd.Order: {
-        const t0 = performance.now()
-        const order = rowsByScore(req.p, req.rows, req.dir)
-        result = { order, ms: performance.now() - t0 } satisfies StatsOrderResult
-        break
-      }
-    }
+    const run = statsHandlers[req.cmd] as StatsHandler<typeof req.cmd>
+    const result = await run(req as never, step)
     post({ id, kind: 'result', result }, transferables(result))
   } catch (e) {
     post({ id, kind: 'error', errorKind: errorKind(e), message: (e as Error).message })

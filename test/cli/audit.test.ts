@@ -1,56 +1,26 @@
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import {
+  G,
+  GOLDEN_AUDIT as golden,
+  GOLDEN_AUDIT_FAST as fast,
+  expectOneLine,
+  glassbox,
+  root,
+} from './run.ts'
 import type { Report } from '../../src/report/types.ts'
 import { reportValidate } from '../../src/report/validate.ts'
 
-const root = fileURLToPath(new URL('../../', import.meta.url))
-const G = join(root, 'test/fixtures/golden/adult')
 const BAD = join(root, 'e2e/fixtures/bad')
 const tmp = mkdtempSync(join(tmpdir(), 'glassbox-cli-'))
 const ref = JSON.parse(readFileSync(join(G, 'reference.json'), 'utf8'))
 
-/** Runs the real command: `node --import tsx src/cli/main.ts …` (what `npm run glassbox` runs). */
-function glassbox(...args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args],
-    {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 120_000,
-    },
-  )
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
-
-const golden = [
-  'audit',
-  '--model',
-  join(G, 'model.json'),
-  '--data',
-  join(G, 'data.csv'),
-  '--schema',
-  join(G, 'schema.json'),
-]
-const fast = [...golden, '--no-shap', '--ig-steps', '0', '--counterfactuals', '0']
-
-/** A usage/input error: exit 2, exactly one line on stderr, no stack trace. */
-function expectOneLine(r: ReturnType<typeof glassbox>, message: RegExp) {
-  expect(r.code).toBe(2)
-  const lines = r.stderr.trim().split('\n')
-  expect(lines).toHaveLength(1)
-  expect(lines[0]).toMatch(message)
-  expect(r.stderr).not.toMatch(/\n\s+at /)
-}
-
 describe('glassbox audit on the golden fixture', () => {
-  it('matches the reference within the contract tolerances and validates', () => {
+  it('matches the reference within the contract tolerances and validates', async () => {
     const out = join(tmp, 'golden.json')
-    const r = glassbox(
+    const r = await glassbox(
       ...golden,
       '--rows',
       ref.explainedRows.join(','),
@@ -138,9 +108,9 @@ describe('glassbox audit on the golden fixture', () => {
     }
   })
 
-  it('writes a self-contained HTML report', () => {
+  it('writes a self-contained HTML report', async () => {
     const html = join(tmp, 'golden.html')
-    const r = glassbox(...golden, '--rows', '489,1175', '--html', html, '--quiet')
+    const r = await glassbox(...golden, '--rows', '489,1175', '--html', html, '--quiet')
     expect(r.code).toBe(0)
     expect(r.stdout).toBe('')
     const text = readFileSync(html, 'utf8')
@@ -153,8 +123,8 @@ describe('glassbox audit on the golden fixture', () => {
 })
 
 describe('glassbox audit gates', () => {
-  it('passes and fails gates with exit 0 and 1, listing every gate', () => {
-    const ok = glassbox(
+  it('passes and fails gates with exit 0 and 1, listing every gate', async () => {
+    const ok = await glassbox(
       ...fast,
       '--fail-on',
       'metrics.accuracy < 0.8',
@@ -164,7 +134,7 @@ describe('glassbox audit gates', () => {
     expect(ok.code).toBe(0)
     expect(ok.stdout).toMatch(/pass metrics\.accuracy < 0\.8 \(metrics\.accuracy = 0\.852\)/)
     expect(ok.stdout).toMatch(/pass fairness\.race\.groups\["Amer-Indian-Eskimo"\]\.tpr<0\.4/)
-    const bad = glassbox(
+    const bad = await glassbox(
       ...fast,
       '--fail-on',
       'calibration.ece>0.03',
@@ -176,8 +146,8 @@ describe('glassbox audit gates', () => {
     expect(bad.stdout).toMatch(/pass metrics\.accuracy<0\.8/)
   })
 
-  it('treats a null value as a violation and an unknown path as a usage error', () => {
-    const nul = glassbox(
+  it('treats a null value as a violation and an unknown path as a usage error', async () => {
+    const nul = await glassbox(
       ...fast,
       '--threshold',
       '0.9999',
@@ -187,20 +157,20 @@ describe('glassbox audit gates', () => {
     expect(nul.code).toBe(1)
     expect(nul.stderr).toMatch(/fairness\.race\.groups\.Other\.precision is null/)
     expectOneLine(
-      glassbox(...fast, '--fail-on', 'metrics.accuracyy<0.5'),
+      await glassbox(...fast, '--fail-on', 'metrics.accuracyy<0.5'),
       /^glassbox: unknown report path metrics\.accuracyy$/,
     )
     expectOneLine(
-      glassbox(...fast, '--fail-on', 'metrics.accuracy ~ 0.5'),
+      await glassbox(...fast, '--fail-on', 'metrics.accuracy ~ 0.5'),
       /bad --fail-on "metrics\.accuracy ~ 0\.5"/,
     )
   })
 })
 
 describe('glassbox audit bad input', () => {
-  it('names a missing file', () => {
+  it('names a missing file', async () => {
     expectOneLine(
-      glassbox(
+      await glassbox(
         'audit',
         '--model',
         'nope/model.json',
@@ -212,15 +182,15 @@ describe('glassbox audit bad input', () => {
       /cannot read --model nope\/model\.json: no such file/,
     )
   })
-  it('names a width mismatch', () => {
+  it('names a width mismatch', async () => {
     expectOneLine(
-      glassbox(...golden.slice(0, 5), '--schema', join(BAD, 'schema-wide.json')),
+      await glassbox(...golden.slice(0, 5), '--schema', join(BAD, 'schema-wide.json')),
       /width mismatch: .*expects 88 inputs, but .*schema-wide\.json encodes 13 features into 89 inputs/,
     )
   })
-  it('names a missing column', () => {
+  it('names a missing column', async () => {
     expectOneLine(
-      glassbox(
+      await glassbox(
         'audit',
         '--model',
         join(G, 'model.json'),
@@ -232,11 +202,11 @@ describe('glassbox audit bad input', () => {
       /data-missing-column\.csv: missing feature column "age"/,
     )
   })
-  it('names a malformed CSV and a malformed JSON', () => {
+  it('names a malformed CSV and a malformed JSON', async () => {
     const csv = join(tmp, 'broken.csv')
     writeFileSync(csv, 'age,workclass\n"39,State-gov\n')
     expectOneLine(
-      glassbox(
+      await glassbox(
         'audit',
         '--model',
         join(G, 'model.json'),
@@ -248,7 +218,7 @@ describe('glassbox audit bad input', () => {
       /broken\.csv: malformed quoting/,
     )
     expectOneLine(
-      glassbox(
+      await glassbox(
         'audit',
         '--model',
         join(BAD, 'not-json-model.json'),
@@ -262,25 +232,23 @@ describe('glassbox audit bad input', () => {
     const schema = join(tmp, 'schema.json')
     writeFileSync(schema, '{"schemaVersion": 1, ')
     expectOneLine(
-      glassbox(
-        'audit',
-        '--model',
-        join(G, 'model.json'),
-        '--data',
-        join(G, 'data.csv'),
-        '--schema',
-        schema,
-      ),
+      await glassbox(...golden.slice(0, 5), '--schema', schema),
       /schema\.json: not valid JSON/,
     )
   })
-  it('rejects an unknown option, a bad value and an unknown command', () => {
-    expectOneLine(glassbox(...golden, '--frobnicate'), /^glassbox: unknown option --frobnicate/)
+  it('rejects an unknown option, a bad value and an unknown command', async () => {
     expectOneLine(
-      glassbox(...golden, '--background', 'median:5'),
+      await glassbox(...golden, '--frobnicate'),
+      /^glassbox: unknown option --frobnicate/,
+    )
+    expectOneLine(
+      await glassbox(...golden, '--background', 'median:5'),
       /--background must be first:K, sample:K or kmeans:K/,
     )
-    expectOneLine(glassbox(...golden, '--quantize', 'int3'), /--quantize: unknown scheme "int3"/)
-    expectOneLine(glassbox('explode'), /unknown command "explode"/)
+    expectOneLine(
+      await glassbox(...golden, '--quantize', 'int3'),
+      /--quantize: unknown scheme "int3"/,
+    )
+    expectOneLine(await glassbox('explode'), /unknown command "explode"/)
   })
 })

@@ -1,13 +1,34 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { GOLDEN_AUDIT_FAST, expectOneLine, root } from './run.ts'
 
-const root = fileURLToPath(new URL('../../', import.meta.url))
-const G = join(root, 'test/fixtures/golden/adult')
+/** `npm run glassbox -- ARGS…` as a real process: `node --import tsx src/cli/bin.ts ARGS…`. */
+function bin(...args: string[]) {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'src/cli/bin.ts'), ...args],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  )
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
 
 describe('the glassbox bin', () => {
+  it('exits with main’s code: 0 ok, 1 a gate failed, 2 bad input, one line on stderr', () => {
+    const audit = [...GOLDEN_AUDIT_FAST, '--quantize', 'none', '--quiet']
+    const ok = bin(...audit, '--fail-on', 'metrics.accuracy<0.5')
+    expect([ok.code, ok.stdout, ok.stderr]).toEqual([0, '', ''])
+    const failed = bin(...audit, '--fail-on', 'metrics.accuracy>0.5')
+    expect(failed.code).toBe(1)
+    expect(failed.stderr).toMatch(/^FAIL metrics\.accuracy>0\.5 \(metrics\.accuracy = 0\.852/)
+    expectOneLine(bin('audit', '--model', 'nope.json'), /^glassbox: --data is required/)
+  })
+
   it('builds to one JavaScript file with a shebang that runs the audit', () => {
     execFileSync(
       process.execPath,
@@ -29,23 +50,7 @@ describe('the glassbox bin', () => {
     expect(statSync(bin).size).toBeGreaterThan(1000)
     const r = spawnSync(
       process.execPath,
-      [
-        bin,
-        'audit',
-        '--model',
-        join(G, 'model.json'),
-        '--data',
-        join(G, 'data.csv'),
-        '--schema',
-        join(G, 'schema.json'),
-        '--no-shap',
-        '--ig-steps',
-        '0',
-        '--counterfactuals',
-        '0',
-        '--fail-on',
-        'metrics.accuracy<0.85',
-      ],
+      [bin, ...GOLDEN_AUDIT_FAST, '--fail-on', 'metrics.accuracy<0.85'],
       { encoding: 'utf8' },
     )
     expect(r.stderr).toBe('')

@@ -1,32 +1,16 @@
-import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { expectOneLine, glassbox, root } from './run.ts'
 import type { Report } from '../../src/report/types.ts'
 import { reportValidate } from '../../src/report/validate.ts'
 
-const root = fileURLToPath(new URL('../../', import.meta.url))
 const DEMO = join(root, 'public/demo')
 const FIX = join(root, 'e2e/fixtures/drift')
 const BAD = join(root, 'e2e/fixtures/bad')
 const tmp = mkdtempSync(join(tmpdir(), 'glassbox-drift-'))
-
-/** Runs the real command: `node --import tsx src/cli/main.ts drift …` (what `npm run glassbox` runs). */
-function glassbox(...args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args],
-    {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 120_000,
-    },
-  )
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 const model = ['--model', join(DEMO, 'model.json'), '--schema', join(DEMO, 'schema.json')]
 const halves = [
@@ -46,18 +30,9 @@ const drifted = [
   join(DEMO, 'drifted.csv'),
 ]
 
-/** A usage/input error: exit 2, exactly one line on stderr, no stack trace. */
-function expectOneLine(r: ReturnType<typeof glassbox>, message: RegExp) {
-  expect(r.code).toBe(2)
-  const lines = r.stderr.trim().split('\n')
-  expect(lines).toHaveLength(1)
-  expect(lines[0]).toMatch(message)
-  expect(r.stderr).not.toMatch(/\n\s+at /)
-}
-
 describe('glassbox drift gates', () => {
-  it('passes drift.maxPsi>0.2 on two halves of the demo data', () => {
-    const r = glassbox(...halves, '--fail-on', 'drift.maxPsi>0.2')
+  it('passes drift.maxPsi>0.2 on two halves of the demo data', async () => {
+    const r = await glassbox(...halves, '--fail-on', 'drift.maxPsi>0.2')
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^pass drift\.maxPsi>0\.2 \(drift\.maxPsi = 0\.\d+\)$/m)
@@ -65,10 +40,10 @@ describe('glassbox drift gates', () => {
     expect(r.stdout).not.toMatch(/DRIFTED/)
   })
 
-  it('fails it on the drifted copy, writing a valid report and a self-contained HTML file', () => {
+  it('fails it on the drifted copy, writing a valid report and a self-contained HTML file', async () => {
     const out = join(tmp, 'drift.json')
     const html = join(tmp, 'drift.html')
-    const r = glassbox(
+    const r = await glassbox(
       ...drifted,
       '--fail-on',
       'drift.maxPsi>0.2',
@@ -132,12 +107,12 @@ describe('glassbox drift gates', () => {
     expect(text).not.toMatch(/http/i)
   })
 
-  it('says what cannot be judged when the current data has no labels', () => {
+  it('says what cannot be judged when the current data has no labels', async () => {
     const lines = readFileSync(join(FIX, 'reference-b.csv'), 'utf8').trimEnd().split('\n')
     const unlabelled = join(tmp, 'unlabelled.csv')
     writeFileSync(unlabelled, `${lines.map((l) => l.slice(0, l.lastIndexOf(','))).join('\n')}\n`)
     const out = join(tmp, 'unlabelled.json')
-    const r = glassbox(
+    const r = await glassbox(
       'drift',
       ...model,
       '--reference',
@@ -156,13 +131,13 @@ describe('glassbox drift gates', () => {
 })
 
 describe('glassbox drift bad input', () => {
-  it('names missing options, files and columns in one line', () => {
+  it('names missing options, files and columns in one line', async () => {
     expectOneLine(
-      glassbox('drift', ...model, '--reference', join(FIX, 'reference-a.csv')),
+      await glassbox('drift', ...model, '--reference', join(FIX, 'reference-a.csv')),
       /^glassbox: --current is required/,
     )
     expectOneLine(
-      glassbox(
+      await glassbox(
         'drift',
         ...model,
         '--reference',
@@ -173,11 +148,11 @@ describe('glassbox drift bad input', () => {
       /cannot read --reference nope\.csv: no such file/,
     )
     expectOneLine(
-      glassbox(...halves, '--data', 'x.csv'),
+      await glassbox(...halves, '--data', 'x.csv'),
       /^glassbox: unknown option --data \(see glassbox drift --help\)/,
     )
     expectOneLine(
-      glassbox(
+      await glassbox(
         'drift',
         ...model,
         '--reference',
@@ -188,13 +163,13 @@ describe('glassbox drift bad input', () => {
       /data-missing-column\.csv: missing feature column "age"/,
     )
     expectOneLine(
-      glassbox(...halves, '--fail-on', 'drift.maxPsy>0.2'),
+      await glassbox(...halves, '--fail-on', 'drift.maxPsy>0.2'),
       /^glassbox: unknown report path drift\.maxPsy$/,
     )
   })
 
-  it('prints its usage with --help', () => {
-    const r = glassbox('drift', '--help')
+  it('prints its usage with --help', async () => {
+    const r = await glassbox('drift', '--help')
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(
       /^usage: glassbox drift --model M\.json --schema S\.json --reference A\.csv --current B\.csv/,

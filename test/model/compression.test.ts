@@ -5,12 +5,14 @@ import { parseCsvText } from '../../src/core/csv.ts'
 import { encodeTable } from '../../src/core/encode.ts'
 import { schemaParse } from '../../src/core/schemaIo.ts'
 import { modelArtifacts } from '../../src/model/artifacts.ts'
+import { outputColumn } from '../../src/model/card.ts'
 import {
   COMPRESSION_DEFAULTS,
-  compressionExport,
+  compressionOf,
   compressionRun,
   sensitiveGroups,
 } from '../../src/model/compression.ts'
+import { tfjsLoadedModel } from '../../src/model/tfjs/runtime.ts'
 import { tfModelLoad, tfPredictFn } from '../../src/model/tfModel.ts'
 
 const url = (p: string) => new URL(`../../${p}`, import.meta.url)
@@ -20,10 +22,11 @@ const schema = schemaParse(readFileSync(url(`${G}/schema.json`), 'utf8'))
 const table = parseCsvText(readFileSync(url(`${G}/data.csv`), 'utf8'))
 const enc = encodeTable(schema, table)
 
+/** The model in `dir` behind the runtime seam. */
 async function load(dir: string) {
   const json = readFileSync(url(`${dir}/model.json`), 'utf8')
   const b = readFileSync(url(`${dir}/group1-shard1of1.bin`))
-  return tfModelLoad(
+  const lm = await tfModelLoad(
     modelArtifacts(
       { name: 'model.json', json },
       new Map([
@@ -35,6 +38,7 @@ async function load(dir: string) {
     ),
     dir,
   )
+  return tfjsLoadedModel(lm)
 }
 
 beforeAll(async () => {
@@ -51,7 +55,7 @@ describe('compressionRun', () => {
       {
         ...COMPRESSION_DEFAULTS,
         ids: ['uint8', 'float16', 'int8act'],
-        column: 0,
+        column: outputColumn(0),
         shapRows: 10,
         latencyRepeats: 1,
       },
@@ -73,7 +77,7 @@ describe('compressionRun', () => {
     expect(r.variants.find((v) => v.id === 'int8act')!.comparison.agreement).toBeGreaterThan(0.95)
     expect(Object.keys(u8.comparison.fairness)).toEqual(['sex', 'race'])
     expect(u8.comparison.shapRankCorrelation).toBeGreaterThan(0.9)
-    lm.model.dispose()
+    lm.dispose()
   })
 
   it('skips int8act for a GraphModel with the reason', async () => {
@@ -81,16 +85,22 @@ describe('compressionRun', () => {
     const r = await compressionRun(
       lm,
       { schema, x: enc.x, labels: enc.labels, groups: {} },
-      { ...COMPRESSION_DEFAULTS, ids: ['int8act'], column: 1, shapRows: 2, latencyRepeats: 1 },
+      {
+        ...COMPRESSION_DEFAULTS,
+        ids: ['int8act'],
+        column: outputColumn(1),
+        shapRows: 2,
+        latencyRepeats: 1,
+      },
     )
     expect(r.variants).toHaveLength(0)
     expect(r.skipped.int8act).toMatch(/int8act needs a Dense LayersModel/)
-    lm.model.dispose()
+    lm.dispose()
   })
 
   it('exports a variant that loads back and predicts as compared', async () => {
     const lm = await load(G)
-    const files = compressionExport(lm, 'uint8', 'adult-uint8')
+    const files = compressionOf(lm).exportFiles('uint8', 'adult-uint8')
     const art = modelArtifacts(
       { name: 'adult-uint8.json', json: files.modelJson },
       new Map([
@@ -109,6 +119,6 @@ describe('compressionRun', () => {
     for (let i = 0; i < 2000; i += 7)
       expect(Math.abs(p[i]! - ref.quantization.uint8.predictions[i])).toBeLessThan(1e-6)
     back.model.dispose()
-    lm.model.dispose()
+    lm.dispose()
   })
 })

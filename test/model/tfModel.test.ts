@@ -7,7 +7,7 @@ import { encodeTable } from '../../src/core/encode.ts'
 import type { Schema } from '../../src/core/schema.ts'
 import { type Matrix, matrix } from '../../src/core/types.ts'
 import { ModelError, modelArtifacts } from '../../src/model/artifacts.ts'
-import { type LoadedModel, tfGradFn, tfModelLoad, tfPredictFn } from '../../src/model/tfModel.ts'
+import { type TfModel, tfGradFn, tfModelLoad, tfPredictFn } from '../../src/model/tfModel.ts'
 
 const url = (path: string) => new URL(`../../${path}`, import.meta.url)
 const text = (path: string) => readFileSync(url(path), 'utf8')
@@ -22,8 +22,8 @@ const reference = JSON.parse(text(`${GOLDEN}/reference.json`)) as Reference
 const schema = JSON.parse(text(`${GOLDEN}/schema.json`)) as Schema
 const x = encodeTable(schema, parseCsvText(text(`${GOLDEN}/data.csv`))).x
 
-/** model.json + shard in `dir` → artifacts → a LoadedModel on the active backend. */
-function load(dir: string, name = 'model.json'): Promise<LoadedModel> {
+/** model.json + shard in `dir` → artifacts → a TfModel on the active backend. */
+function load(dir: string, name = 'model.json'): Promise<TfModel> {
   const shard = readFileSync(url(`${dir}/${SHARD}`))
   const buf = shard.buffer.slice(
     shard.byteOffset,
@@ -57,8 +57,8 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 const rows = (m: Matrix, r0: number, r1: number): Matrix =>
   matrix(m.data.subarray(r0 * m.cols, r1 * m.cols), r1 - r0, m.cols)
 
-let golden: LoadedModel
-let graph: LoadedModel
+let golden: TfModel
+let graph: TfModel
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
@@ -246,7 +246,7 @@ describe('tfGradFn', () => {
     3,
   )
 
-  async function unit(): Promise<LoadedModel> {
+  async function unit(): Promise<TfModel> {
     const m = tf.sequential({
       layers: [tf.layers.dense({ units: 1, inputShape: [3], activation: 'sigmoid' })],
     })

@@ -191,7 +191,7 @@ describe('the model worker: a rejection keeps the previous session and tensors; 
       },
       table: parseCsvText(fileText(`${GOLDEN}/data.csv`), 'data.csv'),
       schema: schemaParse(fileText(GOLDEN_SCHEMA), 'schema.json'),
-      classIndex: -1,
+      cls: { kind: 'auto' },
       dataName: 'data.csv',
       dataSha256: 'nan',
       schemaName: 'schema.json',

@@ -13,13 +13,13 @@ import { schemaParse } from '../../src/core/schemaIo.ts'
 import { AUDIT_DEFAULTS } from '../../src/report/audit.ts'
 import { type RequestOf, WorkerClient, WorkerError } from '../../src/workers/client.ts'
 import { tfFaults } from '../../src/model/tfModel.ts'
+import { modelHostDebug } from '../../src/workers/model/debug.ts'
 import { ModelHost } from '../../src/workers/modelHost.ts'
 import {
   Cmd,
-  type ExplainResult,
-  type GlobalShapResult,
-  type LoadResult,
   type ModelReq,
+  type ModelRequests,
+  type ModelResults,
   type Res,
 } from '../../src/workers/protocol.ts'
 import {
@@ -41,7 +41,7 @@ const loadReq = {
   model: { kind: 'files' as const, files: GOLDEN_MODEL.map(fileObject) },
   table,
   schema,
-  classIndex: -1,
+  cls: { kind: 'auto' } as const,
   dataName: 'data.csv',
   dataSha256: 'golden',
   schemaName: 'schema.json',
@@ -74,9 +74,9 @@ describe('WorkerClient over a real ModelHost: a worker killed mid-job', () => {
     const c = hostClient()
     const restarts: string[] = []
     c.onRestart = (m) => restarts.push(m)
-    await c.request<LoadResult>(loadReq)
+    await c.request(loadReq)
     const p = onProgress()
-    const job = c.request<GlobalShapResult>(globalShap(2000), { onProgress: p.cb })
+    const job = c.request(globalShap(2000), { onProgress: p.cb })
     const settled = job.then(
       () => 'resolved',
       (e: WorkerError) => e,
@@ -94,11 +94,11 @@ describe('WorkerClient over a real ModelHost: a worker killed mid-job', () => {
     await expect(c.request(globalShap(5))).rejects.toThrow(
       'load a model and data before explaining',
     )
-    const again = await c.request<LoadResult>(loadReq)
+    const again = await c.request(loadReq)
     expect(
       Math.max(...again.predictions.map((v, i) => Math.abs(v - reference[i]!))),
     ).toBeLessThanOrEqual(1e-6)
-    const small = await c.request<GlobalShapResult>(globalShap(3))
+    const small = await c.request(globalShap(3))
     expect(small.rows).toHaveLength(3)
     expect(
       HostWorker.made[1]!.received.every((r) => r.cmd !== Cmd.GlobalShap || r.n !== 2000),
@@ -115,7 +115,7 @@ describe('WorkerClient over a real ModelHost: a worker killed mid-job', () => {
     HostWorker.made[0]!.crash('gone')
     expect(await running).toMatch(/^worker crashed: gone/)
     expect(await queued).toMatch(/^worker crashed: gone/)
-    expect(typeof (await c.request<number>({ cmd: Cmd.Memory }))).toBe('number')
+    expect(typeof (await c.request({ cmd: Cmd.Memory }))).toBe('number')
     expect(HostWorker.made[1]!.received.map((r) => r.cmd)).toEqual([Cmd.Memory])
   })
 })
@@ -126,7 +126,7 @@ describe('WorkerClient over a real ModelHost: out of memory', () => {
     const restarts: string[] = []
     c.onRestart = (m) => restarts.push(m)
     try {
-      await c.request<LoadResult>(loadReq) // 2,000 rows in one call: below the fault
+      await c.request(loadReq) // 2,000 rows in one call: below the fault
       tfFaults.oomAboveRows = 5000 // before any backend measurement an explanation chunk is up to 8,192 rows
       // The black-box SHAP path (a Dense model could take the fast path, which calls no model).
       const job = {
@@ -134,7 +134,7 @@ describe('WorkerClient over a real ModelHost: out of memory', () => {
         rows: [5],
         settings: { ...EXPLAIN_DEFAULTS, fastPath: false, igSteps: 0, counterfactuals: 0 },
       }
-      const err = await c.request<ExplainResult>(job).catch((e: Error & { kind?: string }) => e)
+      const err = await c.request(job).catch((e: Error & { kind?: string }) => e)
       expect(err).toMatchObject({ kind: 'OutOfMemoryError' })
       expect((err as Error).message).toMatch(
         /out of memory running the model on \d+ rows.*restarted.*4096 rows per model call/,
@@ -143,8 +143,8 @@ describe('WorkerClient over a real ModelHost: out of memory', () => {
       expect(c.chunkCap).toBe(4096)
       expect(HostWorker.made).toHaveLength(2)
       // What appStore.onRestart does: reload the session into the fresh worker with the cap.
-      await c.request<LoadResult>({ ...loadReq, maxChunkRows: 4096 })
-      const r = await c.request<ExplainResult>(job)
+      await c.request({ ...loadReq, maxChunkRows: 4096 })
+      const r = await c.request(job)
       expect(r.explanations['5']!.shap).toBeDefined()
     } finally {
       tfFaults.oomAboveRows = null
@@ -158,15 +158,13 @@ describe('WorkerClient: two racing jobs show only the newer result', () => {
     await c.request(loadReq)
     const older = new AbortController()
     const p = onProgress()
-    const first = c
-      .request<GlobalShapResult>(globalShap(300, 1), { signal: older.signal, onProgress: p.cb })
-      .then(
-        (r) => ({ stale: r }),
-        (e: WorkerError) => e.kind,
-      )
+    const first = c.request(globalShap(300, 1), { signal: older.signal, onProgress: p.cb }).then(
+      (r) => ({ stale: r }),
+      (e: WorkerError) => e.kind,
+    )
     await p.first
     older.abort() // what appStore.startJob does when a newer job starts
-    const second = c.request<GlobalShapResult>(globalShap(4, 2))
+    const second = c.request(globalShap(4, 2))
     expect(await first).toBe('AbortError')
     const r = await second
     expect(r.rows).toHaveLength(4)
@@ -176,35 +174,42 @@ describe('WorkerClient: two racing jobs show only the newer result', () => {
   })
 
   it('an answer that arrives after its request was aborted never resolves it', async () => {
-    // A worker that answers everything late, ignoring cancel.
+    // A worker that answers the handshake at once and everything else late, ignoring cancel.
     class LateWorker {
       onmessage: ((ev: MessageEvent<Res>) => void) | null = null
       onerror: ((ev: ErrorEvent) => void) | null = null
+      readonly sent: { id: number; cmd: string }[] = []
       postMessage(req: { id: number; cmd: string }): void {
         if (req.cmd === 'cancel') return
+        this.sent.push(req)
         setTimeout(
           () =>
             this.onmessage?.({
               data: { id: req.id, kind: 'result', result: `answer ${req.id}` },
             } as MessageEvent<Res>),
-          20,
+          req.cmd === 'init' ? 0 : 20,
         )
       }
       terminate(): void {}
     }
-    const c = new WorkerClient<ModelReq>(() => new LateWorker() as unknown as Worker)
+    const w = new LateWorker()
+    const c = new WorkerClient<ModelRequests, ModelResults>(() => w as unknown as Worker)
+    await c.request({ cmd: Cmd.Memory }) // after the handshake, requests go out at once
     const a = new AbortController()
-    const older = c.request<string>({ cmd: Cmd.Memory }, { signal: a.signal })
+    const older = c.request({ cmd: Cmd.Memory }, { signal: a.signal })
+    const olderId = w.sent.at(-1)!.id
     a.abort()
-    const newer = c.request<string>({ cmd: Cmd.Memory })
+    const newer = c.request({ cmd: Cmd.Memory })
     await expect(older).rejects.toMatchObject({ kind: 'AbortError' })
-    expect(await newer).toBe('answer 3') // id 1 = older, id 2 = its cancel message, id 3 = newer
+    // The older request reached the worker (its answer comes late and is dropped).
+    expect(w.sent.at(-2)!.id).toBe(olderId)
+    expect(await newer).toBe(`answer ${w.sent.at(-1)!.id}`)
     await new Promise((r) => setTimeout(r, 40))
   })
 })
 
 describe('cancel in every phase of the model worker', () => {
-  const host = new ModelHost({ backends: ['cpu'] })
+  const host = modelHostDebug(new ModelHost({ backends: ['cpu'] }))
   let nextId = 1
 
   /** Sends `req`; cancels it at its first progress message, right away (`0`) or after `ms`. */
@@ -257,14 +262,14 @@ describe('cancel in every phase of the model worker', () => {
   })
 
   const explainSettings = { ...EXPLAIN_DEFAULTS, counterfactuals: 0, igSteps: 0 }
-  // `label`: the first progress label (null: the phase posts none before the cancel, which is then
-  // sent after `ms` — a row's counterfactual search reports progress only when it ends, and a
-  // compression comparison only after its float32 SHAP baseline).
+  // `label`: the first progress label; the cancel is sent when it arrives, so it always lands
+  // while the job still has a cancellation point ahead. No phase is cancelled after a wall-clock
+  // delay: such a cancel races the job (its timer can only fire when the job yields, and lands
+  // wherever the job happens to be then, or after its last check).
   const phases: {
     name: string
     req: () => RequestOf<ModelReq>
-    label: RegExp | null
-    ms?: number
+    label: RegExp
   }[] = [
     {
       name: 'load, while reading the model files',
@@ -289,8 +294,9 @@ describe('cancel in every phase of the model worker', () => {
         rows: [5, 6, 7, 8, 9, 10],
         settings: { ...EXPLAIN_DEFAULTS, shap: false, igSteps: 0, counterfactuals: 4 },
       }),
-      label: null,
-      ms: 40,
+      // A row's counterfactual search reports progress when it ends: the cancel comes after the
+      // first of six rows, and the next row's search stops at its first model call.
+      label: /^Explaining$/,
     },
     { name: 'global SHAP', req: () => globalShap(500, 9), label: /^SHAP for 500 rows$/ },
     {
@@ -303,12 +309,12 @@ describe('cancel in every phase of the model worker', () => {
       label: /^What-if SHAP$/,
     },
     { name: 'audit', req: () => ({ cmd: Cmd.Audit, settings: AUDIT_DEFAULTS }), label: /^Audit/ },
-    // The float32 SHAP baseline runs before the first progress message of a comparison.
+    // A comparison's first progress comes after the float32 latency; the cancel stops it before
+    // the first variant is built.
     {
       name: 'compression comparison',
       req: () => ({ cmd: Cmd.Compress, ids: ['float16', 'int8'], options: {} }),
-      label: null,
-      ms: 100,
+      label: /^Comparing variants$/,
     },
     {
       name: 'drift (predicting the current data)',
@@ -321,8 +327,8 @@ describe('cancel in every phase of the model worker', () => {
     it(`${ph.name}: stops with AbortError and leaves the session and tensors as they were`, async () => {
       const session = host.current
       const tensors = await ok({ cmd: Cmd.Memory })
-      const { final, labels } = await cancelled(ph.req(), ph.ms ?? null)
-      if (ph.label) expect(labels[0]).toMatch(ph.label)
+      const { final, labels } = await cancelled(ph.req())
+      expect(labels[0]).toMatch(ph.label)
       expect(final).toMatchObject({ kind: 'error', errorKind: 'AbortError', message: 'cancelled' })
       expect(host.current).toBe(session)
       expect(await ok({ cmd: Cmd.Memory })).toBe(tensors)
@@ -333,7 +339,7 @@ describe('cancel in every phase of the model worker', () => {
     const { final, labels } = await cancelled(globalShap(50, 3), 0)
     expect(labels).toEqual([])
     expect(final).toMatchObject({ errorKind: 'AbortError' })
-    const r = (await ok(globalShap(2, 3))) as GlobalShapResult
+    const r = (await ok(globalShap(2, 3))) as ModelResults['globalShap']
     expect(r.rows).toHaveLength(2)
   })
 })

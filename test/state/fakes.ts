@@ -3,10 +3,16 @@
  * command answers it (asynchronously, like a worker), or the request stays pending until the test
  * settles it. The stats fake runs the real stats host inline, so the numbers are the page's.
  */
-import { type RequestOf, type RequestOptions, WorkerError } from '../../src/workers/client.ts'
+import { type RequestOptions, WorkerError } from '../../src/workers/client.ts'
 import type { Schema } from '../../src/core/schema.ts'
 import type { Column, Table } from '../../src/core/table.ts'
-import type { ModelInfo } from '../../src/model/tfModel.ts'
+import {
+  type ModelCard,
+  type ModelInfo,
+  classLabel,
+  modelInfo,
+  outputColumn,
+} from '../../src/model/card.ts'
 import { type App, createApp } from '../../src/state/createApp.ts'
 import type { PoolPort, StateDeps } from '../../src/state/ports.ts'
 import type {
@@ -16,7 +22,6 @@ import type {
   ProbeResult,
   WorkerEvent,
 } from '../../src/workers/protocol.ts'
-import type { StatsReq } from '../../src/workers/statsHost.ts'
 import { statsRequestInline } from '../../src/state/statsWorker.ts'
 
 /** A request as the fake received it. */
@@ -82,7 +87,7 @@ export class FakeWorker {
 
 /** Runs a stats request through the real stats host on this thread. */
 export function statsInline(req: FakeRequest, opts: RequestOptions): Promise<unknown> {
-  return statsRequestInline(req as RequestOf<StatsReq>, opts)
+  return statsRequestInline(req as Parameters<typeof statsRequestInline>[0], opts)
 }
 
 /** A dictionary-encoded column of `cells`. */
@@ -129,19 +134,24 @@ export const sampleSchema: Schema = {
   output: { kind: 'probability' },
 }
 
-/** A model card for the fakes. */
-export const sampleModel: ModelInfo = {
+/** A model card for the fakes: a tfjs sigmoid model over 3 encoded inputs. */
+export const sampleCard: ModelCard = {
   name: 'model.json',
   format: 'layers-model',
-  layers: 2,
-  parameters: 10,
-  bytes: 40,
-  weightsSha256: '0'.repeat(64),
+  runtime: 'tfjs',
+  inputs: [{ name: 'input', dtype: 'float32', shape: [null, 3] }],
+  outputs: [{ name: 'output', dtype: 'float32', shape: [null, 1] }],
   inputWidth: 3,
   outputWidth: 1,
   activation: 'sigmoid',
-  weightDtypes: ['float32'],
+  parameters: 10,
+  bytes: 40,
+  sha256: '0'.repeat(64),
+  details: { kind: 'tfjs', layers: 2, weightDtypes: ['float32'] },
 }
+
+/** The card's summary as the page shows it. */
+export const sampleModel: ModelInfo = modelInfo(sampleCard)
 
 /** What the fake data worker parses `name` into. */
 export function parsed(name: string, t: Table): ParsedData {
@@ -152,6 +162,9 @@ export function parsed(name: string, t: Table): ParsedData {
 export function loadResult(p: Float32Array, labels: Uint8Array | null): LoadResult {
   return {
     model: sampleModel,
+    card: sampleCard,
+    column: outputColumn(0),
+    classLabel: classLabel(1),
     encode: {
       unknownCounts: [],
       unknownValues: [],

@@ -12,12 +12,16 @@ describe('loadBundle', () => {
     expect(s.data?.name).toBe('data.csv')
     expect(s.schema?.name).toBe('schema.json')
     expect(s.model?.info.outputWidth).toBe(1)
-    expect(s.classIndex).toBe(0)
+    expect(s.column).toBe(0)
+    expect(s.classLabel).toBe(1)
     expect(s.predictionsVersion).toBe(1)
     expect(s.predictions).toEqual(sampleTable().p)
     expect(app.metrics.store.getState().performance?.metrics.n).toBe(40)
     expect(app.backends.store.getState()).toMatchObject({ activeBackend: 'wasm', predictMs: 2 })
-    expect(h.model.last('load').req).toMatchObject({ classIndex: -1, schemaName: 'schema.json' })
+    expect(h.model.last('load').req).toMatchObject({
+      cls: { kind: 'auto' },
+      schemaName: 'schema.json',
+    })
     await settle()
     expect(h.model.count('probe')).toBe(1)
     expect(app.backends.store.getState().backends.map((b) => b.name)).toEqual(['wasm', 'cpu'])

@@ -1,3 +1,4 @@
+import { classLabel, outputColumn } from '../../src/model/card.ts'
 import { describe, expect, it } from 'vitest'
 import { createSession, float32Identical } from '../../src/state/session.ts'
 import { wireApp } from '../../src/state/wiring.ts'
@@ -25,7 +26,9 @@ describe('session predictions version', () => {
       data: null,
       schema: null,
       inferChoices: null,
-      classIndex: 0,
+      cls: { kind: 'auto' } as const,
+      classLabel: classLabel(1),
+      column: outputColumn(0),
       encode: null,
       labels,
       predictions: p,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { parseCsvText } from '../../src/core/csv.ts'
 import { schemaParse } from '../../src/core/schemaIo.ts'
 import { ModelHost } from '../../src/workers/modelHost.ts'
+import { modelHostDebug } from '../../src/workers/model/debug.ts'
 import {
   type BenchPredictResult,
   Cmd,
@@ -17,7 +18,7 @@ const G = 'test/fixtures/golden/adult'
 type Req = ModelReq extends infer T ? (T extends unknown ? Omit<T, 'id'> : never) : never
 
 async function loadedHost() {
-  const host = new ModelHost({ backends: ['cpu'] })
+  const host = modelHostDebug(new ModelHost({ backends: ['cpu'] }))
   let id = 1
   const send = async (req: Req): Promise<Res> => {
     const my = id++
@@ -34,7 +35,7 @@ async function loadedHost() {
     model: { kind: 'files', files },
     table: parseCsvText(readFileSync(url(`${G}/data.csv`), 'utf8')),
     schema: schemaParse(readFileSync(url(`${G}/schema.json`), 'utf8')),
-    classIndex: -1,
+    cls: { kind: 'auto' },
     dataName: 'data.csv',
     dataSha256: 'd',
     schemaName: 's',

@@ -4,6 +4,7 @@ import { parseCsvText } from '../../src/core/csv.ts'
 import { EXPLAIN_DEFAULTS, type ExplainSettings } from '../../src/core/explain.ts'
 import { schemaParse } from '../../src/core/schemaIo.ts'
 import { ModelHost } from '../../src/workers/modelHost.ts'
+import { modelHostDebug } from '../../src/workers/model/debug.ts'
 import {
   Cmd,
   type ExplainResult,
@@ -28,7 +29,7 @@ const table = parseCsvText(text(`${G}/data.csv`))
 type Req = ModelReq extends infer T ? (T extends unknown ? Omit<T, 'id'> : never) : never
 
 async function loadedHost() {
-  const host = new ModelHost({ backends: ['cpu'] })
+  const host = modelHostDebug(new ModelHost({ backends: ['cpu'] }))
   const posts: Res[] = []
   let id = 1
   const send = async (req: Req, ms = 0): Promise<Res> => {
@@ -50,7 +51,7 @@ async function loadedHost() {
     model: { kind: 'files', files },
     table,
     schema,
-    classIndex: -1,
+    cls: { kind: 'auto' },
     dataName: 'data.csv',
     dataSha256: 'd',
     schemaName: 's',

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { parseCsvText } from '../../src/core/csv.ts'
 import { schemaParse } from '../../src/core/schemaIo.ts'
 import type { Table } from '../../src/core/table.ts'
+import { classRequest } from '../../src/model/card.ts'
 import { ModelHost } from '../../src/workers/modelHost.ts'
+import { modelHostDebug } from '../../src/workers/model/debug.ts'
 import { Cmd, type LoadResult, type ModelReq, type Res } from '../../src/workers/protocol.ts'
 
 const url = (path: string) => new URL(`../../${path}`, import.meta.url)
@@ -31,7 +33,7 @@ type RequestWithoutId = OmitEach<ModelReq, 'id'> & { id?: number }
 
 /** A host plus everything it posted, and a helper that sends one request and awaits it. */
 function harness() {
-  const host = new ModelHost({ backends: ['cpu'] })
+  const host = modelHostDebug(new ModelHost({ backends: ['cpu'] }))
   const posts: Res[] = []
   const post = (res: Res) => void posts.push(res)
   let nextId = 1
@@ -59,7 +61,7 @@ const loadReq = (o: LoadOpts = {}) => ({
     : { model: { kind: 'files' as const, files: modelFiles(o.dir ?? GOLDEN) } }),
   ...(o.table === undefined ? {} : { table: o.table }),
   ...(o.schema === undefined ? {} : { schema: o.schema }),
-  classIndex: o.classIndex ?? -1,
+  cls: classRequest(o.classIndex),
   dataName: 'data.csv',
   dataSha256: 'golden-data',
   schemaName: 'schema.json',
@@ -106,7 +108,7 @@ describe('ModelHost', () => {
       missingSensitive: [],
     })
     expect(h.host.current?.predictions).toEqual(r.predictions)
-    expect(h.host.current?.classIndex).toBe(0)
+    expect(h.host.current?.column).toBe(0)
     const progress = h.posts.filter((p) => p.kind === 'progress')
     expect(progress.map((p) => p.kind === 'progress' && p.label)).toEqual([
       'Loading model',
@@ -210,7 +212,7 @@ describe('ModelHost', () => {
       errorKind: 'AbortError',
     })
     expect(h.host.current).toBe(session)
-    expect(h.host.current?.lm.info.format).toBe('layers-model')
+    expect(h.host.current?.model.card.format).toBe('layers-model')
     // The surviving session still predicts.
     const again = result<LoadResult>(await h.send(loadReq({ model: false, classIndex: 0 })))
     expect(maxAbsDiff(again.predictions, reference)).toBeLessThanOrEqual(1e-6)
@@ -231,10 +233,10 @@ describe('ModelHost', () => {
   it('defaults a two-class softmax graph to class 1', async () => {
     const h = harness()
     const r = result<LoadResult>(
-      await h.send(loadReq({ dir: 'test/fixtures/graph-softmax', table, schema, classIndex: -1 })),
+      await h.send(loadReq({ dir: 'test/fixtures/graph-softmax', table, schema })),
     )
     expect(r.model).toMatchObject({ format: 'graph-model', outputWidth: 2 })
-    expect(h.host.current?.classIndex).toBe(1)
+    expect(h.host.current?.column).toBe(1)
     expect(maxAbsDiff(r.predictions, reference)).toBeLessThanOrEqual(1e-6)
     const c0 = result<LoadResult>(await h.send(loadReq({ model: false, classIndex: 0 })))
     expect(

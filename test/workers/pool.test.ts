@@ -9,10 +9,14 @@ import { parseCsvText } from '../../src/core/csv.ts'
 import { schemaParse } from '../../src/core/schemaIo.ts'
 import type { CompressionResult } from '../../src/model/compression.ts'
 import { ModelPool } from '../../src/workers/pool.ts'
-import { Cmd, type GlobalShapResult, type ModelReq } from '../../src/workers/protocol.ts'
-import type { WorkerClient } from '../../src/workers/client.ts'
+import {
+  Cmd,
+  type GlobalShapRequest,
+  type GlobalShapResult,
+  type ModelReq,
+} from '../../src/workers/protocol.ts'
 import { GOLDEN, GOLDEN_SCHEMA, SHARD, fileObject, fileText } from '../fixtures/inputs/corpus.ts'
-import { HostWorker, hostClient } from '../fixtures/inputs/hostWorker.ts'
+import { HostWorker, type ModelClient, hostClient } from '../fixtures/inputs/hostWorker.ts'
 
 const schema = schemaParse(fileText(GOLDEN_SCHEMA), 'schema.json')
 const table = parseCsvText(fileText(`${GOLDEN}/data.csv`), 'data.csv')
@@ -31,7 +35,7 @@ async function setup(maxWorkers: number, dir: string = GOLDEN) {
     model: { kind: 'files', files: modelFiles(dir) },
     table,
     schema,
-    classIndex: -1,
+    cls: { kind: 'auto' },
     dataName: 'data.csv',
     dataSha256: 'golden',
     schemaName: 'schema.json',
@@ -39,8 +43,8 @@ async function setup(maxWorkers: number, dir: string = GOLDEN) {
   return { primary, pool, setLimit: (k: number) => (limit = k) }
 }
 
-const single = (primary: WorkerClient<ModelReq>, req: object) =>
-  primary.request<GlobalShapResult>({ cmd: Cmd.GlobalShap, ...req, fresh: true } as never)
+const single = (primary: ModelClient, req: GlobalShapRequest) =>
+  primary.request({ cmd: Cmd.GlobalShap, ...req, fresh: true })
 
 /** Everything of a global SHAP result that is numbers, as plain arrays. */
 const numbers = (g: GlobalShapResult) => ({
@@ -214,7 +218,7 @@ describe('ModelPool compression', () => {
     })
     expect(pooled.workers).toBe(3)
     expect(labels).toContain('Comparing variants: SHAP stability on 3 cpu workers')
-    const one = await primary.request<CompressionResult>({
+    const one = await primary.request({
       cmd: Cmd.Compress,
       ids: [...ids],
       options,

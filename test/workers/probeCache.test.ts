@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { parseCsvText } from '../../src/core/csv.ts'
 import { schemaParse } from '../../src/core/schemaIo.ts'
 import { ModelHost } from '../../src/workers/modelHost.ts'
+import { modelShape } from '../../src/model/tfjs/shape.ts'
 import {
   type DeviceInfo,
-  modelShape,
   probeCacheKey,
   probeRecordParse,
   type ProbeRecord,
@@ -147,7 +147,7 @@ async function probedHost(store: Map<string, unknown>, backends: BackendName[] =
     model: { kind: 'files', files: [`${GOLDEN}/model.json`, `${GOLDEN}/${SHARD}`].map(fileObject) },
     table: parseCsvText(fileText(`${GOLDEN}/data.csv`), 'data.csv'),
     schema: schemaParse(fileText(GOLDEN_SCHEMA), 'schema.json'),
-    classIndex: -1,
+    cls: { kind: 'auto' },
     dataName: 'data.csv',
     dataSha256: 'golden',
     schemaName: 'schema.json',

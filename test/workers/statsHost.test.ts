@@ -19,9 +19,9 @@ import { fairnessBootstrap } from '../../src/core/views/fairnessBootstrap.ts'
 import { fairnessAtThresholds, fairnessIndex } from '../../src/core/views/fairnessThresholds.ts'
 import { type CodedColumn, fairnessTable, groupKeys } from '../../src/core/views/fairnessView.ts'
 import type { RequestOf } from '../../src/workers/client.ts'
-import type { Res } from '../../src/workers/protocol.ts'
 import {
   type BootstrapTask,
+  type Res,
   type StatsBootstrapResult,
   type StatsCalibrationResult,
   type StatsGroupingResult,
@@ -30,8 +30,8 @@ import {
   type StatsPerformanceResult,
   type StatsReq,
   StatsCmd,
-  statsHandle,
-} from '../../src/workers/statsHost.ts'
+} from '../../src/workers/protocol.ts'
+import { statsHandle } from '../../src/workers/statsHost.ts'
 
 /** A synthetic scored dataset: 1,500 rows, two attributes, one of them with a small group. */
 function synthetic(n = 1500) {

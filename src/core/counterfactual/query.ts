@@ -3,6 +3,7 @@
  * search: the options' defaults, the scorer, the row's prediction and the desired side, and the
  * shape of one re-scored answer. One definition, so the two searches cannot drift apart.
  */
+import { modelInputMap } from '../modelInput.ts'
 import { type Rng, rngFromSeed } from '../random.ts'
 import type { BatchModel } from '../shap/coalitions.ts'
 import type { CounterfactualConfig } from './config.ts'
@@ -33,8 +34,9 @@ export type CounterfactualQuery = {
 }
 
 /**
- * A scorer of feature-value rows for `predict` with the options' precision [float32, the model
- * boundary], chunk size and cancel check.
+ * A scorer of feature-value rows for `predict`: model inputs built by the options' input map
+ * [the schema's §1 encoding], with their precision [float32, the model boundary], chunk size and
+ * cancel check.
  */
 export function counterfactualScorer(
   predict: BatchModel,
@@ -43,7 +45,7 @@ export function counterfactualScorer(
 ): ValueScorer {
   return new ValueScorer(
     predict,
-    cfg.schema,
+    opts.input ?? modelInputMap(cfg.schema),
     opts.precision ?? 'float32',
     opts.chunkRows,
     opts.checkCancel,

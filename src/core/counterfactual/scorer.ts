@@ -1,11 +1,10 @@
 /**
- * Scores rows of feature values with the model: encodes them (schema rules) into a reusable
- * chunk buffer and calls the batched model, counting the rows evaluated.
+ * Scores rows of feature values with the model: writes them as model inputs (the model's input
+ * map: the schema's encoding, or one input per feature) into a reusable chunk buffer and calls
+ * the batched model, counting the rows evaluated.
  */
 import type { CheckCancel } from '../types.ts'
-import type { Schema } from '../schema.ts'
-import { schemaWidth } from '../schema.ts'
-import { encodeFeatureValues } from '../encode.ts'
+import type { ModelInputMap } from '../modelInput.ts'
 import {
   type BatchModel,
   ChunkBuffer,
@@ -25,12 +24,12 @@ export class ValueScorer {
 
   constructor(
     private readonly model: BatchModel,
-    private readonly schema: Schema,
+    private readonly input: ModelInputMap,
     private readonly precision: Precision = 'float32',
     chunkRows?: number,
     private readonly checkCancel?: CheckCancel,
   ) {
-    this.width = schemaWidth(schema)
+    this.width = input.width
     this.chunkRows = Math.max(1, Math.floor(chunkRows ?? defaultChunkRows(this.width)))
   }
 
@@ -47,8 +46,7 @@ export class ValueScorer {
           this.precision,
         )
       const buf = this.chunk.data
-      for (let t = 0; t < n; t++)
-        encodeFeatureValues(this.schema, rows[g + t]!, buf, t * this.width)
+      for (let t = 0; t < n; t++) this.input.write(rows[g + t]!, buf, t * this.width)
       const p = await this.chunk.predict(this.model, n)
       for (let t = 0; t < n; t++) out[g + t] = p[t]!
       g += n

@@ -4,6 +4,7 @@
 import type { CheckCancel, Matrix, ProgressFn } from '../types.ts'
 import type { Rng } from '../random.ts'
 import type { Precision } from '../shap/coalitions.ts'
+import type { ModelInputMap } from '../modelInput.ts'
 
 /** Which side of the threshold the answer must reach: p ≥ threshold (`above`) or p < threshold. */
 export type Desired = 'above' | 'below'
@@ -56,6 +57,8 @@ export type CounterfactualCommonOptions = {
   chunkRows?: number
   /** Encoded buffer type (default float32, the model boundary). */
   precision?: Precision
+  /** How feature values become model inputs (default: the schema's §1 encoding). */
+  input?: ModelInputMap
   checkCancel?: CheckCancel
   /** Stages done out of total. */
   onProgress?: ProgressFn

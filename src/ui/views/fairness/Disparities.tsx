@@ -3,7 +3,7 @@ import type { BootstrapInterval } from '../../../core/views/fairnessBootstrap.ts
 import { FOUR_FIFTHS, type DisparitySummary } from '../../../core/views/fairnessView.ts'
 import type { FairnessAt } from '../../../core/views/fairnessAt.ts'
 import type { BootstrapState } from '../../../state/fairnessQueries.ts'
-import type { BootstrapTaskResult } from '../../../workers/statsHost.ts'
+import type { BootstrapTaskResult } from '../../../workers/protocol.ts'
 import { fmt, fmtInterval } from '../../format.ts'
 import { TableScroll } from '../../kit/TableScroll.tsx'
 

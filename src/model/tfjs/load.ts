@@ -1,0 +1,153 @@
+/**
+ * Loads tfjs LayersModel and GraphModel artifacts on the active backend and describes them (the
+ * numbers of the model card), refusing what Glassbox cannot use: several inputs or outputs, an
+ * input that is not [batch, features], an output that is not a probability.
+ */
+import * as tf from '@tensorflow/tfjs'
+import { sha256Hex } from '../../core/hash.ts'
+import type { ModelInfo } from '../card.ts'
+import { ModelError } from '../errors.ts'
+import { artifactsIsGraph } from './artifacts.ts'
+import { runModel } from './predict.ts'
+
+/** A tfjs model with its page summary and the artifacts it was built from. */
+export type TfModel = {
+  model: tf.LayersModel | tf.GraphModel
+  info: ModelInfo
+  artifacts: tf.io.ModelArtifacts
+}
+
+const weightBytes = (a: tf.io.ModelArtifacts): ArrayBuffer => {
+  const d = a.weightData
+  if (!d) return new ArrayBuffer(0)
+  return Array.isArray(d) ? tf.io.concatenateArrayBuffers(d) : d
+}
+
+/**
+ * Loads artifacts on the active backend and checks the model is usable here: one input of
+ * shape [batch, width], one output of width 1 (sigmoid) or ≥ 2 (softmax).
+ * @throws ModelError naming `name` and the problem.
+ */
+export async function tfModelLoad(artifacts: tf.io.ModelArtifacts, name: string): Promise<TfModel> {
+  const graph = artifactsIsGraph(artifacts)
+  let model: tf.LayersModel | tf.GraphModel
+  // A build that fails half-way leaves its tensors and variables behind; a scope catches the
+  // tensors, and the variables registered meanwhile are disposed by name.
+  const engine = tf.engine()
+  const variables = new Set(Object.keys(engine.state.registeredVariables))
+  engine.startScope()
+  try {
+    model = graph
+      ? await tf.loadGraphModel(tf.io.fromMemory(artifacts))
+      : await tf.loadLayersModel(tf.io.fromMemory(artifacts))
+  } catch (e) {
+    engine.endScope()
+    for (const [k, v] of Object.entries(engine.state.registeredVariables))
+      if (!variables.has(k)) v.dispose()
+    throw new ModelError(
+      `${name}: TensorFlow.js could not build the model (${(e as Error).message})`,
+    )
+  }
+  engine.endScope(graph ? Object.values((model as tf.GraphModel).weights).flat() : undefined)
+  try {
+    const info = await modelDescribe(model, artifacts, name, graph)
+    return { model, info, artifacts }
+  } catch (e) {
+    model.dispose()
+    throw e
+  }
+}
+
+async function modelDescribe(
+  model: tf.LayersModel | tf.GraphModel,
+  artifacts: tf.io.ModelArtifacts,
+  name: string,
+  graph: boolean,
+): Promise<ModelInfo> {
+  const inputs = model.inputs
+  if (inputs.length !== 1)
+    throw new ModelError(
+      `${name}: the model has ${inputs.length} inputs; Glassbox needs exactly one (a row of encoded features)`,
+    )
+  const inShape = inputs[0]!.shape ?? []
+  const inputWidth = inShape[inShape.length - 1] ?? -1
+  if (inShape.length !== 2 || !(inputWidth > 0)) {
+    throw new ModelError(
+      `${name}: the model's input shape is [${inShape.map((d) => d ?? 'null').join(', ')}]; Glassbox needs [batch, features]`,
+    )
+  }
+  if (model.outputs.length !== 1)
+    throw new ModelError(
+      `${name}: the model has ${model.outputs.length} outputs; Glassbox needs one`,
+    )
+  // Run one zero row to learn the output width (graph signatures often leave it unknown).
+  const probe = tf.zeros([1, inputWidth]) as tf.Tensor2D
+  const out = runModel(model, probe)
+  const outShape = out.shape
+  const sample = await out.data()
+  probe.dispose()
+  out.dispose()
+  if (outShape.length !== 2)
+    throw new ModelError(
+      `${name}: the model's output has shape [${outShape.join(', ')}]; Glassbox needs [batch, classes]`,
+    )
+  const outputWidth = outShape[1]!
+  let activation = 'unknown'
+  if (!graph) {
+    const lm = model as tf.LayersModel
+    const last = lm.layers[lm.layers.length - 1]
+    const cfg = last?.getConfig() as { activation?: string } | undefined
+    activation = cfg?.activation ?? (last?.getClassName() === 'Activation' ? 'unknown' : 'linear')
+    if (last?.getClassName() === 'Softmax') activation = 'softmax'
+  } else {
+    const nodes = (artifacts.modelTopology as { node?: { op: string; name: string }[] }).node ?? []
+    const outName = (model as tf.GraphModel).outputNodes[0]?.split(':')[0]
+    const op = nodes.find((n) => n.name === outName)?.op
+    if (op === 'Sigmoid') activation = 'sigmoid'
+    else if (op === 'Softmax') activation = 'softmax'
+  }
+  if ([...sample].some((v) => Number.isNaN(v))) {
+    throw new ModelError(
+      `${name}: the model outputs NaN for an all-zero input row (check its weights for NaN or Infinity)`,
+    )
+  }
+  const bad = [...sample].some((v) => !(v >= 0 && v <= 1))
+  const sum = [...sample].reduce((a, b) => a + b, 0)
+  if (
+    bad ||
+    (outputWidth > 1 && Math.abs(sum - 1) > 1e-3) ||
+    ['linear', 'relu', 'tanh'].includes(activation)
+  ) {
+    throw new ModelError(
+      `${name}: the output is not a probability (activation "${activation}"); Glassbox needs a sigmoid unit or a softmax`,
+    )
+  }
+  if (outputWidth === 1 && activation === 'softmax') {
+    throw new ModelError(
+      `${name}: the output is a softmax over one unit, which is 1 for every row; Glassbox needs a sigmoid unit or a softmax over at least 2 classes`,
+    )
+  }
+  if (outputWidth > 1 && activation === 'sigmoid') {
+    throw new ModelError(
+      `${name}: ${outputWidth} sigmoid outputs (multi-label) are not supported; Glassbox needs one sigmoid unit or a softmax`,
+    )
+  }
+  const specs = artifacts.weightSpecs ?? []
+  const parameters = specs.reduce((a, w) => a + w.shape.reduce((p, q) => p * q, 1), 0)
+  const data = weightBytes(artifacts)
+  const nodes = graph ? ((artifacts.modelTopology as { node?: { op: string }[] }).node ?? []) : []
+  return {
+    name,
+    format: graph ? 'graph-model' : 'layers-model',
+    layers: graph
+      ? nodes.filter((n) => !['Const', 'Placeholder', 'Identity', 'NoOp'].includes(n.op)).length
+      : (model as tf.LayersModel).layers.length,
+    parameters,
+    bytes: data.byteLength,
+    weightsSha256: await sha256Hex(data),
+    inputWidth,
+    outputWidth,
+    activation,
+    weightDtypes: [...new Set(specs.map((w) => w.quantization?.dtype ?? w.dtype))],
+  }
+}

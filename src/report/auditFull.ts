@@ -1,0 +1,114 @@
+/**
+ * The whole audit of a session — report JSON v1 with its `quantization` section — for the CLI
+ * (`glassbox audit`, and `glassbox drift` with every explainer off) and the model worker (the
+ * page's report export) alike: auditRun's sections, then the compression comparison of the
+ * variants the settings ask for, with the audit's threshold, seed, background and budget.
+ */
+import type { CheckCancel } from '../core/types.ts'
+import type { ModelCard } from '../model/card.ts'
+import {
+  COMPRESSION_DEFAULTS,
+  type CompressionResult,
+  compressionRun,
+  sensitiveGroups,
+} from '../model/compression.ts'
+import { quantizationReportEntry } from '../core/quantize/compare.ts'
+import type { Session } from '../session/session.ts'
+import { type AuditSettings, auditRun } from './audit.ts'
+import type { Report, ReportQuantization } from './types.ts'
+
+/** Progress of an audit: its own sections, then the compression comparison. */
+export type AuditPhase = 'audit' | 'quantization'
+
+/** Progress (by phase), cancel and chunk size of an audit. */
+export type AuditHooks = {
+  onProgress?: (done: number, total: number, phase: AuditPhase) => void
+  checkCancel?: CheckCancel
+  /** Rows per model call for explanation jobs. */
+  chunkRows?: number
+}
+
+/** The report's `model` section of a model card. */
+export function reportModel(card: ModelCard): Report['model'] {
+  return {
+    sha256: card.sha256,
+    format: card.format,
+    inputs: card.inputWidth,
+    parameters: card.parameters,
+    bytes: card.bytes,
+  }
+}
+
+/** The report's `quantization` section from a comparison. */
+export function compressionReportSection(r: CompressionResult): Record<string, ReportQuantization> {
+  return Object.fromEntries(
+    r.variants.map((v) => [v.id, quantizationReportEntry(v.comparison, v.bytes)]),
+  )
+}
+
+/**
+ * Audits a session: metrics, calibration, fairness and explanations (auditRun), plus the
+ * `quantization` section when `settings.quantize` names schemes.
+ * @param predictions f of every row of the session's data when already known (not re-predicted).
+ * @throws ModelError when variants are asked of a model whose runtime builds none.
+ * @example const report = await auditFull(session, { ...AUDIT_DEFAULTS, backend: 'wasm' })
+ */
+export async function auditFull(
+  s: Session,
+  settings: AuditSettings,
+  hooks: AuditHooks = {},
+  predictions?: Float32Array,
+): Promise<Report> {
+  const phase = (p: AuditPhase) =>
+    hooks.onProgress
+      ? (done: number, total: number) => hooks.onProgress!(done, total, p)
+      : undefined
+  const common = {
+    ...(hooks.checkCancel ? { checkCancel: hooks.checkCancel } : {}),
+    ...(hooks.chunkRows ? { chunkRows: hooks.chunkRows } : {}),
+  }
+  const auditProgress = phase('audit')
+  const report = await auditRun(
+    {
+      schema: s.schema,
+      table: s.table,
+      x: s.x,
+      values: s.values,
+      labels: s.labels,
+      predict: s.predict,
+      grad: s.grad,
+      model: reportModel(s.model.card),
+      dataSha256: s.dataSha256,
+      classLabel: s.classLabel,
+      fast: settings.fastPath === false ? null : s.fast,
+      input: s.input,
+      ...(predictions ? { predictions } : {}),
+    },
+    settings,
+    { ...common, ...(auditProgress ? { onProgress: auditProgress } : {}) },
+  )
+  if (!settings.quantize.length) return report
+  const quantProgress = phase('quantization')
+  const r = await compressionRun(
+    s.model,
+    {
+      schema: s.schema,
+      x: s.x,
+      labels: s.labels,
+      groups: sensitiveGroups(s.schema, s.table),
+      offsets: s.input.offsets,
+    },
+    {
+      ...COMPRESSION_DEFAULTS,
+      ids: settings.quantize,
+      column: s.column,
+      threshold: settings.threshold,
+      seed: settings.seed,
+      background: settings.background,
+      budget: settings.budget,
+      latencyRepeats: 1,
+    },
+    { ...common, ...(quantProgress ? { onProgress: quantProgress } : {}) },
+  )
+  return { ...report, quantization: compressionReportSection(r) }
+}

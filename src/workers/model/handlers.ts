@@ -1,0 +1,41 @@
+/**
+ * The model worker's command table: each command's job (one module per kind) and how the host
+ * runs it — `retryOnLoss` jobs are rerun on another backend after a WebGPU device loss. Debug
+ * commands are not here (model/debug.ts): only the e2e build and tests register them.
+ */
+import type { HandlerTable } from '../modelHost.ts'
+import { audit, drift } from './audit.ts'
+import {
+  compress,
+  compressFinish,
+  compressMeasure,
+  compressShap,
+  exportVariant,
+} from './compress.ts'
+import { explain, whatIf } from './explain.ts'
+import { attach, globalShap, shapCache, shapPlan, shapRows, shareModel } from './globalShap.ts'
+import { load } from './load.ts'
+import { init, probe, setBackend } from './probe.ts'
+
+/** The standard command table of every model worker. */
+export const modelHandlers: HandlerTable = {
+  init: { run: init },
+  load: { run: load },
+  probe: { run: probe },
+  setBackend: { run: setBackend },
+  explain: { run: explain, retryOnLoss: true },
+  whatIf: { run: whatIf, retryOnLoss: true },
+  globalShap: { run: globalShap, retryOnLoss: true },
+  audit: { run: audit, retryOnLoss: true },
+  drift: { run: drift, retryOnLoss: true },
+  compress: { run: compress, retryOnLoss: true },
+  exportVariant: { run: exportVariant },
+  compressMeasure: { run: compressMeasure, retryOnLoss: true },
+  compressShap: { run: compressShap, retryOnLoss: true },
+  compressFinish: { run: compressFinish },
+  shareModel: { run: shareModel },
+  attach: { run: attach },
+  shapPlan: { run: shapPlan },
+  shapRows: { run: shapRows, retryOnLoss: true },
+  shapCache: { run: shapCache },
+}

@@ -1,0 +1,107 @@
+/**
+ * The model worker's load: model files (picked, dropped or a URL), table and schema validated as
+ * one transaction — the model opened by the runtime that recognises it, a session opened on the
+ * data (width check, class, encoding, fast path), every row predicted in steps with progress and
+ * cancel, NaN refused, probabilities clipped. Only when everything succeeded is the previous
+ * session replaced; otherwise the error names the problem and the old one stays (and the new
+ * model is disposed).
+ */
+import { DataError } from '../../core/encode.ts'
+import { predictionsClip } from '../../core/loadChecks.ts'
+import { modelInfo } from '../../model/card.ts'
+import { ModelError } from '../../model/errors.ts'
+import { modelFilesFetched } from '../../model/files.ts'
+import { type RuntimeEntry, modelFilesChoose, runtimeEntryFor } from '../../model/registry.ts'
+import type { LoadedModel, ModelFiles } from '../../model/runtime.ts'
+import type { Schema } from '../../core/schema.ts'
+import { sessionOpen } from '../../session/session.ts'
+import type { Handler, Job, ModelHost } from '../modelHost.ts'
+import type { ModelInput } from '../protocol/model.ts'
+
+/** A model's files from the page's input: the picked files, or the URL's. */
+function modelFilesOf(input: ModelInput, entries: readonly RuntimeEntry[]): Promise<ModelFiles> {
+  return input.kind === 'files'
+    ? modelFilesChoose(input.files, entries)
+    : modelFilesFetched(input.url)
+}
+
+/** Opens the input's model on its runtime's active backend, for `schema`. */
+async function modelOpen(
+  host: ModelHost,
+  input: ModelInput,
+  schema: Schema | undefined,
+  job: Job,
+): Promise<LoadedModel> {
+  const b = host.backends
+  job.progress(0, 1, 'Loading model')
+  const files = await modelFilesOf(input, b.entries)
+  const entry = runtimeEntryFor(files.main, b.entries)
+  await b.ensure(entry)
+  const source = await b.runtime!.sourceFromFiles(files)
+  job.check()
+  return b.runtime!.open(source, schema)
+}
+
+/** Refuses predictions with NaN before anything is replaced (the page's metrics would throw). */
+function nanCheck(p: Float32Array, modelName: string, dataName: string): void {
+  const nan = p.findIndex(Number.isNaN)
+  if (nan < 0) return
+  const more = p.reduce((k, v) => k + (Number.isNaN(v) ? 1 : 0), 0) - 1
+  throw new ModelError(
+    `${modelName} predicts NaN for row ${nan} of ${dataName}${more ? ` and ${more} more row${more > 1 ? 's' : ''}` : ''}: check the model and the scale of the inputs`,
+  )
+}
+
+/** The transactional load (see the module doc). */
+export const load: Handler<'load'> = async (host, req, job) => {
+  if (!req.model) await host.backends.ensure()
+  if (req.maxChunkRows !== undefined) host.maxChunk = Math.max(1, req.maxChunkRows)
+  const prev = host.session
+  const schema = req.schema ?? prev?.schema
+  let fresh: LoadedModel | null = null
+  try {
+    if (req.model) fresh = await modelOpen(host, req.model, schema, job)
+    // A model opened for one schema (ONNX) is reopened for a new one; a tfjs model is kept.
+    else if (prev && req.schema && host.backends.runtime?.schemaBound)
+      fresh = await host.backends.runtime.open(prev.model.source, req.schema)
+    const model = fresh ?? prev?.model ?? null
+    const table = req.table ?? prev?.table
+    if (!model) throw new ModelError('no model loaded yet: load a model.json with its weight files')
+    if (!table) throw new DataError('no dataset loaded yet: load a CSV file')
+    if (!schema) throw new DataError('no schema: load a schema JSON or choose the target column')
+    const name = req.table ? req.dataName : (prev?.dataName ?? req.dataName)
+    const sha256 = req.table ? req.dataSha256 : (prev?.dataSha256 ?? req.dataSha256)
+    const s = await sessionOpen(model, schema, { table, name, sha256 }, req.cls, {
+      schemaName: req.schemaName,
+      ...host.callCap(),
+    })
+    const t0 = performance.now()
+    const predictions = await host.predictAll(s.predict, s.x, job, 'Predicting')
+    const predictMs = performance.now() - t0
+    nanCheck(predictions, model.card.name, name)
+    // Views and metrics need probabilities: clip, and let the page warn (loadWarnings).
+    const outOfRange = predictionsClip(predictions)
+    host.session = { ...s, predictions }
+    host.globalCache.clear()
+    if (fresh && prev && prev.model !== fresh) prev.model.dispose()
+    fresh = null
+    const copy = predictions.slice()
+    return {
+      result: {
+        model: modelInfo(model.card),
+        card: model.card,
+        column: s.column,
+        classLabel: s.classLabel,
+        encode: s.encode,
+        labels: s.labels ? s.labels.slice() : null,
+        predictions: copy,
+        outOfRange,
+        backend: host.backends.active!,
+        predictMs,
+      },
+      transfer: [copy.buffer],
+    }
+  } finally {
+    fresh?.dispose()
+  }
+}
