@@ -11,6 +11,9 @@ import {
   rocAuc,
 } from '../../../src/core/metrics.ts'
 import type { GroupColumn } from '../../../src/core/stream/fairness.ts'
+import { AUDIT_DEFAULTS, auditRun } from '../../../src/report/audit.ts'
+import { TableBuilder } from '../../../src/core/table.ts'
+import { matrix } from '../../../src/core/types.ts'
 import { ScoreState } from '../../../src/core/stream/scores.ts'
 import {
   type AuditState,
@@ -260,5 +263,44 @@ describe('ScoreState', () => {
     )
     expect(s.rows).toBe(0)
     expect(s.logLoss()).toBeNull()
+  })
+})
+
+describe('auditStateSections against today’s audit (src/report/audit.ts auditRun)', () => {
+  it('gives the sections auditRun gives on the same rows, within 1e-12 and AUC exactly', async () => {
+    const samples = fc.sample(sharded, { numRuns: 25, seed: 7 })
+    for (const { rows } of samples) {
+      const builder = new TableBuilder(['sex', 'race'])
+      for (const r of rows) builder.push([r.sex, r.race])
+      const table = builder.build()
+      const p = Float32Array.from(rows, (r) => r.p)
+      const report = await auditRun(
+        {
+          schema: {
+            schemaVersion: 1,
+            name: 't',
+            target: { column: 'y', positive: '1' },
+            features: [],
+            sensitive: ['sex', 'race'],
+            output: { kind: 'probability' },
+          },
+          table,
+          x: matrix(new Float32Array(0), rows.length, 0),
+          values: matrix(new Float32Array(0), rows.length, 0),
+          labels: Uint8Array.from(rows, (r) => r.y),
+          predict: () => Promise.resolve(p),
+          grad: () => Promise.reject(new Error('unused')),
+          model: { sha256: '', format: 'layers-model', inputs: 0, parameters: 0, bytes: 0 },
+          dataSha256: '',
+        },
+        { ...AUDIT_DEFAULTS, rows: [], shap: false, igSteps: 0, counterfactuals: 0, quantize: [] },
+      )
+      const s = auditStateSections(shardState(rows, [0, rows.length], 0, 1, 97))
+      close(
+        { metrics: s.metrics, calibration: s.calibration, fairness: s.fairness },
+        { metrics: report.metrics, calibration: report.calibration, fairness: report.fairness },
+      )
+      expect(s.metrics?.rocAuc).toBe(report.metrics?.rocAuc)
+    }
   })
 })
