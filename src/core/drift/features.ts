@@ -217,6 +217,26 @@ export function featureDrift(
       curMean: null,
     }
   })
+  return featureDriftFlags(partial, ref.nRows, cur.nRows, alpha)
+}
+
+/** A feature's drift before the flags: what `featureDriftFlags` completes. */
+export type FeatureDriftTests = Omit<
+  FeatureDrift,
+  'psi' | 'pAdjusted' | 'drifted' | 'watch' | 'reasons' | 'nRef' | 'nCur'
+>
+
+/**
+ * Completes per-feature tests into `FeatureDrift`s: Holm-adjusts the p-values across all of them
+ * and sets psi, `drifted`, `watch` and `reasons` (see the module doc). Shared by `featureDrift` and
+ * the streamed audit (src/core/stream), so that both flag alike.
+ */
+export function featureDriftFlags(
+  partial: readonly FeatureDriftTests[],
+  nRef: number,
+  nCur: number,
+  alpha = DRIFT_ALPHA,
+): FeatureDrift[] {
   const adjusted = holm(partial.map((p) => p.pValue))
   return partial.map((p, i): FeatureDrift => {
     const psi = p.bins.psi
@@ -231,8 +251,8 @@ export function featureDrift(
       drifted: reasons.length > 0,
       watch: reasons.length === 0 && psi > PSI_WATCH,
       reasons,
-      nRef: ref.nRows,
-      nCur: cur.nRows,
+      nRef,
+      nCur,
     }
   })
 }

@@ -143,11 +143,20 @@ export function psiNumeric(ref: ArrayLike<number>, cur: ArrayLike<number>): PsiB
   for (let i = 0; i < cur.length; i++) {
     if (Number.isNaN(cur[i]!)) throw new RangeError(`psiNumeric: current value ${i} is NaN`)
   }
+  return psiNumericBins(edges, psiBinCounts(ref, edges), psiBinCounts(cur, edges))
+}
+
+/**
+ * `psiNumeric`'s result from the decile `edges` and both sides' counts in the bins (−∞, e₁], …,
+ * (e_k, +∞): labels, shares, terms and PSI (the streamed audit counts the bins itself).
+ * @throws RangeError as `psiFromCounts`.
+ */
+export function psiNumericBins(edges: number[], refCounts: number[], curCounts: number[]): PsiBins {
   const labels = edges.map((e, k) =>
     k === 0 ? `≤ ${fmt(e)}` : `(${fmt(edges[k - 1]!)}, ${fmt(e)}]`,
   )
   labels.push(`> ${fmt(edges[edges.length - 1]!)}`)
-  return bins(labels, edges, psiBinCounts(ref, edges), psiBinCounts(cur, edges))
+  return bins(labels, edges, refCounts, curCounts)
 }
 
 /** Categorical PSI plus the current values the reference does not have. */
