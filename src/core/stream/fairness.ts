@@ -41,12 +41,9 @@ export class FairnessCells {
    * @throws RangeError when lengths differ or a code has no value; nothing is counted then.
    */
   add(p: Scores, y: Labels, groups: GroupColumn | readonly string[]): void {
+    FairnessCells.check(p, y, groups)
     const n = p.length
-    const named = Array.isArray(groups)
-    const codes = named ? null : (groups as GroupColumn).codes
-    if (y.length !== n || (named ? (groups as readonly string[]).length : codes!.length) !== n)
-      throw new RangeError(`fairness: the chunk's scores, labels and groups differ in length`)
-    if (named) {
+    if (Array.isArray(groups)) {
       const texts = groups as readonly string[]
       const dict = new Map<string, number>()
       const c = new Int32Array(n)
@@ -57,15 +54,31 @@ export class FairnessCells {
       }
       return this.addCoded(p, y, c, [...dict.keys()])
     }
-    this.addCoded(p, y, codes!, (groups as GroupColumn).values)
+    const g = groups as GroupColumn
+    this.addCoded(p, y, g.codes, g.values)
+  }
+
+  /**
+   * What `add` checks before it counts anything: equal lengths, codes within the dictionary.
+   * @throws RangeError as `add`.
+   */
+  static check(p: Scores, y: Labels, groups: GroupColumn | readonly string[]): void {
+    const named = Array.isArray(groups)
+    const g = groups as GroupColumn
+    const n = p.length
+    if (y.length !== n || (named ? (groups as readonly string[]).length : g.codes.length) !== n)
+      throw new RangeError(`fairness: the chunk's scores, labels and groups differ in length`)
+    if (named) return
+    for (let i = 0; i < n; i++) {
+      if (!(g.codes[i]! >= 0 && g.codes[i]! < g.values.length))
+        throw new RangeError(
+          `fairness: row ${i} of the chunk has group code ${g.codes[i]} of ${g.values.length}`,
+        )
+    }
   }
 
   private addCoded(p: Scores, y: Labels, codes: ArrayLike<number>, values: readonly string[]) {
     const m = values.length
-    for (let i = 0; i < codes.length; i++) {
-      if (!(codes[i]! >= 0 && codes[i]! < m))
-        throw new RangeError(`fairness: row ${i} of the chunk has group code ${codes[i]} of ${m}`)
-    }
     const local = new Float64Array(4 * m)
     const t = this.threshold
     for (let i = 0; i < codes.length; i++) {

@@ -68,14 +68,7 @@ export class ScoreState {
    *   not 0/1; the chunk is then not added at all.
    */
   add(p: Scores, y: Labels, firstRow = 0): void {
-    if (p.length !== y.length)
-      throw new RangeError(`scores: ${p.length} scores but ${y.length} labels`)
-    for (let i = 0; i < p.length; i++) {
-      const v = p[i]!
-      if (!(v >= 0 && v <= 1))
-        throw new RangeError(`scores: row ${firstRow + i}: ${v} is not a probability in [0, 1]`)
-      if (y[i]! > 1) throw new RangeError(`scores: row ${firstRow + i}: label ${y[i]} is not 0/1`)
-    }
+    ScoreState.check(p, y, firstRow)
     const sums = this.sums
     for (let i = 0; i < p.length; i++) {
       const v = p[i]!
@@ -90,6 +83,22 @@ export class ScoreState {
     }
     this.counts.add(p, y, 'scores')
     this.n += p.length
+  }
+
+  /**
+   * What `add` checks before it adds anything (so that a caller can check a chunk for all of its
+   * parts first).
+   * @throws RangeError as `add`.
+   */
+  static check(p: Scores, y: Labels, firstRow = 0): void {
+    if (p.length !== y.length)
+      throw new RangeError(`scores: ${p.length} scores but ${y.length} labels`)
+    for (let i = 0; i < p.length; i++) {
+      const v = p[i]!
+      if (!(v >= 0 && v <= 1))
+        throw new RangeError(`scores: row ${firstRow + i}: ${v} is not a probability in [0, 1]`)
+      if (y[i]! > 1) throw new RangeError(`scores: row ${firstRow + i}: label ${y[i]} is not 0/1`)
+    }
   }
 
   /** Adds `other`'s rows into this state (exact; any order of merges gives the same state). */

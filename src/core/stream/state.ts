@@ -1,17 +1,40 @@
 /**
  * One audit's mergeable state (issue 18): what a shard of the data contributes to the report's
- * `metrics`, `calibration` and `fairness` sections, with what identifies the audit (model, schema,
- * data, settings) and which shard it covers. A CLI streams the data chunk by chunk into
- * `auditStateAdd`, writes the partial with `auditStateToJSON`, and `auditStateMerge` combines the
- * partials of all shards — refusing a foreign, duplicated, missing or corrupt one by name — into
- * a state whose `auditStateSections` equal, byte for byte, those of a single process over all rows
- * (every number comes from exact integer counts or exact sums; see scores.ts and fairness.ts).
+ * `metrics`, `calibration`, `fairness` (and, for a drift audit, `drift`) sections, with what
+ * identifies the audit (model, schema, data, settings) and which shard it covers. A CLI streams
+ * the data chunk by chunk into `auditStateAdd` (and the reference into `auditStateAddReference`),
+ * writes the partial with `auditStateToJSON` (stateJson.ts), and `auditStateMerge` combines the
+ * partials of all shards — refusing a foreign, duplicated, missing or corrupt one by name — into a
+ * state whose `auditStateSections` (sections.ts) equal, byte for byte, those of a single process
+ * over all rows: every number comes from exact integer counts or exact sums.
  */
-import { type Scores } from '../metrics.ts'
-import { readArray, readCount, readNumber, readObject, readString, textChecksum } from './codec.ts'
+import type { OodLayout } from '../drift/ood.ts'
+import type { Scores } from '../metrics.ts'
+import { type Table, tableColumn } from '../table.ts'
+import type { Matrix } from '../types.ts'
+import { readNumber } from './codec.ts'
+import { type DriftFeatureSpec, DriftSide } from './drift.ts'
 import { FairnessCells, type GroupColumn } from './fairness.ts'
+import { OodMoments, type OodPlan } from './ood.ts'
 import { ScoreState } from './scores.ts'
-import { type ShardInfo, shardFromJSON, shardsCheck } from './shards.ts'
+import { type ShardInfo, shardsCheck } from './shards.ts'
+
+/** A drift audit's settings: the schema's features and, for the OOD share, pass 1's plan. */
+export type AuditDriftSettings = {
+  features: DriftFeatureSpec[]
+  /**
+   * The OOD detector's plan in JSON form (`nRows` = the reference's total rows, known up front),
+   * or null: no OOD share (the section's `oodShare` is then null).
+   */
+  ood: {
+    nRows: number
+    seed: number
+    offsets: number[]
+    features: string[]
+    categorical: boolean[]
+    categoryFloor: number
+  } | null
+}
 
 /** The settings the finalizers depend on (all shards must agree on them). */
 export type AuditStateSettings = {
@@ -25,17 +48,22 @@ export type AuditStateSettings = {
   labelled: boolean
   /** Sensitive attributes whose columns the data has, in schema order. */
   sensitive: string[]
+  /** Drift against a reference (`glassbox drift`); absent or null for a plain audit. */
+  drift?: AuditDriftSettings | null
 }
 
 /**
  * What the audit is of, as opaque texts the caller computes (e.g. sha256 hex): keys such as
- * `model`, `schema`, `data`, `settings`. Partials whose identities differ are foreign to each other.
+ * `model`, `schema`, `data`, `reference`, `settings`. Partials whose identities differ are foreign.
  */
 export type AuditIdentity = Record<string, string>
 
-/** Format name and version of a serialized state. */
-export const AUDIT_STATE_FORMAT = 'glassbox-audit-state'
-export const AUDIT_STATE_VERSION = 1
+/** A drift audit's extra state: both sides' counts and the OOD pass-1 moments. */
+export type AuditDriftState = {
+  readonly reference: DriftSide
+  readonly current: DriftSide
+  readonly moments: OodMoments | null
+}
 
 /** The mergeable state of one audit; build with `auditStateCreate`. */
 export type AuditState = {
@@ -43,15 +71,17 @@ export type AuditState = {
   readonly identity: AuditIdentity
   /** The shards this state covers (one for a shard's partial; all of them after a merge). */
   readonly shards: ShardInfo[]
-  /** Rows added. */
+  /** Rows added (of the audited data; a drift's current data). */
   rows: number
   /** Scores and labels; null when the data is unlabelled. */
   readonly scores: ScoreState | null
   /** Per sensitive attribute (labelled data only), in `settings.sensitive` order. */
   readonly fairness: Map<string, FairnessCells>
+  /** Drift counts; null for a plain audit. */
+  readonly drift: AuditDriftState | null
 }
 
-/** One chunk of consecutive rows. */
+/** One chunk of consecutive rows of the audited data. */
 export type AuditChunk = {
   /** Global 0-based index of the chunk's first row (for messages). */
   firstRow: number
@@ -59,8 +89,27 @@ export type AuditChunk = {
   p: Scores
   /** Labels per row (1 = positive); null exactly when the settings say unlabelled. */
   y: Uint8Array | null
-  /** Each sensitive attribute's column for these rows (every attribute of the settings). */
-  groups: ReadonlyMap<string, GroupColumn | readonly string[]>
+  /**
+   * The chunk's rows as a table: its sensitive columns are the groups (unless `groups` is given)
+   * and, for a drift audit, its feature columns are counted.
+   */
+  table?: Table
+  /** Each sensitive attribute's column for these rows; default: the table's columns. */
+  groups?: ReadonlyMap<string, GroupColumn | readonly string[]>
+}
+
+/** The OOD plan of drift settings (layout arrays typed), or null. */
+export function auditStateOodPlan(drift: AuditDriftSettings | null | undefined): OodPlan | null {
+  const o = drift?.ood
+  if (!o) return null
+  const layout: OodLayout = {
+    width: o.offsets[o.offsets.length - 1] ?? 0,
+    offsets: Int32Array.from(o.offsets),
+    features: [...o.features],
+    categorical: [...o.categorical],
+    categoryFloor: o.categoryFloor,
+  }
+  return { nRows: o.nRows, seed: o.seed, layout }
 }
 
 /**
@@ -79,14 +128,16 @@ export function auditStateCreate(
   if (new Set(settings.sensitive).size !== settings.sensitive.length)
     throw new RangeError('settings.sensitive: an attribute is listed twice')
   shardsCheck([{ part: 'this state', shard }], false)
+  const drift = settings.drift ?? null
+  const plan = auditStateOodPlan(drift)
   return {
-    settings: { ...settings, sensitive: [...settings.sensitive] },
+    settings: { ...structuredClone(settings), drift },
     identity: Object.fromEntries(
       Object.keys(identity)
         .sort()
         .map((k) => [k, identity[k]!]),
     ),
-    shards: [shard],
+    shards: [structuredClone(shard)],
     rows: 0,
     scores: settings.labelled ? new ScoreState() : null,
     fairness: new Map(
@@ -94,41 +145,97 @@ export function auditStateCreate(
         ? settings.sensitive.map((a) => [a, new FairnessCells(settings.threshold)])
         : [],
     ),
+    drift: drift && {
+      reference: new DriftSide(drift.features),
+      current: new DriftSide(drift.features),
+      moments: plan && new OodMoments(plan),
+    },
   }
 }
 
 /**
- * Adds a chunk of rows to the state.
- * @throws RangeError naming the row or attribute when the chunk does not fit the settings (labels
- *   missing or unexpected, an attribute's column missing) or a value is bad.
+ * Adds a chunk of the audited data to the state. Everything is checked before anything is
+ * counted, so a refused chunk leaves the state as it was.
+ * @throws RangeError / DataError naming the row, column or attribute when the chunk does not fit
+ *   the settings (labels missing or unexpected, a column missing) or a value is bad.
  */
-export function auditStateAdd(state: AuditState, chunk: AuditChunk): void {
-  const n = chunk.p.length
+export function auditStateAdd(state: AuditState, chunk: AuditChunk, source = 'the data'): void {
+  const at = `${source}, chunk at row ${chunk.firstRow}`
   if ((chunk.y !== null) !== state.settings.labelled)
     throw new RangeError(
-      `audit chunk at row ${chunk.firstRow}: ${chunk.y ? 'has labels, but the audit is unlabelled' : 'has no labels'}`,
+      `${at}: ${chunk.y ? 'has labels, but the audit is unlabelled' : 'has no labels'}`,
     )
+  const groups = new Map<string, GroupColumn | readonly string[]>()
   for (const attr of state.fairness.keys()) {
-    const g = chunk.groups.get(attr)
-    if (!g) throw new RangeError(`audit chunk at row ${chunk.firstRow}: no column for "${attr}"`)
+    const g = chunk.groups?.get(attr) ?? (chunk.table && tableColumn(chunk.table, attr))
+    if (!g) throw new RangeError(`${at}: no column "${attr}"`)
+    groups.set(attr, g)
+  }
+  if (chunk.y) {
+    ScoreState.check(chunk.p, chunk.y, chunk.firstRow)
+    for (const g of groups.values()) FairnessCells.check(chunk.p, chunk.y, g)
+  }
+  if (state.drift) {
+    if (!chunk.table) throw new RangeError(`${at}: a drift audit needs the chunk's table`)
+    state.drift.current.add(chunk.table, chunk.p, chunk.firstRow, source)
   }
   if (chunk.y) {
     state.scores!.add(chunk.p, chunk.y, chunk.firstRow)
-    for (const [attr, cells] of state.fairness) cells.add(chunk.p, chunk.y, chunk.groups.get(attr)!)
+    for (const [attr, cells] of state.fairness) cells.add(chunk.p, chunk.y, groups.get(attr)!)
   }
-  state.rows += n
+  state.rows += chunk.p.length
+}
+
+/** One chunk of consecutive rows of a drift's reference data. */
+export type ReferenceChunk = {
+  /** Global 0-based index of the chunk's first row in the reference. */
+  firstRow: number
+  /** The rows as a table (feature columns by name). */
+  table: Table
+  /** The model's probability of the class of interest per row. */
+  p: Scores
+  /** The rows encoded as the model's input; needed when the settings plan an OOD share. */
+  x?: Matrix
+}
+
+/**
+ * Adds a chunk of the drift's reference data (its feature and prediction counts, and the OOD
+ * pass-1 moments of its fit rows).
+ * @throws RangeError / DataError naming the row or column, as `DriftSide.add` and
+ *   `OodMoments.add`; RangeError when the audit is not a drift audit.
+ */
+export function auditStateAddReference(
+  state: AuditState,
+  chunk: ReferenceChunk,
+  source = 'the reference data',
+): void {
+  const drift = state.drift
+  if (!drift) throw new RangeError('auditStateAddReference: the audit has no drift settings')
+  if (drift.moments && chunk.x?.rows !== chunk.table.nRows)
+    throw new RangeError(
+      `${source}, chunk at row ${chunk.firstRow}: the OOD share needs the chunk's encoded rows`,
+    )
+  drift.reference.add(chunk.table, chunk.p, chunk.firstRow, source)
+  if (drift.moments) drift.moments.add(chunk.x!, chunk.firstRow)
 }
 
 /** Checks that a state holds as many rows as its shards say they covered (when counted in rows). */
-function checkRowsCovered(state: AuditState, what: string): void {
-  let covered = 0
-  for (const shard of state.shards) {
-    const c = shard.coverage.data
-    if (!c || c.unit !== 'rows') return
-    for (const [a, b] of c.ranges) covered += b - a
+export function auditStateCheckRows(state: AuditState, what: string): void {
+  const sides: [string, number][] = [['data', state.rows]]
+  if (state.drift) sides.push(['reference', state.drift.reference.rows])
+  for (const [name, rows] of sides) {
+    let covered = 0
+    let counted = true
+    for (const shard of state.shards) {
+      const c = shard.coverage[name]
+      if (!c || c.unit !== 'rows') counted = false
+      else for (const [a, b] of c.ranges) covered += b - a
+    }
+    if (counted && covered !== rows)
+      throw new RangeError(
+        `${what} holds ${rows} ${name} rows, but its shards cover ${covered} ${name} rows`,
+      )
   }
-  if (covered !== state.rows)
-    throw new RangeError(`${what} holds ${state.rows} rows, but its shards cover ${covered} rows`)
 }
 
 function sameSettings(a: AuditStateSettings, b: AuditStateSettings): string | null {
@@ -136,6 +243,8 @@ function sameSettings(a: AuditStateSettings, b: AuditStateSettings): string | nu
     if (!Object.is(a[k], b[k])) return `${k} ${String(b[k])} ≠ ${String(a[k])}`
   if (a.sensitive.join('\u0000') !== b.sensitive.join('\u0000'))
     return `sensitive [${b.sensitive.join(', ')}] ≠ [${a.sensitive.join(', ')}]`
+  if (JSON.stringify(a.drift ?? null) !== JSON.stringify(b.drift ?? null))
+    return 'the drift settings differ'
   return null
 }
 
@@ -173,7 +282,7 @@ export function auditStateMerge(
     parts.flatMap(({ name, state }) => state.shards.map((shard) => ({ part: name, shard }))),
     options.complete !== false,
   )
-  for (const { name, state } of parts) checkRowsCovered(state, `merge: ${name}`)
+  for (const { name, state } of parts) auditStateCheckRows(state, `merge: ${name}`)
   const out = auditStateCreate(first.state.settings, first.state.identity, first.state.shards[0]!)
   out.shards.length = 0
   for (const { state } of parts) {
@@ -181,205 +290,12 @@ export function auditStateMerge(
     out.rows += state.rows
     if (state.scores) out.scores!.merge(state.scores)
     for (const [attr, cells] of state.fairness) out.fairness.get(attr)!.merge(cells)
+    if (state.drift && out.drift) {
+      out.drift.reference.merge(state.drift.reference)
+      out.drift.current.merge(state.drift.current)
+      if (state.drift.moments) out.drift.moments!.merge(state.drift.moments)
+    }
   }
   out.shards.sort((a, b) => a.index - b.index)
-  return out
-}
-
-/**
- * The state as JSON text: `{"format","version","checksum","body"}` where checksum is a 64-bit
- * FNV-1a of the body's JSON text, so that a partial altered or cut after writing is refused.
- * Typed arrays are base64; group values are list entries, never object keys.
- */
-export function auditStateToJSON(state: AuditState): string {
-  const body = JSON.stringify({
-    settings: state.settings,
-    identity: state.identity,
-    shards: state.shards,
-    rows: state.rows,
-    scores: state.scores ? state.scores.toJSON() : null,
-    fairness: [...state.fairness].map(([attr, cells]) => [attr, cells.toJSON()]),
-  })
-  return `{"format":"${AUDIT_STATE_FORMAT}","version":${AUDIT_STATE_VERSION},"checksum":"${textChecksum(body)}","body":${body}}`
-}
-
-/**
- * Reads `auditStateToJSON`'s text back, checking everything.
- * @param name the part's name (e.g. its file) for messages.
- * @throws RangeError "NAME is corrupt: …" (not JSON, wrong format or version, checksum mismatch,
- *   a field missing or malformed, parts that disagree).
- */
-export function auditStateFromJSON(text: string, name: string): AuditState {
-  try {
-    return parse(text)
-  } catch (e) {
-    throw new RangeError(`${name} is corrupt: ${e instanceof Error ? e.message : String(e)}`)
-  }
-}
-
-function parse(text: string): AuditState {
-  let doc: unknown
-  try {
-    doc = JSON.parse(text)
-  } catch (e) {
-    throw new RangeError(`not JSON (${e instanceof Error ? e.message : String(e)})`)
-  }
-  const o = readObject(doc, 'the file')
-  if (o.format !== AUDIT_STATE_FORMAT)
-    throw new RangeError(`format is ${JSON.stringify(o.format)}, not "${AUDIT_STATE_FORMAT}"`)
-  if (o.version !== AUDIT_STATE_VERSION)
-    throw new RangeError(`version ${JSON.stringify(o.version)} is not ${AUDIT_STATE_VERSION}`)
-  const body = readObject(o.body, 'body')
-  if (o.checksum !== textChecksum(JSON.stringify(body)))
-    throw new RangeError('checksum mismatch: the body was changed after it was written')
-  const s = readObject(body.settings, 'settings')
-  const settings: AuditStateSettings = {
-    threshold: readNumber(s.threshold, 'settings.threshold'),
-    classIndex: readCount(s.classIndex, 'settings.classIndex'),
-    seed: readNumber(s.seed, 'settings.seed'),
-    labelled: s.labelled === true,
-    sensitive: readArray(s.sensitive, 'settings.sensitive').map((a, i) =>
-      readString(a, `settings.sensitive[${i}]`),
-    ),
-  }
-  if (typeof s.labelled !== 'boolean') throw new RangeError('settings.labelled: expected a boolean')
-  const idObj = readObject(body.identity, 'identity')
-  const identity: AuditIdentity = {}
-  for (const k of Object.keys(idObj)) identity[k] = readString(idObj[k], `identity.${k}`)
-  const shards = readArray(body.shards, 'shards').map((v, i) => shardFromJSON(v, `shards[${i}]`))
-  if (shards.length === 0) throw new RangeError('shards: none listed')
-  const state = auditStateCreate(settings, identity, shards[0]!)
-  state.shards.push(...shards.slice(1))
-  shardsCheck(
-    state.shards.map((shard) => ({ part: 'the file', shard })),
-    false,
-  )
-  state.rows = readCount(body.rows, 'rows')
-  checkRowsCovered(state, 'the state')
-  if (settings.labelled) {
-    const scores = ScoreState.fromJSON(body.scores, 'scores')
-    if (scores.rows !== state.rows)
-      throw new RangeError(`scores: ${scores.rows} rows, the state ${state.rows}`)
-    state.scores!.merge(scores)
-    const fair = readArray(body.fairness, 'fairness')
-    if (fair.length !== settings.sensitive.length)
-      throw new RangeError(
-        `fairness: ${fair.length} attributes, settings list ${settings.sensitive.length}`,
-      )
-    fair.forEach((entry, i) => {
-      const e = readArray(entry, `fairness[${i}]`)
-      const attr = settings.sensitive[i]!
-      if (e[0] !== attr) throw new RangeError(`fairness[${i}]: expected attribute "${attr}"`)
-      const cells = FairnessCells.fromJSON(e[1], `fairness.${attr}`, settings.threshold)
-      if (cells.rows !== state.rows)
-        throw new RangeError(`fairness.${attr}: ${cells.rows} rows, the state ${state.rows}`)
-      state.fairness.get(attr)!.merge(cells)
-    })
-  } else if (body.scores !== null) throw new RangeError('scores: present in an unlabelled state')
-  return state
-}
-
-/** A rate row of the report (`ReportRates` in src/report/types.ts). */
-export type SectionRates = {
-  count: number
-  selectionRate: number | null
-  tpr: number | null
-  fpr: number | null
-  precision: number | null
-  accuracy: number | null
-}
-
-/**
- * The report sections a state gives, structurally identical to `Report`'s `metrics`,
- * `calibration` and `fairness` (src/report/types.ts; the core does not import the report layer,
- * test/core/stream checks that the types stay assignable) plus the data's row count.
- */
-export type AuditSections = {
-  rows: number
-  metrics?: {
-    accuracy: number | null
-    rocAuc: number | null
-    logLoss: number | null
-    brier: number | null
-  }
-  calibration?: {
-    ece: number | null
-    mce: number | null
-    bins: {
-      lower: number
-      upper: number
-      count: number
-      meanPredicted: number | null
-      fractionPositive: number | null
-    }[]
-  }
-  fairness?: Record<
-    string,
-    {
-      groups: Record<string, SectionRates & { small: boolean }>
-      overall: SectionRates
-      demographicParityDifference: number | null
-      demographicParityRatio: number | null
-      equalizedOddsDifference: number | null
-      equalizedOddsRatio: number | null
-      equalOpportunityDifference: number | null
-    }
-  >
-}
-
-const rates = (g: SectionRates): SectionRates => ({
-  count: g.count,
-  selectionRate: g.selectionRate,
-  tpr: g.tpr,
-  fpr: g.fpr,
-  precision: g.precision,
-  accuracy: g.accuracy,
-})
-
-/**
- * The report's `metrics`, `calibration` and `fairness` sections from a complete state, exactly as
- * src/report/audit.ts builds them from the batch functions (absent without labels; `fairness`
- * absent when no sensitive attribute is present).
- * @throws RangeError when the state lacks shards (a partial cannot make a report).
- * @example Object.assign(report, auditStateSections(auditStateMerge(parts)))
- */
-export function auditStateSections(state: AuditState): AuditSections {
-  shardsCheck(
-    state.shards.map((shard) => ({ part: 'the state', shard })),
-    true,
-  )
-  const out: AuditSections = { rows: state.rows }
-  const scores = state.scores
-  if (!scores) return out
-  const n = state.rows
-  const c = scores.confusionAt(state.settings.threshold)
-  out.metrics = {
-    accuracy: n ? (c.tp + c.tn) / n : null,
-    rocAuc: scores.ranking(2).rocAuc,
-    logLoss: scores.logLoss(),
-    brier: scores.brier(),
-  }
-  out.calibration = scores.calibration()
-  const fairness: NonNullable<AuditSections['fairness']> = {}
-  for (const [attr, cells] of state.fairness) {
-    const f = cells.fairness()
-    Object.defineProperty(fairness, attr, {
-      enumerable: true,
-      writable: true,
-      configurable: true,
-      value: {
-        groups: Object.fromEntries(
-          Object.entries(f.groups).map(([k, g]) => [k, { ...rates(g), small: g.small }]),
-        ),
-        overall: rates(f.overall),
-        demographicParityDifference: f.demographicParityDifference,
-        demographicParityRatio: f.demographicParityRatio,
-        equalizedOddsDifference: f.equalizedOddsDifference,
-        equalizedOddsRatio: f.equalizedOddsRatio,
-        equalOpportunityDifference: f.equalOpportunityDifference,
-      },
-    })
-  }
-  if (Object.keys(fairness).length) out.fairness = fairness
   return out
 }

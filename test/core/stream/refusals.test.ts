@@ -10,7 +10,7 @@ import {
   auditStateMerge,
   auditStateSections,
   auditStateToJSON,
-} from '../../../src/core/stream/state.ts'
+} from '../../../src/core/stream/index.ts'
 
 const SETTINGS: AuditStateSettings = {
   threshold: 0.5,
@@ -109,7 +109,7 @@ describe('auditStateMerge refuses', () => {
     const lying = part(0, 1, [0, 40])
     lying.rows = 39
     expect(() => auditStateMerge(named([lying]))).toThrow(
-      'merge: part-0.json holds 39 rows, but its shards cover 40 rows',
+      'merge: part-0.json holds 39 data rows, but its shards cover 40 data rows',
     )
   })
 
@@ -177,7 +177,7 @@ describe('auditStateFromJSON refuses a corrupt part by name', () => {
         (b) => {
           b.rows = 41
         },
-        'the state holds 41 rows, but its shards cover 40 rows',
+        'scores: 40 rows, the state 41',
       ],
       [
         (b) => {
@@ -232,6 +232,13 @@ describe('auditStateFromJSON refuses a corrupt part by name', () => {
           delete b.identity
         },
         'identity: expected an object',
+      ],
+      [
+        (b) => {
+          const shards = b.shards as { coverage: { data: { ranges: number[][] } } }[]
+          shards[3]!.coverage.data.ranges = [[30, 39]]
+        },
+        'the state holds 40 data rows, but its shards cover 39 data rows',
       ],
     ]
     for (const [edit, message] of cases) {

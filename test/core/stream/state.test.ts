@@ -24,7 +24,7 @@ import {
   auditStateMerge,
   auditStateSections,
   auditStateToJSON,
-} from '../../../src/core/stream/state.ts'
+} from '../../../src/core/stream/index.ts'
 import { AWKWARD_GROUPS, type Row, permute, sharded, shardRanges } from './gen.ts'
 
 const SETTINGS: AuditStateSettings = {

@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { parseCsvText } from '../../../src/core/csv.ts'
+import { driftAnalyze } from '../../../src/core/drift/analyze.ts'
+import { encodeTable } from '../../../src/core/encode.ts'
+import { type Schema, schemaOffsets } from '../../../src/core/schema.ts'
+import {
+  type AuditStateSettings,
+  OodCalibration,
+  OodCount,
+  auditStateAdd,
+  auditStateAddReference,
+  auditStateCreate,
+  auditStateFromJSON,
+  auditStateMerge,
+  auditStateOodPlan,
+  auditStateSections,
+  auditStateToJSON,
+} from '../../../src/core/stream/index.ts'
+import { type Table, TableBuilder, columnCell } from '../../../src/core/table.ts'
+import { type Matrix, matrix } from '../../../src/core/types.ts'
+import { permute, shardRanges } from './gen.ts'
+
+const root = new URL('../../../', import.meta.url)
+const read = (path: string) => readFileSync(new URL(path, root), 'utf8')
+const schema = JSON.parse(read('public/demo/schema.json')) as Schema
+
+/** A side with a stand-in model, p = σ((age − 40) / 10), as test/core/drift/analyze.test.ts. */
+function side(path: string) {
+  const table = parseCsvText(read(path), path)
+  const enc = encodeTable(schema, table, path)
+  const p = Float32Array.from(
+    { length: table.nRows },
+    (_, i) => 1 / (1 + Math.exp(-(enc.values.data[i * enc.values.cols]! - 40) / 10)),
+  )
+  return { table, x: enc.x, p, labels: enc.labels!, source: path }
+}
+const ref = side('public/demo/data.csv')
+const cur = side('public/demo/drifted.csv')
+
+function tableSlice(t: Table, a: number, b: number): Table {
+  const out = new TableBuilder(t.columns.map((c) => c.name))
+  for (let r = a; r < b; r++) out.push(t.columns.map((c) => columnCell(c, r)))
+  return out.build()
+}
+const rows = (x: Matrix, a: number, b: number) =>
+  matrix(x.data.slice(a * x.cols, b * x.cols) as Float32Array, b - a, x.cols)
+
+const settings: AuditStateSettings = {
+  threshold: 0.5,
+  classIndex: 1,
+  seed: 1,
+  labelled: true,
+  sensitive: schema.sensitive,
+  drift: {
+    features: schema.features.map((f) => ({
+      name: f.name,
+      kind: f.type,
+      categories: f.type === 'categorical' ? f.categories : [],
+    })),
+    ood: {
+      nRows: ref.table.nRows,
+      seed: 1,
+      offsets: Array.from(schemaOffsets(schema)),
+      features: schema.features.map((f) => f.name),
+      categorical: schema.features.map((f) => f.type === 'categorical'),
+      categoryFloor: 0.05,
+    },
+  },
+}
+const identity = { model: 'stand-in', schema: 'adult-demo', data: 'drifted', reference: 'data' }
+
+/** The whole streamed drift audit over shards: pass 1 (audit + drift counts + OOD moments), 2, 3. */
+function streamedDrift(cuts: number[], order: number[], chunk: number) {
+  const refRanges = shardRanges(ref.table.nRows, cuts)
+  const curRanges = shardRanges(cur.table.nRows, [...cuts].reverse())
+  const n = refRanges.length
+  const parts = refRanges.map((rr, i) => {
+    const cr = curRanges[i]!
+    const s = auditStateCreate(settings, identity, {
+      index: i,
+      count: n,
+      coverage: {
+        data: { unit: 'rows', ranges: [cr], total: cur.table.nRows },
+        reference: { unit: 'rows', ranges: [rr], total: ref.table.nRows },
+      },
+    })
+    for (let a = rr[0]; a < rr[1]; a += chunk) {
+      const b = Math.min(rr[1], a + chunk)
+      auditStateAddReference(s, {
+        firstRow: a,
+        table: tableSlice(ref.table, a, b),
+        p: ref.p.subarray(a, b),
+        x: rows(ref.x, a, b),
+      })
+    }
+    for (let a = cr[0]; a < cr[1]; a += chunk) {
+      const b = Math.min(cr[1], a + chunk)
+      auditStateAdd(s, {
+        firstRow: a,
+        table: tableSlice(cur.table, a, b),
+        p: cur.p.subarray(a, b),
+        y: cur.labels.subarray(a, b),
+      })
+    }
+    return {
+      name: `part-${i}.json`,
+      state: auditStateFromJSON(auditStateToJSON(s), `part-${i}.json`),
+    }
+  })
+  const merged = auditStateMerge(permute(parts, order))
+  // Passes 2 and 3 under the merged detector, over the same shards.
+  const plan = auditStateOodPlan(settings.drift)!
+  const model = merged.drift!.moments!.model()
+  const calibration = refRanges
+    .map(([a, b]) => {
+      const c = new OodCalibration(plan, model)
+      c.add(rows(ref.x, a, b), a)
+      return c
+    })
+    .reduce((x, y) => (x.merge(y), x))
+  const count = new OodCount(calibration.thresholds())
+  for (const [a, b] of curRanges) {
+    const c = new OodCount(count.model)
+    c.add(rows(cur.x, a, b))
+    count.merge(c)
+  }
+  return auditStateSections(merged, { oodShare: count.shares().share95 })
+}
+
+describe('a streamed drift audit', () => {
+  const whole = streamedDrift([], [0], 5000)
+  const batch = driftAnalyze(schema, ref, cur, { threshold: 0.5, seed: 1 })
+
+  it('gives the single-process sections byte for byte for any shards, chunks and merge order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }),
+        fc.array(fc.nat(), { minLength: 5, maxLength: 5 }),
+        fc.integer({ min: 50, max: 900 }),
+        (cuts, order, chunk) => {
+          expect(JSON.stringify(streamedDrift(cuts, order, chunk))).toBe(JSON.stringify(whole))
+        },
+      ),
+      { numRuns: 4 },
+    )
+  })
+
+  it('gives driftAnalyze’s drift section (the OOD share included, here exactly)', () => {
+    expect(whole.drift).toEqual(batch.section)
+    expect(whole.rows).toBe(cur.table.nRows)
+    expect(Object.keys(whole.fairness ?? {})).toEqual(schema.sensitive)
+  })
+})
