@@ -131,28 +131,21 @@ export function readArray(value: unknown, what: string): readonly unknown[] {
 }
 
 /**
- * A 64-bit FNV-1a hash of a string's UTF-16 code units, as 16 hex digits: the checksum that
- * detects a partial state altered after it was written (not a cryptographic hash).
- * @example textChecksum('') // 'cbf29ce484222325'
+ * A 64-bit checksum of a string's UTF-16 code units, as 16 hex digits: two independent 32-bit
+ * multiplicative lanes (FNV-1a 32, and the same scheme with murmur2's multiplier and another
+ * offset), ~2 ns per character. It detects a partial state altered or cut after it was written;
+ * it is not a cryptographic hash.
+ * @example textChecksum('a') // 'e40c292c…' (the first lane is FNV-1a 32)
  */
 export function textChecksum(text: string): string {
-  // 64-bit FNV-1a in four 16-bit lanes (exact in float64 integer arithmetic).
-  let h0 = 0x2325
-  let h1 = 0x8422
-  let h2 = 0x9ce4
-  let h3 = 0xcbf2
+  let h1 = 0x811c9dc5
+  let h2 = 0x9747b28c
   for (let i = 0; i < text.length; i++) {
-    h0 ^= text.charCodeAt(i)
-    // × 0x100000001b3 = × (2^40 + 0x1b3): lane products stay below 2^53.
-    const t0 = h0 * 0x1b3
-    const t1 = h1 * 0x1b3 + (t0 >>> 16)
-    const t2 = h2 * 0x1b3 + (t1 >>> 16) + (h0 << 8)
-    const t3 = h3 * 0x1b3 + (t2 >>> 16) + (h1 << 8)
-    h0 = t0 & 0xffff
-    h1 = t1 & 0xffff
-    h2 = t2 & 0xffff
-    h3 = t3 & 0xffff
+    const c = text.charCodeAt(i)
+    h1 = Math.imul(h1 ^ c, 0x01000193)
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995)
+    h2 ^= h2 >>> 15
   }
-  const hex = (v: number) => v.toString(16).padStart(4, '0')
-  return hex(h3) + hex(h2) + hex(h1) + hex(h0)
+  const hex = (v: number) => (v >>> 0).toString(16).padStart(8, '0')
+  return hex(h1) + hex(h2)
 }

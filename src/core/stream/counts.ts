@@ -5,15 +5,18 @@
  * KS, Wasserstein, deciles and histograms need, and it merges exactly: the merge of two states
  * is the merge of two sorted runs, whatever split or order the rows came in.
  *
- * Adding is buffered: values collect in a buffer per column (2^18 values), which is sorted (the
- * engine's native typed-array sort) and run-length encoded into a run when full; runs are merged
- * like a log-structured merge tree (a run is merged into the one below while that is at most
- * twice its size), so every value is merged O(log(n / buffer)) times and there are O(log n) runs.
+ * Adding is buffered. Float32 values in [0, 2) — probabilities from a model — are kept as 32-bit
+ * keys (the float32 bit pattern, times the width, plus the column: ascending like the values), up
+ * to 2^22 of them, and radix-sorted when the buffer is full; other values collect per column in
+ * float64 buffers of 2^18 and are sorted with the engine's sort. Each sorted buffer is run-length
+ * encoded into a run, and runs are merged like a log-structured merge tree (a run is merged into
+ * the one below while that is no larger), so every value is merged O(log(n / buffer))
+ * times and there are O(log n) runs. Adding scores costs ~50 ns per row.
  *
  * Memory: 8 bytes per distinct value for the key plus 4 per column for the counts (12 bytes for a
- * sample, 16 for scores with labels), plus the buffers (2 MiB per column) and, while runs merge,
- * a second copy of the runs being merged. −0 is counted as +0. A count per value and column is at
- * most 2^32 − 1.
+ * sample, 16 for scores with labels), plus the buffers (up to 16 MiB of keys and 2 MiB per column,
+ * grown as needed) and, while runs merge or a buffer is sorted, a second copy of what is merged or
+ * sorted. −0 is counted as +0. A count per value and column is at most 2^32 − 1.
  */
 import { base64Decode, base64Encode, readCount, readObject, readString } from './codec.ts'
 
@@ -25,42 +28,116 @@ export type CountsRun = {
   readonly counts: readonly Uint32Array[]
 }
 
+/** Values a column buffers before they are sorted into a run (2 MiB of float64). */
 const BUFFER = 1 << 18
+/** Float32 keys buffered before a run (16 MiB): large, so that few runs need merging. */
+const BUFFER32 = 1 << 22
 const MAX_COUNT = 4294967295
+const F32 = new Float32Array(1)
+const U32 = new Uint32Array(F32.buffer)
 
 function mergeRuns(a: CountsRun, b: CountsRun, width: number): CountsRun {
-  const na = a.keys.length
-  const nb = b.keys.length
-  const keys = new Float64Array(na + nb)
-  const counts = Array.from({ length: width }, () => new Uint32Array(na + nb))
+  const ka = a.keys
+  const kb = b.keys
+  const na = ka.length
+  const nb = kb.length
+  const len = na + nb
+  const keys = new Float64Array(len)
+  const counts = Array.from({ length: width }, () => new Uint32Array(len))
+  // Columns 0 and 1 (column 1 aliases column 0 when width is 1; its writes are then repeated).
+  const a0 = a.counts[0]!
+  const b0 = b.counts[0]!
+  const o0 = counts[0]!
+  const a1 = a.counts[width - 1]!
+  const b1 = b.counts[width - 1]!
+  const o1 = counts[width - 1]!
   let i = 0
   let j = 0
   let k = 0
-  while (i < na || j < nb) {
-    const va = i < na ? a.keys[i]! : Infinity
-    const vb = j < nb ? b.keys[j]! : Infinity
-    if (j >= nb || (i < na && va < vb)) {
-      keys[k] = va
-      for (let c = 0; c < width; c++) counts[c]![k] = a.counts[c]![i]!
+  for (; i < na || j < nb; k++) {
+    const x = i < na ? ka[i]! : Infinity
+    const y = j < nb ? kb[j]! : Infinity
+    if (j >= nb || x < y) {
+      keys[k] = x
+      o0[k] = a0[i]!
+      o1[k] = a1[i]!
       i++
-    } else if (i >= na || vb < va) {
-      keys[k] = vb
-      for (let c = 0; c < width; c++) counts[c]![k] = b.counts[c]![j]!
+    } else if (i >= na || y < x) {
+      keys[k] = y
+      o0[k] = b0[j]!
+      o1[k] = b1[j]!
       j++
     } else {
-      keys[k] = va
-      for (let c = 0; c < width; c++) {
-        const sum = a.counts[c]![i]! + b.counts[c]![j]!
-        if (sum > MAX_COUNT)
-          throw new RangeError(`value counts: more than ${MAX_COUNT} rows have the value ${va}`)
-        counts[c]![k] = sum
-      }
+      const c0 = a0[i]! + b0[j]!
+      const c1 = a1[i]! + b1[j]!
+      if (c0 > MAX_COUNT || c1 > MAX_COUNT)
+        throw new RangeError(`value counts: more than ${MAX_COUNT} rows have the value ${x}`)
+      keys[k] = x
+      o0[k] = c0
+      o1[k] = c1
       i++
       j++
     }
-    k++
   }
-  return { keys: keys.slice(0, k), counts: counts.map((c) => c.slice(0, k)) }
+  // Shared values leave the arrays longer than the run: copy to size (memcpy, cheap).
+  return k === len
+    ? { keys, counts }
+    : { keys: keys.slice(0, k), counts: counts.map((c) => c.slice(0, k)) }
+}
+
+/**
+ * Sorts 32-bit keys ascending (LSD radix sort, three passes of 11 bits, through `scratch` of the
+ * same length); returns the array holding the result (`keys` or `scratch`). About ten times
+ * faster than the engine's typed-array sort, which dominated adding scores.
+ */
+function radixSort32(keys: Uint32Array, scratch: Uint32Array): Uint32Array {
+  const count = new Int32Array(2048)
+  let src = keys
+  let dst = scratch
+  for (let shift = 0; shift < 32; shift += 11) {
+    count.fill(0)
+    for (let i = 0; i < src.length; i++) count[(src[i]! >>> shift) & 2047]!++
+    if (count[(src[0]! >>> shift) & 2047] === src.length) continue // one bucket: nothing moves
+    for (let b = 0, sum = 0; b < 2048; b++) {
+      const c = count[b]!
+      count[b] = sum
+      sum += c
+    }
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]!
+      dst[count[(v >>> shift) & 2047]!++] = v
+    }
+    const t = src
+    src = dst
+    dst = t
+  }
+  return src
+}
+
+/**
+ * One run from sorted 32-bit keys bits · width + column, bits = the float32 bit pattern of a value
+ * in [0, 2) (ascending as uint32 exactly when the values ascend).
+ */
+function runOfKeys32(sorted: Uint32Array, width: number): CountsRun {
+  let len = 0
+  for (let i = 0, prev = -1; i < sorted.length; i++) {
+    const v = Math.floor(sorted[i]! / width)
+    if (v !== prev) len++
+    prev = v
+  }
+  const keys = new Float64Array(len)
+  const counts = Array.from({ length: width }, () => new Uint32Array(len))
+  for (let i = 0, k = -1, prev = -1; i < sorted.length; i++) {
+    const key = sorted[i]!
+    const v = width === 2 ? key >>> 1 : key
+    if (v !== prev) {
+      U32[0] = v
+      keys[++k] = F32[0]!
+      prev = v
+    }
+    counts[width === 2 ? key & 1 : 0]![k]!++
+  }
+  return { keys, counts }
 }
 
 /** One run from sorted columns (each ascending). */
@@ -97,13 +174,28 @@ export class ValueCounts {
   /** Number of count columns (1 or 2). */
   readonly width: number
   private runs: CountsRun[] = []
+  /** Values that are float32s in [0, 2) (probabilities): 32-bit keys, see `runOfKeys32`. */
+  private keys32 = new Uint32Array(16)
+  private filled32 = 0
+  /** Other values, per column. */
   private readonly buffers: Float64Array[]
   private readonly filled: number[]
   private readonly totals: number[]
 
-  constructor(width: 1 | 2) {
+  /** Most keys (float32 values) and most values per column buffered before a run is made. */
+  private readonly limit32: number
+  private readonly limit: number
+
+  /**
+   * @param width 1 (a sample) or 2 (values with a 0/1 column, e.g. scores with labels).
+   * @param bufferRows smaller buffers than the defaults (2^22 keys, 2^18 values per column), for
+   *   tests and memory-tight callers.
+   */
+  constructor(width: 1 | 2, bufferRows?: number) {
     this.width = width
-    this.buffers = Array.from({ length: width }, () => new Float64Array(1024))
+    this.limit32 = Math.max(16, Math.min(BUFFER32, bufferRows ?? BUFFER32))
+    this.limit = Math.max(16, Math.min(BUFFER, bufferRows ?? BUFFER))
+    this.buffers = Array.from({ length: width }, () => new Float64Array(16))
     this.filled = new Array<number>(width).fill(0)
     this.totals = new Array<number>(width).fill(0)
   }
@@ -123,10 +215,18 @@ export class ValueCounts {
       if (column && column[i] !== 0 && column[i] !== 1)
         throw new RangeError(`${what}: label ${i} is ${column[i]}, not 0 or 1`)
     }
+    const width = this.width
     for (let i = 0; i < values.length; i++) {
       const c = column ? column[i]! : 0
-      if (this.filled[c] === this.buffers[c]!.length) this.grow(c)
-      this.buffers[c]![this.filled[c]!++] = values[i]! + 0 // −0 → +0
+      const v = values[i]! + 0 // −0 → +0
+      F32[0] = v
+      if (F32[0] === v && v >= 0 && v < 2) {
+        if (this.filled32 === this.keys32.length) this.grow32()
+        this.keys32[this.filled32++] = U32[0]! * width + c
+      } else {
+        if (this.filled[c] === this.buffers[c]!.length) this.grow(c)
+        this.buffers[c]![this.filled[c]!++] = v
+      }
       this.totals[c]!++
     }
   }
@@ -164,13 +264,26 @@ export class ValueCounts {
   /** Doubles column c's buffer up to 2^18 values, then flushes the buffers into a run. */
   private grow(c: number): void {
     const b = this.buffers[c]!
-    if (b.length >= BUFFER) return this.flush()
-    const bigger = new Float64Array(2 * b.length)
+    if (b.length >= this.limit) return this.flush()
+    const bigger = new Float64Array(Math.min(this.limit, 2 * b.length))
     bigger.set(b)
     this.buffers[c] = bigger
   }
 
+  /** Doubles the 32-bit key buffer up to 2^22 keys, then flushes the buffers into a run. */
+  private grow32(): void {
+    if (this.keys32.length >= this.limit32) return this.flush()
+    const bigger = new Uint32Array(Math.min(this.limit32, 2 * this.keys32.length))
+    bigger.set(this.keys32)
+    this.keys32 = bigger
+  }
+
   private flush(): void {
+    if (this.filled32 > 0) {
+      const keys = this.keys32.subarray(0, this.filled32)
+      this.push(runOfKeys32(radixSort32(keys, new Uint32Array(keys.length)), this.width))
+      this.filled32 = 0
+    }
     if (this.filled.every((f) => f === 0)) return
     const sorted = this.buffers.map((b, c) => b.slice(0, this.filled[c]!).sort())
     this.filled.fill(0)
@@ -183,7 +296,7 @@ export class ValueCounts {
     for (let n = this.runs.length; n >= 2; n = this.runs.length) {
       const top = this.runs[n - 1]!
       const below = this.runs[n - 2]!
-      if (below.keys.length > 2 * top.keys.length) break
+      if (below.keys.length > top.keys.length) break
       this.runs.length = n - 2
       this.runs.push(mergeRuns(below, top, this.width))
     }

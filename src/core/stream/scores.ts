@@ -134,6 +134,31 @@ export class ScoreState {
     return { score, tp, fp, nPos: cp, nNeg: cn }
   }
 
+  /**
+   * ROC AUC (Mann-Whitney with mid-ranks), `rocAuc` of every row added bit for bit: the very
+   * operations of `rankingMetrics`' AUC in the same order, read straight from the counts (without
+   * the 24 bytes per distinct score that `ties` allocates). Exact while the Mann-Whitney U stays
+   * below 2^53 (up to ~1.9·10^8 rows), as it is for `rocAuc`.
+   * @returns null unless both classes occur.
+   */
+  rocAuc(): number | null {
+    const { keys, counts } = this.counts.run()
+    const neg = counts[0]!
+    const pos = counts[1]!
+    const nPos = this.counts.total(1)
+    const nNeg = this.counts.total(0)
+    if (nPos === 0 || nNeg === 0) return null
+    let u = 0
+    let fp = 0
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const dp = pos[k]!
+      const dn = neg[k]!
+      fp += dn
+      u += dp * (nNeg - fp) + 0.5 * dp * dn
+    }
+    return u / (nPos * nNeg)
+  }
+
   /** ROC AUC, ROC and PR curves, average precision: `rankingMetrics` of every row added. */
   ranking(maxPoints = 201): RankingMetrics {
     return rankingMetricsOfTies(this.ties(), maxPoints)

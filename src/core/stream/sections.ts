@@ -99,7 +99,7 @@ export function auditStateSections(
   const c = scores.confusionAt(state.settings.threshold)
   out.metrics = {
     accuracy: n ? (c.tp + c.tn) / n : null,
-    rocAuc: scores.ranking(2).rocAuc,
+    rocAuc: scores.rocAuc(),
     logLoss: scores.logLoss(),
     brier: scores.brier(),
   }

@@ -24,8 +24,13 @@ import {
 export const AUDIT_STATE_FORMAT = 'glassbox-audit-state'
 export const AUDIT_STATE_VERSION = 1
 
+const HEADER = new RegExp(
+  `^\\{"format":"${AUDIT_STATE_FORMAT}","version":${AUDIT_STATE_VERSION},"checksum":"([0-9a-f]{16})","body":`,
+)
+
 /**
- * The state as JSON text (see the module doc). Equal states give equal texts.
+ * The state as JSON text (see the module doc). Equal states give equal texts. A reader accepts
+ * trailing white space (e.g. a final newline), nothing else added.
  * @example writeFileSync(`part-${i}.json`, auditStateToJSON(state))
  */
 export function auditStateToJSON(state: AuditState): string {
@@ -109,7 +114,12 @@ function parse(text: string): AuditState {
   if (o.version !== AUDIT_STATE_VERSION)
     throw new RangeError(`version ${JSON.stringify(o.version)} is not ${AUDIT_STATE_VERSION}`)
   const body = readObject(o.body, 'body')
-  if (o.checksum !== textChecksum(JSON.stringify(body)))
+  // The checksum covers the body's text as written (no re-serialization needed to check it).
+  const head = HEADER.exec(text)
+  const trimmed = text.trimEnd()
+  if (!head || !trimmed.endsWith('}'))
+    throw new RangeError('not laid out as auditStateToJSON writes it (was it reformatted?)')
+  if (head[1] !== textChecksum(trimmed.slice(head[0].length, -1)))
     throw new RangeError('checksum mismatch: the body was changed after it was written')
   const s = readObject(body.settings, 'settings')
   if (typeof s.labelled !== 'boolean') throw new RangeError('settings.labelled: expected a boolean')

@@ -33,7 +33,8 @@ describe('ValueCounts', () => {
         fc.array(fc.tuple(value, fc.integer({ min: 0, max: 1 })), { maxLength: 200 }),
         fc.array(fc.nat({ max: 200 }), { maxLength: 5 }),
         fc.boolean(),
-        (rows, cuts, reverse) => {
+        fc.constantFrom(undefined, 16, 40),
+        (rows, cuts, reverse, buffer) => {
           const values = rows.map((r) => r[0])
           const labels = rows.map((r) => r[1])
           const points = [
@@ -43,7 +44,8 @@ describe('ValueCounts', () => {
           ]
           const parts: ValueCounts[] = []
           for (let k = 0; k + 1 < points.length; k++) {
-            const s = new ValueCounts(2)
+            // Small buffers: many sorted runs, radix-sorted and float64, merged as a tree.
+            const s = new ValueCounts(2, buffer)
             s.add(
               Float64Array.from(values.slice(points[k], points[k + 1])),
               Uint8Array.from(labels.slice(points[k], points[k + 1])),
@@ -128,10 +130,23 @@ describe('codec', () => {
     expect(base64Decode(base64Encode(big), Uint32Array, big.length, 'big')).toEqual(big)
   })
 
-  it('hashes text with 64-bit FNV-1a', () => {
-    // Published FNV-1a 64 test vectors (ASCII: one code unit per byte).
-    expect(textChecksum('')).toBe('cbf29ce484222325')
-    expect(textChecksum('a')).toBe('af63dc4c8601ec8c')
-    expect(textChecksum('foobar')).toBe('85944171f73967e8')
+  it('checksums text: the first lane is FNV-1a 32, and one changed character changes it', () => {
+    // Published FNV-1a 32 test vectors (ASCII: one code unit per byte).
+    expect(textChecksum('').slice(0, 8)).toBe('811c9dc5')
+    expect(textChecksum('a').slice(0, 8)).toBe('e40c292c')
+    expect(textChecksum('foobar').slice(0, 8)).toBe('bf9cf968')
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 0xffff }),
+        (s, at, d) => {
+          const i = at % s.length
+          const t =
+            s.slice(0, i) + String.fromCharCode((s.charCodeAt(i) + d) % 0x10000) + s.slice(i + 1)
+          expect(textChecksum(t)).not.toBe(textChecksum(s))
+        },
+      ),
+    )
   })
 })

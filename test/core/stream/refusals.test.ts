@@ -143,6 +143,14 @@ describe('auditStateFromJSON refuses a corrupt part by name', () => {
     )
   })
 
+  it('reformatted, but not with a trailing newline', () => {
+    expect(auditStateToJSON(auditStateFromJSON(`${text}\n`, 'p.json'))).toBe(text)
+    const pretty = JSON.stringify(JSON.parse(text), null, 1)
+    expect(() => auditStateFromJSON(pretty, 'p.json')).toThrow(
+      'p.json is corrupt: not laid out as auditStateToJSON writes it',
+    )
+  })
+
   it('changed after writing (the checksum)', () => {
     const tampered = text.replace('"rows":40', '"rows":41')
     expect(() => auditStateFromJSON(tampered, 'p.json')).toThrow(
@@ -150,12 +158,19 @@ describe('auditStateFromJSON refuses a corrupt part by name', () => {
     )
   })
 
-  // Test-side FNV-1a 64 over UTF-16 code units (BigInt), independent of src.
-  const fnv = (s: string) => {
-    let h = 0xcbf29ce484222325n
-    for (let i = 0; i < s.length; i++)
-      h = ((h ^ BigInt(s.charCodeAt(i))) * 0x100000001b3n) & 0xffffffffffffffffn
-    return h.toString(16).padStart(16, '0')
+  // The checksum, written here in BigInt: FNV-1a 32, and the same with murmur2's multiplier,
+  // another offset and an xor-shift, over UTF-16 code units.
+  const checksum = (s: string) => {
+    const M = 0xffffffffn
+    let h1 = 0x811c9dc5n
+    let h2 = 0x9747b28cn
+    for (let i = 0; i < s.length; i++) {
+      const c = BigInt(s.charCodeAt(i))
+      h1 = ((h1 ^ c) * 0x01000193n) & M
+      h2 = ((h2 ^ c) * 0x5bd1e995n) & M
+      h2 ^= h2 >> 15n
+    }
+    return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0')
   }
 
   /** Rewrites the body with a valid checksum: a part intact on the outside, wrong inside. */
@@ -166,7 +181,7 @@ describe('auditStateFromJSON refuses a corrupt part by name', () => {
     return JSON.stringify({
       format: 'glassbox-audit-state',
       version: 1,
-      checksum: fnv(body),
+      checksum: checksum(body),
       body: doc.body,
     })
   }

@@ -203,6 +203,7 @@ describe('ScoreState', () => {
         const p = Float32Array.from(rows, (r) => r.p)
         const y = Uint8Array.from(rows, (r) => r.y)
         expect(s.ranking(Infinity)).toEqual(rankingMetrics(p, y, Infinity))
+        expect(s.rocAuc()).toBe(rocAuc(p, y))
         expect(s.ranking(5)).toEqual(rankingMetrics(p, y, 5))
         for (const t of [0, 0.3, 0.5, Math.fround(0.7), 1.5])
           expect(s.confusionAt(t)).toEqual(confusionAt(p, y, t))
