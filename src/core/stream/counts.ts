@@ -119,23 +119,27 @@ function radixSort32(keys: Uint32Array, scratch: Uint32Array): Uint32Array {
  * in [0, 2) (ascending as uint32 exactly when the values ascend).
  */
 function runOfKeys32(sorted: Uint32Array, width: number): CountsRun {
+  const shift = width - 1 // key = bits << shift | column
   let len = 0
   for (let i = 0, prev = -1; i < sorted.length; i++) {
-    const v = Math.floor(sorted[i]! / width)
+    const v = sorted[i]! >>> shift
     if (v !== prev) len++
     prev = v
   }
   const keys = new Float64Array(len)
   const counts = Array.from({ length: width }, () => new Uint32Array(len))
+  const c0 = counts[0]!
+  const c1 = counts[width - 1]!
   for (let i = 0, k = -1, prev = -1; i < sorted.length; i++) {
     const key = sorted[i]!
-    const v = width === 2 ? key >>> 1 : key
+    const v = key >>> shift
     if (v !== prev) {
       U32[0] = v
       keys[++k] = F32[0]!
       prev = v
     }
-    counts[width === 2 ? key & 1 : 0]![k]!++
+    if (key & shift) c1[k]!++
+    else c0[k]!++
   }
   return { keys, counts }
 }
@@ -222,7 +226,7 @@ export class ValueCounts {
       F32[0] = v
       if (F32[0] === v && v >= 0 && v < 2) {
         if (this.filled32 === this.keys32.length) this.grow32()
-        this.keys32[this.filled32++] = U32[0]! * width + c
+        this.keys32[this.filled32++] = (U32[0]! << (width - 1)) | c
       } else {
         if (this.filled[c] === this.buffers[c]!.length) this.grow(c)
         this.buffers[c]![this.filled[c]!++] = v
