@@ -305,3 +305,36 @@ describe('auditStateSections against today’s audit (src/report/audit.ts auditR
     }
   })
 })
+
+describe('the state’s size', () => {
+  /** A state of n rows whose scores take d distinct float32 values. */
+  function sized(n: number, d: number): string {
+    const s = auditStateCreate(SETTINGS, IDENTITY, {
+      index: 0,
+      count: 1,
+      coverage: { data: { unit: 'rows', ranges: [[0, n]], total: n } },
+    })
+    const p = Float32Array.from({ length: n }, (_, i) => ((i * 7919) % d) / d)
+    const y = Uint8Array.from({ length: n }, (_, i) => ((i * 31) % 3 === 0 ? 1 : 0))
+    const sex = Array.from({ length: n }, (_, i) => (i % 2 ? 'F' : 'M'))
+    auditStateAdd(s, {
+      firstRow: 0,
+      p,
+      y,
+      groups: new Map([
+        ['sex', sex],
+        ['race', sex],
+      ]),
+    })
+    return auditStateToJSON(s)
+  }
+
+  it('is O(d) for d distinct scores, whatever the rows: 16 base64 characters per distinct score', () => {
+    const small = sized(10_000, 500).length
+    const large = sized(200_000, 500).length
+    expect(Math.abs(large - small)).toBeLessThan(200) // only decimal counts grow (their digits)
+    const wide = sized(200_000, 5000).length
+    // float32 key (4 bytes) + two uint32 counts (8 bytes) = 12 bytes = 16 base64 characters
+    expect((wide - large) / 4500).toBeCloseTo(16, 0)
+  })
+})
