@@ -41,6 +41,14 @@ export {
 export { ExactSums } from './exactSum.ts'
 export { FairnessCells, type FairnessCellsJson, type GroupColumn } from './fairness.ts'
 export { OodMoments, type OodPlan, oodFitMask, oodModelKey, oodPlanKey } from './ood.ts'
+export {
+  OOD_PASS_FORMAT,
+  OOD_PASS_VERSION,
+  type OodPassPart,
+  oodPassFromJSON,
+  oodPassMerge,
+  oodPassToJSON,
+} from './oodPartial.ts'
 export { OodCalibration, OodCount } from './oodPasses.ts'
 export { RowSample, rowHash, rowsDrawn } from './rows.ts'
 export { STREAM_CALIBRATION_BINS, ScoreState, type ScoreStateJson } from './scores.ts'
@@ -73,4 +81,6 @@ export {
   AUDIT_STATE_VERSION,
   auditStateFromJSON,
   auditStateToJSON,
+  envelopeRead,
+  envelopeWrite,
 } from './stateJson.ts'

@@ -24,9 +24,47 @@ import {
 export const AUDIT_STATE_FORMAT = 'glassbox-audit-state'
 export const AUDIT_STATE_VERSION = 1
 
-const HEADER = new RegExp(
-  `^\\{"format":"${AUDIT_STATE_FORMAT}","version":${AUDIT_STATE_VERSION},"checksum":"([0-9a-f]{16})","body":`,
-)
+/**
+ * `{"format","version","checksum","body"}` around a body's JSON text, the checksum taken over
+ * that text as written (the layout every partial of the streamed audit has).
+ */
+export function envelopeWrite(format: string, version: number, body: string): string {
+  return `{"format":"${format}","version":${version},"checksum":"${textChecksum(body)}","body":${body}}`
+}
+
+/**
+ * The body of `envelopeWrite`'s text, after checking the format, version and checksum.
+ * @throws RangeError saying what is wrong (not JSON, another format or version, a text that was
+ *   reformatted or changed after writing).
+ */
+export function envelopeRead(
+  text: string,
+  format: string,
+  version: number,
+): Record<string, unknown> {
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch (e) {
+    throw new RangeError(`not JSON (${e instanceof Error ? e.message : String(e)})`)
+  }
+  const o = readObject(doc, 'the file')
+  if (o.format !== format)
+    throw new RangeError(`format is ${JSON.stringify(o.format)}, not "${format}"`)
+  if (o.version !== version)
+    throw new RangeError(`version ${JSON.stringify(o.version)} is not ${version}`)
+  const body = readObject(o.body, 'body')
+  // The checksum covers the body's text as written (no re-serialization needed to check it).
+  const head = new RegExp(
+    `^\\{"format":"${format}","version":${version},"checksum":"([0-9a-f]{16})","body":`,
+  ).exec(text)
+  const trimmed = text.trimEnd()
+  if (!head || !trimmed.endsWith('}'))
+    throw new RangeError('not laid out as it was written (was it reformatted?)')
+  if (head[1] !== textChecksum(trimmed.slice(head[0].length, -1)))
+    throw new RangeError('checksum mismatch: the body was changed after it was written')
+  return body
+}
 
 /**
  * The state as JSON text (see the module doc). Equal states give equal texts. A reader accepts
@@ -48,7 +86,7 @@ export function auditStateToJSON(state: AuditState): string {
       moments: d.moments ? d.moments.toJSON() : null,
     },
   })
-  return `{"format":"${AUDIT_STATE_FORMAT}","version":${AUDIT_STATE_VERSION},"checksum":"${textChecksum(body)}","body":${body}}`
+  return envelopeWrite(AUDIT_STATE_FORMAT, AUDIT_STATE_VERSION, body)
 }
 
 /**
@@ -102,25 +140,7 @@ function parseDriftSettings(value: unknown): AuditDriftSettings | null {
 }
 
 function parse(text: string): AuditState {
-  let doc: unknown
-  try {
-    doc = JSON.parse(text)
-  } catch (e) {
-    throw new RangeError(`not JSON (${e instanceof Error ? e.message : String(e)})`)
-  }
-  const o = readObject(doc, 'the file')
-  if (o.format !== AUDIT_STATE_FORMAT)
-    throw new RangeError(`format is ${JSON.stringify(o.format)}, not "${AUDIT_STATE_FORMAT}"`)
-  if (o.version !== AUDIT_STATE_VERSION)
-    throw new RangeError(`version ${JSON.stringify(o.version)} is not ${AUDIT_STATE_VERSION}`)
-  const body = readObject(o.body, 'body')
-  // The checksum covers the body's text as written (no re-serialization needed to check it).
-  const head = HEADER.exec(text)
-  const trimmed = text.trimEnd()
-  if (!head || !trimmed.endsWith('}'))
-    throw new RangeError('not laid out as auditStateToJSON writes it (was it reformatted?)')
-  if (head[1] !== textChecksum(trimmed.slice(head[0].length, -1)))
-    throw new RangeError('checksum mismatch: the body was changed after it was written')
+  const body = envelopeRead(text, AUDIT_STATE_FORMAT, AUDIT_STATE_VERSION)
   const s = readObject(body.settings, 'settings')
   if (typeof s.labelled !== 'boolean') throw new RangeError('settings.labelled: expected a boolean')
   const settings: AuditStateSettings = {

@@ -9,6 +9,9 @@ import {
   type AuditStateSettings,
   OodCalibration,
   OodCount,
+  oodPassFromJSON,
+  oodPassMerge,
+  oodPassToJSON,
   auditStateAdd,
   auditStateAddReference,
   auditStateCreate,
@@ -110,27 +113,56 @@ function streamedDrift(cuts: number[], order: number[], chunk: number) {
     }
   })
   const merged = auditStateMerge(permute(parts, order))
-  // Passes 2 and 3 under the merged detector, over the same shards.
+  // Passes 2 and 3 under the merged detector, over the same shards, partials through JSON.
   const plan = auditStateOodPlan(settings.drift)!
   const model = merged.drift!.moments!.model()
-  const calibration = refRanges
-    .map(([a, b]) => {
-      const c = new OodCalibration(plan, model)
-      c.add(rows(ref.x, a, b), a)
-      return c
-    })
-    .reduce((x, y) => (x.merge(y), x))
-  const count = new OodCount(calibration.thresholds())
-  for (const [a, b] of curRanges) {
-    const c = new OodCount(count.model)
+  const pass2 = refRanges.map(([a, b], i) => {
+    const c = new OodCalibration(plan, model)
+    c.add(rows(ref.x, a, b), a)
+    const shard = {
+      index: i,
+      count: n,
+      coverage: {
+        reference: {
+          unit: 'rows' as const,
+          ranges: [[a, b] as [number, number]],
+          total: ref.table.nRows,
+        },
+      },
+    }
+    const text = oodPassToJSON({ pass: 'calibration', identity, shards: [shard], state: c })
+    return { name: `ood2-${i}.json`, part: oodPassFromJSON(text, `ood2-${i}.json`, plan, model) }
+  })
+  const calibration = oodPassMerge(permute(pass2, order)).state as OodCalibration
+  const detector = calibration.thresholds()
+  const pass3 = curRanges.map(([a, b], i) => {
+    const c = new OodCount(detector)
     c.add(rows(cur.x, a, b))
-    count.merge(c)
+    const shard = {
+      index: i,
+      count: n,
+      coverage: {
+        data: {
+          unit: 'rows' as const,
+          ranges: [[a, b] as [number, number]],
+          total: cur.table.nRows,
+        },
+      },
+    }
+    const text = oodPassToJSON({ pass: 'current', identity, shards: [shard], state: c })
+    return { name: `ood3-${i}.json`, part: oodPassFromJSON(text, `ood3-${i}.json`, plan, detector) }
+  })
+  const count = oodPassMerge(permute(pass3, [...order].reverse())).state as OodCount
+  return {
+    sections: auditStateSections(merged, { oodShare: count.shares().share95 }),
+    pass2,
+    pass3,
   }
-  return auditStateSections(merged, { oodShare: count.shares().share95 })
 }
 
 describe('a streamed drift audit', () => {
-  const whole = streamedDrift([], [0], 5000)
+  const { sections: whole, pass2, pass3 } = streamedDrift([0.3, 0.6], [0], 5000)
+  const single = streamedDrift([], [0], 5000).sections
   const batch = driftAnalyze(schema, ref, cur, { threshold: 0.5, seed: 1 })
 
   it('gives the single-process sections byte for byte for any shards, chunks and merge order', () => {
@@ -140,11 +172,32 @@ describe('a streamed drift audit', () => {
         fc.array(fc.nat(), { minLength: 5, maxLength: 5 }),
         fc.integer({ min: 50, max: 900 }),
         (cuts, order, chunk) => {
-          expect(JSON.stringify(streamedDrift(cuts, order, chunk))).toBe(JSON.stringify(whole))
+          expect(JSON.stringify(streamedDrift(cuts, order, chunk).sections)).toBe(
+            JSON.stringify(single),
+          )
         },
       ),
       { numRuns: 4 },
     )
+  })
+
+  it('refuses OOD pass partials that are duplicated, missing, of another pass or corrupt', () => {
+    expect(() => oodPassMerge([...pass2, pass2[1]!])).toThrow(
+      'merge: shard 1/3 appears twice (ood2-1.json and ood2-1.json)',
+    )
+    expect(() => oodPassMerge(pass2.slice(1))).toThrow('merge: shard 0/3 is missing')
+    expect(() => oodPassMerge([...pass2.slice(0, 2), pass3[2]!])).toThrow(
+      'merge: ood3-2.json is of OOD pass "current", ood2-0.json of "calibration"',
+    )
+    const plan = auditStateOodPlan(settings.drift)!
+    const text = oodPassToJSON(pass3[0]!.part)
+    const model = (pass3[0]!.part.state as OodCount).model
+    expect(() =>
+      oodPassFromJSON(text.replace('"above95":', '"above95":1'), 'x.json', plan, model),
+    ).toThrow('x.json is corrupt: checksum mismatch')
+    expect(() =>
+      oodPassFromJSON(text, 'x.json', plan, { ...model, thresholds: { p95: 0, p99: 0 } }),
+    ).toThrow('x.json is corrupt: state: computed under another detector')
   })
 
   it('gives driftAnalyze’s drift section (the OOD share included, here exactly)', () => {

@@ -147,7 +147,7 @@ describe('auditStateFromJSON refuses a corrupt part by name', () => {
     expect(auditStateToJSON(auditStateFromJSON(`${text}\n`, 'p.json'))).toBe(text)
     const pretty = JSON.stringify(JSON.parse(text), null, 1)
     expect(() => auditStateFromJSON(pretty, 'p.json')).toThrow(
-      'p.json is corrupt: not laid out as auditStateToJSON writes it',
+      'p.json is corrupt: not laid out as it was written',
     )
   })
 
