@@ -15,6 +15,7 @@ import { envelopeRead, envelopeWrite } from './stateJson.ts'
 
 /** Format name and version of a serialized OOD pass partial. */
 export const OOD_PASS_FORMAT = 'glassbox-ood-pass'
+/** Version of that format; a reader refuses any other. */
 export const OOD_PASS_VERSION = 1
 
 /** A partial of pass 2 or 3. */

@@ -22,6 +22,7 @@ import {
 
 /** Format name and version of a serialized state. */
 export const AUDIT_STATE_FORMAT = 'glassbox-audit-state'
+/** Version of that format; a reader refuses any other. */
 export const AUDIT_STATE_VERSION = 1
 
 /**

@@ -206,3 +206,52 @@ describe('a streamed drift audit', () => {
     expect(Object.keys(whole.fairness ?? {})).toEqual(schema.sensitive)
   })
 })
+
+describe('an unlabelled drift audit', () => {
+  it('has the drift section and no metrics, calibration or fairness (today’s audit without labels)', () => {
+    const s = auditStateCreate(
+      { ...settings, labelled: false, drift: { ...settings.drift!, ood: null } },
+      identity,
+      {
+        index: 0,
+        count: 1,
+        coverage: {
+          data: { unit: 'rows', ranges: [[0, 300]], total: 300 },
+          reference: { unit: 'rows', ranges: [[0, 200]], total: 200 },
+        },
+      },
+    )
+    auditStateAddReference(s, {
+      firstRow: 0,
+      table: tableSlice(ref.table, 0, 200),
+      p: ref.p.subarray(0, 200),
+    })
+    auditStateAdd(s, {
+      firstRow: 0,
+      table: tableSlice(cur.table, 0, 300),
+      p: cur.p.subarray(0, 300),
+      y: null,
+    })
+    const sections = auditStateSections(auditStateFromJSON(auditStateToJSON(s), 'u.json'))
+    expect(Object.keys(sections)).toEqual(['rows', 'drift'])
+    expect(sections.drift?.oodShare).toBeNull()
+    const batch = driftAnalyze(
+      schema,
+      {
+        ...ref,
+        table: tableSlice(ref.table, 0, 200),
+        x: rows(ref.x, 0, 200),
+        p: ref.p.subarray(0, 200),
+        labels: ref.labels.subarray(0, 200),
+      },
+      {
+        ...cur,
+        table: tableSlice(cur.table, 0, 300),
+        x: rows(cur.x, 0, 300),
+        p: cur.p.subarray(0, 300),
+        labels: null,
+      },
+    )
+    expect(sections.drift).toEqual({ ...batch.section, oodShare: null })
+  })
+})
