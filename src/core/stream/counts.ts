@@ -225,8 +225,10 @@ export class ValueCounts {
       const v = values[i]! + 0 // −0 → +0
       F32[0] = v
       if (F32[0] === v && v >= 0 && v < 2) {
+        // Read the bits before a flush, which reuses the F32/U32 scratch.
+        const key = (U32[0]! << (width - 1)) | c
         if (this.filled32 === this.keys32.length) this.grow32()
-        this.keys32[this.filled32++] = (U32[0]! << (width - 1)) | c
+        this.keys32[this.filled32++] = key
       } else {
         if (this.filled[c] === this.buffers[c]!.length) this.grow(c)
         this.buffers[c]![this.filled[c]!++] = v

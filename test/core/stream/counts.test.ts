@@ -30,8 +30,8 @@ describe('ValueCounts', () => {
   it('holds exactly the distinct values and their counts per column, for any split and merge order', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(value, fc.integer({ min: 0, max: 1 })), { maxLength: 200 }),
-        fc.array(fc.nat({ max: 200 }), { maxLength: 5 }),
+        fc.array(fc.tuple(value, fc.integer({ min: 0, max: 1 })), { maxLength: 200, size: 'max' }),
+        fc.array(fc.nat({ max: 200 }), { maxLength: 5, size: 'max' }),
         fc.boolean(),
         fc.constantFrom(undefined, 16, 40),
         (rows, cuts, reverse, buffer) => {

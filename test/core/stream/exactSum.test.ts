@@ -8,53 +8,11 @@ import {
   dyadicToString,
 } from '../../../src/core/stream/dyadic.ts'
 import { ExactSums } from '../../../src/core/stream/exactSum.ts'
+import { isNearest, nextDown, nextUp, unitsOf } from './exact.ts'
 
-// The references below are written here, independently of src: a double's exact value as a
-// BigInt count of 2^−1074 units (read from its IEEE bits with a DataView), exact sums in BigInt,
-// and correct rounding checked against the two neighbouring doubles in BigInt arithmetic.
-
+// References: ./exact.ts (BigInt, independent of src).
 const view = new DataView(new ArrayBuffer(8))
-
-/** x = units · 2^−1074 exactly. */
-function unitsOf(x: number): bigint {
-  view.setFloat64(0, x)
-  const bits = view.getBigUint64(0)
-  const neg = bits >> 63n === 1n
-  const be = Number((bits >> 52n) & 0x7ffn)
-  const frac = bits & ((1n << 52n) - 1n)
-  const mant = be === 0 ? frac : frac | (1n << 52n)
-  const units = mant << BigInt(be === 0 ? 0 : be - 1)
-  return neg ? -units : units
-}
-
-function nextUp(x: number): number {
-  if (x === Infinity) return Infinity
-  if (x === 0) return Number.MIN_VALUE
-  view.setFloat64(0, x)
-  const bits = view.getBigUint64(0)
-  view.setBigUint64(0, x > 0 ? bits + 1n : bits - 1n)
-  return view.getFloat64(0)
-}
-
-const nextDown = (x: number): number => -nextUp(-x)
-
-/** Whether r is the float64 nearest to units · 2^−1074 (ties to even). */
-function isCorrectlyRounded(r: number, units: bigint): boolean {
-  if (!Number.isFinite(r)) return false
-  const abs = (v: bigint) => (v < 0n ? -v : v)
-  const err = abs(unitsOf(r) - units)
-  for (const n of [nextUp(r), nextDown(r)]) {
-    if (!Number.isFinite(n)) continue
-    const e2 = abs(unitsOf(n) - units)
-    if (e2 < err) return false
-    if (e2 === err) {
-      // A tie: r must have an even significand.
-      view.setFloat64(0, r)
-      if ((view.getBigUint64(0) & 1n) !== 0n) return false
-    }
-  }
-  return true
-}
+const isCorrectlyRounded = (r: number, units: bigint) => isNearest(r, units)
 
 /** Doubles across the whole range: tiny, subnormal, huge, ordinary, with both signs. */
 const anyDouble = fc.oneof(
@@ -81,7 +39,7 @@ function splitAt<T>(a: readonly T[], cuts: readonly number[]): T[][] {
 describe('ExactSums', () => {
   it('is the exact sum, correctly rounded once, for doubles across the whole range', () => {
     fc.assert(
-      fc.property(fc.array(anyDouble, { maxLength: 60 }), (xs) => {
+      fc.property(fc.array(anyDouble, { maxLength: 60, size: 'max' }), (xs) => {
         const s = new ExactSums(1)
         let exact = 0n
         for (const x of xs) {
@@ -120,8 +78,8 @@ describe('ExactSums', () => {
   it('gives the same bits for any split into shards and any merge order', () => {
     fc.assert(
       fc.property(
-        fc.array(anyDouble, { maxLength: 80 }),
-        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }),
+        fc.array(anyDouble, { maxLength: 80, size: 'max' }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6, size: 'max' }),
         fc.infiniteStream(fc.nat()),
         (xs, cuts, order) => {
           const whole = new ExactSums(2)
@@ -174,20 +132,23 @@ describe('ExactSums', () => {
 
   it('adds exact products, including ones too large or small for the two-product', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(anyDouble, anyDouble), { maxLength: 20 }), (pairs) => {
-        const s = new ExactSums(1)
-        let exact = 0n // in units of 2^−2148
-        for (const [a, b] of pairs) {
-          const units = unitsOf(a) * unitsOf(b)
-          // Skip products past the float64 range or with bits below 2^−1074 (not representable).
-          if (!Number.isFinite(a * b) || units % (1n << 1074n) !== 0n) continue
-          s.addProduct(0, a, b)
-          exact += units
-        }
-        const d = s.dyadic(0)
-        const got = d.m === 0n ? 0n : d.m << BigInt(d.e + 2148)
-        return got === exact
-      }),
+      fc.property(
+        fc.array(fc.tuple(anyDouble, anyDouble), { maxLength: 20, size: 'max' }),
+        (pairs) => {
+          const s = new ExactSums(1)
+          let exact = 0n // in units of 2^−2148
+          for (const [a, b] of pairs) {
+            const units = unitsOf(a) * unitsOf(b)
+            // Skip products past the float64 range or with bits below 2^−1074 (not representable).
+            if (!Number.isFinite(a * b) || units % (1n << 1074n) !== 0n) continue
+            s.addProduct(0, a, b)
+            exact += units
+          }
+          const d = s.dyadic(0)
+          const got = d.m === 0n ? 0n : d.m << BigInt(d.e + 2148)
+          return got === exact
+        },
+      ),
       { numRuns: 300 },
     )
   })
@@ -201,7 +162,7 @@ describe('ExactSums', () => {
 
   it('round-trips through JSON text exactly and refuses corrupt text', () => {
     fc.assert(
-      fc.property(fc.array(anyDouble, { maxLength: 30 }), (xs) => {
+      fc.property(fc.array(anyDouble, { maxLength: 30, size: 'max' }), (xs) => {
         const s = new ExactSums(2)
         xs.forEach((x, i) => s.add(i % 2, x))
         const back = ExactSums.fromJSON(JSON.parse(JSON.stringify(s.toJSON())), 'sums')

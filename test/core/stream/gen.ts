@@ -26,8 +26,8 @@ export const row: fc.Arbitrary<Row> = fc.record({
 
 /** Rows, cut points and a merge order: what a shard/merge property needs. */
 export const sharded = fc.record({
-  rows: fc.array(row, { maxLength: 300 }),
-  cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 7 }),
+  rows: fc.array(row, { maxLength: 300, size: 'max' }),
+  cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 7, size: 'max' }),
   order: fc.array(fc.nat(), { minLength: 8, maxLength: 8 }),
   chunk: fc.integer({ min: 1, max: 64 }),
 })

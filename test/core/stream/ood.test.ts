@@ -8,6 +8,7 @@ import { type Schema, schemaOffsets } from '../../../src/core/schema.ts'
 import { type OodPlan, OodMoments, oodModelKey } from '../../../src/core/stream/ood.ts'
 import { OodCalibration, OodCount } from '../../../src/core/stream/oodPasses.ts'
 import { type Matrix, matrix } from '../../../src/core/types.ts'
+import { isNearest, roundedUnits, unitsOf } from './exact.ts'
 import { permute, shardRanges } from './gen.ts'
 
 const root = new URL('../../../', import.meta.url)
@@ -113,40 +114,6 @@ describe('streamed out-of-distribution share', () => {
 })
 
 describe('OodMoments.moments', () => {
-  // Exact references in BigInt, written here: a double's value in units of 2^−1074.
-  const view = new DataView(new ArrayBuffer(8))
-  const U = (x: number): bigint => {
-    view.setFloat64(0, x)
-    const b = view.getBigUint64(0)
-    const be = Number((b >> 52n) & 0x7ffn)
-    const m = (b & ((1n << 52n) - 1n)) | (be ? 1n << 52n : 0n)
-    const u = m << BigInt(be ? be - 1 : 0)
-    return b >> 63n ? -u : u
-  }
-  const step = (x: number, up: boolean) => {
-    view.setFloat64(0, x)
-    const b = view.getBigUint64(0)
-    view.setBigUint64(0, x > 0 === up || x === 0 ? b + 1n : b - 1n)
-    if (x === 0) return up ? 5e-324 : -5e-324
-    return view.getFloat64(0)
-  }
-  const abs = (v: bigint) => (v < 0n ? -v : v)
-  /** Whether r is the double nearest to num · 2^−scale / n. */
-  const nearest = (r: number, num: bigint, scale: number, n: number) => {
-    const err = (v: number) => abs(U(v) * (1n << BigInt(scale - 1074)) * BigInt(n) - num)
-    return err(r) <= err(step(r, true)) && err(r) <= err(step(r, false))
-  }
-
-  /** The double nearest to units · 2^−1074: a float estimate, then steps to the nearest. */
-  const rounded = (units: bigint): number => {
-    const a = units < 0n ? -units : units
-    const shift = Math.max(0, a.toString(2).length - 64)
-    let r = Number(a >> BigInt(shift)) * 2 ** (shift - 537) * 2 ** -537
-    if (units < 0n) r = -r
-    for (let k = 0; k < 64 && !nearest(r, units, 1074, 1); k++) r = step(r, U(r) < units)
-    return r
-  }
-
   it('are the exact moments of the fit rows, each rounded once (random sparse float32 rows)', () => {
     const cell = fc.oneof(
       fc.constant(0),
@@ -166,27 +133,28 @@ describe('OodMoments.moments', () => {
           m.add(x, 0)
           const got = m.moments()
           const fitRows = oodFit(x, { seed }).fitRows
-          const mu = Array.from(got.mean, U)
+          const mu = Array.from(got.mean, unitsOf)
           for (let i = 0; i < p; i++) {
             let sum = 0n
-            for (const r of fitRows) sum += U(x.data[r * p + i]!)
-            expect(got.mean[i], `mean ${i}`).toBe(rounded(sum) / got.n)
+            for (const r of fitRows) sum += unitsOf(x.data[r * p + i]!)
+            expect(got.mean[i], `mean ${i}`).toBe(roundedUnits(sum) / got.n)
             for (let j = 0; j < p; j++) {
               let c = 0n // units 2^−2148
               for (const r of fitRows)
-                c += (U(x.data[r * p + i]!) - mu[i]!) * (U(x.data[r * p + j]!) - mu[j]!)
-              expect(nearest(got.cov[i * p + j]!, c, 2148, got.n), `cov ${i} ${j}`).toBe(true)
+                c += (unitsOf(x.data[r * p + i]!) - mu[i]!) * (unitsOf(x.data[r * p + j]!) - mu[j]!)
+              expect(isNearest(got.cov[i * p + j]!, c, 2148, got.n), `cov ${i} ${j}`).toBe(true)
             }
           }
           let f = 0n // units 2^−4296
           for (const r of fitRows) {
             let s = 0
             for (let j = 0; j < p; j++) s += x.data[r * p + j]! * x.data[r * p + j]!
-            let q = U(s) << 1074n
-            for (let j = 0; j < p; j++) q += -2n * mu[j]! * U(x.data[r * p + j]!) + mu[j]! * mu[j]!
+            let q = unitsOf(s) << 1074n
+            for (let j = 0; j < p; j++)
+              q += -2n * mu[j]! * unitsOf(x.data[r * p + j]!) + mu[j]! * mu[j]!
             f += q * q
           }
-          expect(nearest(got.sumFourth, f, 4296, 1), 'sumFourth').toBe(true)
+          expect(isNearest(got.sumFourth, f, 4296, 1), 'sumFourth').toBe(true)
         },
       ),
       { numRuns: 60 },

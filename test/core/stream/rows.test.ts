@@ -36,7 +36,7 @@ describe('RowSample', () => {
         fc.nat({ max: 400 }),
         fc.integer({ min: 0, max: 1000 }),
         fc.nat({ max: 12 }),
-        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6, size: 'max' }),
         fc.array(fc.nat(), { minLength: 7, maxLength: 7 }),
         fc.integer({ min: 1, max: 50 }),
         (n, seed, count, cuts, order, chunk) => {

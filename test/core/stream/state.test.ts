@@ -25,6 +25,7 @@ import {
   auditStateSections,
   auditStateToJSON,
 } from '../../../src/core/stream/index.ts'
+import { roundedUnits, unitsOf } from './exact.ts'
 import { AWKWARD_GROUPS, type Row, permute, sharded, shardRanges } from './gen.ts'
 
 const SETTINGS: AuditStateSettings = {
@@ -213,16 +214,6 @@ describe('ScoreState', () => {
   })
 
   it('sums log loss and Brier exactly: the BigInt sum of the per-row terms, rounded once', () => {
-    const view = new DataView(new ArrayBuffer(8))
-    // Exact value of a double in units of 2^−1074 (independent of src).
-    const units = (x: number) => {
-      view.setFloat64(0, x)
-      const b = view.getBigUint64(0)
-      const be = Number((b >> 52n) & 0x7ffn)
-      const m = (b & ((1n << 52n) - 1n)) | (be ? 1n << 52n : 0n)
-      const u = m << BigInt(be ? be - 1 : 0)
-      return b >> 63n ? -u : u
-    }
     fc.assert(
       fc.property(sharded, ({ rows }) => {
         if (rows.length === 0) return
@@ -234,18 +225,11 @@ describe('ScoreState', () => {
         let ll = 0n
         let br = 0n
         for (const r of rows) {
-          ll += units(logLossRow(r.p, r.y))
-          br += units((r.p - r.y) * (r.p - r.y))
+          ll += unitsOf(logLossRow(r.p, r.y))
+          br += unitsOf((r.p - r.y) * (r.p - r.y))
         }
-        // Positive sums below 2^53 units·2^k: round via Number(BigInt), which rounds to nearest even.
-        const round = (u: bigint) => {
-          const shift = Math.max(0, u.toString(2).length - 60)
-          const q = u >> BigInt(shift)
-          const sticky = q << BigInt(shift) === u ? 0n : 1n
-          return Number((q << 1n) | sticky) * 2 ** (shift - 1 - 1074)
-        }
-        expect(s.logLoss()).toBe(round(ll) / rows.length)
-        expect(s.brier()).toBe(round(br) / rows.length)
+        expect(s.logLoss()).toBe(roundedUnits(ll) / rows.length)
+        expect(s.brier()).toBe(roundedUnits(br) / rows.length)
       }),
       { numRuns: 100 },
     )
