@@ -90,10 +90,15 @@ export function psiEdges(ref: ArrayLike<number>): number[] {
 }
 
 /**
- * Counts of `values` in the bins (−∞, e₁], (e₁, e₂], …, (e_k, +∞) of ascending `edges`.
+ * Counts of `values` in the bins (−∞, e₁], (e₁, e₂], …, (e_k, +∞) of ascending `edges`; with
+ * `weights`, value i counts weights[i] times (e.g. distinct values with their counts).
  * @example psiBinCounts([1, 2, 3], [2]) // [2, 1]
  */
-export function psiBinCounts(values: ArrayLike<number>, edges: readonly number[]): number[] {
+export function psiBinCounts(
+  values: ArrayLike<number>,
+  edges: readonly number[],
+  weights?: ArrayLike<number>,
+): number[] {
   const counts = new Array<number>(edges.length + 1).fill(0)
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!
@@ -105,7 +110,7 @@ export function psiBinCounts(values: ArrayLike<number>, edges: readonly number[]
       if (edges[mid]! < v) lo = mid + 1
       else hi = mid
     }
-    counts[lo]!++
+    counts[lo]! += weights ? weights[i]! : 1
   }
   return counts
 }

@@ -10,15 +10,14 @@
  * State per side: 12 bytes per distinct value of each numeric feature and of the predictions
  * (float64 key + uint32 count; 8 when the values are float32), plus one entry per category.
  */
-import { chiSquare } from '../drift/chiSquare.ts'
 import {
   DRIFT_ALPHA,
   type FeatureDrift,
   type FeatureDriftTests,
+  categoricalDriftTests,
   featureDriftFlags,
 } from '../drift/features.ts'
 import type { PredictionDrift } from '../drift/prediction.ts'
-import { psiCategorical } from '../drift/psi.ts'
 import { type DriftSection, driftReportSection } from '../drift/report.ts'
 import { DataError, parseNumericCell } from '../encode.ts'
 import type { Scores } from '../metrics.ts'
@@ -260,26 +259,12 @@ export function driftOfSides(
         curMean: meanOfCounts(b),
       }
     }
-    const { newCategories, ...bins } = psiCategorical(
+    return categoricalDriftTests(
+      f.name,
       ref.categoryCounts(f.name)!,
       cur.categoryCounts(f.name)!,
       f.categories,
     )
-    const test = chiSquare([bins.refCounts, bins.curCounts])
-    return {
-      feature: f.name,
-      kind: 'categorical',
-      bins,
-      ks: null,
-      wasserstein: null,
-      chi2: test.statistic,
-      dof: test.dof,
-      pValue: test.pValue,
-      newCategories,
-      histogram: null,
-      refMean: null,
-      curMean: null,
-    }
   })
   const features = featureDriftFlags(partial, ref.rows, cur.rows, opts.alpha ?? DRIFT_ALPHA)
   const prediction = predictionDriftOfCounts(

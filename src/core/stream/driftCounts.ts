@@ -6,11 +6,11 @@
  * PSI deciles and bins and the histograms are bit for bit the batch numbers; only the means,
  * summed exactly here, can differ from the batch's float64 running sums (by their rounding).
  */
-import type { DriftHistogram } from '../drift/features.ts'
+import { type DriftHistogram, driftHistogramBin, driftHistogramFrame } from '../drift/features.ts'
 import { kolmogorovSf } from '../drift/kolmogorov.ts'
 import type { KsResult } from '../drift/ks.ts'
 import type { PredictionDrift } from '../drift/prediction.ts'
-import { type PsiBins, psiNumericBins } from '../drift/psi.ts'
+import { type PsiBins, psiBinCounts, psiNumericBins } from '../drift/psi.ts'
 import { quantileLinearOf, roundHalfEven } from '../drift/special.ts'
 import type { CountsRun } from './counts.ts'
 import { ExactSums } from './exactSum.ts'
@@ -22,9 +22,11 @@ function total(r: CountsRun): number {
   return n
 }
 
-function nonEmpty(fn: string, a: CountsRun, b: CountsRun): void {
+/** Both samples' keys, counts and sizes, checked non-empty. */
+function pair(fn: string, a: CountsRun, b: CountsRun) {
   if (a.keys.length === 0 || b.keys.length === 0)
     throw new RangeError(`${fn}: both samples need at least one value`)
+  return { ka: a.keys, kb: b.keys, ca: a.counts[0]!, cb: b.counts[0]!, n1: total(a), n2: total(b) }
 }
 
 /**
@@ -32,13 +34,7 @@ function nonEmpty(fn: string, a: CountsRun, b: CountsRun): void {
  * @throws RangeError when a sample is empty.
  */
 export function ksOfCounts(a: CountsRun, b: CountsRun): KsResult {
-  nonEmpty('ksTwoSample', a, b)
-  const ka = a.keys
-  const kb = b.keys
-  const ca = a.counts[0]!
-  const cb = b.counts[0]!
-  const n1 = total(a)
-  const n2 = total(b)
+  const { ka, kb, ca, cb, n1, n2 } = pair('ksTwoSample', a, b)
   let i = 0
   let j = 0
   let seenA = 0
@@ -61,13 +57,7 @@ export function ksOfCounts(a: CountsRun, b: CountsRun): KsResult {
  * @throws RangeError when a sample is empty.
  */
 export function wasserstein1OfCounts(a: CountsRun, b: CountsRun): number {
-  nonEmpty('wasserstein1', a, b)
-  const ka = a.keys
-  const kb = b.keys
-  const ca = a.counts[0]!
-  const cb = b.counts[0]!
-  const n1 = total(a)
-  const n2 = total(b)
+  const { ka, kb, ca, cb, n1, n2 } = pair('wasserstein1', a, b)
   let i = 0
   let j = 0
   let seenA = 0
@@ -102,24 +92,6 @@ function orderStatistic(r: CountsRun): (i: number) => number {
   }
 }
 
-/** Counts of a sample in the bins (−∞, e₁], (e₁, e₂], …, (e_k, +∞): `psiBinCounts`. */
-function binCounts(r: CountsRun, edges: readonly number[]): number[] {
-  const out = new Array<number>(edges.length + 1).fill(0)
-  const c = r.counts[0]!
-  for (let k = 0; k < r.keys.length; k++) {
-    const v = r.keys[k]!
-    let lo = 0
-    let hi = edges.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (edges[mid]! < v) lo = mid + 1
-      else hi = mid
-    }
-    out[lo]! += c[k]!
-  }
-  return out
-}
-
 /**
  * `psiNumeric` of the samples whose counts are `ref` and `cur`: the reference's distinct deciles
  * (numpy 'linear', read through the counts), then both sides' bin counts.
@@ -134,7 +106,11 @@ export function psiNumericOfCounts(ref: CountsRun, cur: CountsRun): PsiBins {
     const e = quantileLinearOf(n, at, k / 10)
     if (edges.length === 0 || e !== edges[edges.length - 1]) edges.push(e)
   }
-  return psiNumericBins(edges, binCounts(ref, edges), binCounts(cur, edges))
+  return psiNumericBins(
+    edges,
+    psiBinCounts(ref.keys, edges, ref.counts[0]),
+    psiBinCounts(cur.keys, edges, cur.counts[0]),
+  )
 }
 
 /**
@@ -149,22 +125,15 @@ export function driftHistogramOfCounts(ref: CountsRun, cur: CountsRun, bins = 20
     lo = Math.min(lo, s.keys[0]!)
     hi = Math.max(hi, s.keys[s.keys.length - 1]!)
   }
-  if (!(hi > lo)) {
-    const c = Number.isFinite(lo) ? lo : 0
-    lo = c - 0.5
-    hi = c + 0.5
-    bins = 1
-  }
-  const width = (hi - lo) / bins
-  const edges = Array.from({ length: bins + 1 }, (_, k) => (k === bins ? hi : lo + k * width))
+  const frame = driftHistogramFrame(lo, hi, bins)
   const shares = (s: CountsRun): number[] => {
-    const c = new Array<number>(bins).fill(0)
+    const c = new Array<number>(frame.bins).fill(0)
     for (let k = 0; k < s.keys.length; k++)
-      c[Math.min(bins - 1, Math.floor((s.keys[k]! - lo) / width))]! += s.counts[0]![k]!
+      c[driftHistogramBin(frame, s.keys[k]!)]! += s.counts[0]![k]!
     const n = total(s)
     return c.map((v) => (n ? v / n : 0))
   }
-  return { edges, refShares: shares(ref), curShares: shares(cur) }
+  return { edges: frame.edges, refShares: shares(ref), curShares: shares(cur) }
 }
 
 /**
