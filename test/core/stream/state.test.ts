@@ -277,6 +277,7 @@ describe('auditStateSections against today’s audit (src/report/audit.ts auditR
           grad: () => Promise.reject(new Error('unused')),
           model: { sha256: '', format: 'layers-model', inputs: 0, parameters: 0, bytes: 0 },
           dataSha256: '',
+          classLabel: 1,
         },
         { ...AUDIT_DEFAULTS, rows: [], shap: false, igSteps: 0, counterfactuals: 0, quantize: [] },
       )
