@@ -7,7 +7,7 @@
  *   directory and must stay there: URLs, absolute paths, `..` segments (also percent-encoded) and
  *   symlinks that lead outside are refused by name.
  */
-import { realpathSync, statSync } from 'node:fs'
+import { realpathSync, statSync, type Stats } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 
 const MiB = 1024 * 1024
@@ -30,7 +30,7 @@ export const FILE_CAPS = {
 } as const
 
 /** Why a path is not a readable regular file, or null when it is one. */
-function kindProblem(st: ReturnType<typeof statSync>): string | null {
+function kindProblem(st: Stats): string | null {
   if (st.isFile()) return null
   if (st.isDirectory()) return 'is a directory, not a file'
   if (st.isFIFO()) return 'is a named pipe (FIFO), not a regular file'
@@ -49,7 +49,7 @@ const mib = (n: number): string => `${(n / MiB).toFixed(1)} MiB`
  * @throws Error whose message names `label` and the problem (missing, not regular, too large).
  */
 export function regularFileSize(path: string, label: string, cap: number): number {
-  let st
+  let st: Stats
   try {
     st = statSync(path)
   } catch (e) {

@@ -15,6 +15,7 @@ import type { ModelInputMap } from '../core/modelInput.ts'
 import type { QuantSchemeId } from '../core/quantize/schemes.ts'
 import type { Report, ReportFairnessAttr, ReportRates } from './types.ts'
 import type { FastModel } from '../core/shap/fast/model.ts'
+import { dict } from '../core/dict.ts'
 
 /** The report's `tool.version`. */
 export const TOOL_VERSION = '0.1.0'
@@ -143,7 +144,7 @@ export async function auditRun(
       brier: brier(p, labels),
     }
     report.calibration = calibration(p, labels)
-    const fairness: Record<string, ReportFairnessAttr> = {}
+    const fairness = dict<ReportFairnessAttr>()
     for (const attr of schema.sensitive) {
       const col = tableColumn(table, attr)
       if (!col) continue

@@ -8,6 +8,7 @@ import { type DriftSection } from '../drift/report.ts'
 import { driftOfSides } from './drift.ts'
 import { shardsCheck } from './shards.ts'
 import type { AuditState } from './state.ts'
+import { dict } from '../dict.ts'
 
 /** A rate row of the report (`ReportRates` in src/report/types.ts). */
 export type SectionRates = {
@@ -104,7 +105,7 @@ export function auditStateSections(
     brier: scores.brier(),
   }
   out.calibration = scores.calibration()
-  const fairness: NonNullable<AuditSections['fairness']> = {}
+  const fairness: NonNullable<AuditSections['fairness']> = dict()
   for (const [attr, cells] of state.fairness) {
     const f = cells.fairness()
     Object.defineProperty(fairness, attr, {
