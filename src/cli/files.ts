@@ -7,7 +7,7 @@
  *   directory and must stay there: URLs, absolute paths, `..` segments (also percent-encoded) and
  *   symlinks that lead outside are refused by name.
  */
-import { realpathSync, statSync, type Stats } from 'node:fs'
+import { accessSync, constants, realpathSync, statSync, type Stats } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 
 const MiB = 1024 * 1024
@@ -115,4 +115,32 @@ export function siblingPathInside(modelPath: string, p: string): string | null {
     )
   regularFileSize(real, `${modelPath}: weight shard "${p}"`, FILE_CAPS.shard)
   return real
+}
+
+/**
+ * Why the CLI could not write `path` at the end of a run, or null when it can: checked before
+ * any work so that a typo in `--out` is not found after minutes of computation.
+ */
+export function outputPathProblem(path: string): string | null {
+  const dir = dirname(resolve(path))
+  let st: Stats
+  try {
+    st = statSync(dir)
+  } catch {
+    return `its directory ${dir} does not exist`
+  }
+  if (!st.isDirectory()) return `${dir} is not a directory`
+  try {
+    accessSync(dir, constants.W_OK)
+  } catch {
+    return `its directory ${dir} is not writable`
+  }
+  try {
+    const target = statSync(path)
+    if (target.isDirectory()) return 'it is a directory'
+    if (!target.isFile()) return 'it exists and is not a regular file'
+  } catch {
+    // absent: it will be created
+  }
+  return null
 }
