@@ -5,6 +5,7 @@
  * (src/cli/bin.ts) calls it with the process's arguments, tests call it in-process.
  */
 import { audit } from './audit.ts'
+import { COMPARE_USAGE, compare } from './compare.ts'
 import { DRIFT_USAGE, drift } from './drift.ts'
 import { type CliIo, processIo } from './io.ts'
 import { UsageError } from './load.ts'
@@ -15,10 +16,13 @@ const USAGE = `usage: glassbox <command> [options]
 commands:
   audit    performance, calibration, fairness and explanations of a model on a dataset
   drift    how a current dataset has shifted from a reference one, for a model
+  compare  a challenger model against the champion on the same data, with paired tests
 
 ${AUDIT_USAGE}
 
-${DRIFT_USAGE}`
+${DRIFT_USAGE}
+
+${COMPARE_USAGE}`
 
 /** Errors that are the user's input, printed without the "error:" prefix. */
 const INPUT_ERRORS = ['UsageError', 'DataError', 'ModelError', 'GateError', 'RangeError']
@@ -37,7 +41,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     if (cmd === 'audit') return await audit(rest, io)
     if (cmd === 'drift') return await drift(rest, io)
-    throw new UsageError(`unknown command "${cmd}" (available: audit, drift; see glassbox --help)`)
+    if (cmd === 'compare') return await compare(rest, io)
+    throw new UsageError(
+      `unknown command "${cmd}" (available: audit, drift, compare; see glassbox --help)`,
+    )
   } catch (e) {
     const err = e as Error
     const known = INPUT_ERRORS.includes(err.name)

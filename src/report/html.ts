@@ -20,6 +20,7 @@ import {
   settingsSection,
 } from './html/sections.ts'
 import { driftSection, explanationsSection, quantizationSection } from './html/details.ts'
+import { comparisonSection } from './html/comparison.ts'
 
 export { REPORT_HTML_SECTIONS }
 export { reportFairnessWithoutSmall } from './html/sections.ts'
@@ -65,6 +66,10 @@ export function reportHtml(report: Report, opts: ReportHtmlOptions = {}): string
   if (report.drift) {
     present.push('drift')
     body.push(driftSection(report.drift))
+  }
+  if (report.comparison) {
+    present.push('comparison')
+    body.push(comparisonSection(report, report.comparison))
   }
   if (report.review) {
     present.push('review')

@@ -4,6 +4,7 @@
  * public/schema/report.v1.json.
  */
 import type { RowExplanation } from '../core/explain.ts'
+import type { ReportComparison } from './compare.ts'
 import type { QuantizationReportEntry } from '../core/quantize/compare.ts'
 
 /** One group's (or the overall) rates; null on a zero denominator. */
@@ -94,4 +95,6 @@ export type Report = {
     prediction: { psi: number; ks: number | null }
     oodShare: number | null
   }
+  /** §8: the challenger against this report's model (glassbox compare). */
+  comparison?: ReportComparison
 }

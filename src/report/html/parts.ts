@@ -14,6 +14,7 @@ export const REPORT_HTML_SECTIONS = {
   explanations: 'Explanations',
   quantization: 'Quantization',
   drift: 'Drift',
+  comparison: 'Comparison with a challenger',
   review: 'Review',
 } as const
 
