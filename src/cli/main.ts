@@ -8,6 +8,7 @@ import { audit } from './audit.ts'
 import { DRIFT_USAGE, drift } from './drift.ts'
 import { type CliIo, processIo } from './io.ts'
 import { UsageError } from './load.ts'
+import { MERGE_USAGE, merge } from './merge.ts'
 import { AUDIT_USAGE } from './options.ts'
 
 const USAGE = `usage: glassbox <command> [options]
@@ -15,10 +16,13 @@ const USAGE = `usage: glassbox <command> [options]
 commands:
   audit    performance, calibration, fairness and explanations of a model on a dataset
   drift    how a current dataset has shifted from a reference one, for a model
+  merge    the report of a sharded audit from its partials (docs/scale.md)
 
 ${AUDIT_USAGE}
 
-${DRIFT_USAGE}`
+${DRIFT_USAGE}
+
+${MERGE_USAGE}`
 
 /** Errors that are the user's input, printed without the "error:" prefix. */
 const INPUT_ERRORS = ['UsageError', 'DataError', 'ModelError', 'GateError', 'RangeError']
@@ -37,7 +41,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     if (cmd === 'audit') return await audit(rest, io)
     if (cmd === 'drift') return await drift(rest, io)
-    throw new UsageError(`unknown command "${cmd}" (available: audit, drift; see glassbox --help)`)
+    if (cmd === 'merge') return await merge(rest, io)
+    throw new UsageError(
+      `unknown command "${cmd}" (available: audit, drift, merge; see glassbox --help)`,
+    )
   } catch (e) {
     const err = e as Error
     const known = INPUT_ERRORS.includes(err.name)
