@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { type Gate, gateParse } from './gates.ts'
+import { outputPathProblem } from './files.ts'
 import { UsageError } from './load.ts'
 
 /** node:util parseArgs in strict mode; its errors become one-line UsageErrors naming `command`. */
@@ -76,4 +77,12 @@ export function argGates(values: readonly string[] | undefined): Gate[] {
       throw new UsageError((e as Error).message)
     }
   })
+}
+
+/** An output file option (`--out`, `--html`), checked writable before any work is done. */
+export function argOutput(v: string | undefined, opt: string): string | null {
+  if (v === undefined) return null
+  const problem = outputPathProblem(v)
+  if (problem) throw new UsageError(`cannot write ${opt} ${v}: ${problem}`)
+  return v
 }

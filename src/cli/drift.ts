@@ -6,7 +6,15 @@
  * and evaluates `--fail-on` gates (e.g. `drift.maxPsi>0.2`). Exit 0 ok, 1 a gate failed, 2 bad
  * input or usage. No formula lives here: the numbers come from src/core/drift and auditRun.
  */
-import { argBackend, argGates, argInt, argsParse, argThreshold, COMMON_OPTIONS } from './args.ts'
+import {
+  argBackend,
+  argGates,
+  argInt,
+  argOutput,
+  argsParse,
+  argThreshold,
+  COMMON_OPTIONS,
+} from './args.ts'
 import { type DriftAnalysis, driftAnalyze } from '../core/drift/analyze.ts'
 import { PSI_DRIFT, PSI_WATCH } from '../core/drift/psi.ts'
 import { classRequest } from '../model/card.ts'
@@ -84,8 +92,8 @@ export function driftOptionsParse(argv: string[]): DriftCliOptions {
     schema: v.schema ?? '',
     reference: v.reference ?? '',
     current: v.current ?? '',
-    out: v.out ?? null,
-    html: v.html ?? null,
+    out: argOutput(v.out, '--out'),
+    html: argOutput(v.html, '--html'),
     threshold,
     classIndex: v.class === undefined ? null : argInt(v.class, '--class', 0),
     seed: v.seed === undefined ? AUDIT_DEFAULTS.seed : argInt(v.seed, '--seed', 0),

@@ -5,6 +5,7 @@
  * expression is true; a null value fails ("X is null"); an unknown path is a usage error.
  */
 
+import { reportPathProblem } from '../report/paths.ts'
 import type { CliIo } from './io.ts'
 
 /** A gate's comparison. */
@@ -58,11 +59,15 @@ export function gateParse(text: string): Gate {
   const m = /^(.*?)\s*(<=|>=|<|>)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$/.exec(
     text.trim(),
   )
-  if (!m)
+  // An operator character left in PATH (outside quoted keys) is a doubled or unknown operator.
+  if (!m || /[<>=!]/.test(m[1]!.replace(/\[(["']).*?\1\]/g, '')))
     throw new GateError(
       `bad --fail-on "${text}": expected "PATH OP NUMBER" with OP one of < <= > >=`,
     )
-  return { text: text.trim(), path: gatePathParse(m[1]!), op: m[2] as Op, value: Number(m[3]) }
+  const path = gatePathParse(m[1]!)
+  const problem = reportPathProblem(path)
+  if (problem) throw new GateError(`bad --fail-on "${text}": ${problem}`)
+  return { text: text.trim(), path, op: m[2] as Op, value: Number(m[3]) }
 }
 
 /**

@@ -3,8 +3,7 @@
  * the browser uses (a model's runtime is chosen by the registry from its content; its backend
  * is wasm, then cpu). Every failure is a one-line message.
  */
-import { readFileSync, statSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { parseCsvText } from '../core/csv.ts'
 import { sha256Hex } from '../core/hash.ts'
 import { schemaParse } from '../core/schemaIo.ts'
@@ -13,23 +12,25 @@ import type { BackendName } from '../model/card.ts'
 import { modelRuntimes, runtimeEntryFor } from '../model/registry.ts'
 import type { LoadedModel, ModelFiles, ModelRuntime } from '../model/runtime.ts'
 import type { DataRef } from '../session/session.ts'
+import { FILE_CAPS, regularFileSize, siblingPathInside } from './files.ts'
 
 /** Bad usage or an unreadable input file (exit 2, one line). */
 export class UsageError extends Error {
   override name = 'UsageError'
 }
 
-/** Reads a file or throws a UsageError naming the option and the path. */
-export function readOrFail(path: string, option: string): Buffer {
+/**
+ * Reads a regular file of at most `cap` bytes (see src/cli/files.ts) or throws a UsageError
+ * naming the option and the path; devices, pipes and directories are refused before opening.
+ */
+export function readOrFail(path: string, option: string, cap: number = FILE_CAPS.model): Buffer {
   try {
-    if (statSync(path).isDirectory())
-      throw new UsageError(`${option} ${path} is a directory, not a file`)
+    regularFileSize(path, `${option} ${path}`, cap)
     return readFileSync(path)
   } catch (e) {
-    if (e instanceof UsageError) throw e
-    const code = (e as NodeJS.ErrnoException).code
+    const message = (e as Error).message
     throw new UsageError(
-      `cannot read ${option} ${path}${code === 'ENOENT' ? ': no such file' : `: ${(e as Error).message}`}`,
+      message.includes(path) ? message : `cannot read ${option} ${path}: ${message}`,
     )
   }
 }
@@ -43,12 +44,15 @@ export function modelFilesFromDisk(path: string): ModelFiles {
   return {
     name: path,
     main: new Uint8Array(main.buffer, main.byteOffset, main.byteLength),
+    // Listed paths stay in the model's directory: refused by name before any byte is read.
     sibling: async (p) => {
+      let inside: string | null
       try {
-        return arrayBuffer(readFileSync(join(dirname(resolve(path)), p)))
-      } catch {
-        return null
+        inside = siblingPathInside(path, p)
+      } catch (e) {
+        throw new UsageError((e as Error).message)
       }
+      return inside === null ? null : arrayBuffer(readFileSync(inside))
     },
   }
 }
@@ -91,7 +95,7 @@ export async function modelOpenFromDisk(
  * `--current`) and the path.
  */
 export async function csvLoadFromDisk(path: string, option = '--data'): Promise<DataRef> {
-  const buf = readOrFail(path, option)
+  const buf = readOrFail(path, option, FILE_CAPS.data)
   if (buf.byteLength === 0) throw new UsageError(`${path}: the file is empty`)
   return {
     table: parseCsvText(buf.toString('utf8'), path),
@@ -105,5 +109,5 @@ export async function csvLoadFromDisk(path: string, option = '--data'): Promise<
  * @throws UsageError (unreadable) or DataError naming the file and the problem.
  */
 export function schemaLoadFromDisk(path: string): Schema {
-  return schemaParse(readOrFail(path, '--schema').toString('utf8'), path)
+  return schemaParse(readOrFail(path, '--schema', FILE_CAPS.schema).toString('utf8'), path)
 }

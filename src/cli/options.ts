@@ -2,7 +2,15 @@
  * `glassbox audit` options (docs/contracts.md §3): parsing and validation into AuditSettings.
  * Every problem is a UsageError with a one-line message naming the option.
  */
-import { argBackend, argGates, argInt, argsParse, argThreshold, COMMON_OPTIONS } from './args.ts'
+import {
+  argBackend,
+  argGates,
+  argInt,
+  argOutput,
+  argsParse,
+  argThreshold,
+  COMMON_OPTIONS,
+} from './args.ts'
 import type { IgRule } from '../core/attribution/quadrature.ts'
 import { QUANT_SCHEME_IDS, type QuantSchemeId } from '../core/quantize/schemes.ts'
 import type { BackgroundKind } from '../core/shap/background.ts'
@@ -159,8 +167,8 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
     model: v.model ?? '',
     data: v.data ?? '',
     schema: v.schema ?? '',
-    out: v.out ?? null,
-    html: v.html ?? null,
+    out: argOutput(v.out, '--out'),
+    html: argOutput(v.html, '--html'),
     quiet: !!v.quiet,
     help,
     classIndex,

@@ -19,6 +19,7 @@ import {
   counterfactualConfig,
 } from './counterfactual/config.ts'
 import { counterfactualSearch } from './counterfactual/search.ts'
+import { dict } from './dict.ts'
 
 /** Report settings that drive the explanations (contracts §3 defaults in brackets). */
 export type ExplainSettings = {
@@ -203,7 +204,7 @@ export async function explainRows(
       (settings.igBaseline === 'mean' || settings.igBaseline === 'expected'))
   const bg = needBg ? (input.background ?? backgroundCreate(x, settings.background, bgRng)) : null
 
-  const out: Record<string, RowExplanation> = {}
+  const out = dict<RowExplanation>()
   const preds = await predictRows(input.predict, xs)
   rows.forEach((r, i) => (out[String(r)] = { prediction: preds[i]! }))
 

@@ -16,6 +16,7 @@ import type { QuantSchemeId } from '../core/quantize/schemes.ts'
 import { fairnessSectionOf } from '../core/stream/sections.ts'
 import type { Report, ReportFairnessAttr } from './types.ts'
 import type { FastModel } from '../core/shap/fast/model.ts'
+import { dict } from '../core/dict.ts'
 
 /** The report's `tool.version`. */
 export const TOOL_VERSION = '0.1.0'
@@ -135,7 +136,7 @@ export async function auditRun(
       brier: brier(p, labels),
     }
     report.calibration = calibration(p, labels)
-    const fairness: Record<string, ReportFairnessAttr> = {}
+    const fairness = dict<ReportFairnessAttr>()
     for (const attr of schema.sensitive) {
       const col = tableColumn(table, attr)
       if (!col) continue

@@ -14,6 +14,7 @@ import type { CalibrationState } from './calibrationStore.ts'
 import type { App } from './createApp.ts'
 import type { MonitoringState } from './monitoringStore.ts'
 import { type Tab, Tabs } from './uiStore.ts'
+import { dict } from '../core/dict.ts'
 
 /** Version 1 of the link state. Unknown or malformed fields are ignored, never executed. */
 export type ViewState = {
@@ -136,7 +137,7 @@ export function viewStateApply(app: App, s: ViewState): void {
   const n = app.session.store.getState().data?.table.nRows ?? 0
   if (isObj(s.explain)) {
     const row = num(s.explain.row, 0, n - 1)
-    const patch: Record<string, unknown> = {}
+    const patch = dict<unknown>()
     if (row !== null) patch.row = row
     if (isObj(s.explain.settings))
       patch.settings = {

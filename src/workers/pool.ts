@@ -38,6 +38,7 @@ import {
   poolWorkers,
   splitRanges,
 } from './poolSplit.ts'
+import { dict } from '../core/dict.ts'
 
 /** Fewest rows worth a worker of their own (global SHAP). */
 export const POOL_MIN_SHAP_ROWS = 16
@@ -313,7 +314,7 @@ export class ModelPool {
       },
       signal,
     )
-    const phis: Record<string, Float64Array> = {}
+    const phis = dict<Float64Array>()
     for (const v of variants) phis[v] = concatRows(parts.map((p) => p[v]!))
     const result = await this.primary.request(
       {

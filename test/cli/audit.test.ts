@@ -158,7 +158,7 @@ describe('glassbox audit gates', () => {
     expect(nul.stderr).toMatch(/fairness\.race\.groups\.Other\.precision is null/)
     expectOneLine(
       await glassbox(...fast, '--fail-on', 'metrics.accuracyy<0.5'),
-      /^glassbox: unknown report path metrics\.accuracyy$/,
+      /^glassbox: bad --fail-on "metrics\.accuracyy<0\.5": unknown report path metrics\.accuracyy \(metrics has: accuracy, .*\)$/,
     )
     expectOneLine(
       await glassbox(...fast, '--fail-on', 'metrics.accuracy ~ 0.5'),

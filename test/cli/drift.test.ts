@@ -164,7 +164,7 @@ describe('glassbox drift bad input', () => {
     )
     expectOneLine(
       await glassbox(...halves, '--fail-on', 'drift.maxPsy>0.2'),
-      /^glassbox: unknown report path drift\.maxPsy$/,
+      /^glassbox: bad --fail-on "drift\.maxPsy>0\.2": unknown report path drift\.maxPsy \(drift has: features, maxPsi, prediction, oodShare\)$/,
     )
   })
 

@@ -27,6 +27,7 @@ import {
 } from '../metrics.ts'
 import { DISPARITY_KEYS } from '../views/fairnessBootstrap.ts'
 import type { GroupingIndex } from './groupings.ts'
+import { dict } from '../dict.ts'
 
 /** Calibration bins of the ECE (docs/contracts.md §2). */
 export const ECE_BINS = 10
@@ -184,8 +185,8 @@ export function pairedAttributeSummaries(
   attr: PairedAttribute,
   counts: ArrayLike<number>,
 ): { champion: FairnessSummary; challenger: FairnessSummary } {
-  const a: Record<string, FairnessGroup> = {}
-  const b: Record<string, FairnessGroup> = {}
+  const a = dict<FairnessGroup>()
+  const b = dict<FairnessGroup>()
   attr.groups.forEach((name, g) => {
     const { champion, challenger } = attributeConfusions(counts, g)
     a[name] = { ...groupRates(champion), small: false }

@@ -24,6 +24,7 @@ import type {
   MetricComparison,
   ModelComparison,
 } from './types.ts'
+import { dict } from '../dict.ts'
 
 const diff = (a: number | null, b: number | null): number | null =>
   a === null || b === null ? null : b - a
@@ -88,8 +89,8 @@ export function compareModels(input: CompareInput): ModelComparison {
     ...(input.method ? { method: input.method } : {}),
   })
   const intervals = reps.draws.map((d) => percentileInterval(d, level))
-  const reasons: Record<string, string> = {}
-  const defined: Record<string, number> = {}
+  const reasons = dict<string>()
+  const defined = dict<number>()
   /** The entry of statistic `s` with its bootstrap interval; `why` explains a null value. */
   const withCi = (
     path: string,
@@ -154,8 +155,8 @@ export function compareModels(input: CompareInput): ModelComparison {
     }
   }
 
-  const fairness: Record<string, DisparityComparisons> = {}
-  const groups: ModelComparison['groups'] = {}
+  const fairness = dict<DisparityComparisons>()
+  const groups: ModelComparison['groups'] = dict()
   rows.attributes.forEach((attr, a) => {
     const s = pairedAttributeSummaries(attr, observed.attrCounts[a]!)
     const entry = {} as DisparityComparisons

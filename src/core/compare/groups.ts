@@ -6,6 +6,7 @@
 import { FAIRNESS_SMALL_GROUP_ROWS, type GroupRates, groupRates } from '../fairness.ts'
 import { type PairedAttribute, attributeConfusions } from './cells.ts'
 import type { GroupComparison, RateKey } from './types.ts'
+import { dict } from '../dict.ts'
 
 const RATE_KEYS: readonly RateKey[] = ['selectionRate', 'tpr', 'fpr', 'precision', 'accuracy']
 
@@ -25,7 +26,7 @@ export function groupComparisons(
   counts: ArrayLike<number>,
   labelled: boolean,
 ): Record<string, GroupComparison> {
-  const out: Record<string, GroupComparison> = {}
+  const out = dict<GroupComparison>()
   attr.groups.forEach((name, g) => {
     const confusions = attributeConfusions(counts, g)
     let a = groupRates(confusions.champion)

@@ -4,6 +4,7 @@
  * diversity = mean pairwise proximity of the answers.
  */
 import type { CounterfactualConfig } from './config.ts'
+import { dict } from '../dict.ts'
 
 /** Proximity between two feature-value rows under the config's scales (a distance, ≥ 0). */
 export function counterfactualDistance(
@@ -34,7 +35,7 @@ export function counterfactualChanges(
   orig: ArrayLike<number>,
   cf: ArrayLike<number>,
 ): Record<string, number | string> {
-  const out: Record<string, number | string> = {}
+  const out = dict<number | string>()
   cfg.schema.features.forEach((f, j) => {
     const v = cf[j]!
     if (v === orig[j]) return

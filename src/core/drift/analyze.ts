@@ -17,6 +17,7 @@ import {
   predictionDrift,
 } from './prediction.ts'
 import { type DriftSection, driftReportSection } from './report.ts'
+import { dict } from '../dict.ts'
 
 /** One side of the comparison. */
 export type DriftSideInput = {
@@ -63,7 +64,7 @@ export type DriftAnalysis = {
 }
 
 function sensitiveGroups(schema: Schema, table: Table): Record<string, string[]> {
-  const out: Record<string, string[]> = {}
+  const out = dict<string[]>()
   for (const attr of schema.sensitive) {
     const col = tableColumn(table, attr)
     if (col) out[attr] = Array.from({ length: table.nRows }, (_, i) => columnCell(col, i))

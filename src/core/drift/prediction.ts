@@ -12,6 +12,7 @@ import { type Labels, type Scores, performanceMetrics } from '../metrics.ts'
 import type { DriftHistogram } from './features.ts'
 import { ksTwoSample } from './ks.ts'
 import { type PsiBins, psiNumeric } from './psi.ts'
+import { dict } from '../dict.ts'
 
 /** Shift of the predicted probabilities. */
 export type PredictionDrift = {
@@ -165,7 +166,7 @@ function side(s: PerformanceSideInput, threshold: number) {
   const y = s.y ?? new Uint8Array(s.p.length)
   const m = performanceMetrics(s.p, y, threshold)
   const c = calibration(s.p, y)
-  const fairness: Record<string, FairnessSummary> = {}
+  const fairness = dict<FairnessSummary>()
   for (const [attr, g] of Object.entries(s.groups ?? {}))
     fairness[attr] = fairnessByGroup(s.p, y, g, threshold)
   return { m, c, fairness }

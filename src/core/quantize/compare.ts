@@ -10,6 +10,7 @@ import { explanationAgreement } from '../compare/explanations.ts'
 import type { DisparityComparisons, GroupComparison } from '../compare/types.ts'
 import type { Labels, Scores } from '../metrics.ts'
 import type { Matrix } from '../types.ts'
+import { dict } from '../dict.ts'
 
 export { compareSampleRows, meanAbsAttribution } from '../compare/explanations.ts'
 
@@ -108,7 +109,7 @@ function attributeFairness(
   f: DisparityComparisons,
   groups: Record<string, GroupComparison>,
 ): VariantFairness {
-  const rates: Record<string, VariantGroupRates> = {}
+  const rates = dict<VariantGroupRates>()
   for (const [name, g] of Object.entries(groups)) {
     rates[name] = {
       selectionRate: g.challenger.selectionRate,
@@ -167,7 +168,7 @@ export function variantCompare(
     sumD += d
   }
   const { accuracy, rocAuc, ece } = c.metrics
-  const fairness: Record<string, VariantFairness> = {}
+  const fairness = dict<VariantFairness>()
   for (const attr of Object.keys(groups))
     fairness[attr] = attributeFairness(c.fairness[attr]!, c.groups[attr]!)
   return {

@@ -9,6 +9,7 @@ import type { Fairness } from '../fairness.ts'
 import { driftOfSides } from './drift.ts'
 import { shardsCheck } from './shards.ts'
 import type { AuditState } from './state.ts'
+import { dict } from '../dict.ts'
 
 /** A rate row of the report (`ReportRates` in src/report/types.ts). */
 export type SectionRates = {
@@ -128,7 +129,7 @@ export function auditStateSections(
     brier: scores.brier(),
   }
   out.calibration = scores.calibration()
-  const fairness: NonNullable<AuditSections['fairness']> = {}
+  const fairness: NonNullable<AuditSections['fairness']> = dict()
   for (const [attr, cells] of state.fairness) {
     Object.defineProperty(fairness, attr, {
       enumerable: true,

@@ -4,6 +4,7 @@
  * Pure bookkeeping; the states themselves merge in src/core/stream/state.ts.
  */
 import { readArray, readCount, readObject, readString } from './codec.ts'
+import { dict } from '../dict.ts'
 
 /** The unit a shard's coverage is counted in. */
 export type CoverageUnit = 'rows' | 'bytes' | 'rowGroups'
@@ -127,7 +128,7 @@ export function shardsCheck(
 export function shardFromJSON(value: unknown, what: string): ShardInfo {
   const o = readObject(value, what)
   const cov = readObject(o.coverage, `${what}.coverage`)
-  const coverage: Record<string, ShardCoverage> = {}
+  const coverage = dict<ShardCoverage>()
   for (const name of Object.keys(cov)) {
     const w = `${what}.coverage.${name}`
     const c = readObject(cov[name], w)

@@ -11,6 +11,7 @@ import { type CalibrationBin, calibration, calibrationBinIndex } from '../calibr
 import { FAIRNESS_SMALL_GROUP_ROWS } from '../fairness.ts'
 import { type Labels, type Scores, brier, logLoss, metricsCheckInputs } from '../metrics.ts'
 import { groupIndex, groupsCheckLength, labelsAt, scoresAt } from './groups.ts'
+import { dict } from '../dict.ts'
 
 /** z of a two-sided 95% normal interval: Φ⁻¹(0.975). */
 export const WILSON_Z95 = 1.959963984540054
@@ -258,7 +259,7 @@ export function calibrationByGroup(
   metricsCheckInputs('calibrationByGroup', p, y)
   groupsCheckLength('calibrationByGroup', p, groups)
   const index = groupIndex(groups)
-  const out: Record<string, GroupReliability> = {}
+  const out = dict<GroupReliability>()
   index.names.forEach((name, g) => {
     const rows = index.rows[g]!
     const r = calibrationBins(scoresAt(p, rows), labelsAt(y, rows), options)

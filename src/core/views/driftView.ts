@@ -6,6 +6,7 @@
 import type { OodResult } from '../drift/ood.ts'
 import { type DriftRank, driftRanking } from '../drift/ranking.ts'
 import type { FeatureDrift } from '../drift/features.ts'
+import { dict } from '../dict.ts'
 
 /** Columns of the feature drift table that can be sorted. */
 export const DriftSortKeys = [
@@ -75,7 +76,7 @@ export function driftRankingWith(
   global: GlobalImportance | null,
 ): DriftRank[] | null {
   if (!global) return null
-  const importance: Record<string, number> = {}
+  const importance = dict<number>()
   global.featureNames.forEach((name, i) => (importance[name] = global.meanAbs[i] ?? 0))
   return driftRanking(features, importance)
 }

@@ -20,6 +20,7 @@ import {
   INTERSECTION_SEPARATOR,
   disparitySummary,
 } from './fairnessView.ts'
+import { dict } from '../dict.ts'
 
 /** A grouping of the rows in view, indexed for the live threshold. */
 export type Grouping = {
@@ -200,7 +201,7 @@ export function fairnessAt(
   perGroup: Readonly<Record<string, number>> = {},
 ): FairnessAt {
   const live = fairnessIndexAt(grouping.index, threshold, perGroup)
-  const rows: Record<string, FairnessRowAt> = {}
+  const rows = dict<FairnessRowAt>()
   for (const name of grouping.index.names) {
     const g: FairnessGroup = live.groups[name]!
     const fixed = grouping.table.groups[name]!

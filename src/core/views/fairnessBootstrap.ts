@@ -21,6 +21,7 @@ import type { Labels, Scores } from '../metrics.ts'
 import { multinomialDraw } from '../binomial.ts'
 import { rngFromSeed } from '../random.ts'
 import { groupIndex } from './groups.ts'
+import { dict } from '../dict.ts'
 
 /** The five disparity numbers, in the order the summary shows them. */
 export const DISPARITY_KEYS = [
@@ -168,7 +169,7 @@ export function fairnessBootstrap(
       counts.fill(0)
       for (let k = 0; k < n; k++) counts[cell[rng.int(n)]!]!++
     }
-    const byGroup: Record<string, FairnessGroup> = {}
+    const byGroup = dict<FairnessGroup>()
     for (let g = 0; g < nGroups; g++) {
       const c = counts.subarray(g * 4, g * 4 + 4)
       const rates = groupRates({ tp: c[0]!, fp: c[1]!, fn: c[2]!, tn: c[3]! })

@@ -17,6 +17,7 @@ import {
 } from '../fairness.ts'
 import { type Labels, type Scores, metricsCheckInputs } from '../metrics.ts'
 import { groupIndex, groupsCheckLength } from './groups.ts'
+import { dict } from '../dict.ts'
 
 /** Sorted scores per group; see `fairnessIndex`. */
 export type FairnessIndex = {
@@ -120,7 +121,7 @@ export function fairnessIndexAt(
   perGroup: Readonly<Record<string, number>> = {},
 ): Fairness {
   checkThreshold('fairnessIndexAt', threshold)
-  const groups: Record<string, FairnessGroup> = {}
+  const groups = dict<FairnessGroup>()
   let tp = 0
   let fp = 0
   let tn = 0
@@ -217,8 +218,8 @@ export function thresholdsFromIndex(
   const target =
     options.target ?? rateOf(overall.tp, overall.fp, overall.tp + overall.fn, overall.count)
   if (target !== null && Number.isNaN(target)) throw new RangeError(`${criterion}: target is NaN`)
-  const thresholds: Record<string, number> = {}
-  const rates: Record<string, number | null> = {}
+  const thresholds = dict<number>()
+  const rates = dict<number | null>()
   index.names.forEach((name, g) => {
     const pos = index.positive[g]!
     const neg = index.negative[g]!

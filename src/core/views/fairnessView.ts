@@ -16,6 +16,7 @@ import {
 import { type Labels, type Scores, rocAuc } from '../metrics.ts'
 import { type Table, tableColumn } from '../table.ts'
 import { groupIndex, labelsAt, scoresAt } from './groups.ts'
+import { dict } from '../dict.ts'
 
 /** Joins the values of an intersection of attributes: "Female × Black". */
 export const INTERSECTION_SEPARATOR = ' × '
@@ -163,7 +164,7 @@ export function fairnessTable(
 ): FairnessTable {
   const f = fairnessByGroup(p, y, groups, threshold)
   const index = groupIndex(groups)
-  const rows: Record<string, FairnessTableRow> = {}
+  const rows = dict<FairnessTableRow>()
   index.names.forEach((name, g) => {
     const r = index.rows[g]!
     rows[name] = tableRow(f.groups[name]!, scoresAt(p, r), labelsAt(y, r), nBins)

@@ -25,6 +25,7 @@ import type {
   CompressionShapVariant,
   VariantResult,
 } from './types.ts'
+import { dict } from '../../core/dict.ts'
 
 /**
  * The model's compression capability.
@@ -91,7 +92,7 @@ export async function compressionPhis(
   } = {},
 ): Promise<Record<string, Float64Array>> {
   const cmp = compressionOf(model)
-  const out: Record<string, Float64Array> = {}
+  const out = dict<Float64Array>()
   let done = 0
   for (const id of ids) {
     await hooks.checkCancel?.()
@@ -142,7 +143,7 @@ export async function compressionMeasure(
   const baseLatencyMs = await median(opts.latencyRepeats, () => basePredict(x))
   tick()
   const variants: CompressionMeasured['variants'] = []
-  const skipped: Record<string, string> = {}
+  const skipped = dict<string>()
   for (const id of opts.ids) {
     await hooks.checkCancel?.()
     const vm = await cmp.variant(id, opts.column, plan.calib)
@@ -244,7 +245,7 @@ export async function compressionRun(
 
 /** Sensitive attribute → group value per row, for the attributes the table has. */
 export function sensitiveGroups(schema: Schema, table: Table): Record<string, string[]> {
-  const out: Record<string, string[]> = {}
+  const out = dict<string[]>()
   for (const attr of schema.sensitive) {
     const col = tableColumn(table, attr)
     if (col) out[attr] = Array.from(col.codes, (c) => col.values[c]!)

@@ -17,6 +17,7 @@ import type { Matrix } from '../../core/types.ts'
 import type { OnnxInputPlan, OnnxSchemaFeature } from './columns.ts'
 import { onnxHalfToNumber } from './onnxValues.ts'
 import { onnxDomain, type OnnxModelRead } from './read.ts'
+import { dict } from '../../core/dict.ts'
 
 /** The onnxruntime-web module (any of its builds: they share the API). */
 export type OrtModule = typeof Ort
@@ -147,7 +148,7 @@ export function onnxFeeds(
   }
   if (x.cols !== features.length)
     throw new ModelError(`${source}: ${x.cols} feature columns, the schema has ${features.length}`)
-  const feeds: Record<string, Ort.Tensor> = {}
+  const feeds = dict<Ort.Tensor>()
   for (const c of plan.inputs) {
     const f = features[c.feature]!
     const value = (i: number): number => x.data[(r0 + i) * x.cols + c.feature]!

@@ -12,6 +12,7 @@ import {
   xmlEscape as esc,
 } from '../svg.ts'
 import { figure, kv, plain, section, table } from './parts.ts'
+import { dict } from '../../core/dict.ts'
 
 /** The reviewer's name, decision and notes (all rendered as escaped text; notes keep line breaks). */
 export function reviewSection(r: ReportReview): string {
@@ -147,7 +148,7 @@ export function calibrationSection(cal: NonNullable<Report['calibration']>): str
  * with NaN, which it never reads.
  */
 export function reportFairnessWithoutSmall(groups: ReportFairnessAttr['groups']): FairnessSummary {
-  const asCore: Record<string, FairnessGroup> = {}
+  const asCore = dict<FairnessGroup>()
   for (const [k, g] of Object.entries(groups))
     asCore[k] = { tp: NaN, fp: NaN, tn: NaN, fn: NaN, ...g }
   return fairnessSummary(asCore, { excludeSmall: true })

@@ -9,6 +9,7 @@ import { GlobalSection } from './explain/GlobalSection.tsx'
 import { JobProgress } from './explain/JobProgress.tsx'
 import { CounterfactualList, RowTables } from './explain/RowTables.tsx'
 import { WaterfallChart } from './explain/WaterfallChart.tsx'
+import { dict } from '../../core/dict.ts'
 
 /**
  * The Explain tab: one row's SHAP waterfall, SHAP next to integrated gradients with their rank
@@ -24,7 +25,7 @@ export function ExplainView() {
 
   const row = rowResult?.row ?? null
   const values = useMemo(() => {
-    const out: Record<string, string> = {}
+    const out = dict<string>()
     if (!data || !schema || row === null) return out
     for (const f of schema.features) {
       const col = data.table.columns.find((c) => c.name === f.name)

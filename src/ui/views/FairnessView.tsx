@@ -26,9 +26,10 @@ import {
 import { GroupBars } from './fairness/GroupBars.tsx'
 import { GroupTable } from './fairness/GroupTable.tsx'
 import { ThresholdsPanel } from './fairness/ThresholdsPanel.tsx'
+import { dict } from '../../core/dict.ts'
 
 const NO_ATTRS: string[] = []
-const NO_THRESHOLDS: Record<string, number> = {}
+const NO_THRESHOLDS = dict<number>()
 
 function Empty({ children }: { children: ReactNode }) {
   return (

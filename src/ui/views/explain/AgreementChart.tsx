@@ -8,6 +8,7 @@ import { ChartFrame } from '../../kit/ChartFrame.tsx'
 import { FeatureBars } from '../../kit/FeatureBars.tsx'
 import { Color } from '../../kit/palette.ts'
 import { igSettingsText, shapSettingsText } from './chartKit.ts'
+import { own } from '../../../core/dict.ts'
 
 export type AgreementChartProps = {
   row: number
@@ -47,7 +48,7 @@ export const AgreementChart = memo(function AgreementChart({
     const se = e.shapStdErr?.[f] ?? null
     return {
       feature: f,
-      label: values[f] !== undefined ? `${f} = ${values[f]}` : f,
+      label: own(values, f) !== undefined ? `${f} = ${own(values, f)}` : f,
       shap: e.shap?.[f] ?? null,
       ig: e.ig?.[f] ?? null,
       shapErr: se !== null && Number.isFinite(se) ? 1.96 * se : 0,
@@ -59,7 +60,7 @@ export const AgreementChart = memo(function AgreementChart({
   const title = `SHAP next to integrated gradients, row ${row}`
   const csv = {
     header: ['feature', 'value', 'shap', 'shap_std_err', 'ig'],
-    rows: data.map((d) => [d.feature, values[d.feature] ?? null, d.shap, d.se, d.ig]),
+    rows: data.map((d) => [d.feature, own(values, d.feature) ?? null, d.shap, d.se, d.ig]),
   }
   const height = 84 + data.length * 30
   const span = data.flatMap((d) => [

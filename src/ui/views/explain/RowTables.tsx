@@ -1,6 +1,7 @@
 import type { RowExplanation } from '../../../core/explain.ts'
 import { featuresByMagnitude } from '../../../core/views/rank.ts'
 import { fmt } from '../../format.ts'
+import { own } from '../../../core/dict.ts'
 
 /** The exact SHAP and IG values of the row as tables (full precision in data-value). */
 export function RowTables({
@@ -29,7 +30,7 @@ export function RowTables({
             {featuresByMagnitude(e.shap).map((f) => (
               <tr key={f} data-feature={f}>
                 <th scope="row">{f}</th>
-                <td>{values[f] ?? ''}</td>
+                <td>{own(values, f) ?? ''}</td>
                 <td className={e.shap![f]! >= 0 ? 'pos' : 'neg'} data-value={e.shap![f]}>
                   {fmt(e.shap![f]!, 5)}
                 </td>
@@ -94,7 +95,7 @@ export function CounterfactualList({
             {Object.entries(c.changes).map(([f, v], k) => (
               <span key={f} className="cfChange">
                 {k > 0 && '; '}
-                <strong>{f}</strong>: {values[f] ?? ''} →{' '}
+                <strong>{f}</strong>: {own(values, f) ?? ''} →{' '}
                 {typeof v === 'number' ? +v.toFixed(4) : v}
               </span>
             ))}{' '}

@@ -5,6 +5,7 @@ import { app } from '../../../state/app.ts'
 import type { GroupThresholdSetting } from '../../../state/fairnessStore.ts'
 import { fmt, fmtSigned } from '../../format.ts'
 import { ThresholdInput } from '../../kit/ThresholdControl.tsx'
+import { own } from '../../../core/dict.ts'
 
 const CRITERIA: {
   id: 'eo' | 'dp'
@@ -80,7 +81,7 @@ export function ThresholdsPanel({
   effect,
 }: ThresholdsPanelProps) {
   const names = Object.keys(at.rows)
-  const own = setting?.thresholds ?? {}
+  const groupThresholds = setting?.thresholds ?? {}
   return (
     <div className="thresholdsPanel">
       <table className="compact numeric helperTable" data-testid="fair-helpers">
@@ -158,12 +159,13 @@ export function ThresholdsPanel({
                   <GroupThresholdInput
                     groupingKey={groupingKey}
                     group={g}
-                    value={own[g]}
+                    value={own(groupThresholds, g)}
                     fallback={threshold}
                   />
-                  {own[g] !== undefined && !Number.isFinite(own[g]) && (
-                    <span className="muted small"> ∞</span>
-                  )}
+                  {own(groupThresholds, g) !== undefined &&
+                    !Number.isFinite(own(groupThresholds, g)) && (
+                      <span className="muted small"> ∞</span>
+                    )}
                 </td>
                 <td>{fmt(at.rows[g]!.selectionRate)}</td>
                 <td>{fmt(at.rows[g]!.tpr)}</td>
