@@ -90,7 +90,7 @@ async function generate(path: string): Promise<void> {
   const bytes = await pw.transformParquetStream(batches, props)
   const file = createWriteStream(path)
   for await (const chunk of bytes as unknown as AsyncIterable<Uint8Array>) {
-    if (!file.write(chunk)) await new Promise((r) => file.once('drain', r))
+    if (!file.write(chunk)) await new Promise<void>((r) => file.once('drain', () => r()))
   }
   await new Promise<void>((r, j) => file.end((e?: Error | null) => (e ? j(e) : r())))
 }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto'
 import { isParquet } from '../core/parquet/index.ts'
 import { openSync, readSync, closeSync } from 'node:fs'
 import { dataOpen } from './dataSource.ts'
+import { FILE_CAPS } from './files.ts'
 import type { CliIo } from './io.ts'
 import { UsageError, modelOpenFromDisk, readOrFail, schemaLoadFromDisk } from './load.ts'
 import type { AuditOptions } from './options.ts'
@@ -19,31 +20,36 @@ import type { Report } from '../report/types.ts'
 /** CSV files larger than this stream even without `--stream` (bytes). */
 export const STREAM_ABOVE_BYTES = 256 * 2 ** 20
 
-/** Whether the file starts with the Parquet magic (false for an unreadable one). */
-function fileIsParquet(path: string): boolean {
+/**
+ * The size of `path` when it is a regular file (never opened otherwise: a FIFO would block), else
+ * null (the in-memory reader then refuses it by name).
+ */
+function regularSize(path: string): number | null {
   try {
-    const fd = openSync(path, 'r')
-    try {
-      const head = new Uint8Array(4)
-      readSync(fd, head, 0, 4, 0)
-      return isParquet(head)
-    } finally {
-      closeSync(fd)
-    }
+    const st = statSync(path)
+    return st.isFile() ? st.size : null
   } catch {
-    return false
+    return null
+  }
+}
+
+/** Whether the regular file starts with the Parquet magic. */
+function fileIsParquet(path: string): boolean {
+  if (regularSize(path) === null) return false
+  const fd = openSync(path, 'r')
+  try {
+    const head = new Uint8Array(4)
+    readSync(fd, head, 0, 4, 0)
+    return isParquet(head)
+  } finally {
+    closeSync(fd)
   }
 }
 
 /** Whether this audit streams: asked (`--stream`, `--shard`, `--partial`), Parquet, or large. */
 export function auditStreams(opts: AuditOptions): boolean {
   if (opts.stream || opts.shard !== null || opts.partial !== null) return true
-  if (fileIsParquet(opts.data)) return true
-  try {
-    return statSync(opts.data).size > STREAM_ABOVE_BYTES
-  } catch {
-    return false
-  }
+  return fileIsParquet(opts.data) || (regularSize(opts.data) ?? 0) > STREAM_ABOVE_BYTES
 }
 
 /**
@@ -84,7 +90,7 @@ export async function auditStreamed(
     )
   const schema = schemaLoadFromDisk(opts.schema)
   const schemaSha256 = createHash('sha256')
-    .update(readOrFail(opts.schema, '--schema'))
+    .update(readOrFail(opts.schema, '--schema', FILE_CAPS.schema))
     .digest('hex')
   const source = await dataOpen(opts.data, '--data', shard)
   try {

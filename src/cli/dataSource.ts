@@ -20,6 +20,7 @@ import {
 import type { ShardCoverage } from '../core/stream/index.ts'
 import { type Table, TableBuilder, columnCell } from '../core/table.ts'
 import { csvColumns, csvLayout, csvRangeChunks, csvRowsOfSpans, csvScanFile } from './dataCsv.ts'
+import { regularFileSize } from './files.ts'
 import { UsageError } from './load.ts'
 
 /** Shard `index` of `count` (0-based). */
@@ -152,6 +153,12 @@ export async function dataOpen(
   option: string,
   shard: ShardSpec,
 ): Promise<DataSource> {
+  try {
+    // Checked before opening: a FIFO or device would block or never end.
+    regularFileSize(path, `${option} ${path}`, Number.MAX_SAFE_INTEGER)
+  } catch (e) {
+    throw new UsageError((e as Error).message)
+  }
   let fh: FileHandle
   try {
     fh = await open(path, 'r')

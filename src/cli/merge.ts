@@ -4,7 +4,7 @@
  * single-process streamed audit writes, byte for byte. A missing, duplicated, foreign or corrupt
  * partial is refused by name (exit 2).
  */
-import { argGates, argsParse } from './args.ts'
+import { argGates, argOutput, argsParse } from './args.ts'
 import { auditSummary } from './audit.ts'
 import type { CliIo } from './io.ts'
 import { UsageError, readOrFail } from './load.ts'
@@ -44,6 +44,12 @@ export async function merge(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${MERGE_USAGE}\n`)
     return 0
   }
+  const opts = {
+    out: argOutput(v.out, '--out'),
+    html: argOutput(v.html, '--html'),
+    quiet: !!v.quiet,
+    gates: argGates(v['fail-on']),
+  }
   if (!positionals.length)
     throw new UsageError('merge needs the partial files (see glassbox merge --help)')
   const seen = new Set<string>()
@@ -53,11 +59,5 @@ export async function merge(argv: string[], io: CliIo): Promise<number> {
     return { name, part: auditPartFromJSON(readOrFail(name, 'partial').toString('utf8'), name) }
   })
   const report = auditPartsMerge(parts)
-  const opts = {
-    out: v.out ?? null,
-    html: v.html ?? null,
-    quiet: !!v.quiet,
-    gates: argGates(v['fail-on']),
-  }
   return reportFinish(report, opts, io, { summary: () => auditSummary(report) })
 }
