@@ -12,9 +12,10 @@ export function argsParse<O extends NonNullable<ParseArgsConfig['options']>>(
   argv: string[],
   options: O,
   command: string,
+  allowPositionals = false,
 ) {
   try {
-    return parseArgs({ args: argv, strict: true, allowPositionals: false, options })
+    return parseArgs({ args: argv, strict: true, allowPositionals, options })
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0]!
     const unknown = /Unknown option '([^']+)'/.exec(msg)

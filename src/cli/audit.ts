@@ -7,6 +7,7 @@ import { classRequest } from '../model/card.ts'
 import { auditFull } from '../report/auditFull.ts'
 import type { Report } from '../report/types.ts'
 import { sessionOpen } from '../session/session.ts'
+import { auditStreamed, auditStreams } from './auditStream.ts'
 import { type CliIo, progressBar } from './io.ts'
 import { csvLoadFromDisk, modelOpenFromDisk, schemaLoadFromDisk } from './load.ts'
 import { AUDIT_USAGE, auditOptionsParse } from './options.ts'
@@ -65,6 +66,16 @@ export async function audit(argv: string[], io: CliIo): Promise<number> {
     return 0
   }
   const bar = progressBar(!opts.quiet && !!io.stderr.isTTY, io)
+  if (auditStreams(opts)) {
+    const report = await auditStreamed(opts, io, (d, t) => bar.update('audit', d, t))
+    bar.done()
+    if (!report) return 0
+    const target = schemaLoadFromDisk(opts.schema).target.column
+    const note = report.metrics
+      ? null
+      : `note: ${opts.data} has no "${target}" column: no metrics, calibration or fairness`
+    return reportFinish(report, opts, io, { summary: () => auditSummary(report), note })
+  }
   const schema = schemaLoadFromDisk(opts.schema)
   const data = await csvLoadFromDisk(opts.data)
   const { model, backend } = await modelOpenFromDisk(opts.model, opts.settings.backend, schema)

@@ -3,14 +3,18 @@
  * capture in the tests that call `main` in-process.
  */
 
-/** The two output streams of a command (`isTTY`: draw the progress bar). */
+/**
+ * The two output streams of a command (`isTTY`: draw the progress bar) and the environment
+ * variables it reads (`--shard auto`; default: the process's).
+ */
 export type CliIo = {
   stdout: { write(text: string): unknown }
   stderr: { write(text: string): unknown; isTTY?: boolean }
+  env?: Readonly<Record<string, string | undefined>>
 }
 
 /** The process's own streams. */
-export const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr }
+export const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }
 
 /** A one-line progress bar on stderr, redrawn in place (only when `enabled`: a TTY, not quiet). */
 export function progressBar(enabled: boolean, io: CliIo) {

@@ -9,6 +9,7 @@ import { COMPARE_USAGE, compare } from './compare.ts'
 import { DRIFT_USAGE, drift } from './drift.ts'
 import { type CliIo, processIo } from './io.ts'
 import { UsageError } from './load.ts'
+import { MERGE_USAGE, merge } from './merge.ts'
 import { AUDIT_USAGE } from './options.ts'
 
 const USAGE = `usage: glassbox <command> [options]
@@ -17,12 +18,15 @@ commands:
   audit    performance, calibration, fairness and explanations of a model on a dataset
   drift    how a current dataset has shifted from a reference one, for a model
   compare  a challenger model against the champion on the same data, with paired tests
+  merge    the report of a sharded audit from its partials (docs/scale.md)
 
 ${AUDIT_USAGE}
 
 ${DRIFT_USAGE}
 
-${COMPARE_USAGE}`
+${COMPARE_USAGE}
+
+${MERGE_USAGE}`
 
 /** Errors that are the user's input, printed without the "error:" prefix. */
 const INPUT_ERRORS = ['UsageError', 'DataError', 'ModelError', 'GateError', 'RangeError']
@@ -42,8 +46,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     if (cmd === 'audit') return await audit(rest, io)
     if (cmd === 'drift') return await drift(rest, io)
     if (cmd === 'compare') return await compare(rest, io)
+    if (cmd === 'merge') return await merge(rest, io)
     throw new UsageError(
-      `unknown command "${cmd}" (available: audit, drift, compare; see glassbox --help)`,
+      `unknown command "${cmd}" (available: audit, drift, compare, merge; see glassbox --help)`,
     )
   } catch (e) {
     const err = e as Error

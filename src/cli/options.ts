@@ -43,6 +43,15 @@ export const AUDIT_USAGE = `usage: glassbox audit --model M.json --data D.csv --
   --quiet                  no progress bar, no summary
   --help                   this text
 
+large data (docs/scale.md; --data may be CSV or Parquet, told apart by content):
+  --stream                 read the data in chunks with flat memory (always for Parquet and
+                           files above 256 MiB); no counterfactuals, quantization or kmeans
+  --shard i/n | auto[/n]   audit only shard i of n (auto: from SLURM_ARRAY_TASK_ID/COUNT,
+                           JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX; n from
+                           GLASSBOX_SHARD_COUNT where the scheduler has none)
+  --partial FILE           write the shard's partial ({index} = the shard index) for
+                           glassbox merge, instead of a report
+
 exit status: 0 ok, 1 a gate failed, 2 bad input or usage`
 
 /** `glassbox audit` options as parsed. */
@@ -58,6 +67,14 @@ export type AuditOptions = {
   classIndex: number | null
   settings: AuditSettings
   gates: Gate[]
+  /** `--stream`: read the data in chunks (see docs/scale.md). */
+  stream: boolean
+  /** `--shard` as given (`i/n`, `auto`, `auto/n`), or null. */
+  shard: string | null
+  /** `--partial FILE`, or null. */
+  partial: string | null
+  /** Options given explicitly (their defaults change in a streamed audit). */
+  given: string[]
 }
 
 /** Parses argv (after the `audit` word). */
@@ -78,6 +95,9 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
       'ig-baseline': { type: 'string' },
       counterfactuals: { type: 'string' },
       quantize: { type: 'string' },
+      stream: { type: 'boolean' },
+      shard: { type: 'string' },
+      partial: { type: 'string' },
     },
     'audit',
   )
@@ -154,5 +174,9 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
     classIndex,
     settings: s,
     gates,
+    stream: !!v.stream,
+    shard: v.shard ?? null,
+    partial: v.partial ?? null,
+    given: Object.keys(v).filter((k) => v[k as keyof typeof v] !== undefined),
   }
 }

@@ -16,15 +16,35 @@ export class CsvTableSink {
   private reserved = 0
   readonly source: string
   private readonly options: TableBuilderOptions
+  /** Global index of the first data row this sink receives (a byte range of a file; messages). */
+  readonly firstRow: number
+  private names: string[] | null = null
+  private taken = 0
 
-  /** `options` go to the TableBuilder (shared codes, initial capacity). */
-  constructor(source: string, options: TableBuilderOptions = {}) {
+  /**
+   * `options` go to the TableBuilder (shared codes, initial capacity); `firstRow` is the global
+   * index of the first data row (0 unless the rows come from the middle of a file).
+   */
+  constructor(source: string, options: TableBuilderOptions & { firstRow?: number } = {}) {
     this.source = source
     this.options = options
+    this.firstRow = options.firstRow ?? 0
   }
 
   get rows(): number {
     return this.dataRows
+  }
+
+  /**
+   * The rows added since the last `take` as a Table (null when there are none); later rows go to a
+   * new Table with the same columns. Lets a reader hand a file on chunk by chunk.
+   */
+  take(): Table | null {
+    if (!this.builder || this.dataRows === this.taken) return null
+    const table = this.builder.build()
+    this.taken = this.dataRows
+    this.builder = new TableBuilder(this.names!, this.options)
+    return table
   }
 
   /** Makes room for about `rows` data rows (an estimate from the file size; see TableBuilder). */
@@ -39,14 +59,15 @@ export class CsvTableSink {
       // papaparse skips empty lines only; a line of whitespace is one blank field.
       if (row.length === 1 && row[0]!.trim() === '') continue
       if (!this.builder) {
-        this.builder = new TableBuilder(csvHeaderNames(row, this.source), this.options)
+        this.names = csvHeaderNames(row, this.source)
+        this.builder = new TableBuilder(this.names, this.options)
         if (this.reserved > 0) this.builder.reserve(this.reserved)
         continue
       }
       const width = this.builder.names.length
       if (row.length !== width) {
         throw new DataError(
-          `${this.source}: row ${this.dataRows} has ${row.length} field${row.length === 1 ? '' : 's'}, the header has ${width}`,
+          `${this.source}: row ${this.firstRow + this.dataRows} has ${row.length} field${row.length === 1 ? '' : 's'}, the header has ${width}`,
         )
       }
       this.builder.push(row)
@@ -137,6 +158,14 @@ export const CSV_MAX_CARRY_CHARS = 64 * 2 ** 20
  */
 const FIRST_PIECE_CHARS = 2 ** 20
 
+/** Options of `CsvChunkParser` (see its constructor). */
+export type CsvChunkParserOptions = TableBuilderOptions & {
+  firstPieceChars?: number
+  delimiter?: string
+  newline?: '\n' | '\r\n' | '\r'
+  firstRow?: number
+}
+
 /**
  * A CSV parsed from text pieces that arrive in order (a file decoded chunk by chunk), into a
  * CsvTableSink: papaparse's ParserHandle parses each piece with the unfinished last row carried to
@@ -161,16 +190,23 @@ export class CsvChunkParser {
   delimiter = ','
 
   /**
-   * `options`: the TableBuilder's, and `firstPieceChars`, the text gathered before the first
-   * parse [1 MiB] (tests lower it to exercise the carry on small texts).
+   * `options`: the TableBuilder's; `firstPieceChars`, the text gathered before the first parse
+   * [1 MiB] (tests lower it to exercise the carry on small texts); `delimiter` and `newline` when
+   * known (a byte range from the middle of a file is parsed with the file's own, not guessed from
+   * the range); `firstRow`, the global index of the first data row (messages).
    */
-  constructor(source: string, options: TableBuilderOptions & { firstPieceChars?: number } = {}) {
+  constructor(source: string, options: CsvChunkParserOptions = {}) {
     this.source = source
     this.firstPieceChars = options.firstPieceChars ?? FIRST_PIECE_CHARS
     this.sink = new CsvTableSink(source, options)
     const Handle = (Papa as unknown as { ParserHandle: new (config: object) => PapaHandle })
       .ParserHandle
-    this.handle = new Handle({ ...csvPapaConfig })
+    this.handle = new Handle({
+      ...csvPapaConfig,
+      ...(options.delimiter ? { delimiter: options.delimiter } : {}),
+      ...(options.newline ? { newline: options.newline } : {}),
+    })
+    if (options.delimiter) this.delimiter = options.delimiter
   }
 
   /** Data rows parsed so far. */
@@ -200,7 +236,11 @@ export class CsvChunkParser {
     const carryAt = last ? Infinity : res.meta.cursor - this.base
     const errors = res.errors.filter((e) => !((e.index ?? -1) >= carryAt))
     // papaparse counts error rows per piece; only the first piece starts with the header.
-    const err = csvParseError(errors, this.source, this.headerSeen ? this.sink.rows + 1 : 0)
+    const err = csvParseError(
+      errors,
+      this.source,
+      this.headerSeen ? this.sink.firstRow + this.sink.rows + 1 : this.sink.firstRow,
+    )
     if (err) throw err
     if (res.meta.delimiter) this.delimiter = res.meta.delimiter
     if (!last) {
@@ -208,7 +248,7 @@ export class CsvChunkParser {
       this.base = res.meta.cursor
       if (this.carry.length > CSV_MAX_CARRY_CHARS) {
         throw new DataError(
-          `${this.source}: malformed quoting near row ${this.sink.rows + 1} (a quoted field runs on for more than ${CSV_MAX_CARRY_CHARS / 2 ** 20} MB without its closing quote)`,
+          `${this.source}: malformed quoting near row ${this.sink.firstRow + this.sink.rows + 1} (a quoted field runs on for more than ${CSV_MAX_CARRY_CHARS / 2 ** 20} MB without its closing quote)`,
         )
       }
     }

@@ -50,10 +50,17 @@ export type EncodeResult = {
 
 /**
  * Encodes every row of `table` under `schema`.
+ * @param firstRow the global 0-based index of the table's first row, when the table is a chunk of
+ *   a larger file (messages name global rows) [0].
  * @throws DataError when a feature column is missing or a numeric cell is empty/NaN/±Inf/non-numeric
  *   (the message names column, 0-based data row and value; `source` names the file).
  */
-export function encodeTable(schema: Schema, table: Table, source = 'the data'): EncodeResult {
+export function encodeTable(
+  schema: Schema,
+  table: Table,
+  source = 'the data',
+  firstRow = 0,
+): EncodeResult {
   const n = table.nRows
   const width = schemaWidth(schema)
   const offsets = schemaOffsets(schema)
@@ -89,14 +96,14 @@ export function encodeTable(schema: Schema, table: Table, source = 'the data'): 
         if (v === null || v === undefined) {
           const raw = col.values[col.codes[i]!]!
           throw new DataError(
-            `${source}: column "${f.name}", row ${i}: ${raw === '' ? 'empty cell' : `value "${raw}"`} is not a finite number`,
+            `${source}: column "${f.name}", row ${firstRow + i}: ${raw === '' ? 'empty cell' : `value "${raw}"`} is not a finite number`,
           )
         }
         const e = (v - f.mean) / std
         // A finite cell can still overflow float32 once standardised (1e40 → Infinity → NaN predictions).
         if (!Number.isFinite(Math.fround(e))) {
           throw new DataError(
-            `${source}: column "${f.name}", row ${i}: value "${col.values[col.codes[i]!]!}" is out of range (its encoding (x − mean)/std overflows float32)`,
+            `${source}: column "${f.name}", row ${firstRow + i}: value "${col.values[col.codes[i]!]!}" is out of range (its encoding (x − mean)/std overflows float32)`,
           )
         }
         values[i * m + j] = v

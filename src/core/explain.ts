@@ -7,7 +7,7 @@ import type { CheckCancel, GradFn, Matrix, ProgressFn } from './types.ts'
 import type { Schema } from './schema.ts'
 import { type ModelInputMap, modelInputMap } from './modelInput.ts'
 import { rngFromSeed, rngSplit } from './random.ts'
-import { type BackgroundSpec, backgroundCreate } from './shap/background.ts'
+import { type Background, type BackgroundSpec, backgroundCreate } from './shap/background.ts'
 import { type BatchModel, predictRows } from './shap/coalitions.ts'
 import { shapExplain } from './shap/shap.ts'
 import type { FastModel } from './shap/fast/model.ts'
@@ -130,6 +130,22 @@ export type ExplainInput = {
    * SHAP, IG); default: the schema's §1 encoding.
    */
   input?: ModelInputMap
+  /**
+   * The background, when chosen elsewhere (a streamed audit picks it by global row index from
+   * rows `x` does not all hold); default: `settings.background` drawn from `x`.
+   */
+  background?: Background
+  /**
+   * The counterfactual search's configuration and the data rows it seeds from (feature values
+   * and f per row), when they come from elsewhere (a streamed audit: the configuration from exact
+   * counts over all rows, the seeds from a sample); default: built from `values` and
+   * `predictions`.
+   */
+  counterfactual?: {
+    config: CounterfactualConfig
+    values: Matrix
+    predictions: ArrayLike<number>
+  }
 }
 
 /** Parses `mean | zeros | row:N | expected` into an IG baseline. */
@@ -186,7 +202,7 @@ export async function explainRows(
     settings.shap ||
     (settings.igSteps !== 0 &&
       (settings.igBaseline === 'mean' || settings.igBaseline === 'expected'))
-  const bg = needBg ? backgroundCreate(x, settings.background, bgRng) : null
+  const bg = needBg ? (input.background ?? backgroundCreate(x, settings.background, bgRng)) : null
 
   const out = dict<RowExplanation>()
   const preds = await predictRows(input.predict, xs)
@@ -233,8 +249,16 @@ export async function explainRows(
     })
   }
   if (settings.counterfactuals > 0) {
-    const cfg = counterfactualConfigCached(schema, input.values, settings.counterfactualConstraints)
-    const predictions = input.predictions ?? (await predictRows(input.predict, x))
+    const given = input.counterfactual
+    const cfg =
+      given?.config ??
+      counterfactualConfigCached(schema, input.values, settings.counterfactualConstraints)
+    const data = given
+      ? { values: given.values, predictions: given.predictions }
+      : {
+          values: input.values,
+          predictions: input.predictions ?? (await predictRows(input.predict, x)),
+        }
     const M = schema.features.length
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!
@@ -246,7 +270,7 @@ export async function explainRows(
           k: settings.counterfactuals,
           threshold: settings.threshold,
           rng: rngSplit(cfRng),
-          data: { values: input.values, predictions },
+          data,
           input: inputMap,
           ...cc,
         },

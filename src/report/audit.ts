@@ -13,7 +13,8 @@ import { type Table, columnCell, tableColumn } from '../core/table.ts'
 import type { CheckCancel, GradFn, Matrix, PredictFn, ProgressFn } from '../core/types.ts'
 import type { ModelInputMap } from '../core/modelInput.ts'
 import type { QuantSchemeId } from '../core/quantize/schemes.ts'
-import type { Report, ReportFairnessAttr, ReportRates } from './types.ts'
+import { fairnessSectionOf } from '../core/stream/sections.ts'
+import type { Report, ReportFairnessAttr } from './types.ts'
 import type { FastModel } from '../core/shap/fast/model.ts'
 import { dict } from '../core/dict.ts'
 
@@ -81,7 +82,7 @@ const finiteOrNull = (v: number | null | undefined): number | null =>
   v === null || v === undefined || !Number.isFinite(v) ? null : v
 
 /** JSON has no NaN/Infinity: map them to null everywhere in an explanation. */
-function sanitize<T>(v: T): T {
+export function sanitize<T>(v: T): T {
   if (typeof v === 'number') return finiteOrNull(v) as T
   if (Array.isArray(v)) return v.map(sanitize) as T
   if (v && typeof v === 'object') {
@@ -89,15 +90,6 @@ function sanitize<T>(v: T): T {
   }
   return v
 }
-
-const rates = (g: ReportRates): ReportRates => ({
-  count: g.count,
-  selectionRate: g.selectionRate,
-  tpr: g.tpr,
-  fpr: g.fpr,
-  precision: g.precision,
-  accuracy: g.accuracy,
-})
 
 /** Runs the whole audit and returns the report (sections not asked for are absent). */
 export async function auditRun(
@@ -149,18 +141,7 @@ export async function auditRun(
       const col = tableColumn(table, attr)
       if (!col) continue
       const groups = Array.from({ length: n }, (_, i) => columnCell(col, i))
-      const f = fairnessByGroup(p, labels, groups, t)
-      fairness[attr] = {
-        groups: Object.fromEntries(
-          Object.entries(f.groups).map(([k, g]) => [k, { ...rates(g), small: g.small }]),
-        ),
-        overall: rates(f.overall),
-        demographicParityDifference: f.demographicParityDifference,
-        demographicParityRatio: f.demographicParityRatio,
-        equalizedOddsDifference: f.equalizedOddsDifference,
-        equalizedOddsRatio: f.equalizedOddsRatio,
-        equalOpportunityDifference: f.equalOpportunityDifference,
-      }
+      fairness[attr] = fairnessSectionOf(fairnessByGroup(p, labels, groups, t))
     }
     if (Object.keys(fairness).length) report.fairness = fairness
   }

@@ -77,8 +77,11 @@ export type Session = SessionData & {
   inputFromValues(values: Matrix): Matrix
 }
 
-/** The dataset a session opens on. */
-export type DataRef = { table: Table; name: string; sha256: string }
+/**
+ * The dataset a session opens on; `firstRow` = the global index of the table's first row when the
+ * table is one chunk of a file read in pieces (messages name global rows) [0].
+ */
+export type DataRef = { table: Table; name: string; sha256: string; firstRow?: number }
 
 /** How a session names things in errors and sizes its model calls. */
 export type SessionOptions = {
@@ -95,7 +98,7 @@ export type SessionOptions = {
  * @throws DataError naming the file, column, row and value of a cell the schema cannot encode.
  */
 export function sessionData(s: Pick<Session, 'schema' | 'input'>, data: DataRef): SessionData {
-  const enc = encodeTable(s.schema, data.table, data.name)
+  const enc = encodeTable(s.schema, data.table, data.name, data.firstRow ?? 0)
   return {
     table: data.table,
     dataName: data.name,

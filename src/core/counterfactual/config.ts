@@ -76,6 +76,38 @@ export function featureScale(col: Float64Array): number {
 }
 
 /**
+ * What the configuration needs of a numeric column: its row count, range, whether every value is
+ * an integer, its distinct values ascending and its proximity scale (`featureScale`).
+ */
+export type NumericColumnStats = {
+  readonly n: number
+  readonly lo: number
+  readonly hi: number
+  readonly integral: boolean
+  readonly distinct: Float64Array
+  readonly scale: number
+}
+
+/** The stats of one column of values (`n` = 0: an unbounded range). */
+export function numericColumnStats(col: Float64Array): NumericColumnStats {
+  const n = col.length
+  let lo = Infinity
+  let hi = -Infinity
+  let integral = true
+  for (const v of col) {
+    if (v < lo) lo = v
+    if (v > hi) hi = v
+    if (!Number.isInteger(v)) integral = false
+  }
+  if (n === 0) {
+    lo = -Infinity
+    hi = Infinity
+  }
+  const distinct = Float64Array.from(new Set(col)).sort()
+  return { n, lo, hi, integral, distinct, scale: featureScale(col) }
+}
+
+/**
  * Builds the search configuration from the data's feature values (`EncodeResult.values`:
  * rows × features, numeric values and category indices).
  * @throws RangeError naming an unknown feature or category in the options.
@@ -91,6 +123,29 @@ export function counterfactualConfig(
     throw new RangeError(
       `counterfactualConfig: values have ${values.cols} columns, schema has ${M} features`,
     )
+  const n = values.rows
+  return counterfactualConfigOf(
+    schema,
+    (j) => {
+      const col = new Float64Array(n)
+      for (let r = 0; r < n; r++) col[r] = values.data[r * M + j]!
+      return numericColumnStats(col)
+    },
+    opts,
+  )
+}
+
+/**
+ * The search configuration from each numeric feature's stats (`stats(j)` for schema feature j,
+ * asked only of numeric features): from a data matrix (`counterfactualConfig`) or from exact
+ * value counts merged over shards (./configOfCounts.ts).
+ * @throws RangeError naming an unknown feature or category in the options.
+ */
+export function counterfactualConfigOf(
+  schema: Schema,
+  stats: (j: number) => NumericColumnStats,
+  opts: CounterfactualConfigOptions = {},
+): CounterfactualConfig {
   const names = new Set(schema.features.map((f) => f.name))
   const check = (
     rec: Readonly<Record<string, unknown>> | readonly string[] | undefined,
@@ -109,10 +164,7 @@ export function counterfactualConfig(
   check(opts.categories, 'categories')
   const immutable = new Set(opts.immutable ?? schema.sensitive)
   const gridSize = Math.max(2, opts.gridSize ?? 24)
-  const n = values.rows
   const features: FeatureRule[] = schema.features.map((f, j) => {
-    const col = new Float64Array(n)
-    for (let r = 0; r < n; r++) col[r] = values.data[r * M + j]!
     const mutable = !immutable.has(f.name)
     if (f.type === 'categorical') {
       const wanted = opts.categories?.[f.name]
@@ -138,25 +190,13 @@ export function counterfactualConfig(
         grid: new Float64Array(0),
       }
     }
-    let lo = Infinity
-    let hi = -Infinity
-    let integral = true
-    for (const v of col) {
-      if (v < lo) lo = v
-      if (v > hi) hi = v
-      if (!Number.isInteger(v)) integral = false
-    }
-    if (n === 0) {
-      lo = -Infinity
-      hi = Infinity
-    }
+    const st = stats(j)
+    const { n, lo, hi, integral, scale } = st
     const range = opts.ranges?.[f.name]
     const min = range?.min ?? lo
     const max = range?.max ?? hi
     const step = opts.steps?.[f.name] ?? (integral && n > 0 ? 1 : 0)
-    const distinct = Float64Array.from(new Set(col))
-      .sort()
-      .filter((v) => v >= min && v <= max)
+    const distinct = st.distinct.filter((v) => v >= min && v <= max)
     let grid: Float64Array
     if (distinct.length <= gridSize) grid = distinct
     else {
@@ -172,7 +212,7 @@ export function counterfactualConfig(
       min,
       max,
       step,
-      scale: featureScale(col),
+      scale,
       allowed: new Int32Array(0),
       grid,
     }

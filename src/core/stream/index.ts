@@ -52,7 +52,13 @@ export {
 export { OodCalibration, OodCount } from './oodPasses.ts'
 export { RowSample, rowHash, rowsDrawn } from './rows.ts'
 export { STREAM_CALIBRATION_BINS, ScoreState, type ScoreStateJson } from './scores.ts'
-export { type AuditSections, type SectionRates, auditStateSections } from './sections.ts'
+export {
+  type AuditSections,
+  type SectionFairnessAttr,
+  type SectionRates,
+  auditStateSections,
+  fairnessSectionOf,
+} from './sections.ts'
 export {
   type CoverageUnit,
   type ShardCoverage,

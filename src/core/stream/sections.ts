@@ -5,6 +5,7 @@
  * exact counts or exact sums, so any split into shards and any merge order give the same bytes.
  */
 import { type DriftSection } from '../drift/report.ts'
+import type { Fairness } from '../fairness.ts'
 import { driftOfSides } from './drift.ts'
 import { shardsCheck } from './shards.ts'
 import type { AuditState } from './state.ts'
@@ -60,6 +61,9 @@ export type AuditSections = {
   drift?: DriftSection
 }
 
+/** One attribute's `fairness.<attr>` entry of the report. */
+export type SectionFairnessAttr = NonNullable<AuditSections['fairness']>[string]
+
 const rates = (g: SectionRates): SectionRates => ({
   count: g.count,
   selectionRate: g.selectionRate,
@@ -68,6 +72,26 @@ const rates = (g: SectionRates): SectionRates => ({
   precision: g.precision,
   accuracy: g.accuracy,
 })
+
+/**
+ * The report's `fairness.<attr>` entry of one attribute's fairness (`fairnessByGroup` on the rows,
+ * or `FairnessCells.fairness()` from counts): its groups' rates with the small flag, the overall
+ * rates and the disparities, in the report's key order. The batch audit (src/report/audit.ts) and
+ * the streamed one both map through here.
+ */
+export function fairnessSectionOf(f: Fairness): SectionFairnessAttr {
+  return {
+    groups: Object.fromEntries(
+      Object.entries(f.groups).map(([k, g]) => [k, { ...rates(g), small: g.small }]),
+    ),
+    overall: rates(f.overall),
+    demographicParityDifference: f.demographicParityDifference,
+    demographicParityRatio: f.demographicParityRatio,
+    equalizedOddsDifference: f.equalizedOddsDifference,
+    equalizedOddsRatio: f.equalizedOddsRatio,
+    equalOpportunityDifference: f.equalOpportunityDifference,
+  }
+}
 
 /**
  * The report's `metrics`, `calibration` and `fairness` sections from a complete state, exactly as
@@ -107,22 +131,11 @@ export function auditStateSections(
   out.calibration = scores.calibration()
   const fairness: NonNullable<AuditSections['fairness']> = dict()
   for (const [attr, cells] of state.fairness) {
-    const f = cells.fairness()
     Object.defineProperty(fairness, attr, {
       enumerable: true,
       writable: true,
       configurable: true,
-      value: {
-        groups: Object.fromEntries(
-          Object.entries(f.groups).map(([k, g]) => [k, { ...rates(g), small: g.small }]),
-        ),
-        overall: rates(f.overall),
-        demographicParityDifference: f.demographicParityDifference,
-        demographicParityRatio: f.demographicParityRatio,
-        equalizedOddsDifference: f.equalizedOddsDifference,
-        equalizedOddsRatio: f.equalizedOddsRatio,
-        equalOpportunityDifference: f.equalOpportunityDifference,
-      },
+      value: fairnessSectionOf(cells.fairness()),
     })
   }
   if (Object.keys(fairness).length) out.fairness = fairness

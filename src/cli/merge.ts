@@ -1,0 +1,63 @@
+/**
+ * `glassbox merge part-*.json --out report.json [--html F] [--fail-on …]`: the partials of a
+ * sharded audit (`glassbox audit --shard i/n --partial F`) combined into the report the
+ * single-process streamed audit writes, byte for byte. A missing, duplicated, foreign or corrupt
+ * partial is refused by name (exit 2).
+ */
+import { argGates, argOutput, argsParse } from './args.ts'
+import { auditSummary } from './audit.ts'
+import type { CliIo } from './io.ts'
+import { UsageError, readOrFail } from './load.ts'
+import { reportFinish } from './output.ts'
+import { auditPartFromJSON, auditPartsMerge } from './partial.ts'
+
+/** `glassbox merge --help`. */
+export const MERGE_USAGE = `usage: glassbox merge PART.json… [--out report.json] [options]
+
+  --out FILE               write the merged report JSON (v1)
+  --html FILE              write the self-contained HTML audit report
+  --fail-on "PATH OP N"    gate, repeatable: exit 1 when true
+  --quiet                  no summary
+  --help                   this text
+
+every shard's partial (glassbox audit --shard i/n --partial F) exactly once, in any order.
+exit status: 0 ok, 1 a gate failed, 2 a partial missing, duplicated, foreign or corrupt`
+
+/**
+ * Runs `glassbox merge` (argv after the word); returns the exit code.
+ * @throws UsageError or RangeError (a refused partial, named) — exit 2.
+ */
+export async function merge(argv: string[], io: CliIo): Promise<number> {
+  const { values: v, positionals } = argsParse(
+    argv,
+    {
+      out: { type: 'string' },
+      html: { type: 'string' },
+      'fail-on': { type: 'string', multiple: true },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'merge',
+    true,
+  )
+  if (v.help) {
+    io.stdout.write(`${MERGE_USAGE}\n`)
+    return 0
+  }
+  const opts = {
+    out: argOutput(v.out, '--out'),
+    html: argOutput(v.html, '--html'),
+    quiet: !!v.quiet,
+    gates: argGates(v['fail-on']),
+  }
+  if (!positionals.length)
+    throw new UsageError('merge needs the partial files (see glassbox merge --help)')
+  const seen = new Set<string>()
+  const parts = positionals.map((name) => {
+    if (seen.has(name)) throw new RangeError(`merge: ${name} is given twice`)
+    seen.add(name)
+    return { name, part: auditPartFromJSON(readOrFail(name, 'partial').toString('utf8'), name) }
+  })
+  const report = auditPartsMerge(parts)
+  return reportFinish(report, opts, io, { summary: () => auditSummary(report) })
+}
