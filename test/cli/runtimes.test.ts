@@ -118,6 +118,22 @@ describe('glassbox audit --tree-shap and --quantize on other runtimes', () => {
     expect(onnxPd.settings.treeShap).toEqual([])
   })
 
+  it('shows TreeSHAP and the runtime in the HTML report', async () => {
+    const html = join(tmp, 'xgb.html')
+    const r = await glassbox(...auditArgs(xgb, '--html', html))
+    expect(r.code).toBe(0)
+    const text = readFileSync(html, 'utf8')
+    expect(text).toContain('Model runtime')
+    expect(text).toContain('glassbox-trees')
+    expect(text).toContain('TreeSHAP of the margin')
+    expect(text).toContain('Encoded input (path-dependent)')
+    // The row's margin from the reference, as base + Σφ prints it (numberFormat: 4 decimals).
+    const row = xgb.ref.explainedRows[0]!
+    const margin = xgb.ref.explanations[String(row)]!.treeShap!.margin
+    expect(text).toContain(`${margin.toFixed(4)}`)
+    expect(text).not.toContain('IG completeness gap')
+  })
+
   it('refuses an unknown kind and compression of a model without variants (exit 2)', async () => {
     expectOneLine(
       await glassbox(...auditArgs(xgb, '--tree-shap', 'exact')),
