@@ -15,6 +15,10 @@ import { reportValidate } from '../../src/report/validate.ts'
 import { MODELS_DIR, MODEL_FIXTURES, type ModelFixture } from '../session/fixtureSession.ts'
 import { expectOneLine, glassbox } from './run.ts'
 
+const BAD = join(MODELS_DIR, 'bad')
+type BadCase = { file: string; schema: string; stage: string; messageIncludes: string[] }
+const BAD_CASES = JSON.parse(readFileSync(join(BAD, 'expected.json'), 'utf8')) as BadCase[]
+
 const tmp = mkdtempSync(join(tmpdir(), 'glassbox-runtimes-'))
 
 const recordDiff = (a: Record<string, number>, b: Record<string, number>): number => {
@@ -144,4 +148,34 @@ describe('glassbox audit --tree-shap and --quantize on other runtimes', () => {
       /xgboost-binary\.onnx: Compression variants exist for TensorFlow\.js LayersModels; this is an ONNX model/,
     )
   })
+})
+
+describe('glassbox audit on the bad models of test/fixtures/models/bad', () => {
+  it.each(BAD_CASES.map((c) => [`${c.file} with ${c.schema}`, c] as const))(
+    '%s: one line naming the file and the problem (exit 2), or a report for the valid one',
+    async (_, c) => {
+      const r = await glassbox(
+        'audit',
+        '--model',
+        join(BAD, c.file),
+        '--data',
+        join(MODELS_DIR, 'data.csv'),
+        '--schema',
+        join(BAD, c.schema),
+        '--rows',
+        '0',
+        '--no-shap',
+        '--counterfactuals',
+        '0',
+        '--quiet',
+      )
+      if (c.stage === 'none') {
+        expect(r.stderr).toBe('')
+        expect(r.code).toBe(0)
+        return
+      }
+      expectOneLine(r, new RegExp(`^glassbox: \\S*${c.file.replace(/\./g, '\\.')}: `))
+      for (const part of c.messageIncludes) expect(r.stderr).toContain(part)
+    },
+  )
 })
