@@ -64,7 +64,7 @@ describe('modelFilesChoose', () => {
     ])
     expect(picked.name).toBe('model.json')
     await expect(modelFilesChoose([file('a.bin', 'x'), file('b.txt', 'y')])).rejects.toThrow(
-      'no model.json among the selected model files (a.bin, b.txt)',
+      'no model.json or *.onnx among the selected model files (a.bin, b.txt)',
     )
     await expect(
       modelFilesChoose([file('a.json', '{}'), file('b.json', '{"x": 1}')]),
