@@ -70,7 +70,8 @@ describe('modelFilesChoose', () => {
       modelFilesChoose([file('a.json', '{}'), file('b.json', '{"x": 1}')]),
     ).rejects.toMatchObject({
       name: 'ModelError',
-      message: 'none of a.json, b.json is a TensorFlow.js model.json',
+      message:
+        'none of a.json, b.json is a TensorFlow.js model.json, ONNX model or XGBoost JSON model',
     })
   })
 })
