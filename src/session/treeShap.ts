@@ -31,26 +31,32 @@ export type TreeShapExplainFn = (
 ) => Promise<RowTreeShap[]>
 
 /**
- * TreeSHAP on a session: `none` for a model that is not a tree ensemble (nothing is said about
- * TreeSHAP), `unavailable` with the reason for a tree model it cannot explain, else the kinds it
- * offers and the function computing them.
+ * What a session says about TreeSHAP (the load result carries it to the page): `none` for a model
+ * that is not a tree ensemble (nothing is said about TreeSHAP), `unavailable` with the reason for
+ * a tree model it cannot explain (an op mixing columns, …), else the kinds it offers.
  */
-export type SessionTreeShap =
+export type TreeShapStatus =
   | { status: 'none' }
   | { status: 'unavailable'; reason: string }
   | {
       status: 'available'
       /** The flavours this model offers (path-dependent needs node covers). */
       kinds: TreeShapKind[]
-      /** Why path-dependent TreeSHAP is not offered; null when it is. */
+      /** Why path-dependent TreeSHAP is not offered (an ONNX model has no covers); null when it is. */
       pathDependentUnavailable: string | null
+    }
+
+/** {@link TreeShapStatus} with, when available, the functions computing TreeSHAP. */
+export type SessionTreeShap =
+  | Exclude<TreeShapStatus, { status: 'available' }>
+  | (Extract<TreeShapStatus, { status: 'available' }> & {
       explain: TreeShapExplainFn
       /**
        * Interventional TreeSHAP of many rows as one matrix (global SHAP): φ rows × features and
        * the base value, margin units.
        */
       matrix(x: Matrix, background: Background): Promise<TreeShapBatch>
-    }
+    })
 
 /** Player of every model input from the map's offsets (a one-hot block is one player). */
 function playersOfInputs(input: ModelInputMap): Int32Array {

@@ -13,7 +13,7 @@ import { classRequest } from '../../src/model/card.ts'
 import { modelRuntimes, runtimeEntryFor } from '../../src/model/registry.ts'
 import type { LoadedModel, ModelFiles } from '../../src/model/runtime.ts'
 import { type Session, sessionOpen } from '../../src/session/session.ts'
-import { MODELS_DIR, type Reference, readJson } from '../model/onnx/fixtures.ts'
+import { FIXTURES, MODELS_DIR, type Reference, readJson } from '../model/onnx/fixtures.ts'
 
 export { MODELS_DIR }
 
@@ -21,14 +21,7 @@ export { MODELS_DIR }
 export type ModelFixture = { file: string; name: string; ref: Reference }
 
 /** Every model file with a reference: the six ONNX models and the two XGBoost JSON twins. */
-export const MODEL_FIXTURES: ModelFixture[] = [
-  'xgboost-binary',
-  'xgboost-multiclass',
-  'rf-pipeline',
-  'logreg-pipeline',
-  'gbdt',
-  'mlp',
-].flatMap((name) => {
+export const MODEL_FIXTURES: ModelFixture[] = FIXTURES.flatMap((name) => {
   const ref = readJson<Reference>(join(MODELS_DIR, `${name}.reference.json`))
   return ref.models.map((file) => ({ file, name, ref }))
 })

@@ -4,7 +4,8 @@
  * variants, check drift, and the worker pool's pieces. `ModelResults[C]` is command C's result.
  */
 import type { ExplainSettings, RowExplanation } from '../../core/explain.ts'
-import type { RowTreeShap, TreeShapKind } from '../../core/tree/explain.ts'
+import type { RowTreeShap } from '../../core/tree/explain.ts'
+import type { TreeShapStatus } from '../../session/treeShap.ts'
 import type { DriftAnalysis } from '../../core/drift/analyze.ts'
 import type { PredictionRange } from '../../core/loadChecks.ts'
 import type { QuantSchemeId } from '../../core/quantize/schemes.ts'
@@ -53,20 +54,8 @@ export type BackendStatus = {
 /** Answer to the init handshake: the backends of the default runtime, one of them active. */
 export type InitResult = { backends: BackendStatus[]; active: BackendName | null }
 
-/**
- * TreeSHAP on the loaded model (what the Explain tab and the report say): `none` for a model that
- * is not a tree ensemble, `unavailable` with the reason (an op mixing columns, …), or the
- * flavours it offers — interventional always, path-dependent where the trees have covers.
- */
-export type TreeShapStatus =
-  | { status: 'none' }
-  | { status: 'unavailable'; reason: string }
-  | {
-      status: 'available'
-      kinds: TreeShapKind[]
-      /** Why path-dependent TreeSHAP is not offered (an ONNX model has no covers); null when it is. */
-      pathDependentUnavailable: string | null
-    }
+/** TreeSHAP on the loaded model (what the Explain tab and the report say): see the session's. */
+export type { TreeShapStatus }
 
 /** Result of `load`: the model card, class, encoding summary, labels and clipped predictions. */
 export type LoadResult = {
