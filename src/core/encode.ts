@@ -11,7 +11,7 @@
  *   `encodeFeatureValues`.
  */
 import { type Matrix, matrix } from './types.ts'
-import { type Schema, schemaOffsets, schemaWidth } from './schema.ts'
+import { type Schema, featureScale, schemaOffsets, schemaWidth } from './schema.ts'
 import { type Table, tableColumn } from './table.ts'
 
 /** A data problem the user must fix; the message names file (when known), column, row and value. */
@@ -90,7 +90,7 @@ export function encodeTable(
     const off = offsets[j]!
     if (f.type === 'numeric') {
       const parsed = col.values.map(parseNumericCell)
-      const std = f.std
+      const { mean, std } = featureScale(f)
       for (let i = 0; i < n; i++) {
         const v = parsed[col.codes[i]!]
         if (v === null || v === undefined) {
@@ -99,7 +99,7 @@ export function encodeTable(
             `${source}: column "${f.name}", row ${firstRow + i}: ${raw === '' ? 'empty cell' : `value "${raw}"`} is not a finite number`,
           )
         }
-        const e = (v - f.mean) / std
+        const e = (v - mean) / std
         // A finite cell can still overflow float32 once standardised (1e40 → Infinity → NaN predictions).
         if (!Number.isFinite(Math.fround(e))) {
           throw new DataError(
@@ -164,7 +164,8 @@ export function encodeFeatureValues(
   let o = offset
   schema.features.forEach((f, j) => {
     const v = vals[j]!
-    if (f.type === 'numeric') out[o++] = (v - f.mean) / f.std
+    // Inline (no featureScale object): this runs per coalition row in SHAP and counterfactuals.
+    if (f.type === 'numeric') out[o++] = (v - (f.mean ?? 0)) / (f.std ?? 1)
     else {
       for (let k = 0; k < f.categories.length; k++) out[o + k] = k === v ? 1 : 0
       o += f.categories.length

@@ -8,6 +8,7 @@ import type { Schema } from './schema.ts'
 import { type ModelInputMap, modelInputMap } from './modelInput.ts'
 import { rngFromSeed, rngSplit } from './random.ts'
 import { type Background, type BackgroundSpec, backgroundCreate } from './shap/background.ts'
+import type { RowTreeShap, TreeShapKind } from './tree/explain.ts'
 import { type BatchModel, predictRows } from './shap/coalitions.ts'
 import { shapExplain } from './shap/shap.ts'
 import type { FastModel } from './shap/fast/model.ts'
@@ -48,6 +49,11 @@ export type ExplainSettings = {
    * the black-box path through `predict`.
    */
   fastPath?: boolean
+  /**
+   * TreeSHAP flavours for tree models (CLI `--tree-shap`); absent = every flavour the model
+   * offers, [] = none. Ignored for models without `ExplainInput.treeShap`.
+   */
+  treeShap?: readonly TreeShapKind[]
 }
 
 /** The §3 defaults. */
@@ -70,6 +76,8 @@ export type RowExplanation = {
   exact?: boolean
   shap?: Record<string, number>
   shapStdErr?: Record<string, number> | null
+  /** TreeSHAP of the margin (tree models, contracts §7), beside the probability-space `shap`. */
+  treeShap?: RowTreeShap
   ig?: Record<string, number>
   igSteps?: number
   igCompletenessGap?: number
@@ -146,7 +154,28 @@ export type ExplainInput = {
     values: Matrix
     predictions: ArrayLike<number>
   }
+  /**
+   * TreeSHAP of rows of model inputs against the background (tree models: the session's); the
+   * kinds it does not offer are left out of its rows.
+   */
+  treeShap?: TreeShapExplain
+  /**
+   * Why the model has no gradients (ONNX, XGBoost): IG is then skipped and its rows have no `ig`,
+   * whatever `settings.igSteps` says. Absent/null: IG needs `grad`.
+   */
+  igUnavailable?: string | null
 }
+
+/** Per-row TreeSHAP of model-input rows against a background, for the kinds asked. */
+export type TreeShapExplain = (
+  x: Matrix,
+  background: Background,
+  kinds: readonly TreeShapKind[],
+) => Promise<RowTreeShap[]>
+
+/** The TreeSHAP kinds a run asks for: the settings', or every kind (the model drops those it lacks). */
+export const treeShapKindsOf = (s: Pick<ExplainSettings, 'treeShap'>): readonly TreeShapKind[] =>
+  s.treeShap ?? ['interventional', 'pathDependent']
 
 /** Parses `mean | zeros | row:N | expected` into an IG baseline. */
 export function igBaselineParse(spec: string, x: Matrix): IgBaseline {
@@ -187,7 +216,10 @@ export async function explainRows(
   const bgRng = rngSplit(rng)
   const shapRng = rngSplit(rng)
   const cfRng = rngSplit(rng)
-  const sub = new Float32Array(rows.length * w)
+  const sub =
+    x.data instanceof Float64Array
+      ? new Float64Array(rows.length * w)
+      : new Float32Array(rows.length * w)
   rows.forEach((r, i) => sub.set(x.data.subarray(r * w, (r + 1) * w), i * w))
   const xs: Matrix = { data: sub, rows: rows.length, cols: w }
   const report =
@@ -198,8 +230,10 @@ export async function explainRows(
     ...(hooks.checkCancel ? { checkCancel: hooks.checkCancel } : {}),
     ...(hooks.chunkRows ? { chunkRows: hooks.chunkRows } : {}),
   }
+  const treeKinds = input.treeShap ? treeShapKindsOf(settings) : []
   const needBg =
     settings.shap ||
+    treeKinds.length > 0 ||
     (settings.igSteps !== 0 &&
       (settings.igBaseline === 'mean' || settings.igBaseline === 'expected'))
   const bg = needBg ? (input.background ?? backgroundCreate(x, settings.background, bgRng)) : null
@@ -226,7 +260,13 @@ export async function explainRows(
       e.shapStdErr = s.stdErr ? named(names, s.stdErr) : null
     })
   }
-  if (settings.igSteps !== 0) {
+  if (input.treeShap && treeKinds.length > 0 && bg) {
+    const res = await input.treeShap(xs, bg, treeKinds)
+    res.forEach((t, i) => {
+      if (t.interventional || t.pathDependent) out[String(rows[i])]!.treeShap = t
+    })
+  }
+  if (settings.igSteps !== 0 && (input.grad || !input.igUnavailable)) {
     if (!input.grad) throw new RangeError('integrated gradients need a gradient function')
     const base = igBaselineParse(settings.igBaseline, x)
     const opts = {

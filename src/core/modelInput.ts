@@ -10,11 +10,11 @@
  * model of either mode is explained by the same code.
  */
 import { encodeFeatureValues } from './encode.ts'
-import { type Schema, schemaOffsets, schemaWidth } from './schema.ts'
+import { type Schema, type SchemaModelInput, schemaOffsets, schemaWidth } from './schema.ts'
 import { type Matrix, matrix } from './types.ts'
 
 /** `encoded` (the §1 one-hot/standardised vector) or `columns` (one input per feature). */
-export type ModelInputMode = 'encoded' | 'columns'
+export type ModelInputMode = SchemaModelInput
 
 /** The map from feature values to model inputs. */
 export type ModelInputMap = {
@@ -32,7 +32,7 @@ export type ModelInputMap = {
  * has none.
  */
 export function schemaInputMode(schema: Schema): ModelInputMode {
-  return (schema as Schema & { modelInput?: ModelInputMode }).modelInput ?? 'encoded'
+  return schema.modelInput ?? 'encoded'
 }
 
 /**

@@ -1,12 +1,40 @@
 /**
- * Dataset schema v1 (docs/contracts.md §1): the mapping from raw CSV columns to the model's
- * encoded input, plus the label and the sensitive attributes.
+ * Dataset schema v1 (docs/contracts.md §1, §7): the mapping from raw CSV columns to the model's
+ * input, plus the label and the sensitive attributes.
  */
 
-export type NumericFeature = { name: string; type: 'numeric'; mean: number; std: number }
-export type CategoricalFeature = { name: string; type: 'categorical'; categories: string[] }
+/**
+ * A numeric feature. `mean`/`std` standardise it in the §1 encoding; a schema in `columns` mode
+ * may leave them out (the model reads the raw value), and the encoding then uses the value as is
+ * (mean 0, std 1).
+ */
+export type NumericFeature = {
+  name: string
+  type: 'numeric'
+  mean?: number
+  std?: number
+  /** `columns` mode: the name of the model input the feature fills (default: its name). */
+  input?: string
+}
+/** A categorical feature: one-hot over `categories` in listed order. */
+export type CategoricalFeature = {
+  name: string
+  type: 'categorical'
+  categories: string[]
+  /** `columns` mode: the name of the model input the feature fills (default: its name). */
+  input?: string
+}
+/** One feature of the schema (one SHAP player). */
 export type Feature = NumericFeature | CategoricalFeature
 
+/**
+ * How the rows reach the model (contracts §7): `encoded` (one vector, the §1 encoding; the
+ * default) or `columns` (one input per feature holding its raw value, as a scikit-learn pipeline
+ * exported to ONNX reads them).
+ */
+export type SchemaModelInput = 'encoded' | 'columns'
+
+/** A dataset schema v1. */
 export type Schema = {
   schemaVersion: 1
   name: string
@@ -14,6 +42,13 @@ export type Schema = {
   features: Feature[]
   sensitive: string[]
   output: { kind: 'probability' }
+  /** Absent = `encoded`. */
+  modelInput?: SchemaModelInput
+}
+
+/** The standardisation of a numeric feature: its mean and std, or 0 and 1 when it has none. */
+export function featureScale(f: NumericFeature): { mean: number; std: number } {
+  return { mean: f.mean ?? 0, std: f.std ?? 1 }
 }
 
 /** Number of encoded inputs a feature occupies: 1 for numeric, |categories| for categorical. */

@@ -36,19 +36,28 @@ export function schemaValidate(raw: unknown, source = 'the schema'): Schema {
   }
   if (!Array.isArray(raw.features) || raw.features.length === 0)
     return bad('features must be a non-empty array')
+  const modelInput = raw.modelInput ?? 'encoded'
+  if (modelInput !== 'encoded' && modelInput !== 'columns')
+    return bad(`modelInput must be "encoded" or "columns" (found ${JSON.stringify(modelInput)})`)
+  const columns = modelInput === 'columns'
   const names = new Set<string>()
+  const inputs = new Map<string, string>()
   const features: Feature[] = raw.features.map((f: unknown, i: number): Feature => {
     if (!isObj(f) || typeof f.name !== 'string' || f.name === '')
       return bad(`features[${i}] needs a non-empty "name"`)
     if (names.has(f.name)) return bad(`feature "${f.name}" is listed twice`)
     names.add(f.name)
     if (f.name === target.column) return bad(`feature "${f.name}" is also the target column`)
+    const input = featureInput(f, i, inputs, bad)
     if (f.type === 'numeric') {
+      // columns mode: the model reads the raw value, so mean and std are optional (both or neither).
+      if (columns && f.mean === undefined && f.std === undefined)
+        return { name: f.name, type: 'numeric', ...input }
       if (typeof f.mean !== 'number' || !Number.isFinite(f.mean))
         return bad(`features[${i}] ("${f.name}"): mean must be a finite number`)
       if (typeof f.std !== 'number' || !(f.std > 0) || !Number.isFinite(f.std))
         return bad(`features[${i}] ("${f.name}"): std must be a finite number > 0`)
-      return { name: f.name, type: 'numeric', mean: f.mean, std: f.std }
+      return { name: f.name, type: 'numeric', mean: f.mean, std: f.std, ...input }
     }
     if (f.type === 'categorical') {
       const cats = f.categories
@@ -57,7 +66,7 @@ export function schemaValidate(raw: unknown, source = 'the schema'): Schema {
       }
       if (new Set(cats).size !== cats.length)
         return bad(`features[${i}] ("${f.name}"): categories contain duplicates`)
-      return { name: f.name, type: 'categorical', categories: [...(cats as string[])] }
+      return { name: f.name, type: 'categorical', categories: [...(cats as string[])], ...input }
     }
     return bad(`features[${i}] ("${f.name}"): type must be "numeric" or "categorical"`)
   })
@@ -74,7 +83,29 @@ export function schemaValidate(raw: unknown, source = 'the schema'): Schema {
     features,
     sensitive: [...(sensitive as string[])],
     output: { kind: 'probability' },
+    ...(raw.modelInput === undefined ? {} : { modelInput }),
   }
+}
+
+/**
+ * A feature's `input` property (the model input it fills in `columns` mode), checked: a
+ * non-empty string naming no other feature's input.
+ */
+function featureInput(
+  f: Record<string, unknown>,
+  i: number,
+  seen: Map<string, string>,
+  bad: (msg: string) => never,
+): { input?: string } {
+  const name = String(f.name)
+  if (f.input !== undefined && (typeof f.input !== 'string' || f.input === ''))
+    return bad(`features[${i}] ("${name}"): input must be a non-empty string`)
+  const input = typeof f.input === 'string' ? f.input : name
+  const other = seen.get(input)
+  if (other !== undefined)
+    return bad(`features "${other}" and "${name}" both fill input "${input}"`)
+  seen.set(input, name)
+  return typeof f.input === 'string' ? { input: f.input } : {}
 }
 
 /** Summary of one CSV column used for schema inference and the dataset card. */

@@ -78,11 +78,51 @@ export type TfjsDetails = {
   weightDtypes: string[]
 }
 
-/**
- * Format-specific details, one variant per runtime family (ONNX: producer, opset, operator counts;
- * tree ensembles: trees and maximum depth — added with their runtimes).
- */
-export type ModelDetails = TfjsDetails
+/** How many nodes of one operator (in one domain) an ONNX graph has. */
+export type OperatorCount = { domain: string; opType: string; count: number }
+
+/** Size of a tree ensemble: trees, leaves, and the depth of the deepest leaf (root at depth 0). */
+export type TreeFacts = { count: number; leaves: number; maxDepth: number }
+
+/** Details only an ONNX model has (what onnxCard reads from the file). */
+export type OnnxDetails = {
+  kind: 'onnx'
+  irVersion: number
+  producerName: string
+  producerVersion: string
+  /** Operator set version per domain ('ai.onnx' for the default domain). */
+  opsets: Record<string, number>
+  /** Nodes per (domain, op type), sorted by domain then op type. */
+  operators: OperatorCount[]
+  /** The output read as the probability, and what the graph says its values are. */
+  output: {
+    name: string
+    dtype: string
+    evidence: 'probability' | 'unknown'
+    origin: string | null
+  }
+  /** Present when the graph holds a tree ensemble (summed over its TreeEnsemble nodes). */
+  trees?: TreeFacts
+}
+
+/** Details only an XGBoost JSON model has. */
+export type XgboostDetails = {
+  kind: 'xgboost'
+  objective: 'binary:logistic' | 'multi:softprob'
+  /** 2 for binary:logistic, num_class for multi:softprob. */
+  classes: number
+  booster: 'gbtree' | 'dart'
+  /** The XGBoost version that saved the file, e.g. "1.7.4"; null when the file does not say. */
+  version: string | null
+  /** `base_score` as written (a probability; one per class from XGBoost 3 on). */
+  baseScore: number[]
+  /** `feature_names` when the file has them, else null. */
+  featureNames: string[] | null
+  trees: TreeFacts
+}
+
+/** Format-specific details, one variant per runtime family. */
+export type ModelDetails = TfjsDetails | OnnxDetails | XgboostDetails
 
 /** The model card: everything the page, the report and the probe cache show or key on. */
 export type ModelCard = {
@@ -96,7 +136,10 @@ export type ModelCard = {
   inputWidth: number
   /** 1 = a probability of the positive class (sigmoid); k ≥ 2 = one column per class (softmax). */
   outputWidth: number
-  /** The output activation when the model states it: 'sigmoid', 'softmax', else 'unknown'. */
+  /**
+   * The output activation when the model states it: 'sigmoid', 'softmax', else 'unknown'
+   * (ONNX and XGBoost: their post-transform, e.g. 'LOGISTIC', 'SOFTMAX').
+   */
   activation: string
   /** Trainable values (weights, biases; tree leaves and thresholds). */
   parameters: number
@@ -125,6 +168,27 @@ export type ModelInfo = {
 }
 
 /**
+ * What the page's "layers" line counts: tfjs layers or compute ops, ONNX graph nodes, XGBoost
+ * trees.
+ */
+export function modelLayers(d: ModelDetails): number {
+  if (d.kind === 'tfjs') return d.layers
+  if (d.kind === 'xgboost') return d.trees.count
+  return d.operators.reduce((a, o) => a + o.count, 0)
+}
+
+/** Parameter dtypes as the page lists them (tfjs: the weights'; ONNX and XGBoost: float32). */
+export function modelWeightDtypes(d: ModelDetails): string[] {
+  return d.kind === 'tfjs' ? [...d.weightDtypes] : ['float32']
+}
+
+/** The tree facts of a card (trees, leaves, depth), or null for a model without trees. */
+export function modelTreeFacts(card: ModelCard): TreeFacts | null {
+  const d = card.details
+  return d.kind === 'xgboost' ? d.trees : d.kind === 'onnx' ? (d.trees ?? null) : null
+}
+
+/**
  * The page's summary of a card (see {@link ModelInfo}).
  * @example modelInfo(loaded.card).weightsSha256 === loaded.card.sha256
  */
@@ -132,14 +196,14 @@ export function modelInfo(card: ModelCard): ModelInfo {
   return {
     name: card.name,
     format: card.format,
-    layers: card.details.layers,
+    layers: modelLayers(card.details),
     parameters: card.parameters,
     bytes: card.bytes,
     weightsSha256: card.sha256,
     inputWidth: card.inputWidth,
     outputWidth: card.outputWidth,
     activation: card.activation,
-    weightDtypes: [...card.details.weightDtypes],
+    weightDtypes: modelWeightDtypes(card.details),
   }
 }
 

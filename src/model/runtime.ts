@@ -12,15 +12,19 @@ import type { ModelInputMode } from '../core/modelInput.ts'
 import type { QuantSchemeId } from '../core/quantize/schemes.ts'
 import type { Schema } from '../core/schema.ts'
 import type { FastModel } from '../core/shap/fast/model.ts'
+import type { TreeEnsemble } from '../core/tree/types.ts'
 import type { GradFn, Matrix, PredictFn } from '../core/types.ts'
 import type { BackendName, ModelCard, ModelShape, OutputColumn, RuntimeName } from './card.ts'
 
 /**
  * A model as plain data (structured-cloneable): what a runtime opens, what the primary worker
- * shares with its pool helpers. One variant per runtime (ONNX: the file's bytes; XGBoost JSON:
- * its text — added with those runtimes).
+ * shares with its pool helpers. One variant per runtime: tfjs artifacts, an ONNX file's bytes,
+ * an XGBoost JSON model's text.
  */
-export type ModelSource = { runtime: 'tfjs'; name: string; artifacts: io.ModelArtifacts }
+export type ModelSource =
+  | { runtime: 'tfjs'; name: string; artifacts: io.ModelArtifacts }
+  | { runtime: 'onnxruntime-web'; name: string; bytes: Uint8Array }
+  | { runtime: 'glassbox-trees'; name: string; text: string }
 
 /** The files of a model as found: its main file, and its siblings read on demand (tfjs shards). */
 export type ModelFiles = {
@@ -79,6 +83,38 @@ export interface ModelCompression {
   exportFiles(id: QuantSchemeId, baseName: string): { modelJson: string; bin: Uint8Array }
 }
 
+/**
+ * The tree ensemble behind a model, as TreeSHAP needs it (docs/contracts.md §7): the ensemble,
+ * how its inputs map to the schema's features, and how the margin of an output column is read.
+ */
+export interface ModelTrees {
+  readonly ensemble: TreeEnsemble
+  /**
+   * Player (schema feature index) of each tree input, −1 for a constant column; null when the
+   * trees read the model's input row itself (XGBoost JSON: tree input i = encoded input i), whose
+   * players the session knows.
+   */
+  readonly inputPlayers: Int32Array | null
+  /**
+   * The margin of output `column` as an affine function of one ensemble output:
+   * margin = offset + sign · margin(output). A binary ensemble scores class 1 only, so class 0's
+   * margin is −m (LOGISTIC) or 1 − s (NONE).
+   * @throws ModelError for a column the ensemble has no margin for.
+   */
+  margin(column: OutputColumn): { output: number; sign: 1 | -1; offset: number }
+  /**
+   * The rows the trees read, for rows of model inputs: `x` itself when the trees read the model
+   * input, else the preprocessed vector (an ONNX pipeline's, computed by its runtime).
+   */
+  inputs(x: Matrix): Promise<Matrix>
+  /** Why path-dependent TreeSHAP is unavailable (no node covers: every ONNX model); null when it is. */
+  readonly pathDependentUnavailable: string | null
+}
+
+/** TreeSHAP for a tree model, or why it is unavailable (an op that mixes columns, …). */
+export type TreeAccess =
+  { available: true; trees: ModelTrees } | { available: false; reason: string }
+
 /** A model loaded on the active backend of its runtime. */
 export interface LoadedModel {
   readonly card: ModelCard
@@ -100,6 +136,11 @@ export interface LoadedModel {
   readonly gradient: Gradient
   fastPath(column: OutputColumn): FastPath
   readonly compression?: ModelCompression
+  /**
+   * Present for tree-ensemble models (XGBoost JSON, ONNX TreeEnsemble): TreeSHAP's access to the
+   * trees, or why it is unavailable. Absent for every other model.
+   */
+  readonly trees?: TreeAccess
   /** Frees what the model holds (tensors, sessions); the model is unusable afterwards. */
   dispose(): void
 }

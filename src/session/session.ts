@@ -25,6 +25,7 @@ import type { ClassLabel, ClassRequest, OutputColumn } from '../model/card.ts'
 import type { LoadedModel, PredictOptions } from '../model/runtime.ts'
 import { ModelError } from '../model/errors.ts'
 import { classResolve } from './classes.ts'
+import { type SessionTreeShap, sessionTreeShap } from './treeShap.ts'
 
 /** What the page tells the user about a dataset's encoding (notices). */
 export type EncodeSummary = {
@@ -75,6 +76,8 @@ export type Session = SessionData & {
   fastReason: string | null
   /** Model inputs of rows of feature values (what-if, counterfactuals). */
   inputFromValues(values: Matrix): Matrix
+  /** TreeSHAP of the class of interest's margin: for tree models, or why not (none for others). */
+  treeShap: SessionTreeShap
 }
 
 /**
@@ -189,6 +192,7 @@ export async function sessionOpen(
     fast,
     fastReason,
     inputFromValues: (values) => modelInputRows(input, values),
+    treeShap: sessionTreeShap(model, column, input, schema),
   }
 }
 
@@ -206,5 +210,10 @@ export function sessionWithModel(
   model: LoadedModel,
   opts: PredictOptions = {},
 ): Session {
-  return { ...s, model, ...modelCalls(model, s.column, opts) }
+  return {
+    ...s,
+    model,
+    ...modelCalls(model, s.column, opts),
+    treeShap: sessionTreeShap(model, s.column, s.input, s.schema),
+  }
 }

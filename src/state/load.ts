@@ -174,6 +174,12 @@ export function createLoader(
         encode: res.encode,
         labels,
         predictions: res.predictions,
+        modelFacts: {
+          card: res.card,
+          treeShap: res.treeShap,
+          igUnavailable: res.igUnavailable,
+          compressionUnavailable: res.compressionUnavailable,
+        },
       })
       metrics.accept(free)
       backends.setLoaded(res.backend, res.predictMs)

@@ -12,7 +12,7 @@ import type { Schema } from '../core/schema.ts'
 import type { ColumnProfile, InferChoices } from '../core/schemaIo.ts'
 import type { Table } from '../core/table.ts'
 import type { ModelInfo } from '../model/tfModel.ts'
-import type { DataInput, EncodeSummary, ModelInput } from '../workers/protocol.ts'
+import type { DataInput, EncodeSummary, LoadResult, ModelInput } from '../workers/protocol.ts'
 
 /** The loaded CSV. */
 export type DataState = {
@@ -51,10 +51,24 @@ export type SessionState = {
   predictions: Float32Array | null
   /** Bumped by every load and by every delivery of different predictions (0 = none yet). */
   predictionsVersion: number
+  /** What the loaded model offers beyond its summary (card, TreeSHAP, IG, compression); null before a load. */
+  modelFacts: ModelFacts | null
 }
 
+/**
+ * The load result's model facts for the page (src/workers/protocol/model.ts LoadResult): the whole
+ * card (format, runtime, ONNX/XGBoost details), TreeSHAP's status with its kinds or the reason it
+ * is unavailable, and why IG and compression variants are unavailable (null when they are).
+ */
+export type ModelFacts = Pick<
+  LoadResult,
+  'card' | 'treeShap' | 'igUnavailable' | 'compressionUnavailable'
+>
+
 /** A load's new session (everything but the version, which the store assigns). */
-export type SessionCommit = Omit<SessionState, 'predictionsVersion' | 'ready'>
+export type SessionCommit = Omit<SessionState, 'predictionsVersion' | 'ready' | 'modelFacts'> & {
+  modelFacts?: ModelFacts | null
+}
 
 /** The session store and its two ways of changing the predictions. */
 export type Session = {
@@ -97,12 +111,14 @@ export function createSession(): Session {
     labels: null,
     predictions: null,
     predictionsVersion: 0,
+    modelFacts: null,
   }))
   return {
     store,
     commit(next) {
       store.setState((s) => ({
         ...next,
+        modelFacts: next.modelFacts ?? null,
         ready: true,
         predictionsVersion: s.predictionsVersion + 1,
       }))

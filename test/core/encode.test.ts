@@ -132,7 +132,7 @@ describe('encodeTable', () => {
       const cell = (name: string) => cells[header.indexOf(name)]!
       const expected: number[] = []
       for (const f of schema.features) {
-        if (f.type === 'numeric') expected.push((Number(cell(f.name)) - f.mean) / f.std)
+        if (f.type === 'numeric') expected.push((Number(cell(f.name)) - f.mean!) / f.std!)
         else for (const c of f.categories) expected.push(c === cell(f.name) ? 1 : 0)
       }
       expect(Array.from(enc.x.data.subarray(i * 88, (i + 1) * 88))).toEqual(
@@ -144,7 +144,7 @@ describe('encodeTable', () => {
   it('puts row 0 (age 28, Local-gov, …, Male) where the schema says', () => {
     const age = schema.features[0]!
     if (age.type !== 'numeric') throw new Error('age should be numeric')
-    expect(enc.x.data[0]).toBe(Math.fround((28 - age.mean) / age.std))
+    expect(enc.x.data[0]).toBe(Math.fround((28 - age.mean!) / age.std!))
     // workclass block starts at 1; Local-gov is its category 1.
     expect(Array.from(enc.x.data.subarray(1, 9))).toEqual([0, 1, 0, 0, 0, 0, 0, 0])
     const sex = schema.features.findIndex((f) => f.name === 'sex')
@@ -387,8 +387,8 @@ describe('encodeTable', () => {
             if (f.type === 'numeric') {
               const v = Number(cell)
               expect(enc.values.data[i * m + j]).toBe(v)
-              const back = block[0]! * f.std + f.mean
-              expect(Math.abs(back - v)).toBeLessThanOrEqual(1e-6 * (Math.abs(v - f.mean) + 1))
+              const back = block[0]! * f.std! + f.mean!
+              expect(Math.abs(back - v)).toBeLessThanOrEqual(1e-6 * (Math.abs(v - f.mean!) + 1))
             } else {
               const k = f.categories.indexOf(cell)
               expect(block.filter((b) => b === 1)).toHaveLength(k >= 0 ? 1 : 0)

@@ -19,7 +19,7 @@ function encodeByHand(schema: Schema, values: readonly number[]): number[] {
   const out: number[] = []
   schema.features.forEach((f, j) => {
     const v = values[j]!
-    if (f.type === 'numeric') out.push(Math.fround((v - f.mean) / f.std))
+    if (f.type === 'numeric') out.push(Math.fround((v - f.mean!) / f.std!))
     else f.categories.forEach((_, k) => out.push(k === v ? 1 : 0))
   })
   return out

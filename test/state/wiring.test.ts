@@ -22,7 +22,7 @@ function explainAnswer(req: FakeRequest): ExplainResult {
       { prediction: 0.5, baseValue: 0.4, exact: true, shap: { age: 0.1 } },
     ]),
   )
-  return { explanations, featureNames: ['age', 'sex'], ms: 1 }
+  return { explanations, featureNames: ['age', 'sex'], treeShapUnavailable: null, ms: 1 }
 }
 
 /** A second dataset for a new load: 10 rows of the same columns. */
@@ -99,6 +99,21 @@ describe('wireApp', () => {
     expect(c).toMatchObject({ text: 'race = C', rows: null })
     expect(c.error).toMatch(/race/)
     expect(Array.from(c.view!.p)).toEqual([Math.fround(0.3), Math.fround(0.6)])
+  })
+
+  it("keeps the load result's model facts for the page (card, TreeSHAP, IG, compression)", async () => {
+    const { app, model } = harness()
+    expect(app.session.store.getState().modelFacts).toBeNull()
+    const facts = {
+      treeShap: { status: 'unavailable' as const, reason: 'an op mixes columns' },
+      igUnavailable: 'no gradients',
+      compressionUnavailable:
+        'Compression variants exist for TensorFlow.js LayersModels; this is an ONNX model',
+    }
+    const base = loadResult(sampleTable().p.slice(), null)
+    model.handlers.load = () => ({ ...base, ...facts })
+    await app.load.loadBundle(sampleBundle)
+    expect(app.session.store.getState().modelFacts).toEqual({ card: base.card, ...facts })
   })
 
   it('routes the model worker events to the backends and restarts to a reload', async () => {

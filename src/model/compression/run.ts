@@ -27,15 +27,33 @@ import type {
 } from './types.ts'
 import { dict } from '../../core/dict.ts'
 
+/** What a model format is called in sentences the page shows. */
+const FORMAT_NAMES: Record<string, string> = {
+  'layers-model': 'a TensorFlow.js LayersModel',
+  'graph-model': 'a TensorFlow.js GraphModel',
+  onnx: 'an ONNX model',
+  'xgboost-json': 'an XGBoost JSON model',
+}
+
+/**
+ * Why a model has no compression variants (a sentence the page and the CLI show), or null when
+ * it has them.
+ * @example compressionUnavailable(onnxModel) // "Compression variants exist for TensorFlow.js LayersModels; this is an ONNX model"
+ */
+export function compressionUnavailable(model: LoadedModel): string | null {
+  if (model.compression) return null
+  const f = model.card.format
+  return `Compression variants exist for TensorFlow.js LayersModels; this is ${FORMAT_NAMES[f] ?? f}`
+}
+
 /**
  * The model's compression capability.
- * @throws ModelError naming the model and its format when its runtime builds no variants.
+ * @throws ModelError naming the model and saying which formats have variants when its runtime
+ *   builds none.
  */
 export function compressionOf(model: LoadedModel): ModelCompression {
-  if (!model.compression)
-    throw new ModelError(
-      `${model.card.name}: compression variants are built for TensorFlow.js models only (this one is ${model.card.format})`,
-    )
+  const why = compressionUnavailable(model)
+  if (why || !model.compression) throw new ModelError(`${model.card.name}: ${why}`)
   return model.compression
 }
 

@@ -37,7 +37,7 @@ export function onnxStartPlayers(
 }
 
 /** The dtype a tensor carries, from value_info, the graph inputs, or the ops that write it (float32 if unknown). */
-function tensorDtype(model: OnnxModelRead, name: string): string {
+export function onnxTensorDtype(model: OnnxModelRead, name: string): string {
   const producers = onnxProducers(model.graph)
   for (let guard = 0; guard <= model.graph.nodes.length; guard++) {
     const info = [...model.graph.valueInfo, ...model.graph.inputs].find((v) => v.name === name)
@@ -92,7 +92,7 @@ export function onnxTreeSetup(
   let read
   try {
     read = onnxTreeEnsembleRead(node, {
-      inputDtype: tensorDtype(model, input),
+      inputDtype: onnxTensorDtype(model, input),
       nInputs: traced.players.length,
     })
   } catch (e) {

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { fastModelFromArtifacts } from '../../core/shap/fast/detect.ts'
 import type { ModelCard, TensorSpec } from '../card.ts'
+import { ModelError } from '../errors.ts'
 import { tfjsEntry } from '../registry.ts'
 import type { LoadedModel, ModelRuntime, PredictOptions } from '../runtime.ts'
 import { modelArtifactsRead } from './artifacts.ts'
@@ -98,6 +99,9 @@ export const tfjsRuntime: ModelRuntime = {
     tf.getBackend() === 'webgpu'
       ? ((tf.backend() as unknown as { device?: GPUDevice }).device ?? null)
       : null,
-  open: async (source) => tfjsLoadedModel(await tfModelLoad(source.artifacts, source.name)),
+  open: async (source) => {
+    if (source.runtime !== 'tfjs') throw new ModelError(`${source.name}: not a tfjs model source`)
+    return tfjsLoadedModel(await tfModelLoad(source.artifacts, source.name))
+  },
   memory: () => tf.memory().numTensors,
 }

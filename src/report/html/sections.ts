@@ -13,6 +13,7 @@ import {
 } from '../svg.ts'
 import { figure, kv, plain, section, table } from './parts.ts'
 import { dict } from '../../core/dict.ts'
+import { runtimeIdentityRows } from './treeShap.ts'
 
 /** The reviewer's name, decision and notes (all rendered as escaped text; notes keep line breaks). */
 export function reviewSection(r: ReportReview): string {
@@ -37,6 +38,7 @@ export function identitySection(r: Report): string {
       ['Model inputs (encoded width)', intFormat(m.inputs)],
       ['Model parameters', intFormat(m.parameters)],
       ['Model weight bytes', intFormat(m.bytes)],
+      ...runtimeIdentityRows(m),
       ['Data SHA-256 (CSV bytes)', `<code>${esc(r.data.sha256)}</code>`],
       ['Data rows', intFormat(r.data.rows)],
     ]),
