@@ -8,12 +8,15 @@ import { ExplainControls } from './explain/ExplainControls.tsx'
 import { GlobalSection } from './explain/GlobalSection.tsx'
 import { JobProgress } from './explain/JobProgress.tsx'
 import { CounterfactualList, RowTables } from './explain/RowTables.tsx'
+import { TreeShapPanel } from './explain/TreeShapPanel.tsx'
 import { WaterfallChart } from './explain/WaterfallChart.tsx'
 
 /**
  * The Explain tab: one row's SHAP waterfall, SHAP next to integrated gradients with their rank
- * agreement, counterfactuals, and global SHAP (mean |φ|, beeswarm, dependence). Opening it the
- * first time in a session explains the default row (the audit's first row) and a global sample.
+ * agreement, counterfactuals, and global SHAP (mean |φ|, beeswarm, dependence). Tree models add
+ * TreeSHAP of the margin beside the probability SHAP; models without gradients say IG is
+ * unavailable and why. Opening it the first time in a session explains the default row (the
+ * audit's first row) and a global sample.
  */
 export function ExplainView() {
   const rowResult = useStore(app.explain.store, (s) => s.rowResult)
@@ -21,6 +24,7 @@ export function ExplainView() {
   const data = useStore(app.session.store, (s) => s.data)
   const schema = useStore(app.session.store, (s) => s.schema?.schema)
   const busy = useStore(app.jobs.store, (s) => s.job !== null)
+  const caps = useStore(app.session.store, (s) => s.caps)
 
   const row = rowResult?.row ?? null
   const values = useMemo(() => {
@@ -73,7 +77,8 @@ export function ExplainView() {
               {e.baseValue !== undefined && (
                 <>
                   {' '}
-                  · base value E f = <span data-testid="shap-base">{fmt(e.baseValue)}</span> ·{' '}
+                  · SHAP of the probability: base value E f ={' '}
+                  <span data-testid="shap-base">{fmt(e.baseValue)}</span> ·{' '}
                   <span data-testid="shap-method">
                     {e.exact ? 'exact Shapley values' : 'Kernel SHAP estimate ± standard error'}
                   </span>
@@ -116,6 +121,22 @@ export function ExplainView() {
                 </div>
               )}
             </div>
+            {caps?.igUnavailable && (
+              <p className="note" data-testid="ig-unavailable">
+                Integrated gradients are unavailable for this model: {caps.igUnavailable}
+              </p>
+            )}
+            {caps && (
+              <TreeShapPanel
+                row={rowResult.row}
+                explanation={e}
+                values={values}
+                settings={used.shap}
+                card={caps.card}
+                status={caps.treeShap}
+                reason={rowResult.treeShapUnavailable}
+              />
+            )}
             {used.counterfactuals && (
               <CounterfactualList
                 explanation={e}

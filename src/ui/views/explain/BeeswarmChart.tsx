@@ -16,7 +16,7 @@ import { extent, niceAxis, tickText } from '../../kit/axis.ts'
 import { ChartFrame } from '../../kit/ChartFrame.tsx'
 import { Color, scaleColor } from '../../kit/palette.ts'
 import { SvgColorBar } from '../../kit/SvgLegend.tsx'
-import { colorPosition, featureValueText, globalSettingsText } from './chartKit.ts'
+import { colorPosition, featureValueText, globalSettingsText, phiUnitsText } from './chartKit.ts'
 import { AxisAnchor, DotLayer, DotTip, useDotHover } from './DotLayer.tsx'
 
 export type Dot = {
@@ -132,7 +132,7 @@ export const BeeswarmChart = memo(function BeeswarmChart({
           header: ['row', 'feature', 'value', 'phi'],
           rows: dots.map((d) => [d.row, d.feature, d.value, d.phi]),
         }}
-        caption={globalSettingsText(used, n, global.exact)}
+        caption={globalSettingsText(used, n, global.exact, global.method)}
       >
         <div className="dotChart" {...handlers}>
           <ResponsiveContainer width="100%" height={60 + M * 34}>
@@ -147,7 +147,10 @@ export const BeeswarmChart = memo(function BeeswarmChart({
                 tickFormatter={tickText(axis.ticks)}
                 tick={{ fontSize: 11, fill: Color.Axis }}
                 label={{
-                  value: 'SHAP value φ (change in predicted probability)',
+                  value:
+                    global.method === 'treeShap'
+                      ? `TreeSHAP value φ (${phiUnitsText(global.method)})`
+                      : 'SHAP value φ (change in predicted probability)',
                   position: 'insideBottom',
                   offset: -14,
                   fontSize: 12,

@@ -1,0 +1,177 @@
+/**
+ * ONNX and XGBoost JSON models in the dashboard (issue 15): the "Adult — XGBoost" demo from its
+ * button (card with trees and depth; TreeSHAP beside the probability SHAP, both equal to the
+ * Python references; IG's unavailable note), and a scikit-learn random-forest pipeline exported
+ * by skl2onnx (columns mode, string inputs, a tree ensemble) through the file input (card,
+ * probabilities, accuracy, interventional TreeSHAP, calibration and fairness). References come
+ * from test/fixtures/models/*.reference.json (float64, from Python), never from the page's code.
+ */
+import { readFileSync } from 'node:fs'
+import type { Page } from '@playwright/test'
+import { calibrationBins } from '../src/core/views/calibrationView.ts'
+import { expect, path, test } from './fixtures.ts'
+
+/** What the tests read of a fixture's reference JSON. */
+type TreeShapRef = { baseValue: number; shap: Record<string, number> }
+type Reference = {
+  proba: number[]
+  labels: number[]
+  metrics: { accuracy: number }
+  trees?: { count: number; maxDepth: number }
+  explanations: Record<
+    string,
+    {
+      prediction: number
+      baseValue: number
+      shap: Record<string, number>
+      treeShap?: { interventional: TreeShapRef; pathDependent?: TreeShapRef }
+    }
+  >
+}
+
+const fixture = (f: string) => path('test/fixtures/models', f)
+const reference = (name: string): Reference =>
+  JSON.parse(readFileSync(fixture(`${name}.reference.json`), 'utf8')) as Reference
+
+/** TreeSHAP in margin units: CONTRACTS §7 (1e-5); probability-space SHAP 1e-4. */
+const TREE_TOL = 1e-5
+const SHAP_TOL = 1e-4
+
+/** The full-precision numbers of a values table (`data-value` by `data-feature`). */
+async function tableValues(page: Page, testId: string): Promise<Record<string, number>> {
+  return page.getByTestId(testId).evaluate((t) => {
+    const out: Record<string, number> = {}
+    for (const tr of t.querySelectorAll('tr[data-feature]')) {
+      const td = tr.querySelector('td[data-value]')
+      if (td) out[tr.getAttribute('data-feature')!] = Number(td.getAttribute('data-value'))
+    }
+    return out
+  })
+}
+
+/** Every reference value is on the page within `tol` (a value the page omits counts as 0). */
+function expectClose(shown: Record<string, number>, ref: Record<string, number>, tol: number) {
+  for (const [k, v] of Object.entries(ref))
+    expect(Math.abs((shown[k] ?? 0) - v), `${k}: page ${shown[k]} vs reference ${v}`).toBeLessThan(
+      tol,
+    )
+}
+
+/** Explains row `row` (SHAP, which brings TreeSHAP for tree models) on the Explain tab. */
+async function explainRow(page: Page, row: number): Promise<void> {
+  await page.getByTestId('explain-row').fill(String(row))
+  await page.getByTestId('run-shap').click()
+  await expect(page.getByTestId('explain-result')).toHaveAttribute('data-row', String(row))
+  await expect(page.getByTestId('job')).toHaveCount(0, { timeout: 60_000 })
+}
+
+test('the XGBoost demo: card, TreeSHAP beside probability SHAP, IG unavailable', async ({
+  page,
+  app,
+}) => {
+  const ref = reference('xgboost-binary')
+  await app.open('?demo=0')
+  await page.getByTestId('load-demo-xgboost').click()
+  await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'xgboost-json')
+  await app.waitIdle()
+  await expect(page.getByTestId('model-runtime')).not.toBeEmpty()
+  await expect(page.getByTestId('model-trees')).toHaveAttribute('data-value', '100')
+  await expect(page.getByTestId('model-max-depth')).toHaveAttribute('data-value', '6')
+  // The demo's rows begin with the fixture's 400: same probabilities (CONTRACTS §5: 1e-6).
+  const p = await app.api.predictions()
+  for (const i of [0, 53, 101, 399]) expect(Math.abs(p[i]! - ref.proba[i]!)).toBeLessThan(1e-6)
+
+  await app.openExplain()
+  await expect(page.getByTestId('ig-unavailable')).toBeVisible()
+  await expect(page.getByTestId('run-ig')).toBeDisabled()
+  await expect(page.getByTestId('global-kind')).toHaveAttribute('data-method', 'treeShap')
+
+  const row = 53
+  const e = ref.explanations[String(row)]!
+  await explainRow(page, row)
+  // Probability SHAP: exact (4,096 coalitions = 2^12) against the first 50 rows, as the reference.
+  expectClose(await tableValues(page, 'shap-table'), e.shap, SHAP_TOL)
+  expect(Math.abs(Number(await page.getByTestId('shap-base').textContent()) - e.baseValue))
+    .toBeLessThan(SHAP_TOL)
+  // TreeSHAP of the log-odds margin, both flavours, with their base values.
+  const iv = page.getByTestId('treeshap-interventional')
+  await expect(iv).toContainText('log-odds margin')
+  expect(Math.abs(Number(await iv.getAttribute('data-base')) - e.treeShap!.interventional.baseValue))
+    .toBeLessThan(TREE_TOL)
+  expectClose(
+    await tableValues(page, 'treeshap-interventional'),
+    e.treeShap!.interventional.shap,
+    TREE_TOL,
+  )
+  const pd = page.getByTestId('treeshap-pathDependent')
+  expect(Math.abs(Number(await pd.getAttribute('data-base')) - e.treeShap!.pathDependent!.baseValue))
+    .toBeLessThan(TREE_TOL)
+  expectClose(
+    await tableValues(page, 'treeshap-pathDependent'),
+    e.treeShap!.pathDependent!.shap,
+    TREE_TOL,
+  )
+  await expect(page.getByTestId('treeshap-waterfall')).toBeVisible()
+  await expect(page.getByTestId('waterfall')).toBeVisible()
+  await expect(page.getByTestId('treeshap-interventional-completeness')).toContainText('σ(margin)')
+})
+
+test('a scikit-learn random-forest pipeline (ONNX, columns mode) through the file input', async ({
+  page,
+  app,
+}) => {
+  const ref = reference('rf-pipeline')
+  await app.open('?demo=0')
+  await app.loadFiles([
+    fixture('rf-pipeline.onnx'),
+    fixture('rf-pipeline.schema.json'),
+    fixture('data.csv'),
+  ])
+  await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'onnx')
+  await app.waitIdle()
+  await expect(page.getByTestId('model-runtime')).toHaveText('onnxruntime-web')
+  await expect(page.getByTestId('model-trees')).toHaveAttribute('data-value', '50')
+  await expect(page.getByTestId('model-max-depth')).toHaveAttribute('data-value', '7')
+  await expect(page.getByTestId('model-opsets')).toContainText('ai.onnx.ml')
+  await expect(page.getByTestId('model-inputs').locator('li[data-name="country"]')).toHaveAttribute(
+    'data-dtype',
+    'string',
+  )
+  await expect(page.getByTestId('model-output')).toHaveAttribute('data-name', 'probabilities')
+  await expect(
+    page.getByTestId('model-operators').locator('li[data-op="TreeEnsembleClassifier"]'),
+  ).toHaveAttribute('data-count', '1')
+  const p = await app.api.predictions()
+  expect(p).toHaveLength(ref.proba.length)
+  for (const i of [0, 53, 283, 377]) expect(Math.abs(p[i]! - ref.proba[i]!)).toBeLessThan(1e-6)
+  expect(Math.abs((await app.metric('accuracy')) - ref.metrics.accuracy)).toBeLessThan(1e-6)
+
+  await app.openExplain()
+  await expect(page.getByTestId('ig-unavailable')).toBeVisible()
+  const row = 283
+  const e = ref.explanations[String(row)]!
+  await explainRow(page, row)
+  expectClose(await tableValues(page, 'shap-table'), e.shap, SHAP_TOL)
+  const iv = page.getByTestId('treeshap-interventional')
+  expect(Math.abs(Number(await iv.getAttribute('data-base')) - e.treeShap!.interventional.baseValue))
+    .toBeLessThan(TREE_TOL)
+  expectClose(
+    await tableValues(page, 'treeshap-interventional'),
+    e.treeShap!.interventional.shap,
+    TREE_TOL,
+  )
+  // An ONNX model has hit rates, not covers: no path-dependent TreeSHAP, and the tab says why.
+  await expect(page.getByTestId('treeshap-pathDependent')).toHaveCount(0)
+  await expect(page.getByTestId('treeshap-pd-unavailable')).toBeVisible()
+
+  await app.openTab('Calibration')
+  const cal = calibrationBins(Float32Array.from(ref.proba), Uint8Array.from(ref.labels))
+  await expect
+    .poll(async () => Number(await page.getByTestId('calib-ece').getAttribute('data-value')))
+    .toBeCloseTo(cal.ece!, 5)
+  await app.openTab('Fairness')
+  await expect(page.getByTestId('fairness-view')).toBeVisible()
+  await expect(page.getByTestId('fair-key')).not.toBeEmpty()
+  await app.openTab('Compression')
+  await expect(page.getByTestId('compression-unsupported')).toContainText('ONNX')
+})
