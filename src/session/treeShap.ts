@@ -13,6 +13,7 @@ import {
   type RowTreeShap,
   TREE_SHAP_KINDS,
   type TreeShapKind,
+  type TreeShapBatch,
   type TreeShapPrepared,
   type TreeShapTarget,
   treeShapPrepare,
@@ -44,6 +45,11 @@ export type SessionTreeShap =
       /** Why path-dependent TreeSHAP is not offered; null when it is. */
       pathDependentUnavailable: string | null
       explain: TreeShapExplainFn
+      /**
+       * Interventional TreeSHAP of many rows as one matrix (global SHAP): φ rows × features and
+       * the base value, margin units.
+       */
+      matrix(x: Matrix, background: Background): Promise<TreeShapBatch>
     }
 
 /** Player of every model input from the map's offsets (a one-hot block is one player). */
@@ -97,32 +103,41 @@ export function sessionTreeShap(
     playerNames: schema.features.map((f) => f.name),
     inputNames: pathDependentUnavailable ? null : names,
   }
-  const prepared = new Map<string, TreeShapPrepared>()
-  const explain: TreeShapExplainFn = async (x, background, kinds) => {
-    const wanted = TREE_SHAP_KINDS.filter(
-      (k) => kinds.includes(k) && (k !== 'pathDependent' || !pathDependentUnavailable),
-    )
-    if (wanted.length === 0 || x.rows === 0)
-      return Array.from({ length: x.rows }, () => ({ output: 'margin' }))
-    const key = backgroundKey(background, wanted)
-    let p = prepared.get(key)
+  const cache = new Map<string, TreeShapPrepared>()
+  const prepared = async (
+    background: Background,
+    kinds: readonly TreeShapKind[],
+  ): Promise<TreeShapPrepared> => {
+    const key = backgroundKey(background, kinds)
+    let p = cache.get(key)
     if (!p) {
-      const bg = wanted.includes('interventional')
+      const bg = kinds.includes('interventional')
         ? { x: await trees.inputs(background.x), weights: background.weights }
         : {
             x: { data: new Float32Array(0), rows: 0, cols: ens.nInputs },
             weights: new Float64Array(0),
           }
-      p = treeShapPrepare(target, bg, wanted)
-      if (prepared.size >= 4) prepared.delete(prepared.keys().next().value!)
-      prepared.set(key, p)
+      p = treeShapPrepare(target, bg, kinds)
+      if (cache.size >= 4) cache.delete(cache.keys().next().value!)
+      cache.set(key, p)
     }
-    return treeShapRows(target, p, await trees.inputs(x))
+    return p
   }
+  const offered = TREE_SHAP_KINDS.filter((k) => k !== 'pathDependent' || !pathDependentUnavailable)
   return {
     status: 'available',
-    kinds: TREE_SHAP_KINDS.filter((k) => k !== 'pathDependent' || !pathDependentUnavailable),
+    kinds: offered,
     pathDependentUnavailable,
-    explain,
+    explain: async (x, background, kinds) => {
+      const wanted = offered.filter((k) => kinds.includes(k))
+      if (wanted.length === 0 || x.rows === 0)
+        return Array.from({ length: x.rows }, () => ({ output: 'margin' as const }))
+      const p = await prepared(background, wanted)
+      return treeShapRows(target, p, await trees.inputs(x))
+    },
+    matrix: async (x, background) => {
+      const p = await prepared(background, ['interventional'])
+      return p.interventional(await trees.inputs(x))!
+    },
   }
 }

@@ -16,6 +16,7 @@ import { OutOfMemoryError } from '../model/faults.ts'
 import type { RuntimeEntry } from '../model/registry.ts'
 import type { LoadedModel } from '../model/runtime.ts'
 import type { Session } from '../session/session.ts'
+import type { SessionTreeShap } from '../session/treeShap.ts'
 import { Backends } from './model/backends.ts'
 import { DeviceLoss } from './model/deviceLoss.ts'
 import { modelHandlers } from './model/handlers.ts'
@@ -54,6 +55,8 @@ export type Attached = {
   key: string
   column: OutputColumn
   fast: FastModel | null
+  /** TreeSHAP of the attached model (global SHAP pieces of tree models). */
+  treeShap: SessionTreeShap
 }
 
 /** One request being handled: its id, its progress channel and its cancel checks. */
@@ -224,11 +227,21 @@ export class ModelHost {
   }
 
   /** The model explanation pieces run on: the session's, or a helper's attached one. */
-  modelCtx(): { model: LoadedModel; predict: PredictFn; fast: FastModel | null } {
+  modelCtx(): {
+    model: LoadedModel
+    predict: PredictFn
+    fast: FastModel | null
+    treeShap: SessionTreeShap
+  } {
     if (this.session) return this.session
     const a = this.attached
     if (a)
-      return { model: a.model, predict: a.model.predictor(a.column, this.callCap()), fast: a.fast }
+      return {
+        model: a.model,
+        predict: a.model.predictor(a.column, this.callCap()),
+        fast: a.fast,
+        treeShap: a.treeShap,
+      }
     throw new Error('no model in this worker: load one (or attach the shared one)')
   }
 

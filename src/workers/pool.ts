@@ -349,6 +349,7 @@ function piece(plan: ShapPlan) {
     designSeed: plan.designSeed,
     budget: plan.budget,
     fast: plan.fast,
+    method: plan.method,
   }
 }
 

@@ -61,7 +61,7 @@ export function concatRows(parts: readonly Float64Array[]): Float64Array {
  * @throws Error when the pieces do not add up to the plan's rows.
  */
 export function globalShapAssemble(
-  plan: Pick<ShapPlan, 'featureNames' | 'rows' | 'values'>,
+  plan: Pick<ShapPlan, 'featureNames' | 'rows' | 'values' | 'method' | 'treeShapUnavailable'>,
   parts: readonly ShapPieceResult[],
   ms: number,
 ): GlobalShapResult {
@@ -83,6 +83,9 @@ export function globalShapAssemble(
     order,
     baseValue: parts[0]?.baseValue ?? NaN,
     exact: parts.every((p) => p.exact),
+    output: plan.method === 'treeShap' ? 'margin' : 'probability',
+    method: plan.method,
+    treeShapUnavailable: plan.treeShapUnavailable,
     cached: false,
     ms,
   }

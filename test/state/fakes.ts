@@ -177,6 +177,9 @@ export function loadResult(p: Float32Array, labels: Uint8Array | null): LoadResu
     outOfRange: null,
     backend: 'wasm',
     predictMs: 2,
+    treeShap: { status: 'none' },
+    igUnavailable: null,
+    compressionUnavailable: null,
   }
 }
 

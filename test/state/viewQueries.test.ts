@@ -37,7 +37,7 @@ function explainAnswer(req: FakeRequest): ExplainResult {
         : { prediction: 0.5, baseValue: 0.4, exact: true, shap: { age: r / 100, sex: 0 } },
     ]),
   )
-  return { explanations, featureNames: ['age', 'sex'], ms: 1 }
+  return { explanations, featureNames: ['age', 'sex'], treeShapUnavailable: null, ms: 1 }
 }
 
 describe('the stores that compute for a view', () => {
@@ -226,6 +226,7 @@ describe('the open data row', () => {
       shapStdErr: null,
       baseValue: null,
       exact: null,
+      treeShap: null,
       ms: 1,
     })
     app.dataRow.openRow(2)

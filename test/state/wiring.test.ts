@@ -22,7 +22,7 @@ function explainAnswer(req: FakeRequest): ExplainResult {
       { prediction: 0.5, baseValue: 0.4, exact: true, shap: { age: 0.1 } },
     ]),
   )
-  return { explanations, featureNames: ['age', 'sex'], ms: 1 }
+  return { explanations, featureNames: ['age', 'sex'], treeShapUnavailable: null, ms: 1 }
 }
 
 /** A second dataset for a new load: 10 rows of the same columns. */
@@ -126,7 +126,10 @@ describe('wireApp', () => {
     model.onRestart('out of memory')
     await settle()
     expect(model.count('load')).toBe(loads + 1)
-    expect(model.last('load').req).toMatchObject({ maxChunkRows: 512, cls: app.session.store.getState().cls })
+    expect(model.last('load').req).toMatchObject({
+      maxChunkRows: 512,
+      cls: app.session.store.getState().cls,
+    })
     expect(app.jobs.store.getState().notices.map((n) => n.level)).toContain('error')
   })
 

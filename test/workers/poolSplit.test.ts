@@ -82,6 +82,8 @@ describe('globalShapAssemble', () => {
       featureNames: ['a', 'b', 'c'],
       rows: Int32Array.from([4, 8, 9]),
       values: new Float64Array(9),
+      method: 'shap' as const,
+      treeShapUnavailable: null,
     }
     const whole = globalShapAssemble(plan, [{ phi, baseValue: 0.3, exact: true, ms: 1 }], 5)
     const split = globalShapAssemble(

@@ -15,6 +15,14 @@ import type { BackendStatus } from '../protocol/model.ts'
 /** The order backends are tried in before any measurement. */
 const FIRST_TRIED: readonly BackendName[] = ['wasm', 'cpu', 'webgl', 'webgpu']
 
+/** What {@link Backends.saveState} keeps. */
+export type BackendsState = {
+  entry: RuntimeEntry | null
+  runtime: ModelRuntime | null
+  active: BackendName | null
+  statuses: BackendStatus[]
+}
+
 /** The host's runtime and backends (see the module doc). */
 export class Backends {
   /** The runtime models open on now (null until the first init or load). */
@@ -127,6 +135,29 @@ export class Backends {
     if (!describe) return null
     this.deviceInfo ??= describe()
     return this.deviceInfo
+  }
+
+  /**
+   * The runtime, active backend and statuses as they are now, to put back with {@link restoreState}
+   * when a load that switched runtimes fails (the earlier session keeps its runtime).
+   */
+  saveState(): BackendsState {
+    return {
+      entry: this.entry,
+      runtime: this.runtime,
+      active: this.active,
+      statuses: this.statuses.map((s) => ({ ...s })),
+    }
+  }
+
+  /** Puts back a {@link saveState} (re-activating its backend on its runtime when it changed). */
+  async restoreState(s: BackendsState): Promise<void> {
+    const changed = this.runtime !== s.runtime || this.active !== s.active
+    this.entry = s.entry
+    this.runtime = s.runtime
+    this.active = s.active
+    this.statuses = s.statuses
+    if (changed && s.runtime && s.active) await s.runtime.backendActivate(s.active).catch(() => {})
   }
 
   /** The statuses as the page gets them (copies). */

@@ -1,9 +1,9 @@
 /**
  * Per-row explanations on the model worker's session: SHAP, IG and counterfactuals of data rows
  * through the same core facade the CLI uses (explainRows), and what-if — an edited row's
- * prediction and SHAP against the background.
+ * prediction and SHAP against the background. Tree models add TreeSHAP of the margin to both.
  */
-import { explainRows } from '../../core/explain.ts'
+import { explainRows, treeShapKindsOf } from '../../core/explain.ts'
 import { rngFromSeed, rngSplit } from '../../core/random.ts'
 import { backgroundCreate } from '../../core/shap/background.ts'
 import { shapExplain } from '../../core/shap/shap.ts'
@@ -24,6 +24,7 @@ export const explain: Handler<'explain'> = async (host, req, job) => {
       predictions: s.predictions,
       fast: s.fast,
       input: s.input,
+      ...(s.treeShap.status === 'available' ? { treeShap: s.treeShap.explain } : {}),
     },
     req.rows,
     req.settings,
@@ -34,7 +35,10 @@ export const explain: Handler<'explain'> = async (host, req, job) => {
     },
   )
   const featureNames = s.schema.features.map((f) => f.name)
-  return { result: { explanations, featureNames, ms: performance.now() - t0 } }
+  const treeShapUnavailable = s.treeShap.status === 'unavailable' ? s.treeShap.reason : null
+  return {
+    result: { explanations, featureNames, treeShapUnavailable, ms: performance.now() - t0 },
+  }
 }
 
 /** An edited row: its model inputs, prediction, and SHAP against the background. */
@@ -47,10 +51,8 @@ export const whatIf: Handler<'whatIf'> = async (host, req, job) => {
   const x = s.inputFromValues(matrix(Float64Array.from(req.values), 1, m))
   const prediction = (await s.predict(x))[0]!
   const ms = () => performance.now() - t0
-  if (!req.settings.shap)
-    return {
-      result: { prediction, shap: null, shapStdErr: null, baseValue: null, exact: null, ms: ms() },
-    }
+  const empty = { shap: null, shapStdErr: null, baseValue: null, exact: null }
+  if (!req.settings.shap) return { result: { prediction, ...empty, treeShap: null, ms: ms() } }
   const rng = rngFromSeed(req.settings.seed)
   const bg = backgroundCreate(s.x, req.settings.background, rngSplit(rng))
   const [r] = await shapExplain(s.predict, x, bg, {
@@ -62,6 +64,10 @@ export const whatIf: Handler<'whatIf'> = async (host, req, job) => {
     checkCancel: job.cancelCheck(),
     chunkRows: host.chunkRows(),
   })
+  const t = s.treeShap
+  const kinds = treeShapKindsOf(req.settings)
+  const [tree] =
+    t.status === 'available' && kinds.length > 0 ? await t.explain(x, bg, kinds) : [null]
   const names = s.schema.features.map((f) => f.name)
   const num = (v: number) => (Number.isFinite(v) ? v : null)
   return {
@@ -73,6 +79,7 @@ export const whatIf: Handler<'whatIf'> = async (host, req, job) => {
         : null,
       baseValue: r!.baseValue,
       exact: r!.exact,
+      treeShap: tree && (tree.interventional || tree.pathDependent) ? tree : null,
       ms: ms(),
     },
   }

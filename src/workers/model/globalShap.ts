@@ -9,6 +9,8 @@ import { rngFromSeed, rngSplit, rngSplitSeed } from '../../core/random.ts'
 import { backgroundCreate } from '../../core/shap/background.ts'
 import type { FastModel } from '../../core/shap/fast/model.ts'
 import { shapExplain } from '../../core/shap/shap.ts'
+import { modelInputMap, schemaInputMode } from '../../core/modelInput.ts'
+import { sessionTreeShap } from '../../session/treeShap.ts'
 import { matrix } from '../../core/types.ts'
 import type { Handler, Job, ModelHost } from '../modelHost.ts'
 import { globalShapAssemble } from '../poolSplit.ts'
@@ -34,6 +36,8 @@ function cacheSet(host: ModelHost, key: string, result: GlobalShapResult): void 
  */
 function plan(host: ModelHost, req: GlobalShapRequest): ShapPlanResult {
   const s = host.requireSession()
+  const t = s.treeShap
+  const method = req.method !== 'shap' && t.status === 'available' ? 'treeShap' : 'shap'
   const key = JSON.stringify([
     s.model.card.sha256,
     s.dataSha256,
@@ -44,6 +48,8 @@ function plan(host: ModelHost, req: GlobalShapRequest): ShapPlanResult {
     req.background,
     req.budget,
     req.pool ?? null,
+    // Absent for 'shap', so SHAP results keep the keys they had before TreeSHAP existed.
+    ...(method === 'treeShap' ? ['treeShap'] : []),
   ])
   const hit = req.fresh ? undefined : host.globalCache.get(key)
   if (hit) return { cached: { ...hit, cached: true } }
@@ -60,7 +66,7 @@ function plan(host: ModelHost, req: GlobalShapRequest): ShapPlanResult {
   const rows = Int32Array.from(picked, (k) => (pool ? pool[k]! : k)).sort()
   const w = s.x.cols
   const m = s.schema.features.length
-  const xs = new Float32Array(n * w)
+  const xs = s.x.data instanceof Float64Array ? new Float64Array(n * w) : new Float32Array(n * w)
   const values = new Float64Array(n * m)
   rows.forEach((r, i) => {
     xs.set(s.x.data.subarray(r * w, (r + 1) * w), i * w)
@@ -79,6 +85,8 @@ function plan(host: ModelHost, req: GlobalShapRequest): ShapPlanResult {
       designSeed: rngSplitSeed(rng),
       budget: req.budget,
       fast: s.fast !== null,
+      method,
+      treeShapUnavailable: t.status === 'unavailable' ? t.reason : null,
     },
   }
 }
@@ -91,9 +99,17 @@ async function piece(
   label: string,
 ): Promise<ShapPieceResult> {
   const c = host.modelCtx()
+  const t0 = performance.now()
+  if (req.method === 'treeShap') {
+    if (c.treeShap.status !== 'available')
+      throw new Error('this worker has no TreeSHAP for the model')
+    job.progress(0, req.x.rows, label)
+    const r = await c.treeShap.matrix(req.x, req.bg)
+    job.progress(req.x.rows, req.x.rows, label)
+    return { phi: r.phi, baseValue: r.baseValue, exact: true, ms: performance.now() - t0 }
+  }
   if (req.fast && !c.fast)
     throw new Error('this worker has no verified fast SHAP path for the model')
-  const t0 = performance.now()
   const res = await shapExplain(c.predict, req.x, req.bg, {
     ...(req.fast ? { fast: c.fast } : {}),
     offsets: req.offsets,
@@ -184,6 +200,8 @@ export const attach: Handler<'attach'> = async (host, req) => {
   b.status(m.backend).rowsPerSec = m.rowsPerSec
   host.maxChunk = m.maxChunkRows ?? Infinity
   const model = await runtime.open(m.source, m.schema)
+  const input = modelInputMap(m.schema, schemaInputMode(m.schema))
+  const treeShap = sessionTreeShap(model, m.column, input, m.schema)
   let fast: FastModel | null = null
   if (m.fast) {
     fast = model.fastPath(m.column).model
@@ -193,6 +211,6 @@ export const attach: Handler<'attach'> = async (host, req) => {
     }
   }
   host.attached?.model.dispose()
-  host.attached = { model, key: m.key, column: m.column, fast }
+  host.attached = { model, key: m.key, column: m.column, fast, treeShap }
   return { result: true }
 }

@@ -16,7 +16,9 @@ import type { LoadedModel, ModelFiles } from '../../model/runtime.ts'
 import type { Schema } from '../../core/schema.ts'
 import { sessionOpen } from '../../session/session.ts'
 import type { Handler, Job, ModelHost } from '../modelHost.ts'
-import type { ModelInput } from '../protocol/model.ts'
+import type { ModelInput, TreeShapStatus } from '../protocol/model.ts'
+import type { SessionTreeShap } from '../../session/treeShap.ts'
+import { compressionUnavailable } from '../../model/compression.ts'
 
 /** A model's files from the page's input: the picked files, or the URL's. */
 function modelFilesOf(input: ModelInput, entries: readonly RuntimeEntry[]): Promise<ModelFiles> {
@@ -35,7 +37,7 @@ async function modelOpen(
   const b = host.backends
   job.progress(0, 1, 'Loading model')
   const files = await modelFilesOf(input, b.entries)
-  const entry = runtimeEntryFor(files.main, b.entries)
+  const entry = runtimeEntryFor(files.main, b.entries, files.name)
   await b.ensure(entry)
   const source = await b.runtime!.sourceFromFiles(files)
   job.check()
@@ -52,13 +54,28 @@ function nanCheck(p: Float32Array, modelName: string, dataName: string): void {
   )
 }
 
+/** What the page is told about TreeSHAP on a session (no functions: it crosses postMessage). */
+export function treeShapStatus(t: SessionTreeShap): TreeShapStatus {
+  if (t.status === 'available')
+    return {
+      status: 'available',
+      kinds: [...t.kinds],
+      pathDependentUnavailable: t.pathDependentUnavailable,
+    }
+  return t.status === 'unavailable'
+    ? { status: 'unavailable', reason: t.reason }
+    : { status: 'none' }
+}
+
 /** The transactional load (see the module doc). */
 export const load: Handler<'load'> = async (host, req, job) => {
   if (!req.model) await host.backends.ensure()
   if (req.maxChunkRows !== undefined) host.maxChunk = Math.max(1, req.maxChunkRows)
   const prev = host.session
   const schema = req.schema ?? prev?.schema
+  const saved = host.backends.saveState()
   let fresh: LoadedModel | null = null
+  let done = false
   try {
     if (req.model) fresh = await modelOpen(host, req.model, schema, job)
     // A model opened for one schema (ONNX) is reopened for a new one; a tfjs model is kept.
@@ -66,7 +83,10 @@ export const load: Handler<'load'> = async (host, req, job) => {
       fresh = await host.backends.runtime.open(prev.model.source, req.schema)
     const model = fresh ?? prev?.model ?? null
     const table = req.table ?? prev?.table
-    if (!model) throw new ModelError('no model loaded yet: load a model.json with its weight files')
+    if (!model)
+      throw new ModelError(
+        'no model loaded yet: load a model (model.json with its weight files, an .onnx file or an XGBoost JSON)',
+      )
     if (!table) throw new DataError('no dataset loaded yet: load a CSV file')
     if (!schema) throw new DataError('no schema: load a schema JSON or choose the target column')
     const name = req.table ? req.dataName : (prev?.dataName ?? req.dataName)
@@ -85,6 +105,7 @@ export const load: Handler<'load'> = async (host, req, job) => {
     host.globalCache.clear()
     if (fresh && prev && prev.model !== fresh) prev.model.dispose()
     fresh = null
+    done = true
     const copy = predictions.slice()
     return {
       result: {
@@ -98,10 +119,15 @@ export const load: Handler<'load'> = async (host, req, job) => {
         outOfRange,
         backend: host.backends.active!,
         predictMs,
+        treeShap: treeShapStatus(s.treeShap),
+        igUnavailable: s.gradUnavailable,
+        compressionUnavailable: compressionUnavailable(model),
       },
       transfer: [copy.buffer],
     }
   } finally {
     fresh?.dispose()
+    // A failed load leaves the earlier session on the runtime and backend it had.
+    if (!done) await host.backends.restoreState(saved)
   }
 }

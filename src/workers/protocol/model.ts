@@ -4,6 +4,7 @@
  * variants, check drift, and the worker pool's pieces. `ModelResults[C]` is command C's result.
  */
 import type { ExplainSettings, RowExplanation } from '../../core/explain.ts'
+import type { RowTreeShap, TreeShapKind } from '../../core/tree/explain.ts'
 import type { DriftAnalysis } from '../../core/drift/analyze.ts'
 import type { PredictionRange } from '../../core/loadChecks.ts'
 import type { QuantSchemeId } from '../../core/quantize/schemes.ts'
@@ -52,6 +53,21 @@ export type BackendStatus = {
 /** Answer to the init handshake: the backends of the default runtime, one of them active. */
 export type InitResult = { backends: BackendStatus[]; active: BackendName | null }
 
+/**
+ * TreeSHAP on the loaded model (what the Explain tab and the report say): `none` for a model that
+ * is not a tree ensemble, `unavailable` with the reason (an op mixing columns, …), or the
+ * flavours it offers — interventional always, path-dependent where the trees have covers.
+ */
+export type TreeShapStatus =
+  | { status: 'none' }
+  | { status: 'unavailable'; reason: string }
+  | {
+      status: 'available'
+      kinds: TreeShapKind[]
+      /** Why path-dependent TreeSHAP is not offered (an ONNX model has no covers); null when it is. */
+      pathDependentUnavailable: string | null
+    }
+
 /** Result of `load`: the model card, class, encoding summary, labels and clipped predictions. */
 export type LoadResult = {
   /** The model card's summary as the page shows it. */
@@ -68,6 +84,15 @@ export type LoadResult = {
   outOfRange: PredictionRange | null
   backend: BackendName
   predictMs: number
+  /** TreeSHAP on this model (tree ensembles), or why not. */
+  treeShap: TreeShapStatus
+  /** Why integrated gradients are unavailable (ONNX, XGBoost: no gradients); null when they are. */
+  igUnavailable: string | null
+  /**
+   * Why the compression lab has no variants for this model (a sentence to show: "Compression
+   * variants exist for TensorFlow.js LayersModels; this is an ONNX model"); null when it has.
+   */
+  compressionUnavailable: string | null
 }
 /** Result of `probe`: every backend's status, the one activated and the predictions there. */
 export type ProbeResult = {
@@ -98,7 +123,15 @@ export type GlobalShapRequest = {
   pool?: number[]
   /** Compute even when cached (tests, benchmarks); the result is still cached. */
   fresh?: boolean
+  /**
+   * `auto` (default): interventional TreeSHAP of the margin for tree models that offer it, SHAP
+   * of the probability otherwise; `shap`: SHAP of the probability for every model.
+   */
+  method?: 'auto' | 'shap'
 }
+
+/** How a global SHAP job explains: SHAP of the probability, or TreeSHAP of the margin. */
+export type GlobalShapMethod = 'shap' | 'treeShap'
 
 /** Options of a compression comparison beyond the variants (the column is the session's). */
 export type CompressRequestOptions = Partial<Omit<CompressionOptions, 'ids' | 'column'>>
@@ -252,11 +285,18 @@ export type ShapPlan = {
   budget: number
   /** Use the primary-verified exact Dense fast path. */
   fast: boolean
+  /** SHAP of the probability through the model, or interventional TreeSHAP of the margin. */
+  method: GlobalShapMethod
+  /** Why a tree model is explained by SHAP of the probability here; null otherwise. */
+  treeShapUnavailable: string | null
 }
 /** Result of `shapPlan`. */
 export type ShapPlanResult = { cached: GlobalShapResult } | { plan: ShapPlan }
 /** SHAP of `x`'s rows with the plan's background, design and model path. */
-export type ShapPiece = Pick<ShapPlan, 'x' | 'bg' | 'offsets' | 'designSeed' | 'budget' | 'fast'>
+export type ShapPiece = Pick<
+  ShapPlan,
+  'x' | 'bg' | 'offsets' | 'designSeed' | 'budget' | 'fast' | 'method'
+>
 /** Result of `shapRows`: φ of the piece's rows. */
 export type ShapPieceResult = {
   /** rows × features, row-major. */
@@ -275,8 +315,11 @@ export type CompressMeasureResult = {
 
 /** Result of `explain`. */
 export type ExplainResult = {
+  /** Per row; tree models add `treeShap` (margin units, with its base values) beside `shap`. */
   explanations: Record<string, RowExplanation>
   featureNames: string[]
+  /** Why a tree model's rows have no TreeSHAP; null otherwise (and for non-tree models). */
+  treeShapUnavailable: string | null
   /** Wall time of the job in the worker. */
   ms: number
 }
@@ -294,8 +337,16 @@ export type GlobalShapResult = {
   meanAbs: Float64Array
   /** Feature indices by decreasing mean |φ|. */
   order: number[]
+  /** The value φ are measured from (probability, or margin for TreeSHAP). */
   baseValue: number
   exact: boolean
+  /**
+   * What φ explain: `probability` (SHAP of f) or `margin` (TreeSHAP of a tree model's log-odds
+   * or raw score, before the link). */
+  output: 'probability' | 'margin'
+  method: GlobalShapMethod
+  /** Why a tree model's global explanation is SHAP of the probability, not TreeSHAP; else null. */
+  treeShapUnavailable: string | null
   /** Served from the cache (same model, data, schema, class and settings). */
   cached: boolean
   ms: number
@@ -315,6 +366,8 @@ export type WhatIfResult = {
   shapStdErr: Record<string, number | null> | null
   baseValue: number | null
   exact: boolean | null
+  /** TreeSHAP of the edited row's margin (tree models; null otherwise or with settings.shap off). */
+  treeShap: RowTreeShap | null
   ms: number
 }
 
