@@ -91,21 +91,24 @@ test('the XGBoost demo: card, TreeSHAP beside probability SHAP, IG unavailable',
   await explainRow(page, row)
   // Probability SHAP: exact (4,096 coalitions = 2^12) against the first 50 rows, as the reference.
   expectClose(await tableValues(page, 'shap-table'), e.shap, SHAP_TOL)
-  expect(Math.abs(Number(await page.getByTestId('shap-base').textContent()) - e.baseValue))
-    .toBeLessThan(SHAP_TOL)
+  expect(
+    Math.abs(Number(await page.getByTestId('shap-base').textContent()) - e.baseValue),
+  ).toBeLessThan(SHAP_TOL)
   // TreeSHAP of the log-odds margin, both flavours, with their base values.
   const iv = page.getByTestId('treeshap-interventional')
   await expect(iv).toContainText('log-odds margin')
-  expect(Math.abs(Number(await iv.getAttribute('data-base')) - e.treeShap!.interventional.baseValue))
-    .toBeLessThan(TREE_TOL)
+  expect(
+    Math.abs(Number(await iv.getAttribute('data-base')) - e.treeShap!.interventional.baseValue),
+  ).toBeLessThan(TREE_TOL)
   expectClose(
     await tableValues(page, 'treeshap-interventional'),
     e.treeShap!.interventional.shap,
     TREE_TOL,
   )
   const pd = page.getByTestId('treeshap-pathDependent')
-  expect(Math.abs(Number(await pd.getAttribute('data-base')) - e.treeShap!.pathDependent!.baseValue))
-    .toBeLessThan(TREE_TOL)
+  expect(
+    Math.abs(Number(await pd.getAttribute('data-base')) - e.treeShap!.pathDependent!.baseValue),
+  ).toBeLessThan(TREE_TOL)
   expectClose(
     await tableValues(page, 'treeshap-pathDependent'),
     e.treeShap!.pathDependent!.shap,
@@ -153,8 +156,9 @@ test('a scikit-learn random-forest pipeline (ONNX, columns mode) through the fil
   await explainRow(page, row)
   expectClose(await tableValues(page, 'shap-table'), e.shap, SHAP_TOL)
   const iv = page.getByTestId('treeshap-interventional')
-  expect(Math.abs(Number(await iv.getAttribute('data-base')) - e.treeShap!.interventional.baseValue))
-    .toBeLessThan(TREE_TOL)
+  expect(
+    Math.abs(Number(await iv.getAttribute('data-base')) - e.treeShap!.interventional.baseValue),
+  ).toBeLessThan(TREE_TOL)
   expectClose(
     await tableValues(page, 'treeshap-interventional'),
     e.treeShap!.interventional.shap,

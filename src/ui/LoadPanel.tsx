@@ -197,7 +197,11 @@ export function LoadPanel() {
         <form className="urlForm" onSubmit={submitUrls}>
           {(['model', 'data', 'schema'] as const).map((k) => (
             <label key={k}>
-              {k === 'model' ? 'model URL (model.json, .onnx)' : k === 'data' ? 'CSV URL' : 'schema URL'}
+              {k === 'model'
+                ? 'model URL (model.json, .onnx)'
+                : k === 'data'
+                  ? 'CSV URL'
+                  : 'schema URL'}
               <input
                 type="url"
                 value={urls[k]}

@@ -45,7 +45,8 @@ describe('treeShapCompleteness', () => {
     expect(c.probability).toBeCloseTo(0.5, 15)
     expect(c.gap).toBeCloseTo(0.1, 15)
     expect(treeShapCompleteness(v, 0.4, null)).toMatchObject({ probability: null, gap: null })
-    expect(treeShapCompleteness({ baseValue: 0.2, shap: { a: 0.1 } }, 0.3, 'identity').gap)
-      .toBeCloseTo(0, 15)
+    expect(
+      treeShapCompleteness({ baseValue: 0.2, shap: { a: 0.1 } }, 0.3, 'identity').gap,
+    ).toBeCloseTo(0, 15)
   })
 })

@@ -95,9 +95,8 @@ export const GlobalSection = memo(function GlobalSection({ schema }: { schema: S
           <p className="resultLine" data-testid="global-kind" data-method={global.method}>
             {global.method === 'treeShap' ? (
               <>
-                Interventional TreeSHAP of the{' '}
-                {card ? marginLabel(marginLink(card)) : 'margin'} (exact, tree model): φ are in
-                margin units, not probability
+                Interventional TreeSHAP of the {card ? marginLabel(marginLink(card)) : 'margin'}{' '}
+                (exact, tree model): φ are in margin units, not probability
               </>
             ) : (
               <>SHAP of the predicted probability</>

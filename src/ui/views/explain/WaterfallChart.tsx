@@ -103,8 +103,7 @@ export const WaterfallChart = memo(function WaterfallChart({
           <>
             {margin ? margin.method : shapSettingsText(settings, e.exact)}. Base value{' '}
             {fmt(wf.baseValue)} + Σφ = <span data-testid="waterfall-final">{fmt(wf.total)}</span>;{' '}
-            {fx} = {fmt(e.prediction)}{' '}
-            (gap {wf.gap === null ? '—' : wf.gap.toExponential(1)}).
+            {fx} = {fmt(e.prediction)} (gap {wf.gap === null ? '—' : wf.gap.toExponential(1)}).
           </>
         }
       >
