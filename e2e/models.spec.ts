@@ -179,3 +179,40 @@ test('a scikit-learn random-forest pipeline (ONNX, columns mode) through the fil
   await app.openTab('Compression')
   await expect(page.getByTestId('compression-unsupported')).toContainText('ONNX')
 })
+
+/** A bad input of test/fixtures/models/bad/expected.json and the message fragments it must give. */
+type BadCase = { file: string; schema: string; stage: string; messageIncludes: string[] }
+
+test('XGBoost JSON through the model input; each bad model is refused by name, the XGBoost model stays', async ({
+  page,
+  app,
+}) => {
+  const ref = reference('xgboost-binary')
+  await app.open('?demo=0')
+  await app.loadFiles([fixture('xgboost-binary.schema.json'), fixture('data.csv')])
+  await app.waitIdle()
+  await app.loadFiles([fixture('xgboost-binary.json')], 'model')
+  await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'xgboost-json')
+  await app.waitIdle()
+  expect(Math.abs((await app.metric('accuracy')) - ref.metrics.accuracy)).toBeLessThan(1e-6)
+  const before = await app.api.predictions()
+  await app.openExplain()
+  await expect(page.getByTestId('treeshap-waterfall')).toBeVisible()
+
+  const cases = (
+    JSON.parse(readFileSync(fixture('bad/expected.json'), 'utf8')) as BadCase[]
+  ).filter((c) => c.stage !== 'none')
+  for (const c of cases) {
+    const errors = await page.getByTestId('notice-error').count()
+    await app.loadFiles([fixture(`bad/${c.file}`), fixture(`bad/${c.schema}`)])
+    await expect(page.getByTestId('notice-error')).toHaveCount(errors + 1, { timeout: 60_000 })
+    const text = (await app.notice('error').textContent()) ?? ''
+    expect(text, c.file).toContain(c.file)
+    for (const m of c.messageIncludes) expect(text, c.file).toContain(m)
+    expect(text).toContain('the previously loaded model and data are still loaded')
+    await app.waitIdle()
+  }
+  // The XGBoost model is still the one loaded, with the same predictions.
+  await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'xgboost-json')
+  expect(await app.api.predictions()).toEqual(before)
+})
