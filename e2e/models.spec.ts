@@ -183,15 +183,17 @@ test('a scikit-learn random-forest pipeline (ONNX, columns mode) through the fil
 /** A bad input of test/fixtures/models/bad/expected.json and the message fragments it must give. */
 type BadCase = { file: string; schema: string; stage: string; messageIncludes: string[] }
 
-test('XGBoost JSON through the model input; each bad model is refused by name, the XGBoost model stays', async ({
+test('XGBoost JSON through the file input; each bad model is refused by name, the XGBoost model stays', async ({
   page,
   app,
 }) => {
   const ref = reference('xgboost-binary')
   await app.open('?demo=0')
-  await app.loadFiles([fixture('xgboost-binary.schema.json'), fixture('data.csv')])
-  await app.waitIdle()
-  await app.loadFiles([fixture('xgboost-binary.json')], 'model')
+  await app.loadFiles([
+    fixture('xgboost-binary.json'),
+    fixture('xgboost-binary.schema.json'),
+    fixture('data.csv'),
+  ])
   await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'xgboost-json')
   await app.waitIdle()
   expect(Math.abs((await app.metric('accuracy')) - ref.metrics.accuracy)).toBeLessThan(1e-6)
@@ -213,6 +215,7 @@ test('XGBoost JSON through the model input; each bad model is refused by name, t
     await app.waitIdle()
   }
   // The XGBoost model is still the one loaded, with the same predictions.
+  await app.openTab('Overview')
   await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'xgboost-json')
   expect(await app.api.predictions()).toEqual(before)
 })
