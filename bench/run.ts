@@ -17,6 +17,7 @@ import { cfSummarise, type CfQuery } from './counterfactuals.ts'
 import { benchRows, demoLoad, root } from './demo.ts'
 import { browserPrep, nodeFigures } from './node.ts'
 import { TARGETS } from './peers.ts'
+import { treeFigures } from './trees.ts'
 import { coreResponsivenessFigures, uiResponsivenessFigures } from './responsiveness.ts'
 import {
   type Figure,
@@ -32,10 +33,11 @@ import {
 const SHAP_ROWS = 8
 
 /**
- * Parts to run (GLASSBOX_BENCH_PARTS, comma-separated; default all): node, fastpath, browser,
- * responsiveness (the timings the tests no longer assert: bench/responsiveness.ts).
+ * Parts to run (GLASSBOX_BENCH_PARTS, comma-separated; default all): node, fastpath, trees
+ * (TreeSHAP and ONNX predict in Node: bench/trees.ts), browser, responsiveness (the timings the
+ * tests no longer assert: bench/responsiveness.ts).
  */
-const ALL_PARTS = ['node', 'fastpath', 'browser', 'responsiveness']
+const ALL_PARTS = ['node', 'fastpath', 'trees', 'browser', 'responsiveness']
 const PARTS = new Set(
   (process.env.GLASSBOX_BENCH_PARTS ?? ALL_PARTS.join(',')).split(',').map((p) => p.trim()),
 )
@@ -150,6 +152,10 @@ async function main(): Promise<number> {
     if (PARTS.has('fastpath')) {
       log('node: fast path')
       figures.push(...(await fastPathFigures(demo, rows, wasmShapS, log)).figures)
+      await write()
+    }
+    if (PARTS.has('trees')) {
+      figures.push(...(await treeFigures(log)))
       await write()
     }
   } catch (e) {

@@ -86,6 +86,9 @@ import numpy as np, xgboost as xgb
 model, rows_path, n, cols, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 x = np.fromfile(rows_path, dtype=np.float32).reshape(n, cols)
 b = xgb.Booster(model_file=model)
+# The rows are the encoded matrix, unnamed: drop the model's feature names so XGBoost takes them.
+b.feature_names = None
+b.feature_types = None
 b.set_param({"nthread": 1})
 d = xgb.DMatrix(x, nthread=1)
 def timed(f):

@@ -4,6 +4,7 @@
  * the report written, summarised and gated.
  */
 import { classRequest } from '../model/card.ts'
+import { compressionUnavailable } from '../model/compression.ts'
 import { auditFull } from '../report/auditFull.ts'
 import type { Report } from '../report/types.ts'
 import { sessionOpen } from '../session/session.ts'
@@ -14,10 +15,18 @@ import { reportFinish } from './output.ts'
 
 const f4 = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(4))
 
+/** The three largest |values| of a feature → value map, signed, as the summary lists them. */
+const topOf = (values: Record<string, number>): string =>
+  Object.entries(values)
+    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+    .slice(0, 3)
+    .map(([k, v]) => `${k} ${v >= 0 ? '+' : ''}${v.toFixed(3)}`)
+    .join(', ')
+
 /** The stdout summary of an audit report. */
 export function auditSummary(r: Report): string {
   const lines = [
-    `model ${r.model.sha256.slice(0, 12)}… (${r.model.format}, ${r.model.inputs} inputs) · data ${r.data.sha256.slice(0, 12)}… (${r.data.rows} rows) · backend ${r.settings.backend}`,
+    `model ${r.model.sha256.slice(0, 12)}… (${r.model.format}${r.model.runtime ? ` on ${r.model.runtime}` : ''}${r.model.trees !== undefined ? `, ${r.model.trees} trees of depth ≤ ${r.model.maxDepth}` : ''}, ${r.model.inputs} inputs) · data ${r.data.sha256.slice(0, 12)}… (${r.data.rows} rows) · backend ${r.settings.backend}`,
   ]
   if (r.metrics)
     lines.push(
@@ -39,17 +48,13 @@ export function auditSummary(r: Report): string {
     )
   }
   for (const [row, e] of Object.entries(r.explanations ?? {})) {
-    const top = e.shap
-      ? Object.entries(e.shap)
-          .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
-          .slice(0, 3)
-          .map(([k, v]) => `${k} ${v >= 0 ? '+' : ''}${v.toFixed(3)}`)
-          .join(', ')
-      : ''
+    const top = e.shap ? topOf(e.shap) : ''
     const cf = e.counterfactuals
       ? `, ${e.counterfactuals.length} counterfactual${e.counterfactuals.length === 1 ? '' : 's'}`
       : ''
-    lines.push(`row ${row}: p ${f4(e.prediction)}${top ? `; top SHAP ${top}` : ''}${cf}`)
+    const iv = e.treeShap?.interventional
+    const tree = iv ? `; top TreeSHAP (margin) ${topOf(iv.shap)}` : ''
+    lines.push(`row ${row}: p ${f4(e.prediction)}${top ? `; top SHAP ${top}` : ''}${tree}${cf}`)
   }
   return lines.join('\n')
 }
@@ -73,9 +78,12 @@ export async function audit(argv: string[], io: CliIo): Promise<number> {
       schemaName: opts.schema,
       classOption: '--class',
     })
+    // The default variants are for models that have them; an explicit --quantize is refused.
+    const quantize =
+      opts.quantizeGiven || !compressionUnavailable(model) ? opts.settings.quantize : []
     const report = await auditFull(
       session,
-      { ...opts.settings, backend },
+      { ...opts.settings, quantize, backend },
       { onProgress: (d, t, phase) => bar.update(phase, d, t) },
     )
     bar.done()

@@ -80,7 +80,7 @@ export async function modelOpenFromDisk(
   schema: Schema,
 ): Promise<{ model: LoadedModel; backend: BackendName }> {
   const files = modelFilesFromDisk(path)
-  const runtime = await runtimeEntryFor(files.main, modelRuntimes).load()
+  const runtime = await runtimeEntryFor(files.main, modelRuntimes, files.name).load()
   const backend = await backendActivate(runtime, backendChoice)
   const source = await runtime.sourceFromFiles(files)
   return { model: await runtime.open(source, schema), backend }

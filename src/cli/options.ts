@@ -6,6 +6,7 @@ import { argBackend, argGates, argInt, argsParse, argThreshold, COMMON_OPTIONS }
 import type { IgRule } from '../core/attribution/quadrature.ts'
 import { QUANT_SCHEME_IDS, type QuantSchemeId } from '../core/quantize/schemes.ts'
 import type { BackgroundKind } from '../core/shap/background.ts'
+import { TREE_SHAP_KINDS, type TreeShapKind } from '../core/tree/explain.ts'
 import { AUDIT_DEFAULTS, type AuditSettings } from '../report/audit.ts'
 import type { Gate } from './gates.ts'
 import { UsageError } from './load.ts'
@@ -29,7 +30,10 @@ export const AUDIT_USAGE = `usage: glassbox audit --model M.json --data D.csv --
   --ig-method M            midpoint | trapezoid | left | right | gausslegendre (midpoint)
   --ig-baseline B          mean | zeros | row:N | expected (mean)
   --counterfactuals K      counterfactuals per row, 0 = none (4)
-  --quantize IDS           comma list of ${QUANT_SCHEME_IDS.join(', ')}, or none (float16,uint8)
+  --quantize IDS           comma list of ${QUANT_SCHEME_IDS.join(', ')}, or none
+                           (float16,uint8 for TensorFlow.js LayersModels, none for others)
+  --tree-shap KINDS        TreeSHAP of tree models: interventional,pathDependent or none
+                           (every kind the model supports)
   --backend B              auto | wasm | cpu (auto: wasm, then cpu)
   --fail-on "PATH OP N"    gate, repeatable: exit 1 when true, e.g. "calibration.ece>0.05"
   --quiet                  no progress bar, no summary
@@ -49,7 +53,26 @@ export type AuditOptions = {
   /** Explicit --class, or null for the default (1 for a 2-class softmax). */
   classIndex: number | null
   settings: AuditSettings
+  /** --quantize was given (else the default applies only to models with variants). */
+  quantizeGiven: boolean
   gates: Gate[]
+}
+
+/** `--tree-shap interventional,pathDependent | none` → the kinds asked for. */
+function argTreeShap(arg: string): TreeShapKind[] {
+  const kinds = arg
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+  if (kinds.length === 1 && kinds[0] === 'none') return []
+  if (!kinds.length) throw new UsageError('--tree-shap needs interventional, pathDependent or none')
+  for (const k of kinds) {
+    if (!(TREE_SHAP_KINDS as readonly string[]).includes(k))
+      throw new UsageError(
+        `--tree-shap: unknown kind "${k}" (${TREE_SHAP_KINDS.join(', ')} or none)`,
+      )
+  }
+  return [...new Set(kinds as TreeShapKind[])]
 }
 
 /** Parses argv (after the `audit` word). */
@@ -70,6 +93,7 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
       'ig-baseline': { type: 'string' },
       counterfactuals: { type: 'string' },
       quantize: { type: 'string' },
+      'tree-shap': { type: 'string' },
     },
     'audit',
   )
@@ -133,6 +157,7 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
       s.quantize = [...new Set(ids as QuantSchemeId[])]
     }
   }
+  if (v['tree-shap'] !== undefined) s.treeShap = argTreeShap(v['tree-shap'])
   if (v.backend !== undefined) s.backend = argBackend(v.backend)
   const gates = argGates(v['fail-on'])
   return {
@@ -145,6 +170,7 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
     help,
     classIndex,
     settings: s,
+    quantizeGiven: v.quantize !== undefined,
     gates,
   }
 }

@@ -142,6 +142,11 @@ export type ExplainInput = {
    * kinds it does not offer are left out of its rows.
    */
   treeShap?: TreeShapExplain
+  /**
+   * Why the model has no gradients (ONNX, XGBoost): IG is then skipped and its rows have no `ig`,
+   * whatever `settings.igSteps` says. Absent/null: IG needs `grad`.
+   */
+  igUnavailable?: string | null
 }
 
 /** Per-row TreeSHAP of model-input rows against a background, for the kinds asked. */
@@ -244,7 +249,7 @@ export async function explainRows(
       if (t.interventional || t.pathDependent) out[String(rows[i])]!.treeShap = t
     })
   }
-  if (settings.igSteps !== 0) {
+  if (settings.igSteps !== 0 && (input.grad || !input.igUnavailable)) {
     if (!input.grad) throw new RangeError('integrated gradients need a gradient function')
     const base = igBaselineParse(settings.igBaseline, x)
     const opts = {

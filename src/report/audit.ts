@@ -4,7 +4,14 @@
  * the JSON / HTML export. No formula lives here: this module only assembles core results.
  */
 import { calibration } from '../core/calibration.ts'
-import { EXPLAIN_DEFAULTS, type ExplainSettings, explainRows } from '../core/explain.ts'
+import {
+  EXPLAIN_DEFAULTS,
+  type ExplainSettings,
+  type TreeShapExplain,
+  explainRows,
+  treeShapKindsOf,
+} from '../core/explain.ts'
+import type { TreeShapKind } from '../core/tree/explain.ts'
 import { fairnessByGroup } from '../core/fairness.ts'
 import { brier, confusionAt, logLoss, rocAuc } from '../core/metrics.ts'
 import { rngFromSeed } from '../core/random.ts'
@@ -61,6 +68,10 @@ export type AuditInput = {
   input?: ModelInputMap
   /** f of every row when already known (skips predicting them again). */
   predictions?: Float32Array
+  /** TreeSHAP of a tree model (contracts §7): the kinds it offers and their explainer. */
+  treeShap?: { kinds: readonly TreeShapKind[]; explain: TreeShapExplain }
+  /** Why the model has no gradients: IG is skipped (no `ig` in the rows). */
+  igUnavailable?: string | null
 }
 
 /**
@@ -134,6 +145,9 @@ export async function auditRun(
       backend: settings.backend,
     },
   }
+  const tree = input.treeShap
+  if (tree)
+    report.settings.treeShap = tree.kinds.filter((k) => treeShapKindsOf(settings).includes(k))
   if (labels) {
     const c = confusionAt(p, labels, t)
     report.metrics = {
@@ -163,7 +177,11 @@ export async function auditRun(
     }
     if (Object.keys(fairness).length) report.fairness = fairness
   }
-  const wantsExplanations = settings.shap || settings.igSteps !== 0 || settings.counterfactuals > 0
+  const wantsExplanations =
+    settings.shap ||
+    (settings.igSteps !== 0 && !input.igUnavailable) ||
+    settings.counterfactuals > 0 ||
+    (!!tree && (report.settings.treeShap?.length ?? 0) > 0)
   if (wantsExplanations && rows.length) {
     const ex = await explainRows(
       {
@@ -175,6 +193,8 @@ export async function auditRun(
         predictions: p,
         ...(input.fast ? { fast: input.fast } : {}),
         ...(input.input ? { input: input.input } : {}),
+        ...(tree ? { treeShap: tree.explain } : {}),
+        ...(input.igUnavailable ? { igUnavailable: input.igUnavailable } : {}),
       },
       rows,
       { ...settings, threshold: t },

@@ -5,7 +5,7 @@
  * variants the settings ask for, with the audit's threshold, seed, background and budget.
  */
 import type { CheckCancel } from '../core/types.ts'
-import type { ModelCard } from '../model/card.ts'
+import { type ModelCard, modelTreeFacts } from '../model/card.ts'
 import {
   COMPRESSION_DEFAULTS,
   type CompressionResult,
@@ -28,14 +28,26 @@ export type AuditHooks = {
   chunkRows?: number
 }
 
-/** The report's `model` section of a model card. */
-export function reportModel(card: ModelCard): Report['model'] {
+/**
+ * The report's `model` section of a model card (contracts §4, §7): a TensorFlow.js model's is as
+ * before other runtimes existed; others add `runtime`, a tree ensemble `trees` and `maxDepth`, and
+ * the reasons TreeSHAP or IG are unavailable when they are.
+ */
+export function reportModel(
+  card: ModelCard,
+  why: { treeShapUnavailable?: string | null; igUnavailable?: string | null } = {},
+): Report['model'] {
+  const trees = modelTreeFacts(card)
   return {
     sha256: card.sha256,
     format: card.format,
     inputs: card.inputWidth,
     parameters: card.parameters,
     bytes: card.bytes,
+    ...(card.runtime !== 'tfjs' ? { runtime: card.runtime } : {}),
+    ...(trees ? { trees: trees.count, maxDepth: trees.maxDepth } : {}),
+    ...(why.treeShapUnavailable ? { treeShapUnavailable: why.treeShapUnavailable } : {}),
+    ...(why.igUnavailable ? { igUnavailable: why.igUnavailable } : {}),
   }
 }
 
@@ -77,12 +89,17 @@ export async function auditFull(
       labels: s.labels,
       predict: s.predict,
       grad: s.grad,
-      model: reportModel(s.model.card),
+      model: reportModel(s.model.card, {
+        treeShapUnavailable: s.treeShap.status === 'unavailable' ? s.treeShap.reason : null,
+        igUnavailable: s.gradUnavailable,
+      }),
       dataSha256: s.dataSha256,
       classLabel: s.classLabel,
       fast: settings.fastPath === false ? null : s.fast,
       input: s.input,
       ...(predictions ? { predictions } : {}),
+      ...(s.treeShap.status === 'available' ? { treeShap: s.treeShap } : {}),
+      igUnavailable: s.gradUnavailable,
     },
     settings,
     { ...common, ...(auditProgress ? { onProgress: auditProgress } : {}) },

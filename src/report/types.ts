@@ -46,11 +46,34 @@ export type ReportDecision =
 /** The reviewer's record. */
 export type ReportReview = { reviewer: string; decision: ReportDecision; notes: string }
 
+/**
+ * `model`: the audited model's identity (contracts §4, §7). The runtime and tree fields are absent
+ * for TensorFlow.js models, whose reports stay as they were before other runtimes existed.
+ */
+export type ReportModel = {
+  sha256: string
+  /** `layers-model` | `graph-model` | `onnx` | `xgboost-json`. */
+  format: string
+  inputs: number
+  parameters: number
+  bytes: number
+  /** `onnxruntime-web` or `glassbox-trees`; absent = `tfjs`. */
+  runtime?: string
+  /** Number of trees of a tree ensemble. */
+  trees?: number
+  /** Depth of the deepest leaf (the root at depth 0) of a tree ensemble. */
+  maxDepth?: number
+  /** Why a tree model's rows have no `treeShap` (an op mixing columns, …). */
+  treeShapUnavailable?: string
+  /** Why the rows have no `ig` (the runtime has no gradients). */
+  igUnavailable?: string
+}
+
 /** Report JSON v1 (contracts §4). */
 export type Report = {
   reportVersion: 1
   tool: { name: 'glassbox'; version: string }
-  model: { sha256: string; format: string; inputs: number; parameters: number; bytes: number }
+  model: ReportModel
   data: { sha256: string; rows: number }
   settings: {
     threshold: number
@@ -65,6 +88,8 @@ export type Report = {
     counterfactuals: number
     quantize: string[]
     backend: string
+    /** TreeSHAP kinds computed (`--tree-shap`); present for models that offer TreeSHAP. */
+    treeShap?: string[]
   }
   metrics?: {
     accuracy: number | null

@@ -12,6 +12,7 @@ import {
   svgWaterfall,
   xmlEscape as esc,
 } from '../svg.ts'
+import { treeShapArticlePart, treeShapNote } from './treeShap.ts'
 import { type Align, featureValue, figure, kv, plain, section, table } from './parts.ts'
 
 function explanationArticle(row: string, e: RowExplanation, threshold: number): string {
@@ -64,6 +65,7 @@ function explanationArticle(row: string, e: RowExplanation, threshold: number): 
     ])
     parts.push(table(head, rows, ['l', 'n', 'n', 'n']))
   }
+  parts.push(treeShapArticlePart(e))
   if (e.counterfactuals) {
     parts.push('<h4>Counterfactuals</h4>')
     if (e.counterfactuals.length > 0) {
@@ -110,6 +112,7 @@ export function explanationsSection(
   return section(
     'explanations',
     '<p class="note">SHAP: interventional Shapley values of raw features (a one-hot block is one feature), in probability units. IG: integrated gradients summed per raw feature. Counterfactuals: valid answers on the other side of the threshold; proximity = Σ |Δ|/MAD over numeric features + changed categorical features.</p>' +
+      treeShapNote(ex) +
       Object.entries(ex)
         .map(([row, e]) => explanationArticle(row, e, threshold))
         .join(''),

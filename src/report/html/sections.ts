@@ -12,6 +12,7 @@ import {
   xmlEscape as esc,
 } from '../svg.ts'
 import { figure, kv, plain, section, table } from './parts.ts'
+import { runtimeIdentityRows } from './treeShap.ts'
 
 /** The reviewer's name, decision and notes (all rendered as escaped text; notes keep line breaks). */
 export function reviewSection(r: ReportReview): string {
@@ -36,6 +37,7 @@ export function identitySection(r: Report): string {
       ['Model inputs (encoded width)', intFormat(m.inputs)],
       ['Model parameters', intFormat(m.parameters)],
       ['Model weight bytes', intFormat(m.bytes)],
+      ...runtimeIdentityRows(m),
       ['Data SHA-256 (CSV bytes)', `<code>${esc(r.data.sha256)}</code>`],
       ['Data rows', intFormat(r.data.rows)],
     ]),

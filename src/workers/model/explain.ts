@@ -21,6 +21,7 @@ export const explain: Handler<'explain'> = async (host, req, job) => {
       values: s.values,
       predict: s.predict,
       ...(s.grad ? { grad: s.grad } : {}),
+      igUnavailable: s.gradUnavailable,
       predictions: s.predictions,
       fast: s.fast,
       input: s.input,

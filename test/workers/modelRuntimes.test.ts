@@ -1,0 +1,186 @@
+/**
+ * The model worker on ONNX and XGBoost JSON models (real ModelHosts in this thread, as
+ * pool.test.ts runs them): the load result's TreeSHAP / IG / compression facts, each bad model of
+ * test/fixtures/models/bad refused with its one-line message naming the file while the earlier
+ * session stays, compression refused with the sentence the page shows, explanations and global
+ * SHAP of tree models as TreeSHAP of the margin (base + Σφ = the Python reference's margin), and
+ * pool helpers that rebuild each runtime from its shared source and give bit-identical global SHAP.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseCsvText } from '../../src/core/csv.ts'
+import { schemaParse } from '../../src/core/schemaIo.ts'
+import type { Schema } from '../../src/core/schema.ts'
+import { classRequest } from '../../src/model/card.ts'
+import { ModelPool } from '../../src/workers/pool.ts'
+import { Cmd, type GlobalShapResult, type LoadResult } from '../../src/workers/protocol.ts'
+import { HostWorker, type ModelClient, hostClient } from '../fixtures/inputs/hostWorker.ts'
+import { MODELS_DIR, MODEL_FIXTURES } from '../session/fixtureSession.ts'
+
+const BAD = join(MODELS_DIR, 'bad')
+const table = parseCsvText(readFileSync(join(MODELS_DIR, 'data.csv'), 'utf8'), 'data.csv')
+const schemaOf = (path: string): Schema =>
+  schemaParse(readFileSync(path, 'utf8'), path.split('/').pop()!)
+const fileOf = (path: string) => new File([readFileSync(path)], path.split('/').pop()!)
+
+type BadCase = { file: string; schema: string; stage: string; messageIncludes: string[] }
+const BAD_CASES = (
+  JSON.parse(readFileSync(join(BAD, 'expected.json'), 'utf8')) as BadCase[]
+).filter((c) => c.stage !== 'none')
+
+beforeAll(() => {
+  HostWorker.backends = ['cpu', 'wasm']
+})
+afterAll(() => {
+  HostWorker.backends = ['cpu']
+})
+
+/** Loads a model file with a schema and data.csv on a client; the worker's answer or its error. */
+function load(client: ModelClient, model: string, schema: Schema, classIndex: number | null) {
+  return client.request({
+    cmd: Cmd.Load,
+    model: { kind: 'files', files: [fileOf(model)] },
+    table,
+    schema,
+    cls: classRequest(classIndex),
+    dataName: 'data.csv',
+    dataSha256: 'fixture-data',
+    schemaName: 'schema.json',
+  })
+}
+
+const fixture = (file: string) => MODEL_FIXTURES.find((f) => f.file === file)!
+const loadFixture = (client: ModelClient, file: string) => {
+  const f = fixture(file)
+  return load(
+    client,
+    join(MODELS_DIR, file),
+    schemaOf(join(MODELS_DIR, f.ref.schema)),
+    f.ref.classIndex === 1 ? null : f.ref.classIndex,
+  )
+}
+
+describe('the model worker on ONNX and XGBoost JSON', () => {
+  it('says what the model offers, refuses each bad model in one line naming it and keeps the session', async () => {
+    const client = hostClient()
+    const ok: LoadResult = await loadFixture(client, 'xgboost-binary.onnx')
+    expect(ok.card.format).toBe('onnx')
+    expect(ok.backend).toBe('wasm')
+    expect(ok.treeShap).toEqual({
+      status: 'available',
+      kinds: ['interventional'],
+      pathDependentUnavailable: expect.stringMatching(/cover/) as unknown as string,
+    })
+    expect(ok.igUnavailable).toMatch(/integrated gradients/)
+    expect(ok.compressionUnavailable).toBe(
+      'Compression variants exist for TensorFlow.js LayersModels; this is an ONNX model',
+    )
+    await expect(
+      client.request({ cmd: Cmd.Compress, ids: ['float16'], options: {} }),
+    ).rejects.toThrow(/this is an ONNX model/)
+    const before = (await client.request({ cmd: Cmd.Explain, rows: [3], settings: quick }))
+      .explanations['3']!.prediction
+    for (const c of BAD_CASES) {
+      const err = await load(client, join(BAD, c.file), schemaOf(join(BAD, c.schema)), null).then(
+        () => null,
+        (e: Error) => e.message,
+      )
+      expect(err, c.file).not.toBeNull()
+      expect(err!.split('\n')).toHaveLength(1)
+      expect(err).toContain(c.file)
+      for (const part of c.messageIncludes) expect(err, c.file).toContain(part)
+    }
+    // The earlier session answers as before.
+    const after = await client.request({ cmd: Cmd.Explain, rows: [3], settings: quick })
+    expect(after.explanations['3']!.prediction).toBe(before)
+    expect(after.explanations['3']!.treeShap?.interventional).toBeDefined()
+  })
+
+  it('explains a tree model with TreeSHAP of the margin, per row and in global SHAP', async () => {
+    const client = hostClient()
+    const f = fixture('xgboost-binary.json')
+    const r = await loadFixture(client, f.file)
+    expect(r.treeShap).toEqual({
+      status: 'available',
+      kinds: ['interventional', 'pathDependent'],
+      pathDependentUnavailable: null,
+    })
+    const row = f.ref.explainedRows[0]!
+    // The reference's background: the first 50 rows.
+    const settings = { ...quick, background: { kind: 'first' as const, k: 50 } }
+    const ex = await client.request({ cmd: Cmd.Explain, rows: [row], settings })
+    expect(ex.treeShapUnavailable).toBeNull()
+    const t = ex.explanations[String(row)]!.treeShap!
+    const want = f.ref.explanations[String(row)]!.treeShap!
+    expect(Math.abs(t.pathDependent!.baseValue - want.pathDependent!.baseValue)).toBeLessThan(1e-5)
+    expect(Math.abs(t.interventional!.baseValue - want.interventional.baseValue)).toBeLessThan(1e-5)
+
+    const g: GlobalShapResult = await client.request({
+      cmd: Cmd.GlobalShap,
+      n: 40,
+      seed: 3,
+      background: { kind: 'first', k: 50 },
+      budget: 4096,
+      fresh: true,
+    })
+    expect(g).toMatchObject({ method: 'treeShap', output: 'margin', exact: true })
+    expect(g.treeShapUnavailable).toBeNull()
+    expect(Math.abs(g.baseValue - want.interventional.baseValue)).toBeLessThan(1e-5)
+    const m = g.featureNames.length
+    g.rows.forEach((dataRow, i) => {
+      let sum = g.baseValue
+      for (let j = 0; j < m; j++) sum += g.phi[i * m + j]!
+      expect(Math.abs(sum - f.ref.margin![dataRow]!)).toBeLessThan(1e-5)
+    })
+    const probability = await client.request({
+      cmd: Cmd.GlobalShap,
+      n: 4,
+      seed: 3,
+      background: { kind: 'first', k: 10 },
+      budget: 64,
+      method: 'shap',
+    })
+    expect(probability).toMatchObject({ method: 'shap', output: 'probability' })
+  })
+})
+
+/** Explanation settings of the tests: SHAP and TreeSHAP, no IG, no counterfactuals. */
+const quick = {
+  background: { kind: 'first' as const, k: 20 },
+  budget: 256,
+  seed: 1,
+  shap: true,
+  igSteps: 0,
+  igMethod: 'midpoint' as const,
+  igBaseline: 'mean',
+  counterfactuals: 0,
+  threshold: 0.5,
+}
+
+describe('ModelPool on ONNX and XGBoost JSON', () => {
+  it.each(['xgboost-binary.json', 'xgboost-multiclass.onnx', 'mlp.onnx'])(
+    'helpers rebuild %s from its source and give bit-identical global SHAP',
+    async (file) => {
+      const primary = hostClient()
+      await loadFixture(primary, file)
+      const pool = new ModelPool(primary, {
+        spawn: () => new HostWorker() as unknown as Worker,
+        maxWorkers: () => 3,
+      })
+      const req = { n: 48, seed: 5, background: { kind: 'first' as const, k: 10 }, budget: 128 }
+      const pooled = await pool.globalShap(req)
+      expect(pooled.workers).toBe(3)
+      const one = await primary.request({ cmd: Cmd.GlobalShap, ...req, fresh: true })
+      expect(pooled.result.method).toBe(file.startsWith('mlp') ? 'shap' : 'treeShap')
+      expect(one.method).toBe(pooled.result.method)
+      expect(Array.from(pooled.result.rows)).toEqual(Array.from(one.rows))
+      expect(Array.from(pooled.result.phi)).toEqual(Array.from(one.phi))
+      expect(pooled.result.baseValue).toBe(one.baseValue)
+      const helpers = HostWorker.made.slice(1)
+      expect(helpers.length).toBe(2)
+      for (const h of helpers) expect(h.received.map((r) => r.cmd)).toEqual(['attach', 'shapRows'])
+      pool.reset()
+    },
+  )
+})
