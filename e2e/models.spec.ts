@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { calibrationBins } from '../src/core/views/calibrationView.ts'
-import { expect, path, test } from './fixtures.ts'
+import { type App, expect, path, test } from './fixtures.ts'
 
 /** What the tests read of a fixture's reference JSON. */
 type TreeShapRef = { baseValue: number; shap: Record<string, number> }
@@ -65,6 +65,40 @@ async function explainRow(page: Page, row: number): Promise<void> {
   await expect(page.getByTestId('job')).toHaveCount(0, { timeout: 60_000 })
 }
 
+/**
+ * Explains row `row` and checks the page against the reference: probability SHAP (exact, 4,096
+ * coalitions = 2^12, against the first 50 rows, as the reference) and each TreeSHAP flavour in
+ * `kinds` with its base value.
+ */
+async function expectRowExplained(
+  page: Page,
+  ref: Reference,
+  row: number,
+  kinds: readonly ('interventional' | 'pathDependent')[],
+): Promise<void> {
+  const e = ref.explanations[String(row)]!
+  await explainRow(page, row)
+  expectClose(await tableValues(page, 'shap-table'), e.shap, SHAP_TOL)
+  const base = Number(await page.getByTestId('shap-base').textContent())
+  expect(Math.abs(base - e.baseValue)).toBeLessThan(SHAP_TOL)
+  for (const k of kinds) {
+    const want = e.treeShap![k]!
+    const table = page.getByTestId(`treeshap-${k}`)
+    expect(Math.abs(Number(await table.getAttribute('data-base')) - want.baseValue)).toBeLessThan(
+      TREE_TOL,
+    )
+    expectClose(await tableValues(page, `treeshap-${k}`), want.shap, TREE_TOL)
+  }
+}
+
+/** Opens the dashboard empty and loads `files` (fixture names) through the any-files input. */
+async function loadFixture(app: App, files: string[], format: string): Promise<void> {
+  await app.open('?demo=0')
+  await app.loadFiles(files.map(fixture))
+  await expect(app.el('model-format')).toHaveAttribute('data-format', format)
+  await app.waitIdle()
+}
+
 test('the XGBoost demo: card, TreeSHAP beside probability SHAP, IG unavailable', async ({
   page,
   app,
@@ -86,34 +120,9 @@ test('the XGBoost demo: card, TreeSHAP beside probability SHAP, IG unavailable',
   await expect(page.getByTestId('run-ig')).toBeDisabled()
   await expect(page.getByTestId('global-kind')).toHaveAttribute('data-method', 'treeShap')
 
-  const row = 53
-  const e = ref.explanations[String(row)]!
-  await explainRow(page, row)
-  // Probability SHAP: exact (4,096 coalitions = 2^12) against the first 50 rows, as the reference.
-  expectClose(await tableValues(page, 'shap-table'), e.shap, SHAP_TOL)
-  expect(
-    Math.abs(Number(await page.getByTestId('shap-base').textContent()) - e.baseValue),
-  ).toBeLessThan(SHAP_TOL)
-  // TreeSHAP of the log-odds margin, both flavours, with their base values.
-  const iv = page.getByTestId('treeshap-interventional')
-  await expect(iv).toContainText('log-odds margin')
-  expect(
-    Math.abs(Number(await iv.getAttribute('data-base')) - e.treeShap!.interventional.baseValue),
-  ).toBeLessThan(TREE_TOL)
-  expectClose(
-    await tableValues(page, 'treeshap-interventional'),
-    e.treeShap!.interventional.shap,
-    TREE_TOL,
-  )
-  const pd = page.getByTestId('treeshap-pathDependent')
-  expect(
-    Math.abs(Number(await pd.getAttribute('data-base')) - e.treeShap!.pathDependent!.baseValue),
-  ).toBeLessThan(TREE_TOL)
-  expectClose(
-    await tableValues(page, 'treeshap-pathDependent'),
-    e.treeShap!.pathDependent!.shap,
-    TREE_TOL,
-  )
+  // TreeSHAP of the log-odds margin, both flavours, beside the probability SHAP.
+  await expectRowExplained(page, ref, 53, ['interventional', 'pathDependent'])
+  await expect(page.getByTestId('treeshap-interventional')).toContainText('log-odds margin')
   await expect(page.getByTestId('treeshap-waterfall')).toBeVisible()
   await expect(page.getByTestId('waterfall')).toBeVisible()
   await expect(page.getByTestId('treeshap-interventional-completeness')).toContainText('σ(margin)')
@@ -124,14 +133,7 @@ test('a scikit-learn random-forest pipeline (ONNX, columns mode) through the fil
   app,
 }) => {
   const ref = reference('rf-pipeline')
-  await app.open('?demo=0')
-  await app.loadFiles([
-    fixture('rf-pipeline.onnx'),
-    fixture('rf-pipeline.schema.json'),
-    fixture('data.csv'),
-  ])
-  await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'onnx')
-  await app.waitIdle()
+  await loadFixture(app, ['rf-pipeline.onnx', 'rf-pipeline.schema.json', 'data.csv'], 'onnx')
   await expect(page.getByTestId('model-runtime')).toHaveText('onnxruntime-web')
   await expect(page.getByTestId('model-trees')).toHaveAttribute('data-value', '50')
   await expect(page.getByTestId('model-max-depth')).toHaveAttribute('data-value', '7')
@@ -151,19 +153,7 @@ test('a scikit-learn random-forest pipeline (ONNX, columns mode) through the fil
 
   await app.openExplain()
   await expect(page.getByTestId('ig-unavailable')).toBeVisible()
-  const row = 283
-  const e = ref.explanations[String(row)]!
-  await explainRow(page, row)
-  expectClose(await tableValues(page, 'shap-table'), e.shap, SHAP_TOL)
-  const iv = page.getByTestId('treeshap-interventional')
-  expect(
-    Math.abs(Number(await iv.getAttribute('data-base')) - e.treeShap!.interventional.baseValue),
-  ).toBeLessThan(TREE_TOL)
-  expectClose(
-    await tableValues(page, 'treeshap-interventional'),
-    e.treeShap!.interventional.shap,
-    TREE_TOL,
-  )
+  await expectRowExplained(page, ref, 283, ['interventional'])
   // An ONNX model has hit rates, not covers: no path-dependent TreeSHAP, and the tab says why.
   await expect(page.getByTestId('treeshap-pathDependent')).toHaveCount(0)
   await expect(page.getByTestId('treeshap-pd-unavailable')).toBeVisible()
@@ -188,14 +178,8 @@ test('XGBoost JSON through the file input; each bad model is refused by name, th
   app,
 }) => {
   const ref = reference('xgboost-binary')
-  await app.open('?demo=0')
-  await app.loadFiles([
-    fixture('xgboost-binary.json'),
-    fixture('xgboost-binary.schema.json'),
-    fixture('data.csv'),
-  ])
-  await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'xgboost-json')
-  await app.waitIdle()
+  const files = ['xgboost-binary.json', 'xgboost-binary.schema.json', 'data.csv']
+  await loadFixture(app, files, 'xgboost-json')
   expect(Math.abs((await app.metric('accuracy')) - ref.metrics.accuracy)).toBeLessThan(1e-6)
   const before = await app.api.predictions()
   await app.openExplain()

@@ -130,8 +130,7 @@ export function TreeShapPanel({
   const link = marginLink(card)
   const label = marginLabel(link)
   const iv = t.interventional
-  const pd = t.pathDependent
-  const margin = iv ? iv.baseValue + Object.values(iv.shap).reduce((a, b) => a + b, 0) : null
+  const margin = iv ? treeShapCompleteness(iv, e.prediction, link).total : null
   const pdReason = status.status === 'available' ? status.pathDependentUnavailable : null
   return (
     <div className="treeShap" data-testid="treeshap" data-output={t.output}>
@@ -161,30 +160,25 @@ export function TreeShapPanel({
           />
         )}
         <div className="explainTables">
-          {iv && (
-            <TreeShapTable
-              kind="interventional"
-              v={iv}
-              prediction={e.prediction}
-              link={link}
-              values={values}
-            />
-          )}
-          {pd ? (
-            <TreeShapTable
-              kind="pathDependent"
-              v={pd}
-              prediction={e.prediction}
-              link={link}
-              values={values}
-            />
-          ) : (
-            pdReason && (
-              <p className="muted small" data-testid="treeshap-pd-unavailable">
+          {(['interventional', 'pathDependent'] as const).map((k) => {
+            const v = t[k]
+            if (v)
+              return (
+                <TreeShapTable
+                  key={k}
+                  kind={k}
+                  v={v}
+                  prediction={e.prediction}
+                  link={link}
+                  values={values}
+                />
+              )
+            return k === 'pathDependent' && pdReason ? (
+              <p key={k} className="muted small" data-testid="treeshap-pd-unavailable">
                 Path-dependent TreeSHAP: {pdReason}
               </p>
-            )
-          )}
+            ) : null
+          })}
         </div>
       </div>
     </div>
