@@ -203,3 +203,15 @@ test('XGBoost JSON through the file input; each bad model is refused by name, th
   await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'xgboost-json')
   expect(await app.api.predictions()).toEqual(before)
 })
+
+test('?demo=xgboost opens the XGBoost demo; the Demo button still opens the MLP', async ({
+  page,
+  app,
+}) => {
+  await app.open('?demo=xgboost')
+  await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'xgboost-json')
+  await page.getByTestId('load-demo').click()
+  await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'layers-model')
+  await app.waitIdle()
+  await expect(page.getByTestId('model-trees')).toHaveCount(0)
+})

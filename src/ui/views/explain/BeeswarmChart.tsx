@@ -115,9 +115,10 @@ export const BeeswarmChart = memo(function BeeswarmChart({
   const categorical = global.order
     .map((j) => schema.features[j]!)
     .filter((f) => f.type === 'categorical')
+  const kind = global.method === 'treeShap' ? 'TreeSHAP' : 'SHAP'
   const title = drawn
-    ? `SHAP values of a sample of ${drawn.length} of ${n} rows by feature (beeswarm)`
-    : `SHAP values of ${n} rows by feature (beeswarm)`
+    ? `${kind} values of a sample of ${drawn.length} of ${n} rows by feature (beeswarm)`
+    : `${kind} values of ${n} rows by feature (beeswarm)`
   return (
     <div data-testid="beeswarm" data-dots={dots.length} data-sampled={drawn ? drawn.length : ''}>
       {drawn && (

@@ -162,17 +162,29 @@ export function TreeShapPanel({
         <div className="explainTables">
           {(['interventional', 'pathDependent'] as const).map((k) => {
             const v = t[k]
-            if (v)
+            const table = v && (
+              <TreeShapTable
+                key={k}
+                kind={k}
+                v={v}
+                prediction={e.prediction}
+                link={link}
+                values={values}
+              />
+            )
+            // Path-dependent values are per encoded input (dozens): folded, the total in view.
+            if (v && k === 'pathDependent')
               return (
-                <TreeShapTable
-                  key={k}
-                  kind={k}
-                  v={v}
-                  prediction={e.prediction}
-                  link={link}
-                  values={values}
-                />
+                <details key={k} className="tableDetails" data-testid="treeshap-pd-details">
+                  <summary>
+                    {FLAVOUR[k]} per encoded input (as XGBoost&apos;s pred_contribs): base value{' '}
+                    {fmt(v.baseValue, 5)}, base + Σφ ={' '}
+                    {fmt(treeShapCompleteness(v, e.prediction, link).total, 5)}
+                  </summary>
+                  {table}
+                </details>
               )
+            if (table) return table
             return k === 'pathDependent' && pdReason ? (
               <p key={k} className="muted small" data-testid="treeshap-pd-unavailable">
                 Path-dependent TreeSHAP: {pdReason}
