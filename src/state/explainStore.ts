@@ -79,7 +79,7 @@ export type ExplainStore = {
   /**
    * Explains the chosen row; `parts` picks SHAP, IG and/or counterfactuals. Parts not asked for
    * keep their earlier result when the row is the same. IG is skipped for a model without
-   * gradients (the session's `caps.igUnavailable`); tree models' SHAP brings TreeSHAP with it.
+   * gradients (the session's `modelFacts.igUnavailable`); tree models' SHAP brings TreeSHAP with it.
    * @returns true when the result arrived (false: invalid row, cancelled, superseded or failed).
    */
   runExplain(parts: Record<ExplainPart, boolean>): Promise<boolean>
@@ -185,7 +185,7 @@ export function createExplain(
   async function runExplain(asked: Record<ExplainPart, boolean>): Promise<boolean> {
     const { settings } = store.getState()
     // A model without gradients (ONNX, XGBoost) has no IG: the view says why; the job skips it.
-    const noIg = session.store.getState().caps?.igUnavailable ?? null
+    const noIg = session.store.getState().modelFacts?.igUnavailable ?? null
     const parts = noIg ? { ...asked, ig: false } : asked
     if (!parts.shap && !parts.ig && !parts.counterfactuals) {
       notify('info', `Integrated gradients are unavailable: ${noIg}`)

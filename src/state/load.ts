@@ -189,12 +189,6 @@ export function createLoader(
         model: bundle.model
           ? { info: res.model, input: bundle.model }
           : before.model && { ...before.model, info: res.model },
-        caps: {
-          card: res.card,
-          treeShap: res.treeShap,
-          igUnavailable: res.igUnavailable,
-          compressionUnavailable: res.compressionUnavailable,
-        },
         data: data ?? before.data,
         schema: schema ?? before.schema,
         inferChoices: schema ? inferChoices : before.inferChoices,
@@ -204,6 +198,12 @@ export function createLoader(
         encode: res.encode,
         labels,
         predictions: res.predictions,
+        modelFacts: {
+          card: res.card,
+          treeShap: res.treeShap,
+          igUnavailable: res.igUnavailable,
+          compressionUnavailable: res.compressionUnavailable,
+        },
       })
       metrics.accept(free)
       backends.setLoaded(res.backend, res.predictMs)

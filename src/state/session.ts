@@ -6,14 +6,13 @@
  * differ, bit for bit, from the ones held — so a cached probe that re-predicts the same numbers
  * starts no second round of cohort, grouping or calibration work.
  */
-import type { ClassLabel, ClassRequest, ModelCard, OutputColumn } from '../model/card.ts'
+import type { ClassLabel, ClassRequest, OutputColumn } from '../model/card.ts'
 import { type StoreApi, createStore } from 'zustand/vanilla'
 import type { Schema } from '../core/schema.ts'
 import type { ColumnProfile, InferChoices } from '../core/schemaIo.ts'
 import type { Table } from '../core/table.ts'
 import type { ModelInfo } from '../model/tfModel.ts'
-import type { DataInput, EncodeSummary, ModelInput } from '../workers/protocol.ts'
-import type { TreeShapStatus } from '../workers/protocol/model.ts'
+import type { DataInput, EncodeSummary, LoadResult, ModelInput } from '../workers/protocol.ts'
 
 /** The loaded CSV. */
 export type DataState = {
@@ -30,25 +29,11 @@ export type DataState = {
 /** The schema in use; `url` when it came from one (a link can carry it). */
 export type SchemaSource = { schema: Schema; name: string; inferred: boolean; url?: string }
 
-/**
- * What the loaded model offers beyond predictions, as its last load reported it: the full model
- * card (format, runtime, ONNX/XGBoost details), TreeSHAP (tree ensembles, or why not), and why
- * integrated gradients or compression variants are unavailable (null when they are available).
- */
-export type ModelCaps = {
-  card: ModelCard
-  treeShap: TreeShapStatus
-  igUnavailable: string | null
-  compressionUnavailable: string | null
-}
-
 /** What is loaded. */
 export type SessionState = {
   /** A model, data and schema are loaded together and validated. */
   ready: boolean
   model: { info: ModelInfo; input: ModelInput } | null
-  /** The loaded model's card and capabilities (null before the first load). */
-  caps: ModelCaps | null
   data: DataState | null
   schema: SchemaSource | null
   /** Choices behind an inferred schema (target, positive, sensitive, features). */
@@ -66,10 +51,24 @@ export type SessionState = {
   predictions: Float32Array | null
   /** Bumped by every load and by every delivery of different predictions (0 = none yet). */
   predictionsVersion: number
+  /** What the loaded model offers beyond its summary (card, TreeSHAP, IG, compression); null before a load. */
+  modelFacts: ModelFacts | null
 }
 
+/**
+ * The load result's model facts for the page (src/workers/protocol/model.ts LoadResult): the whole
+ * card (format, runtime, ONNX/XGBoost details), TreeSHAP's status with its kinds or the reason it
+ * is unavailable, and why IG and compression variants are unavailable (null when they are).
+ */
+export type ModelFacts = Pick<
+  LoadResult,
+  'card' | 'treeShap' | 'igUnavailable' | 'compressionUnavailable'
+>
+
 /** A load's new session (everything but the version, which the store assigns). */
-export type SessionCommit = Omit<SessionState, 'predictionsVersion' | 'ready'>
+export type SessionCommit = Omit<SessionState, 'predictionsVersion' | 'ready' | 'modelFacts'> & {
+  modelFacts?: ModelFacts | null
+}
 
 /** The session store and its two ways of changing the predictions. */
 export type Session = {
@@ -102,7 +101,6 @@ export function createSession(): Session {
   const store = createStore<SessionState>()(() => ({
     ready: false,
     model: null,
-    caps: null,
     data: null,
     schema: null,
     inferChoices: null,
@@ -113,12 +111,14 @@ export function createSession(): Session {
     labels: null,
     predictions: null,
     predictionsVersion: 0,
+    modelFacts: null,
   }))
   return {
     store,
     commit(next) {
       store.setState((s) => ({
         ...next,
+        modelFacts: next.modelFacts ?? null,
         ready: true,
         predictionsVersion: s.predictionsVersion + 1,
       }))

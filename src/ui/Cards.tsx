@@ -10,7 +10,7 @@ import { ModelDetailRows, formatLabel } from './ModelDetails.tsx'
  */
 export function ModelCard() {
   const model = useStore(app.session.store, (s) => s.model)
-  const card = useStore(app.session.store, (s) => s.caps?.card ?? null)
+  const card = useStore(app.session.store, (s) => s.modelFacts?.card ?? null)
   const classLabel = useStore(app.session.store, (s) => s.classLabel)
   if (!model) return null
   const m = model.info

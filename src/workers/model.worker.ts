@@ -1,9 +1,8 @@
 /// <reference lib="webworker" />
 // Thin entry: sets up the browser side of the model runtimes (tfjs: WebGPU backend, wasm file
-// paths; onnxruntime-web: its two builds as lazy imports with their wasm URLs), gives the host
-// its probe cache (IndexedDB) and device description, and hands every message to ModelHost
-// (which Node tests drive directly). The debug commands (model/debug.ts: fault injection, device
-// loss, tensor counts) are registered only in the e2e build
+// paths; onnxruntime-web: its builds as lazy imports and their served wasm URLs), gives the host its probe cache (IndexedDB) and device description, and hands every
+// message to ModelHost (which Node tests drive directly). The debug commands (model/debug.ts:
+// fault injection, device loss, tensor counts) are registered only in the e2e build
 // (`vite build --mode e2e`); MODE is a build-time constant, so every other build leaves their
 // module out. The pool's helper workers run this script.
 import '../model/tfjs/browser.ts'

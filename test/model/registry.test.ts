@@ -64,13 +64,14 @@ describe('modelFilesChoose', () => {
     ])
     expect(picked.name).toBe('model.json')
     await expect(modelFilesChoose([file('a.bin', 'x'), file('b.txt', 'y')])).rejects.toThrow(
-      'no model.json among the selected model files (a.bin, b.txt)',
+      'no model.json or *.onnx among the selected model files (a.bin, b.txt)',
     )
     await expect(
       modelFilesChoose([file('a.json', '{}'), file('b.json', '{"x": 1}')]),
     ).rejects.toMatchObject({
       name: 'ModelError',
-      message: 'none of a.json, b.json is a TensorFlow.js model.json',
+      message:
+        'none of a.json, b.json is a TensorFlow.js model.json, ONNX model or XGBoost JSON model',
     })
   })
 })

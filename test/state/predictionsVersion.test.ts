@@ -23,7 +23,6 @@ describe('session predictions version', () => {
     const { table, labels, p } = sampleTable()
     const commit = {
       model: null,
-      caps: null,
       data: null,
       schema: null,
       inferChoices: null,

@@ -101,6 +101,21 @@ describe('wireApp', () => {
     expect(Array.from(c.view!.p)).toEqual([Math.fround(0.3), Math.fround(0.6)])
   })
 
+  it("keeps the load result's model facts for the page (card, TreeSHAP, IG, compression)", async () => {
+    const { app, model } = harness()
+    expect(app.session.store.getState().modelFacts).toBeNull()
+    const facts = {
+      treeShap: { status: 'unavailable' as const, reason: 'an op mixes columns' },
+      igUnavailable: 'no gradients',
+      compressionUnavailable:
+        'Compression variants exist for TensorFlow.js LayersModels; this is an ONNX model',
+    }
+    const base = loadResult(sampleTable().p.slice(), null)
+    model.handlers.load = () => ({ ...base, ...facts })
+    await app.load.loadBundle(sampleBundle)
+    expect(app.session.store.getState().modelFacts).toEqual({ card: base.card, ...facts })
+  })
+
   it('routes the model worker events to the backends and restarts to a reload', async () => {
     const { app, model } = harness()
     wireApp(app)

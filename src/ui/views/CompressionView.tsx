@@ -16,7 +16,10 @@ export function CompressionView() {
   const busy = useStore(app.jobs.store, (s) => s.job !== null)
   const model = useStore(app.session.store, (s) => s.model)
   const schema = useStore(app.session.store, (s) => s.schema?.schema)
-  const unsupported = useStore(app.session.store, (s) => s.caps?.compressionUnavailable ?? null)
+  const unsupported = useStore(
+    app.session.store,
+    (s) => s.modelFacts?.compressionUnavailable ?? null,
+  )
   const r = st.result
   const attrs = r && r.variants[0] ? Object.keys(r.variants[0].comparison.fairness) : []
   if (!model || !schema)

@@ -24,7 +24,7 @@ export function ExplainView() {
   const data = useStore(app.session.store, (s) => s.data)
   const schema = useStore(app.session.store, (s) => s.schema?.schema)
   const busy = useStore(app.jobs.store, (s) => s.job !== null)
-  const caps = useStore(app.session.store, (s) => s.caps)
+  const facts = useStore(app.session.store, (s) => s.modelFacts)
 
   const row = rowResult?.row ?? null
   const values = useMemo(() => {
@@ -121,19 +121,19 @@ export function ExplainView() {
                 </div>
               )}
             </div>
-            {caps?.igUnavailable && (
+            {facts?.igUnavailable && (
               <p className="note" data-testid="ig-unavailable">
-                Integrated gradients are unavailable for this model: {caps.igUnavailable}
+                Integrated gradients are unavailable for this model: {facts.igUnavailable}
               </p>
             )}
-            {caps && (
+            {facts && (
               <TreeShapPanel
                 row={rowResult.row}
                 explanation={e}
                 values={values}
                 settings={used.shap}
-                card={caps.card}
-                status={caps.treeShap}
+                card={facts.card}
+                status={facts.treeShap}
                 reason={rowResult.treeShapUnavailable}
               />
             )}

@@ -12,7 +12,7 @@ export function ExplainControls() {
   const n = useStore(app.session.store, (s) => s.data?.table.nRows ?? 0)
   const predictions = useStore(app.session.store, (s) => s.predictions)
   const busy = useStore(app.jobs.store, (s) => s.job !== null)
-  const noIg = useStore(app.session.store, (s) => s.caps?.igUnavailable ?? null)
+  const noIg = useStore(app.session.store, (s) => s.modelFacts?.igUnavailable ?? null)
   const defaultRow = explainDefaultRow(n, settings.seed)
   const shown = row >= 0 ? row : defaultRow
   const run = (shap: boolean, ig: boolean, counterfactuals: boolean) => () =>

@@ -26,7 +26,7 @@ export const GlobalSection = memo(function GlobalSection({ schema }: { schema: S
   )
   const busy = useStore(app.jobs.store, (s) => s.job !== null)
   const nRows = useStore(app.session.store, (s) => s.data?.table.nRows ?? 0)
-  const card = useStore(app.session.store, (s) => s.caps?.card ?? null)
+  const card = useStore(app.session.store, (s) => s.modelFacts?.card ?? null)
   const M = schema.features.length
   const feature = global ? (depFeature ?? global.order[0] ?? 0) : 0
   const color =

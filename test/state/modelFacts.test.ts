@@ -59,15 +59,15 @@ async function treeModelLoaded() {
 describe('model capabilities in the session', () => {
   it('keeps the load result’s card, TreeSHAP status and unavailable reasons', async () => {
     const { app } = await treeModelLoaded()
-    const caps = app.session.store.getState().caps
-    expect(caps?.card.format).toBe('layers-model')
-    expect(caps?.treeShap).toEqual({
+    const facts = app.session.store.getState().modelFacts
+    expect(facts?.card.format).toBe('layers-model')
+    expect(facts?.treeShap).toEqual({
       status: 'available',
       kinds: ['interventional'],
       pathDependentUnavailable: 'no covers',
     })
-    expect(caps?.igUnavailable).toBe(NO_GRAD)
-    expect(caps?.compressionUnavailable).toMatch(/^Compression variants exist/)
+    expect(facts?.igUnavailable).toBe(NO_GRAD)
+    expect(facts?.compressionUnavailable).toMatch(/^Compression variants exist/)
   })
 
   it('asks no IG of a model without gradients and keeps the row’s TreeSHAP with its SHAP', async () => {
