@@ -97,7 +97,7 @@ describe('the model worker on ONNX and XGBoost JSON', () => {
     expect(after.explanations['3']!.treeShap?.interventional).toBeDefined()
   })
 
-  it('explains a tree model with TreeSHAP of the margin, per row and in global SHAP', async () => {
+  it('explains a tree model with TreeSHAP of the margin, per row, in what-if and in global SHAP', async () => {
     const client = hostClient()
     const f = fixture('xgboost-binary.json')
     const r = await loadFixture(client, f.file)
@@ -115,6 +115,21 @@ describe('the model worker on ONNX and XGBoost JSON', () => {
     const want = f.ref.explanations[String(row)]!.treeShap!
     expect(Math.abs(t.pathDependent!.baseValue - want.pathDependent!.baseValue)).toBeLessThan(1e-5)
     expect(Math.abs(t.interventional!.baseValue - want.interventional.baseValue)).toBeLessThan(1e-5)
+
+    // What-if of the row's own values: the same TreeSHAP as the row's explanation.
+    const sess = HostWorker.made[0]!.host.requireSession()
+    const m0 = sess.values.cols
+    const values = Array.from(sess.values.data.subarray(row * m0, (row + 1) * m0))
+    const w = await client.request({ cmd: Cmd.WhatIf, values, settings })
+    expect(w.treeShap!.output).toBe('margin')
+    expect(
+      Math.abs(w.treeShap!.interventional!.baseValue - want.interventional.baseValue),
+    ).toBeLessThan(1e-5)
+    for (const [k, v] of Object.entries(want.interventional.shap))
+      expect(Math.abs(w.treeShap!.interventional!.shap[k]! - v)).toBeLessThan(1e-5)
+    expect(Object.keys(w.treeShap!.pathDependent!.shap).sort()).toEqual(
+      Object.keys(want.pathDependent!.shap).sort(),
+    )
 
     const g: GlobalShapResult = await client.request({
       cmd: Cmd.GlobalShap,
