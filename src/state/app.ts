@@ -9,6 +9,7 @@ import { type App, createApp } from './createApp.ts'
 import { createPersist } from './persist.ts'
 import { createShare } from './share.ts'
 import { browserDeps } from './workers.ts'
+import { demoNamed } from './load.ts'
 import { wireApp } from './wiring.ts'
 
 const deps = browserDeps(() => app.backends.maxWorkers())
@@ -26,6 +27,7 @@ export const { modelWorker, modelPool } = deps
  * Wires the stores (src/state/wiring.ts), starts the link and persistence services, then opens
  * the first session: a shared link (#s=…) wins; else the session persisted in IndexedDB; else
  * the built-in demo under `base` — unless ?demo=0 (an empty dashboard for one's own files).
+ * `?demo=xgboost` (or `?demo=mlp`) opens that demo instead of the persisted session.
  */
 export async function startApp(base: string): Promise<void> {
   wireApp(app, {
@@ -38,7 +40,13 @@ export async function startApp(base: string): Promise<void> {
   share.start()
   persist.start()
   if (share.openHash(location.hash)) return
-  if (new URLSearchParams(location.search).get('demo') === '0') return
+  const asked = new URLSearchParams(location.search).get('demo')
+  if (asked === '0') return
+  const demo = demoNamed(asked)
+  if (demo) {
+    await app.load.loadDemo(base, demo)
+    return
+  }
   if (await persist.restore()) return
   await app.load.loadDemo(base)
 }

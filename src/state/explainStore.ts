@@ -32,6 +32,8 @@ export type RowResult = {
   used: Record<ExplainPart, ExplainSettings | null>
   /** Worker wall time of the job that computed each part, ms. */
   ms: Record<ExplainPart, number | null>
+  /** Why this tree model's row has no TreeSHAP (the explain result's reason); null otherwise. */
+  treeShapUnavailable: string | null
 }
 
 /** What a global SHAP result was computed with. */
@@ -76,7 +78,8 @@ export type ExplainStore = {
   rowResolved(): number
   /**
    * Explains the chosen row; `parts` picks SHAP, IG and/or counterfactuals. Parts not asked for
-   * keep their earlier result when the row is the same.
+   * keep their earlier result when the row is the same. IG is skipped for a model without
+   * gradients (the session's `modelFacts.igUnavailable`); tree models' SHAP brings TreeSHAP with it.
    * @returns true when the result arrived (false: invalid row, cancelled, superseded or failed).
    */
   runExplain(parts: Record<ExplainPart, boolean>): Promise<boolean>
@@ -107,7 +110,7 @@ export function explainDefaultRow(nRows: number, seed: number): number {
 }
 
 const PART_KEYS: Record<ExplainPart, (keyof RowExplanation)[]> = {
-  shap: ['baseValue', 'exact', 'shap', 'shapStdErr'],
+  shap: ['baseValue', 'exact', 'shap', 'shapStdErr', 'treeShap'],
   ig: ['ig', 'igSteps', 'igCompletenessGap'],
   counterfactuals: ['counterfactuals', 'diversity', 'noneReason'],
 }
@@ -133,7 +136,14 @@ function mergeRow(
     used[p] = parts[p] ? s : keep!.used[p]
     ms[p] = parts[p] ? res.ms : keep!.ms[p]
   }
-  return { row, explanation, featureNames: res.featureNames, used, ms }
+  return {
+    row,
+    explanation,
+    featureNames: res.featureNames,
+    used,
+    ms,
+    treeShapUnavailable: res.treeShapUnavailable,
+  }
 }
 
 /** The stores explanations read. */
@@ -172,8 +182,15 @@ export function createExplain(
     return row >= 0 ? row : explainDefaultRow(nRows(), settings.seed)
   }
 
-  async function runExplain(parts: Record<ExplainPart, boolean>): Promise<boolean> {
+  async function runExplain(asked: Record<ExplainPart, boolean>): Promise<boolean> {
     const { settings } = store.getState()
+    // A model without gradients (ONNX, XGBoost) has no IG: the view says why; the job skips it.
+    const noIg = session.store.getState().modelFacts?.igUnavailable ?? null
+    const parts = noIg ? { ...asked, ig: false } : asked
+    if (!parts.shap && !parts.ig && !parts.counterfactuals) {
+      notify('info', `Integrated gradients are unavailable: ${noIg}`)
+      return false
+    }
     const n = nRows()
     const row = rowResolved()
     if (!(Number.isInteger(row) && row >= 0 && row < n)) {

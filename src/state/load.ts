@@ -34,6 +34,27 @@ export type LoadBundle = {
   cls?: ClassRequest
 }
 
+/** The built-in demos: the same Adult rows and schema under a tfjs MLP and an XGBoost model. */
+export const DEMOS = {
+  mlp: { label: 'Adult — MLP', model: 'demo/model.json', schema: 'demo/schema.json' },
+  xgboost: {
+    label: 'Adult — XGBoost',
+    model: 'demo-xgboost/model.json',
+    schema: 'demo-xgboost/schema.json',
+  },
+} as const
+/** One of the {@link DEMOS} (`?demo=xgboost` in the page's URL opens that one). */
+export type DemoName = keyof typeof DEMOS
+/** The demo's rows (both demos explain the same held-out Adult rows). */
+const DEMO_DATA = 'demo/data.csv'
+
+/**
+ * The demo a `?demo=` value names, or null for any other value (absent, `0`, a typo).
+ * @example demoNamed('xgboost') // 'xgboost'
+ */
+export const demoNamed = (v: string | null): DemoName | null =>
+  v !== null && Object.hasOwn(DEMOS, v) ? (v as DemoName) : null
+
 /** The load actions. */
 export type Loader = {
   /**
@@ -43,8 +64,11 @@ export type Loader = {
   loadBundle(bundle: LoadBundle): Promise<boolean>
   /** Re-infers the schema with new choices (target, positive, sensitive, features). */
   applyInferChoices(choices: InferChoices): Promise<boolean>
-  /** The built-in demo: model, schema and data shipped in public/demo/ under `base`. */
-  loadDemo(base: string): Promise<boolean>
+  /**
+   * A built-in demo (default the MLP): model, schema and data shipped under `base` in public/demo/
+   * (and public/demo-xgboost/ for the XGBoost model).
+   */
+  loadDemo(base: string, demo?: DemoName): Promise<boolean>
   /** After a model worker crash the fresh worker is empty: re-sends what the user had. */
   reloadAfterRestart(message: string): void
 }
@@ -205,12 +229,15 @@ export function createLoader(
   return {
     loadBundle,
     applyInferChoices: (choices) => loadBundle({ infer: choices }),
-    loadDemo: (base) =>
-      loadBundle({
-        model: { kind: 'url', url: new URL(`${base}demo/model.json`, location.href).href },
-        data: { kind: 'url', url: new URL(`${base}demo/data.csv`, location.href).href },
-        schema: { kind: 'url', url: new URL(`${base}demo/schema.json`, location.href).href },
-      }),
+    loadDemo: (base, demo = 'mlp') => {
+      const url = (path: string) => new URL(`${base}${path}`, location.href).href
+      const d = DEMOS[demo]
+      return loadBundle({
+        model: { kind: 'url', url: url(d.model) },
+        data: { kind: 'url', url: url(DEMO_DATA) },
+        schema: { kind: 'url', url: url(d.schema) },
+      })
+    },
     reloadAfterRestart(message) {
       const s = session.store.getState()
       notify(

@@ -1,12 +1,20 @@
 import { fmt, fmtBytes, fmtInt } from './format.ts'
 import { useStore } from 'zustand'
 import { app } from '../state/app.ts'
+import { ModelDetailRows, formatLabel } from './ModelDetails.tsx'
 
+/**
+ * The model card: source, format and runtime, size and widths for every model, plus the ONNX /
+ * XGBoost details (producer, opsets, inputs, output used, operators, trees) where the model has
+ * them.
+ */
 export function ModelCard() {
   const model = useStore(app.session.store, (s) => s.model)
+  const card = useStore(app.session.store, (s) => s.modelFacts?.card ?? null)
   const classLabel = useStore(app.session.store, (s) => s.classLabel)
   if (!model) return null
   const m = model.info
+  const tfjs = m.format === 'layers-model' || m.format === 'graph-model'
   return (
     <section className="card" aria-labelledby="model-card-title" data-testid="model-card">
       <h2 id="model-card-title">Model</h2>
@@ -14,12 +22,25 @@ export function ModelCard() {
         <dt>Source</dt>
         <dd className="mono wrap">{m.name}</dd>
         <dt>Format</dt>
-        <dd>{m.format === 'layers-model' ? 'tfjs LayersModel' : 'tfjs GraphModel'}</dd>
-        <dt>{m.format === 'layers-model' ? 'Layers' : 'Ops'}</dt>
-        <dd data-testid="model-layers">{m.layers}</dd>
+        <dd data-testid="model-format" data-format={m.format}>
+          {formatLabel(m.format)}
+          {card && (
+            <>
+              {' '}
+              · runs on <span data-testid="model-runtime">{card.runtime}</span>
+            </>
+          )}
+        </dd>
+        {tfjs && (
+          <>
+            <dt>{m.format === 'layers-model' ? 'Layers' : 'Ops'}</dt>
+            <dd data-testid="model-layers">{m.layers}</dd>
+          </>
+        )}
+        {card && <ModelDetailRows card={card} />}
         <dt>Parameters</dt>
         <dd data-testid="model-params">{fmtInt(m.parameters)}</dd>
-        <dt>Weights</dt>
+        <dt>{tfjs ? 'Weights' : 'Stored'}</dt>
         <dd>
           {fmtBytes(m.bytes)} ({m.weightDtypes.join(', ')})
         </dd>
@@ -30,7 +51,7 @@ export function ModelCard() {
             ? `1 (${m.activation})`
             : `${m.outputWidth}-class ${m.activation}, class ${classLabel}`}
         </dd>
-        <dt>Weights sha256</dt>
+        <dt>{tfjs ? 'Weights sha256' : 'Parameters sha256'}</dt>
         <dd className="mono wrap" data-testid="model-sha">
           {m.weightsSha256}
         </dd>

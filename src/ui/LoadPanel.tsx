@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { app, persist, share } from '../state/app.ts'
 import { fileIsZip, sessionExport, sessionImport } from '../state/bundle.ts'
-import type { LoadBundle } from '../state/load.ts'
+import { DEMOS, type DemoName, type LoadBundle } from '../state/load.ts'
 import { FILE_HEAD_BYTES, fileKind, filesSort } from '../core/fileKind.ts'
 
 /**
@@ -105,7 +105,7 @@ export function LoadPanel() {
         <input
           type="file"
           multiple
-          accept=".json,.bin,.csv,.tsv,.txt,.zip"
+          accept=".json,.bin,.onnx,.csv,.tsv,.txt,.zip"
           data-testid="input-any"
           onChange={(e) => {
             pick(e.currentTarget.files, 'any')
@@ -118,9 +118,9 @@ export function LoadPanel() {
         <input
           type="file"
           multiple
-          accept=".json,.bin"
+          accept=".json,.bin,.onnx"
           data-testid="input-model"
-          aria-label="Model files (model.json and its .bin weight files)"
+          aria-label="Model files (a tfjs model.json with its .bin weight files, an .onnx file, or an XGBoost model.json)"
           onChange={(e) => {
             pick(e.currentTarget.files, 'model')
             e.currentTarget.value = ''
@@ -156,13 +156,19 @@ export function LoadPanel() {
       <button type="button" onClick={() => setShowUrls((v) => !v)} aria-expanded={showUrls}>
         From URL…
       </button>
-      <button
-        type="button"
-        onClick={() => void app.load.loadDemo(import.meta.env.BASE_URL)}
-        data-testid="load-demo"
-      >
-        Demo
-      </button>
+      <span className="buttonGroup" role="group" aria-label="Demos">
+        {(Object.keys(DEMOS) as DemoName[]).map((d) => (
+          <button
+            key={d}
+            type="button"
+            onClick={() => void app.load.loadDemo(import.meta.env.BASE_URL, d)}
+            data-testid={d === 'mlp' ? 'load-demo' : `load-demo-${d}`}
+            title={`Load the ${DEMOS[d].label} demo: model, schema and the held-out Adult rows`}
+          >
+            {d === 'mlp' ? `Demo: ${DEMOS[d].label}` : DEMOS[d].label}
+          </button>
+        ))}
+      </span>
       <button
         type="button"
         onClick={() => void share.copyLink()}
@@ -191,7 +197,11 @@ export function LoadPanel() {
         <form className="urlForm" onSubmit={submitUrls}>
           {(['model', 'data', 'schema'] as const).map((k) => (
             <label key={k}>
-              {k === 'model' ? 'model.json URL' : k === 'data' ? 'CSV URL' : 'schema URL'}
+              {k === 'model'
+                ? 'model URL (model.json, .onnx)'
+                : k === 'data'
+                  ? 'CSV URL'
+                  : 'schema URL'}
               <input
                 type="url"
                 value={urls[k]}

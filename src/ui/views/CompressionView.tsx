@@ -6,16 +6,38 @@ import { fmt, fmtBytes, fmtInt } from '../format.ts'
 import { CompressionCharts } from './compression/CompressionCharts.tsx'
 import { SCHEME_INFO, VariantTable } from './compression/VariantTable.tsx'
 
-/** Compression lab: does quantizing or pruning change accuracy, calibration, fairness or explanations? */
+/**
+ * Compression lab: does quantizing or pruning change accuracy, calibration, fairness or
+ * explanations? For a model without compression variants (the load result's
+ * `compressionUnavailable`) it shows that sentence and which formats it supports instead.
+ */
 export function CompressionView() {
   const st = useStore(app.compression.store)
   const busy = useStore(app.jobs.store, (s) => s.job !== null)
   const model = useStore(app.session.store, (s) => s.model)
   const schema = useStore(app.session.store, (s) => s.schema?.schema)
+  const unsupported = useStore(
+    app.session.store,
+    (s) => s.modelFacts?.compressionUnavailable ?? null,
+  )
   const r = st.result
   const attrs = r && r.variants[0] ? Object.keys(r.variants[0].comparison.fairness) : []
   if (!model || !schema)
     return <section className="card">Load a model and data to compare compressed variants.</section>
+  if (unsupported)
+    return (
+      <div className="compression" data-testid="compression-view">
+        <section className="card full" aria-labelledby="compression-title">
+          <h2 id="compression-title">Compression lab</h2>
+          <p data-testid="compression-unsupported">{unsupported}</p>
+          <p className="muted">
+            The lab rounds or prunes a TensorFlow.js LayersModel&apos;s weights (float16, uint8,
+            int8, pruning) and compares each variant with float32; other formats (ONNX, XGBoost
+            JSON) have no such variants here. Every other tab works for them.
+          </p>
+        </section>
+      </div>
+    )
   return (
     <div className="compression" data-testid="compression-view">
       <section className="card full" aria-labelledby="compression-title">

@@ -8,13 +8,16 @@ import { ExplainControls } from './explain/ExplainControls.tsx'
 import { GlobalSection } from './explain/GlobalSection.tsx'
 import { JobProgress } from './explain/JobProgress.tsx'
 import { CounterfactualList, RowTables } from './explain/RowTables.tsx'
+import { TreeShapPanel } from './explain/TreeShapPanel.tsx'
 import { WaterfallChart } from './explain/WaterfallChart.tsx'
 import { dict } from '../../core/dict.ts'
 
 /**
  * The Explain tab: one row's SHAP waterfall, SHAP next to integrated gradients with their rank
- * agreement, counterfactuals, and global SHAP (mean |φ|, beeswarm, dependence). Opening it the
- * first time in a session explains the default row (the audit's first row) and a global sample.
+ * agreement, counterfactuals, and global SHAP (mean |φ|, beeswarm, dependence). Tree models add
+ * TreeSHAP of the margin beside the probability SHAP; models without gradients say IG is
+ * unavailable and why. Opening it the first time in a session explains the default row (the
+ * audit's first row) and a global sample.
  */
 export function ExplainView() {
   const rowResult = useStore(app.explain.store, (s) => s.rowResult)
@@ -22,6 +25,7 @@ export function ExplainView() {
   const data = useStore(app.session.store, (s) => s.data)
   const schema = useStore(app.session.store, (s) => s.schema?.schema)
   const busy = useStore(app.jobs.store, (s) => s.job !== null)
+  const facts = useStore(app.session.store, (s) => s.modelFacts)
 
   const row = rowResult?.row ?? null
   const values = useMemo(() => {
@@ -74,7 +78,8 @@ export function ExplainView() {
               {e.baseValue !== undefined && (
                 <>
                   {' '}
-                  · base value E f = <span data-testid="shap-base">{fmt(e.baseValue)}</span> ·{' '}
+                  · SHAP of the probability: base value E f ={' '}
+                  <span data-testid="shap-base">{fmt(e.baseValue)}</span> ·{' '}
                   <span data-testid="shap-method">
                     {e.exact ? 'exact Shapley values' : 'Kernel SHAP estimate ± standard error'}
                   </span>
@@ -117,6 +122,22 @@ export function ExplainView() {
                 </div>
               )}
             </div>
+            {facts?.igUnavailable && (
+              <p className="note" data-testid="ig-unavailable">
+                Integrated gradients are unavailable for this model: {facts.igUnavailable}
+              </p>
+            )}
+            {facts && (
+              <TreeShapPanel
+                row={rowResult.row}
+                explanation={e}
+                values={values}
+                settings={used.shap}
+                card={facts.card}
+                status={facts.treeShap}
+                reason={rowResult.treeShapUnavailable}
+              />
+            )}
             {used.counterfactuals && (
               <CounterfactualList
                 explanation={e}

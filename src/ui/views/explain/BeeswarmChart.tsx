@@ -16,7 +16,7 @@ import { extent, niceAxis, tickText } from '../../kit/axis.ts'
 import { ChartFrame } from '../../kit/ChartFrame.tsx'
 import { Color, scaleColor } from '../../kit/palette.ts'
 import { SvgColorBar } from '../../kit/SvgLegend.tsx'
-import { colorPosition, featureValueText, globalSettingsText } from './chartKit.ts'
+import { colorPosition, featureValueText, globalSettingsText, phiUnitsText } from './chartKit.ts'
 import { AxisAnchor, DotLayer, DotTip, useDotHover } from './DotLayer.tsx'
 
 export type Dot = {
@@ -115,9 +115,10 @@ export const BeeswarmChart = memo(function BeeswarmChart({
   const categorical = global.order
     .map((j) => schema.features[j]!)
     .filter((f) => f.type === 'categorical')
+  const kind = global.method === 'treeShap' ? 'TreeSHAP' : 'SHAP'
   const title = drawn
-    ? `SHAP values of a sample of ${drawn.length} of ${n} rows by feature (beeswarm)`
-    : `SHAP values of ${n} rows by feature (beeswarm)`
+    ? `${kind} values of a sample of ${drawn.length} of ${n} rows by feature (beeswarm)`
+    : `${kind} values of ${n} rows by feature (beeswarm)`
   return (
     <div data-testid="beeswarm" data-dots={dots.length} data-sampled={drawn ? drawn.length : ''}>
       {drawn && (
@@ -132,7 +133,7 @@ export const BeeswarmChart = memo(function BeeswarmChart({
           header: ['row', 'feature', 'value', 'phi'],
           rows: dots.map((d) => [d.row, d.feature, d.value, d.phi]),
         }}
-        caption={globalSettingsText(used, n, global.exact)}
+        caption={globalSettingsText(used, n, global.exact, global.method)}
       >
         <div className="dotChart" {...handlers}>
           <ResponsiveContainer width="100%" height={60 + M * 34}>
@@ -147,7 +148,10 @@ export const BeeswarmChart = memo(function BeeswarmChart({
                 tickFormatter={tickText(axis.ticks)}
                 tick={{ fontSize: 11, fill: Color.Axis }}
                 label={{
-                  value: 'SHAP value φ (change in predicted probability)',
+                  value:
+                    global.method === 'treeShap'
+                      ? `TreeSHAP value φ (${phiUnitsText(global.method)})`
+                      : 'SHAP value φ (change in predicted probability)',
                   position: 'insideBottom',
                   offset: -14,
                   fontSize: 12,

@@ -135,7 +135,7 @@ export const DependenceChart = memo(function DependenceChart({
         header: ['row', f.name, `phi_${f.name}`, ...(cf ? [cf.name] : [])],
         rows: dots.map((d) => [d.row, d.value, d.y, ...(cf ? [d.colorValue] : [])]),
       }}
-      caption={`${globalSettingsText(used, n, global.exact)}${drawn ? ` · drawn: a seeded sample of ${drawn.length} of these ${n} rows` : ''}`}
+      caption={`${globalSettingsText(used, n, global.exact, global.method)}${drawn ? ` · drawn: a seeded sample of ${drawn.length} of these ${n} rows` : ''}`}
     >
       {drawn && (
         <p className="muted small" data-testid="dependence-sample">
@@ -185,7 +185,7 @@ export const DependenceChart = memo(function DependenceChart({
               tickFormatter={tickText(yAxis.ticks)}
               tick={{ fontSize: 11, fill: Color.Axis }}
               label={{
-                value: `φ(${f.name}) (probability)`,
+                value: `φ(${f.name}) (${global.method === 'treeShap' ? 'TreeSHAP margin' : 'probability'})`,
                 angle: -90,
                 position: 'insideLeft',
                 offset: -2,

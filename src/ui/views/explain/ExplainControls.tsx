@@ -12,6 +12,7 @@ export function ExplainControls() {
   const n = useStore(app.session.store, (s) => s.data?.table.nRows ?? 0)
   const predictions = useStore(app.session.store, (s) => s.predictions)
   const busy = useStore(app.jobs.store, (s) => s.job !== null)
+  const noIg = useStore(app.session.store, (s) => s.modelFacts?.igUnavailable ?? null)
   const defaultRow = explainDefaultRow(n, settings.seed)
   const shown = row >= 0 ? row : defaultRow
   const run = (shap: boolean, ig: boolean, counterfactuals: boolean) => () =>
@@ -51,7 +52,7 @@ export function ExplainControls() {
             data-testid="run-all"
             onClick={run(true, true, true)}
           >
-            Explain row (all three)
+            {noIg ? 'Explain row (SHAP and counterfactuals)' : 'Explain row (all three)'}
           </button>
           <button
             type="button"
@@ -63,9 +64,10 @@ export function ExplainControls() {
           </button>
           <button
             type="button"
-            disabled={busy}
+            disabled={busy || noIg !== null}
             data-testid="run-ig"
             onClick={run(false, true, false)}
+            title={noIg ?? undefined}
           >
             Integrated gradients
           </button>

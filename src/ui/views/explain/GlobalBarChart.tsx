@@ -5,7 +5,7 @@ import type { GlobalShapResult } from '../../../workers/protocol.ts'
 import { ChartFrame } from '../../kit/ChartFrame.tsx'
 import { FeatureBars, labelledBar } from '../../kit/FeatureBars.tsx'
 import { Color } from '../../kit/palette.ts'
-import { globalSettingsText } from './chartKit.ts'
+import { globalSettingsText, phiUnitsText } from './chartKit.ts'
 
 type Datum = { feature: string; meanAbs: number; rank: number }
 
@@ -42,7 +42,7 @@ export const GlobalBarChart = memo(function GlobalBarChart({
           header: ['rank', 'feature', 'mean_abs_phi'],
           rows: data.map((d) => [d.rank, d.feature, d.meanAbs]),
         }}
-        caption={globalSettingsText(used, n, global.exact)}
+        caption={globalSettingsText(used, n, global.exact, global.method)}
       >
         <FeatureBars
           data={data}
@@ -51,7 +51,7 @@ export const GlobalBarChart = memo(function GlobalBarChart({
           height={70 + data.length * 26}
           margin={{ top: 30, right: 56, bottom: 26, left: 8 }}
           title={title}
-          xLabel="Mean |φ| (predicted probability)"
+          xLabel={`Mean |φ| (${phiUnitsText(global.method)})`}
           tickFormat={(v) => v.toFixed(3)}
           tip={(d) => ({
             title: d.feature,
@@ -62,7 +62,7 @@ export const GlobalBarChart = memo(function GlobalBarChart({
           })}
           legend={[
             {
-              label: `mean |φ| over ${n} ${global.exact ? 'exact' : 'Kernel SHAP'} explanations`,
+              label: `mean |φ| over ${n} ${global.method === 'treeShap' ? 'TreeSHAP' : global.exact ? 'exact' : 'Kernel SHAP'} explanations`,
               color: Color.Shap,
             },
           ]}

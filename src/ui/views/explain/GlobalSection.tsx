@@ -7,8 +7,13 @@ import { BeeswarmChart } from './BeeswarmChart.tsx'
 import { DependenceChart } from './DependenceChart.tsx'
 import { GlobalBarChart } from './GlobalBarChart.tsx'
 import { JobProgress } from './JobProgress.tsx'
+import { marginLabel, marginLink } from './treeShapText.ts'
 
-/** Global SHAP: mean |φ| bars, the beeswarm and the dependence plot over a seeded sample of rows. */
+/**
+ * Global SHAP: mean |φ| bars, the beeswarm and the dependence plot over a seeded sample of rows.
+ * A tree model's global values are interventional TreeSHAP of the margin (said above the charts);
+ * where TreeSHAP is unavailable the reason is shown and the values are SHAP of the probability.
+ */
 export const GlobalSection = memo(function GlobalSection({ schema }: { schema: Schema }) {
   const globalN = useStore(app.explain.store, (s) => s.globalN)
   const global = useStore(app.explain.store, (s) => s.global)
@@ -21,6 +26,7 @@ export const GlobalSection = memo(function GlobalSection({ schema }: { schema: S
   )
   const busy = useStore(app.jobs.store, (s) => s.job !== null)
   const nRows = useStore(app.session.store, (s) => s.data?.table.nRows ?? 0)
+  const card = useStore(app.session.store, (s) => s.modelFacts?.card ?? null)
   const M = schema.features.length
   const feature = global ? (depFeature ?? global.order[0] ?? 0) : 0
   const color =
@@ -86,13 +92,35 @@ export const GlobalSection = memo(function GlobalSection({ schema }: { schema: S
         </div>
       ) : (
         <>
+          <p className="resultLine" data-testid="global-kind" data-method={global.method}>
+            {global.method === 'treeShap' ? (
+              <>
+                Interventional TreeSHAP of the {card ? marginLabel(marginLink(card)) : 'margin'}{' '}
+                (exact, tree model): φ are in margin units, not probability
+              </>
+            ) : (
+              <>SHAP of the predicted probability</>
+            )}
+            {global.treeShapUnavailable && (
+              <span data-testid="global-treeshap-unavailable">
+                {' '}
+                — TreeSHAP is unavailable for this model: {global.treeShapUnavailable}
+              </span>
+            )}
+          </p>
           <p className="muted resultLine">
             <span data-testid="global-sample">
               a seeded sample of {fmtInt(global.rows.length)} of{' '}
               {fmtInt(used.pool ? used.pool.length : nRows)} rows
               {used.cohort ? ` (the cohort “${used.cohort}”)` : ''}
             </span>{' '}
-            · {global.exact ? 'exact Shapley values' : 'Kernel SHAP estimates'} · base value E f ={' '}
+            ·{' '}
+            {global.method === 'treeShap'
+              ? 'exact TreeSHAP values'
+              : global.exact
+                ? 'exact Shapley values'
+                : 'Kernel SHAP estimates'}{' '}
+            · base value {global.method === 'treeShap' ? '(margin)' : 'E f'} ={' '}
             {fmt(global.baseValue)} ·{' '}
             {global.cached ? 'from cache' : `${fmt(global.ms / 1000, 2)} s`}
             {global.workers !== undefined && (
@@ -167,7 +195,11 @@ export const GlobalSection = memo(function GlobalSection({ schema }: { schema: S
             >
               <caption>
                 Mean |φ| over {global.rows.length} seeded rows{' '}
-                {global.exact ? '(exact)' : '(Kernel SHAP)'}
+                {global.method === 'treeShap'
+                  ? '(TreeSHAP, margin)'
+                  : global.exact
+                    ? '(exact)'
+                    : '(Kernel SHAP)'}
                 {global.cached ? ' · from cache' : ` · ${fmt(global.ms / 1000, 2)} s`}
               </caption>
               <tbody>

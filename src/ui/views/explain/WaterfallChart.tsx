@@ -15,6 +15,11 @@ export type WaterfallChartProps = {
   /** Raw cell text of each feature in the row ("39", "Private"). */
   values: Record<string, string>
   settings: ExplainSettings
+  /**
+   * A waterfall of the margin instead of the probability (TreeSHAP): `label` names the units
+   * ("log-odds margin"), `method` opens the caption. `explanation.prediction` is then the margin.
+   */
+  margin?: { label: string; method: string }
 }
 
 type Datum = WaterfallStep & { range: [number, number]; stdErr: number | null }
@@ -37,6 +42,7 @@ export const WaterfallChart = memo(function WaterfallChart({
   explanation: e,
   values,
   settings,
+  margin,
 }: WaterfallChartProps) {
   const wf = useMemo(
     () =>
@@ -53,11 +59,15 @@ export const WaterfallChart = memo(function WaterfallChart({
     range: [Math.min(s.start, s.end), Math.max(s.start, s.end)],
     stdErr: se(s.features),
   }))
-  const title = `SHAP waterfall of row ${row}`
+  const fx = margin ? 'm(x)' : 'f(x)'
+  const base = margin ? 'base' : 'E f(x)'
+  const title = margin
+    ? `TreeSHAP waterfall of row ${row} (${margin.label})`
+    : `SHAP waterfall of row ${row}`
   const csv = {
     header: ['step', 'label', 'features', 'phi', 'std_err', 'start', 'end'],
     rows: [
-      ['base value', 'E f(x)', '', null, null, null, wf.baseValue],
+      ['base value', base, '', null, null, null, wf.baseValue],
       ...wf.steps.map((s, i) => [
         String(i + 1),
         s.label,
@@ -67,7 +77,7 @@ export const WaterfallChart = memo(function WaterfallChart({
         s.start,
         s.end,
       ]),
-      ['prediction', 'f(x)', '', null, null, null, e.prediction],
+      [margin ? 'margin' : 'prediction', fx, '', null, null, null, e.prediction],
     ] as (string | number | null)[][],
   }
   const height = 92 + data.length * 30
@@ -75,11 +85,11 @@ export const WaterfallChart = memo(function WaterfallChart({
     ...extent([wf.baseValue, e.prediction, ...wf.steps.flatMap((s) => [s.start, s.end])]),
     0.08,
     5,
-    [0, 1],
+    margin ? undefined : [0, 1],
   )
   return (
     <div
-      data-testid="waterfall"
+      data-testid={margin ? 'treeshap-waterfall' : 'waterfall'}
       data-row={row}
       data-final={wf.total}
       data-prediction={e.prediction}
@@ -87,13 +97,13 @@ export const WaterfallChart = memo(function WaterfallChart({
     >
       <ChartFrame
         title={title}
-        fileName={`waterfall-row-${row}`}
+        fileName={`${margin ? 'treeshap-' : ''}waterfall-row-${row}`}
         data={csv}
         caption={
           <>
-            {shapSettingsText(settings, e.exact)}. Base value {fmt(wf.baseValue)} + Σφ ={' '}
-            <span data-testid="waterfall-final">{fmt(wf.total)}</span>; f(x) = {fmt(e.prediction)}{' '}
-            (gap {wf.gap === null ? '—' : wf.gap.toExponential(1)}).
+            {margin ? margin.method : shapSettingsText(settings, e.exact)}. Base value{' '}
+            {fmt(wf.baseValue)} + Σφ = <span data-testid="waterfall-final">{fmt(wf.total)}</span>;{' '}
+            {fx} = {fmt(e.prediction)} (gap {wf.gap === null ? '—' : wf.gap.toExponential(1)}).
           </>
         }
       >
@@ -102,8 +112,12 @@ export const WaterfallChart = memo(function WaterfallChart({
           height={height}
           margin={{ top: 52, right: 56, bottom: 26, left: 8 }}
           title={title}
-          desc={`Base value ${fmt(wf.baseValue)}, prediction ${fmt(e.prediction)}; ${data.length} steps.`}
-          xLabel="Predicted probability (model output, 0–1)"
+          desc={`Base value ${fmt(wf.baseValue)}, ${margin ? 'margin' : 'prediction'} ${fmt(e.prediction)}; ${data.length} steps.`}
+          xLabel={
+            margin
+              ? `Margin (${margin.label}, before the link)`
+              : 'Predicted probability (model output, 0–1)'
+          }
           axis={axis}
           tickFormat={tickText(axis.ticks)}
           tip={(d) => ({
@@ -131,7 +145,7 @@ export const WaterfallChart = memo(function WaterfallChart({
             strokeDasharray="4 3"
             ifOverflow="hidden"
             label={{
-              value: `base E f(x) = ${fmt(wf.baseValue, 3)}`,
+              value: `base ${margin ? '' : 'E f(x) '}= ${fmt(wf.baseValue, 3)}`,
               position: 'top',
               fontSize: 10.5,
               fill: Color.Axis,
@@ -143,7 +157,7 @@ export const WaterfallChart = memo(function WaterfallChart({
             stroke={Color.Text}
             ifOverflow="hidden"
             label={{
-              value: `f(x) = ${fmt(e.prediction, 3)}`,
+              value: `${fx} = ${fmt(e.prediction, 3)}`,
               position: 'top',
               fontSize: 11,
               fill: Color.Text,

@@ -8,6 +8,7 @@ import type { ExplainSettings } from '../../../core/explain.ts'
 import type { Feature } from '../../../core/schema.ts'
 import type { BackgroundSpec } from '../../../core/shap/background.ts'
 import type { GlobalUsed } from '../../../state/explainStore.ts'
+import type { GlobalShapMethod } from '../../../workers/protocol/model.ts'
 
 /**
  * Maps a feature's values to [0, 1] for colouring: numeric values by their 5th–95th percentile range
@@ -64,7 +65,20 @@ export function igSettingsText(
   return `IG · baseline ${s.igBaseline} · ${steps ?? '—'} steps (${mode}) · ${s.igMethod} rule · completeness gap ${gap === undefined ? '—' : gap.toExponential(2)}`
 }
 
-/** Settings line of a global SHAP run. */
-export function globalSettingsText(u: GlobalUsed, rows: number, exact: boolean): string {
-  return `SHAP ${exact ? '(exact Shapley values)' : '(Kernel SHAP estimates)'} for ${rows} rows sampled with seed ${u.seed} from ${u.cohort ? `the cohort “${u.cohort}”` : 'all rows'} · background ${backgroundText(u.background)} · budget ${u.budget} coalitions`
+/** Settings line of a global SHAP run (`treeShap`: interventional TreeSHAP of the margin). */
+export function globalSettingsText(
+  u: GlobalUsed,
+  rows: number,
+  exact: boolean,
+  method: GlobalShapMethod = 'shap',
+): string {
+  const what =
+    method === 'treeShap'
+      ? 'Interventional TreeSHAP of the margin (exact)'
+      : `SHAP ${exact ? '(exact Shapley values)' : '(Kernel SHAP estimates)'}`
+  return `${what} for ${rows} rows sampled with seed ${u.seed} from ${u.cohort ? `the cohort “${u.cohort}”` : 'all rows'} · background ${backgroundText(u.background)}${method === 'treeShap' ? '' : ` · budget ${u.budget} coalitions`}`
 }
+
+/** What a global result's φ measure, for axis labels: the probability, or a tree model's margin. */
+export const phiUnitsText = (method: GlobalShapMethod | undefined): string =>
+  method === 'treeShap' ? 'TreeSHAP, margin before the link' : 'predicted probability'
