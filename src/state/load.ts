@@ -3,6 +3,11 @@
  * validated together with the model (model worker), measured (stats worker), and only then
  * replaces what the user had — session, performance and active backend at once. On failure an
  * error notice names the problem and the previous session stays loaded and usable.
+ *
+ * Bring your own model: a model or CSV that comes alone waits (src/state/schemaEditor.ts) for its
+ * other part instead of pairing with what is loaded — a new model never reuses the loaded schema.
+ * When model and CSV are both there and no schema fits (none inferred from the CSV has the model's
+ * width, or the model worker refuses the given one), the schema editor opens on a draft.
  */
 import type { ClassRequest } from '../model/card.ts'
 import type { Schema } from '../core/schema.ts'
@@ -252,7 +257,9 @@ export function createLoader(
         : null
       const own =
         !bundle.infer &&
-        (pendingAny(pending.getState()) || !before.ready || (bundle.model && !bundle.schema))
+        (pendingAny(pending.getState()) ||
+          !before.ready ||
+          (bundle.model && (!bundle.schema || bundle.data)))
       if (own) return await loadOwn(signal, before, bundle, data, schema)
       let inferChoices: InferChoices | null = null
       if (

@@ -116,4 +116,19 @@ describe('bring your own model', () => {
     h.app.load.discardPending()
     expect(h.app.load.pending.getState()).toMatchObject({ model: null, data: null, draft: null })
   })
+
+  it('opens the editor on a given schema the model refuses (model, CSV and schema at once)', async () => {
+    const h = harness()
+    await h.app.load.loadBundle(sampleBundle)
+    const before = h.app.session.store.getState()
+    h.model.handlers.load = () => {
+      throw new WorkerError('DataError', 'data.csv: no column "income" (schema feature 3)')
+    }
+    expect(await h.app.load.loadBundle(sampleBundle)).toBe(false)
+    expect(h.app.session.store.getState()).toBe(before)
+    const p = h.app.load.pending.getState()
+    expect(p.draft?.features.map((f) => f.name)).toEqual(['age', 'sex'])
+    expect(p.draft?.features[0]).toEqual({ name: 'age', type: 'numeric', mean: '40', std: '10' })
+    expect(p.model?.info.inputWidth).toBe(3)
+  })
 })
