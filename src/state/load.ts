@@ -60,6 +60,8 @@ export type Loader = {
   applyDraft(): Promise<boolean>
   /** Forgets what waits and closes the editor (the loaded session is untouched). */
   discardPending(): void
+  /** Opens the schema editor on the loaded session's model, CSV and schema (nothing if none). */
+  editLoaded(): void
   /**
    * Loads any combination of model, data and schema (see the module comment).
    * @returns true when the bundle was loaded.
@@ -318,6 +320,16 @@ export function createLoader(
     applyDraft,
     editDraft: (draft) => pending.setState({ draft }),
     discardPending: () => pending.setState(PENDING_NONE),
+    editLoaded() {
+      const { model, data, schema } = session.store.getState()
+      if (!model || !data || !schema) return
+      pending.setState({
+        model: { ...model, inputModes: ['encoded'] },
+        data,
+        schema: null,
+        draft: draftOfSchema(schema.schema),
+      })
+    },
     applyInferChoices: (choices) => loadBundle({ infer: choices }),
     loadDemo: (base) =>
       loadBundle({

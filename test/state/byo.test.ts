@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { WorkerError } from '../../src/workers/client.ts'
-import { harness, parsed, sampleBundle, table } from './fakes.ts'
+import { harness, parsed, sampleBundle, sampleSchema, table } from './fakes.ts'
 
 const lastNotice = (h: ReturnType<typeof harness>) => h.app.jobs.store.getState().notices.at(-1)
 
@@ -130,5 +130,20 @@ describe('bring your own model', () => {
     expect(p.draft?.features.map((f) => f.name)).toEqual(['age', 'sex'])
     expect(p.draft?.features[0]).toEqual({ name: 'age', type: 'numeric', mean: '40', std: '10' })
     expect(p.model?.info.inputWidth).toBe(3)
+  })
+
+  it('opens the editor on the loaded schema, and applying it unchanged reloads the same session', async () => {
+    const h = harness()
+    h.app.load.editLoaded()
+    expect(h.app.load.pending.getState().draft).toBeNull()
+    await h.app.load.loadBundle(sampleBundle)
+    h.app.load.editLoaded()
+    const p = h.app.load.pending.getState()
+    expect(p.data).toBe(h.app.session.store.getState().data)
+    expect(p.draft?.target).toBe('y')
+    expect(await h.app.load.applyDraft()).toBe(true)
+    const s = h.app.session.store.getState()
+    expect(s.schema?.schema).toEqual({ ...sampleSchema })
+    expect(h.model.last('load').req).toMatchObject({ model: sampleBundle.model })
   })
 })

@@ -117,7 +117,7 @@ export function FeatureRow({
           <label>
             <span className="srOnly">Categories of {f.name}, one per line, in one-hot order</span>
             <textarea
-              rows={Math.min(6, Math.max(2, f.categories.length))}
+              rows={Math.min(10, Math.max(2, f.categories.length))}
               value={f.categories.join('\n')}
               data-testid={`editor-categories-${f.name}`}
               onChange={(e) => act.change({ ...f, categories: e.currentTarget.value.split('\n') })}
