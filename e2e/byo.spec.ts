@@ -28,9 +28,15 @@ async function numbers(app: App): Promise<{ acc: number; auc: number; p: number[
   }
 }
 
-test('German credit with schema.json: the fixture reference numbers', async ({ app }) => {
-  await app.open('?demo=0')
+test('Start empty leaves the demo; German credit with schema.json gives the reference numbers', async ({
+  app,
+  page,
+}) => {
+  await app.open()
+  await app.el('start-empty').click()
+  await expect(page).toHaveURL(/\?demo=0$/)
   await expect(app.el('empty-hint')).toBeVisible()
+  await expect(app.el('main')).toHaveAttribute('data-ready', 'false')
   await app.loadFiles([...MODEL, german('data.csv'), german('schema.json')])
   await app.waitIdle()
   const n = await numbers(app)
@@ -45,6 +51,9 @@ test('German credit without a schema: the editor builds one that gives the same 
 }) => {
   await app.open('?demo=0')
   await app.loadFiles([german('data.csv'), german('schema.json')])
+  await expect(app.el('pending')).toContainText(
+    'data.csv (300 rows, 22 columns) and schema.json are loaded and wait for a model',
+  )
   await app.loadFiles(MODEL, 'model')
   await app.waitIdle()
   const withSchema = await numbers(app)

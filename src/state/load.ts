@@ -249,8 +249,24 @@ export function createLoader(
     }
   }
 
-  async function loadBundle(bundle: LoadBundle): Promise<boolean> {
+  /**
+   * Parts handed over one after another (a model, then its CSV before the model was read) join:
+   * a load still running is superseded by one that carries its parts too, and says nothing. A
+   * bundle that repeats a part of the running one (another model) replaces it instead.
+   */
+  let running: { bundle: LoadBundle; signal: AbortSignal } | null = null
+  const absorbed = new WeakSet<AbortSignal>()
+
+  async function loadBundle(given: LoadBundle): Promise<boolean> {
+    const parts = ['model', 'data', 'schema', 'infer'] as const
+    const join =
+      running && parts.every((k) => !(running!.bundle[k] && given[k])) && !running.bundle.infer
+        ? running
+        : null
+    const bundle: LoadBundle = join ? { ...join.bundle, ...given } : given
+    if (join) absorbed.add(join.signal)
     const signal = startJob('Loading')
+    running = { bundle, signal }
     const before = session.store.getState()
     try {
       const data: DataState | null = bundle.data ? await parse(bundle.data, signal) : null
@@ -285,15 +301,17 @@ export function createLoader(
       })
       return true
     } catch (e) {
-      if (isAbortError(e))
-        notify('info', 'Loading cancelled; the previous model and data are still loaded.')
-      else
+      if (isAbortError(e)) {
+        if (!absorbed.has(signal))
+          notify('info', 'Loading cancelled; the previous model and data are still loaded.')
+      } else
         notify(
           'error',
           `${errorMessage(e)}${before.ready ? ' — the previously loaded model and data are still loaded.' : ''}`,
         )
       return false
     } finally {
+      if (running?.signal === signal) running = null
       endJob(signal)
     }
   }

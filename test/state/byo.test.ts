@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { WorkerError } from '../../src/workers/client.ts'
-import { harness, parsed, sampleBundle, sampleSchema, table } from './fakes.ts'
+import { harness, parsed, sampleBundle, sampleSchema, settle, table } from './fakes.ts'
 
 const lastNotice = (h: ReturnType<typeof harness>) => h.app.jobs.store.getState().notices.at(-1)
 
@@ -145,5 +145,24 @@ describe('bring your own model', () => {
     const s = h.app.session.store.getState()
     expect(s.schema?.schema).toEqual({ ...sampleSchema })
     expect(h.model.last('load').req).toMatchObject({ model: sampleBundle.model })
+  })
+
+  it('joins a CSV given while its model is still being read (no cancellation notice)', async () => {
+    const h = harness()
+    const inspect = h.model.handlers.inspect!
+    delete h.model.handlers.inspect
+    const first = h.app.load.loadBundle({ model: sampleBundle.model })
+    await settle()
+    h.model.handlers.inspect = inspect
+    const second = h.app.load.loadBundle({ data: sampleBundle.data })
+    expect(await first).toBe(false)
+    // age, sex (F/M), race (A/B/C): 6 inputs for a model of 3 — the editor opens on both parts.
+    expect(await second).toBe(false)
+    const p = h.app.load.pending.getState()
+    expect(p.model?.input).toEqual(sampleBundle.model)
+    expect(p.data?.name).toBe('data.csv')
+    expect(p.draft?.features.map((f) => f.name)).toEqual(['age', 'sex', 'race'])
+    const texts = h.app.jobs.store.getState().notices.map((n) => n.text)
+    expect(texts.some((t) => t.startsWith('Loading cancelled'))).toBe(false)
   })
 })

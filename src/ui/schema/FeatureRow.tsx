@@ -92,26 +92,18 @@ export function FeatureRow({
       <td>
         {f.type === 'numeric' ? (
           <span className="statInputs">
-            <label>
-              mean{' '}
-              <input
-                type="text"
-                inputMode="decimal"
-                value={f.mean}
-                data-testid={`editor-mean-${f.name}`}
-                onChange={(e) => act.change({ ...f, mean: e.currentTarget.value })}
-              />
-            </label>{' '}
-            <label>
-              std{' '}
-              <input
-                type="text"
-                inputMode="decimal"
-                value={f.std}
-                data-testid={`editor-std-${f.name}`}
-                onChange={(e) => act.change({ ...f, std: e.currentTarget.value })}
-              />
-            </label>
+            {(['mean', 'std'] as const).map((k) => (
+              <label key={k}>
+                {k}{' '}
+                <input
+                  type="text"
+                  inputMode="decimal"
+                  value={f[k]}
+                  data-testid={`editor-${k}-${f.name}`}
+                  onChange={(e) => act.change({ ...f, [k]: e.currentTarget.value })}
+                />{' '}
+              </label>
+            ))}
           </span>
         ) : (
           <label>
