@@ -63,6 +63,12 @@ export type Loader = {
   /** Opens the schema editor on the loaded session's model, CSV and schema (nothing if none). */
   editLoaded(): void
   /**
+   * Loads the waiting model with the loaded session's CSV and schema (the user's explicit choice,
+   * e.g. a compressed copy of the loaded model).
+   * @returns true when loaded.
+   */
+  useLoaded(): Promise<boolean>
+  /**
    * Loads any combination of model, data and schema (see the module comment).
    * @returns true when the bundle was loaded.
    */
@@ -338,6 +344,16 @@ export function createLoader(
     applyDraft,
     editDraft: (draft) => pending.setState({ draft }),
     discardPending: () => pending.setState(PENDING_NONE),
+    async useLoaded() {
+      const m = pending.getState().model
+      const { data, schema } = session.store.getState()
+      if (!m || !data || !schema) return false
+      pending.setState(PENDING_NONE)
+      return loadBundle({
+        model: m.input,
+        schema: { kind: 'object', schema: schema.schema, name: schema.name },
+      })
+    },
     editLoaded() {
       const { model, data, schema } = session.store.getState()
       if (!model || !data || !schema) return

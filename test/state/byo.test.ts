@@ -165,4 +165,15 @@ describe('bring your own model', () => {
     const texts = h.app.jobs.store.getState().notices.map((n) => n.text)
     expect(texts.some((t) => t.startsWith('Loading cancelled'))).toBe(false)
   })
+
+  it('uses a waiting model with the loaded CSV and schema when asked', async () => {
+    const h = harness()
+    await h.app.load.loadBundle(sampleBundle)
+    const model2 = { kind: 'url', url: 'https://example.test/model2.json' } as const
+    expect(await h.app.load.loadBundle({ model: model2 })).toBe(false)
+    expect(await h.app.load.useLoaded()).toBe(true)
+    expect(h.model.last('load').req).toMatchObject({ model: model2, schemaName: 'schema.json' })
+    expect(h.app.session.store.getState().model?.input).toEqual(model2)
+    expect(h.app.load.pending.getState().model).toBeNull()
+  })
 })

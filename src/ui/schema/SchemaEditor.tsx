@@ -21,6 +21,8 @@ import './schema.css'
 /** What waits to be loaded (a lone model or CSV), or the schema editor when it is open. */
 export function PendingPanel() {
   const p = useStore(app.load.pending)
+  const loadedData = useStore(app.session.store, (s) => s.data?.name)
+  const loadedSchema = useStore(app.session.store, (s) => s.schema?.name)
   const message = pendingMessage(p)
   if (p.draft && p.model && p.data)
     return (
@@ -36,6 +38,15 @@ export function PendingPanel() {
   return (
     <section className="card full pending" data-testid="pending" aria-live="polite">
       <p>{message}</p>
+      {p.model && !p.data && loadedData && loadedSchema && (
+        <button
+          type="button"
+          onClick={() => void app.load.useLoaded()}
+          data-testid="pending-use-loaded"
+        >
+          Use it with the loaded {loadedData} and {loadedSchema}
+        </button>
+      )}
       <button type="button" onClick={app.load.discardPending} data-testid="pending-discard">
         Discard
       </button>
