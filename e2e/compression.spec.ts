@@ -84,6 +84,8 @@ test('Compression: variants compared on the demo, uint8 matches the core, its do
   ).toBe(true)
   await app.openTab('Overview')
   await app.loadFiles(downloads, 'model')
+  // A lone model waits for its data (issue 17): use it with the loaded demo CSV and schema.
+  await page.getByTestId('pending-use-loaded').click()
   await expect(page.getByTestId('model-card')).toContainText('uint8')
   await app.waitIdle()
   const p = await api.predictions()

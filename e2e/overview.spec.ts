@@ -164,11 +164,15 @@ test.describe('bad inputs: a clear message, and the earlier model stays usable',
     await expect(app.notice('info')).toContainText(/ignored: .*note/)
   })
 
-  test('a model without a schema is checked against the inferred one', async ({ page, app }) => {
+  test('a model without a schema is checked against the inferred one: the editor opens', async ({
+    app,
+  }) => {
     await app.open('?demo=0')
     await app.loadFiles([golden('model.json'), golden('group1-shard1of1.bin'), golden('data.csv')])
-    await expect(page.getByTestId('notice-error')).toContainText(
-      /width mismatch: model\.json expects 88 inputs, but inferred schema encodes 14 features/,
+    await expect(app.notice('info')).toContainText(
+      /none inferred from the CSV fits the model's 88 inputs: build one in the schema editor/,
     )
+    await expect(app.el('editor-width')).toContainText("the model's 88")
+    await expect(app.el('main')).toHaveAttribute('data-ready', 'false')
   })
 })

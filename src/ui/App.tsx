@@ -13,6 +13,7 @@ import { FairnessView } from './views/FairnessView.tsx'
 import { DataView } from './views/DataView.tsx'
 import { CompressionView } from './views/CompressionView.tsx'
 import { MonitoringView } from './views/MonitoringView.tsx'
+import { PendingPanel } from './schema/SchemaEditor.tsx'
 
 export function App() {
   const ready = useStore(app.session.store, (s) => s.ready)
@@ -40,6 +41,7 @@ export function App() {
         data-ready={ready ? 'true' : 'false'}
         data-tab={tab}
       >
+        <PendingPanel />
         {!ready ? (
           <EmptyState />
         ) : tab === 'Overview' ? (
@@ -75,9 +77,11 @@ function EmptyState() {
       {job ? (
         <p>Loading…</p>
       ) : (
-        <p>
+        <p data-testid="empty-hint">
           Load a TensorFlow.js model (model.json + weight files), a CSV and optionally its schema —
-          with the buttons above or by dropping the files on this page — or open the built-in demo.
+          with the buttons above or by dropping the files on this page, in any order (each waits for
+          the others; without a schema, the schema editor helps you build one) — or open the
+          built-in demo.
         </p>
       )}
     </section>

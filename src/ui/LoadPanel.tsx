@@ -171,6 +171,14 @@ export function LoadPanel() {
       </span>
       <button
         type="button"
+        onClick={() => location.assign(`${import.meta.env.BASE_URL}?demo=0`)}
+        data-testid="start-empty"
+        title="Reopen the dashboard without the demo, for your own model and data (same as ?demo=0)"
+      >
+        Start empty
+      </button>
+      <button
+        type="button"
         onClick={() => void share.copyLink()}
         data-testid="copy-link"
         title="Copy a link that reopens this view"

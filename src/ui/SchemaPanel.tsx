@@ -29,6 +29,9 @@ export function SchemaPanel() {
       )}
       <button type="button" onClick={download} data-testid="download-schema">
         Download schema JSON
+      </button>{' '}
+      <button type="button" onClick={app.load.editLoaded} data-testid="edit-schema">
+        Edit in the schema editor
       </button>
     </section>
   )

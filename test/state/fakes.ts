@@ -6,6 +6,7 @@
 import { type RequestOptions, WorkerError } from '../../src/workers/client.ts'
 import type { Schema } from '../../src/core/schema.ts'
 import type { Column, Table } from '../../src/core/table.ts'
+import { columnProfile } from '../../src/core/schemaIo.ts'
 import {
   type ModelCard,
   type ModelInfo,
@@ -155,7 +156,8 @@ export const sampleModel: ModelInfo = modelInfo(sampleCard)
 
 /** What the fake data worker parses `name` into. */
 export function parsed(name: string, t: Table): ParsedData {
-  return { name, bytes: 100, sha256: `sha-${name}`, table: t, delimiter: ',', profiles: [] }
+  const profiles = t.columns.map((c) => columnProfile(c, t.nRows))
+  return { name, bytes: 100, sha256: `sha-${name}`, table: t, delimiter: ',', profiles }
 }
 
 /** A load result with predictions `p` and labels `labels`. */
@@ -226,6 +228,7 @@ export function harness(): Harness {
   data.handlers.parse = () => parsed('data.csv', sample.table)
   model.handlers.load = () => loadResult(sample.p.slice(), sample.labels.slice())
   model.handlers.probe = () => probeResult(sample.p.slice(), false)
+  model.handlers.inspect = () => ({ model: sampleModel, card: sampleCard, inputModes: ['encoded'] })
   stats.handlers.performance = statsInline
   stats.handlers.loadChecks = statsInline
   stats.handlers.grouping = statsInline

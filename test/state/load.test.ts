@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { WorkerError } from '../../src/workers/client.ts'
-import { harness, loadResult, parsed, sampleBundle, sampleTable, settle, table } from './fakes.ts'
+import {
+  harness,
+  loadResult,
+  parsed,
+  probeResult,
+  sampleBundle,
+  sampleTable,
+  settle,
+  table,
+} from './fakes.ts'
 
 describe('loadBundle', () => {
   it('replaces session, metrics and backend together and measures the backends', async () => {
@@ -83,8 +92,9 @@ describe('loadBundle', () => {
     const { app, data, model } = harness()
     const t = table({ a: ['1', '2', '3', '4'], g: ['x', 'y', 'x', 'y'], y: ['0', '1', '1', '0'] })
     data.handlers.parse = () => parsed('plain.csv', t)
-    model.handlers.load = () =>
-      loadResult(Float32Array.of(0.2, 0.8, 0.6, 0.1), Uint8Array.of(0, 1, 1, 0))
+    const p = Float32Array.of(0.2, 0.8, 0.6, 0.1)
+    model.handlers.load = () => loadResult(p.slice(), Uint8Array.of(0, 1, 1, 0))
+    model.handlers.probe = () => probeResult(p.slice(), false)
     expect(await app.load.loadBundle({ model: sampleBundle.model, data: sampleBundle.data })).toBe(
       true,
     )

@@ -80,9 +80,9 @@ describe('wireApp', () => {
     expect(Array.from(c.view!.p)).toEqual([0, 3, 6, 9].map((i) => other.p[i]!))
     expect(h.pool.resets).toBe(1)
 
-    // A new model also releases the pool's helpers.
+    // A new model (with its schema: a lone model waits for its data) also releases the pool's helpers.
     const model2 = { kind: 'url', url: 'https://example.test/model2.json' } as const
-    expect(await app.load.loadBundle({ model: model2 })).toBe(true)
+    expect(await app.load.loadBundle({ model: model2, schema: sampleBundle.schema })).toBe(true)
     expect(h.pool.resets).toBe(2)
   })
 

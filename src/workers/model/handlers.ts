@@ -14,6 +14,7 @@ import {
 } from './compress.ts'
 import { explain, whatIf } from './explain.ts'
 import { attach, globalShap, shapCache, shapPlan, shapRows, shareModel } from './globalShap.ts'
+import { inspect } from './inspect.ts'
 import { load } from './load.ts'
 import { init, probe, setBackend } from './probe.ts'
 
@@ -21,6 +22,7 @@ import { init, probe, setBackend } from './probe.ts'
 export const modelHandlers: HandlerTable = {
   init: { run: init },
   load: { run: load },
+  inspect: { run: inspect },
   probe: { run: probe },
   setBackend: { run: setBackend },
   explain: { run: explain, retryOnLoss: true },

@@ -28,7 +28,7 @@ function modelFilesOf(input: ModelInput, entries: readonly RuntimeEntry[]): Prom
 }
 
 /** Opens the input's model on its runtime's active backend, for `schema`. */
-async function modelOpen(
+export async function modelOpen(
   host: ModelHost,
   input: ModelInput,
   schema: Schema | undefined,

@@ -8,6 +8,7 @@ import type { RowTreeShap } from '../../core/tree/explain.ts'
 import type { TreeShapStatus } from '../../session/treeShap.ts'
 import type { DriftAnalysis } from '../../core/drift/analyze.ts'
 import type { PredictionRange } from '../../core/loadChecks.ts'
+import type { ModelInputMode } from '../../core/modelInput.ts'
 import type { QuantSchemeId } from '../../core/quantize/schemes.ts'
 import type { Schema } from '../../core/schema.ts'
 import type { Background, BackgroundSpec } from '../../core/shap/background.ts'
@@ -83,6 +84,14 @@ export type LoadResult = {
    */
   compressionUnavailable: string | null
 }
+/** Result of `inspect`: a model opened alone, before any data or schema (nothing is kept). */
+export type InspectResult = {
+  /** The model card's summary as the page shows it. */
+  model: ModelInfo
+  card: ModelCard
+  /** The input modes it takes (`encoded`, `columns`): what a schema for it may ask for. */
+  inputModes: ModelInputMode[]
+}
 /** Result of `probe`: every backend's status, the one activated and the predictions there. */
 export type ProbeResult = {
   backends: BackendStatus[]
@@ -148,6 +157,11 @@ export type ModelRequests = {
     /** Cap on rows per model call, from the page after an out-of-memory failure (kept until the next one). */
     maxChunkRows?: number
   }
+  /**
+   * Opens a model's files alone and describes it (card, input modes), then frees it: a model
+   * loaded without data or schema is checked and its input width known while it waits for them.
+   */
+  inspect: { model: ModelInput }
   /** Measures backends, or (unless `force`) activates the cached result for this device and model shape. */
   probe: { force?: boolean }
   setBackend: { backend: BackendName }
@@ -208,6 +222,7 @@ export type ModelResults = {
   init: InitResult
   cancel: never
   load: LoadResult
+  inspect: InspectResult
   probe: ProbeResult
   setBackend: SetBackendResult
   explain: ExplainResult
