@@ -7,7 +7,7 @@ import type { CheckCancel, GradFn, Matrix, ProgressFn } from './types.ts'
 import type { Schema } from './schema.ts'
 import { type ModelInputMap, modelInputMap } from './modelInput.ts'
 import { rngFromSeed, rngSplit } from './random.ts'
-import { type BackgroundSpec, backgroundCreate } from './shap/background.ts'
+import { type BackgroundSpec, backgroundSeeded } from './shap/background.ts'
 import { type BatchModel, predictRows } from './shap/coalitions.ts'
 import { shapExplain } from './shap/shap.ts'
 import type { FastModel } from './shap/fast/model.ts'
@@ -167,7 +167,7 @@ export async function explainRows(
   const inputMap = input.input ?? modelInputMap(schema)
   const offsets = inputMap.offsets
   const rng = rngFromSeed(settings.seed)
-  const bgRng = rngSplit(rng)
+  rngSplit(rng) // the background's stream (backgroundSeeded draws the same one)
   const shapRng = rngSplit(rng)
   const cfRng = rngSplit(rng)
   const sub = new Float32Array(rows.length * w)
@@ -185,7 +185,7 @@ export async function explainRows(
     settings.shap ||
     (settings.igSteps !== 0 &&
       (settings.igBaseline === 'mean' || settings.igBaseline === 'expected'))
-  const bg = needBg ? backgroundCreate(x, settings.background, bgRng) : null
+  const bg = needBg ? backgroundSeeded(x, settings.background, settings.seed) : null
 
   const out: Record<string, RowExplanation> = {}
   const preds = await predictRows(input.predict, xs)
