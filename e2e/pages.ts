@@ -90,9 +90,16 @@ export class App {
     return Number(await this.el(`metric-${id}`).getAttribute('data-value'))
   }
 
-  /** Types `value` into the Overview's threshold field. */
+  /** Types `value` into the Overview's threshold field and commits it (Enter). */
   async setThreshold(value: number): Promise<void> {
-    await this.el('threshold').fill(String(value))
+    await this.fillNumber('threshold', value)
+  }
+
+  /** Types `value` into the number field `id` (a kit NumberField) and commits it with Enter. */
+  async fillNumber(id: string, value: number | string): Promise<void> {
+    const field = this.el(id)
+    await field.fill(String(value))
+    await field.press('Enter')
   }
 
   /** The last notice of `level`, or the last one containing `text`. */
