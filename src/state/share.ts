@@ -12,6 +12,7 @@ import type { ExplainSettings } from '../core/explain.ts'
 import type { BackendName } from '../workers/protocol.ts'
 import type { CalibrationState } from './calibrationStore.ts'
 import type { App } from './createApp.ts'
+import { NOT_DATA } from './jobs.ts'
 import type { MonitoringState } from './monitoringStore.ts'
 import { type Tab, Tabs } from './uiStore.ts'
 
@@ -342,9 +343,10 @@ export function createShare(app: App): Share {
           s.localFiles
             ? 'Link copied. The model or data came from local files: recipients also need them — use Export session to send everything.'
             : 'Link copied: it reopens this view with the same numbers.',
+          NOT_DATA,
         )
       } catch {
-        notify('warning', `Copy this link by hand: ${link}`)
+        notify('warning', `Copy this link by hand: ${link}`, NOT_DATA)
       }
       return link
     },
