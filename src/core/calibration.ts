@@ -71,7 +71,29 @@ export function calibration(p: Scores, y: Labels, nBins = 10): Calibration {
     sumP[k]! += v
     sumY[k]! += y[i]!
   }
-  const n = p.length
+  return calibrationOfBins(count, sumP, sumY)
+}
+
+/**
+ * `calibration` of rows already binned: per bin the row count, the sum of the predictions and the
+ * number of positive labels (nBins = their length). The batch function sums in float64; the
+ * streamed audit (src/core/stream) passes exact sums rounded once.
+ * @returns as `calibration`: every bin listed; ece = mce = null when there are no rows.
+ * @throws RangeError when the three arrays differ in length.
+ * @example calibrationOfBins([2, 0], [0.3, 0], [1, 0]).ece // 0.35
+ */
+export function calibrationOfBins(
+  count: ArrayLike<number>,
+  sumP: ArrayLike<number>,
+  sumY: ArrayLike<number>,
+): Calibration {
+  const nBins = count.length
+  if (sumP.length !== nBins || sumY.length !== nBins)
+    throw new RangeError(
+      `calibrationOfBins: ${nBins} counts, ${sumP.length} sums, ${sumY.length} positives`,
+    )
+  let n = 0
+  for (let k = 0; k < nBins; k++) n += count[k]!
   let ece = 0
   let mce = 0
   const bins: CalibrationBin[] = []

@@ -151,9 +151,8 @@ export function fairnessByGroup(
     throw new RangeError(`fairnessByGroup: ${p.length} scores but ${groups.length} group values`)
   }
   if (Number.isNaN(threshold)) throw new RangeError('fairnessByGroup: threshold is NaN')
-  // Counts per group in the order [tp, fp, tn, fn].
+  // Counts per group in the order [tp, fp, fn, tn].
   const counts = new Map<string, Float64Array>()
-  const all = new Float64Array(4)
   for (let i = 0; i < p.length; i++) {
     const cell = (p[i]! >= threshold ? 0 : 2) + (y[i] ? 0 : 1)
     const g = groups[i]!
@@ -163,14 +162,26 @@ export function fairnessByGroup(
       counts.set(g, c)
     }
     c[cell]!++
-    all[cell]!++
   }
-  const toConfusion = (c: Float64Array): Confusion => ({
+  return fairnessOfCounts(counts)
+}
+
+/**
+ * `fairnessByGroup` of rows already counted: group value → its confusion cells in the order
+ * [tp, fp, fn, tn] (the batch function counts them from the rows; the streamed audit,
+ * src/core/stream, merges them from shards). Overall = the cells summed over the groups.
+ * @returns as `fairnessByGroup`.
+ * @example fairnessOfCounts(new Map([['a', [3, 1, 0, 5]]])).groups.a.tpr // 1
+ */
+export function fairnessOfCounts(counts: ReadonlyMap<string, ArrayLike<number>>): Fairness {
+  const toConfusion = (c: ArrayLike<number>): Confusion => ({
     tp: c[0]!,
     fp: c[1]!,
     tn: c[3]!,
     fn: c[2]!,
   })
+  const all = new Float64Array(4)
+  for (const c of counts.values()) for (let k = 0; k < 4; k++) all[k]! += c[k]!
   const names = [...counts.keys()].sort()
   const byGroup: Record<string, FairnessGroup> = Object.fromEntries(
     names.map((name) => {

@@ -15,9 +15,11 @@ export {
   type PrCurve,
   type RankingMetrics,
   type RocCurve,
+  type ScoreTies,
   averagePrecision,
   prCurve,
   rankingMetrics,
+  rankingMetricsOfTies,
   rocAuc,
   rocCurve,
 } from './metrics/ranking.ts'

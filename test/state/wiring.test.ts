@@ -126,7 +126,10 @@ describe('wireApp', () => {
     model.onRestart('out of memory')
     await settle()
     expect(model.count('load')).toBe(loads + 1)
-    expect(model.last('load').req).toMatchObject({ maxChunkRows: 512, cls: app.session.store.getState().cls })
+    expect(model.last('load').req).toMatchObject({
+      maxChunkRows: 512,
+      cls: app.session.store.getState().cls,
+    })
     expect(app.jobs.store.getState().notices.map((n) => n.level)).toContain('error')
   })
 

@@ -137,6 +137,23 @@ export function driftHistogram(
       hi = Math.max(hi, s[i]!)
     }
   }
+  const frame = driftHistogramFrame(lo, hi, bins)
+  const shares = (s: ArrayLike<number>): number[] => {
+    const c = new Array<number>(frame.bins).fill(0)
+    for (let i = 0; i < s.length; i++) c[driftHistogramBin(frame, s[i]!)]!++
+    return c.map((v) => (s.length ? v / s.length : 0))
+  }
+  return { edges: frame.edges, refShares: shares(ref), curShares: shares(cur) }
+}
+
+/** The bins of a `driftHistogram`: `bins` equal widths from lo, edges ascending. */
+export type DriftHistogramFrame = { lo: number; width: number; bins: number; edges: number[] }
+
+/**
+ * `driftHistogram`'s bins over [lo, hi] of the pooled values: `bins` equal-width bins, or one
+ * bin of width 1 around the value when hi ≤ lo (every value equal, or none: centred on 0).
+ */
+export function driftHistogramFrame(lo: number, hi: number, bins: number): DriftHistogramFrame {
   if (!(hi > lo)) {
     const c = Number.isFinite(lo) ? lo : 0
     lo = c - 0.5
@@ -145,12 +162,12 @@ export function driftHistogram(
   }
   const width = (hi - lo) / bins
   const edges = Array.from({ length: bins + 1 }, (_, k) => (k === bins ? hi : lo + k * width))
-  const shares = (s: ArrayLike<number>): number[] => {
-    const c = new Array<number>(bins).fill(0)
-    for (let i = 0; i < s.length; i++) c[Math.min(bins - 1, Math.floor((s[i]! - lo) / width))]!++
-    return c.map((v) => (s.length ? v / s.length : 0))
-  }
-  return { edges, refShares: shares(ref), curShares: shares(cur) }
+  return { lo, width, bins, edges }
+}
+
+/** The bin of value v (the last bin is closed on both sides). */
+export function driftHistogramBin(frame: DriftHistogramFrame, v: number): number {
+  return Math.min(frame.bins - 1, Math.floor((v - frame.lo) / frame.width))
 }
 
 const mean = (v: Float64Array): number => v.reduce((a, b) => a + b, 0) / v.length
@@ -196,27 +213,61 @@ export function featureDrift(
         curMean: mean(b),
       }
     }
-    const { newCategories, ...bins } = psiCategorical(
+    return categoricalDriftTests(
+      f.name,
       tableValueCounts(ref, f.name, rs),
       tableValueCounts(cur, f.name, cs),
       f.categories,
     )
-    const test = chiSquare([bins.refCounts, bins.curCounts])
-    return {
-      feature: f.name,
-      kind: 'categorical' as const,
-      bins,
-      ks: null,
-      wasserstein: null,
-      chi2: test.statistic,
-      dof: test.dof,
-      pValue: test.pValue,
-      newCategories,
-      histogram: null,
-      refMean: null,
-      curMean: null,
-    }
   })
+  return featureDriftFlags(partial, ref.nRows, cur.nRows, alpha)
+}
+
+/**
+ * A categorical feature's tests from its value → row count maps: PSI over the reference's
+ * categories (in `categories`' order first) + "unseen", and the chi-squared test on those bins.
+ */
+export function categoricalDriftTests(
+  feature: string,
+  ref: ReadonlyMap<string, number>,
+  cur: ReadonlyMap<string, number>,
+  categories: readonly string[],
+): FeatureDriftTests {
+  const { newCategories, ...bins } = psiCategorical(ref, cur, categories)
+  const test = chiSquare([bins.refCounts, bins.curCounts])
+  return {
+    feature,
+    kind: 'categorical',
+    bins,
+    ks: null,
+    wasserstein: null,
+    chi2: test.statistic,
+    dof: test.dof,
+    pValue: test.pValue,
+    newCategories,
+    histogram: null,
+    refMean: null,
+    curMean: null,
+  }
+}
+
+/** A feature's drift before the flags: what `featureDriftFlags` completes. */
+export type FeatureDriftTests = Omit<
+  FeatureDrift,
+  'psi' | 'pAdjusted' | 'drifted' | 'watch' | 'reasons' | 'nRef' | 'nCur'
+>
+
+/**
+ * Completes per-feature tests into `FeatureDrift`s: Holm-adjusts the p-values across all of them
+ * and sets psi, `drifted`, `watch` and `reasons` (see the module doc). Shared by `featureDrift` and
+ * the streamed audit (src/core/stream), so that both flag alike.
+ */
+export function featureDriftFlags(
+  partial: readonly FeatureDriftTests[],
+  nRef: number,
+  nCur: number,
+  alpha = DRIFT_ALPHA,
+): FeatureDrift[] {
   const adjusted = holm(partial.map((p) => p.pValue))
   return partial.map((p, i): FeatureDrift => {
     const psi = p.bins.psi
@@ -231,8 +282,8 @@ export function featureDrift(
       drifted: reasons.length > 0,
       watch: reasons.length === 0 && psi > PSI_WATCH,
       reasons,
-      nRef: ref.nRows,
-      nCur: cur.nRows,
+      nRef,
+      nCur,
     }
   })
 }

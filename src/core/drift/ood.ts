@@ -85,16 +85,20 @@ function ledoitWolf(cov: Float64Array, sumFourth: number, n: number, p: number):
   return b <= 0 || delta <= 0 ? 0 : b / delta
 }
 
+/** The detector's validated layout: width, feature blocks, names, one-hot flags, floor. */
+export type OodLayout = {
+  width: number
+  offsets: Int32Array
+  features: string[]
+  categorical: boolean[]
+  categoryFloor: number
+}
+
 /**
- * Fits the detector on a seeded half of the reference's encoded rows and sets the thresholds
- * on the other half (see module doc).
- * @throws RangeError when there are fewer than 4 rows or the offsets do not span the width.
- * @example const det = oodFit(encRef.x, { seed: 1, offsets: schemaOffsets(schema), features })
+ * Checks and completes `opts` for an encoded width p (see `OodFitOptions` for the defaults).
+ * @throws RangeError when the offsets do not span the width or a list has the wrong length.
  */
-export function oodFit(x: Matrix, opts: OodFitOptions = {}): OodModel {
-  const n = x.rows
-  const p = x.cols
-  if (n < 4) throw new RangeError(`oodFit: needs at least 4 reference rows, got ${n}`)
+export function oodLayout(p: number, opts: OodFitOptions = {}): OodLayout {
   const offsets = opts.offsets ?? Int32Array.from({ length: p + 1 }, (_, i) => i)
   const F = offsets.length - 1
   if (offsets[0] !== 0 || offsets[F] !== p)
@@ -105,14 +109,43 @@ export function oodFit(x: Matrix, opts: OodFitOptions = {}): OodModel {
   if (opts.categorical && opts.categorical.length !== F) {
     throw new RangeError(`oodFit: ${opts.categorical.length} categorical flags for ${F} features`)
   }
+  const categorical = Array.from({ length: F }, (_, f) =>
+    opts.categorical ? opts.categorical[f]! : offsets[f + 1]! - offsets[f]! > 1,
+  )
+  return { width: p, offsets, features, categorical, categoryFloor: opts.categoryFloor ?? 0.05 }
+}
+
+/**
+ * The fit / calibration split of n reference rows: a seeded half (⌊n/2⌋ rows drawn with
+ * `rngFromSeed(seed)`) to fit on, the rest to set the thresholds on; both ascending. A function of
+ * n and the seed only, so shards of the reference agree on it by global row index.
+ */
+export function oodSplit(
+  n: number,
+  seed = 1,
+): { fitRows: Int32Array; calibrationRows: Int32Array } {
   const half = Math.floor(n / 2)
-  const fitRows = rngFromSeed(opts.seed ?? 1)
-    .sampleWithoutReplacement(n, half)
-    .sort()
+  const fitRows = rngFromSeed(seed).sampleWithoutReplacement(n, half).sort()
   const inFit = new Uint8Array(n)
   for (const r of fitRows) inFit[r] = 1
   const calibrationRows = new Int32Array(n - half)
   for (let r = 0, k = 0; r < n; r++) if (!inFit[r]) calibrationRows[k++] = r
+  return { fitRows, calibrationRows }
+}
+
+/**
+ * Fits the detector on a seeded half of the reference's encoded rows and sets the thresholds
+ * on the other half (see module doc).
+ * @throws RangeError when there are fewer than 4 rows or the offsets do not span the width.
+ * @example const det = oodFit(encRef.x, { seed: 1, offsets: schemaOffsets(schema), features })
+ */
+export function oodFit(x: Matrix, opts: OodFitOptions = {}): OodModel {
+  const n = x.rows
+  const p = x.cols
+  if (n < 4) throw new RangeError(`oodFit: needs at least 4 reference rows, got ${n}`)
+  const layout = oodLayout(p, opts)
+  const half = Math.floor(n / 2)
+  const { fitRows, calibrationRows } = oodSplit(n, opts.seed ?? 1)
 
   const mean = new Float64Array(p)
   for (const r of fitRows) for (let j = 0; j < p; j++) mean[j] = mean[j]! + x.data[r * p + j]!
@@ -140,16 +173,38 @@ export function oodFit(x: Matrix, opts: OodFitOptions = {}): OodModel {
       cov[j * p + i] = v
     }
   }
+  const model = oodModelOfMoments(layout, mean, cov, sumFourth, half, fitRows, calibrationRows)
+  const calib = oodScoreRows(model, x, calibrationRows).sort()
+  model.thresholds = { p95: quantileLinear(calib, 0.95), p99: quantileLinear(calib, 0.99) }
+  return model
+}
+
+/**
+ * The detector from the fitted rows' moments (thresholds left at 0 for the caller to set): mean
+ * μ, covariance S (1/n, p × p, symmetric, overwritten by the one-hot floor), Σ_rows ‖x − μ‖⁴ and
+ * the number n of fitted rows. `oodFit` computes the moments from the rows; the streamed audit
+ * (src/core/stream) from exact sums merged over shards.
+ */
+export function oodModelOfMoments(
+  layout: OodLayout,
+  mean: Float64Array,
+  cov: Float64Array,
+  sumFourth: number,
+  n: number,
+  fitRows: Int32Array,
+  calibrationRows: Int32Array,
+): OodModel {
+  const p = layout.width
+  const { offsets } = layout
   let trace = 0
   for (let i = 0; i < p; i++) trace += cov[i * p + i]!
   const mu = trace / p
-  const shrinkage = mu > 0 ? ledoitWolf(cov, sumFourth, half, p) : 1
+  const shrinkage = mu > 0 ? ledoitWolf(cov, sumFourth, n, p) : 1
   const target = mu > 0 ? mu : 1
-  const s0 = opts.categoryFloor ?? 0.05
+  const s0 = layout.categoryFloor
   const floorVar = s0 * (1 - s0)
-  for (let f = 0; f < F; f++) {
-    const categorical = opts.categorical ? opts.categorical[f] : offsets[f + 1]! - offsets[f]! > 1
-    if (!categorical) continue
+  for (let f = 0; f < layout.features.length; f++) {
+    if (!layout.categorical[f]) continue
     for (let j = offsets[f]!; j < offsets[f + 1]!; j++)
       cov[j * p + j] = Math.max(cov[j * p + j]!, floorVar)
   }
@@ -167,21 +222,18 @@ export function oodFit(x: Matrix, opts: OodFitOptions = {}): OodModel {
       for (let j = 0; j < p; j++) whiten[i * p + j] = whiten[i * p + j]! + vik * vectors[j * p + k]!
     }
   }
-  const model: OodModel = {
+  return {
     width: p,
     mean,
     whiten,
     shrinkage,
     categoryFloor: s0,
     offsets,
-    features,
+    features: layout.features,
     thresholds: { p95: 0, p99: 0 },
     fitRows,
     calibrationRows,
   }
-  const calib = oodScoreRows(model, x, calibrationRows).sort()
-  model.thresholds = { p95: quantileLinear(calib, 0.95), p99: quantileLinear(calib, 0.99) }
-  return model
 }
 
 /** Whitened difference W(x_r − μ) of row r into `out`; returns ‖·‖². */

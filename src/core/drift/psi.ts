@@ -90,10 +90,15 @@ export function psiEdges(ref: ArrayLike<number>): number[] {
 }
 
 /**
- * Counts of `values` in the bins (−∞, e₁], (e₁, e₂], …, (e_k, +∞) of ascending `edges`.
+ * Counts of `values` in the bins (−∞, e₁], (e₁, e₂], …, (e_k, +∞) of ascending `edges`; with
+ * `weights`, value i counts weights[i] times (e.g. distinct values with their counts).
  * @example psiBinCounts([1, 2, 3], [2]) // [2, 1]
  */
-export function psiBinCounts(values: ArrayLike<number>, edges: readonly number[]): number[] {
+export function psiBinCounts(
+  values: ArrayLike<number>,
+  edges: readonly number[],
+  weights?: ArrayLike<number>,
+): number[] {
   const counts = new Array<number>(edges.length + 1).fill(0)
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!
@@ -105,7 +110,7 @@ export function psiBinCounts(values: ArrayLike<number>, edges: readonly number[]
       if (edges[mid]! < v) lo = mid + 1
       else hi = mid
     }
-    counts[lo]!++
+    counts[lo]! += weights ? weights[i]! : 1
   }
   return counts
 }
@@ -143,11 +148,20 @@ export function psiNumeric(ref: ArrayLike<number>, cur: ArrayLike<number>): PsiB
   for (let i = 0; i < cur.length; i++) {
     if (Number.isNaN(cur[i]!)) throw new RangeError(`psiNumeric: current value ${i} is NaN`)
   }
+  return psiNumericBins(edges, psiBinCounts(ref, edges), psiBinCounts(cur, edges))
+}
+
+/**
+ * `psiNumeric`'s result from the decile `edges` and both sides' counts in the bins (−∞, e₁], …,
+ * (e_k, +∞): labels, shares, terms and PSI (the streamed audit counts the bins itself).
+ * @throws RangeError as `psiFromCounts`.
+ */
+export function psiNumericBins(edges: number[], refCounts: number[], curCounts: number[]): PsiBins {
   const labels = edges.map((e, k) =>
     k === 0 ? `≤ ${fmt(e)}` : `(${fmt(edges[k - 1]!)}, ${fmt(e)}]`,
   )
   labels.push(`> ${fmt(edges[edges.length - 1]!)}`)
-  return bins(labels, edges, psiBinCounts(ref, edges), psiBinCounts(cur, edges))
+  return bins(labels, edges, refCounts, curCounts)
 }
 
 /** Categorical PSI plus the current values the reference does not have. */

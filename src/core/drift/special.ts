@@ -96,14 +96,23 @@ export function chiSquareSf(x: number, dof: number): number {
  * @example quantileLinear(Float64Array.of(1, 2, 3, 4), 0.5) // 2.5
  */
 export function quantileLinear(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length
+  return quantileLinearOf(sorted.length, (i) => sorted[i]!, q)
+}
+
+/**
+ * {@link quantileLinear} of an ascending sample of size `n` read through `at(i)` (the i-th
+ * smallest value), e.g. from sorted distinct values with counts (src/core/stream).
+ * @returns NaN for n = 0.
+ * @example quantileLinearOf(4, (i) => i + 1, 0.5) // 2.5
+ */
+export function quantileLinearOf(n: number, at: (i: number) => number, q: number): number {
   if (n === 0) return NaN
   const h = (n - 1) * q
   const lo = Math.floor(h)
-  if (lo >= n - 1) return sorted[n - 1]!
-  if (lo < 0) return sorted[0]!
-  const a = sorted[lo]!
-  const b = sorted[lo + 1]!
+  if (lo >= n - 1) return at(n - 1)
+  if (lo < 0) return at(0)
+  const a = at(lo)
+  const b = at(lo + 1)
   const f = h - lo
   // numpy's _lerp, bit for bit: from the nearer end, so that f = 1 gives b exactly.
   return f >= 0.5 ? b - (b - a) * (1 - f) : a + (b - a) * f

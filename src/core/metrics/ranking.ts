@@ -39,8 +39,10 @@ function checkMaxPoints(fn: string, maxPoints: number): void {
 /**
  * The rows grouped by distinct score, in decreasing score order: `tp[k]` / `fp[k]` count the
  * positives / negatives with score ≥ `score[k]` (the confusion at threshold `score[k]`).
+ * Built from the rows by `rankingMetrics`, or from exact (score, label) counts by the streamed
+ * audit (src/core/stream), which then gets the same numbers bit for bit.
  */
-type ScoreTies = {
+export type ScoreTies = {
   score: Float64Array
   tp: Float64Array
   fp: Float64Array
@@ -239,7 +241,15 @@ export type RankingMetrics = {
  */
 export function rankingMetrics(p: Scores, y: Labels, maxPoints = 201): RankingMetrics {
   checkMaxPoints('rankingMetrics', maxPoints)
-  const t = scoreTies('rankingMetrics', p, y)
+  return rankingMetricsOfTies(scoreTies('rankingMetrics', p, y), maxPoints)
+}
+
+/**
+ * `rankingMetrics` of rows already grouped by distinct score (see `ScoreTies`).
+ * @throws RangeError when `maxPoints` is not an integer ≥ 2 (Infinity = no downsampling).
+ */
+export function rankingMetricsOfTies(t: ScoreTies, maxPoints = 201): RankingMetrics {
+  checkMaxPoints('rankingMetricsOfTies', maxPoints)
   return {
     rocAuc: aucOfTies(t),
     roc: rocOfTies(t, maxPoints),
