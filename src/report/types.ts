@@ -65,6 +65,11 @@ export type Report = {
     counterfactuals: number
     quantize: string[]
     backend: string
+    /**
+     * The cohort every section was computed on: its predicate and row count (absent: every row
+     * of the data). `rows` and the `explanations` keys are rows of the data file all the same.
+     */
+    cohort?: { predicate: string; rows: number }
   }
   metrics?: {
     accuracy: number | null

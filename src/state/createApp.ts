@@ -91,6 +91,7 @@ export function createApp(deps: StateDeps): App {
     backends,
     explain,
     monitoring,
+    cohort,
   })
   return {
     deps,

@@ -102,3 +102,19 @@ export function cohortRows(mask: Uint8Array): Int32Array {
   for (let i = 0, k = 0; i < mask.length; i++) if (mask[i]) out[k++] = i
   return out
 }
+
+/**
+ * The table of `rows` only, in their order: the same columns with the same value dictionaries
+ * (values no kept row uses stay listed), each row's codes copied. No rows: an empty table.
+ * @example cohortTable(table, cohortRows(mask)).nRows // the cohort's size
+ */
+export function cohortTable(table: Table, rows: Int32Array): Table {
+  return {
+    nRows: rows.length,
+    columns: table.columns.map((c) => ({
+      name: c.name,
+      values: c.values,
+      codes: Int32Array.from(rows, (r) => c.codes[r]!),
+    })),
+  }
+}
