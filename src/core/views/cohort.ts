@@ -11,8 +11,8 @@
  */
 import { parseNumericCell } from '../encode.ts'
 import type { Column, Table } from '../table.ts'
-import { tableColumn } from '../table.ts'
-import type { Cohort, CohortOp, CohortValue } from './cohortSyntax.ts'
+import { columnCell, tableColumn } from '../table.ts'
+import { type Cohort, type CohortOp, type CohortValue, cohortText } from './cohortSyntax.ts'
 
 export {
   type Cohort,
@@ -117,4 +117,59 @@ export function cohortTable(table: Table, rows: Int32Array): Table {
       codes: Int32Array.from(rows, (r) => c.codes[r]!),
     })),
   }
+}
+
+/**
+ * An example filter that selects rows of `table`: the first numeric feature above its median
+ * (rounded) and the commonest value of a categorical feature (a sensitive one first), e.g.
+ * `age > 37 and sex = Male`; one of the two when the schema has only one kind; '' with neither.
+ * @example cohortExample(schema, table) // 'age > 37 and sex = Male'
+ */
+export function cohortExample(
+  features: readonly { name: string; type: 'numeric' | 'categorical' }[],
+  sensitive: readonly string[],
+  table: Table,
+): string {
+  const parts: Cohort[] = []
+  const num = features.find((f) => f.type === 'numeric' && tableColumn(table, f.name))
+  if (num) {
+    const col = tableColumn(table, num.name)!
+    const xs: number[] = []
+    for (let i = 0; i < table.nRows; i++) {
+      const x = parseNumericCell(columnCell(col, i))
+      if (x !== null) xs.push(x)
+    }
+    xs.sort((a, b) => a - b)
+    const median = xs[Math.floor(xs.length / 2)]
+    if (median !== undefined) {
+      const v = Math.round(median)
+      parts.push({
+        kind: 'compare',
+        column: num.name,
+        op: '>',
+        value: { text: String(v), number: v },
+      })
+    }
+  }
+  const cats = features.filter((f) => f.type === 'categorical' && tableColumn(table, f.name))
+  const cat = cats.find((f) => sensitive.includes(f.name)) ?? cats[0]
+  if (cat) {
+    const col = tableColumn(table, cat.name)!
+    const counts = new Int32Array(col.values.length)
+    for (let i = 0; i < table.nRows; i++) counts[col.codes[i]!]!++
+    let best = -1
+    for (let k = 0; k < counts.length; k++)
+      if (col.values[k] !== '' && (best < 0 || counts[k]! > counts[best]!)) best = k
+    if (best >= 0)
+      parts.push({
+        kind: 'compare',
+        column: cat.name,
+        op: '=',
+        value: { text: col.values[best]!, number: null },
+      })
+  }
+  if (!parts.length) return ''
+  return cohortText(
+    parts.length === 2 ? { kind: 'and', left: parts[0]!, right: parts[1]! } : parts[0]!,
+  )
 }
