@@ -83,3 +83,21 @@ test('the scope bar shows per-group thresholds and says which views ignore the c
   await app.fillNumber('fair-threshold', 0.4)
   await expect(bar.getByTestId('threshold')).toHaveValue('0.4')
 })
+
+test('a tab clicked while a reload restores the session is not undone by the restore', async ({
+  page,
+  app,
+}) => {
+  await app.open()
+  await app.loadGolden()
+  await app.openTab('Calibration')
+  await expect.poll(async () => (await app.persistedView())?.tab).toBe('Calibration')
+  await page.goto('/', { waitUntil: 'commit' })
+  // The restore loads the saved files for a few seconds: the user picks Data meanwhile.
+  await expect(app.el('job')).toBeVisible()
+  await app.el('tab-Data').click()
+  await app.waitIdle()
+  await expect(app.el('main')).toHaveAttribute('data-tab', 'Data')
+  await app.openTab('Overview')
+  await expect(app.el('model-sha')).toHaveText(/^3c4cbb65/)
+})

@@ -97,6 +97,7 @@ export function createPersist(app: App): Persist {
 }
 
 async function persistRestore(app: App): Promise<boolean> {
+  const tabFrom = app.ui.store.getState().tab
   let stored: StoredSources | undefined
   let view: ViewState | undefined
   try {
@@ -123,6 +124,6 @@ async function persistRestore(app: App): Promise<boolean> {
     ...(stored.cls ? { cls: stored.cls } : {}),
   }
   const ok = await app.load.loadBundle(bundle)
-  if (ok && view) viewStateApply(app, view)
+  if (ok && view) viewStateApply(app, view, tabFrom)
   return ok
 }

@@ -124,9 +124,10 @@ export function foreignSources(s: ViewState): string[] {
 
 /**
  * Applies the view part of a state to `app` (after its sources are loaded). Invalid fields are
- * skipped.
+ * skipped. `tabFrom` is the tab shown when the restore began: when the user has picked another
+ * since (the load takes seconds), their choice stands and the state's tab is not applied.
  */
-export function viewStateApply(app: App, s: ViewState): void {
+export function viewStateApply(app: App, s: ViewState, tabFrom?: Tab): void {
   const thr = num(s.threshold, 0, 1)
   if (thr !== null) app.metrics.setThreshold(thr)
   if (isObj(s.cohort)) {
@@ -194,7 +195,9 @@ export function viewStateApply(app: App, s: ViewState): void {
   }
   const dataRow = s.dataRow === null ? null : num(s.dataRow, 0, n - 1)
   if (dataRow !== null) app.dataRow.openRow(dataRow)
-  if (typeof s.tab === 'string' && (Tabs as readonly string[]).includes(s.tab)) app.ui.setTab(s.tab)
+  const userPicked = tabFrom !== undefined && app.ui.store.getState().tab !== tabFrom
+  if (!userPicked && typeof s.tab === 'string' && (Tabs as readonly string[]).includes(s.tab))
+    app.ui.setTab(s.tab)
 }
 
 /** Pending link whose foreign sources await the user's decision (rendered by ShareGate). */
@@ -238,6 +241,7 @@ export function createShare(app: App): Share {
   /** Loads a link's sources (already consented) and applies its view. */
   async function openState(s: ViewState): Promise<boolean> {
     applying = true
+    const tabFrom = app.ui.store.getState().tab
     try {
       const want = s.src
       const { model, data, schema } = app.session.store.getState()
@@ -272,7 +276,7 @@ export function createShare(app: App): Share {
       ) {
         await app.backends.setBackend(s.backend)
       }
-      viewStateApply(app, s)
+      viewStateApply(app, s, tabFrom)
       return true
     } finally {
       applying = false
