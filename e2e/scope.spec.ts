@@ -38,14 +38,14 @@ test('the cohort restricts the Overview metrics and the audit, which records it'
   )
   await app.open()
   await app.loadGolden()
-  expect(Math.abs((await app.metric('accuracy')) - all.metrics.accuracy)).toBeLessThan(1e-6)
+  expect(Math.abs((await app.metric('accuracy')) - all.metrics.accuracy!)).toBeLessThan(1e-6)
   await page.getByTestId('cohort-input').fill('sex = Female')
   await expect(page.getByTestId('cohort-count')).toHaveAttribute('data-value', String(rows.length))
   await expect(page.getByTestId('performance-scope')).toContainText(
     `The cohort “sex = Female”: ${rows.length} rows`,
   )
-  await expect.poll(() => app.metric('accuracy')).toBeCloseTo(want.accuracy, 6)
-  expect(Math.abs((await app.metric('auc')) - want.rocAuc)).toBeLessThan(1e-5)
+  await expect.poll(() => app.metric('accuracy')).toBeCloseTo(want.accuracy!, 6)
+  expect(Math.abs((await app.metric('auc')) - want.rocAuc!)).toBeLessThan(1e-5)
 
   await page.getByTestId('run-audit').click()
   await expect(page.getByTestId('report-summary')).toContainText(
@@ -57,14 +57,14 @@ test('the cohort restricts the Overview metrics and the audit, which records it'
   expect(reportValidate(report)).toEqual({ valid: true, errors: [] })
   expect(report.settings.cohort).toEqual({ predicate: 'sex = Female', rows: rows.length })
   expect(report.data.rows).toBe(2000)
-  expect(Math.abs(report.metrics!.accuracy! - want.accuracy)).toBeLessThan(1e-6)
+  expect(Math.abs(report.metrics!.accuracy! - want.accuracy!)).toBeLessThan(1e-6)
   for (const r of report.settings.rows) expect(rows).toContain(r)
   expect(Object.keys(report.fairness!.sex!.groups)).toEqual(['Female'])
 
   // Not restricting every view: the Overview is back on every row.
   await page.getByTestId('cohort-restrict').uncheck()
   await expect(page.getByTestId('performance-scope')).toContainText('All 2,000 rows')
-  expect(Math.abs((await app.metric('accuracy')) - all.metrics.accuracy)).toBeLessThan(1e-6)
+  expect(Math.abs((await app.metric('accuracy')) - all.metrics.accuracy!)).toBeLessThan(1e-6)
 })
 
 test('the scope bar shows per-group thresholds and says which views ignore the cohort', async ({
