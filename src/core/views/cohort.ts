@@ -12,7 +12,13 @@
 import { parseNumericCell } from '../encode.ts'
 import type { Column, Table } from '../table.ts'
 import { columnCell, tableColumn } from '../table.ts'
-import { type Cohort, type CohortOp, type CohortValue, cohortText } from './cohortSyntax.ts'
+import {
+  type Cohort,
+  type CohortOp,
+  type CohortValue,
+  cohortSuggestion,
+  cohortText,
+} from './cohortSyntax.ts'
 
 export {
   type Cohort,
@@ -172,4 +178,35 @@ export function cohortExample(
   return cohortText(
     parts.length === 2 ? { kind: 'and', left: parts[0]!, right: parts[1]! } : parts[0]!,
   )
+}
+
+/**
+ * Hints for values a cohort compares with `=`, `!=` or `in` that no row of `table` has (values
+ * are matched exactly, case included): `no sex is "female" — did you mean "Female"?`, the nearest
+ * value by cohortSuggestion, or without a suggestion when none is close. Numbers are not hinted
+ * (`age = 40` matches "40.0"). Empty when every value occurs.
+ * @example cohortValueHints(cohortParse('sex = female', cols), table)
+ */
+export function cohortValueHints(cohort: Cohort, table: Table): string[] {
+  const hints: string[] = []
+  const check = (column: string, v: CohortValue) => {
+    const col = tableColumn(table, column)
+    if (!col || v.number !== null || col.values.includes(v.text)) return
+    const near = cohortSuggestion(
+      v.text,
+      col.values.filter((x) => x !== ''),
+    )
+    hints.push(`no ${column} is "${v.text}"${near === null ? '' : ` — did you mean "${near}"?`}`)
+  }
+  const walk = (c: Cohort): void => {
+    if (c.kind === 'compare' && (c.op === '=' || c.op === '!=')) check(c.column, c.value)
+    else if (c.kind === 'in') for (const v of c.values) check(c.column, v)
+    else if (c.kind === 'not') walk(c.operand)
+    else if (c.kind === 'and' || c.kind === 'or') {
+      walk(c.left)
+      walk(c.right)
+    }
+  }
+  walk(cohort)
+  return hints
 }

@@ -25,6 +25,7 @@ export function CohortBar({ nRows }: { nRows: number }) {
   const error = useStore(app.cohort.store, (s) => s.error)
   const errorAt = useStore(app.cohort.store, (s) => s.errorAt)
   const rows = useStore(app.cohort.store, (s) => s.rows)
+  const hints = useStore(app.cohort.store, (s) => s.hints)
   const restrict = useStore(app.cohort.store, (s) => s.restrict)
   const [settled, setSettled] = useState(true)
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
@@ -120,6 +121,11 @@ export function CohortBar({ nRows }: { nRows: number }) {
           </p>
         </details>
       </div>
+      {hints.length > 0 && settled && (
+        <p className="cohortHint" role="status" data-testid="cohort-hint">
+          Values match exactly: {hints.join('; ')}.
+        </p>
+      )}
       {showError && (
         <div id="cohort-error" className="cohortError" role="alert" data-testid="cohort-error">
           <span>
