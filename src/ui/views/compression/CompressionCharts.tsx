@@ -18,6 +18,7 @@ import type { CompressionState } from '../../../state/compressionStore.ts'
 import { fmtInt, fmtValue } from '../../format.ts'
 import { ChartFrame } from '../../kit/ChartFrame.tsx'
 import { Color, seriesColor } from '../../kit/palette.ts'
+import { yAxisLabel } from '../../kit/axis.ts'
 
 /**
  * Two charts of the variants: packed size against accuracy (float32 included), and the change of
@@ -90,7 +91,7 @@ export function CompressionCharts({
               name="accuracy"
               domain={['auto', 'auto']}
               tickFormatter={(v: number) => v.toFixed(3)}
-              label={{ value: 'Accuracy', angle: -90, position: 'insideLeft' }}
+              label={yAxisLabel('Accuracy')}
             />
             <ZAxis range={[80, 80]} />
             <Tooltip
@@ -140,7 +141,7 @@ export function CompressionCharts({
             />
             <YAxis
               tickFormatter={(v: number) => v.toFixed(3)}
-              label={{ value: 'Δ selection rate', angle: -90, position: 'insideLeft' }}
+              label={yAxisLabel('Δ selection rate')}
             />
             <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(5) : String(v))} />
             <Legend verticalAlign="top" height={24} />
