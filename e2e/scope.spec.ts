@@ -82,6 +82,15 @@ test('the scope bar shows per-group thresholds and says which views ignore the c
   await app.openTab('Fairness')
   await app.fillNumber('fair-threshold', 0.4)
   await expect(bar.getByTestId('threshold')).toHaveValue('0.4')
+  // A cohort of one sex grouped by sex: nothing to compare, so n/a rather than 0 and 1.
+  await page.getByTestId('cohort-input').fill('sex = Female')
+  await expect(page.getByTestId('fair-dpd')).toHaveText('n/a')
+  await expect(page.getByTestId('fair-dpr')).toHaveText('n/a')
+  // A value in the wrong case matches nothing, and the bar says which value exists.
+  await page.getByTestId('cohort-input').fill('sex = female')
+  await page.getByTestId('cohort-input').press('Enter')
+  await expect(page.getByTestId('cohort-hint')).toContainText('did you mean "Female"?')
+  await expect(page.getByTestId('cohort-count')).toHaveAttribute('data-value', '0')
 })
 
 test('a tab clicked while a reload restores the session is not undone by the restore', async ({

@@ -72,5 +72,12 @@ test('every view at 1,440 px: screenshots, no clipped chart text, no overflowing
     await page.waitForTimeout(1500)
     await visit(t.toLowerCase())
   }
+  // The compression results table fits at this width (no sideways scrolling needed).
+  await app.openTab('Compression')
+  const fit = await app.el('compression-table').evaluate((t) => ({
+    table: t.scrollWidth,
+    box: t.closest('.tableScroll')!.clientWidth,
+  }))
+  expect(fit.table).toBeLessThanOrEqual(fit.box)
   expect(problems).toEqual([])
 })
