@@ -122,3 +122,23 @@ test('clicking a beeswarm dot opens its row in the Data view', async ({ page, ap
   await expect(app.el('main')).toHaveAttribute('data-tab', 'Data')
   await expect(page.getByTestId('row-detail')).toHaveAttribute('data-row', String(row))
 })
+
+test('compression results come back after a reload of the same session', async ({ page, app }) => {
+  test.setTimeout(240_000)
+  await app.open()
+  await app.openTab('Compression')
+  for (const id of ['int8', 'int4', 'prune50', 'prune80', 'int8act'])
+    await page.getByRole('checkbox', { name: id, exact: true }).uncheck()
+  await app.el('run-compression').click()
+  await app.waitIdle(180_000)
+  const agreement = await app.el('agreement-uint8').getAttribute('data-value')
+  await expect(app.el('compression-table')).toBeVisible()
+  // Let the persisted view catch up (it saves 300 ms after a change).
+  await expect.poll(async () => (await app.persistedView())?.tab).toBe('Compression')
+  await page.waitForTimeout(1000)
+  await page.goto('/', { waitUntil: 'commit' })
+  await app.waitIdle()
+  await expect(app.el('main')).toHaveAttribute('data-tab', 'Compression')
+  await expect(app.el('agreement-uint8')).toHaveAttribute('data-value', agreement!)
+  await expect(app.el('run-compression')).toBeEnabled()
+})
