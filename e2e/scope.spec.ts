@@ -114,7 +114,7 @@ test('a tab clicked while a reload restores the session is not undone by the res
 test('clicking a beeswarm dot opens its row in the Data view', async ({ page, app }) => {
   await app.open()
   await app.openExplain()
-  const dot = app.el('beeswarm-dots').locator('circle[data-i="5"]')
+  const dot = app.el('beeswarm-dots').locator('.dotLayer circle').last() // drawn last: on top
   await dot.hover()
   const tip = app.el('beeswarm-dots').locator('text', { hasText: /^Row \d+$/ })
   const row = Number((await tip.first().textContent())!.slice(4))
