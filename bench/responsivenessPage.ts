@@ -124,6 +124,7 @@ export async function millionFigures(app: App): Promise<Figure[]> {
   await page.getByTestId('fair-attr-race').check()
   await expect(page.getByTestId('fair-key')).toHaveText('sex × race')
   await page.getByTestId('fair-threshold').fill('0.35')
+  await page.getByTestId('fair-threshold').press('Enter')
   await page.getByTestId('fair-attr-race').uncheck()
   await app.openTab('Data')
   await page.getByTestId('sort-prediction').click()
@@ -223,6 +224,7 @@ export async function cancelFigures(app: App, repeats = 3): Promise<Figure[]> {
   await page.getByTestId('explain-panel').getByText('Settings').click()
   await page.getByTestId('explain-panel').locator('select').first().selectOption('kmeans')
   await page.getByTestId('global-n').fill('2000')
+  await page.getByTestId('global-n').press('Enter')
   const free: number[] = []
   const tasks: number[] = []
   for (let i = 0; i < repeats; i++) {
@@ -315,6 +317,7 @@ export async function whatIfFigures(app: App): Promise<Figure[]> {
   // differs from the last, so a new answer is told from the old.
   for (const v of [99999, 7000, 99999, 7000, 99999, 7000]) {
     await page.getByTestId('whatif-capital_gain').fill(String(v))
+    await page.getByTestId('whatif-capital_gain').press('Enter')
     await expect(out).not.toHaveAttribute('data-value', before ?? '', { timeout: 30_000 })
     await expect(out).toHaveAttribute('data-status', 'done', { timeout: 30_000 })
     await expect(page.getByTestId('whatif-shap')).toBeVisible()

@@ -29,8 +29,10 @@ test('SHAP, IG and counterfactuals on the demo through the UI match the core', a
   await app.openTab('Explain')
   const row = 1265
   await page.getByTestId('explain-row').fill(String(row))
+  await page.getByTestId('explain-row').press('Enter')
   await page.getByTestId('explain-panel').getByText('Settings').click()
   await page.getByTestId('ig-steps').fill('256')
+  await page.getByTestId('ig-steps').press('Enter')
   await page.getByTestId('run-all').click()
   await expect(page.getByTestId('explain-result')).toHaveAttribute('data-row', String(row))
   const core = await coreExplain(row)
@@ -69,6 +71,7 @@ test('a long job shows progress, cancels, and the app recovers', async ({ page, 
   await app.open()
   await app.openExplain()
   await page.getByTestId('global-n').fill('2000')
+  await page.getByTestId('global-n').press('Enter')
   await page.getByTestId('explain-panel').getByText('Settings').click()
   await page.getByTestId('explain-panel').locator('select').first().selectOption('kmeans')
   await page.getByTestId('run-global').click()
@@ -81,6 +84,7 @@ test('a long job shows progress, cancels, and the app recovers', async ({ page, 
     .toBeGreaterThan(0)
   // The page stays interactive while the worker computes.
   await page.getByTestId('explain-row').fill('45')
+  await page.getByTestId('explain-row').press('Enter')
   await expect(page.getByTestId('explain-row')).toHaveValue('45')
   await expect(page.getByTestId('row-prediction')).not.toHaveText('—')
   // Cancel: a request queued behind the cancelled job is answered, so the worker is free again.
@@ -94,6 +98,7 @@ test('a long job shows progress, cancels, and the app recovers', async ({ page, 
   await expect(page.getByTestId('global-table')).toContainText('Mean |φ| over 200 seeded rows')
   // Recovers: a short job runs to the end.
   await page.getByTestId('global-n').fill('20')
+  await page.getByTestId('global-n').press('Enter')
   await page.getByTestId('run-global').click()
   await expect(page.getByTestId('global-table')).toContainText('Mean |φ| over 20 seeded rows')
 })
@@ -106,6 +111,7 @@ test('a new request supersedes the running one without stale results', async ({
   await app.open()
   await app.openExplain()
   await page.getByTestId('global-n').fill('2000')
+  await page.getByTestId('global-n').press('Enter')
   await page.getByTestId('run-global').click()
   await expect(page.getByTestId('job')).toContainText(/SHAP/)
   // Loading stays possible during a job; the load supersedes (cancels) the global SHAP job.
@@ -131,6 +137,7 @@ test('a new request supersedes the running one without stale results', async ({
   await expect(page.getByTestId('global-table')).toHaveCount(0)
   // The next request's answer is for the row asked, never an earlier one.
   await page.getByTestId('explain-row').fill('7')
+  await page.getByTestId('explain-row').press('Enter')
   await page.getByTestId('run-shap').click()
   await expect(page.getByTestId('explain-result')).toHaveAttribute('data-row', '7')
 })
@@ -148,6 +155,7 @@ test('a crashed model worker is restarted, the error shown, and work goes on', a
   await expect(page.getByTestId('metric-accuracy')).toHaveText(acc!)
   await app.openTab('Explain')
   await page.getByTestId('explain-row').fill('3')
+  await page.getByTestId('explain-row').press('Enter')
   await page.getByTestId('run-shap').click()
   await expect(page.getByTestId('explain-result')).toHaveAttribute('data-row', '3')
 })

@@ -72,6 +72,34 @@ export class App {
     await this.waitIdle()
   }
 
+  /**
+   * The view state the app has persisted for a reload (idb-keyval's default store in IndexedDB,
+   * key glassbox.session.view), or null while there is none. Never creates the database.
+   */
+  persistedView(): Promise<Record<string, unknown> | null> {
+    return this.page.evaluate(async () => {
+      if (!(await indexedDB.databases()).some((d) => d.name === 'keyval-store')) return null
+      return new Promise<Record<string, unknown> | null>((resolve, reject) => {
+        const open = indexedDB.open('keyval-store')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const db = open.result
+          if (!db.objectStoreNames.contains('keyval')) {
+            db.close()
+            resolve(null)
+            return
+          }
+          const get = db.transaction('keyval').objectStore('keyval').get('glassbox.session.view')
+          get.onerror = () => reject(get.error)
+          get.onsuccess = () => {
+            db.close()
+            resolve((get.result as Record<string, unknown> | undefined) ?? null)
+          }
+        }
+      })
+    })
+  }
+
   /** Clicks tab `tab` and waits until the dashboard shows it. */
   async openTab(tab: Tab): Promise<void> {
     await this.el(`tab-${tab}`).click()
@@ -90,9 +118,16 @@ export class App {
     return Number(await this.el(`metric-${id}`).getAttribute('data-value'))
   }
 
-  /** Types `value` into the Overview's threshold field. */
+  /** Types `value` into the Overview's threshold field and commits it (Enter). */
   async setThreshold(value: number): Promise<void> {
-    await this.el('threshold').fill(String(value))
+    await this.fillNumber('threshold', value)
+  }
+
+  /** Types `value` into the number field `id` (a kit NumberField) and commits it with Enter. */
+  async fillNumber(id: string, value: number | string): Promise<void> {
+    const field = this.el(id)
+    await field.fill(String(value))
+    await field.press('Enter')
   }
 
   /** The last notice of `level`, or the last one containing `text`. */

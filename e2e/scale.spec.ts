@@ -240,6 +240,7 @@ async function millionRows(app: App, root: number): Promise<void> {
     String(MILLION_ROWS),
   )
   await page.getByTestId('fair-threshold').fill('0.35')
+  await page.getByTestId('fair-threshold').press('Enter')
   await page.getByTestId('fair-attr-race').uncheck()
 
   mark('fairness')

@@ -23,33 +23,6 @@ async function currentLink(
   return page.url()
 }
 
-/**
- * The view state the app has persisted for a reload (idb-keyval's default store in IndexedDB,
- * key glassbox.session.view), or null while there is none. Never creates the database.
- */
-const persistedView = (page: Page) =>
-  page.evaluate(async () => {
-    if (!(await indexedDB.databases()).some((d) => d.name === 'keyval-store')) return null
-    return new Promise<Record<string, unknown> | null>((resolve, reject) => {
-      const open = indexedDB.open('keyval-store')
-      open.onerror = () => reject(open.error)
-      open.onsuccess = () => {
-        const db = open.result
-        if (!db.objectStoreNames.contains('keyval')) {
-          db.close()
-          resolve(null)
-          return
-        }
-        const get = db.transaction('keyval').objectStore('keyval').get('glassbox.session.view')
-        get.onerror = () => reject(get.error)
-        get.onsuccess = () => {
-          db.close()
-          resolve((get.result as Record<string, unknown> | undefined) ?? null)
-        }
-      }
-    })
-  })
-
 /** The golden fixture loaded over the demo, as a user picks it. */
 async function openGolden(app: App): Promise<void> {
   await app.open()
@@ -191,7 +164,7 @@ test('a reload mid-session loses nothing', async ({ page, app }) => {
   // The session is saved for the reload once IndexedDB holds this view.
   await expect
     .poll(async () => {
-      const v = await persistedView(page)
+      const v = await app.persistedView()
       return v && [v.tab, v.threshold]
     })
     .toEqual(['Calibration', 0.42])

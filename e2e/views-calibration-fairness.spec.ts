@@ -131,6 +131,7 @@ test.describe('Calibration view', () => {
     await expect(page.getByTestId('calib-bin')).toHaveCount(mass.bins.length)
     await expectValue(page, 'calib-ece', mass.ece)
     await page.getByTestId('calib-nbins').fill('15')
+    await page.getByTestId('calib-nbins').press('Enter')
     const mass15 = calibrationBins(core.p, core.y, { strategy: 'mass', nBins: 15 })
     await expect(page.getByTestId('calib-bin')).toHaveCount(mass15.bins.length)
     await expectValue(page, 'calib-ece', mass15.ece)
@@ -186,6 +187,7 @@ test.describe('Fairness view', () => {
 
     // Move the threshold: every number is the core's at 0.35.
     await page.getByTestId('fair-threshold').fill('0.35')
+    await page.getByTestId('fair-threshold').press('Enter')
     const t35 = fairnessTable(core.p, core.y, core.sex, 0.35)
     const s35 = disparitySummary(t35)
     await expectValue(page, 'fair-dpd', s35.demographicParityDifference)
@@ -238,6 +240,7 @@ test.describe('Fairness view', () => {
     const core = await demoCore()
     await app.openTab('Fairness')
     await page.getByTestId('fair-threshold').fill('0.35')
+    await page.getByTestId('fair-threshold').press('Enter')
     await page.getByTestId('fair-attr-race').check()
     await expect(page.getByTestId('fair-key')).toHaveText('sex × race')
     const t = fairnessTable(core.p, core.y, core.sexRace, 0.35)
@@ -377,6 +380,7 @@ test.describe('golden fixture', () => {
     await expectValue(page, 'calib-ece', ref.calibration.ece)
     await app.openTab('Fairness')
     await page.getByTestId('fair-threshold').fill('0.5')
+    await page.getByTestId('fair-threshold').press('Enter')
     for (const [attr, f] of Object.entries(ref.fairness)) {
       await expectValue(page, `fair-dpd-${attr}`, f.demographicParityDifference)
       await expectValue(page, `fair-eod-${attr}`, f.equalizedOddsDifference)

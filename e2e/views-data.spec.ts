@@ -169,6 +169,7 @@ test('cohort filter, row explanation, what-if edit, axe and a screenshot', async
   const input = page.getByTestId('whatif-capital_gain')
   await expect(input).toHaveValue(String(rowValues[j]))
   await input.fill('99999')
+  await input.press('Enter')
   const out = page.getByTestId('whatif-prediction')
   await expect(out).toHaveAttribute('data-status', 'done', { timeout: 30_000 })
   const shownP = Number(await out.getAttribute('data-value'))

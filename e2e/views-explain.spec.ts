@@ -152,6 +152,7 @@ test('Explain view: default row, waterfall, agreement, global charts, exports, K
   // Kernel SHAP (budget below 2^12 − 2): the estimate is labelled and carries error bars.
   await page.getByTestId('explain-panel').getByText('Settings').click()
   await page.getByTestId('shap-budget').fill('500')
+  await page.getByTestId('shap-budget').press('Enter')
   await page.getByTestId('run-shap').click()
   await expect(page.getByTestId('shap-kind')).toHaveText('Kernel SHAP estimate')
   await expect(page.getByTestId('shap-ig')).toHaveAttribute('data-kernel', 'true')

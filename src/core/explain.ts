@@ -7,7 +7,7 @@ import type { CheckCancel, GradFn, Matrix, ProgressFn } from './types.ts'
 import type { Schema } from './schema.ts'
 import { type ModelInputMap, modelInputMap } from './modelInput.ts'
 import { rngFromSeed, rngSplit } from './random.ts'
-import { type Background, type BackgroundSpec, backgroundCreate } from './shap/background.ts'
+import { type Background, type BackgroundSpec, backgroundSeeded } from './shap/background.ts'
 import type { RowTreeShap, TreeShapKind } from './tree/explain.ts'
 import { type BatchModel, predictRows } from './shap/coalitions.ts'
 import { shapExplain } from './shap/shap.ts'
@@ -213,7 +213,7 @@ export async function explainRows(
   const inputMap = input.input ?? modelInputMap(schema)
   const offsets = inputMap.offsets
   const rng = rngFromSeed(settings.seed)
-  const bgRng = rngSplit(rng)
+  rngSplit(rng) // the background's stream (backgroundSeeded draws the same one)
   const shapRng = rngSplit(rng)
   const cfRng = rngSplit(rng)
   const sub =
@@ -236,7 +236,9 @@ export async function explainRows(
     treeKinds.length > 0 ||
     (settings.igSteps !== 0 &&
       (settings.igBaseline === 'mean' || settings.igBaseline === 'expected'))
-  const bg = needBg ? (input.background ?? backgroundCreate(x, settings.background, bgRng)) : null
+  const bg = needBg
+    ? (input.background ?? backgroundSeeded(x, settings.background, settings.seed))
+    : null
 
   const out = dict<RowExplanation>()
   const preds = await predictRows(input.predict, xs)

@@ -39,6 +39,11 @@ export type AuditSettings = ExplainSettings & {
   /** Compression variants compared with the model (none: no `quantization` section). */
   quantize: QuantSchemeId[]
   backend: string
+  /**
+   * A cohort predicate (`age > 40 and sex = Female`): the audit runs on the rows it selects and
+   * the report records it (auditFull, src/report/cohort.ts); absent or blank = every row.
+   */
+  cohort?: string
 }
 
 /** Contracts §3 defaults. */

@@ -15,6 +15,7 @@ import {
 import { quantizationReportEntry } from '../core/quantize/compare.ts'
 import type { Session } from '../session/session.ts'
 import { type AuditSettings, auditRun } from './audit.ts'
+import { auditCohort, cohortPositions, cohortReport, cohortSession } from './cohort.ts'
 import type { Report, ReportQuantization } from './types.ts'
 
 /** Progress of an audit: its own sections, then the compression comparison. */
@@ -60,7 +61,8 @@ export function compressionReportSection(r: CompressionResult): Record<string, R
 
 /**
  * Audits a session: metrics, calibration, fairness and explanations (auditRun), plus the
- * `quantization` section when `settings.quantize` names schemes.
+ * `quantization` section when `settings.quantize` names schemes — on the rows of
+ * `settings.cohort` only when it is set (src/report/cohort.ts; `predictions` are then ignored).
  * @param predictions f of every row of the session's data when already known (not re-predicted).
  * @throws ModelError when variants are asked of a model whose runtime builds none.
  * @example const report = await auditFull(session, { ...AUDIT_DEFAULTS, backend: 'wasm' })
@@ -69,6 +71,22 @@ export async function auditFull(
   s: Session,
   settings: AuditSettings,
   hooks: AuditHooks = {},
+  predictions?: Float32Array,
+): Promise<Report> {
+  const predicate = settings.cohort?.trim()
+  if (!predicate) return auditAll(s, settings, hooks, predictions)
+  const c = auditCohort(s, predicate)
+  const { cohort: _, ...rest } = settings
+  const rows = settings.rows && cohortPositions(c, settings.rows)
+  const report = await auditAll(cohortSession(s, c), { ...rest, rows }, hooks)
+  return cohortReport(report, c, s.table.nRows)
+}
+
+/** auditFull on every row of `s`. */
+async function auditAll(
+  s: Session,
+  settings: AuditSettings,
+  hooks: AuditHooks,
   predictions?: Float32Array,
 ): Promise<Report> {
   const phase = (p: AuditPhase) =>

@@ -91,6 +91,11 @@ export type Report = {
     backend: string
     /** TreeSHAP kinds computed (`--tree-shap`); present for models that offer TreeSHAP. */
     treeShap?: string[]
+    /**
+     * The cohort every section was computed on: its predicate and row count (absent: every row
+     * of the data). `rows` and the `explanations` keys are rows of the data file all the same.
+     */
+    cohort?: { predicate: string; rows: number }
   }
   metrics?: {
     accuracy: number | null

@@ -6,7 +6,7 @@
  */
 import { type StoreApi, createStore } from 'zustand/vanilla'
 import type { BackendName, BackendStatus, WorkerEvent } from '../workers/protocol.ts'
-import type { Jobs } from './jobs.ts'
+import { type Jobs, NOT_DATA } from './jobs.ts'
 import type { MetricsStore } from './metrics.ts'
 import { type ModelWorkerPort, errorMessage, isAbortError } from './ports.ts'
 
@@ -80,7 +80,7 @@ export function createBackends(
           { signal, onProgress: progress(signal) },
         )
         if (r.measured) measurements++
-        if (r.cacheNote) notify('info', `Backend rates: ${r.cacheNote}.`)
+        if (r.cacheNote) notify('info', `Backend rates: ${r.cacheNote}.`, NOT_DATA)
         if ((await metrics.deliver(r.predictions)) === 'stale') return
         store.setState({
           backends: r.backends,
@@ -88,7 +88,8 @@ export function createBackends(
           probe: { cached: !r.measured, measuredAt: r.measuredAt, note: r.cacheNote },
         })
       } catch (e) {
-        if (!isAbortError(e)) notify('error', `Backend measurement failed: ${errorMessage(e)}`)
+        if (!isAbortError(e))
+          notify('error', `Backend measurement failed: ${errorMessage(e)}`, NOT_DATA)
       } finally {
         endJob(signal)
       }
@@ -107,6 +108,7 @@ export function createBackends(
           notify(
             'error',
             `${errorMessage(e)}; staying on ${store.getState().activeBackend ?? 'the current backend'}.`,
+            NOT_DATA,
           )
       } finally {
         endJob(signal)
@@ -125,10 +127,10 @@ export function createBackends(
     probeMeasurements: () => measurements,
     onWorkerEvent(ev) {
       if (ev.type !== 'backendLost') {
-        notify('error', `The GPU backend failed and no fallback worked: ${ev.message}`)
+        notify('error', `The GPU backend failed and no fallback worked: ${ev.message}`, NOT_DATA)
         return
       }
-      notify('warning', `${ev.message}: switched from ${ev.from} to ${ev.to}.`)
+      notify('warning', `${ev.message}: switched from ${ev.from} to ${ev.to}.`, NOT_DATA)
       const backends = store
         .getState()
         .backends.map((b) =>

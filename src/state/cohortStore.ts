@@ -12,6 +12,7 @@ import {
   cohortMask,
   cohortParse,
   cohortRows,
+  cohortValueHints,
 } from '../core/views/cohort.ts'
 import type { Session } from './session.ts'
 
@@ -33,6 +34,8 @@ export type CohortState = {
   error: string | null
   /** Where the error is in `text`: [position, end) as 0-based offsets (null without an error). */
   errorAt: { position: number; end: number } | null
+  /** Values the filter compares with that no row has, with the nearest one (cohortValueHints). */
+  hints: string[]
   /** Rows matching (null = no filter). */
   rows: Int32Array | null
   /** Changes whenever `rows` does. */
@@ -65,6 +68,7 @@ export function createCohort(session: Session): CohortStore {
     cohort: null,
     error: null,
     errorAt: null,
+    hints: [],
     rows: null,
     rowsVersion: 0,
     restrict: true,
@@ -113,6 +117,7 @@ export function createCohort(session: Session): CohortStore {
       const rows = text.trim() === '' ? null : cohortRows(cohortMask(cohort, table))
       store.setState((s) => ({
         cohort,
+        hints: cohortValueHints(cohort, table),
         rows,
         rowsVersion: s.rowsVersion + 1,
         error: null,
@@ -137,6 +142,7 @@ export function createCohort(session: Session): CohortStore {
       const { text } = store.getState()
       store.setState((s) => ({
         cohort: null,
+        hints: [],
         rows: null,
         rowsVersion: s.rowsVersion + 1,
         error: null,

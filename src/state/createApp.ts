@@ -64,6 +64,7 @@ export function createApp(deps: StateDeps): App {
   const jobs = createJobs(deps.now)
   const ui = createUi()
   const session = createSession()
+  jobs.setDataset(() => session.store.getState().data?.name ?? null)
   const metrics = createMetrics(deps.stats, session, jobs)
   const backends = createBackends(deps.model, deps.poolHardware, jobs, metrics)
   const load = createLoader(deps, { jobs, session, metrics, backends })
@@ -90,6 +91,7 @@ export function createApp(deps: StateDeps): App {
     backends,
     explain,
     monitoring,
+    cohort,
   })
   return {
     deps,

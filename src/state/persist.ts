@@ -1,11 +1,13 @@
 /**
  * Persistence: the current session (files as Blobs or their URLs, schema, view) is kept in
  * IndexedDB (idb-keyval), so a reload, a crash or a closed tab loses nothing; Start over clears
- * it. The wiring (src/state/wiring.ts) tells it when a session was loaded or the view changed.
+ * it. The Compression lab's result (half a minute of work) is kept too, with the model and data
+ * it belongs to: a reload of the same session shows it again without recomputing it. The wiring (src/state/wiring.ts) tells it when a session was loaded or the view changed.
  */
 import type { ClassRequest } from '../model/card.ts'
 import { del, get, set } from 'idb-keyval'
 import type { Schema } from '../core/schema.ts'
+import type { CompressionState } from './compressionStore.ts'
 import type { App } from './createApp.ts'
 import type { LoadBundle } from './load.ts'
 import type { SessionState } from './session.ts'
@@ -13,6 +15,20 @@ import { type ViewState, viewStateApply, viewStateCollect } from './share.ts'
 
 const KEY_SOURCES = 'glassbox.session.sources'
 const KEY_VIEW = 'glassbox.session.view'
+const KEY_COMPRESSION = 'glassbox.session.compression'
+
+/** A compression result and the model and data (sha256) it was computed for. */
+type StoredCompression = {
+  model: string
+  data: string
+  state: Pick<CompressionState, 'result' | 'resultThreshold' | 'resultWorkers'>
+}
+
+/** The loaded model's and data's sha256, or null before a session is loaded. */
+function sessionIdentity(app: App): { model: string; data: string } | null {
+  const { model, data } = app.session.store.getState()
+  return model && data ? { model: model.info.weightsSha256, data: data.sha256 } : null
+}
 
 type Stored =
   { kind: 'url'; url: string } | { kind: 'blobs'; files: { name: string; blob: Blob }[] }
@@ -69,11 +85,21 @@ export type Persist = {
  */
 export function createPersist(app: App): Persist {
   let viewTimer: ReturnType<typeof setTimeout> | null = null
+  let savedResult: CompressionState['result'] = null
+  const saveCompression = () => {
+    const { result, resultThreshold, resultWorkers } = app.compression.store.getState()
+    const id = sessionIdentity(app)
+    if (!result || result === savedResult || !id) return
+    savedResult = result
+    const stored: StoredCompression = { ...id, state: { result, resultThreshold, resultWorkers } }
+    void set(KEY_COMPRESSION, stored).catch(() => {})
+  }
   const viewChanged = () => {
     if (viewTimer) clearTimeout(viewTimer)
     viewTimer = setTimeout(() => {
-      if (app.session.store.getState().ready)
-        void set(KEY_VIEW, viewStateCollect(app)).catch(() => {})
+      if (!app.session.store.getState().ready) return
+      void set(KEY_VIEW, viewStateCollect(app)).catch(() => {})
+      saveCompression()
     }, 300)
   }
   return {
@@ -90,13 +116,14 @@ export function createPersist(app: App): Persist {
     },
     restore: () => persistRestore(app),
     async clear() {
-      await Promise.all([del(KEY_SOURCES), del(KEY_VIEW)]).catch(() => {})
+      await Promise.all([del(KEY_SOURCES), del(KEY_VIEW), del(KEY_COMPRESSION)]).catch(() => {})
       location.replace(`${location.pathname}`)
     },
   }
 }
 
 async function persistRestore(app: App): Promise<boolean> {
+  const tabFrom = app.ui.store.getState().tab
   let stored: StoredSources | undefined
   let view: ViewState | undefined
   try {
@@ -123,6 +150,16 @@ async function persistRestore(app: App): Promise<boolean> {
     ...(stored.cls ? { cls: stored.cls } : {}),
   }
   const ok = await app.load.loadBundle(bundle)
-  if (ok && view) viewStateApply(app, view)
+  if (ok && view) viewStateApply(app, view, tabFrom)
+  if (ok) await restoreCompression(app)
   return ok
+}
+
+/** Puts back the stored compression result when it belongs to the session just restored. */
+async function restoreCompression(app: App): Promise<void> {
+  const stored = await get<StoredCompression>(KEY_COMPRESSION).catch(() => undefined)
+  const id = sessionIdentity(app)
+  if (!stored || !id || stored.model !== id.model || stored.data !== id.data) return
+  if (app.compression.store.getState().result) return
+  app.compression.store.setState(stored.state)
 }

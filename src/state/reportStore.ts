@@ -7,7 +7,9 @@ import { type StoreApi, createStore } from 'zustand/vanilla'
 import { reportHtml } from '../report/html.ts'
 import type { Report, ReportReview } from '../report/types.ts'
 import type { AuditSettings } from '../report/audit.ts'
+import { cohortText } from '../core/views/cohort.ts'
 import type { Backends } from './backends.ts'
+import type { CohortStore } from './cohortStore.ts'
 import type { ExplainStore } from './explainStore.ts'
 import type { Jobs } from './jobs.ts'
 import type { MonitoringStore } from './monitoringStore.ts'
@@ -31,8 +33,10 @@ export type ReportStore = {
   readonly store: StoreApi<ReportState>
   setReview(patch: Partial<ReportReview>): void
   /**
-   * Runs the audit with the explanation settings shown in the Explanations panel and the current
-   * threshold; `rows` null = the CLI's default (8 rows ≥ 50 drawn with the seed).
+   * Runs the audit with the explanation settings shown in the Explanations panel, the current
+   * threshold, and on the cohort's rows when the views are restricted to one (the report records
+   * its predicate and row count); `rows` null = the CLI's default (8 rows ≥ 50 drawn with the
+   * seed, among the cohort's rows when there is one).
    */
   runAudit(rows?: number[] | null): Promise<void>
   /** An audit belongs to a model, data and schema: a new one clears it. */
@@ -47,6 +51,7 @@ export type ReportInputs = {
   backends: Backends
   explain: ExplainStore
   monitoring: MonitoringStore
+  cohort: CohortStore
 }
 
 /**
@@ -54,7 +59,7 @@ export type ReportInputs = {
  * @example const report = createReport(modelWorker, inputs); await report.runAudit()
  */
 export function createReport(model: ModelWorkerPort, inputs: ReportInputs): ReportStore {
-  const { jobs, metrics, backends, explain, monitoring } = inputs
+  const { jobs, metrics, backends, explain, monitoring, cohort } = inputs
   const store = createStore<ReportState>()(() => ({
     audit: null,
     review: { reviewer: '', decision: '', notes: '' },
@@ -82,12 +87,14 @@ export function createReport(model: ModelWorkerPort, inputs: ReportInputs): Repo
       compose()
     },
     async runAudit(rows = null) {
+      const c = cohort.store.getState()
       const settings: AuditSettings = {
         ...explain.store.getState().settings,
         threshold: metrics.store.getState().threshold,
         rows,
         quantize: ['float16', 'uint8'],
         backend: backends.store.getState().activeBackend ?? 'auto',
+        ...(c.cohort && c.rows && c.restrict ? { cohort: cohortText(c.cohort) } : {}),
       }
       const signal = jobs.startJob('Audit report')
       try {

@@ -12,6 +12,7 @@ import type { ExplainSettings } from '../core/explain.ts'
 import type { BackendName } from '../workers/protocol.ts'
 import type { CalibrationState } from './calibrationStore.ts'
 import type { App } from './createApp.ts'
+import { NOT_DATA } from './jobs.ts'
 import type { MonitoringState } from './monitoringStore.ts'
 import { type Tab, Tabs } from './uiStore.ts'
 import { dict } from '../core/dict.ts'
@@ -124,9 +125,10 @@ export function foreignSources(s: ViewState): string[] {
 
 /**
  * Applies the view part of a state to `app` (after its sources are loaded). Invalid fields are
- * skipped.
+ * skipped. `tabFrom` is the tab shown when the restore began: when the user has picked another
+ * since (the load takes seconds), their choice stands and the state's tab is not applied.
  */
-export function viewStateApply(app: App, s: ViewState): void {
+export function viewStateApply(app: App, s: ViewState, tabFrom?: Tab): void {
   const thr = num(s.threshold, 0, 1)
   if (thr !== null) app.metrics.setThreshold(thr)
   if (isObj(s.cohort)) {
@@ -194,7 +196,9 @@ export function viewStateApply(app: App, s: ViewState): void {
   }
   const dataRow = s.dataRow === null ? null : num(s.dataRow, 0, n - 1)
   if (dataRow !== null) app.dataRow.openRow(dataRow)
-  if (typeof s.tab === 'string' && (Tabs as readonly string[]).includes(s.tab)) app.ui.setTab(s.tab)
+  const userPicked = tabFrom !== undefined && app.ui.store.getState().tab !== tabFrom
+  if (!userPicked && typeof s.tab === 'string' && (Tabs as readonly string[]).includes(s.tab))
+    app.ui.setTab(s.tab)
 }
 
 /** Pending link whose foreign sources await the user's decision (rendered by ShareGate). */
@@ -238,6 +242,7 @@ export function createShare(app: App): Share {
   /** Loads a link's sources (already consented) and applies its view. */
   async function openState(s: ViewState): Promise<boolean> {
     applying = true
+    const tabFrom = app.ui.store.getState().tab
     try {
       const want = s.src
       const { model, data, schema } = app.session.store.getState()
@@ -272,7 +277,7 @@ export function createShare(app: App): Share {
       ) {
         await app.backends.setBackend(s.backend)
       }
-      viewStateApply(app, s)
+      viewStateApply(app, s, tabFrom)
       return true
     } finally {
       applying = false
@@ -343,9 +348,10 @@ export function createShare(app: App): Share {
           s.localFiles
             ? 'Link copied. The model or data came from local files: recipients also need them — use Export session to send everything.'
             : 'Link copied: it reopens this view with the same numbers.',
+          NOT_DATA,
         )
       } catch {
-        notify('warning', `Copy this link by hand: ${link}`)
+        notify('warning', `Copy this link by hand: ${link}`, NOT_DATA)
       }
       return link
     },

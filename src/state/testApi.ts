@@ -9,6 +9,8 @@ import type { BackendsState } from './backends.ts'
 import type { JobsState } from './jobs.ts'
 import type { MetricsState } from './metrics.ts'
 import type { SessionState } from './session.ts'
+import type { FairnessState } from './fairnessStore.ts'
+import type { Tab } from './uiStore.ts'
 import { EXPLAIN_DEFAULTS, type ExplainSettings } from '../core/explain.ts'
 import type {
   BackendName,
@@ -26,9 +28,20 @@ import type { CompressionOptions, CompressionResult } from '../model/compression
 /** The session, threshold and metrics, backends, job and notices in one snapshot. */
 export type TestState = SessionState & MetricsState & BackendsState & JobsState
 
+/** The view's settings beyond the session: tab, scope (cohort, thresholds) and explain settings. */
+export type TestView = {
+  tab: Tab
+  cohort: { text: string; rows: number | null; restrict: boolean; error: string | null }
+  groupThresholds: FairnessState['groupThresholds']
+  explain: ExplainSettings
+  globalN: number
+}
+
 /** What end-to-end tests and benchmarks reach through `window.__glassbox`. */
 export type TestApi = {
   state: () => TestState
+  /** The view's settings (what the number fields, the cohort filter and the tabs committed). */
+  view: () => TestView
   predictions: () => number[] | null
   numTensors: () => Promise<number>
   loseDevice: () => Promise<unknown>
@@ -101,6 +114,22 @@ export function installTestApi(): void {
       ...app.backends.store.getState(),
       ...app.jobs.store.getState(),
     }),
+    view: () => {
+      const c = app.cohort.store.getState()
+      const ex = app.explain.store.getState()
+      return {
+        tab: app.ui.store.getState().tab,
+        cohort: {
+          text: c.text,
+          rows: c.rows ? c.rows.length : null,
+          restrict: c.restrict,
+          error: c.error,
+        },
+        groupThresholds: app.fairness.store.getState().groupThresholds,
+        explain: ex.settings,
+        globalN: ex.globalN,
+      }
+    },
     predictions: () => {
       const p = app.session.store.getState().predictions
       return p ? Array.from(p) : null

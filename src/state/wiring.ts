@@ -7,6 +7,7 @@
  *   per-group thresholds and fairness computations, calibration, the open data row, explanations,
  *   the monitoring, compression and audit results, the pool's helpers — then the cohort
  *   re-derives the rows in view.
+ * - The rows in view (a cohort or all rows) go to the metrics: the Overview's numbers are theirs.
  * - The stores that compute for one view (Explain, Calibration, Fairness, Data) are told to sync
  *   whenever one of their inputs changed; they start work only while their tab is shown, and only
  *   for inputs they have not answered yet (keyed queries), so calling them often costs nothing.
@@ -77,6 +78,8 @@ export function wireApp(app: App, services: WiringServices = {}): () => void {
     if (data) cohort.dataChanged()
     if (data || predictions || s.labels !== prev.labels) cohort.derive()
   })
+
+  on([cohort.store], () => app.metrics.scopeChanged(cohort.store.getState().view))
 
   const tab = app.ui.store
   on([tab, session.store, app.jobs.store, app.explain.store], () => app.explain.sync())

@@ -5,6 +5,7 @@ import { JobBar } from './JobBar.tsx'
 import { Overview } from './Overview.tsx'
 import { app } from '../state/app.ts'
 import { Tabs } from './Tabs.tsx'
+import { ScopeBar } from './scope/ScopeBar.tsx'
 import { ShareGate } from './ShareGate.tsx'
 import { useStore } from 'zustand'
 import { ExplainView } from './views/ExplainView.tsx'
@@ -30,6 +31,7 @@ export function App() {
         </h1>
         <LoadPanel />
       </header>
+      {ready && <ScopeBar />}
       <Tabs />
       <JobBar />
       <Notices />

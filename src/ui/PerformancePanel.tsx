@@ -1,9 +1,9 @@
 import { useMemo } from 'react'
 import { useStore } from 'zustand'
+import { cohortText } from '../core/views/cohort.ts'
 import { app } from '../state/app.ts'
 import { fmt, fmtInt } from './format.ts'
 import { CurveChart } from './kit/CurveChart.tsx'
-import { ThresholdControl } from './kit/ThresholdControl.tsx'
 import { Tile } from './kit/Tile.tsx'
 
 /** Performance at the user's threshold: metrics, confusion matrix, ROC and PR curves. */
@@ -11,6 +11,9 @@ export function PerformancePanel() {
   const perf = useStore(app.metrics.store, (s) => s.performance)
   const threshold = useStore(app.metrics.store, (s) => s.threshold)
   const schema = useStore(app.session.store, (s) => s.schema)
+  const cohortRows = useStore(app.metrics.store, (s) => s.cohortRows)
+  const predicate = useStore(app.cohort.store, (s) => (s.cohort ? cohortText(s.cohort) : ''))
+  const n = useStore(app.session.store, (s) => s.data?.table.nRows ?? 0)
   const roc = useStore(app.metrics.store, (s) => s.performance?.roc ?? null)
   const pr = useStore(app.metrics.store, (s) => s.performance?.pr ?? null)
   const rocPoints = useMemo(
@@ -27,6 +30,18 @@ export function PerformancePanel() {
         : [],
     [pr],
   )
+  if (!perf && cohortRows !== null) {
+    return (
+      <section className="card full" data-testid="performance">
+        <h2>Performance</h2>
+        <p data-testid="performance-scope">
+          {cohortRows === 0
+            ? `The cohort “${predicate}” has no rows: nothing to measure.`
+            : `Measuring the cohort “${predicate}” (${fmtInt(cohortRows)} rows)…`}
+        </p>
+      </section>
+    )
+  }
   if (!perf) {
     return (
       <section className="card">
@@ -43,13 +58,12 @@ export function PerformancePanel() {
   return (
     <section className="card full" aria-labelledby="perf-title" data-testid="performance">
       <h2 id="perf-title">Performance</h2>
-      <ThresholdControl
-        value={threshold}
-        onChange={app.metrics.setThreshold}
-        label="Threshold (predicted positive iff p ≥ t)"
-        id="threshold"
-        testId="threshold"
-      />
+      <p className="muted small" data-testid="performance-scope">
+        {cohortRows === null
+          ? `All ${fmtInt(n)} rows`
+          : `The cohort “${predicate}”: ${fmtInt(cohortRows)} rows`}{' '}
+        at t = {fmt(threshold, 3)} (set in the scope bar above the tabs).
+      </p>
       <div className="metrics">
         <Tile
           id="metric-accuracy"

@@ -2,6 +2,7 @@ import { useStore } from 'zustand'
 import { downloadText } from '../state/download.ts'
 import type { ReportDecision } from '../report/types.ts'
 import { app } from '../state/app.ts'
+import { fmtInt } from './format.ts'
 
 /** Runs the audit (the CLI's, on what is loaded) and exports it as report JSON v1 and HTML. */
 export function ReportPanel() {
@@ -16,9 +17,10 @@ export function ReportPanel() {
       <p className="muted">
         The same audit as <code>glassbox audit</code>: metrics, calibration, fairness by every
         sensitive column, SHAP, integrated gradients and counterfactuals for 8 seeded rows with the
-        settings of the Explain tab, and the float16/uint8 comparison. The HTML is self-contained
-        (no scripts, no requests) and identical to the CLI’s for the same report. Nothing is sent
-        anywhere.
+        settings of the Explain tab, and the float16/uint8 comparison — on the rows in scope (the
+        cohort's when the views are restricted to one; the report records its filter). The HTML is
+        self-contained (no scripts, no requests) and identical to the CLI’s for the same report.
+        Nothing is sent anywhere.
       </p>
       <fieldset className="review">
         <legend>Review (carried in the JSON and the HTML)</legend>
@@ -88,6 +90,9 @@ export function ReportPanel() {
             Download HTML report
           </button>{' '}
           <span className="muted" data-testid="report-summary">
+            {report.settings.cohort
+              ? `cohort “${report.settings.cohort.predicate}”: ${fmtInt(report.settings.cohort.rows)} of ${fmtInt(report.data.rows)} rows · `
+              : `all ${fmtInt(report.data.rows)} rows · `}
             {Object.keys(report.explanations ?? {}).length} rows explained ·{' '}
             {(html.length / 1024).toFixed(0)} KiB of HTML
           </span>

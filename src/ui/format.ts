@@ -106,3 +106,7 @@ export function fmtInterval(
 export function fmtValue(v: unknown): string {
   return typeof v === 'number' ? fmt(v) : String(v ?? DASH)
 }
+
+/** What a counterfactual's "distance" is, for the views that show one (title text). */
+export const CF_DISTANCE_HINT =
+  'Distance from the row: Σ |change| / scale over numeric features (scale: MAD, or std when the MAD is 0) + 1 per changed category'

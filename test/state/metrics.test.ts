@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { harness, probeResult, sampleBundle, sampleTable, settle } from './fakes.ts'
+import { wireApp } from '../../src/state/wiring.ts'
 
 /** Confusion counts at t, counted independently in float64. */
 function bruteConfusion(p: Float32Array, y: Uint8Array, t: number) {
@@ -100,5 +101,45 @@ describe('metrics.deliver', () => {
     await switching
     expect(app.session.store.getState().predictions).not.toBe(other)
     expect(app.backends.store.getState().activeBackend).toBe('wasm')
+  })
+})
+
+describe('metrics of the rows in view', () => {
+  it('are the cohort’s when the views are restricted to one, and all rows’ otherwise', async () => {
+    const { app } = harness()
+    wireApp(app)
+    await app.load.loadBundle(sampleBundle)
+    await settle()
+    app.metrics.setThreshold(0.4)
+    const { p, labels, table } = sampleTable()
+    const ages = table.columns.find((c) => c.name === 'age')!
+    const inCohort = (i: number) => Number(ages.values[ages.codes[i]!]) > 40
+    const idx = Array.from(p, (_, i) => i).filter(inCohort)
+    const cp = Float32Array.from(idx, (i) => p[i]!)
+    const cy = Uint8Array.from(idx, (i) => labels[i]!)
+    app.cohort.setText('age > 40')
+    expect(app.metrics.store.getState().cohortRows).toBe(idx.length)
+    await settle()
+    const perf = app.metrics.store.getState().performance!
+    expect(perf.metrics.confusion).toEqual(bruteConfusion(cp, cy, 0.4))
+    app.metrics.setThreshold(0.6)
+    expect(app.metrics.store.getState().performance!.metrics.confusion).toEqual(
+      bruteConfusion(cp, cy, 0.6),
+    )
+    app.cohort.setRestrict(false)
+    await settle()
+    expect(app.metrics.store.getState()).toMatchObject({ cohortRows: null })
+    expect(app.metrics.store.getState().performance!.metrics.confusion).toEqual(
+      bruteConfusion(p, labels, 0.6),
+    )
+    app.cohort.setRestrict(true)
+    app.cohort.setText('age > 1000')
+    await settle()
+    expect(app.metrics.store.getState()).toMatchObject({ cohortRows: 0, performance: null })
+    app.cohort.setText('')
+    await settle()
+    expect(app.metrics.store.getState().performance!.metrics.confusion).toEqual(
+      bruteConfusion(p, labels, 0.6),
+    )
   })
 })

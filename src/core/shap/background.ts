@@ -6,7 +6,7 @@
  * (a medoid, so every background row is a real, plausible row) weighted by its cluster's size.
  */
 import { type Matrix, matrix } from '../types.ts'
-import type { Rng } from '../random.ts'
+import { type Rng, rngFromSeed, rngSplit } from '../random.ts'
 
 /** The background: encoded rows, their weights (sum 1) and the data rows they came from. */
 export type Background = {
@@ -210,6 +210,19 @@ export function backgroundCreate(x: Matrix, spec: BackgroundSpec, rng: Rng): Bac
     case 'kmeans':
       return backgroundKmeans(x, spec.k, rng)
   }
+}
+
+/**
+ * The background every explanation made with `seed` uses — the row explanations and the audit
+ * (`explainRows`), what-if, global SHAP: {@link backgroundCreate} with the seed's first split
+ * stream (`rngSplit(rngFromSeed(seed))`). One function, so the same settings give the same
+ * background, hence the same base value E f, in every view; a caller that draws other numbers
+ * from the seed (a row sample, the Kernel SHAP design) takes them from its own streams, never
+ * from this one. `first:K` uses no randomness at all.
+ * @example backgroundSeeded(session.x, { kind: 'kmeans', k: 20 }, 7)
+ */
+export function backgroundSeeded(x: Matrix, spec: BackgroundSpec, seed: number): Background {
+  return backgroundCreate(x, spec, rngSplit(rngFromSeed(seed)))
 }
 
 /** Weighted mean of the background's encoded rows (float64): IG's default baseline. */

@@ -11,8 +11,14 @@
  */
 import { parseNumericCell } from '../encode.ts'
 import type { Column, Table } from '../table.ts'
-import { tableColumn } from '../table.ts'
-import type { Cohort, CohortOp, CohortValue } from './cohortSyntax.ts'
+import { columnCell, tableColumn } from '../table.ts'
+import {
+  type Cohort,
+  type CohortOp,
+  type CohortValue,
+  cohortSuggestion,
+  cohortText,
+} from './cohortSyntax.ts'
 
 export {
   type Cohort,
@@ -101,4 +107,106 @@ export function cohortRows(mask: Uint8Array): Int32Array {
   const out = new Int32Array(n)
   for (let i = 0, k = 0; i < mask.length; i++) if (mask[i]) out[k++] = i
   return out
+}
+
+/**
+ * The table of `rows` only, in their order: the same columns with the same value dictionaries
+ * (values no kept row uses stay listed), each row's codes copied. No rows: an empty table.
+ * @example cohortTable(table, cohortRows(mask)).nRows // the cohort's size
+ */
+export function cohortTable(table: Table, rows: Int32Array): Table {
+  return {
+    nRows: rows.length,
+    columns: table.columns.map((c) => ({
+      name: c.name,
+      values: c.values,
+      codes: Int32Array.from(rows, (r) => c.codes[r]!),
+    })),
+  }
+}
+
+/**
+ * An example filter that selects rows of `table`: the first numeric feature above its median
+ * (rounded) and the commonest value of a categorical feature (a sensitive one first), e.g.
+ * `age > 37 and sex = Male`; one of the two when the schema has only one kind; '' with neither.
+ * @example cohortExample(schema, table) // 'age > 37 and sex = Male'
+ */
+export function cohortExample(
+  features: readonly { name: string; type: 'numeric' | 'categorical' }[],
+  sensitive: readonly string[],
+  table: Table,
+): string {
+  const parts: Cohort[] = []
+  const num = features.find((f) => f.type === 'numeric' && tableColumn(table, f.name))
+  if (num) {
+    const col = tableColumn(table, num.name)!
+    const xs: number[] = []
+    for (let i = 0; i < table.nRows; i++) {
+      const x = parseNumericCell(columnCell(col, i))
+      if (x !== null) xs.push(x)
+    }
+    xs.sort((a, b) => a - b)
+    const median = xs[Math.floor(xs.length / 2)]
+    if (median !== undefined) {
+      const v = Math.round(median)
+      parts.push({
+        kind: 'compare',
+        column: num.name,
+        op: '>',
+        value: { text: String(v), number: v },
+      })
+    }
+  }
+  const cats = features.filter((f) => f.type === 'categorical' && tableColumn(table, f.name))
+  const cat = cats.find((f) => sensitive.includes(f.name)) ?? cats[0]
+  if (cat) {
+    const col = tableColumn(table, cat.name)!
+    const counts = new Int32Array(col.values.length)
+    for (let i = 0; i < table.nRows; i++) counts[col.codes[i]!]!++
+    let best = -1
+    for (let k = 0; k < counts.length; k++)
+      if (col.values[k] !== '' && (best < 0 || counts[k]! > counts[best]!)) best = k
+    if (best >= 0)
+      parts.push({
+        kind: 'compare',
+        column: cat.name,
+        op: '=',
+        value: { text: col.values[best]!, number: null },
+      })
+  }
+  if (!parts.length) return ''
+  return cohortText(
+    parts.length === 2 ? { kind: 'and', left: parts[0]!, right: parts[1]! } : parts[0]!,
+  )
+}
+
+/**
+ * Hints for values a cohort compares with `=`, `!=` or `in` that no row of `table` has (values
+ * are matched exactly, case included): `no sex is "female" — did you mean "Female"?`, the nearest
+ * value by cohortSuggestion, or without a suggestion when none is close. Numbers are not hinted
+ * (`age = 40` matches "40.0"). Empty when every value occurs.
+ * @example cohortValueHints(cohortParse('sex = female', cols), table)
+ */
+export function cohortValueHints(cohort: Cohort, table: Table): string[] {
+  const hints: string[] = []
+  const check = (column: string, v: CohortValue) => {
+    const col = tableColumn(table, column)
+    if (!col || v.number !== null || col.values.includes(v.text)) return
+    const near = cohortSuggestion(
+      v.text,
+      col.values.filter((x) => x !== ''),
+    )
+    hints.push(`no ${column} is "${v.text}"${near === null ? '' : ` — did you mean "${near}"?`}`)
+  }
+  const walk = (c: Cohort): void => {
+    if (c.kind === 'compare' && (c.op === '=' || c.op === '!=')) check(c.column, c.value)
+    else if (c.kind === 'in') for (const v of c.values) check(c.column, v)
+    else if (c.kind === 'not') walk(c.operand)
+    else if (c.kind === 'and' || c.kind === 'or') {
+      walk(c.left)
+      walk(c.right)
+    }
+  }
+  walk(cohort)
+  return hints
 }

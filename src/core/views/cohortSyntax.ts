@@ -135,9 +135,15 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * The column the user probably meant: a case-insensitive exact or unique prefix match, else the
- * nearest by edit distance when within a third of the name's length (at least 1).
+ * The name (column or value) the user probably meant among `names`: a case-insensitive exact or
+ * unique prefix match, else the nearest by edit distance when within a third of the name's length
+ * (at least 1); null when none is that close.
+ * @example cohortSuggestion('female', ['Male', 'Female']) // 'Female'
  */
+export function cohortSuggestion(name: string, names: readonly string[]): string | null {
+  return suggestion(name, names)
+}
+
 function suggestion(name: string, columns: readonly string[]): string | null {
   const lower = name.toLowerCase()
   const exact = columns.find((c) => c.toLowerCase() === lower)

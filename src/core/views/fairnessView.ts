@@ -173,6 +173,16 @@ export function fairnessTable(
   return { threshold, groups: rows, overall: tableRow(overall, p, y, nBins) }
 }
 
+/** No comparison: fewer than two groups (e.g. a cohort of one sex grouped by sex). */
+const NO_DISPARITY: Disparities = {
+  demographicParityDifference: null,
+  demographicParityRatio: null,
+  equalizedOddsDifference: null,
+  equalizedOddsRatio: null,
+  equalOpportunityDifference: null,
+  fourFifthsFlag: null,
+}
+
 function withFlag(s: FairnessSummary): Disparities {
   const r = s.demographicParityRatio
   return { ...s, fourFifthsFlag: r === null ? null : r < FOUR_FIFTHS }
@@ -182,15 +192,22 @@ function withFlag(s: FairnessSummary): Disparities {
  * Disparities between the groups (`fairnessSummary`: demographic parity difference and ratio,
  * equalized odds difference and ratio, equal opportunity difference) with the four-fifths flag
  * (demographic parity ratio < 0.8), and the same numbers without the small groups.
- * @returns all null (flags null) when there is no group.
+ * @returns all null (flags null) with fewer than two groups that have rows (nothing to compare:
+ *   the report's core numbers say 0 and 1 there, the views say n/a); likewise `withoutSmall`
+ *   with fewer than two groups that are not small.
  * @example disparitySummary(fairnessTable(p, y, race)).withoutSmall.demographicParityRatio
  */
 export function disparitySummary(table: {
   readonly groups: Readonly<Record<string, FairnessGroup>>
 }): DisparitySummary {
+  const groups = Object.values(table.groups).filter((g) => g.count > 0)
+  const big = groups.filter((g) => !g.small)
   return {
-    ...withFlag(fairnessSummary(table.groups)),
-    withoutSmall: withFlag(fairnessSummary(table.groups, { excludeSmall: true })),
+    ...(groups.length < 2 ? NO_DISPARITY : withFlag(fairnessSummary(table.groups))),
+    withoutSmall:
+      big.length < 2
+        ? NO_DISPARITY
+        : withFlag(fairnessSummary(table.groups, { excludeSmall: true })),
     smallGroups: Object.keys(table.groups)
       .filter((k) => table.groups[k]!.small)
       .sort(),

@@ -74,3 +74,29 @@ export function rowPartStale(
       : [s.background, s.seed, s.threshold, s.counterfactuals, s.counterfactualConstraints ?? null]
   return JSON.stringify(pick(used)) !== JSON.stringify(pick(want))
 }
+
+/** The smallest and largest value a numeric feature takes in the data. */
+export type FeatureRange = { min: number; max: number }
+
+/**
+ * Per feature in schema order, the range of its values in `table` — what the what-if editor
+ * accepts (the model was never shown values outside it). null for a categorical feature, a
+ * column the table lacks, or one without a single number. One pass over the column's distinct
+ * values, not its rows.
+ * @example featureRanges(schema, table)[0] // { min: 17, max: 90 } for age
+ */
+export function featureRanges(schema: Schema, table: Table): (FeatureRange | null)[] {
+  return schema.features.map((f) => {
+    const col = f.type === 'numeric' ? tableColumn(table, f.name) : undefined
+    if (!col) return null
+    let min = Infinity
+    let max = -Infinity
+    for (const text of col.values) {
+      const v = parseNumericCell(text)
+      if (v === null) continue
+      if (v < min) min = v
+      if (v > max) max = v
+    }
+    return min <= max ? { min, max } : null
+  })
+}

@@ -84,6 +84,12 @@ export function settingsSection(r: Report): string {
     ],
     ['Backend', esc(s.backend), 'TensorFlow.js backend'],
   ]
+  if (s.cohort)
+    rows.push([
+      'Cohort',
+      esc(`${s.cohort.predicate} (${plain(s.cohort.rows)} of ${plain(r.data.rows)} rows)`),
+      'every section is computed on these rows only',
+    ])
   return section(
     'settings',
     table(

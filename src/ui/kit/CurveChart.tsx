@@ -12,6 +12,7 @@ import {
 } from 'recharts'
 import { fmtValue } from '../format.ts'
 import { Color } from './palette.ts'
+import { yAxisLabel } from './axis.ts'
 
 export type CurveChartProps = {
   title: string
@@ -54,7 +55,7 @@ export const CurveChart = memo(function CurveChart({
             dataKey="y"
             domain={[0, 1]}
             tickCount={6}
-            label={{ value: yLabel, angle: -90, position: 'insideLeft' }}
+            label={yAxisLabel(yLabel)}
           />
           <Tooltip
             formatter={fmtValue}

@@ -1,10 +1,14 @@
 import type { ReactNode } from 'react'
+import { NumberField, type NumberRule } from './NumberField.tsx'
+
+/** A threshold: a number in [0, 1]. */
+export const THRESHOLD_RULE: NumberRule = { name: 'Threshold', min: 0, max: 1 }
 
 /** Props of {@link ThresholdControl}. */
 export type ThresholdControlProps = {
   /** The threshold t in [0, 1]. */
   value: number
-  /** Called with a number the user picked; values outside [0, 1] and NaN are the caller's to refuse. */
+  /** Called with a threshold the user picked (the number field passes only values in [0, 1]). */
   onChange: (t: number) => void
   /** The label of the slider. */
   label: string
@@ -19,9 +23,8 @@ export type ThresholdControlProps = {
 }
 
 /**
- * The decision threshold as a slider (steps of 0.01) and a number field (steps of 0.001), both
- * showing `value`. An emptied or half-typed number field reports NaN, which the caller ignores
- * (appStore's setThreshold does), so the threshold never jumps to 0 while typing.
+ * The decision threshold as a slider (steps of 0.01) and a number field (the kit's NumberField:
+ * committed on Enter or blur, refused with a message outside [0, 1]), both showing `value`.
  */
 export function ThresholdControl({
   value,
@@ -45,55 +48,18 @@ export function ThresholdControl({
         data-testid={rangeTestId}
         onChange={(e) => onChange(e.currentTarget.valueAsNumber)}
       />
-      <ThresholdInput
+      <NumberField
         value={value}
+        rule={THRESHOLD_RULE}
         label="Threshold value"
         testId={testId}
-        onInput={(_, v) => onChange(v)}
+        step={0.01}
+        size={6}
+        onCommit={(v) => {
+          if (typeof v === 'number') onChange(v)
+        }}
       />
       {note}
     </div>
-  )
-}
-
-/** Props of {@link ThresholdInput}. */
-export type ThresholdInputProps = {
-  /** What the field shows: the threshold, or text being typed. */
-  value: number | string
-  /** Step of the spinner (default 0.001). */
-  step?: number
-  /** Accessible name. */
-  label: string
-  testId: string
-  /** The field's text and its number (NaN while it is empty or not a number). */
-  onInput: (text: string, value: number) => void
-  placeholder?: string
-  /** Exposed as data-value (the threshold in effect, for tests). */
-  dataValue?: number | ''
-}
-
-/** A number field for a threshold in [0, 1]. */
-export function ThresholdInput({
-  value,
-  step = 0.001,
-  label,
-  testId,
-  onInput,
-  placeholder,
-  dataValue,
-}: ThresholdInputProps) {
-  return (
-    <input
-      type="number"
-      min={0}
-      max={1}
-      step={step}
-      value={value}
-      placeholder={placeholder}
-      aria-label={label}
-      data-testid={testId}
-      data-value={dataValue}
-      onChange={(e) => onInput(e.currentTarget.value, e.currentTarget.valueAsNumber)}
-    />
   )
 }

@@ -62,3 +62,17 @@ export function extent(values: Iterable<number>): [number, number] {
   }
   return lo <= hi ? [lo, hi] : [NaN, NaN]
 }
+
+/**
+ * The label of a vertical axis, turned to read bottom to top and centred on the axis (recharts
+ * anchors an `insideLeft` label at its start, so a long one ran past the chart's top edge).
+ */
+export function yAxisLabel(value: string, fontSize = 12) {
+  return {
+    value,
+    angle: -90,
+    position: 'insideLeft' as const,
+    fontSize,
+    style: { textAnchor: 'middle' as const },
+  }
+}

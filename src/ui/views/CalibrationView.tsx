@@ -10,6 +10,7 @@ import { fmtInt } from '../format.ts'
 import { TableScroll } from '../kit/TableScroll.tsx'
 import { Tile } from '../kit/Tile.tsx'
 import { app } from '../../state/app.ts'
+import { NumberField } from '../kit/NumberField.tsx'
 import {
   GroupReliabilityChart,
   HistogramChart,
@@ -131,14 +132,20 @@ export function CalibrationView() {
           </fieldset>
           <label className="inlineField">
             Bin count
-            <input
-              type="number"
-              min={CALIBRATION_BINS_MIN}
-              max={CALIBRATION_BINS_MAX}
-              step={1}
+            <NumberField
               value={nBins}
-              data-testid="calib-nbins"
-              onChange={(e) => app.calibration.setBins(e.currentTarget.valueAsNumber)}
+              rule={{
+                name: 'Bin count',
+                min: CALIBRATION_BINS_MIN,
+                max: CALIBRATION_BINS_MAX,
+                integer: true,
+              }}
+              step={1}
+              size={4}
+              testId="calib-nbins"
+              onCommit={(v) => {
+                if (typeof v === 'number') app.calibration.setBins(v)
+              }}
             />
           </label>
           {strategy === 'mass' && o.bins.length < nBins && (

@@ -2,6 +2,7 @@ import './CompressionView.css'
 import { useStore } from 'zustand'
 import { QUANT_SCHEME_IDS } from '../../core/quantize/schemes.ts'
 import { app } from '../../state/app.ts'
+import { NumberField } from '../kit/NumberField.tsx'
 import { fmt, fmtBytes, fmtInt } from '../format.ts'
 import { CompressionCharts } from './compression/CompressionCharts.tsx'
 import { SCHEME_INFO, VariantTable } from './compression/VariantTable.tsx'
@@ -72,44 +73,36 @@ export function CompressionView() {
         <div className="settingsGrid">
           <label>
             int8act calibration rows{' '}
-            <input
-              type="number"
-              min={1}
+            <NumberField
               value={st.calibrationRows}
-              data-testid="calibration-rows"
-              onChange={(e) =>
-                app.compression.setOptions({
-                  calibrationRows: Math.max(1, Math.trunc(Number(e.currentTarget.value))),
-                })
-              }
+              rule={{ name: 'Calibration rows', min: 1, integer: true }}
+              testId="calibration-rows"
+              onCommit={(v) => {
+                if (typeof v === 'number') app.compression.setOptions({ calibrationRows: v })
+              }}
             />
           </label>
           <label>
             SHAP stability rows{' '}
-            <input
-              type="number"
-              min={1}
+            <NumberField
               value={st.shapRows}
-              onChange={(e) =>
-                app.compression.setOptions({
-                  shapRows: Math.max(1, Math.trunc(Number(e.currentTarget.value))),
-                })
-              }
+              rule={{ name: 'SHAP stability rows', min: 1, integer: true }}
+              testId="shap-rows"
+              onCommit={(v) => {
+                if (typeof v === 'number') app.compression.setOptions({ shapRows: v })
+              }}
             />
           </label>
           <label>
             Fairness tolerance{' '}
-            <input
-              type="number"
-              min={0}
-              step={0.005}
+            <NumberField
               value={st.tolerance}
-              data-testid="tolerance"
-              onChange={(e) =>
-                app.compression.setOptions({
-                  tolerance: Math.max(0, Number(e.currentTarget.value)),
-                })
-              }
+              rule={{ name: 'Fairness tolerance', min: 0, max: 1 }}
+              step={0.005}
+              testId="tolerance"
+              onCommit={(v) => {
+                if (typeof v === 'number') app.compression.setOptions({ tolerance: v })
+              }}
             />
           </label>
           <button

@@ -4,12 +4,11 @@ import { useStore } from 'zustand'
 import { dataOrderIsAsync, dataOrderKey, dataViewOrder } from '../../core/views/order.ts'
 import { fmtInt } from '../format.ts'
 import { app } from '../../state/app.ts'
-import { CohortBar } from './data/CohortBar.tsx'
 import { DataTable } from './data/DataTable.tsx'
 import { RowDetail } from './data/RowDetail.tsx'
 
 /**
- * Data and what-if: the cohort filter, a virtualised table of every row with its prediction and
+ * Data and what-if: a virtualised table of every row (of the scope bar's cohort) with its prediction and
  * label, and the open row's attribution, counterfactuals and what-if editor.
  */
 export function DataView() {
@@ -50,7 +49,6 @@ export function DataView() {
   const shown = order ? order.length : n
   return (
     <div className="dataView" data-testid="data-view">
-      <CohortBar nRows={n} />
       <section className="card full" aria-labelledby="rows-title">
         <div className="rowsHead">
           <h2 id="rows-title">Rows</h2>

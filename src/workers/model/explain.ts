@@ -5,7 +5,7 @@
  */
 import { explainRows, treeShapKindsOf } from '../../core/explain.ts'
 import { rngFromSeed, rngSplit } from '../../core/random.ts'
-import { backgroundCreate } from '../../core/shap/background.ts'
+import { backgroundSeeded } from '../../core/shap/background.ts'
 import { shapExplain } from '../../core/shap/shap.ts'
 import { matrix } from '../../core/types.ts'
 import type { Handler } from '../modelHost.ts'
@@ -55,7 +55,8 @@ export const whatIf: Handler<'whatIf'> = async (host, req, job) => {
   const empty = { shap: null, shapStdErr: null, baseValue: null, exact: null }
   if (!req.settings.shap) return { result: { prediction, ...empty, treeShap: null, ms: ms() } }
   const rng = rngFromSeed(req.settings.seed)
-  const bg = backgroundCreate(s.x, req.settings.background, rngSplit(rng))
+  rngSplit(rng) // the background's stream (backgroundSeeded draws the same one)
+  const bg = backgroundSeeded(s.x, req.settings.background, req.settings.seed)
   const [r] = await shapExplain(s.predict, x, bg, {
     ...(req.settings.fastPath !== false && s.fast ? { fast: s.fast } : {}),
     offsets: s.input.offsets,

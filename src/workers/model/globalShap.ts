@@ -5,8 +5,8 @@
  * settings. Helpers get the primary's model as a SharedModel (its source, class, backend and
  * whether the primary verified the fast path) and keep it attached until the next one.
  */
-import { rngFromSeed, rngSplit, rngSplitSeed } from '../../core/random.ts'
-import { backgroundCreate } from '../../core/shap/background.ts'
+import { rngFromSeed, rngSplitSeed } from '../../core/random.ts'
+import { backgroundSeeded } from '../../core/shap/background.ts'
 import type { FastModel } from '../../core/shap/fast/model.ts'
 import { shapExplain } from '../../core/shap/shap.ts'
 import { modelInputMap, schemaInputMode } from '../../core/modelInput.ts'
@@ -72,7 +72,9 @@ function plan(host: ModelHost, req: GlobalShapRequest): ShapPlanResult {
     xs.set(s.x.data.subarray(r * w, (r + 1) * w), i * w)
     values.set(s.values.data.subarray(r * m, (r + 1) * m), i * m)
   })
-  const bg = backgroundCreate(s.x, req.background, rngSplit(rng))
+  // The background the row explanations use for the same settings (not a stream of `rng`, which
+  // drew the sample): the same base value E f in every view.
+  const bg = backgroundSeeded(s.x, req.background, req.seed)
   return {
     plan: {
       key,

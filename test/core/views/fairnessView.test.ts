@@ -193,9 +193,31 @@ describe('fairnessTable properties', () => {
         for (const [name, row] of Object.entries(tab.groups)) {
           expect(row).toMatchObject(f.groups[name]!)
         }
-        expect(disparitySummary(tab)).toMatchObject(fairnessSummary(f.groups))
+        // Two groups or more: the core's disparities; one group: nothing to compare (n/a).
+        const summary = disparitySummary(tab)
+        if (Object.keys(f.groups).length >= 2)
+          expect(summary).toMatchObject(fairnessSummary(f.groups))
+        else expect(summary.demographicParityDifference).toBeNull()
       }),
       { numRuns: 200 },
     )
+  })
+})
+
+describe('disparitySummary of one group', () => {
+  it('is n/a (null), not a difference of 0 and a ratio of 1', () => {
+    const p = Float32Array.of(0.2, 0.7, 0.9)
+    const y = Uint8Array.of(0, 1, 1)
+    const s = disparitySummary(fairnessTable(p, y, ['F', 'F', 'F']))
+    expect(fairnessByGroup(p, y, ['F', 'F', 'F'], 0.5).demographicParityDifference).toBe(0)
+    for (const v of [s, s.withoutSmall])
+      expect(v).toMatchObject({
+        demographicParityDifference: null,
+        demographicParityRatio: null,
+        equalizedOddsDifference: null,
+        equalizedOddsRatio: null,
+        equalOpportunityDifference: null,
+        fourFifthsFlag: null,
+      })
   })
 })

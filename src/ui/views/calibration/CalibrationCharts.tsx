@@ -18,6 +18,7 @@ import { ChartFrame } from '../../kit/ChartFrame.tsx'
 import { Legend } from '../../kit/Legend.tsx'
 import { Color, seriesColor } from '../../kit/palette.ts'
 import { TooltipBox } from '../../kit/TooltipBox.tsx'
+import { yAxisLabel } from '../../kit/axis.ts'
 
 const DIAGONAL = [
   { x: 0, y: 0 },
@@ -120,12 +121,7 @@ function reliabilityFrame(): React.ReactElement[] {
       dataKey="x"
       label={{ value: 'Mean predicted probability (0–1)', position: 'insideBottom', offset: -16 }}
     />,
-    <YAxis
-      key="y"
-      {...UNIT_AXIS}
-      dataKey="y"
-      label={{ value: 'Fraction positive (0–1)', angle: -90, position: 'insideLeft', dy: 60 }}
-    />,
+    <YAxis key="y" {...UNIT_AXIS} dataKey="y" label={yAxisLabel('Fraction positive (0–1)')} />,
     <Tooltip key="tooltip" content={RelTooltip} />,
     <Scatter
       key="diagonal"
@@ -250,11 +246,7 @@ export const HistogramChart = memo(function HistogramChart({
             dataKey="mid"
             label={{ value: 'Predicted probability (0–1)', position: 'insideBottom', offset: -16 }}
           />
-          <YAxis
-            type="number"
-            allowDecimals={false}
-            label={{ value: 'Rows', angle: -90, position: 'insideLeft', dy: 16 }}
-          />
+          <YAxis type="number" allowDecimals={false} label={yAxisLabel('Rows')} />
           <Tooltip content={HistTooltip} />
           <Bar
             dataKey="count"

@@ -18,6 +18,7 @@ import type { CompressionState } from '../../../state/compressionStore.ts'
 import { fmtInt, fmtValue } from '../../format.ts'
 import { ChartFrame } from '../../kit/ChartFrame.tsx'
 import { Color, seriesColor } from '../../kit/palette.ts'
+import { extent, niceAxis, tickText, yAxisLabel } from '../../kit/axis.ts'
 
 /**
  * Two charts of the variants: packed size against accuracy (float32 included), and the change of
@@ -64,6 +65,24 @@ export function CompressionCharts({
       ),
     }))
   }, [r, attribute])
+  // Round ticks; room above the points for their labels, and from zero bytes.
+  const accAxis = useMemo(() => {
+    const [lo, hi] = extent(sizeData.flatMap((d) => (d.accuracy === null ? [] : [d.accuracy])))
+    return niceAxis(lo, hi, 0.15, 5, [0, 1])
+  }, [sizeData])
+  const bytesAxis = useMemo(
+    () => niceAxis(0, Math.max(...sizeData.map((d) => d.bytes)), 0.08, 4, [0, Infinity]),
+    [sizeData],
+  )
+  const deltaAxis = useMemo(() => {
+    const vals = groupDelta.flatMap((g) =>
+      r.variants.map((v) => (g as Record<string, unknown>)[v.id]),
+    )
+    const [lo, hi] = extent(
+      [0, ...vals].filter((x): x is number => typeof x === 'number' && Number.isFinite(x)),
+    )
+    return niceAxis(lo, hi, 0.05, 5)
+  }, [groupDelta, r])
   return (
     <div className="chartRow">
       <ChartFrame
@@ -72,7 +91,7 @@ export function CompressionCharts({
           header: ['variant', 'bytes', 'accuracy'],
           rows: sizeData.map((d) => [d.id, d.bytes, d.accuracy]),
         }}
-        caption={`Packed bytes including scales; accuracy at threshold ${threshold}.`}
+        caption={`Each point is a variant, labelled with its scheme (float32: the model as loaded). Packed bytes including scales; accuracy at threshold ${threshold}.`}
       >
         <ResponsiveContainer width="100%" height={280}>
           <ScatterChart margin={{ top: 10, right: 20, bottom: 30, left: 20 }}>
@@ -82,15 +101,19 @@ export function CompressionCharts({
               dataKey="bytes"
               name="size"
               unit=" B"
+              domain={bytesAxis.domain}
+              ticks={bytesAxis.ticks}
+              tickFormatter={(v: number) => fmtInt(v)}
               label={{ value: 'Packed size (bytes)', position: 'insideBottom', offset: -16 }}
             />
             <YAxis
               type="number"
               dataKey="accuracy"
               name="accuracy"
-              domain={['auto', 'auto']}
-              tickFormatter={(v: number) => v.toFixed(3)}
-              label={{ value: 'Accuracy', angle: -90, position: 'insideLeft' }}
+              domain={accAxis.domain}
+              ticks={accAxis.ticks}
+              tickFormatter={tickText(accAxis.ticks)}
+              label={yAxisLabel('Accuracy')}
             />
             <ZAxis range={[80, 80]} />
             <Tooltip
@@ -98,7 +121,6 @@ export function CompressionCharts({
                 typeof v === 'number' && Number.isInteger(v) ? fmtInt(v) : fmtValue(v)
               }
             />
-            <Legend verticalAlign="top" height={24} />
             <Scatter
               name="variants (label = scheme)"
               data={sizeData}
@@ -139,8 +161,10 @@ export function CompressionCharts({
               label={{ value: `${attribute} group`, position: 'insideBottom', offset: -16 }}
             />
             <YAxis
-              tickFormatter={(v: number) => v.toFixed(3)}
-              label={{ value: 'Δ selection rate', angle: -90, position: 'insideLeft' }}
+              domain={deltaAxis.domain}
+              ticks={deltaAxis.ticks}
+              tickFormatter={tickText(deltaAxis.ticks)}
+              label={yAxisLabel('Δ selection rate')}
             />
             <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(5) : String(v))} />
             <Legend verticalAlign="top" height={24} />

@@ -45,8 +45,8 @@ export function VariantTable({
             <th scope="col">ROC AUC (Δ)</th>
             <th scope="col">ECE (Δ)</th>
             {attrs.map((a) => (
-              <th scope="col" key={a}>
-                {a}: DP diff (Δ) / EO diff (Δ)
+              <th scope="col" key={a} title="demographic parity and equalized odds differences">
+                {a}: DP / EO diff (Δ)
               </th>
             ))}
             <th scope="col">SHAP rank ρ</th>
@@ -75,7 +75,7 @@ export function VariantTable({
                         .join('; ')}
                     >
                       {' '}
-                      ⚑ fairness gap widened
+                      ⚑<span className="srOnly">fairness gap widened</span>
                     </span>
                   )}
                 </th>
@@ -91,21 +91,25 @@ export function VariantTable({
                   {fmt(c.maxAbsDiff)}
                 </td>
                 <td>{fmt(c.meanAbsDiff)}</td>
-                <td>
-                  {fmt(c.accuracy)} ({fmtSigned(c.accuracyDelta)})
+                <td className="twoLines">
+                  {fmt(c.accuracy)}
+                  <br />({fmtSigned(c.accuracyDelta)})
                 </td>
-                <td>
-                  {fmt(c.rocAuc)} ({fmtSigned(c.rocAucDelta)})
+                <td className="twoLines">
+                  {fmt(c.rocAuc)}
+                  <br />({fmtSigned(c.rocAucDelta)})
                 </td>
-                <td>
-                  {fmt(c.ece)} ({fmtSigned(c.eceDelta)})
+                <td className="twoLines">
+                  {fmt(c.ece)}
+                  <br />({fmtSigned(c.eceDelta)})
                 </td>
                 {attrs.map((a) => {
                   const f = c.fairness[a]!
                   return (
-                    <td key={a}>
+                    <td key={a} className="twoLines">
                       {fmt(f.demographicParityDifference)} (
-                      {fmtSigned(f.demographicParityDifferenceDelta)}) /{' '}
+                      {fmtSigned(f.demographicParityDifferenceDelta)})
+                      <br />
                       {fmt(f.equalizedOddsDifference)} ({fmtSigned(f.equalizedOddsDifferenceDelta)})
                     </td>
                   )

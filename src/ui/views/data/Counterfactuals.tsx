@@ -2,7 +2,7 @@ import type { Schema } from '../../../core/schema.ts'
 import { featureValueText } from '../../../core/views/rowValues.ts'
 import { app } from '../../../state/app.ts'
 import type { RowPart } from '../../../state/dataRow.ts'
-import { fmt } from '../../format.ts'
+import { fmt, CF_DISTANCE_HINT } from '../../format.ts'
 import { PartProgress } from './PartProgress.tsx'
 
 export type CounterfactualsProps = {
@@ -76,7 +76,8 @@ export function Counterfactuals({ row, schema, part, original, prediction }: Cou
                   p = <strong>{fmt(c.prediction)}</strong>
                 </span>
                 <span className="muted small">
-                  {c.nChanged} change{c.nChanged === 1 ? '' : 's'} · distance {fmt(c.proximity, 2)}
+                  {c.nChanged} change{c.nChanged === 1 ? '' : 's'} ·{' '}
+                  <span title={CF_DISTANCE_HINT}>distance {fmt(c.proximity, 3)}</span>
                 </span>
                 <button
                   type="button"

@@ -4,7 +4,7 @@ import { useStore } from 'zustand'
 import type { ExplainSettings } from '../../../core/explain.ts'
 import type { Schema } from '../../../core/schema.ts'
 import { columnCell, tableColumn } from '../../../core/table.ts'
-import { featureValueText, rowPartStale } from '../../../core/views/rowValues.ts'
+import { featureRanges, featureValueText, rowPartStale } from '../../../core/views/rowValues.ts'
 import type { RowPart } from '../../../state/dataRow.ts'
 import { fmt } from '../../format.ts'
 import { app } from '../../../state/app.ts'
@@ -131,6 +131,10 @@ export function RowDetail() {
       }),
     )
   }, [table, schema, row])
+  const ranges = useMemo(
+    () => (table && schema ? featureRanges(schema, table) : []),
+    [table, schema],
+  )
   useEffect(() => {
     if (row !== null) ref.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
   }, [row])
@@ -203,6 +207,7 @@ export function RowDetail() {
           original={original}
           prediction={p}
           threshold={threshold}
+          ranges={ranges}
         />
         <Attribution row={row} schema={schema} rowValues={rowValues} />
         <Counterfactuals row={row} schema={schema} part={cf} original={original} prediction={p} />

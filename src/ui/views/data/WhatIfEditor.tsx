@@ -1,5 +1,6 @@
 import type { Schema } from '../../../core/schema.ts'
-import { featureValueText } from '../../../core/views/rowValues.ts'
+import { type FeatureRange, featureValueText } from '../../../core/views/rowValues.ts'
+import { NumberField } from '../../kit/NumberField.tsx'
 import { app } from '../../../state/app.ts'
 import type { WhatIfState } from '../../../state/whatIf.ts'
 import { fmt, fmtSigned } from '../../format.ts'
@@ -13,6 +14,8 @@ export type WhatIfEditorProps = {
   /** The model's prediction for the row (from the worker). */
   prediction: number
   threshold: number
+  /** Per feature, the range of its values in the data (what a numeric field accepts). */
+  ranges: readonly (FeatureRange | null)[]
 }
 
 /** The model's output for the edited row: prediction, change from the row's, class at the threshold. */
@@ -99,9 +102,11 @@ function WhatIfOutput({
 }
 
 /**
- * The what-if editor: one input per schema feature (a number for numeric features, a category
- * for categorical ones), prefilled with the row's values. Each edit asks the worker for the new
- * prediction and SHAP values (debounced; a newer edit supersedes an older request).
+ * The what-if editor: one input per schema feature (a number for numeric features — the kit's
+ * NumberField, committed on Enter or blur and refused, with a message, when it is not a number
+ * or lies outside the feature's range in the data — a category for categorical ones), prefilled
+ * with the row's values. Each edit asks the worker for the new prediction and SHAP values (a
+ * newer edit supersedes an older request).
  */
 export function WhatIfEditor({
   row,
@@ -110,6 +115,7 @@ export function WhatIfEditor({
   original,
   prediction,
   threshold,
+  ranges,
 }: WhatIfEditorProps) {
   const changed = schema.features.filter((_, j) => !Object.is(whatIf.values[j], original[j])).length
   return (
@@ -120,7 +126,7 @@ export function WhatIfEditor({
           type="button"
           className="linkButton"
           onClick={app.whatIf.reset}
-          disabled={changed === 0 && !whatIf.invalid.some(Boolean)}
+          disabled={changed === 0}
           data-testid="whatif-reset"
         >
           Reset{changed > 0 ? ` ${changed} change${changed > 1 ? 's' : ''}` : ''}
@@ -131,24 +137,24 @@ export function WhatIfEditor({
         {schema.features.map((f, j) => {
           const id = `whatif-${row}-${j}`
           const isChanged = !Object.is(whatIf.values[j], original[j])
-          const bad = whatIf.invalid[j] === true
           return (
-            <div
-              key={f.name}
-              className={`whatIfField${isChanged ? ' changed' : ''}${bad ? ' invalid' : ''}`}
-            >
+            <div key={f.name} className={`whatIfField${isChanged ? ' changed' : ''}`}>
               <label htmlFor={id}>{f.name}</label>
               {f.type === 'numeric' ? (
-                <input
+                <NumberField
                   id={id}
-                  type="number"
-                  step="any"
-                  inputMode="decimal"
-                  value={whatIf.texts[j] ?? ''}
-                  aria-invalid={bad}
-                  aria-describedby={isChanged || bad ? `${id}-was` : undefined}
-                  data-testid={`whatif-${f.name}`}
-                  onChange={(e) => app.whatIf.setInput(j, e.currentTarget.value)}
+                  value={whatIf.values[j] ?? null}
+                  rule={{
+                    name: f.name,
+                    ...(ranges[j] ? { min: ranges[j].min, max: ranges[j].max } : {}),
+                    rangeNote: 'the range in the data',
+                  }}
+                  size={9}
+                  testId={`whatif-${f.name}`}
+                  {...(isChanged ? { describedBy: `${id}-was` } : {})}
+                  onCommit={(v) => {
+                    if (typeof v === 'number') app.whatIf.setInput(j, String(v))
+                  }}
                 />
               ) : (
                 <select
@@ -166,9 +172,9 @@ export function WhatIfEditor({
                   ))}
                 </select>
               )}
-              {(isChanged || bad) && (
+              {isChanged && (
                 <span id={`${id}-was`} className="was">
-                  {bad ? 'not a number' : `was ${featureValueText(schema, j, original[j]!)}`}
+                  was {featureValueText(schema, j, original[j]!)}
                 </span>
               )}
             </div>

@@ -1,3 +1,4 @@
+import { app } from '../../../state/app.ts'
 import { memo, useMemo } from 'react'
 import {
   CartesianGrid,
@@ -107,7 +108,13 @@ export const BeeswarmChart = memo(function BeeswarmChart({
     })
     return out
   }, [global, schema, M, n, drawn])
-  const { hover, handlers } = useDotHover(dots.length)
+  // Clicking a dot (or Enter on the one shown) opens its row in the Data view.
+  const { hover, handlers } = useDotHover(dots.length, (i) => {
+    const d = dots[i]
+    if (!d) return
+    app.dataRow.openRow(d.row)
+    app.ui.setTab('Data')
+  })
   const hovered = hover === null ? null : dots[hover]!
   const names = global.order.map((j) => global.featureNames[j]!)
   const [lo, hi] = extent(dots.map((d) => d.x))
@@ -135,7 +142,7 @@ export const BeeswarmChart = memo(function BeeswarmChart({
         }}
         caption={globalSettingsText(used, n, global.exact, global.method)}
       >
-        <div className="dotChart" {...handlers}>
+        <div className="dotChart pickable" {...handlers} data-testid="beeswarm-dots">
           <ResponsiveContainer width="100%" height={60 + M * 34}>
             <ScatterChart margin={{ top: 16, right: 64, bottom: 26, left: 8 }} title={title}>
               <CartesianGrid stroke={Color.Grid} />

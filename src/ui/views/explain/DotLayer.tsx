@@ -79,11 +79,16 @@ export const DotLayer = memo(function DotLayer({
 
 /**
  * Hovered dot index and the wrapper's event handlers: pointer over a circle picks it; with the
- * chart focused, ←/→ step through the dots and Escape clears.
+ * chart focused, ←/→ step through the dots and Escape clears. With `onPick`, a click on a circle
+ * (or Enter on the hovered one) calls it with the dot's index.
  */
-export function useDotHover(count: number) {
+export function useDotHover(count: number, onPick?: (i: number) => void) {
   const [hover, setHover] = useState<number | null>(null)
   const handlers = {
+    onClick: (e: MouseEvent) => {
+      const i = (e.target as Element).getAttribute?.('data-i')
+      if (onPick && i !== null && i !== undefined) onPick(Number(i))
+    },
     onMouseOver: (e: MouseEvent) => {
       const i = (e.target as Element).getAttribute?.('data-i')
       setHover(i === null || i === undefined ? null : Number(i))
@@ -96,6 +101,7 @@ export function useDotHover(count: number) {
       else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp')
         setHover((h) => (h === null ? count - 1 : (h - 1 + count) % count))
       else if (e.key === 'Escape') setHover(null)
+      else if (e.key === 'Enter' && onPick && hover !== null && hover < count) onPick(hover)
       else return
       e.preventDefault()
     },

@@ -4,6 +4,7 @@ import type { BackgroundKind } from '../../../core/shap/background.ts'
 import { explainDefaultRow } from '../../../state/explainStore.ts'
 import { fmt } from '../../format.ts'
 import { app } from '../../../state/app.ts'
+import { NumberField } from '../../kit/NumberField.tsx'
 
 /** Row picker, the explain buttons and the settings every explanation uses. */
 export function ExplainControls() {
@@ -20,17 +21,19 @@ export function ExplainControls() {
   return (
     <div className="explainControlsBox">
       <div className="explainControls">
-        <label className="rowPicker">
-          Row{' '}
-          <input
-            type="number"
-            min={0}
-            max={n - 1}
-            value={shown}
-            data-testid="explain-row"
-            onChange={(ev) => app.explain.setRow(Math.trunc(Number(ev.currentTarget.value)))}
-          />
+        <label className="rowPicker" htmlFor="explain-row">
+          Row
         </label>
+        <NumberField
+          id="explain-row"
+          value={shown}
+          rule={{ name: 'Row', min: 0, max: Math.max(0, n - 1), integer: true }}
+          step={1}
+          testId="explain-row"
+          onCommit={(v) => {
+            if (typeof v === 'number') app.explain.setRow(v)
+          }}
+        />
         <span className="muted">
           of 0–{n - 1} · prediction{' '}
           <span data-testid="row-prediction">{fmt(predictions?.[shown] ?? null)}</span>
@@ -105,58 +108,46 @@ export function ExplainControls() {
           </label>
           <label>
             K{' '}
-            <input
-              type="number"
-              min={1}
+            <NumberField
               value={settings.background.k}
-              data-testid="bg-k"
-              onChange={(ev) =>
-                app.explain.setSettings({
-                  background: {
-                    ...settings.background,
-                    k: Math.max(1, Math.trunc(Number(ev.currentTarget.value))),
-                  },
-                })
-              }
+              rule={{ name: 'K', min: 1, integer: true }}
+              testId="bg-k"
+              onCommit={(v) => {
+                if (typeof v === 'number')
+                  app.explain.setSettings({ background: { ...settings.background, k: v } })
+              }}
             />
           </label>
           <label title="Coalitions per row: exact Shapley values when 2^M − 2 fit the budget, Kernel SHAP otherwise">
             Budget (coalitions){' '}
-            <input
-              type="number"
-              min={16}
+            <NumberField
               value={settings.budget}
-              data-testid="shap-budget"
-              onChange={(ev) =>
-                app.explain.setSettings({
-                  budget: Math.max(16, Math.trunc(Number(ev.currentTarget.value))),
-                })
-              }
+              rule={{ name: 'Budget', min: 16, integer: true }}
+              testId="shap-budget"
+              onCommit={(v) => {
+                if (typeof v === 'number') app.explain.setSettings({ budget: v })
+              }}
             />
           </label>
           <label>
             Seed{' '}
-            <input
-              type="number"
+            <NumberField
               value={settings.seed}
-              data-testid="explain-seed"
-              onChange={(ev) =>
-                app.explain.setSettings({ seed: Math.trunc(Number(ev.currentTarget.value)) })
-              }
+              rule={{ name: 'Seed', min: 0, integer: true }}
+              testId="explain-seed"
+              onCommit={(v) => {
+                if (typeof v === 'number') app.explain.setSettings({ seed: v })
+              }}
             />
           </label>
           <label>
             IG steps{' '}
-            <input
-              type="text"
-              value={String(settings.igSteps)}
-              data-testid="ig-steps"
-              onChange={(ev) => {
-                const v = ev.currentTarget.value.trim()
-                app.explain.setSettings({
-                  igSteps:
-                    v === 'auto' || v === '' ? 'auto' : Math.max(1, Math.trunc(Number(v)) || 64),
-                })
+            <NumberField
+              value={settings.igSteps === 0 ? 'auto' : settings.igSteps}
+              rule={{ name: 'IG steps', min: 1, integer: true, keywords: ['auto'] }}
+              testId="ig-steps"
+              onCommit={(v) => {
+                if (v === 'auto' || typeof v === 'number') app.explain.setSettings({ igSteps: v })
               }}
             />
           </label>
@@ -186,16 +177,13 @@ export function ExplainControls() {
           </label>
           <label>
             Counterfactuals k{' '}
-            <input
-              type="number"
-              min={1}
-              max={20}
+            <NumberField
               value={settings.counterfactuals || 4}
-              onChange={(ev) =>
-                app.explain.setSettings({
-                  counterfactuals: Math.max(1, Math.trunc(Number(ev.currentTarget.value))),
-                })
-              }
+              rule={{ name: 'Counterfactuals k', min: 1, max: 20, integer: true }}
+              testId="cf-k"
+              onCommit={(v) => {
+                if (typeof v === 'number') app.explain.setSettings({ counterfactuals: v })
+              }}
             />
           </label>
         </div>

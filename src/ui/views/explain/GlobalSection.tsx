@@ -3,6 +3,7 @@ import { useStore } from 'zustand'
 import type { Schema } from '../../../core/schema.ts'
 import { fmt, fmtInt } from '../../format.ts'
 import { app } from '../../../state/app.ts'
+import { NumberField } from '../../kit/NumberField.tsx'
 import { BeeswarmChart } from './BeeswarmChart.tsx'
 import { DependenceChart } from './DependenceChart.tsx'
 import { GlobalBarChart } from './GlobalBarChart.tsx'
@@ -47,12 +48,13 @@ export const GlobalSection = memo(function GlobalSection({ schema }: { schema: S
         <div className="explainControls">
           <label>
             Rows{' '}
-            <input
-              type="number"
-              min={1}
+            <NumberField
               value={globalN}
-              data-testid="global-n"
-              onChange={(ev) => app.explain.setGlobalN(Math.trunc(Number(ev.currentTarget.value)))}
+              rule={{ name: 'Rows', min: 1, max: 1_000_000, integer: true }}
+              testId="global-n"
+              onCommit={(v) => {
+                if (typeof v === 'number') app.explain.setGlobalN(v)
+              }}
             />
           </label>
           <span className="muted">

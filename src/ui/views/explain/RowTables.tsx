@@ -1,6 +1,6 @@
 import type { RowExplanation } from '../../../core/explain.ts'
 import { featuresByMagnitude } from '../../../core/views/rank.ts'
-import { fmt } from '../../format.ts'
+import { CF_DISTANCE_HINT, fmt } from '../../format.ts'
 import { own } from '../../../core/dict.ts'
 
 /** The exact SHAP and IG values of the row as tables (full precision in data-value). */
@@ -100,14 +100,17 @@ export function CounterfactualList({
               </span>
             ))}{' '}
             <span className="muted">
-              → p = {fmt(c.prediction)} · {c.nChanged} changed · proximity {fmt(c.proximity, 3)}
+              → p = {fmt(c.prediction)} · {c.nChanged} changed ·{' '}
+              <span title={CF_DISTANCE_HINT}>distance {fmt(c.proximity, 3)}</span>
               {!c.valid && ' · does not cross the threshold'}
             </span>
           </li>
         ))}
       </ol>
       {e.diversity !== null && e.diversity !== undefined && (
-        <p className="muted small">Diversity (mean pairwise proximity): {fmt(e.diversity, 3)}</p>
+        <p className="muted small">
+          Diversity (mean distance between the answers): {fmt(e.diversity, 3)}
+        </p>
       )}
     </div>
   )

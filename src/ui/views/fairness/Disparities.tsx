@@ -111,6 +111,11 @@ export function BootstrapStatusLine({ state, fresh }: { state: BootstrapState; f
   )
 }
 
+/** A disparity, or "n/a" when undefined (fewer than two groups, or a rate no group has). */
+function fmtDisparity(v: number | null): string {
+  return v === null ? 'n/a' : fmt(v)
+}
+
 /**
  * The disparity summary of the chosen grouping: each number with its bootstrap 95% interval, and
  * the same without the small groups; the four-fifths flag on the ratio.
@@ -150,7 +155,7 @@ export function DisparitySummaryTable({
                 {d.label}
               </th>
               <td className="big" data-testid={`fair-${d.id}`} data-value={v ?? ''}>
-                {fmt(v)}
+                {fmtDisparity(v)}
                 {d.id === 'dpr' && (
                   <FourFifths flag={summary.fourFifthsFlag} id="fair-four-fifths" />
                 )}
@@ -232,7 +237,7 @@ export function DisparityOverview({
                 return (
                   <td key={d.id}>
                     <div data-testid={`fair-${d.id}-${r.key}`} data-value={v ?? ''}>
-                      {fmt(v)}
+                      {fmtDisparity(v)}
                       {d.id === 'dpr' && r.at.summary.fourFifthsFlag && (
                         <span className="badge bad" title="Below 0.8: fails the four-fifths rule">
                           &lt; 4/5

@@ -17,6 +17,7 @@ import { ChartFrame } from '../../kit/ChartFrame.tsx'
 import { Legend } from '../../kit/Legend.tsx'
 import { Color } from '../../kit/palette.ts'
 import { TooltipBox } from '../../kit/TooltipBox.tsx'
+import { yAxisLabel } from '../../kit/axis.ts'
 
 /** The rates drawn as bar charts: the ones behind the disparity numbers, and precision. */
 export const BAR_METRICS = [
@@ -147,13 +148,7 @@ const MetricBars = memo(function MetricBars({
           <YAxis
             domain={[0, 1]}
             ticks={[0, 0.25, 0.5, 0.75, 1]}
-            label={{
-              value: `${metric.label} (0–1)`,
-              angle: -90,
-              position: 'insideLeft',
-              dy: 55,
-              fontSize: 12,
-            }}
+            label={yAxisLabel(`${metric.label} (0–1)`)}
           />
           <Tooltip content={BarTooltip} />
           <Bar

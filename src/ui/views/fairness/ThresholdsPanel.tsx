@@ -1,11 +1,10 @@
-import { useState } from 'react'
 import type { GroupThresholds } from '../../../core/views/fairnessThresholds.ts'
 import type { AccuracyEffect, FairnessAt } from '../../../core/views/fairnessAt.ts'
 import { app } from '../../../state/app.ts'
 import type { GroupThresholdSetting } from '../../../state/fairnessStore.ts'
 import { fmt, fmtSigned } from '../../format.ts'
-import { ThresholdInput } from '../../kit/ThresholdControl.tsx'
 import { own } from '../../../core/dict.ts'
+import { NumberField } from '../../kit/NumberField.tsx'
 
 const CRITERIA: {
   id: 'eo' | 'dp'
@@ -20,7 +19,11 @@ const CRITERIA: {
 /** An accuracy change: "±" when it is exactly 0. */
 const signed = (v: number | null) => fmtSigned(v, 4, '±')
 
-/** A per-group threshold input that keeps what is typed until it parses (e.g. "0." on the way). */
+/**
+ * A group's own threshold: empty = the shared one; committed on Enter or blur; refused with a
+ * message outside [0, 1]. An infinite threshold (a helper's "select nobody") shows as empty with
+ * an ∞ placeholder.
+ */
 function GroupThresholdInput({
   groupingKey,
   group,
@@ -32,27 +35,22 @@ function GroupThresholdInput({
   value: number | undefined
   fallback: number
 }) {
-  const shown =
-    value === undefined || !Number.isFinite(value) ? '' : String(Number(value.toFixed(4)))
-  const [draft, setDraft] = useState(shown)
-  const [seen, setSeen] = useState(shown)
-  if (seen !== shown) {
-    setSeen(shown)
-    setDraft(shown)
-  }
+  const name = group === '' ? '(empty)' : group
+  const groupValue =
+    value === undefined || !Number.isFinite(value) ? null : Number(value.toFixed(4))
   return (
-    <ThresholdInput
-      value={draft}
+    <NumberField
+      value={groupValue}
+      rule={{ name: `Threshold for ${name}`, min: 0, max: 1, optional: true }}
       step={0.01}
+      size={6}
       placeholder={value !== undefined && !Number.isFinite(value) ? '∞ (none)' : fmt(fallback, 3)}
-      label={`Threshold for ${group === '' ? '(empty)' : group}`}
+      label={`Threshold for ${name}`}
       testId={`fair-gthr-${group}`}
       dataValue={value ?? ''}
-      onInput={(text, v) => {
-        setDraft(text)
-        if (text === '') app.fairness.setGroupThreshold(groupingKey, group, NaN)
-        else if (v >= 0 && v <= 1) app.fairness.setGroupThreshold(groupingKey, group, v)
-      }}
+      onCommit={(v) =>
+        app.fairness.setGroupThreshold(groupingKey, group, typeof v === 'number' ? v : NaN)
+      }
     />
   )
 }
