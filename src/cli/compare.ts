@@ -13,7 +13,8 @@ import type { Report } from '../report/types.ts'
 import { sessionOpen } from '../session/session.ts'
 import { auditSummary } from './audit.ts'
 import { type CliIo, progressBar } from './io.ts'
-import { UsageError, csvLoadFromDisk, modelOpenFromDisk, schemaLoadFromDisk } from './load.ts'
+import { dataLoadFromDisk } from './dataSource.ts'
+import { UsageError, modelOpenFromDisk, schemaLoadFromDisk } from './load.ts'
 import { AUDIT_USAGE, auditOptionsParse } from './options.ts'
 import { reportFinish } from './output.ts'
 
@@ -88,7 +89,7 @@ export async function compare(argv: string[], io: CliIo): Promise<number> {
   const schema = schemaLoadFromDisk(opts.schema)
   const schemaB =
     challengerSchema.value === null ? schema : schemaLoadFromDisk(challengerSchema.value)
-  const data = await csvLoadFromDisk(opts.data)
+  const data = await dataLoadFromDisk(opts.data)
   const models: LoadedModel[] = []
   try {
     const a = await modelOpenFromDisk(opts.model, opts.settings.backend, schema)

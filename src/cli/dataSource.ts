@@ -5,6 +5,7 @@
  * that finds the shard's byte range and its first global row), then hands on the shard's rows as
  * Tables of at most one chunk (CSV: ~`chunkRows` rows; Parquet: one row group) with their global
  * first row, and can fetch any given global rows (the explained rows, the background) afterwards.
+ * `dataLoadFromDisk` reads a whole file (CSV or Parquet) into one Table for the in-memory commands.
  */
 import { createHash } from 'node:crypto'
 import { type FileHandle, open } from 'node:fs/promises'
@@ -16,12 +17,14 @@ import {
   parquetChunks,
   parquetOpen,
   parquetShardRowGroups,
+  parquetTable,
 } from '../core/parquet/index.ts'
+import type { DataRef } from '../session/session.ts'
 import type { ShardCoverage } from '../core/stream/index.ts'
 import { type Table, TableBuilder, columnCell } from '../core/table.ts'
 import { csvColumns, csvLayout, csvRangeChunks, csvRowsOfSpans, csvScanFile } from './dataCsv.ts'
 import { regularFileSize } from './files.ts'
-import { UsageError } from './load.ts'
+import { UsageError, csvLoadFromDisk } from './load.ts'
 
 /** Shard `index` of `count` (0-based). */
 export type ShardSpec = { index: number; count: number }
@@ -142,17 +145,11 @@ async function parquetSource(
   }
 }
 
-/**
- * Opens `path` (given as `option`) for shard `shard`: Parquet when the file starts with `PAR1`,
- * else CSV.
- * @throws UsageError for an unreadable, empty or directory path; DataError naming the file for
- *   content it cannot read (binary, malformed quoting, a damaged Parquet footer, no data rows).
- */
-export async function dataOpen(
+/** `path` opened for reading after the checks every data option gets, with its size and format. */
+async function openChecked(
   path: string,
   option: string,
-  shard: ShardSpec,
-): Promise<DataSource> {
+): Promise<{ fh: FileHandle; size: number; parquet: boolean }> {
   try {
     // Checked before opening: a FIFO or device would block or never end.
     regularFileSize(path, `${option} ${path}`, Number.MAX_SAFE_INTEGER)
@@ -174,9 +171,56 @@ export async function dataOpen(
     if (st.size === 0) throw new UsageError(`${path}: the file is empty`)
     const head = new Uint8Array(4)
     await fh.read(head, 0, 4, 0)
-    return await (isParquet(head) ? parquetSource : csvSource)(fh, st.size, path, shard)
+    return { fh, size: st.size, parquet: isParquet(head) }
   } catch (e) {
     await fh.close()
     throw e
+  }
+}
+
+/**
+ * Opens `path` (given as `option`) for shard `shard`: Parquet when the file starts with `PAR1`,
+ * else CSV.
+ * @throws UsageError for an unreadable, empty or directory path; DataError naming the file for
+ *   content it cannot read (binary, malformed quoting, a damaged Parquet footer, no data rows).
+ */
+export async function dataOpen(
+  path: string,
+  option: string,
+  shard: ShardSpec,
+): Promise<DataSource> {
+  const { fh, size, parquet } = await openChecked(path, option)
+  try {
+    return await (parquet ? parquetSource : csvSource)(fh, size, path, shard)
+  } catch (e) {
+    await fh.close()
+    throw e
+  }
+}
+
+/** Most cells (rows × columns) a Parquet file read whole may give: 2^31 bytes of Int32 codes. */
+export const MAX_WHOLE_PARQUET_CELLS = 2 ** 29
+
+/**
+ * A whole dataset in memory, for the commands that hold their data (`drift`, `compare`, the
+ * in-memory audit): Parquet (first bytes `PAR1`, whatever the name) as one Table of all its row
+ * groups, read by the same reader as the streamed audit, with the file's sha256; anything else as
+ * a CSV (`csvLoadFromDisk`, unchanged). The Table equals the one its CSV twin gives.
+ * @throws UsageError for an unreadable, empty or directory path; DataError naming the file (and
+ *   column) for a damaged or unsupported Parquet, one without rows, or one above
+ *   MAX_WHOLE_PARQUET_CELLS cells.
+ */
+export async function dataLoadFromDisk(path: string, option = '--data'): Promise<DataRef> {
+  const { fh, size, parquet } = await openChecked(path, option)
+  try {
+    if (!parquet) {
+      await fh.close()
+      return await csvLoadFromDisk(path, option)
+    }
+    const file = await parquetOpen(byteSourceFromFileHandle(fh, size), path)
+    const table = await parquetTable(file, { maxCells: MAX_WHOLE_PARQUET_CELLS })
+    return { table, name: path, sha256: await sha256OfFile(fh, size) }
+  } finally {
+    if (parquet) await fh.close()
   }
 }

@@ -24,12 +24,14 @@ import type { Report } from '../report/types.ts'
 import { sessionData, sessionOpen, sessionWithData } from '../session/session.ts'
 import type { Gate } from './gates.ts'
 import type { CliIo } from './io.ts'
-import { UsageError, csvLoadFromDisk, modelOpenFromDisk, schemaLoadFromDisk } from './load.ts'
+import { dataLoadFromDisk } from './dataSource.ts'
+import { UsageError, modelOpenFromDisk, schemaLoadFromDisk } from './load.ts'
 import { reportFinish } from './output.ts'
 
 /** `glassbox drift --help`. */
 export const DRIFT_USAGE = `usage: glassbox drift --model M.json --schema S.json --reference A.csv --current B.csv [options]
 
+  --reference, --current   CSV or Parquet files (Parquet told by its content, "PAR1")
   --out FILE               write the report JSON (v1): the current data's identity, metrics,
                            calibration and fairness (when it has labels) and the drift section
   --html FILE              write the self-contained HTML report
@@ -183,8 +185,8 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
     return 0
   }
   const schema = schemaLoadFromDisk(opts.schema)
-  const ref = await csvLoadFromDisk(opts.reference, '--reference')
-  const cur = await csvLoadFromDisk(opts.current, '--current')
+  const ref = await dataLoadFromDisk(opts.reference, '--reference')
+  const cur = await dataLoadFromDisk(opts.current, '--current')
   const { model, backend } = await modelOpenFromDisk(opts.model, opts.backend, schema)
   try {
     const reference = await sessionOpen(model, schema, ref, classRequest(opts.classIndex), {

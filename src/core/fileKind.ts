@@ -17,7 +17,8 @@ export type ModelFormat = 'tfjs' | 'onnx' | 'xgboost-json'
  * - `weights`: a tfjs weight shard (`*.bin`);
  * - `schema`: a dataset schema JSON (`"schemaVersion"`);
  * - `session`: a session bundle (a zip);
- * - `data`: anything else, read as CSV (whose reader names what is wrong with it).
+ * - `data`: anything else, read as Parquet when it starts with `PAR1` (by content, whatever its
+ *   name) and as CSV otherwise (whose reader names what is wrong with it).
  */
 export type FileKind =
   | { role: 'model'; format: ModelFormat | null }
@@ -25,6 +26,21 @@ export type FileKind =
   | { role: 'schema' }
   | { role: 'session' }
   | { role: 'data' }
+
+/**
+ * The `accept` attribute of a file input that takes data: CSV-like text and Parquet (a hint to the
+ * browser's picker only; the reader decides by content).
+ */
+export const DATA_ACCEPT = '.csv,.tsv,.txt,.parquet,text/csv'
+
+/**
+ * True when `name` is named like a data file (`.csv`, `.tsv`, `.txt`, `.parquet`, any case) — how
+ * a single file dropped on the Monitoring tab is told to be its "current" data rather than a new
+ * load. False for every other name, including no extension.
+ */
+export function isDataFileName(name: string): boolean {
+  return /\.(csv|tsv|txt|parquet)$/i.test(name)
+}
 
 /** ModelProto field tags that may follow ir_version (field 1): fields 2–8 and 14. */
 const ONNX_SECOND_TAGS = new Set([0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72])

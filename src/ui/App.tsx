@@ -65,7 +65,7 @@ export function App() {
       <ShareGate />
       {dragging && (
         <div className="dropOverlay">
-          Drop model.json with its .bin files, a CSV and/or a schema JSON
+          Drop model.json with its .bin files, a CSV or Parquet file and/or a schema JSON
         </div>
       )}
     </div>
@@ -80,10 +80,10 @@ function EmptyState() {
         <p>Loading…</p>
       ) : (
         <p data-testid="empty-hint">
-          Load a TensorFlow.js model (model.json + weight files), a CSV and optionally its schema —
-          with the buttons above or by dropping the files on this page, in any order (each waits for
-          the others; without a schema, the schema editor helps you build one) — or open the
-          built-in demo.
+          Load a TensorFlow.js model (model.json + weight files), a CSV or Parquet file and
+          optionally its schema — with the buttons above or by dropping the files on this page, in
+          any order (each waits for the others; without a schema, the schema editor helps you build
+          one) — or open the built-in demo.
         </p>
       )}
     </section>

@@ -2,10 +2,17 @@ import { useEffect, useState, type FormEvent } from 'react'
 import { app, persist, share } from '../state/app.ts'
 import { fileIsZip, sessionExport, sessionImport } from '../state/bundle.ts'
 import { DEMOS, type DemoName, type LoadBundle } from '../state/load.ts'
-import { FILE_HEAD_BYTES, fileKind, filesSort } from '../core/fileKind.ts'
+import {
+  DATA_ACCEPT,
+  FILE_HEAD_BYTES,
+  fileKind,
+  filesSort,
+  isDataFileName,
+} from '../core/fileKind.ts'
 
 /**
- * Sorts dropped or picked files into model (model files + .bin shards), data (CSV) and schema by
+ * Sorts dropped or picked files into model (model files + .bin shards), data (CSV or Parquet) and
+ * schema by
  * name and first bytes (src/core/fileKind.ts). A JSON that is neither is treated as the model so
  * that its error ("not a TensorFlow.js model.json") names it.
  */
@@ -55,11 +62,12 @@ export function useFileDrop(): boolean {
       depth = 0
       setDragging(false)
       const files = [...(e.dataTransfer?.files ?? [])]
-      // On the Monitoring tab a dropped CSV is the "current" data to compare, not a new reference.
+      // On the Monitoring tab a dropped data file (CSV or Parquet) is the "current" data to
+      // compare, not a new reference.
       if (
         files.length === 1 &&
         app.ui.store.getState().tab === 'Monitoring' &&
-        /\.(csv|tsv|txt)$/i.test(files[0]!.name)
+        isDataFileName(files[0]!.name)
       ) {
         void app.monitoring.loadCurrent({ kind: 'file', file: files[0]! })
       } else if (files.length) void openFiles(files)
@@ -105,7 +113,7 @@ export function LoadPanel() {
         <input
           type="file"
           multiple
-          accept=".json,.bin,.onnx,.csv,.tsv,.txt,.zip"
+          accept=".json,.bin,.onnx,.csv,.tsv,.txt,.parquet,.zip"
           data-testid="input-any"
           onChange={(e) => {
             pick(e.currentTarget.files, 'any')
@@ -128,12 +136,12 @@ export function LoadPanel() {
         />
       </label>
       <label className="fileButton">
-        Data CSV…
+        Data…
         <input
           type="file"
-          accept=".csv,.tsv,.txt,text/csv"
+          accept={DATA_ACCEPT}
           data-testid="input-data"
-          aria-label="Data CSV"
+          aria-label="Data (CSV or Parquet)"
           onChange={(e) => {
             pick(e.currentTarget.files, 'data')
             e.currentTarget.value = ''
@@ -208,7 +216,7 @@ export function LoadPanel() {
               {k === 'model'
                 ? 'model URL (model.json, .onnx)'
                 : k === 'data'
-                  ? 'CSV URL'
+                  ? 'data URL (CSV, Parquet)'
                   : 'schema URL'}
               <input
                 type="url"

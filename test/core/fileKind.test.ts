@@ -4,10 +4,12 @@ import fc from 'fast-check'
 import { zipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import {
+  DATA_ACCEPT,
   FILE_HEAD_BYTES,
   type FileKind,
   fileKind,
   filesSort,
+  isDataFileName,
   onnxHeadLooksValid,
 } from '../../src/core/fileKind.ts'
 
@@ -109,6 +111,48 @@ describe('fileKind', () => {
       fc.property(fc.constantFrom('data.csv', 'x.tsv', 'rows.txt', 'export'), printable, (n, s) => {
         expect(fileKind(n, text(s))).toEqual({ role: 'data' })
       }),
+    )
+  })
+})
+
+describe('Parquet data', () => {
+  const PARQUET = 'test/fixtures/parquet'
+  it('a Parquet file is data, whatever it is named', () => {
+    for (const f of ['adult-snappy', 'adult-zstd', 'adult-plain', 'types', 'nested-list']) {
+      const h = head(`${PARQUET}/${f}.parquet`)
+      expect(new TextDecoder().decode(h.subarray(0, 4))).toBe('PAR1')
+      for (const name of [`${f}.parquet`, `${f}.PARQUET`, 'export', 'rows.csv'])
+        expect(fileKind(name, h)).toEqual({ role: 'data' })
+    }
+  })
+
+  it('goes with a model and schema as their data', () => {
+    const names = ['model.json', 'group1-shard1of1.bin', 'adult-snappy.parquet', 'schema.json']
+    const heads = [
+      head(`${GOLDEN}/model.json`),
+      head(`${GOLDEN}/group1-shard1of1.bin`),
+      head(`${PARQUET}/adult-snappy.parquet`),
+      head(`${GOLDEN}/schema.json`),
+    ]
+    expect(
+      filesSort(
+        names,
+        names.map((n, i) => fileKind(n, heads[i]!)),
+      ),
+    ).toEqual({
+      model: ['model.json', 'group1-shard1of1.bin'],
+      schema: 'schema.json',
+      data: 'adult-snappy.parquet',
+    })
+  })
+
+  it('data file names and the pickers accept Parquet beside CSV', () => {
+    for (const n of ['a.csv', 'B.TSV', 'c.txt', 'd.parquet', 'E.Parquet'])
+      expect(isDataFileName(n)).toBe(true)
+    for (const n of ['model.json', 'x.bin', 'bundle.zip', 'parquet', 'a.parquet.json', 'csv'])
+      expect(isDataFileName(n)).toBe(false)
+    expect(DATA_ACCEPT.split(',')).toEqual(
+      expect.arrayContaining(['.csv', '.tsv', '.txt', '.parquet']),
     )
   })
 })

@@ -1,4 +1,5 @@
 import { useState, type DragEvent, type FormEvent } from 'react'
+import { DATA_ACCEPT } from '../../../core/fileKind.ts'
 import { app } from '../../../state/app.ts'
 
 /** The demo's drifted copy of its data (ages +8, marital status shifted, 15% labels flipped). */
@@ -6,7 +7,7 @@ export const driftedDemoUrl = () =>
   new URL(`${import.meta.env.BASE_URL}demo/drifted.csv`, location.href).href
 
 /**
- * Ways to hand over the current CSV: a file (picked or dropped on the zone), a URL, or the demo's
+ * Ways to hand over the current data (CSV or Parquet): a file (picked or dropped on the zone), a URL, or the demo's
  * drifted sample. `compact` is the one-line form shown above a result.
  */
 export function CurrentLoader({ busy, compact }: { busy: boolean; compact: boolean }) {
@@ -38,10 +39,10 @@ export function CurrentLoader({ busy, compact }: { busy: boolean; compact: boole
       onDrop={drop}
     >
       <label className={`btn primary fileBtn${busy ? ' disabled' : ''}`}>
-        {compact ? 'Load another current CSV…' : 'Choose a current CSV…'}
+        {compact ? 'Load another current data file…' : 'Choose a current CSV or Parquet…'}
         <input
           type="file"
-          accept=".csv,.tsv,.txt,text/csv"
+          accept={DATA_ACCEPT}
           disabled={busy}
           data-testid="current-input"
           onChange={(e) => {
@@ -53,7 +54,7 @@ export function CurrentLoader({ busy, compact }: { busy: boolean; compact: boole
       </label>
       <form className="urlRow" onSubmit={submit}>
         <label htmlFor="current-url" className="srOnly">
-          URL of a current CSV
+          URL of a current CSV or Parquet file
         </label>
         <input
           id="current-url"
@@ -82,7 +83,7 @@ export function CurrentLoader({ busy, compact }: { busy: boolean; compact: boole
       >
         Use the demo’s drifted sample
       </button>
-      {!compact && <span className="dropHint muted">…or drop a CSV here</span>}
+      {!compact && <span className="dropHint muted">…or drop a CSV or Parquet file here</span>}
     </div>
   )
 }
