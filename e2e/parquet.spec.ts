@@ -140,3 +140,41 @@ test('a session bundle keeps the Parquet data and restores the same numbers', as
   expect(await overview(fresh)).toEqual(shown)
   await other.close()
 })
+
+/** The Monitoring summary's numbers (data-value) once a comparison is done. */
+async function driftNumbers(app: App): Promise<number[]> {
+  await expect(app.el('monitoring-view')).toHaveAttribute('data-status', 'done', {
+    timeout: 60_000,
+  })
+  const ids = ['drift-maxpsi', 'drift-ndrifted', 'drift-cur-rows', 'ood-share95', 'ood-share99']
+  return Promise.all(ids.map(async (id) => Number(await app.el(id).getAttribute('data-value'))))
+}
+
+test('Monitoring takes a dropped Parquet as its current data, as its CSV twin', async ({
+  page,
+  app,
+}) => {
+  await app.open()
+  await app.openTab('Monitoring')
+  await expect(app.el('monitoring-empty')).toBeVisible()
+  // Dropped on the page (not the zone): a single data file is the current data on this tab.
+  const dt = await page.evaluateHandle(
+    ({ b64, name }) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
+      const d = new DataTransfer()
+      d.items.add(new File([bytes], name))
+      return d
+    },
+    { b64: readFileSync(pq('drifted.parquet')).toString('base64'), name: 'drifted.parquet' },
+  )
+  await page.dispatchEvent('main', 'drop', { dataTransfer: dt })
+  await expect(app.el('monitoring-sides')).toContainText('drifted.parquet')
+  const parquet = await driftNumbers(app)
+  expect(parquet[2]).toBe(300)
+  // The reference is still the demo's data: the drop did not replace it.
+  expect(await app.api.state((s) => s.data!.table.nRows)).toBe(2000)
+
+  await app.el('current-input').setInputFiles(pq('drifted.csv'))
+  await expect(app.el('monitoring-sides')).toContainText('drifted.csv')
+  expect(await driftNumbers(app)).toEqual(parquet)
+})
