@@ -44,6 +44,13 @@ function expectTwin(shown: { accuracy: number; auc: number }, core: typeof shown
   expect(Math.abs(shown.auc - core.auc)).toBeLessThan(1e-5)
 }
 
+/** Loads the CSV twin through the data picker and expects the very same numbers as `shown`. */
+async function expectCsvTwinShows(app: App, shown: { accuracy: number; auc: number }) {
+  await app.loadFiles([pq('adult.csv')], 'data')
+  await dataLoaded(app, 'adult.csv', 300)
+  expect(await overview(app)).toEqual(shown)
+}
+
 test('a Parquet file loads through the pickers with the numbers of its CSV twin', async ({
   app,
 }) => {
@@ -55,10 +62,7 @@ test('a Parquet file loads through the pickers with the numbers of its CSV twin'
   expectTwin(snappy, core)
   await expect(app.el('data-rows')).toContainText('300')
 
-  // The CSV twin through the data picker: the very same numbers.
-  await app.loadFiles([pq('adult.csv')], 'data')
-  await dataLoaded(app, 'adult.csv', 300)
-  expect(await overview(app)).toEqual(snappy)
+  await expectCsvTwinShows(app, snappy)
 
   // Another codec and row-group layout (zstd, data page v2) through the data picker.
   await app.loadFiles([pq('adult-zstd.parquet')], 'data')
@@ -105,9 +109,7 @@ test('a shared link whose data is a Parquet URL shows the numbers of its CSV twi
   await dataLoaded(app, 'adult-plain.parquet', 300)
   const shown = await overview(app)
   expectTwin(shown, core)
-  await app.loadFiles([pq('adult.csv')], 'data')
-  await dataLoaded(app, 'adult.csv', 300)
-  expect(await overview(app)).toEqual(shown)
+  await expectCsvTwinShows(app, shown)
 })
 
 test('a session bundle keeps the Parquet data and restores the same numbers', async ({
