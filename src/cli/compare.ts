@@ -19,7 +19,7 @@ import { AUDIT_USAGE, auditOptionsParse } from './options.ts'
 import { reportFinish } from './output.ts'
 
 /** `glassbox compare --help`. */
-export const COMPARE_USAGE = `usage: glassbox compare --model A --challenger B --data D.csv --schema S.json [options]
+export const COMPARE_USAGE = `usage: glassbox compare --model A --challenger B --data D.csv|D.parquet --schema S.json [options]
 
   --challenger FILE        the challenger model (any format the audit loads); --model is the champion
   --challenger-schema S2   the challenger's schema when its inputs differ (same target and rows)
