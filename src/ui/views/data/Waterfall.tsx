@@ -15,6 +15,8 @@ export type WaterfallProps = {
   /** Features shown on their own; the rest are folded into one step. */
   maxFeatures?: number
   caption?: string
+  /** What the last step's end is called (`f(x)`; `margin` for TreeSHAP of a tree model). */
+  endLabel?: string
   testId: string
 }
 
@@ -49,6 +51,7 @@ export function Waterfall({
   prediction,
   maxFeatures = 7,
   caption,
+  endLabel = 'f(x)',
   testId,
 }: WaterfallProps) {
   const wf = useMemo(
@@ -175,7 +178,7 @@ export function Waterfall({
               fontWeight={600}
               fill={Color.Text}
             >
-              f(x) = {fmt(prediction)}
+              {endLabel} = {fmt(prediction)}
             </text>
           </svg>
         </div>
