@@ -1,10 +1,11 @@
 /**
  * ONNX and XGBoost JSON models in the dashboard (issue 15): the "Adult — XGBoost" demo from its
  * button (card with trees and depth; TreeSHAP beside the probability SHAP, both equal to the
- * Python references; IG's unavailable note), and a scikit-learn random-forest pipeline exported
- * by skl2onnx (columns mode, string inputs, a tree ensemble) through the file input (card,
- * probabilities, accuracy, interventional TreeSHAP, calibration and fairness). References come
- * from test/fixtures/models/*.reference.json (float64, from Python), never from the page's code.
+ * Python references; IG's unavailable note; the Data tab's row and what-if TreeSHAP), and a
+ * scikit-learn random-forest pipeline exported by skl2onnx (columns mode, string inputs, a tree
+ * ensemble) through the file input (card, probabilities, accuracy, interventional TreeSHAP,
+ * calibration and fairness). References come from test/fixtures/models/*.reference.json
+ * (float64, from Python), never from the page's code.
  */
 import { readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
@@ -160,7 +161,7 @@ test("the XGBoost demo's Data tab: the row's and the what-if's TreeSHAP beside t
   await expect(page.getByTestId('whatif-shap')).toBeVisible()
   const edited = page.getByTestId('whatif-treeshap-interventional')
   await expect(edited).toBeVisible()
-  await expect(edited).toContainText('Edited row (what-if): Interventional TreeSHAP')
+  await expect(edited).toContainText('Edited row (what-if): TreeSHAP, log-odds margin')
   expect(Math.abs(Number(await edited.getAttribute('data-base')) - want.baseValue)).toBeLessThan(
     TREE_TOL,
   )

@@ -52,13 +52,14 @@ export function RowTreeShap({
       {iv && (
         <Waterfall
           testId={`${testId}-interventional`}
-          title={`${title}: ${FLAVOUR.interventional} of the ${label}`}
+          title={`${title}: TreeSHAP, ${label}`}
           fileName={fileName}
           baseValue={iv.baseValue}
           phi={iv.shap}
           values={values}
           prediction={treeShapCompleteness(iv, prediction, link).total}
           endLabel="margin"
+          baseLabel="E margin"
           caption={`${FLAVOUR.interventional} (exact) · ${label} · ${treeShapCompletenessText(iv, prediction, link)}`}
         />
       )}

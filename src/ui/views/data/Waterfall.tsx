@@ -17,6 +17,8 @@ export type WaterfallProps = {
   caption?: string
   /** What the last step's end is called (`f(x)`; `margin` for TreeSHAP of a tree model). */
   endLabel?: string
+  /** What the base value is called (`E f`; `E margin` for TreeSHAP of a tree model). */
+  baseLabel?: string
   testId: string
 }
 
@@ -52,6 +54,7 @@ export function Waterfall({
   maxFeatures = 7,
   caption,
   endLabel = 'f(x)',
+  baseLabel = 'E f',
   testId,
 }: WaterfallProps) {
   const wf = useMemo(
@@ -108,7 +111,7 @@ export function Waterfall({
               strokeDasharray="3 3"
             />
             <text x={sx(wf.baseValue)} y={11} textAnchor="middle" fontSize={11} fill={Color.Axis}>
-              E f = {fmt(wf.baseValue)}
+              {baseLabel} = {fmt(wf.baseValue)}
             </text>
             {steps.map((s, k) => {
               const y = TOP + k * ROW
