@@ -9,10 +9,10 @@
  *   demo as the Explain tab runs it (the worker pool, a new seed each run so the cache never
  *   answers), page wall time; target ≤ 2 s (issue 15).
  */
-import { type Browser, type Page, chromium } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import { join } from 'node:path'
 import type { BackendName } from '../src/workers/protocol.ts'
-import { BASE, chromiumPath, runCommand, startPreview, stopPreview } from './browser.ts'
+import { BASE, chromiumPath, withBenchBrowser } from './browser.ts'
 import { benchPredict, withTimeout } from './browserRequests.ts'
 import { root } from './demo.ts'
 import { type Figure, compareWith, failedFigure, figure } from './report.ts'
@@ -156,15 +156,7 @@ export async function browserTreeFigures(log: (s: string) => void): Promise<Figu
     log('browserTrees: Chromium not found, skipped')
     return []
   }
-  log('browserTrees: vite build --mode e2e')
-  await runCommand('npx', ['vite', 'build', '--mode', 'e2e'])
-  const server = await startPreview()
-  let browser: Browser | null = null
-  try {
-    browser = await chromium.launch({
-      executablePath: exe,
-      args: ['--no-sandbox', '--enable-unsafe-webgpu'],
-    })
+  return withBenchBrowser(exe, 'browserTrees', log, async (browser) => {
     const figures: Figure[] = []
     for (const name of ONNX_FIXTURES) {
       const page = await browser.newPage()
@@ -188,8 +180,5 @@ export async function browserTreeFigures(log: (s: string) => void): Promise<Figu
       )
     }
     return figures
-  } finally {
-    await browser?.close().catch(() => {})
-    stopPreview(server)
-  }
+  })
 }
