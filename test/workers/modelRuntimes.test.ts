@@ -50,6 +50,13 @@ function load(client: ModelClient, model: string, schema: Schema, classIndex: nu
   })
 }
 
+/** Feature values of data row `row` in the first worker's session (what a what-if edits). */
+function sessionRowValues(row: number): number[] {
+  const sess = HostWorker.made[0]!.host.requireSession()
+  const m = sess.values.cols
+  return Array.from(sess.values.data.subarray(row * m, (row + 1) * m))
+}
+
 const fixture = (file: string) => MODEL_FIXTURES.find((f) => f.file === file)!
 const loadFixture = (client: ModelClient, file: string) => {
   const f = fixture(file)
@@ -117,9 +124,7 @@ describe('the model worker on ONNX and XGBoost JSON', () => {
     expect(Math.abs(t.interventional!.baseValue - want.interventional.baseValue)).toBeLessThan(1e-5)
 
     // What-if of the row's own values: the same TreeSHAP as the row's explanation.
-    const sess = HostWorker.made[0]!.host.requireSession()
-    const m0 = sess.values.cols
-    const values = Array.from(sess.values.data.subarray(row * m0, (row + 1) * m0))
+    const values = sessionRowValues(row)
     const w = await client.request({ cmd: Cmd.WhatIf, values, settings })
     expect(w.treeShap!.output).toBe('margin')
     expect(
@@ -197,9 +202,7 @@ describe('the model worker on a tree model TreeSHAP cannot explain (gbdt-mixed.o
       for (const [k, v] of Object.entries(want.shap))
         expect(Math.abs(got.shap![k]! - v), k).toBeLessThan(1e-4)
     }
-    const sess = HostWorker.made[0]!.host.requireSession()
-    const m0 = sess.values.cols
-    const values = Array.from(sess.values.data.subarray(rows[0]! * m0, (rows[0]! + 1) * m0))
+    const values = sessionRowValues(rows[0]!)
     const w = await client.request({ cmd: Cmd.WhatIf, values, settings })
     expect(w.treeShap).toBeNull()
     expect(Math.abs(w.prediction - ref.proba[rows[0]!]!)).toBeLessThan(1e-6)
