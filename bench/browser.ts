@@ -105,16 +105,7 @@ export async function browserFigures(
       backends: [],
       page: {},
     }
-  // The e2e build (into dist-e2e/): it installs window.__glassbox and the workers' bench commands.
-  log('browser: vite build --mode e2e')
-  await runCommand('npx', ['vite', 'build', '--mode', 'e2e'])
-  const server = await startPreview()
-  let browser: Browser | null = null
-  try {
-    browser = await chromium.launch({
-      executablePath: exe,
-      args: ['--no-sandbox', '--enable-unsafe-webgpu'],
-    })
+  return withBenchBrowser(exe, 'browser', log, async (browser, server) => {
     const page = await browser.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
@@ -163,6 +154,30 @@ export async function browserFigures(
       backends,
       page: pageInfo,
     }
+  })
+}
+
+/**
+ * Builds the e2e app (into dist-e2e/: it installs window.__glassbox and the workers' bench
+ * commands), serves it with `vite preview`, launches Chromium `exe` (WebGPU enabled) and runs
+ * `fn`; closes the browser and stops the server however `fn` ends.
+ */
+export async function withBenchBrowser<T>(
+  exe: string,
+  part: string,
+  log: (s: string) => void,
+  fn: (browser: Browser, server: ChildProcess) => Promise<T>,
+): Promise<T> {
+  log(`${part}: vite build --mode e2e`)
+  await runCommand('npx', ['vite', 'build', '--mode', 'e2e'])
+  const server = await startPreview()
+  let browser: Browser | null = null
+  try {
+    browser = await chromium.launch({
+      executablePath: exe,
+      args: ['--no-sandbox', '--enable-unsafe-webgpu'],
+    })
+    return await fn(browser, server)
   } finally {
     await browser?.close().catch(() => {})
     stopPreview(server)

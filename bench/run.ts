@@ -17,6 +17,7 @@ import { cfSummarise, type CfQuery } from './counterfactuals.ts'
 import { benchRows, demoLoad, root } from './demo.ts'
 import { browserPrep, nodeFigures } from './node.ts'
 import { TARGETS } from './peers.ts'
+import { browserTreeFigures } from './browserTrees.ts'
 import { treeFigures } from './trees.ts'
 import { coreResponsivenessFigures, uiResponsivenessFigures } from './responsiveness.ts'
 import {
@@ -34,10 +35,11 @@ const SHAP_ROWS = 8
 
 /**
  * Parts to run (GLASSBOX_BENCH_PARTS, comma-separated; default all): node, fastpath, trees
- * (TreeSHAP and ONNX predict in Node: bench/trees.ts), browser, responsiveness (the timings the
+ * (TreeSHAP and ONNX predict in Node: bench/trees.ts), browser, browserTrees (ORT predict and global
+ * TreeSHAP in the browser: bench/browserTrees.ts), responsiveness (the timings the
  * tests no longer assert: bench/responsiveness.ts).
  */
-const ALL_PARTS = ['node', 'fastpath', 'trees', 'browser', 'responsiveness']
+const ALL_PARTS = ['node', 'fastpath', 'trees', 'browser', 'browserTrees', 'responsiveness']
 const PARTS = new Set(
   (process.env.GLASSBOX_BENCH_PARTS ?? ALL_PARTS.join(',')).split(',').map((p) => p.trim()),
 )
@@ -193,6 +195,15 @@ async function main(): Promise<number> {
     } catch (e) {
       crashed = e as Error
       results.browser = { skipped: true, note: `browser part crashed: ${crashed.message}` }
+    }
+  }
+
+  if (!crashed && PARTS.has('browserTrees')) {
+    try {
+      figures.push(...(await browserTreeFigures(log)))
+      await write()
+    } catch (e) {
+      crashed = e as Error
     }
   }
 

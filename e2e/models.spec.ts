@@ -1,10 +1,11 @@
 /**
  * ONNX and XGBoost JSON models in the dashboard (issue 15): the "Adult — XGBoost" demo from its
  * button (card with trees and depth; TreeSHAP beside the probability SHAP, both equal to the
- * Python references; IG's unavailable note), and a scikit-learn random-forest pipeline exported
- * by skl2onnx (columns mode, string inputs, a tree ensemble) through the file input (card,
- * probabilities, accuracy, interventional TreeSHAP, calibration and fairness). References come
- * from test/fixtures/models/*.reference.json (float64, from Python), never from the page's code.
+ * Python references; IG's unavailable note; the Data tab's row and what-if TreeSHAP), and a
+ * scikit-learn random-forest pipeline exported by skl2onnx (columns mode, string inputs, a tree
+ * ensemble) through the file input (card, probabilities, accuracy, interventional TreeSHAP,
+ * calibration and fairness). References come from test/fixtures/models/*.reference.json
+ * (float64, from Python), never from the page's code.
  */
 import { readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
@@ -15,6 +16,7 @@ import { type App, expect, path, test } from './fixtures.ts'
 type TreeShapRef = { baseValue: number; shap: Record<string, number> }
 type Reference = {
   proba: number[]
+  margin?: number[]
   labels: number[]
   metrics: { accuracy: number }
   trees?: { count: number; maxDepth: number }
@@ -126,6 +128,47 @@ test('the XGBoost demo: card, TreeSHAP beside probability SHAP, IG unavailable',
   await expect(page.getByTestId('treeshap-waterfall')).toBeVisible()
   await expect(page.getByTestId('waterfall')).toBeVisible()
   await expect(page.getByTestId('treeshap-interventional-completeness')).toContainText('σ(margin)')
+})
+
+test("the XGBoost demo's Data tab: the row's and the what-if's TreeSHAP beside their SHAP", async ({
+  page,
+  app,
+}) => {
+  const ref = reference('xgboost-binary')
+  const want = ref.explanations['53']!.treeShap!.interventional
+  await app.open('?demo=xgboost')
+  await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'xgboost-json')
+  await app.waitIdle()
+  await app.openTab('Data')
+  await page.getByTestId('data-row-3').click()
+  await expect(page.getByTestId('row-shap')).toBeVisible({ timeout: 30_000 })
+  // The row's TreeSHAP: the reference's base value (same background) and margin (base + Σφ).
+  const row = page.getByTestId('row-treeshap-interventional')
+  await expect(row).toBeVisible({ timeout: 30_000 })
+  await expect(row).toContainText('Interventional TreeSHAP')
+  await expect(row).toContainText('log-odds margin')
+  expect(Math.abs(Number(await row.getAttribute('data-base')) - want.baseValue)).toBeLessThan(
+    TREE_TOL,
+  )
+  expect(
+    Math.abs(Number(await row.getAttribute('data-prediction')) - ref.margin![3]!),
+  ).toBeLessThan(TREE_TOL)
+  await expect(page.getByTestId('row-treeshap-pathDependent')).toContainText('Path-dependent')
+  // The edited row's: σ(base + Σφ) is the what-if prediction (TreeSHAP is exact).
+  await page.getByTestId('whatif-sex').selectOption({ label: 'Female' })
+  const out = page.getByTestId('whatif-prediction')
+  await expect(out).toHaveAttribute('data-status', 'done', { timeout: 30_000 })
+  await expect(page.getByTestId('whatif-shap')).toBeVisible()
+  const edited = page.getByTestId('whatif-treeshap-interventional')
+  await expect(edited).toBeVisible()
+  await expect(edited).toContainText('Edited row (what-if): TreeSHAP, log-odds margin')
+  expect(Math.abs(Number(await edited.getAttribute('data-base')) - want.baseValue)).toBeLessThan(
+    TREE_TOL,
+  )
+  const margin = Number(await edited.getAttribute('data-prediction'))
+  const p = Number(await out.getAttribute('data-value'))
+  expect(Math.abs(1 / (1 + Math.exp(-margin)) - p)).toBeLessThan(1e-5)
+  expect(Math.abs(margin - ref.margin![3]!)).toBeGreaterThan(1e-4)
 })
 
 test('a scikit-learn random-forest pipeline (ONNX, columns mode) through the file input', async ({

@@ -150,6 +150,33 @@ describe('glassbox audit --tree-shap and --quantize on other runtimes', () => {
   })
 })
 
+describe('glassbox audit of a tree model TreeSHAP cannot explain (gbdt-mixed.onnx)', () => {
+  const ref = JSON.parse(
+    readFileSync(join(MODELS_DIR, 'gbdt-mixed.reference.json'), 'utf8'),
+  ) as ModelFixture['ref']
+  const f: ModelFixture = { file: 'gbdt-mixed.onnx', name: 'gbdt-mixed', ref }
+
+  it('says why in model.treeShapUnavailable and explains the probability as the reference', async () => {
+    const report = await audited(f)
+    const m = report.model
+    expect(m.format).toBe('onnx')
+    expect(m.trees).toBe(ref.card.trees)
+    expect(m.treeShapUnavailable).toMatch(
+      /^the trees' input cannot be traced to the schema features: MatMul.* mixes the columns of a row$/,
+    )
+    expect(report.settings.treeShap).toBeUndefined()
+    expect(Math.abs(report.metrics!.accuracy! - ref.metrics.accuracy!)).toBeLessThan(1e-6)
+    expect(Math.abs(report.metrics!.rocAuc! - ref.metrics.rocAuc!)).toBeLessThan(1e-5)
+    for (const row of ref.explainedRows.slice(0, 2)) {
+      const got = report.explanations![String(row)]!
+      const want = ref.explanations[String(row)]!
+      expect(got.treeShap).toBeUndefined()
+      expect(Math.abs(got.prediction - want.prediction)).toBeLessThan(1e-6)
+      expect(recordDiff(got.shap!, want.shap)).toBeLessThan(1e-4)
+    }
+  })
+})
+
 describe('glassbox audit on the bad models of test/fixtures/models/bad', () => {
   it.each(BAD_CASES.map((c) => [`${c.file} with ${c.schema}`, c] as const))(
     '%s: one line naming the file and the problem (exit 2), or a report for the valid one',

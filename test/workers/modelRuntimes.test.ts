@@ -16,7 +16,7 @@ import { classRequest } from '../../src/model/card.ts'
 import { ModelPool } from '../../src/workers/pool.ts'
 import { Cmd, type GlobalShapResult, type LoadResult } from '../../src/workers/protocol.ts'
 import { HostWorker, type ModelClient, hostClient } from '../fixtures/inputs/hostWorker.ts'
-import { MODELS_DIR, MODEL_FIXTURES } from '../session/fixtureSession.ts'
+import { MODELS_DIR, MODEL_FIXTURES, type ModelFixture } from '../session/fixtureSession.ts'
 
 const BAD = join(MODELS_DIR, 'bad')
 const table = parseCsvText(readFileSync(join(MODELS_DIR, 'data.csv'), 'utf8'), 'data.csv')
@@ -48,6 +48,13 @@ function load(client: ModelClient, model: string, schema: Schema, classIndex: nu
     dataSha256: 'fixture-data',
     schemaName: 'schema.json',
   })
+}
+
+/** Feature values of data row `row` in the first worker's session (what a what-if edits). */
+function sessionRowValues(row: number): number[] {
+  const sess = HostWorker.made[0]!.host.requireSession()
+  const m = sess.values.cols
+  return Array.from(sess.values.data.subarray(row * m, (row + 1) * m))
 }
 
 const fixture = (file: string) => MODEL_FIXTURES.find((f) => f.file === file)!
@@ -117,9 +124,7 @@ describe('the model worker on ONNX and XGBoost JSON', () => {
     expect(Math.abs(t.interventional!.baseValue - want.interventional.baseValue)).toBeLessThan(1e-5)
 
     // What-if of the row's own values: the same TreeSHAP as the row's explanation.
-    const sess = HostWorker.made[0]!.host.requireSession()
-    const m0 = sess.values.cols
-    const values = Array.from(sess.values.data.subarray(row * m0, (row + 1) * m0))
+    const values = sessionRowValues(row)
     const w = await client.request({ cmd: Cmd.WhatIf, values, settings })
     expect(w.treeShap!.output).toBe('margin')
     expect(
@@ -157,6 +162,59 @@ describe('the model worker on ONNX and XGBoost JSON', () => {
       method: 'shap',
     })
     expect(probability).toMatchObject({ method: 'shap', output: 'probability' })
+  })
+})
+
+describe('the model worker on a tree model TreeSHAP cannot explain (gbdt-mixed.onnx)', () => {
+  // MatMul mixes sex and race into one tree input; the reference is sklearn's pipeline.
+  const ref = JSON.parse(
+    readFileSync(join(MODELS_DIR, 'gbdt-mixed.reference.json'), 'utf8'),
+  ) as ModelFixture['ref']
+  const reason =
+    /^the trees' input cannot be traced to the schema features: MatMul.* mixes the columns of a row$/
+
+  it('loads, predicts within 1e-6 and carries the reason in load, explain, what-if and global SHAP', async () => {
+    const client = hostClient()
+    const r = await load(
+      client,
+      join(MODELS_DIR, 'gbdt-mixed.onnx'),
+      schemaOf(join(MODELS_DIR, ref.schema)),
+      null,
+    )
+    expect(r.card.format).toBe('onnx')
+    expect(r.treeShap.status).toBe('unavailable')
+    const why = r.treeShap.status === 'unavailable' ? r.treeShap.reason : ''
+    expect(why).toMatch(reason)
+    expect(r.predictions).toHaveLength(ref.rows)
+    ref.proba.forEach((p, i) =>
+      expect(Math.abs(r.predictions[i]! - p), `row ${i}`).toBeLessThan(1e-6),
+    )
+
+    const settings = { ...quick, background: { kind: 'first' as const, k: 50 }, budget: 4096 }
+    const rows = ref.explainedRows.slice(0, 2)
+    const ex = await client.request({ cmd: Cmd.Explain, rows, settings })
+    expect(ex.treeShapUnavailable).toBe(why)
+    for (const row of rows) {
+      const got = ex.explanations[String(row)]!
+      const want = ref.explanations[String(row)]!
+      expect(got.treeShap).toBeUndefined()
+      expect(Math.abs(got.prediction - want.prediction)).toBeLessThan(1e-6)
+      for (const [k, v] of Object.entries(want.shap))
+        expect(Math.abs(got.shap![k]! - v), k).toBeLessThan(1e-4)
+    }
+    const values = sessionRowValues(rows[0]!)
+    const w = await client.request({ cmd: Cmd.WhatIf, values, settings })
+    expect(w.treeShap).toBeNull()
+    expect(Math.abs(w.prediction - ref.proba[rows[0]!]!)).toBeLessThan(1e-6)
+    const g = await client.request({
+      cmd: Cmd.GlobalShap,
+      n: 4,
+      seed: 3,
+      background: { kind: 'first', k: 10 },
+      budget: 64,
+      fresh: true,
+    })
+    expect(g).toMatchObject({ method: 'shap', output: 'probability', treeShapUnavailable: why })
   })
 })
 

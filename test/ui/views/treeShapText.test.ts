@@ -5,6 +5,7 @@ import {
   marginOf,
   probabilityOf,
   treeShapCompleteness,
+  treeShapCompletenessText,
 } from '../../../src/ui/views/explain/treeShapText.ts'
 
 describe('marginLink', () => {
@@ -48,5 +49,18 @@ describe('treeShapCompleteness', () => {
     expect(
       treeShapCompleteness({ baseValue: 0.2, shap: { a: 0.1 } }, 0.3, 'identity').gap,
     ).toBeCloseTo(0, 15)
+  })
+})
+
+describe('treeShapCompletenessText', () => {
+  it('prints base + Σφ, and with a link the probability, f(x) and the gap', () => {
+    const v = { baseValue: -1.25, shap: { a: 0.5, b: 1.0, c: -0.25 } }
+    expect(treeShapCompletenessText(v, 0.4, 'logistic')).toBe(
+      'base + Σφ = 0.00000 → σ(margin) 0.50000 vs f(x) 0.40000 (gap 1.0e-1)',
+    )
+    expect(treeShapCompletenessText({ baseValue: 0.25, shap: { a: 0.5 } }, 0.5, 'identity')).toBe(
+      'base + Σφ = 0.75000 → probability 0.75000 vs f(x) 0.50000 (gap 2.5e-1)',
+    )
+    expect(treeShapCompletenessText(v, 0.4, null)).toBe('base + Σφ = 0.00000')
   })
 })

@@ -10,6 +10,7 @@ import { fmt } from '../../format.ts'
 import { app } from '../../../state/app.ts'
 import { Counterfactuals } from './Counterfactuals.tsx'
 import { PartProgress } from './PartProgress.tsx'
+import { RowTreeShap } from './RowTreeShap.tsx'
 import { Waterfall } from './Waterfall.tsx'
 import { WhatIfEditor } from './WhatIfEditor.tsx'
 
@@ -30,6 +31,7 @@ function Attribution({
 }) {
   const shap = useStore(app.dataRow.store, (s) => s.shap)
   const whatIf = useStore(app.whatIf.store, (s) => s.whatIf)
+  const facts = useStore(app.session.store, (s) => s.modelFacts)
   const wValues = whatIf?.values
   const editedValues = useMemo(
     () =>
@@ -68,6 +70,18 @@ function Attribution({
           caption={settingsText(shap.input!, e.exact)}
         />
       )}
+      {e?.shap && facts && (
+        <RowTreeShap
+          treeShap={e.treeShap}
+          prediction={e.prediction}
+          values={rowValues}
+          card={facts.card}
+          status={facts.treeShap}
+          title={`Row ${row}`}
+          fileName={`row-${row}-treeshap`}
+          testId="row-treeshap"
+        />
+      )}
       {pending && (
         <div className="whatIfShapPending" role="status">
           <span className="muted small">
@@ -86,6 +100,18 @@ function Attribution({
           values={editedValues}
           prediction={w.prediction}
           caption={`${w.exact ? 'exact Shapley values' : 'Kernel SHAP estimate'} · computed in ${Math.round(w.ms)} ms`}
+        />
+      )}
+      {w?.shap && facts && facts.treeShap.status === 'available' && (
+        <RowTreeShap
+          treeShap={w.treeShap}
+          prediction={w.prediction}
+          values={editedValues}
+          card={facts.card}
+          status={facts.treeShap}
+          title="Edited row (what-if)"
+          fileName={`row-${row}-what-if-treeshap`}
+          testId="whatif-treeshap"
         />
       )}
     </section>

@@ -15,6 +15,10 @@ export type WaterfallProps = {
   /** Features shown on their own; the rest are folded into one step. */
   maxFeatures?: number
   caption?: string
+  /** What the last step's end is called (`f(x)`; `margin` for TreeSHAP of a tree model). */
+  endLabel?: string
+  /** What the base value is called (`E f`; `E margin` for TreeSHAP of a tree model). */
+  baseLabel?: string
   testId: string
 }
 
@@ -49,6 +53,8 @@ export function Waterfall({
   prediction,
   maxFeatures = 7,
   caption,
+  endLabel = 'f(x)',
+  baseLabel = 'E f',
   testId,
 }: WaterfallProps) {
   const wf = useMemo(
@@ -105,7 +111,7 @@ export function Waterfall({
               strokeDasharray="3 3"
             />
             <text x={sx(wf.baseValue)} y={11} textAnchor="middle" fontSize={11} fill={Color.Axis}>
-              E f = {fmt(wf.baseValue)}
+              {baseLabel} = {fmt(wf.baseValue)}
             </text>
             {steps.map((s, k) => {
               const y = TOP + k * ROW
@@ -175,7 +181,7 @@ export function Waterfall({
               fontWeight={600}
               fill={Color.Text}
             >
-              f(x) = {fmt(prediction)}
+              {endLabel} = {fmt(prediction)}
             </text>
           </svg>
         </div>

@@ -11,11 +11,12 @@ import {
   marginLink,
   marginOf,
   treeShapCompleteness,
+  treeShapCompletenessText,
 } from './treeShapText.ts'
 import { WaterfallChart } from './WaterfallChart.tsx'
 
 /** The flavours of TreeSHAP as the tab names them. */
-const FLAVOUR = {
+export const FLAVOUR = {
   interventional: 'Interventional TreeSHAP',
   pathDependent: 'Path-dependent TreeSHAP',
 } as const
@@ -51,9 +52,7 @@ function TreeShapTable({
         <span data-testid={`treeshap-${kind}-base`}>{fmt(v.baseValue, 5)}</span>
         <br />
         <span data-testid={`treeshap-${kind}-completeness`}>
-          completeness: base + Σφ = {fmt(c.total, 5)}
-          {c.probability !== null &&
-            ` → ${link === 'logistic' ? 'σ(margin)' : 'probability'} ${fmt(c.probability, 5)} vs f(x) ${fmt(prediction, 5)} (gap ${c.gap!.toExponential(1)})`}
+          completeness: {treeShapCompletenessText(v, prediction, link)}
         </span>
       </caption>
       <thead>
@@ -82,6 +81,16 @@ function TreeShapTable({
         )}
       </tbody>
     </table>
+  )
+}
+
+/** Why TreeSHAP is unavailable for a tree model (the Explain tab's row, the Data tab's row). */
+export function TreeShapUnavailable({ reason }: { reason: string }) {
+  return (
+    <p className="note" data-testid="treeshap-unavailable">
+      TreeSHAP is unavailable for this model: {reason}. The SHAP values of the probability above
+      still hold.
+    </p>
   )
 }
 
@@ -114,11 +123,9 @@ export function TreeShapPanel({
   if (status.status === 'none' && reason === null) return null
   if (status.status === 'unavailable' || reason !== null)
     return (
-      <p className="note" data-testid="treeshap-unavailable">
-        TreeSHAP is unavailable for this model:{' '}
-        {reason ?? (status.status === 'unavailable' ? status.reason : '')}. The SHAP values of the
-        probability above still hold.
-      </p>
+      <TreeShapUnavailable
+        reason={reason ?? (status.status === 'unavailable' ? status.reason : '')}
+      />
     )
   const t = e.treeShap
   if (!t || !settings)

@@ -6,6 +6,7 @@
  */
 import type { ModelCard } from '../../../model/card.ts'
 import type { TreeShapValues } from '../../../core/tree/explain.ts'
+import { fmt } from '../../format.ts'
 
 /** How a tree model's margin becomes its probability: σ(m), m itself, or neither (softmax). */
 export type MarginLink = 'logistic' | 'identity' | null
@@ -77,4 +78,21 @@ export function treeShapCompleteness(
     probability,
     gap: probability === null ? null : Math.abs(probability - prediction),
   }
+}
+
+/**
+ * The completeness of `v` in words, as the Explain and Data tabs print it: "base + Σφ = 1.23456
+ * → σ(margin) 0.77443 vs f(x) 0.77443 (gap 1.2e-8)"; the arrow part is absent without a link.
+ */
+export function treeShapCompletenessText(
+  v: TreeShapValues,
+  prediction: number,
+  link: MarginLink,
+): string {
+  const c = treeShapCompleteness(v, prediction, link)
+  const linked =
+    c.probability === null
+      ? ''
+      : ` → ${link === 'logistic' ? 'σ(margin)' : 'probability'} ${fmt(c.probability, 5)} vs f(x) ${fmt(prediction, 5)} (gap ${c.gap!.toExponential(1)})`
+  return `base + Σφ = ${fmt(c.total, 5)}${linked}`
 }
