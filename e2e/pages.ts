@@ -135,7 +135,7 @@ export class App {
     return Number(await this.el(`metric-${id}`).getAttribute('data-value'))
   }
 
-  /** Types `value` into the Overview's threshold field and commits it (Enter). */
+  /** Types `value` into the scope bar's threshold field (the one for every view) and commits it (Enter). */
   async setThreshold(value: number): Promise<void> {
     await this.fillNumber('threshold', value)
   }
