@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { withLockedFeatures } from '../../src/core/views/cfLocks.ts'
+import { viewStateApply, viewStateCollect } from '../../src/state/share.ts'
 import type { ExplainResult } from '../../src/workers/protocol.ts'
 import { type FakeRequest, harness, sampleBundle, sampleSchema, settle } from './fakes.ts'
 
@@ -63,5 +64,21 @@ describe('counterfactual locks in the explain requests', () => {
       immutable: ['age'],
     })
     expect(sampleSchema.features.map((f) => f.name)).toContain('age')
+  })
+
+  it('travels in a shared link; a link locking a feature this schema lacks falls back', async () => {
+    const { app } = await loaded()
+    app.explain.setSettings(withLockedFeatures(app.explain.store.getState().settings, ['age']))
+    const state = viewStateCollect(app)
+    app.explain.setSettings(withLockedFeatures(app.explain.store.getState().settings, []))
+    viewStateApply(app, state)
+    expect(app.explain.store.getState().settings.counterfactualConstraints).toEqual({
+      immutable: ['age'],
+    })
+    const foreign = structuredClone(state)
+    const settings = foreign.explain.settings as { counterfactualConstraints?: unknown }
+    settings.counterfactualConstraints = { immutable: ['income'] }
+    viewStateApply(app, foreign)
+    expect(app.explain.store.getState().settings.counterfactualConstraints).toBeUndefined()
   })
 })
