@@ -248,6 +248,11 @@ test.describe('Fairness view', () => {
     )
     await expect(page.getByTestId('fair-row-Female × White')).toBeVisible()
     await expectValue(page, 'fair-sel-Female × White', t.groups['Female × White']!.selectionRate)
+    // A group without positive labels has no TPR: its bar is marked n/a, one mark per such group.
+    const noTpr = Object.values(t.groups).filter((g) => g.tpr === null).length
+    expect(noTpr).toBeGreaterThan(0)
+    const tprChart = page.getByTestId('chart-tpr-by-sex-race')
+    await expect(tprChart.locator('svg text', { hasText: /^n\/a$/ })).toHaveCount(noTpr)
     const s = disparitySummary(t)
     await expectValue(page, 'fair-dpd', s.demographicParityDifference)
     await expectValue(page, 'fair-dpd-sex × race', s.demographicParityDifference)
