@@ -59,6 +59,21 @@ test('Compression: variants compared on the demo, uint8 matches the core, its do
   expect(agreement).toBeCloseTo(core.cmp.agreement, 6)
   expect(Math.abs(maxDiff - core.cmp.maxAbsDiff)).toBeLessThan(1e-5)
   await expect(page.getByTestId('agreement-uint8')).toHaveText(core.cmp.agreement.toFixed(4))
+  // The scatter labels every point (float32 too) and no two labels overlap, close points included.
+  const labels = page.getByTestId('scatter-labels').locator('text')
+  await expect(labels).toHaveCount(8)
+  const boxes = await labels.evaluateAll((els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect()
+      return { x0: r.left, x1: r.right, y0: r.top, y1: r.bottom, text: e.textContent }
+    }),
+  )
+  for (const [i, a] of boxes.entries())
+    for (const b of boxes.slice(i + 1))
+      expect(
+        a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1,
+        `labels ${a.text} and ${b.text} overlap`,
+      ).toBe(false)
   await attachScreenshot(page, testInfo, 'compression')
 
   // Download the uint8 variant (model.json + .bin) and load it back through the file input.

@@ -67,6 +67,36 @@ test('SHAP, IG and counterfactuals on the demo through the UI match the core', a
   await expect(page.getByTestId('cf-list')).not.toContainText(/\bsex:|\brace:/)
 })
 
+test('a feature locked in the Explain tab never changes in the counterfactuals shown', async ({
+  page,
+  app,
+}) => {
+  await app.open()
+  await app.openExplain()
+  // Sensitive attributes start locked; the others are free.
+  await expect(page.getByTestId('cf-lock-sex')).toBeChecked()
+  await expect(page.getByTestId('cf-lock-race')).toBeChecked()
+  await expect(page.getByTestId('cf-lock-age')).not.toBeChecked()
+  await app.fillNumber('explain-row', 1265)
+  await page.getByTestId('run-cf').click()
+  await expect(page.getByTestId('explain-result')).toHaveAttribute('data-row', '1265')
+  await expect(page.getByTestId('cf-item').first()).toBeVisible()
+  // The feature the free search changes most: lock it and search again.
+  const counts = new Map<string, number>()
+  for (const fs of await app.counterfactualChanges())
+    for (const f of fs) counts.set(f, (counts.get(f) ?? 0) + 1)
+  const [top] = [...counts.entries()].sort((a, b) => b[1] - a[1])
+  expect(top).toBeDefined()
+  await app.lockForCounterfactuals(top![0], true)
+  await page.getByTestId('run-cf').click()
+  await expect(page.getByTestId('cf-locked')).toContainText(top![0])
+  await app.waitIdle()
+  const after = await app.counterfactualChanges()
+  expect(after.length).toBeGreaterThan(0)
+  for (const fs of after) expect(fs).not.toContain(top![0])
+  for (const fs of after) expect(fs).not.toContain('sex')
+})
+
 test('a long job shows progress, cancels, and the app recovers', async ({ page, app, api }) => {
   await app.open()
   await app.openExplain()

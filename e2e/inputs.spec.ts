@@ -112,12 +112,10 @@ test('a per-group threshold of 2 and a shared threshold of 1.5 are refused with 
   await expect(female).toHaveAttribute('data-value', '0.3')
   expect((await api.call('view')).groupThresholds.sex?.thresholds).toEqual({ Female: 0.3 })
 
-  const shared = page.getByTestId('fair-threshold')
+  const shared = app.el('threshold')
   await typeInto(shared, '1.5')
   await shared.press('Enter')
-  await expect(page.getByTestId('fair-threshold-error')).toHaveText(
-    'Threshold must be between 0 and 1 (got 1.5)',
-  )
+  await expect(app.el('threshold-error')).toHaveText('Threshold must be between 0 and 1 (got 1.5)')
   expect(await api.state((s) => s.threshold)).toBe(0.5)
   await typeInto(shared, '0.42')
   await shared.press('Tab')

@@ -113,12 +113,29 @@ export class App {
     await this.waitIdle()
   }
 
+  /**
+   * Locks (`on` true) or unlocks feature `name` for counterfactuals in the Explain tab (the tab
+   * must be open); applies to the next search.
+   */
+  async lockForCounterfactuals(name: string, on: boolean): Promise<void> {
+    await this.el(`cf-lock-${name}`).setChecked(on)
+  }
+
+  /** Features changed by each counterfactual shown in the Explain tab, one list per answer. */
+  async counterfactualChanges(): Promise<string[][]> {
+    return this.el('cf-item').evaluateAll((items) =>
+      items.map((li) =>
+        [...li.querySelectorAll('[data-feature]')].map((s) => s.getAttribute('data-feature')!),
+      ),
+    )
+  }
+
   /** The exact value behind a metric tile of the Overview (its data-value, full precision). */
   async metric(id: string): Promise<number> {
     return Number(await this.el(`metric-${id}`).getAttribute('data-value'))
   }
 
-  /** Types `value` into the Overview's threshold field and commits it (Enter). */
+  /** Types `value` into the scope bar's threshold field (the one for every view) and commits it (Enter). */
   async setThreshold(value: number): Promise<void> {
     await this.fillNumber('threshold', value)
   }

@@ -239,8 +239,7 @@ async function millionRows(app: App, root: number): Promise<void> {
     'data-value',
     String(MILLION_ROWS),
   )
-  await page.getByTestId('fair-threshold').fill('0.35')
-  await page.getByTestId('fair-threshold').press('Enter')
+  await app.setThreshold(0.35)
   await page.getByTestId('fair-attr-race').uncheck()
 
   mark('fairness')

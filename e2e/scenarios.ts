@@ -57,7 +57,7 @@ export async function visitExplain(app: App, rows: string): Promise<void> {
 }
 
 /**
- * Runs in the page (`page.evaluate(fairnessSliderMoves, n)`): `n` moves of the Fairness view's
+ * Runs in the page (`page.evaluate(fairnessSliderMoves, n)`): `n` moves of the scope bar's
  * threshold slider (0.20 … 0.78) made as a user makes them — the range input's value set and an
  * input event — each waiting until the charts show the new threshold (`fair-bars`'
  * data-threshold). React renders the numbers synchronously (urgent) and the charts in a deferred
@@ -65,7 +65,7 @@ export async function visitExplain(app: App, rows: string): Promise<void> {
  * @returns per move, [ms until the numbers rendered, ms until the charts settled].
  */
 export async function fairnessSliderMoves(n: number): Promise<[number, number][]> {
-  const el = document.querySelector<HTMLInputElement>('[data-testid="fair-threshold-range"]')!
+  const el = document.querySelector<HTMLInputElement>('[data-testid="threshold-range"]')!
   const bars = document.querySelector('[data-testid="fair-bars"]')!
   const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!
   const out: [number, number][] = []

@@ -80,7 +80,7 @@ test('the scope bar shows per-group thresholds and says which views ignore the c
   await app.openTab('Compression')
   await expect(page.getByTestId('scope-note')).toContainText('the cohort does not apply')
   await app.openTab('Fairness')
-  await app.fillNumber('fair-threshold', 0.4)
+  await app.setThreshold(0.4)
   await expect(bar.getByTestId('threshold')).toHaveValue('0.4')
   // A cohort of one sex grouped by sex: nothing to compare, so n/a rather than 0 and 1.
   await page.getByTestId('cohort-input').fill('sex = Female')

@@ -186,8 +186,7 @@ test.describe('Fairness view', () => {
     )
 
     // Move the threshold: every number is the core's at 0.35.
-    await page.getByTestId('fair-threshold').fill('0.35')
-    await page.getByTestId('fair-threshold').press('Enter')
+    await app.setThreshold(0.35)
     const t35 = fairnessTable(core.p, core.y, core.sex, 0.35)
     const s35 = disparitySummary(t35)
     await expectValue(page, 'fair-dpd', s35.demographicParityDifference)
@@ -239,8 +238,7 @@ test.describe('Fairness view', () => {
     await app.open()
     const core = await demoCore()
     await app.openTab('Fairness')
-    await page.getByTestId('fair-threshold').fill('0.35')
-    await page.getByTestId('fair-threshold').press('Enter')
+    await app.setThreshold(0.35)
     await page.getByTestId('fair-attr-race').check()
     await expect(page.getByTestId('fair-key')).toHaveText('sex × race')
     const t = fairnessTable(core.p, core.y, core.sexRace, 0.35)
@@ -250,6 +248,11 @@ test.describe('Fairness view', () => {
     )
     await expect(page.getByTestId('fair-row-Female × White')).toBeVisible()
     await expectValue(page, 'fair-sel-Female × White', t.groups['Female × White']!.selectionRate)
+    // A group without positive labels has no TPR: its bar is marked n/a, one mark per such group.
+    const noTpr = Object.values(t.groups).filter((g) => g.tpr === null).length
+    expect(noTpr).toBeGreaterThan(0)
+    const tprChart = page.getByTestId('chart-tpr-by-sex-race')
+    await expect(tprChart.locator('svg text', { hasText: /^n\/a$/ })).toHaveCount(noTpr)
     const s = disparitySummary(t)
     await expectValue(page, 'fair-dpd', s.demographicParityDifference)
     await expectValue(page, 'fair-dpd-sex × race', s.demographicParityDifference)
@@ -379,8 +382,7 @@ test.describe('golden fixture', () => {
     await app.openTab('Calibration')
     await expectValue(page, 'calib-ece', ref.calibration.ece)
     await app.openTab('Fairness')
-    await page.getByTestId('fair-threshold').fill('0.5')
-    await page.getByTestId('fair-threshold').press('Enter')
+    await app.setThreshold(0.5)
     for (const [attr, f] of Object.entries(ref.fairness)) {
       await expectValue(page, `fair-dpd-${attr}`, f.demographicParityDifference)
       await expectValue(page, `fair-eod-${attr}`, f.equalizedOddsDifference)

@@ -10,6 +10,7 @@
 import { type StoreApi, createStore } from 'zustand/vanilla'
 import { EXPLAIN_DEFAULTS, type ExplainSettings, type RowExplanation } from '../core/explain.ts'
 import type { BackgroundSpec } from '../core/shap/background.ts'
+import { locksForSchema } from '../core/views/cfLocks.ts'
 import { auditDefaultRows } from '../report/audit.ts'
 import type { ExplainResult, GlobalShapResult } from '../workers/protocol.ts'
 import type { CohortStore } from './cohortStore.ts'
@@ -96,7 +97,10 @@ export type ExplainStore = {
    * the sequence, and it does not run again until a new model or data is loaded.
    */
   sync(): void
-  /** Results belong to a session: a new one clears them (and re-arms the automatic run). */
+  /**
+   * Results belong to a session: a new one clears them (and re-arms the automatic run); features
+   * locked for counterfactuals that the new schema lacks fall back to the default (locksForSchema).
+   */
   sessionChanged(dataChanged: boolean): void
 }
 
@@ -294,7 +298,9 @@ export function createExplain(
       void explainAuto()
     },
     sessionChanged(dataChanged) {
+      const schema = session.store.getState().schema?.schema
       store.setState((st) => ({
+        settings: schema ? locksForSchema(schema, st.settings) : st.settings,
         rowResult: null,
         global: null,
         globalUsed: null,

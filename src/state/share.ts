@@ -8,6 +8,7 @@
  */
 import { classRequest } from '../model/card.ts'
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string'
+import { locksForSchema } from '../core/views/cfLocks.ts'
 import type { ExplainSettings } from '../core/explain.ts'
 import type { BackendName } from '../workers/protocol.ts'
 import type { CalibrationState } from './calibrationStore.ts'
@@ -141,11 +142,15 @@ export function viewStateApply(app: App, s: ViewState, tabFrom?: Tab): void {
     const row = num(s.explain.row, 0, n - 1)
     const patch = dict<unknown>()
     if (row !== null) patch.row = row
-    if (isObj(s.explain.settings))
-      patch.settings = {
+    if (isObj(s.explain.settings)) {
+      const settings: ExplainSettings = {
         ...app.explain.store.getState().settings,
         ...(s.explain.settings as Partial<ExplainSettings>),
       }
+      // Counterfactual locks naming features this schema lacks fall back to the default.
+      const schema = app.session.store.getState().schema?.schema
+      patch.settings = schema ? locksForSchema(schema, settings) : settings
+    }
     const g = num(s.explain.globalN, 1, 1_000_000)
     if (g !== null) patch.globalN = g
     for (const k of ['dependenceFeature', 'dependenceColor'] as const) {

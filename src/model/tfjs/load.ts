@@ -8,6 +8,7 @@ import { sha256Hex } from '../../core/hash.ts'
 import type { ModelInfo } from '../card.ts'
 import { ModelError } from '../errors.ts'
 import { artifactsIsGraph } from './artifacts.ts'
+import { type GraphNode, graphActivation, graphOutputTensor } from './graphActivation.ts'
 import { runModel } from './predict.ts'
 
 /** A tfjs model with its page summary and the artifacts it was built from. */
@@ -100,11 +101,10 @@ async function modelDescribe(
     activation = cfg?.activation ?? (last?.getClassName() === 'Activation' ? 'unknown' : 'linear')
     if (last?.getClassName() === 'Softmax') activation = 'softmax'
   } else {
-    const nodes = (artifacts.modelTopology as { node?: { op: string; name: string }[] }).node ?? []
-    const outName = (model as tf.GraphModel).outputNodes[0]?.split(':')[0]
-    const op = nodes.find((n) => n.name === outName)?.op
-    if (op === 'Sigmoid') activation = 'sigmoid'
-    else if (op === 'Softmax') activation = 'softmax'
+    // The op behind the output, through Identity nodes (converters name outputs "Identity").
+    const nodes = (artifacts.modelTopology as { node?: GraphNode[] }).node ?? []
+    const outNode = (model as tf.GraphModel).outputNodes[0] ?? ''
+    activation = graphActivation(nodes, graphOutputTensor(artifacts.signature, outNode))
   }
   if ([...sample].some((v) => Number.isNaN(v))) {
     throw new ModelError(

@@ -44,6 +44,7 @@ export function ScopeBar() {
           onChange={app.metrics.setThreshold}
           label="Threshold (positive iff p ≥ t)"
           id="threshold-range"
+          rangeTestId="threshold-range"
           testId="threshold"
         />
         <div className="scopeGroups" data-testid="scope-group-thresholds">

@@ -11,6 +11,7 @@ import { CounterfactualList, RowTables } from './explain/RowTables.tsx'
 import { TreeShapPanel } from './explain/TreeShapPanel.tsx'
 import { WaterfallChart } from './explain/WaterfallChart.tsx'
 import { dict } from '../../core/dict.ts'
+import { lockedFeatures } from '../../core/views/cfLocks.ts'
 
 /**
  * The Explain tab: one row's SHAP waterfall, SHAP next to integrated gradients with their rank
@@ -143,6 +144,7 @@ export function ExplainView() {
                 explanation={e}
                 values={values}
                 threshold={used.counterfactuals.threshold}
+                locked={lockedFeatures(schema, used.counterfactuals)}
               />
             )}
             <details className="tableDetails">

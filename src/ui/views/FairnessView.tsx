@@ -15,7 +15,6 @@ import {
 } from '../../core/views/fairnessAt.ts'
 import { groupingDone } from '../../state/fairnessQueries.ts'
 import { fmt, fmtInt } from '../format.ts'
-import { ThresholdControl } from '../kit/ThresholdControl.tsx'
 import { app } from '../../state/app.ts'
 import {
   BootstrapStatusLine,
@@ -43,7 +42,8 @@ function Empty({ children }: { children: ReactNode }) {
  * The fairness view: disparities of every sensitive attribute, and for the chosen attribute or
  * intersection the group table, bar charts, disparity summary with seeded bootstrap intervals,
  * and per-group thresholds with the equal-opportunity / demographic-parity helpers. The threshold
- * slider only queries a precomputed index, so it updates everything live.
+ * is the scope bar's (one control for every view); moving it only queries a precomputed index, so
+ * it updates everything live.
  */
 export function FairnessView() {
   const view = useStore(app.cohort.store, (s) => s.view)
@@ -169,15 +169,10 @@ export function FairnessView() {
             under 30 rows stay in every number and are flagged “small”
           </span>
         </div>
-        <ThresholdControl
-          value={threshold}
-          onChange={app.metrics.setThreshold}
-          label="Threshold t (predicted positive iff p ≥ t)"
-          id="fair-threshold-range"
-          rangeTestId="fair-threshold-range"
-          testId="fair-threshold"
-          note={<span className="muted small">shared with the Overview</span>}
-        />
+        <p className="muted small" data-testid="fair-threshold-note">
+          Threshold t = <strong data-testid="fair-threshold-value">{fmt(threshold, 3)}</strong>{' '}
+          (predicted positive iff p ≥ t), set in the scope bar above; per-group thresholds below.
+        </p>
         <fieldset className="segmented groupBy">
           <legend>Group by (tick several for an intersection)</legend>
           {available.map((a) => (

@@ -3,7 +3,6 @@ import {
   Bar,
   BarChart,
   CartesianGrid,
-  LabelList,
   Legend,
   ReferenceLine,
   ResponsiveContainer,
@@ -19,6 +18,18 @@ import { fmtInt, fmtValue } from '../../format.ts'
 import { ChartFrame } from '../../kit/ChartFrame.tsx'
 import { Color, seriesColor } from '../../kit/palette.ts'
 import { extent, niceAxis, tickText, yAxisLabel } from '../../kit/axis.ts'
+import { ScatterLabels } from '../../kit/ScatterLabels.tsx'
+
+/**
+ * The float32 model's accuracy from a variant's comparison (accuracy − its change); null when
+ * either is missing (no labels), never 0.
+ */
+function baseAccuracy(
+  c: { accuracy: number | null; accuracyDelta: number | null } | undefined,
+): number | null {
+  if (!c || c.accuracy === null || c.accuracyDelta === null) return null
+  return c.accuracy - c.accuracyDelta
+}
 
 /**
  * Two charts of the variants: packed size against accuracy (float32 included), and the change of
@@ -42,15 +53,15 @@ export function CompressionCharts({
       {
         id: 'float32',
         bytes: r.baseBytes,
-        accuracy:
-          r.variants[0]?.comparison.accuracy !== undefined
-            ? (r.variants[0].comparison.accuracy ?? 0) -
-              (r.variants[0].comparison.accuracyDelta ?? 0)
-            : null,
+        accuracy: baseAccuracy(r.variants[0]?.comparison),
       },
       ...r.variants.map((v) => ({ id: v.id, bytes: v.bytes, accuracy: v.comparison.accuracy })),
     ],
     [r],
+  )
+  const labelData = useMemo(
+    () => sizeData.map((d) => ({ x: d.bytes, y: d.accuracy, text: d.id })),
+    [sizeData],
   )
   const groupDelta = useMemo(() => {
     if (!attribute) return []
@@ -126,9 +137,8 @@ export function CompressionCharts({
               data={sizeData}
               fill={Color.Accent}
               isAnimationActive={false}
-            >
-              <LabelList dataKey="id" position="top" fontSize={11} />
-            </Scatter>
+            ></Scatter>
+            <ScatterLabels data={labelData} />
           </ScatterChart>
         </ResponsiveContainer>
       </ChartFrame>

@@ -1,4 +1,5 @@
 import type { Schema } from '../../../core/schema.ts'
+import { lockedFeatures } from '../../../core/views/cfLocks.ts'
 import { featureValueText } from '../../../core/views/rowValues.ts'
 import { app } from '../../../state/app.ts'
 import type { RowPart } from '../../../state/dataRow.ts'
@@ -27,6 +28,8 @@ export function Counterfactuals({ row, schema, part, original, prediction }: Cou
   const names = schema.features.map((f) => f.name)
   const e = part?.result
   const threshold = part?.input?.threshold
+  // The search's locks (the Explain tab sets them; sensitive attributes by default).
+  const locked = part?.input ? lockedFeatures(schema, part.input) : []
   return (
     <section
       className="detailCol"
@@ -41,7 +44,7 @@ export function Counterfactuals({ row, schema, part, original, prediction }: Cou
         <p className="muted small">
           Small changes that move the prediction {prediction >= threshold ? 'below' : 'to or above'}{' '}
           the threshold {fmt(threshold, 2)}
-          {schema.sensitive.length > 0 && <> — {schema.sensitive.join(', ')} kept fixed</>}.
+          {locked.length > 0 && <> — {locked.join(', ')} kept fixed</>}.
         </p>
       )}
       {part?.status === 'running' && (

@@ -5,8 +5,12 @@ import { explainDefaultRow } from '../../../state/explainStore.ts'
 import { fmt } from '../../format.ts'
 import { app } from '../../../state/app.ts'
 import { NumberField } from '../../kit/NumberField.tsx'
+import { CounterfactualLocks } from './CounterfactualLocks.tsx'
 
-/** Row picker, the explain buttons and the settings every explanation uses. */
+/**
+ * Row picker, the explain buttons, the features locked for counterfactuals and the settings every
+ * explanation uses.
+ */
 export function ExplainControls() {
   const row = useStore(app.explain.store, (s) => s.row)
   const settings = useStore(app.explain.store, (s) => s.settings)
@@ -84,6 +88,7 @@ export function ExplainControls() {
           </button>
         </span>
       </div>
+      <CounterfactualLocks />
       <details className="explainSettings">
         <summary>Settings</summary>
         <div className="settingsGrid">

@@ -73,10 +73,13 @@ export function CounterfactualList({
   explanation: e,
   values,
   threshold,
+  locked,
 }: {
   explanation: RowExplanation
   values: Record<string, string>
   threshold: number
+  /** Features the search kept fixed (lockedFeatures of the settings it ran with). */
+  locked: readonly string[]
 }) {
   if (!e.counterfactuals) return null
   return (
@@ -88,12 +91,15 @@ export function CounterfactualList({
           the threshold {fmt(threshold, 2)})
         </span>
       </h3>
+      <p className="muted small" data-testid="cf-locked">
+        {locked.length > 0 ? `Kept fixed: ${locked.join(', ')}.` : 'No feature kept fixed.'}
+      </p>
       {e.counterfactuals.length === 0 && <p data-testid="cf-none">None found: {e.noneReason}</p>}
       <ol>
         {e.counterfactuals.map((c, i) => (
           <li key={i} data-testid="cf-item" data-valid={c.valid}>
             {Object.entries(c.changes).map(([f, v], k) => (
-              <span key={f} className="cfChange">
+              <span key={f} className="cfChange" data-feature={f}>
                 {k > 0 && '; '}
                 <strong>{f}</strong>: {own(values, f) ?? ''} →{' '}
                 {typeof v === 'number' ? +v.toFixed(4) : v}

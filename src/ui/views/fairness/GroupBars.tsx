@@ -4,6 +4,7 @@ import {
   CartesianGrid,
   Cell,
   ComposedChart,
+  LabelList,
   ReferenceLine,
   ResponsiveContainer,
   Tooltip,
@@ -12,6 +13,7 @@ import {
   type TooltipContentProps,
 } from 'recharts'
 import type { FairnessAt } from '../../../core/views/fairnessAt.ts'
+import { type GroupBarRow, groupBarRows } from '../../../core/views/groupBars.ts'
 import { fmt, fmtInt } from '../../format.ts'
 import { ChartFrame } from '../../kit/ChartFrame.tsx'
 import { Legend } from '../../kit/Legend.tsx'
@@ -49,17 +51,10 @@ export const BAR_METRICS = [
 
 type MetricKey = (typeof BAR_METRICS)[number]['key']
 
-type BarRow = {
-  group: string
-  value: number | null
-  overall: number | null
-  count: number
-  small: boolean
-  threshold: number
-}
+type BarRow = GroupBarRow & { label: string }
 
 function BarTooltip({ active, payload }: TooltipContentProps) {
-  const r = payload?.[0]?.payload as (BarRow & { label: string }) | undefined
+  const r = payload?.[0]?.payload as BarRow | undefined
   if (!active || !r) return null
   return (
     <TooltipBox
@@ -86,22 +81,11 @@ const MetricBars = memo(function MetricBars({
   names: readonly string[]
 }) {
   const key: MetricKey = metric.key
-  const data = useMemo(
-    () =>
-      names.map((group) => {
-        const r = at.rows[group]!
-        return {
-          group,
-          label: metric.label,
-          value: r[key],
-          overall: at.overall[key],
-          count: r.count,
-          small: r.small,
-          threshold: r.threshold,
-        }
-      }),
+  const data: BarRow[] = useMemo(
+    () => groupBarRows(at, names, key).map((r) => ({ ...r, label: metric.label })),
     [at, names, key, metric.label],
   )
+  const anyMissing = data.some((d) => d.value === null)
   const overall = at.overall[key]
   const title = `${metric.label} by ${groupingKey}`
   const long = names.some((n) => n.length > 10) || names.length > 6
@@ -120,7 +104,7 @@ const MetricBars = memo(function MetricBars({
           d.threshold,
         ]),
       }}
-      caption={`${metric.note}; dashed line: the value over all rows (${fmt(at.overall[key])}). Hatched bars: groups under 30 rows.`}
+      caption={`${metric.note}; dashed line: the value over all rows (${fmt(at.overall[key])}). Hatched bars: groups under 30 rows.${anyMissing ? ' n/a: the rate is undefined for the group (e.g. no positive labels), not 0.' : ''}`}
     >
       <Legend
         items={[
@@ -155,6 +139,7 @@ const MetricBars = memo(function MetricBars({
             dataKey="value"
             name={`${metric.label} per group`}
             fill={Color.Accent}
+            stackId="rate"
             isAnimationActive={false}
           >
             {data.map((d) => (
@@ -165,6 +150,22 @@ const MetricBars = memo(function MetricBars({
               />
             ))}
           </Bar>
+          {anyMissing && (
+            // Undefined rates: an outlined "n/a" placeholder where the bar would be, never 0.
+            <Bar
+              dataKey="naMark"
+              stackId="rate"
+              fill="none"
+              stroke={Color.Rule}
+              strokeDasharray="3 3"
+              isAnimationActive={false}
+              legendType="none"
+              tooltipType="none"
+              className="naMark"
+            >
+              <LabelList dataKey="naLabel" position="top" fontSize={11} fill={Color.Muted} />
+            </Bar>
+          )}
           {overall !== null && (
             <ReferenceLine
               y={overall}
