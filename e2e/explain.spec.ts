@@ -97,6 +97,29 @@ test('a feature locked in the Explain tab never changes in the counterfactuals s
   for (const fs of after) expect(fs).not.toContain('sex')
 })
 
+test('the same SHAP settings give the same base value to a row and to global SHAP', async ({
+  page,
+  app,
+}) => {
+  await app.open()
+  await app.openTab('Explain')
+  await page.getByTestId('explain-panel').getByText('Settings').click()
+  await page.getByTestId('bg-kind').selectOption('kmeans')
+  await app.fillNumber('bg-k', 20)
+  await app.fillNumber('explain-seed', 7)
+  await app.fillNumber('explain-row', 45)
+  await page.getByTestId('run-shap').click()
+  await expect(page.getByTestId('explain-result')).toHaveAttribute('data-row', '45')
+  const row = Number(await page.getByTestId('shap-base').getAttribute('data-value'))
+  await app.fillNumber('global-n', 50)
+  await page.getByTestId('run-global').click()
+  await expect(page.getByTestId('global-table')).toContainText('Mean |φ| over 50 seeded rows')
+  const global = Number(await page.getByTestId('global-base').getAttribute('data-value'))
+  // One background (K-medoids K = 20, seed 7) for both: the same E f, not 0.2653 vs 0.2252.
+  expect(Number.isFinite(row)).toBe(true)
+  expect(Math.abs(global - row)).toBeLessThan(1e-6)
+})
+
 test('a long job shows progress, cancels, and the app recovers', async ({ page, app, api }) => {
   await app.open()
   await app.openExplain()

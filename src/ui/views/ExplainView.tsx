@@ -80,7 +80,10 @@ export function ExplainView() {
                 <>
                   {' '}
                   · SHAP of the probability: base value E f ={' '}
-                  <span data-testid="shap-base">{fmt(e.baseValue)}</span> ·{' '}
+                  <span data-testid="shap-base" data-value={e.baseValue}>
+                    {fmt(e.baseValue)}
+                  </span>{' '}
+                  ·{' '}
                   <span data-testid="shap-method">
                     {e.exact ? 'exact Shapley values' : 'Kernel SHAP estimate ± standard error'}
                   </span>

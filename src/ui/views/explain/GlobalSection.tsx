@@ -123,8 +123,10 @@ export const GlobalSection = memo(function GlobalSection({ schema }: { schema: S
                 ? 'exact Shapley values'
                 : 'Kernel SHAP estimates'}{' '}
             · base value {global.method === 'treeShap' ? '(margin)' : 'E f'} ={' '}
-            {fmt(global.baseValue)} ·{' '}
-            {global.cached ? 'from cache' : `${fmt(global.ms / 1000, 2)} s`}
+            <span data-testid="global-base" data-value={global.baseValue}>
+              {fmt(global.baseValue)}
+            </span>{' '}
+            · {global.cached ? 'from cache' : `${fmt(global.ms / 1000, 2)} s`}
             {global.workers !== undefined && (
               <span data-testid="global-workers" data-workers={global.workers}>
                 {' '}
