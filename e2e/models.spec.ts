@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { calibrationBins } from '../src/core/views/calibrationView.ts'
-import { type App, expect, path, test } from './fixtures.ts'
+import { App, expect, path, test } from './fixtures.ts'
 
 /** What the tests read of a fixture's reference JSON. */
 type TreeShapRef = { baseValue: number; shap: Record<string, number> }
@@ -257,4 +257,34 @@ test('?demo=xgboost opens the XGBoost demo; the Demo button still opens the MLP'
   await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'layers-model')
   await app.waitIdle()
   await expect(page.getByTestId('model-trees')).toHaveCount(0)
+})
+
+test('an exported session of the XGBoost demo restores the same model and numbers elsewhere', async ({
+  page,
+  app,
+  browser,
+}) => {
+  await app.open('?demo=xgboost')
+  await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'xgboost-json')
+  await app.waitIdle()
+  const sha = await app.el('model-sha').textContent()
+  const accuracy = await app.metric('accuracy')
+  const [dl] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-session').click(),
+  ])
+  const zip = readFileSync((await dl.path())!)
+  const other = await browser.newContext()
+  const fresh = new App(await other.newPage())
+  await fresh.open('?demo=0')
+  await fresh.el('input-any').setInputFiles({
+    name: 'xgboost.glassbox.zip',
+    mimeType: 'application/zip',
+    buffer: zip,
+  })
+  await expect(fresh.el('model-format')).toHaveAttribute('data-format', 'xgboost-json')
+  await fresh.waitIdle()
+  await expect(fresh.el('model-sha')).toHaveText(sha!)
+  expect(await fresh.metric('accuracy')).toBe(accuracy)
+  await other.close()
 })

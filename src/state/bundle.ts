@@ -29,7 +29,7 @@ async function urlBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer())
 }
 
-/** model.json + shards as (name, bytes), from picked files or from the model URL. */
+/** The model's files as (name, bytes): model.json + shards, or the one ONNX / XGBoost file. */
 async function modelFiles(app: App): Promise<{ name: string; bytes: Uint8Array }[]> {
   const input = app.session.store.getState().model?.input
   if (!input) throw new Error('no model loaded')
@@ -40,10 +40,18 @@ async function modelFiles(app: App): Promise<{ name: string; bytes: Uint8Array }
         bytes: new Uint8Array(await f.arrayBuffer()),
       })),
     )
-  const json = await urlBytes(input.url)
-  const manifest = JSON.parse(strFromU8(json)) as { weightsManifest: { paths: string[] }[] }
-  const out = [{ name: input.url.split('/').pop() || 'model.json', bytes: json }]
-  for (const p of manifest.weightsManifest.flatMap((g) => g.paths))
+  const main = await urlBytes(input.url)
+  const out = [{ name: input.url.split('/').pop() || 'model.json', bytes: main }]
+  // A tfjs model.json lists its weight shards; an ONNX file or an XGBoost JSON is one file.
+  let listed: string[] = []
+  try {
+    const m = JSON.parse(strFromU8(main)) as { weightsManifest?: unknown }
+    if (Array.isArray(m.weightsManifest))
+      listed = (m.weightsManifest as { paths: string[] }[]).flatMap((g) => g.paths)
+  } catch {
+    // not JSON (ONNX protobuf): no siblings
+  }
+  for (const p of listed)
     out.push({
       name: p.split('/').pop()!,
       bytes: await urlBytes(new URL(p, new URL(input.url, location.href)).href),
