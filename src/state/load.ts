@@ -12,6 +12,7 @@
 import type { ClassRequest } from '../model/card.ts'
 import type { Schema } from '../core/schema.ts'
 import { type InferChoices, schemaDefaultChoices, schemaInfer } from '../core/schemaIo.ts'
+import { schemaInferColumns } from '../core/schemaColumns.ts'
 import {
   draftOfProfiles,
   draftOfSchema,
@@ -58,7 +59,8 @@ export function createLoader(
   /** Opens a model alone in the model worker (checked, described, freed). */
   async function inspect(input: ModelInput, signal: AbortSignal): Promise<PendingModel> {
     const r = await deps.model.request({ cmd: 'inspect', model: input }, { signal })
-    return { input, info: r.model, inputModes: r.inputModes }
+    const inputs = r.card.inputs.map(({ name, dtype }) => ({ name, dtype }))
+    return { input, info: r.model, inputModes: r.inputModes, inputs }
   }
 
   /** What one load hands the model worker; an absent part keeps the one loaded. */
@@ -164,7 +166,17 @@ export function createLoader(
     let inferChoices: InferChoices | null = null
     if (!schema && model) {
       const choices = schemaDefaultChoices(data.table)
-      const inferred = schemaInferOrNull(data.table, choices)
+      // A model with one input per column (an ONNX pipeline): its inputs name the features.
+      const byColumns =
+        model.inputs && !model.inputModes.includes('encoded')
+          ? schemaInferColumns(data.table, choices, model.inputs)
+          : null
+      const inferred =
+        byColumns === null
+          ? schemaInferOrNull(data.table, choices)
+          : typeof byColumns === 'string'
+            ? null
+            : byColumns
       if (inferred && schemaFitsModel(inferred, model.info.inputWidth, model.inputModes)) {
         schema = { schema: inferred, name: 'inferred schema', inferred: true }
         inferChoices = choices

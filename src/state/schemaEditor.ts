@@ -10,9 +10,16 @@ import type { SchemaDraft } from '../core/schemaDraft.ts'
 import type { ModelInfo } from '../model/card.ts'
 import type { ModelInput } from '../workers/protocol.ts'
 import type { DataState, SchemaSource } from './session.ts'
+import type { ColumnInputSpec } from '../core/schemaColumns.ts'
 
 /** A model opened alone (src/workers/model/inspect.ts): its files, card summary and input modes. */
-export type PendingModel = { input: ModelInput; info: ModelInfo; inputModes: ModelInputMode[] }
+export type PendingModel = {
+  input: ModelInput
+  info: ModelInfo
+  inputModes: ModelInputMode[]
+  /** The model's inputs (name, element type): a columns-mode schema is inferred from them. */
+  inputs?: ColumnInputSpec[]
+}
 
 /** The parts waiting to be loaded together, and the editor's draft when it is open. */
 export type PendingState = {
