@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { WorkerError } from '../../src/workers/client.ts'
-import { harness, parsed, sampleBundle, sampleSchema, settle, table } from './fakes.ts'
+import { harness, parsed, sampleBundle, sampleCard, sampleSchema, settle, table } from './fakes.ts'
+import { modelInfo } from '../../src/model/card.ts'
 
 const lastNotice = (h: ReturnType<typeof harness>) => h.app.jobs.store.getState().notices.at(-1)
 
@@ -26,6 +27,42 @@ describe('bring your own model', () => {
     expect(h.app.session.store.getState().schema).toMatchObject({ inferred: true })
     expect(h.model.last('load').req).toMatchObject({ model: sampleBundle.model })
     expect(h.app.load.pending.getState().model).toBeNull()
+  })
+
+  it('infers a columns-mode schema from an ONNX pipeline’s inputs, not from every CSV column', async () => {
+    const h = harness()
+    // Two inputs named like CSV columns (a numeric and a string one); the CSV has more columns.
+    const card = {
+      ...sampleCard,
+      name: 'pipeline.onnx',
+      format: 'onnx' as const,
+      inputs: [
+        { name: 'g', dtype: 'string', shape: [null, 1] },
+        { name: 'a', dtype: 'float32', shape: [null, 1] },
+      ],
+      inputWidth: 2,
+    }
+    h.model.handlers.inspect = () => ({ model: modelInfo(card), card, inputModes: ['columns'] })
+    const t = table({
+      a: ['1', '2', '3', '4'],
+      g: ['x', 'y', 'z', 'x'],
+      b: ['5', '6', '7', '8'],
+      y: ['0', '1', '1', '0'],
+    })
+    h.data.handlers.parse = () => parsed('plain.csv', t)
+    expect(
+      await h.app.load.loadBundle({ model: sampleBundle.model, data: sampleBundle.data }),
+    ).toBe(true)
+    const schema = h.model.last('load').req.schema as {
+      modelInput: string
+      features: { name: string; type: string; categories?: string[] }[]
+    }
+    expect(schema.modelInput).toBe('columns')
+    expect(schema.features.map((f) => [f.name, f.type])).toEqual([
+      ['g', 'categorical'],
+      ['a', 'numeric'],
+    ])
+    expect(schema.features[0]!.categories).toEqual(['x', 'y', 'z'])
   })
 
   it('keeps a lone CSV with its schema until the model comes', async () => {
