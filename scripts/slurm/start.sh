@@ -25,9 +25,13 @@ const net = require("node:net")
 const one = () => new Promise((r) => { const s = net.createServer().listen(0, () => { const p = s.address().port; s.close(() => r(p)) }) })
 Promise.all([one(), one()]).then((p) => console.log(p.join(" ")))')
 
+# What the node offers: a node that reports less memory than slurm.conf says is drained, so ask
+# for 80% of what this machine has (no DNS either: both daemons talk over 127.0.0.1).
+MEM_MB=$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 * 0.8 }' /proc/meminfo)
+
 cat >"$DIR/slurm.conf" <<CONF
 ClusterName=glassbox-test
-SlurmctldHost=$HOST
+SlurmctldHost=$HOST(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -50,7 +54,7 @@ ReturnToService=2
 MpiDefault=none
 JobCompType=jobcomp/none
 AccountingStorageType=accounting_storage/none
-NodeName=$HOST CPUs=$(nproc) RealMemory=4000 State=UNKNOWN
+NodeName=$HOST NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$MEM_MB State=UNKNOWN
 PartitionName=test Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
 CONF
 
