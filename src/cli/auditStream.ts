@@ -24,7 +24,7 @@ export const STREAM_ABOVE_BYTES = 256 * 2 ** 20
  * The size of `path` when it is a regular file (never opened otherwise: a FIFO would block), else
  * null (the in-memory reader then refuses it by name).
  */
-function regularSize(path: string): number | null {
+export function regularSize(path: string): number | null {
   try {
     const st = statSync(path)
     return st.isFile() ? st.size : null
@@ -34,7 +34,7 @@ function regularSize(path: string): number | null {
 }
 
 /** Whether the regular file starts with the Parquet magic. */
-function fileIsParquet(path: string): boolean {
+export function fileIsParquet(path: string): boolean {
   if (regularSize(path) === null) return false
   const fd = openSync(path, 'r')
   try {

@@ -16,6 +16,8 @@ import {
   COMMON_OPTIONS,
 } from './args.ts'
 import { type DriftAnalysis, driftAnalyze } from '../core/drift/analyze.ts'
+import type { FeatureDrift } from '../core/drift/features.ts'
+import type { PredictionDrift } from '../core/drift/prediction.ts'
 import { PSI_DRIFT, PSI_WATCH } from '../core/drift/psi.ts'
 import { classRequest } from '../model/card.ts'
 import { AUDIT_DEFAULTS, type AuditSettings } from '../report/audit.ts'
@@ -27,6 +29,7 @@ import type { CliIo } from './io.ts'
 import { dataLoadFromDisk } from './dataSource.ts'
 import { UsageError, modelOpenFromDisk, schemaLoadFromDisk } from './load.ts'
 import { reportFinish } from './output.ts'
+import { driftStreamed, driftStreams } from './driftStreamRun.ts'
 
 /** `glassbox drift --help`. */
 export const DRIFT_USAGE = `usage: glassbox drift --model M.json --schema S.json --reference A.csv --current B.csv [options]
@@ -40,6 +43,13 @@ export const DRIFT_USAGE = `usage: glassbox drift --model M.json --schema S.json
   --seed N                 seed of the out-of-distribution fit / threshold split (1)
   --backend B              auto | wasm | cpu (auto: wasm, then cpu)
   --fail-on "PATH OP N"    gate, repeatable: exit 1 when true, e.g. "drift.maxPsi>0.2"
+  --stream                 read both files in chunks with flat memory (always for Parquet and
+                           for CSV files over 256 MiB; docs/scale.md)
+  --shard i/n | auto[/n]   this process's shard of both files (auto: from the batch system)
+  --partial FILE           write the shard's partial ({index} = the shard index)
+  --ood-pass 2|3           run the out-of-distribution pass 2 (reference) or 3 (current) of a
+                           sharded drift, under the merged state --state FILE
+  --state FILE             the merged state (glassbox merge … --state FILE) a pass 2 or 3 reads
   --quiet                  no summary
   --help                   this text
 
@@ -66,6 +76,16 @@ export type DriftCliOptions = {
   gates: Gate[]
   quiet: boolean
   help: boolean
+  /** `--stream`: read both files in chunks (docs/scale.md). */
+  stream: boolean
+  /** `--shard` as given (`i/n`, `auto`, `auto/n`), or null. */
+  shard: string | null
+  /** `--partial FILE`, or null. */
+  partial: string | null
+  /** `--ood-pass`: 2 or 3, or null for pass 1. */
+  oodPass: 2 | 3 | null
+  /** `--state FILE` (with --ood-pass), or null. */
+  state: string | null
 }
 
 /** Parses argv (after the `drift` word); every problem is a one-line UsageError. */
@@ -76,6 +96,11 @@ export function driftOptionsParse(argv: string[]): DriftCliOptions {
       ...COMMON_OPTIONS,
       reference: { type: 'string' },
       current: { type: 'string' },
+      stream: { type: 'boolean' },
+      shard: { type: 'string' },
+      partial: { type: 'string' },
+      'ood-pass': { type: 'string' },
+      state: { type: 'string' },
     },
     'drift',
   )
@@ -89,6 +114,11 @@ export function driftOptionsParse(argv: string[]): DriftCliOptions {
   let threshold = AUDIT_DEFAULTS.threshold
   if (v.threshold !== undefined) threshold = argThreshold(v.threshold)
   const gates = argGates(v['fail-on'])
+  const pass = v['ood-pass']
+  if (pass !== undefined && pass !== '2' && pass !== '3')
+    throw new UsageError(`--ood-pass must be 2 or 3 (got "${pass}")`)
+  if ((pass === undefined) !== (v.state === undefined))
+    throw new UsageError('--ood-pass and --state go together (see glassbox drift --help)')
   return {
     model: v.model ?? '',
     schema: v.schema ?? '',
@@ -103,6 +133,11 @@ export function driftOptionsParse(argv: string[]): DriftCliOptions {
     gates,
     quiet: !!v.quiet,
     help,
+    stream: !!v.stream,
+    shard: v.shard ?? null,
+    partial: v.partial ?? null,
+    oodPass: pass === undefined ? null : pass === '2' ? 2 : 3,
+    state: v.state ?? null,
   }
 }
 
@@ -111,22 +146,19 @@ const fp = (v: number) => (v < 1e-4 ? v.toExponential(1) : v.toFixed(4))
 const signed = (v: number | null) => (v === null ? '' : ` (${v >= 0 ? '+' : ''}${v.toFixed(3)})`)
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`
 
-/** The stdout summary: the comparison the report's schema cannot hold, plus the section. */
-export function driftSummary(
-  a: DriftAnalysis,
-  r: Report,
-  ref: { path: string; rows: number },
-  cur: { path: string; rows: number },
-): string {
+/** The summary's feature drift table and prediction drift line (in-memory and streamed alike). */
+export function driftFeatureLines(
+  features: readonly FeatureDrift[],
+  pd: PredictionDrift,
+): string[] {
   const lines = [
-    `model ${r.model.sha256.slice(0, 12)}… (${r.model.format}, ${r.model.inputs} inputs) · reference ${ref.path} (${ref.rows} rows) · current ${cur.path} (${cur.rows} rows) · backend ${r.settings.backend}`,
     `feature drift (drifted: PSI > ${PSI_DRIFT} or Holm-adjusted p < 0.05; watch: PSI > ${PSI_WATCH}):`,
   ]
-  const width = Math.max(7, ...a.features.map((f) => f.feature.length))
+  const width = Math.max(7, ...features.map((f) => f.feature.length))
   lines.push(
     `  ${'feature'.padEnd(width)}  ${'PSI'.padStart(7)}  ${'KS/χ²'.padStart(9)}  ${'p (Holm)'.padStart(9)}  flag`,
   )
-  for (const f of [...a.features].sort((x, y) => y.psi - x.psi)) {
+  for (const f of [...features].sort((x, y) => y.psi - x.psi)) {
     const stat =
       f.kind === 'numeric'
         ? `KS ${f3(f.ks)}`
@@ -139,10 +171,23 @@ export function driftSummary(
       `  ${f.feature.padEnd(width)}  ${f.psi.toFixed(4).padStart(7)}  ${stat.padStart(9)}  ${fp(f.pAdjusted).padStart(9)}  ${flag}${fresh}`,
     )
   }
-  const pd = a.prediction
   lines.push(
     `prediction drift: PSI ${pd.psi.toFixed(4)}, KS ${pd.ks.toFixed(3)} (p ${fp(pd.pValue)}), mean p ${pd.refMean.toFixed(3)} → ${pd.curMean.toFixed(3)}`,
   )
+  return lines
+}
+
+/** The stdout summary: the comparison the report's schema cannot hold, plus the section. */
+export function driftSummary(
+  a: DriftAnalysis,
+  r: Report,
+  ref: { path: string; rows: number },
+  cur: { path: string; rows: number },
+): string {
+  const lines = [
+    `model ${r.model.sha256.slice(0, 12)}… (${r.model.format}, ${r.model.inputs} inputs) · reference ${ref.path} (${ref.rows} rows) · current ${cur.path} (${cur.rows} rows) · backend ${r.settings.backend}`,
+  ]
+  lines.push(...driftFeatureLines(a.features, a.prediction))
   const perf = a.performance
   const cmp = (c: {
     key: string
@@ -177,6 +222,25 @@ export function driftSummary(
   return lines.join('\n')
 }
 
+/**
+ * The report's settings of a drift: its own sections describe the current data, as its audit
+ * with every explainer off.
+ */
+export function driftSettings(opts: DriftCliOptions, backend: string): AuditSettings {
+  return {
+    ...AUDIT_DEFAULTS,
+    background: { ...AUDIT_DEFAULTS.background },
+    threshold: opts.threshold,
+    seed: opts.seed,
+    backend,
+    rows: [],
+    shap: false,
+    igSteps: 0,
+    counterfactuals: 0,
+    quantize: [],
+  }
+}
+
 /** Runs `glassbox drift`; returns the exit code (throws UsageError & co. for exit 2). */
 export async function drift(argv: string[], io: CliIo): Promise<number> {
   const opts = driftOptionsParse(argv)
@@ -184,6 +248,7 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${DRIFT_USAGE}\n`)
     return 0
   }
+  if (driftStreams(opts)) return driftStreamed(opts, io)
   const schema = schemaLoadFromDisk(opts.schema)
   const ref = await dataLoadFromDisk(opts.reference, '--reference')
   const cur = await dataLoadFromDisk(opts.current, '--current')
@@ -207,19 +272,7 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
       threshold: opts.threshold,
       seed: opts.seed,
     })
-    // The report's own sections describe the current data: its audit with every explainer off.
-    const settings: AuditSettings = {
-      ...AUDIT_DEFAULTS,
-      background: { ...AUDIT_DEFAULTS.background },
-      threshold: opts.threshold,
-      seed: opts.seed,
-      backend,
-      rows: [],
-      shap: false,
-      igSteps: 0,
-      counterfactuals: 0,
-      quantize: [],
-    }
+    const settings = driftSettings(opts, backend)
     const report = await auditFull(current, settings, {}, pCur)
     report.drift = analysis.section
     const summary = () =>

@@ -9,18 +9,23 @@ import { auditSummary } from './audit.ts'
 import type { CliIo } from './io.ts'
 import { UsageError, readOrFail } from './load.ts'
 import { reportFinish } from './output.ts'
-import { auditPartFromJSON, auditPartsMerge } from './partial.ts'
+import { partsMerge } from './driftMerge.ts'
+import { auditPartToJSON } from './partial.ts'
+import { writeFileSync } from 'node:fs'
 
 /** `glassbox merge --help`. */
 export const MERGE_USAGE = `usage: glassbox merge PART.json… [--out report.json] [options]
 
   --out FILE               write the merged report JSON (v1)
+  --state FILE             write the merged state instead (a drift between its OOD passes)
   --html FILE              write the self-contained HTML audit report
   --fail-on "PATH OP N"    gate, repeatable: exit 1 when true
   --quiet                  no summary
   --help                   this text
 
-every shard's partial (glassbox audit --shard i/n --partial F) exactly once, in any order.
+every shard's partial (glassbox audit|drift --shard i/n --partial F) exactly once, in any order;
+a drift with an out-of-distribution share merges three times (docs/scale.md): pass 1 partials
+→ --state S; S + pass 2 partials → --state S2; S2 + pass 3 partials → the report.
 exit status: 0 ok, 1 a gate failed, 2 a partial missing, duplicated, foreign or corrupt`
 
 /**
@@ -32,6 +37,7 @@ export async function merge(argv: string[], io: CliIo): Promise<number> {
     argv,
     {
       out: { type: 'string' },
+      state: { type: 'string' },
       html: { type: 'string' },
       'fail-on': { type: 'string', multiple: true },
       quiet: { type: 'boolean' },
@@ -52,12 +58,23 @@ export async function merge(argv: string[], io: CliIo): Promise<number> {
   }
   if (!positionals.length)
     throw new UsageError('merge needs the partial files (see glassbox merge --help)')
+  const state = argOutput(v.state, '--state')
+  if (state && (opts.out || opts.html || opts.gates.length))
+    throw new UsageError(
+      '--state writes the merged state, not a report: drop --out, --html and --fail-on',
+    )
   const seen = new Set<string>()
-  const parts = positionals.map((name) => {
+  const files = positionals.map((name) => {
     if (seen.has(name)) throw new RangeError(`merge: ${name} is given twice`)
     seen.add(name)
-    return { name, part: auditPartFromJSON(readOrFail(name, 'partial').toString('utf8'), name) }
+    return { name, text: readOrFail(name, 'partial').toString('utf8') }
   })
-  const report = auditPartsMerge(parts)
+  const merged = partsMerge(files, state !== null)
+  if ('state' in merged) {
+    writeFileSync(state!, auditPartToJSON(merged.state))
+    if (!opts.quiet) io.stdout.write(`merged state → ${state}; next: ${merged.next}\n`)
+    return 0
+  }
+  const report = merged.report
   return reportFinish(report, opts, io, { summary: () => auditSummary(report) })
 }

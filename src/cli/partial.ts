@@ -6,14 +6,22 @@
  * checksummed text}`. The merge refuses, naming the file, a partial that is corrupt (not JSON,
  * another format or version, a checksum mismatch), foreign (another model, schema, data or
  * settings), duplicated or missing (src/core/stream's shard checks).
+ *
+ * A drift's merged state between its out-of-distribution passes (`glassbox merge … --state F`,
+ * ./driftMerge.ts) is the same file covering every shard, after pass 2 with the merged
+ * calibration (`calibration`, the OOD pass partial's own checksummed text) in its body.
  */
 import {
+  type OodPassPart,
   auditStateFromJSON,
   auditStateMerge,
+  auditStateOodPlan,
   auditStateSections,
   auditStateToJSON,
   envelopeRead,
   envelopeWrite,
+  oodPassFromJSON,
+  oodPassToJSON,
 } from '../core/stream/index.ts'
 import type { Report } from '../report/types.ts'
 import type { AuditPart } from './streamAudit.ts'
@@ -23,9 +31,15 @@ export const AUDIT_PARTIAL_FORMAT = 'glassbox-audit-partial'
 /** The partial's format version; a reader refuses any other. */
 export const AUDIT_PARTIAL_VERSION = 1
 
+/** A partial (or merged state) as a file holds it: a drift's state may carry pass 2's result. */
+export type AuditPartFile = AuditPart & { calibration?: OodPassPart }
+
 /** A partial's text. */
-export function auditPartToJSON(part: AuditPart): string {
-  const body = `{"head":${JSON.stringify(part.head)},"explanations":${JSON.stringify(part.explanations)},"state":${JSON.stringify(auditStateToJSON(part.state))}}`
+export function auditPartToJSON(part: AuditPartFile): string {
+  const cal = part.calibration
+    ? `,"calibration":${JSON.stringify(oodPassToJSON(part.calibration))}`
+    : ''
+  const body = `{"head":${JSON.stringify(part.head)},"explanations":${JSON.stringify(part.explanations)},"state":${JSON.stringify(auditStateToJSON(part.state))}${cal}}`
   return `${envelopeWrite(AUDIT_PARTIAL_FORMAT, AUDIT_PARTIAL_VERSION, body)}\n`
 }
 
@@ -33,7 +47,7 @@ export function auditPartToJSON(part: AuditPart): string {
  * A partial read back.
  * @throws RangeError "NAME is corrupt: …" for anything but an intact partial of this version.
  */
-export function auditPartFromJSON(text: string, name: string): AuditPart {
+export function auditPartFromJSON(text: string, name: string): AuditPartFile {
   let body: Record<string, unknown>
   try {
     body = envelopeRead(text.trimEnd(), AUDIT_PARTIAL_FORMAT, AUDIT_PARTIAL_VERSION)
@@ -46,22 +60,31 @@ export function auditPartFromJSON(text: string, name: string): AuditPart {
   const explanations = body.explanations
   if (explanations !== null && typeof explanations !== 'object')
     throw new RangeError(`${name} is corrupt: explanations are not an object`)
-  return {
+  const part: AuditPartFile = {
     head: head as Report,
     explanations: explanations as Report['explanations'] | null,
     state: auditStateFromJSON(body.state, name),
   }
+  if (body.calibration === undefined) return part
+  const plan = auditStateOodPlan(part.state.settings.drift)
+  const moments = part.state.drift?.moments
+  if (typeof body.calibration !== 'string' || !plan || !moments)
+    throw new RangeError(`${name} is corrupt: a calibration where none belongs`)
+  const cal = oodPassFromJSON(body.calibration, name, plan, moments.model())
+  if (cal.pass !== 'calibration')
+    throw new RangeError(`${name} is corrupt: its calibration is of OOD pass "${cal.pass}"`)
+  return { ...part, calibration: cal }
 }
 
 /**
- * The report of named parts: their states merged (refusals by name), the head they share, shard
- * 0's explanations. The same bytes for any order of `parts` and any number of shards.
+ * Named parts combined into one part covering all their shards: their states merged (refusals by
+ * name), the head they share, shard 0's explanations. The same for any order of `parts`.
  * @throws RangeError naming the part that is foreign, duplicated or missing (or no parts).
  */
-export function auditPartsMerge(parts: readonly { name: string; part: AuditPart }[]): Report {
+export function auditPartsCombine(parts: readonly { name: string; part: AuditPart }[]): AuditPart {
   const first = parts[0]
   if (!first) throw new RangeError('merge: no partials given')
-  const merged = auditStateMerge(parts.map((p) => ({ name: p.name, state: p.part.state })))
+  const state = auditStateMerge(parts.map((p) => ({ name: p.name, state: p.part.state })))
   const head = JSON.stringify(first.part.head)
   for (const p of parts.slice(1))
     if (JSON.stringify(p.part.head) !== head)
@@ -69,11 +92,38 @@ export function auditPartsMerge(parts: readonly { name: string; part: AuditPart 
         `merge: ${p.name} is foreign: its report head (model, data or settings) differs from ${first.name}'s`,
       )
   const zero = parts.find((p) => p.part.state.shards.some((s) => s.index === 0))!
-  const sections = auditStateSections(merged)
-  const report: Report = { ...first.part.head }
+  return { head: first.part.head, explanations: zero.part.explanations, state }
+}
+
+/**
+ * The report of a complete part (`auditPartsCombine`'s): the head, the state's sections and the
+ * explanations; a drift's `drift` section with `oodShare` (its OOD passes' share, or null).
+ * @throws RangeError when the part lacks shards, or is a drift that plans an OOD share and
+ *   `oodShare` is not given (its passes 2 and 3 are still to run).
+ */
+export function auditPartReport(part: AuditPart, oodShare?: number | null): Report {
+  if (part.state.drift?.moments && oodShare === undefined)
+    throw new RangeError(
+      'merge: this drift needs its out-of-distribution passes: merge with --state FILE, then run glassbox drift … --ood-pass 2 --state FILE (docs/scale.md)',
+    )
+  const sections = auditStateSections(part.state, { oodShare: oodShare ?? null })
+  const report: Report = { ...part.head }
   if (sections.metrics) report.metrics = sections.metrics
   if (sections.calibration) report.calibration = sections.calibration
   if (sections.fairness) report.fairness = sections.fairness
-  if (zero.part.explanations) report.explanations = zero.part.explanations
+  if (part.explanations) report.explanations = part.explanations
+  if (sections.drift) report.drift = sections.drift
   return report
+}
+
+/**
+ * The report of named parts (`auditPartsCombine` then `auditPartReport`). The same bytes for any
+ * order of `parts` and any number of shards.
+ * @throws RangeError naming the part that is foreign, duplicated or missing (or no parts).
+ */
+export function auditPartsMerge(
+  parts: readonly { name: string; part: AuditPart }[],
+  oodShare?: number | null,
+): Report {
+  return auditPartReport(auditPartsCombine(parts), oodShare)
 }

@@ -143,6 +143,38 @@ async function explainGathered(
 }
 
 /**
+ * The report's head (reportVersion, tool, model, data, settings) of a streamed audit or drift:
+ * `data` is `source`'s identity and total rows, `settings` the run's with its resolved class.
+ */
+export function streamReportHead(
+  model: LoadedModel,
+  source: { sha256: string; rows: number },
+  settings: AuditSettings & { rows: number[] },
+  classLabel: number,
+): Report {
+  return {
+    reportVersion: 1,
+    tool: { name: 'glassbox', version: TOOL_VERSION },
+    model: reportModel(model.card),
+    data: { sha256: source.sha256, rows: source.rows },
+    settings: {
+      threshold: settings.threshold,
+      classIndex: classLabel,
+      rows: settings.rows,
+      background: { kind: settings.background.kind, k: settings.background.k },
+      budget: settings.budget,
+      seed: settings.seed,
+      igSteps: settings.igSteps,
+      igMethod: settings.igMethod,
+      igBaseline: settings.igBaseline,
+      counterfactuals: settings.counterfactuals,
+      quantize: settings.quantize,
+      backend: settings.backend,
+    },
+  }
+}
+
+/**
  * Streams shard `source.coverage` of the data into an audit state; shard 0 also explains.
  * @throws DataError naming the file and global row of a bad cell; RangeError for a row outside
  *   the data; ModelError for a class the model lacks.
@@ -214,26 +246,7 @@ export async function auditStreamShard(
   }
   // A shard with no rows still needs the session (the class) and an empty state.
   const sess: Session = s ?? (await open(await source.rowsTable([0]), 0))
-  const head: Report = {
-    reportVersion: 1,
-    tool: { name: 'glassbox', version: TOOL_VERSION },
-    model: reportModel(model.card),
-    data: { sha256: source.sha256, rows: n },
-    settings: {
-      threshold: settings.threshold,
-      classIndex: sess.classLabel,
-      rows,
-      background: { kind: settings.background.kind, k: settings.background.k },
-      budget: settings.budget,
-      seed: settings.seed,
-      igSteps: settings.igSteps,
-      igMethod: settings.igMethod,
-      igBaseline: settings.igBaseline,
-      counterfactuals: settings.counterfactuals,
-      quantize: settings.quantize,
-      backend: settings.backend,
-    },
-  }
+  const head = streamReportHead(model, source, { ...settings, rows }, sess.classLabel)
   const explanations = wantsExplanations
     ? await explainGathered(sess, inp, rows, gathered, names)
     : null
