@@ -72,7 +72,8 @@ export async function merge(argv: string[], io: CliIo): Promise<number> {
   const merged = partsMerge(files, state !== null)
   if ('state' in merged) {
     writeFileSync(state!, auditPartToJSON(merged.state))
-    if (!opts.quiet) io.stdout.write(`merged state → ${state}; next: ${merged.next}\n`)
+    if (!opts.quiet)
+      io.stdout.write(`merged state → ${state}; next: ${merged.next.replaceAll('FILE', state!)}\n`)
     return 0
   }
   const report = merged.report
