@@ -33,13 +33,16 @@ export type MergeFile = { name: string; text: string }
 /** What the merge gives: the report, or the merged state and the command that reads it next. */
 export type MergeResult = { report: Report } | { state: AuditPartFile; next: string }
 
-/** The envelope's `format` and `body.pass` of a text, when it parses (else nulls). */
-function peek(text: string): { format: unknown; pass: unknown } {
+/** The envelope's `format`, `body.pass` and `body.identity` of a text, when it parses. */
+function peek(text: string): { format: unknown; pass: unknown; identity: unknown } {
   try {
-    const doc = JSON.parse(text) as { format?: unknown; body?: { pass?: unknown } }
-    return { format: doc.format, pass: doc.body?.pass }
+    const doc = JSON.parse(text) as {
+      format?: unknown
+      body?: { pass?: unknown; identity?: unknown }
+    }
+    return { format: doc.format, pass: doc.body?.pass, identity: doc.body?.identity }
   } catch {
-    return { format: null, pass: null }
+    return { format: null, pass: null, identity: null }
   }
 }
 
@@ -48,18 +51,17 @@ const NEXT_PASS = {
   3: 'glassbox drift … --ood-pass 3 --state FILE --shard i/n --partial P (then merge FILE with those partials)',
 } as const
 
-/** Refuses an OOD pass partial whose identity differs from the state's. */
-function checkIdentity(
-  state: AuditState,
-  stateName: string,
-  name: string,
-  id: AuditState['identity'],
-) {
-  const keys = new Set([...Object.keys(state.identity), ...Object.keys(id)])
+/**
+ * Refuses an OOD pass partial whose identity (read before its detector is checked, so that a
+ * partial of another drift is called foreign, not corrupt) differs from the state's.
+ */
+function checkIdentity(state: AuditState, stateName: string, name: string, id: unknown) {
+  const ids = (id && typeof id === 'object' ? id : {}) as Record<string, unknown>
+  const keys = new Set([...Object.keys(state.identity), ...Object.keys(ids)])
   for (const k of keys)
-    if (state.identity[k] !== id[k])
+    if (state.identity[k] !== ids[k])
       throw new RangeError(
-        `merge: ${name} is foreign: its ${k} identity ${id[k] ?? '(none)'} differs from ${stateName}'s ${state.identity[k] ?? '(none)'}`,
+        `merge: ${name} is foreign: its ${k} identity ${String(ids[k] ?? '(none)')} differs from ${stateName}'s ${state.identity[k] ?? '(none)'}`,
       )
 }
 
@@ -107,9 +109,8 @@ export function partsMerge(files: readonly MergeFile[], wantState: boolean): Mer
   }
   const model = calibration ? (calibration.state as OodCalibration).thresholds() : moments.model()
   const ood = oodFiles.map((f) => {
-    const p = oodPassFromJSON(f.text, f.name, plan, model)
-    checkIdentity(part.state, stateName, f.name, p.identity)
-    return { name: f.name, part: p }
+    checkIdentity(part.state, stateName, f.name, peek(f.text).identity)
+    return { name: f.name, part: oodPassFromJSON(f.text, f.name, plan, model) }
   })
   if (!ood.length) {
     if (!wantState)

@@ -66,7 +66,11 @@ function expectSame(got: unknown, want: unknown, at: string): void {
   if (want && typeof want === 'object' && got && typeof got === 'object') {
     expect(Object.keys(got), at).toEqual(Object.keys(want))
     for (const k of Object.keys(want))
-      expectSame((got as Record<string, unknown>)[k], (want as Record<string, unknown>)[k], `${at}.${k}`)
+      expectSame(
+        (got as Record<string, unknown>)[k],
+        (want as Record<string, unknown>)[k],
+        `${at}.${k}`,
+      )
     return
   }
   expect(got, at).toBe(want)
