@@ -13,7 +13,7 @@ import type { CliIo } from './io.ts'
 import { UsageError, modelOpenFromDisk, readOrFail, schemaLoadFromDisk } from './load.ts'
 import type { AuditOptions } from './options.ts'
 import { auditPartToJSON, auditPartsMerge } from './partial.ts'
-import { shardParse } from './shard.ts'
+import { shardOfRun } from './shard.ts'
 import { auditStreamShard } from './streamAudit.ts'
 import type { Report } from '../report/types.ts'
 
@@ -79,15 +79,7 @@ export async function auditStreamed(
   onProgress: (done: number, total: number) => void,
 ): Promise<Report | null> {
   const settings = streamedSettings(opts)
-  const shard = opts.shard ? shardParse(opts.shard, io.env ?? {}) : { index: 0, count: 1 }
-  if (shard.count > 1 && !opts.partial)
-    throw new UsageError(
-      `--shard ${opts.shard} needs --partial FILE (merge them with glassbox merge)`,
-    )
-  if (opts.partial && (opts.out || opts.html || opts.gates.length))
-    throw new UsageError(
-      '--partial writes a partial, not a report: --out, --html and --fail-on belong to glassbox merge',
-    )
+  const shard = shardOfRun(opts, io.env ?? {}, null)
   const schema = schemaLoadFromDisk(opts.schema)
   const schemaSha256 = createHash('sha256')
     .update(readOrFail(opts.schema, '--schema', FILE_CAPS.schema))

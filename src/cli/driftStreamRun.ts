@@ -27,7 +27,7 @@ import {
   auditPartToJSON,
   auditPartsCombine,
 } from './partial.ts'
-import { shardParse } from './shard.ts'
+import { shardOfRun } from './shard.ts'
 import { auditSummary } from './audit.ts'
 
 /**
@@ -167,15 +167,8 @@ async function pass1Run(
  * @throws UsageError, DataError, ModelError or RangeError for bad input.
  */
 export async function driftStreamed(opts: DriftCliOptions, io: CliIo): Promise<number> {
-  const shard = opts.shard ? shardParse(opts.shard, io.env ?? {}) : { index: 0, count: 1 }
-  if ((shard.count > 1 || opts.oodPass) && !opts.partial)
-    throw new UsageError(
-      `${opts.oodPass ? `--ood-pass ${opts.oodPass}` : `--shard ${opts.shard}`} needs --partial FILE (merge them with glassbox merge)`,
-    )
-  if (opts.partial && (opts.out || opts.html || opts.gates.length))
-    throw new UsageError(
-      '--partial writes a partial, not a report: --out, --html and --fail-on belong to glassbox merge',
-    )
+  const pass = opts.oodPass ? `--ood-pass ${opts.oodPass}` : null
+  const shard = shardOfRun(opts, io.env ?? {}, pass)
   const schema = schemaLoadFromDisk(opts.schema)
   const schemaSha256 = createHash('sha256')
     .update(readOrFail(opts.schema, '--schema', FILE_CAPS.schema))

@@ -77,3 +77,30 @@ export function shardParse(value: string, env: Env): ShardSpec {
     )
   return { index: found.index, count }
 }
+
+/** The output options a streamed command checks against `--partial`. */
+export type ShardRunOptions = {
+  shard: string | null
+  partial: string | null
+  out: string | null
+  html: string | null
+  gates: readonly unknown[]
+}
+
+/**
+ * The shard a streamed command runs (`--shard`, else 0 of 1), after checking its outputs: a shard
+ * of several (or the option `partialFor`, e.g. `--ood-pass 2`) needs `--partial`, and a partial
+ * run writes no report.
+ * @throws UsageError naming the option.
+ */
+export function shardOfRun(o: ShardRunOptions, env: Env, partialFor: string | null): ShardSpec {
+  const shard = o.shard ? shardParse(o.shard, env) : { index: 0, count: 1 }
+  const needs = partialFor ?? (shard.count > 1 ? `--shard ${o.shard}` : null)
+  if (needs && !o.partial)
+    throw new UsageError(`${needs} needs --partial FILE (merge them with glassbox merge)`)
+  if (o.partial && (o.out || o.html || o.gates.length))
+    throw new UsageError(
+      '--partial writes a partial, not a report: --out, --html and --fail-on belong to glassbox merge',
+    )
+  return shard
+}

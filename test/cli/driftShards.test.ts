@@ -10,45 +10,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
-import { main } from '../../src/cli/main.ts'
+import { driftArgs, runEnv, runOk } from './driftRun.ts'
 import { expectOneLine, root } from './run.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'glassbox-drift-shards-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-const DEMO = join(root, 'public/demo')
 const PQ = join(root, 'test/fixtures/parquet')
-const MODEL = ['--model', join(DEMO, 'model.json'), '--schema', join(DEMO, 'schema.json')]
-
-async function run(args: string[], env: Record<string, string> = {}) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(args, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t), isTTY: false },
-    env,
-  })
-  return { code, stdout, stderr }
-}
-
-async function ok(args: string[], env: Record<string, string> = {}) {
-  const r = await run(args, env)
-  expect(r.stderr).toBe('')
-  expect(r.code).toBe(0)
-  return r
-}
-
-const drift = (reference: string, current: string, extra: string[] = []) => [
-  'drift',
-  ...MODEL,
-  '--reference',
-  reference,
-  '--current',
-  current,
-  '--backend',
-  'cpu',
-  '--quiet',
-  ...extra,
-]
+const run = runEnv
+const ok = runOk
+const drift = (reference: string, current: string) => driftArgs(reference, current, ['--quiet'])
 
 /** Every pass of `n` shards run in `order`, merged in between; the files and the report's text. */
 async function sharded(args: string[], n: number, order: number[]) {
@@ -179,64 +149,29 @@ describe('sharded drift and its merges', () => {
       /-p2-1\.json is foreign: its settings identity/,
     )
     // --ood-pass under a state of another drift, an incomplete one, or the wrong stage.
-    expectOneLine(
-      await run([
+    const pass = (p: string, state: string, extra: string[] = []) =>
+      run([
         ...csv,
-        '--threshold',
-        '0.3',
+        ...extra,
         '--shard',
         '0/3',
         '--ood-pass',
-        '2',
+        p,
         '--state',
-        s.s1,
+        state,
         '--partial',
         join(dir, 'y.json'),
-      ]),
+      ])
+    expectOneLine(
+      await pass('2', s.s1, ['--threshold', '0.3']),
       /--state .*s1\.json is foreign: its settings identity differs/,
     )
     expectOneLine(
-      await run([
-        ...csv,
-        '--shard',
-        '0/3',
-        '--ood-pass',
-        '2',
-        '--state',
-        a,
-        '--partial',
-        join(dir, 'y.json'),
-      ]),
+      await pass('2', a),
       /is not a complete merged state \(merge: shards 1\/3, 2\/3 are missing\)/,
     )
-    expectOneLine(
-      await run([
-        ...csv,
-        '--shard',
-        '0/3',
-        '--ood-pass',
-        '3',
-        '--state',
-        s.s1,
-        '--partial',
-        join(dir, 'y.json'),
-      ]),
-      /has no merged pass 2: merge it with the pass 2 partials/,
-    )
-    expectOneLine(
-      await run([
-        ...csv,
-        '--shard',
-        '0/3',
-        '--ood-pass',
-        '2',
-        '--state',
-        s.s2,
-        '--partial',
-        join(dir, 'y.json'),
-      ]),
-      /already holds the merged pass 2: run --ood-pass 3/,
-    )
+    expectOneLine(await pass('3', s.s1), /has no merged pass 2: merge it with the pass 2 partials/)
+    expectOneLine(await pass('2', s.s2), /already holds the merged pass 2: run --ood-pass 3/)
     expectOneLine(await run([...csv, '--ood-pass', '2']), /--ood-pass and --state go together/)
     expectOneLine(await run([...csv, '--shard', '1/3']), /--shard 1\/3 needs --partial FILE/)
   }, 300_000)

@@ -10,44 +10,18 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { main } from '../../src/cli/main.ts'
+import { driftArgs, runOk } from './driftRun.ts'
 import { root } from './run.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'glassbox-drift-stream-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const DEMO = join(root, 'public/demo')
 const PQ = join(root, 'test/fixtures/parquet')
-const MODEL = ['--model', join(DEMO, 'model.json'), '--schema', join(DEMO, 'schema.json')]
-
-async function run(args: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(args, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t), isTTY: false },
-    env: {},
-  })
-  return { code, stdout, stderr }
-}
 
 /** The report text of `drift` on `reference` → `current` with `extra` options. */
 async function driftReport(reference: string, current: string, extra: string[] = []) {
   const out = join(dir, `r-${Math.random().toString(36).slice(2)}.json`)
-  const r = await run([
-    'drift',
-    ...MODEL,
-    '--reference',
-    reference,
-    '--current',
-    current,
-    '--backend',
-    'cpu',
-    ...extra,
-    '--out',
-    out,
-  ])
-  expect(r.stderr).toBe('')
-  expect(r.code).toBe(0)
+  const r = await runOk(driftArgs(reference, current, [...extra, '--out', out]))
   return { text: readFileSync(out, 'utf8'), stdout: r.stdout }
 }
 
