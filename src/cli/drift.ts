@@ -177,6 +177,15 @@ export function driftFeatureLines(
   return lines
 }
 
+/** One line of a report's `drift` section (the merged drift's summary has no rows to say more). */
+export function driftSectionLine(d: NonNullable<Report['drift']>): string {
+  const drifted = Object.entries(d.features)
+    .filter(([, f]) => f.drifted)
+    .map(([k]) => k)
+  const ood = d.oodShare === null ? 'not computed' : pct(d.oodShare)
+  return `drift: max PSI ${d.maxPsi.toFixed(4)}; drifted: ${drifted.length ? drifted.join(', ') : 'none'}; prediction PSI ${d.prediction.psi.toFixed(4)}, KS ${f3(d.prediction.ks)}; out of distribution ${ood}`
+}
+
 /** The stdout summary: the comparison the report's schema cannot hold, plus the section. */
 export function driftSummary(
   a: DriftAnalysis,

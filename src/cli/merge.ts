@@ -6,6 +6,7 @@
  */
 import { argGates, argOutput, argsParse } from './args.ts'
 import { auditSummary } from './audit.ts'
+import { driftSectionLine } from './drift.ts'
 import type { CliIo } from './io.ts'
 import { UsageError, readOrFail } from './load.ts'
 import { reportFinish } from './output.ts'
@@ -77,5 +78,7 @@ export async function merge(argv: string[], io: CliIo): Promise<number> {
     return 0
   }
   const report = merged.report
-  return reportFinish(report, opts, io, { summary: () => auditSummary(report) })
+  const summary = () =>
+    [auditSummary(report), ...(report.drift ? [driftSectionLine(report.drift)] : [])].join('\n')
+  return reportFinish(report, opts, io, { summary })
 }

@@ -40,7 +40,7 @@ async function sharded(args: string[], n: number, order: number[]) {
       ...['--shard', `${i}/${n}`, '--ood-pass', '3', '--state', `${tag}-s2.json`],
       ...['--partial', `${tag}-p3-{index}.json`],
     ])
-  await ok(['merge', ...files(3), `${tag}-s2.json`, '--out', `${tag}-report.json`, '--quiet'])
+  const last = await ok(['merge', ...files(3), `${tag}-s2.json`, '--out', `${tag}-report.json`])
   return {
     p1: files(1),
     p2: files(2),
@@ -48,6 +48,7 @@ async function sharded(args: string[], n: number, order: number[]) {
     s1: `${tag}-s1.json`,
     s2: `${tag}-s2.json`,
     text: readFileSync(`${tag}-report.json`, 'utf8'),
+    summary: last.stdout,
   }
 }
 
@@ -80,7 +81,12 @@ describe('sharded drift and its merges', () => {
     const pq = drift(join(PQ, 'adult-plain.parquet'), join(PQ, 'drifted.parquet'))
     const want = await single(pq)
     // adult-plain has 3 row groups: with 4 shards, shard 3 reads no reference rows.
-    expect((await sharded(pq, 4, [3, 1, 0, 2])).text).toBe(want)
+    const got = await sharded(pq, 4, [3, 1, 0, 2])
+    expect(got.text).toBe(want)
+    // The merge's summary ends with the drift section's line.
+    const d = JSON.parse(want).drift as { maxPsi: number; oodShare: number }
+    expect(got.summary).toContain(`drift: max PSI ${d.maxPsi.toFixed(4)}; drifted: `)
+    expect(got.summary).toContain(`out of distribution ${(100 * d.oodShare).toFixed(1)}%`)
   }, 120_000)
 
   it('refuses at each stage a missing, duplicated, foreign, corrupt or out-of-stage file by name', async () => {
