@@ -80,5 +80,8 @@ export async function merge(argv: string[], io: CliIo): Promise<number> {
   const report = merged.report
   const summary = () =>
     [auditSummary(report), ...(report.drift ? [driftSectionLine(report.drift)] : [])].join('\n')
-  return reportFinish(report, opts, io, { summary })
+  return reportFinish(report, opts, io, {
+    summary,
+    ...(report.drift ? { htmlTitle: 'Glassbox drift report' } : {}),
+  })
 }

@@ -40,7 +40,10 @@ async function sharded(args: string[], n: number, order: number[]) {
       ...['--shard', `${i}/${n}`, '--ood-pass', '3', '--state', `${tag}-s2.json`],
       ...['--partial', `${tag}-p3-{index}.json`],
     ])
-  const last = await ok(['merge', ...files(3), `${tag}-s2.json`, '--out', `${tag}-report.json`])
+  const last = await ok([
+    ...['merge', ...files(3), `${tag}-s2.json`],
+    ...['--out', `${tag}-report.json`, '--html', `${tag}-report.html`],
+  ])
   return {
     p1: files(1),
     p2: files(2),
@@ -49,6 +52,7 @@ async function sharded(args: string[], n: number, order: number[]) {
     s2: `${tag}-s2.json`,
     text: readFileSync(`${tag}-report.json`, 'utf8'),
     summary: last.stdout,
+    html: readFileSync(`${tag}-report.html`, 'utf8'),
   }
 }
 
@@ -87,6 +91,7 @@ describe('sharded drift and its merges', () => {
     const d = JSON.parse(want).drift as { maxPsi: number; oodShare: number }
     expect(got.summary).toContain(`drift: max PSI ${d.maxPsi.toFixed(4)}; drifted: `)
     expect(got.summary).toContain(`out of distribution ${(100 * d.oodShare).toFixed(1)}%`)
+    expect(got.html).toContain('Glassbox drift report')
   }, 120_000)
 
   it('refuses at each stage a missing, duplicated, foreign, corrupt or out-of-stage file by name', async () => {
