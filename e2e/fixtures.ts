@@ -79,7 +79,10 @@ async function measureProbeCache(
   const context = await browser.newContext(baseURL === undefined ? {} : { baseURL })
   try {
     await new App(await context.newPage()).open()
-    const state = await context.storageState({ indexedDB: true })
+    // Playwright's types leave the IndexedDB snapshot out (it is opaque); only its name is read.
+    const state = (await context.storageState({ indexedDB: true })) as {
+      origins: (StorageState['origins'][number] & { indexedDB?: { name: string }[] })[]
+    }
     const origins = state.origins.map((o) => ({
       ...o,
       localStorage: [],
