@@ -3,6 +3,14 @@
  * load, tabs, metrics; waits on the dashboard's state) and `api` (typed `window.__glassbox`) —
  * plus the core's own numbers for a model + CSV + schema, computed in Node with tfjs-cpu and
  * src/core, to compare against what the page shows.
+ *
+ * A new spec imports `test` and `expect` from here (never from '@playwright/test') and opens the
+ * app with `app.open()`. Each test gets a fresh browser context whose probe cache already holds the
+ * demo model's backend rates (measured once per Playwright worker), so opening the demo skips the
+ * seconds-long measurement of every backend; a test of the measurement or of a first visit writes
+ * `test.describe(() => { test.use({ measureBackends: true }); test(...) })`. Specs run in 2
+ * Playwright workers (playwright.config.ts): a test must not depend on another spec file's state,
+ * and one that starts a server of its own takes a port derived from GLASSBOX_E2E_PORT.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
