@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -7,5 +8,9 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Vitest's default in run mode is one worker fewer than the cores: a single worker on a
+    // 2-core runner, where importing tfjs into each of ~150 isolated test files is a large share
+    // of the run. `npm test` runs the unit stage alone, so it may use every core.
+    maxWorkers: Math.max(availableParallelism(), 1),
   },
 })

@@ -3,12 +3,27 @@
  * load, tabs, metrics; waits on the dashboard's state) and `api` (typed `window.__glassbox`) —
  * plus the core's own numbers for a model + CSV + schema, computed in Node with tfjs-cpu and
  * src/core, to compare against what the page shows.
+ *
+ * A new spec imports `test` and `expect` from here (never from '@playwright/test') and opens the
+ * app with `app.open()`. Each test gets a fresh browser context whose probe cache already holds the
+ * demo model's backend rates (measured once per Playwright worker), so opening the demo skips the
+ * seconds-long measurement of every backend; a test of the measurement or of a first visit writes
+ * `test.describe(() => { test.use({ measureBackends: true }); test(...) })`. Specs run in 2
+ * Playwright workers (playwright.config.ts): a test must not depend on another spec file's state,
+ * and one that starts a server of its own takes a port derived from GLASSBOX_E2E_PORT.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import AxeBuilder from '@axe-core/playwright'
-import { type Locator, type Page, type TestInfo, test as base } from '@playwright/test'
+import {
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+  type TestInfo,
+  test as base,
+} from '@playwright/test'
 import { parseCsvText } from '../src/core/csv.ts'
 import { encodeTable } from '../src/core/encode.ts'
 import { schemaParse } from '../src/core/schemaIo.ts'
@@ -21,8 +36,37 @@ export { expect } from '@playwright/test'
 export { Api, App, GOLDEN_FILES, GOLDEN_SHA, type Tab } from './pages.ts'
 export { bad, demo, golden, path, repeatedCsv } from './paths.ts'
 
-/** Playwright's `test` with the `app` and `api` page objects of the test's page. */
-export const test = base.extend<{ app: App; api: Api }>({
+/** A browser context's storage as `browser.newContext({ storageState })` takes it. */
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>
+
+/** The IndexedDB database where the model worker caches backend rates (src/workers/model.worker.ts). */
+const PROBE_DB = 'glassbox-probe'
+
+/**
+ * Options of the e2e `test` (set with `test.use`):
+ * - `measureBackends` (default false): false starts each test's browser context with the
+ *   backend rates of the demo model already in the probe cache, measured once per Playwright
+ *   worker (`probeCache`), so opening the demo activates the cached backend instead of spending
+ *   seconds measuring cpu, wasm, webgl and webgpu again; true starts with an empty cache, as a
+ *   first visit does (a spec about the measurement or the cache itself must set it).
+ */
+export type E2eOptions = { measureBackends: boolean }
+
+/**
+ * Playwright's `test` with the `app` and `api` page objects of the test's page, and the
+ * `measureBackends` option (see E2eOptions).
+ */
+export const test = base.extend<{ app: App; api: Api } & E2eOptions, { probeCache: StorageState }>({
+  measureBackends: [false, { option: true }],
+  probeCache: [
+    async ({ browser }, use, workerInfo) => {
+      await use(await measureProbeCache(browser, workerInfo.project.use.baseURL))
+    },
+    { scope: 'worker' },
+  ],
+  storageState: async ({ measureBackends, probeCache }, use) => {
+    await use(measureBackends ? undefined : probeCache)
+  },
   app: async ({ page }, use) => {
     await use(new App(page))
   },
@@ -30,6 +74,35 @@ export const test = base.extend<{ app: App; api: Api }>({
     await use(app.api)
   },
 })
+
+/**
+ * Opens the demo once in a context of its own (the probe measures every backend and caches the
+ * rates in IndexedDB) and returns that context's storage reduced to the probe cache: no cookies,
+ * no localStorage, no persisted session, only the `glassbox-probe` database.
+ */
+async function measureProbeCache(
+  browser: Browser,
+  baseURL: string | undefined,
+): Promise<StorageState> {
+  const context = await browser.newContext(baseURL === undefined ? {} : { baseURL })
+  try {
+    await new App(await context.newPage()).open()
+    // Playwright's types leave the IndexedDB snapshot out (it is opaque); only its name is read.
+    const state = (await context.storageState({ indexedDB: true })) as {
+      origins: (StorageState['origins'][number] & { indexedDB?: { name: string }[] })[]
+    }
+    const origins = state.origins.map((o) => ({
+      ...o,
+      localStorage: [],
+      indexedDB: (o.indexedDB ?? []).filter((db) => db.name === PROBE_DB),
+    }))
+    if (!origins.some((o) => o.indexedDB.length))
+      throw new Error(`the demo left no ${PROBE_DB} database: the probe cache cannot be seeded`)
+    return { cookies: [], origins }
+  } finally {
+    await context.close()
+  }
+}
 
 /** The tfjs artifacts of a model directory: its model.json and the shards it lists. */
 export function modelDirArtifacts(modelDir: string): ReturnType<typeof modelArtifacts> {
