@@ -171,7 +171,8 @@ export async function sessionImport(app: App, file: File): Promise<boolean> {
     schema: { kind: 'object', schema, name: manifest.schema.name },
   })
   if (!ok) return false
-  if (manifest.view) viewStateApply(app, manifest.view)
+  if (manifest.view !== undefined)
+    viewStateApply(app, manifest.view, undefined, `Session bundle ${file.name}`)
   app.jobs.notify('info', `Session ${file.name} restored.`)
   return true
 }
