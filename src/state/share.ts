@@ -7,7 +7,9 @@
  * View changes push history entries, so back/forward move through them.
  */
 import { classRequest } from '../model/card.ts'
-import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string'
+import { compressToEncodedURIComponent } from 'lz-string'
+import { unpackRun } from '../core/unpack/run.ts'
+import { unpackOffThread } from './unpack.ts'
 import type { ExplainSettings } from '../core/explain.ts'
 import type { BackendName } from '../workers/protocol.ts'
 import type { CalibrationState } from './calibrationStore.ts'
@@ -133,15 +135,14 @@ export function viewStateDecodeJson(json: string): LinkState | null {
   return { raw, src, classIndex: a.classIndex ?? null, localFiles: a.localFiles ?? false, dropped }
 }
 
-/** Parses a hash payload; returns null (and never throws) for anything that is not a v1 state. */
+/**
+ * Parses a hash payload in this thread, within the caps of src/core/unpack/limits.ts; returns null
+ * (and never throws) for anything that is not a v1 state or passes a cap. The page itself goes
+ * through {@link Share.openHash}, which decompresses in a worker and names the cap.
+ */
 export function viewStateDecode(payload: string): LinkState | null {
-  let json: string | null
-  try {
-    json = decompressFromEncodedURIComponent(payload)
-  } catch {
-    return null
-  }
-  return json === null ? null : viewStateDecodeJson(json)
+  const r = unpackRun({ kind: 'link', payload })
+  return r.ok && r.kind === 'link' ? viewStateDecodeJson(r.json) : null
 }
 
 /** Sources whose origin differs from the page's: they need the user's consent. */
@@ -167,8 +168,11 @@ export type Share = {
     get: () => PendingLink | null
     subscribe: (f: () => void) => () => void
   }
-  /** Opens the link in `hash` (`#s=…`): foreign sources wait for consent. False when none. */
-  openHash(hash: string): boolean
+  /**
+   * Opens the link in `hash` (`#s=…`): decompressed in a worker within caps, then foreign sources
+   * wait for consent. Resolves false when there is no link or it was refused (with a notice).
+   */
+  openHash(hash: string): Promise<boolean>
   /** The user's answer to the consent prompt. */
   pendingDecide(accept: boolean): void
   /** Something in the view changed: the hash is rewritten within 400 ms (throttled). */
@@ -238,14 +242,18 @@ export function createShare(app: App): Share {
     }
   }
 
-  function openHash(hash: string): boolean {
+  async function openHash(hash: string): Promise<boolean> {
     const m = /^#s=(.+)$/.exec(hash)
     if (!m) return false
-    const s = viewStateDecode(m[1]!)
+    // Decompressed off this thread, within caps: a hostile link cannot freeze the page.
+    const r = await unpackOffThread({ kind: 'link', payload: m[1]! })
+    const s = r.ok && r.kind === 'link' ? viewStateDecodeJson(r.json) : null
     if (!s) {
       notify(
         'error',
-        'This link could not be read (damaged or from another version); showing the dashboard without it.',
+        r.ok
+          ? 'This link could not be read (damaged or from another version); showing the dashboard without it.'
+          : `This link was not opened: ${r.message}. Showing the dashboard without it.`,
       )
       return false
     }
@@ -288,7 +296,7 @@ export function createShare(app: App): Share {
     start() {
       window.addEventListener('popstate', () => {
         if (location.hash === lastHash) return
-        openHash(location.hash)
+        void openHash(location.hash)
       })
     },
     async copyLink() {
