@@ -5,6 +5,7 @@
  */
 import { strFromU8, strToU8, zipSync } from 'fflate'
 import { dict, own } from '../core/dict.ts'
+import { siblingUrl } from '../core/origins.ts'
 import { UnpackLimits, bytesText } from '../core/unpack/limits.ts'
 import { unpackOffThread } from './unpack.ts'
 import type { Schema } from '../core/schema.ts'
@@ -57,7 +58,7 @@ async function modelFiles(app: App): Promise<{ name: string; bytes: Uint8Array }
   for (const p of listed)
     out.push({
       name: p.split('/').pop()!,
-      bytes: await urlBytes(new URL(p, new URL(input.url, location.href)).href),
+      bytes: await urlBytes(siblingUrl(input.url, p, location.href)),
     })
   return out
 }

@@ -9,6 +9,7 @@
 import { classRequest } from '../model/card.ts'
 import { compressToEncodedURIComponent } from 'lz-string'
 import { unpackRun } from '../core/unpack/run.ts'
+import { originsForeign } from '../core/origins.ts'
 import { unpackOffThread } from './unpack.ts'
 import type { ExplainSettings } from '../core/explain.ts'
 import type { BackendName } from '../workers/protocol.ts'
@@ -145,21 +146,19 @@ export function viewStateDecode(payload: string): LinkState | null {
   return r.ok && r.kind === 'link' ? viewStateDecodeJson(r.json) : null
 }
 
-/** Sources whose origin differs from the page's: they need the user's consent. */
-export function foreignSources(s: Pick<LinkState, 'src'>): string[] {
-  return Object.values(s.src).filter((u): u is string => {
-    try {
-      return new URL(u, location.href).origin !== location.origin
-    } catch {
-      return true
-    }
-  })
+/**
+ * The link's sources on another origin than the page's, grouped by origin: each needs the user's
+ * consent. (A model's weight shards must be on the model's own origin, so these are every origin
+ * the load touches: src/core/origins.ts.)
+ */
+export function foreignOrigins(s: Pick<LinkState, 'src'>): { origin: string; urls: string[] }[] {
+  return originsForeign(Object.values(s.src), location.href)
 }
 
 export { viewStateApply }
 
 /** Pending link whose foreign sources await the user's decision (rendered by ShareGate). */
-export type PendingLink = { state: LinkState; foreign: string[] }
+export type PendingLink = { state: LinkState; foreign: { origin: string; urls: string[] }[] }
 
 /** Live links over one app: the hash follows the view, and a link's hash opens its view. */
 export type Share = {
@@ -257,7 +256,7 @@ export function createShare(app: App): Share {
       )
       return false
     }
-    const foreign = foreignSources(s)
+    const foreign = foreignOrigins(s)
     if (foreign.length) setPending({ state: s, foreign })
     else void openState(s)
     return true
