@@ -203,12 +203,14 @@ export function createShare(app: App): Share {
     applying = true
     const tabFrom = app.ui.store.getState().tab
     try {
-      const want = s.src
+      // Relative sources are the page's: resolved here, not against a worker's script URL.
+      const abs = (u: string | null | undefined) => (u ? new URL(u, location.href).href : null)
+      const want = { model: abs(s.src.model), data: abs(s.src.data), schema: abs(s.src.schema) }
       const { model, data, schema } = app.session.store.getState()
       const same =
-        (want.model ?? null) === (model?.input.kind === 'url' ? model.input.url : null) &&
-        (want.data ?? null) === (data?.input.kind === 'url' ? data.input.url : null) &&
-        (want.schema ?? null) === (schema?.url ?? null)
+        want.model === abs(model?.input.kind === 'url' ? model.input.url : null) &&
+        want.data === abs(data?.input.kind === 'url' ? data.input.url : null) &&
+        want.schema === abs(schema?.url)
       if (!same && (want.model || want.data || want.schema)) {
         const ok = await app.load.loadBundle({
           ...(want.model ? { model: { kind: 'url', url: want.model } } : {}),
