@@ -1,12 +1,14 @@
 /**
  * Links and bundles are data, not commands (issue 16): a link bomb is refused by its cap while the
  * dashboard stays usable; a link's out-of-range settings are dropped with one notice and never
- * persisted; a model.json on a consented origin cannot make the page fetch from a third origin.
+ * persisted; a model.json on a consented origin cannot make the page fetch from a third origin; a
+ * zip bomb dropped as a session bundle is refused by its cap and the loaded session stays.
  */
 import { readFileSync } from 'node:fs'
 // lz-string is CommonJS: Node's ESM loader exposes it as a default export only.
 import LZString from 'lz-string'
-import { lzBomb } from '../test/robustness/bombs.ts'
+import { zipSync } from 'fflate'
+import { bombManifest, lzBomb, zipDeclare } from '../test/robustness/bombs.ts'
 import { expect, test } from './fixtures.ts'
 const { compressToEncodedURIComponent, decompressFromEncodedURIComponent } = LZString
 
@@ -117,4 +119,37 @@ test('a consented model.json cannot make the page fetch its shards from a third 
   await app.page.waitForLoadState('networkidle')
   expect(requests.some((u) => u.startsWith(`${second}/elsewhere/model.json`))).toBe(true)
   expect(requests.filter((u) => u.startsWith(third))).toEqual([])
+})
+
+test('a 4 MB zip bomb dropped as a session bundle is refused by its cap; the session stays', async ({
+  app,
+}) => {
+  await app.open()
+  const accuracy = await app.metric('accuracy')
+  const pad = new Uint8Array(4 * 1024 * 1024)
+  for (let o = 0; o < pad.length; o += 65536) crypto.getRandomValues(pad.subarray(o, o + 65536))
+  const files = (data: Uint8Array) =>
+    zipSync({ 'manifest.json': bombManifest(), 'data/d.csv': data, 'pad.bin': pad }, { level: 1 })
+  const honest = zipDeclare(files(new Uint8Array(16 << 20)), 'data/d.csv', 0xfffffff0)
+  const lying = zipDeclare(files(new Uint8Array(16 << 20)), 'data/d.csv', 1024)
+  expect(honest.length).toBeGreaterThan(4_000_000)
+  const drop = (name: string, z: Uint8Array) =>
+    app.el('input-any').setInputFiles({
+      name,
+      mimeType: 'application/zip',
+      buffer: Buffer.from(z),
+    })
+  await drop('honest.glassbox.zip', honest)
+  await expect(app.notice('error', 'Session bundle honest.glassbox.zip')).toContainText(
+    /data\/d\.csv declares 4 GiB from .*, more than the cap of 256× expansion \(a zip bomb\?\) — the previously loaded model and data are still loaded/,
+  )
+  await drop('lying.glassbox.zip', lying)
+  await expect(app.notice('error', 'Session bundle lying.glassbox.zip')).toContainText(
+    'data/d.csv inflates beyond its declared 1 KiB (stopped there: a zip bomb or a damaged file)',
+  )
+  // The page still works on the session it had.
+  await app.setThreshold(0.5)
+  expect(await app.metric('accuracy')).toBe(accuracy)
+  await app.setThreshold(0.35)
+  await expect(app.el('threshold')).toHaveValue('0.35')
 })

@@ -3,48 +3,17 @@
  * their central directories patched by hand to make the bombs: no big file is committed.
  */
 import { strToU8, unzipSync, zipSync } from 'fflate'
+import { bombManifest, zipDeclare } from '../robustness/bombs.ts'
 import { describe, expect, it } from 'vitest'
 import { UnpackError, UnpackLimits } from '../../src/core/unpack/limits.ts'
 import { unpackRun } from '../../src/core/unpack/run.ts'
 import { bundleUnpack, zipIndex } from '../../src/core/unpack/zip.ts'
 
-const u32 = (b: Uint8Array, o: number) =>
-  (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0
-const put32 = (b: Uint8Array, o: number, v: number) => {
-  for (let i = 0; i < 4; i++) b[o + i] = (v >>> (8 * i)) & 0xff
-}
-
-/** Rewrites the uncompressed size the central directory declares for `name`. */
-function declare(zip: Uint8Array, name: string, size: number): Uint8Array {
-  const z = zip.slice()
-  const want = strToU8(name)
-  for (let o = 0; o + 46 < z.length; o++) {
-    if (u32(z, o) !== 0x02014b50) continue
-    const n = z[o + 28]! | (z[o + 29]! << 8)
-    if (n === want.length && want.every((c, i) => z[o + 46 + i] === c)) {
-      put32(z, o + 24, size)
-      return z
-    }
-  }
-  throw new Error(`no central entry ${name}`)
-}
-
-const manifest = (extra: Record<string, unknown> = {}) =>
-  strToU8(
-    JSON.stringify({
-      bundleVersion: 1,
-      model: { json: 'model/model.json', shards: ['model/w.bin'] },
-      data: 'data/d.csv',
-      schema: { file: 'schema.json' },
-      ...extra,
-    }),
-  )
-
 /** A bundle whose data entry is `mb` MiB of zeros (≈ 1000× compressible). */
 function bundle(mb: number, more: Record<string, Uint8Array> = {}): Uint8Array {
   return zipSync(
     {
-      'manifest.json': manifest(),
+      'manifest.json': bombManifest(),
       'model/model.json': strToU8('{}'),
       'model/w.bin': new Uint8Array([1, 2, 3, 4]),
       'data/d.csv': new Uint8Array(mb * 1024 * 1024),
@@ -68,7 +37,7 @@ describe('bundleUnpack', () => {
   })
 
   it('never inflates an entry the manifest does not name (a bomb beside the bundle)', () => {
-    const z = declare(
+    const z = zipDeclare(
       bundle(0, { 'extra/bomb.bin': new Uint8Array(8 << 20) }),
       'extra/bomb.bin',
       10,
@@ -81,7 +50,7 @@ describe('bundleUnpack', () => {
   it('refuses a 4 MB zip declaring 4 GB before inflating a byte (honest bomb), memory flat', () => {
     const pad = new Uint8Array(4 * 1024 * 1024)
     for (let o = 0; o < pad.length; o += 65536) crypto.getRandomValues(pad.subarray(o, o + 65536))
-    const z = declare(bundle(4, { 'pad.bin': pad }), 'data/d.csv', 0xfffffffe)
+    const z = zipDeclare(bundle(4, { 'pad.bin': pad }), 'data/d.csv', 0xfffffffe)
     expect(z.length).toBeGreaterThan(4_000_000)
     const before = process.memoryUsage().arrayBuffers
     const r = unpackRun({ kind: 'bundle', bytes: z })
@@ -93,7 +62,7 @@ describe('bundleUnpack', () => {
   })
 
   it('stops inflating at the declared size when the header lies (bomb declaring 1 KiB)', () => {
-    const z = declare(bundle(16), 'data/d.csv', 1024) // 16 MiB of zeros in ≈ 16 KB
+    const z = zipDeclare(bundle(16), 'data/d.csv', 1024) // 16 MiB of zeros in ≈ 16 KB
     expect(z.length).toBeLessThan(200_000)
     const before = process.memoryUsage().arrayBuffers
     expect(() => bundleUnpack(z)).toThrow(
@@ -106,12 +75,12 @@ describe('bundleUnpack', () => {
 
   it('refuses declared sizes that add up past the expanded cap', () => {
     let z = bundle(0, { a: new Uint8Array(4096).fill(7), b: new Uint8Array(4096).fill(7) })
-    z = declare(declare(z, 'a', 600 * 1024 * 1024), 'b', 600 * 1024 * 1024)
+    z = zipDeclare(zipDeclare(z, 'a', 600 * 1024 * 1024), 'b', 600 * 1024 * 1024)
     expect(() => zipIndex(z)).toThrow(/declares|more than the cap of 1 GiB expanded/)
   })
 
   it('refuses more entries than the cap, before reading any', () => {
-    const files: Record<string, Uint8Array> = { 'manifest.json': manifest() }
+    const files: Record<string, Uint8Array> = { 'manifest.json': bombManifest() }
     for (let i = 0; i <= UnpackLimits.bundleEntries; i++) files[`x/${i}`] = new Uint8Array(0)
     expect(() => zipIndex(zipSync(files, { level: 0 }))).toThrow(
       `${UnpackLimits.bundleEntries + 2} entries is above the cap of ${UnpackLimits.bundleEntries} entries`,

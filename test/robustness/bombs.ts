@@ -36,3 +36,37 @@ export function lzBomb(codes: number): string {
   }
   return s
 }
+
+const u32 = (b: Uint8Array, o: number) =>
+  (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0
+
+/**
+ * `zip` with the uncompressed size its central directory declares for entry `name` replaced by
+ * `size` (the local header is left alone): how a zip bomb lies, or tells the truth up front.
+ */
+export function zipDeclare(zip: Uint8Array, name: string, size: number): Uint8Array {
+  const z = zip.slice()
+  const want = new TextEncoder().encode(name)
+  for (let o = 0; o + 46 < z.length; o++) {
+    if (u32(z, o) !== 0x02014b50) continue
+    const n = z[o + 28]! | (z[o + 29]! << 8)
+    if (n === want.length && want.every((c, i) => z[o + 46 + i] === c)) {
+      new DataView(z.buffer, z.byteOffset).setUint32(o + 24, size, true)
+      return z
+    }
+  }
+  throw new Error(`no central directory entry ${name}`)
+}
+
+/** A manifest.json naming model/model.json, model/w.bin, data/d.csv and schema.json. */
+export function bombManifest(): Uint8Array {
+  return new TextEncoder().encode(
+    JSON.stringify({
+      bundleVersion: 1,
+      tool: 'glassbox',
+      model: { json: 'model/model.json', shards: ['model/w.bin'] },
+      data: 'data/d.csv',
+      schema: { file: 'schema.json', name: 'schema.json', inferred: false },
+    }),
+  )
+}

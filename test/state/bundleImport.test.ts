@@ -2,7 +2,8 @@
  * Session bundle import through the app: a zip bomb is refused with a notice naming the cap, and
  * what was loaded stays loaded (the bomb's bytes are made here, not committed).
  */
-import { strToU8, zipSync } from 'fflate'
+import { zipSync } from 'fflate'
+import { bombManifest, zipDeclare } from '../robustness/bombs.ts'
 import { describe, expect, it } from 'vitest'
 import { sessionImport } from '../../src/state/bundle.ts'
 import { harness, sampleBundle } from './fakes.ts'
@@ -10,28 +11,10 @@ import { harness, sampleBundle } from './fakes.ts'
 /** A bundle whose data entry is 16 MiB of zeros while the directory declares `declared` bytes. */
 function bomb(declared: number): File {
   const z = zipSync(
-    {
-      'manifest.json': strToU8(
-        JSON.stringify({
-          bundleVersion: 1,
-          model: { json: 'model/model.json', shards: [] },
-          data: 'data/d.csv',
-          schema: { file: 'schema.json' },
-        }),
-      ),
-      'data/d.csv': new Uint8Array(16 << 20),
-    },
+    { 'manifest.json': bombManifest(), 'data/d.csv': new Uint8Array(16 << 20) },
     { level: 1 },
   )
-  // The data entry is the last central-directory record: its size field sits 24 bytes in.
-  let cd = -1
-  for (let o = z.length - 46; o >= 0; o--)
-    if (z[o] === 0x50 && z[o + 1] === 0x4b && z[o + 2] === 1 && z[o + 3] === 2) {
-      cd = o
-      break
-    }
-  new DataView(z.buffer, z.byteOffset).setUint32(cd + 24, declared, true)
-  return new File([z], 'bomb.glassbox.zip')
+  return new File([zipDeclare(z, 'data/d.csv', declared)], 'bomb.glassbox.zip')
 }
 
 describe('sessionImport', () => {
