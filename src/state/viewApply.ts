@@ -65,8 +65,11 @@ function acceptedApply(app: App, a: ViewAccepted, tabFrom: Tab | undefined): voi
   if (a['cohort.restrict'] !== undefined) app.cohort.setRestrict(a['cohort.restrict'])
   if (a['cohort.text'] !== undefined) app.cohort.setText(a['cohort.text'])
   const ex = app.explain.store.getState()
+  // The settings object is replaced only when the state sets one of them (a new object would
+  // mark the explanations computed with the old one as stale).
+  const anySetting = Object.keys(a).some((k) => k.startsWith('explain.settings.'))
   app.explain.store.setState({
-    settings: settingsPatched(ex.settings, a),
+    ...(anySetting ? { settings: settingsPatched(ex.settings, a) } : {}),
     ...(a['explain.row'] !== undefined ? { row: a['explain.row'] } : {}),
     ...(a['explain.globalN'] !== undefined ? { globalN: a['explain.globalN'] } : {}),
     ...(a['explain.dependenceFeature'] !== undefined

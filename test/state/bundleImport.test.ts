@@ -14,7 +14,10 @@ function bomb(declared: number): File {
     { 'manifest.json': bombManifest(), 'data/d.csv': new Uint8Array(16 << 20) },
     { level: 1 },
   )
-  return new File([zipDeclare(z, 'data/d.csv', declared)], 'bomb.glassbox.zip')
+  return new File(
+    [zipDeclare(z, 'data/d.csv', declared) as Uint8Array<ArrayBuffer>],
+    'bomb.glassbox.zip',
+  )
 }
 
 describe('sessionImport', () => {

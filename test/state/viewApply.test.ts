@@ -82,6 +82,18 @@ describe('viewStateApply with hostile fields', () => {
   })
 })
 
+describe('viewStateApply with a partial state', () => {
+  it('changes only what the state names (the explain settings object stays the same)', async () => {
+    const { app } = await loaded()
+    const settings = app.explain.store.getState().settings
+    const tab = app.ui.store.getState().tab
+    expect(viewStateApply(app, { v: 1, threshold: 0.2 })).toEqual([])
+    expect(app.metrics.store.getState().threshold).toBe(0.2)
+    expect(app.explain.store.getState().settings).toBe(settings)
+    expect(app.ui.store.getState().tab).toBe(tab)
+  })
+})
+
 describe('viewStateDecode', () => {
   const link = (o: unknown) => compressToEncodedURIComponent(JSON.stringify(o))
 
