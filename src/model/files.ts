@@ -3,6 +3,7 @@
  * and its siblings fetched relative to it). Node reads them from disk (src/cli/load.ts). Each
  * gives the same {@link ModelFiles} to the runtime registry, so the rules exist once.
  */
+import { siblingUrl } from '../core/origins.ts'
 import { ModelError } from './errors.ts'
 import type { ModelFiles } from './runtime.ts'
 
@@ -25,7 +26,8 @@ export async function modelFilesPicked(main: File, files: readonly File[]): Prom
 
 /**
  * A model at `url` (browser worker and Node 20 both have fetch). Siblings are fetched relative to
- * it; every failure names the URL and the HTTP status.
+ * it, and only from its origin (src/core/origins.ts); every failure names the URL and the HTTP
+ * status.
  */
 export async function modelFilesFetched(
   url: string,
@@ -42,11 +44,19 @@ export async function modelFilesFetched(
     return res
   }
   const main = new Uint8Array(await (await get(url)).arrayBuffer())
-  const base = new URL(url, globalThis.location?.href ?? 'file:///')
+  const page = globalThis.location?.href ?? 'file:///'
+  const sibling = (path: string): string => {
+    // A shard on another origin than model.json is refused before it is requested (consent).
+    try {
+      return siblingUrl(url, path, page)
+    } catch (e) {
+      throw new ModelError((e as Error).message)
+    }
+  }
   return {
     name: url,
     main,
-    sibling: async (path) => (await get(new URL(path, base).href)).arrayBuffer(),
+    sibling: async (path) => (await get(sibling(path))).arrayBuffer(),
   }
 }
 

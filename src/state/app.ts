@@ -39,7 +39,7 @@ export async function startApp(base: string): Promise<void> {
   })
   share.start()
   persist.start()
-  if (share.openHash(location.hash)) return
+  if (await share.openHash(location.hash)) return
   const asked = new URLSearchParams(location.search).get('demo')
   if (asked === '0') return
   const demo = demoNamed(asked)

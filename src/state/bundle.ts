@@ -3,7 +3,11 @@
  * state and computed results (the audit report when one was run). Dropping it on the page
  * restores the same dashboard offline; import validates it and names what is wrong.
  */
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
+import { strFromU8, strToU8, zipSync } from 'fflate'
+import { dict, own } from '../core/dict.ts'
+import { siblingUrl } from '../core/origins.ts'
+import { UnpackLimits, bytesText } from '../core/unpack/limits.ts'
+import { unpackOffThread } from './unpack.ts'
 import type { Schema } from '../core/schema.ts'
 import { schemaValidate } from '../core/schemaIo.ts'
 import type { Report } from '../report/types.ts'
@@ -54,7 +58,7 @@ async function modelFiles(app: App): Promise<{ name: string; bytes: Uint8Array }
   for (const p of listed)
     out.push({
       name: p.split('/').pop()!,
-      bytes: await urlBytes(new URL(p, new URL(input.url, location.href)).href),
+      bytes: await urlBytes(siblingUrl(input.url, p, location.href)),
     })
   return out
 }
@@ -118,7 +122,9 @@ export async function fileIsZip(f: Blob): Promise<boolean> {
 
 /**
  * Restores a session bundle into `app`: validates the zip and its manifest, loads model, data and
- * schema together, then applies the saved view. Every problem is named; what was loaded stays.
+ * schema together, then applies the saved view. The zip is inflated off the page's thread within
+ * the caps of src/core/unpack/limits.ts, and only the entries the manifest names. Every problem is
+ * named; what was loaded stays.
  */
 export async function sessionImport(app: App, file: File): Promise<boolean> {
   const bad = (msg: string) => {
@@ -128,20 +134,27 @@ export async function sessionImport(app: App, file: File): Promise<boolean> {
     )
     return false
   }
-  let entries: Record<string, Uint8Array>
-  try {
-    entries = unzipSync(new Uint8Array(await file.arrayBuffer()))
-  } catch (e) {
-    return bad(`not a readable zip (${(e as Error).message})`)
-  }
-  const mf = entries['manifest.json']
-  if (!mf) return bad('manifest.json is missing')
+  if (file.size > UnpackLimits.bundleBytes)
+    return bad(
+      `${bytesText(file.size)} is above the cap of ${bytesText(UnpackLimits.bundleBytes)} for a bundle`,
+    )
+  // Inflated off the page's thread within the caps; only the entries the manifest names.
+  const un = await unpackOffThread({
+    kind: 'bundle',
+    bytes: new Uint8Array(await file.arrayBuffer()),
+  })
+  if (!un.ok) return bad(un.message)
+  if (un.kind !== 'bundle') return bad('not a bundle')
+  const entries = dict<Uint8Array>()
+  for (const [k, v] of un.entries) entries[k] = v
   let manifest: BundleManifest
   try {
-    manifest = JSON.parse(strFromU8(mf)) as BundleManifest
+    manifest = JSON.parse(un.manifest) as BundleManifest
   } catch {
     return bad('manifest.json is not valid JSON')
   }
+  if (typeof manifest !== 'object' || manifest === null)
+    return bad('manifest.json is not an object')
   if (manifest.bundleVersion !== BUNDLE_VERSION)
     return bad(
       `bundleVersion ${String(manifest.bundleVersion)} is not supported (expected ${BUNDLE_VERSION})`,
@@ -153,7 +166,8 @@ export async function sessionImport(app: App, file: File): Promise<boolean> {
     manifest.schema?.file,
   ]
   for (const n of need)
-    if (typeof n !== 'string' || !entries[n]) return bad(`${String(n)} is missing from the bundle`)
+    if (typeof n !== 'string' || !own(entries, n))
+      return bad(`${String(n)} is missing from the bundle`)
   let schema: Schema
   try {
     schema = schemaValidate(
@@ -171,7 +185,8 @@ export async function sessionImport(app: App, file: File): Promise<boolean> {
     schema: { kind: 'object', schema, name: manifest.schema.name },
   })
   if (!ok) return false
-  if (manifest.view) viewStateApply(app, manifest.view)
+  if (manifest.view !== undefined)
+    viewStateApply(app, manifest.view, undefined, `Session bundle ${file.name}`)
   app.jobs.notify('info', `Session ${file.name} restored.`)
   return true
 }

@@ -14,13 +14,14 @@ import { type StoredQuery, createKeyedQuery } from './keyedQuery.ts'
 import type { StatsPort } from './ports.ts'
 import type { Session } from './session.ts'
 import type { Ui } from './uiStore.ts'
+import { ViewLimits } from '../core/viewLimits.ts'
 
 export type { AttributeCalibration } from '../workers/protocol.ts'
 
 /** Fewest bins the view accepts (one bin says nothing about the shape). */
-export const CALIBRATION_BINS_MIN = 2
+export const CALIBRATION_BINS_MIN = ViewLimits.calibrationBins.min
 /** Most bins the view accepts (beyond 50, bins of a few thousand rows are mostly noise). */
-export const CALIBRATION_BINS_MAX = 50
+export const CALIBRATION_BINS_MAX = ViewLimits.calibrationBins.max
 /** Bars of the prediction histogram when the reliability bins are equal-mass. */
 export const CALIBRATION_HISTOGRAM_BINS = 20
 

@@ -11,7 +11,7 @@ import type { CompressionState } from './compressionStore.ts'
 import type { App } from './createApp.ts'
 import type { LoadBundle } from './load.ts'
 import type { SessionState } from './session.ts'
-import { type ViewState, viewStateApply, viewStateCollect } from './share.ts'
+import { viewStateApply, viewStateCollect } from './share.ts'
 
 const KEY_SOURCES = 'glassbox.session.sources'
 const KEY_VIEW = 'glassbox.session.view'
@@ -125,10 +125,10 @@ export function createPersist(app: App): Persist {
 async function persistRestore(app: App): Promise<boolean> {
   const tabFrom = app.ui.store.getState().tab
   let stored: StoredSources | undefined
-  let view: ViewState | undefined
+  let view: unknown
   try {
     stored = await get<StoredSources>(KEY_SOURCES)
-    view = await get<ViewState>(KEY_VIEW)
+    view = await get<unknown>(KEY_VIEW)
   } catch {
     return false
   }
@@ -150,7 +150,8 @@ async function persistRestore(app: App): Promise<boolean> {
     ...(stored.cls ? { cls: stored.cls } : {}),
   }
   const ok = await app.load.loadBundle(bundle)
-  if (ok && view) viewStateApply(app, view, tabFrom)
+  // The stored view is untrusted too (another version, another tab): checked field by field.
+  if (ok && view !== undefined) viewStateApply(app, view, tabFrom, 'The saved view')
   if (ok) await restoreCompression(app)
   return ok
 }

@@ -7,18 +7,25 @@
  * View changes push history entries, so back/forward move through them.
  */
 import { classRequest } from '../model/card.ts'
-import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string'
-import { locksForSchema } from '../core/views/cfLocks.ts'
+import { compressToEncodedURIComponent } from 'lz-string'
+import { unpackRun } from '../core/unpack/run.ts'
+import { originsForeign } from '../core/origins.ts'
+import { unpackOffThread } from './unpack.ts'
 import type { ExplainSettings } from '../core/explain.ts'
 import type { BackendName } from '../workers/protocol.ts'
 import type { CalibrationState } from './calibrationStore.ts'
 import type { App } from './createApp.ts'
 import { NOT_DATA } from './jobs.ts'
 import type { MonitoringState } from './monitoringStore.ts'
-import { type Tab, Tabs } from './uiStore.ts'
-import { dict } from '../core/dict.ts'
+import type { Tab } from './uiStore.ts'
+import { type ViewDropped, viewStateValidate } from '../core/viewState.ts'
+import { isRecord } from '../core/viewChecks.ts'
+import { NO_SESSION, viewContext, viewStateApply } from './viewApply.ts'
 
-/** Version 1 of the link state. Unknown or malformed fields are ignored, never executed. */
+/**
+ * Version 1 of the link state, as this app writes it. A state read back (link, bundle, IndexedDB)
+ * is untrusted: it is checked field by field (src/core/viewState.ts) and dropped fields are named.
+ */
 export type ViewState = {
   v: 1
   /** Source URLs; absent when the part was a local file (it cannot travel in a link). */
@@ -95,119 +102,63 @@ export function viewStateEncode(s: ViewState): string {
   return compressToEncodedURIComponent(JSON.stringify(s))
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
-const num = (v: unknown, lo: number, hi: number): number | null =>
-  typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? v : null
-const str = (v: unknown): string | null => (typeof v === 'string' && v.length < 10_000 ? v : null)
-
-/** Parses a hash payload; returns null (and never throws) for anything that is not a v1 state. */
-export function viewStateDecode(payload: string): ViewState | null {
-  let raw: unknown
-  try {
-    raw = JSON.parse(decompressFromEncodedURIComponent(payload) ?? '')
-  } catch {
-    return null
-  }
-  if (!isObj(raw) || raw.v !== 1 || !isObj(raw.src)) return null
-  return raw as unknown as ViewState
-}
-
-/** Sources whose origin differs from the page's: they need the user's consent. */
-export function foreignSources(s: ViewState): string[] {
-  return Object.values(s.src).filter((u): u is string => {
-    try {
-      return new URL(u, location.href).origin !== location.origin
-    } catch {
-      return true
-    }
-  })
+/**
+ * A link's state as decoded: the whole parsed JSON (`raw`, applied field by field once the sources
+ * are loaded) and its source fields, already checked (only http(s) URLs, a class index in bounds).
+ */
+export type LinkState = {
+  raw: Record<string, unknown>
+  src: ViewState['src']
+  classIndex: number | null
+  localFiles: boolean
+  /** Source fields that were refused (reported when the view is applied). */
+  dropped: ViewDropped[]
 }
 
 /**
- * Applies the view part of a state to `app` (after its sources are loaded). Invalid fields are
- * skipped. `tabFrom` is the tab shown when the restore began: when the user has picked another
- * since (the load takes seconds), their choice stands and the state's tab is not applied.
+ * Reads the JSON text of a link's state; null (never a throw) for anything that is not a v1
+ * state. Source fields are checked here, before anything is fetched; the view fields are checked
+ * when they are applied (they need the loaded schema).
  */
-export function viewStateApply(app: App, s: ViewState, tabFrom?: Tab): void {
-  const thr = num(s.threshold, 0, 1)
-  if (thr !== null) app.metrics.setThreshold(thr)
-  if (isObj(s.cohort)) {
-    const text = str(s.cohort.text)
-    if (typeof s.cohort.restrict === 'boolean') app.cohort.setRestrict(s.cohort.restrict)
-    if (text !== null) app.cohort.setText(text)
+export function viewStateDecodeJson(json: string): LinkState | null {
+  let raw: unknown
+  try {
+    raw = JSON.parse(json)
+  } catch {
+    return null
   }
-  const n = app.session.store.getState().data?.table.nRows ?? 0
-  if (isObj(s.explain)) {
-    const row = num(s.explain.row, 0, n - 1)
-    const patch = dict<unknown>()
-    if (row !== null) patch.row = row
-    if (isObj(s.explain.settings)) {
-      const settings: ExplainSettings = {
-        ...app.explain.store.getState().settings,
-        ...(s.explain.settings as Partial<ExplainSettings>),
-      }
-      // Counterfactual locks naming features this schema lacks fall back to the default.
-      const schema = app.session.store.getState().schema?.schema
-      patch.settings = schema ? locksForSchema(schema, settings) : settings
-    }
-    const g = num(s.explain.globalN, 1, 1_000_000)
-    if (g !== null) patch.globalN = g
-    for (const k of ['dependenceFeature', 'dependenceColor'] as const) {
-      const v = s.explain[k]
-      if (v === null || num(v, -1, 10_000) !== null) patch[k] = v
-    }
-    app.explain.store.setState(patch)
-  }
-  if (isObj(s.calibration)) {
-    const c = s.calibration
-    app.calibration.store.setState({
-      ...(c.strategy === 'width' || c.strategy === 'mass' ? { strategy: c.strategy } : {}),
-      ...(num(c.nBins, 2, 50) !== null ? { nBins: c.nBins as number } : {}),
-      ...(c.groupAttr === null || typeof c.groupAttr === 'string'
-        ? { groupAttr: c.groupAttr as string | null }
-        : {}),
-    })
-  }
-  if (isObj(s.fairness) && Array.isArray(s.fairness.attrs))
-    app.fairness.setAttrs(s.fairness.attrs.filter((a): a is string => typeof a === 'string'))
-  if (isObj(s.compression)) {
-    const c = s.compression
-    app.compression.store.setState({
-      ...(Array.isArray(c.ids)
-        ? { ids: c.ids.filter((x): x is never => typeof x === 'string') }
-        : {}),
-      ...(num(c.calibrationRows, 1, 1e7) !== null
-        ? { calibrationRows: c.calibrationRows as number }
-        : {}),
-      ...(num(c.shapRows, 1, 1e6) !== null ? { shapRows: c.shapRows as number } : {}),
-      ...(num(c.tolerance, 0, 1) !== null ? { tolerance: c.tolerance as number } : {}),
-    })
-  }
-  if (isObj(s.monitoring)) {
-    const m = s.monitoring
-    app.monitoring.store.setState({
-      ...(num(m.seed, 0, 2 ** 32) !== null ? { seed: m.seed } : {}),
-      ...(m.selectedFeature === null || typeof m.selectedFeature === 'string'
-        ? { selectedFeature: m.selectedFeature }
-        : {}),
-      ...(isObj(m.sort) &&
-      typeof m.sort.key === 'string' &&
-      (m.sort.dir === 'asc' || m.sort.dir === 'desc')
-        ? { sort: m.sort }
-        : {}),
-      ...(typeof m.histMode === 'string' ? { histMode: m.histMode } : {}),
-    })
-  }
-  const dataRow = s.dataRow === null ? null : num(s.dataRow, 0, n - 1)
-  if (dataRow !== null) app.dataRow.openRow(dataRow)
-  const userPicked = tabFrom !== undefined && app.ui.store.getState().tab !== tabFrom
-  if (!userPicked && typeof s.tab === 'string' && (Tabs as readonly string[]).includes(s.tab))
-    app.ui.setTab(s.tab)
+  if (!isRecord(raw) || raw.v !== 1) return null
+  const { accepted: a, dropped } = viewStateValidate(raw, { ...NO_SESSION }, 'source')
+  const src: ViewState['src'] = {}
+  if (a['src.model'] !== undefined) src.model = a['src.model']
+  if (a['src.data'] !== undefined) src.data = a['src.data']
+  if (a['src.schema'] !== undefined) src.schema = a['src.schema']
+  return { raw, src, classIndex: a.classIndex ?? null, localFiles: a.localFiles ?? false, dropped }
 }
 
+/**
+ * Parses a hash payload in this thread, within the caps of src/core/unpack/limits.ts; returns null
+ * (and never throws) for anything that is not a v1 state or passes a cap. The page itself goes
+ * through {@link Share.openHash}, which decompresses in a worker and names the cap.
+ */
+export function viewStateDecode(payload: string): LinkState | null {
+  const r = unpackRun({ kind: 'link', payload })
+  return r.ok && r.kind === 'link' ? viewStateDecodeJson(r.json) : null
+}
+
+/**
+ * The link's sources on another origin than the page's, grouped by origin: each needs the user's
+ * consent. (A model's weight shards must be on the model's own origin, so these are every origin
+ * the load touches: src/core/origins.ts.)
+ */
+export function foreignOrigins(s: Pick<LinkState, 'src'>): { origin: string; urls: string[] }[] {
+  return originsForeign(Object.values(s.src), location.href)
+}
+
+export { viewStateApply }
+
 /** Pending link whose foreign sources await the user's decision (rendered by ShareGate). */
-export type PendingLink = { state: ViewState; foreign: string[] }
+export type PendingLink = { state: LinkState; foreign: { origin: string; urls: string[] }[] }
 
 /** Live links over one app: the hash follows the view, and a link's hash opens its view. */
 export type Share = {
@@ -216,8 +167,11 @@ export type Share = {
     get: () => PendingLink | null
     subscribe: (f: () => void) => () => void
   }
-  /** Opens the link in `hash` (`#s=…`): foreign sources wait for consent. False when none. */
-  openHash(hash: string): boolean
+  /**
+   * Opens the link in `hash` (`#s=…`): decompressed in a worker within caps, then foreign sources
+   * wait for consent. Resolves false when there is no link or it was refused (with a notice).
+   */
+  openHash(hash: string): Promise<boolean>
   /** The user's answer to the consent prompt. */
   pendingDecide(accept: boolean): void
   /** Something in the view changed: the hash is rewritten within 400 ms (throttled). */
@@ -245,26 +199,24 @@ export function createShare(app: App): Share {
   let timer: ReturnType<typeof setTimeout> | null = null
 
   /** Loads a link's sources (already consented) and applies its view. */
-  async function openState(s: ViewState): Promise<boolean> {
+  async function openState(s: LinkState): Promise<boolean> {
     applying = true
     const tabFrom = app.ui.store.getState().tab
     try {
-      const want = s.src
+      // Relative sources are the page's: resolved here, not against a worker's script URL.
+      const abs = (u: string | null | undefined) => (u ? new URL(u, location.href).href : null)
+      const want = { model: abs(s.src.model), data: abs(s.src.data), schema: abs(s.src.schema) }
       const { model, data, schema } = app.session.store.getState()
       const same =
-        (want.model ?? null) === (model?.input.kind === 'url' ? model.input.url : null) &&
-        (want.data ?? null) === (data?.input.kind === 'url' ? data.input.url : null) &&
-        (want.schema ?? null) === (schema?.url ?? null)
+        want.model === abs(model?.input.kind === 'url' ? model.input.url : null) &&
+        want.data === abs(data?.input.kind === 'url' ? data.input.url : null) &&
+        want.schema === abs(schema?.url)
       if (!same && (want.model || want.data || want.schema)) {
         const ok = await app.load.loadBundle({
           ...(want.model ? { model: { kind: 'url', url: want.model } } : {}),
           ...(want.data ? { data: { kind: 'url', url: want.data } } : {}),
           ...(want.schema ? { schema: { kind: 'url', url: want.schema } } : {}),
-          ...(typeof s.classIndex === 'number' &&
-          Number.isInteger(s.classIndex) &&
-          s.classIndex >= 0
-            ? { cls: classRequest(s.classIndex) }
-            : {}),
+          ...(s.classIndex !== null ? { cls: classRequest(s.classIndex) } : {}),
         })
         if (!ok) return false
       }
@@ -275,14 +227,15 @@ export function createShare(app: App): Share {
         )
       }
       const b = app.backends.store.getState()
+      const backend = viewStateValidate(s.raw, viewContext(app)).accepted.backend
       if (
-        s.backend &&
-        s.backend !== b.activeBackend &&
-        b.backends.some((x) => x.name === s.backend && x.available)
+        backend &&
+        backend !== b.activeBackend &&
+        b.backends.some((x) => x.name === backend && x.available)
       ) {
-        await app.backends.setBackend(s.backend)
+        await app.backends.setBackend(backend as BackendName)
       }
-      viewStateApply(app, s, tabFrom)
+      viewStateApply(app, s.raw, tabFrom, 'This link', s.dropped)
       return true
     } finally {
       applying = false
@@ -290,18 +243,22 @@ export function createShare(app: App): Share {
     }
   }
 
-  function openHash(hash: string): boolean {
+  async function openHash(hash: string): Promise<boolean> {
     const m = /^#s=(.+)$/.exec(hash)
     if (!m) return false
-    const s = viewStateDecode(m[1]!)
+    // Decompressed off this thread, within caps: a hostile link cannot freeze the page.
+    const r = await unpackOffThread({ kind: 'link', payload: m[1]! })
+    const s = r.ok && r.kind === 'link' ? viewStateDecodeJson(r.json) : null
     if (!s) {
       notify(
         'error',
-        'This link could not be read (damaged or from another version); showing the dashboard without it.',
+        r.ok
+          ? 'This link could not be read (damaged or from another version); showing the dashboard without it.'
+          : `This link was not opened: ${r.message}. Showing the dashboard without it.`,
       )
       return false
     }
-    const foreign = foreignSources(s)
+    const foreign = foreignOrigins(s)
     if (foreign.length) setPending({ state: s, foreign })
     else void openState(s)
     return true
@@ -340,7 +297,7 @@ export function createShare(app: App): Share {
     start() {
       window.addEventListener('popstate', () => {
         if (location.hash === lastHash) return
-        openHash(location.hash)
+        void openHash(location.hash)
       })
     },
     async copyLink() {

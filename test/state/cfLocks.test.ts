@@ -66,7 +66,7 @@ describe('counterfactual locks in the explain requests', () => {
     expect(sampleSchema.features.map((f) => f.name)).toContain('age')
   })
 
-  it('travels in a shared link; a link locking a feature this schema lacks falls back', async () => {
+  it('travels in a shared link; a link locking a feature this schema lacks is ignored, named', async () => {
     const { app } = await loaded()
     app.explain.setSettings(withLockedFeatures(app.explain.store.getState().settings, ['age']))
     const state = viewStateCollect(app)
@@ -78,7 +78,12 @@ describe('counterfactual locks in the explain requests', () => {
     const foreign = structuredClone(state)
     const settings = foreign.explain.settings as { counterfactualConstraints?: unknown }
     settings.counterfactualConstraints = { immutable: ['income'] }
-    viewStateApply(app, foreign)
-    expect(app.explain.store.getState().settings.counterfactualConstraints).toBeUndefined()
+    viewStateApply(app, foreign, undefined, 'This link')
+    expect(app.explain.store.getState().settings.counterfactualConstraints).toEqual({
+      immutable: ['age'],
+    })
+    expect(app.jobs.store.getState().notices.at(-1)?.text).toBe(
+      'This link: a view setting was ignored — explain.settings.counterfactualConstraints (immutable: item 0: "income" is not a feature of the loaded schema).',
+    )
   })
 })

@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react'
 import { NumberField, type NumberRule } from './NumberField.tsx'
+import { ViewLimits } from '../../core/viewLimits.ts'
 
 /** A threshold: a number in [0, 1]. */
-export const THRESHOLD_RULE: NumberRule = { name: 'Threshold', min: 0, max: 1 }
+export const THRESHOLD_RULE: NumberRule = ViewLimits.threshold
 
 /** Props of {@link ThresholdControl}. */
 export type ThresholdControlProps = {

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
+import { COHORT_TEXT_MAX } from '../../core/viewLimits.ts'
 import { useStore } from 'zustand'
 import { cohortExample } from '../../core/views/cohort.ts'
 import { app } from '../../state/app.ts'
@@ -61,6 +62,7 @@ export function CohortBar({ nRows }: { nRows: number }) {
           type="text"
           spellCheck={false}
           autoComplete="off"
+          maxLength={COHORT_TEXT_MAX}
           placeholder={example ? `all rows — e.g.  ${example}` : 'all rows'}
           value={text}
           aria-invalid={showError}

@@ -3,6 +3,7 @@ import { useStore } from 'zustand'
 import { QUANT_SCHEME_IDS } from '../../core/quantize/schemes.ts'
 import { app } from '../../state/app.ts'
 import { NumberField } from '../kit/NumberField.tsx'
+import { ViewLimits } from '../../core/viewLimits.ts'
 import { fmt, fmtBytes, fmtInt } from '../format.ts'
 import { CompressionCharts } from './compression/CompressionCharts.tsx'
 import { SCHEME_INFO, VariantTable } from './compression/VariantTable.tsx'
@@ -75,7 +76,7 @@ export function CompressionView() {
             int8act calibration rows{' '}
             <NumberField
               value={st.calibrationRows}
-              rule={{ name: 'Calibration rows', min: 1, integer: true }}
+              rule={ViewLimits.calibrationRows}
               testId="calibration-rows"
               onCommit={(v) => {
                 if (typeof v === 'number') app.compression.setOptions({ calibrationRows: v })
@@ -86,7 +87,7 @@ export function CompressionView() {
             SHAP stability rows{' '}
             <NumberField
               value={st.shapRows}
-              rule={{ name: 'SHAP stability rows', min: 1, integer: true }}
+              rule={ViewLimits.shapRows}
               testId="shap-rows"
               onCommit={(v) => {
                 if (typeof v === 'number') app.compression.setOptions({ shapRows: v })
@@ -97,7 +98,7 @@ export function CompressionView() {
             Fairness tolerance{' '}
             <NumberField
               value={st.tolerance}
-              rule={{ name: 'Fairness tolerance', min: 0, max: 1 }}
+              rule={ViewLimits.tolerance}
               step={0.005}
               testId="tolerance"
               onCommit={(v) => {

@@ -6,6 +6,8 @@ import { fmt } from '../../format.ts'
 import { app } from '../../../state/app.ts'
 import { NumberField } from '../../kit/NumberField.tsx'
 import { CounterfactualLocks } from './CounterfactualLocks.tsx'
+import { ViewLimits } from '../../../core/viewLimits.ts'
+import { IG_RULES } from '../../../core/viewState.ts'
 
 /**
  * Row picker, the explain buttons, the features locked for counterfactuals and the settings every
@@ -115,7 +117,7 @@ export function ExplainControls() {
             K{' '}
             <NumberField
               value={settings.background.k}
-              rule={{ name: 'K', min: 1, integer: true }}
+              rule={ViewLimits.backgroundK}
               testId="bg-k"
               onCommit={(v) => {
                 if (typeof v === 'number')
@@ -127,7 +129,7 @@ export function ExplainControls() {
             Budget (coalitions){' '}
             <NumberField
               value={settings.budget}
-              rule={{ name: 'Budget', min: 16, integer: true }}
+              rule={ViewLimits.budget}
               testId="shap-budget"
               onCommit={(v) => {
                 if (typeof v === 'number') app.explain.setSettings({ budget: v })
@@ -138,7 +140,7 @@ export function ExplainControls() {
             Seed{' '}
             <NumberField
               value={settings.seed}
-              rule={{ name: 'Seed', min: 0, integer: true }}
+              rule={ViewLimits.seed}
               testId="explain-seed"
               onCommit={(v) => {
                 if (typeof v === 'number') app.explain.setSettings({ seed: v })
@@ -149,7 +151,7 @@ export function ExplainControls() {
             IG steps{' '}
             <NumberField
               value={settings.igSteps === 0 ? 'auto' : settings.igSteps}
-              rule={{ name: 'IG steps', min: 1, integer: true, keywords: ['auto'] }}
+              rule={{ ...ViewLimits.igSteps, keywords: ['auto'] }}
               testId="ig-steps"
               onCommit={(v) => {
                 if (v === 'auto' || typeof v === 'number') app.explain.setSettings({ igSteps: v })
@@ -164,7 +166,7 @@ export function ExplainControls() {
                 app.explain.setSettings({ igMethod: ev.currentTarget.value as IgRule })
               }
             >
-              {(['midpoint', 'trapezoid', 'left', 'right', 'gausslegendre'] as const).map((r) => (
+              {IG_RULES.map((r) => (
                 <option key={r}>{r}</option>
               ))}
             </select>
@@ -184,7 +186,7 @@ export function ExplainControls() {
             Counterfactuals k{' '}
             <NumberField
               value={settings.counterfactuals || 4}
-              rule={{ name: 'Counterfactuals k', min: 1, max: 20, integer: true }}
+              rule={ViewLimits.counterfactuals}
               testId="cf-k"
               onCommit={(v) => {
                 if (typeof v === 'number') app.explain.setSettings({ counterfactuals: v })

@@ -4,6 +4,7 @@ import type { Schema } from '../../../core/schema.ts'
 import { fmt, fmtInt } from '../../format.ts'
 import { app } from '../../../state/app.ts'
 import { NumberField } from '../../kit/NumberField.tsx'
+import { ViewLimits } from '../../../core/viewLimits.ts'
 import { BeeswarmChart } from './BeeswarmChart.tsx'
 import { DependenceChart } from './DependenceChart.tsx'
 import { GlobalBarChart } from './GlobalBarChart.tsx'
@@ -50,7 +51,7 @@ export const GlobalSection = memo(function GlobalSection({ schema }: { schema: S
             Rows{' '}
             <NumberField
               value={globalN}
-              rule={{ name: 'Rows', min: 1, max: 1_000_000, integer: true }}
+              rule={ViewLimits.globalN}
               testId="global-n"
               onCommit={(v) => {
                 if (typeof v === 'number') app.explain.setGlobalN(v)

@@ -5,6 +5,7 @@ import type { GroupThresholdSetting } from '../../../state/fairnessStore.ts'
 import { fmt, fmtSigned } from '../../format.ts'
 import { own } from '../../../core/dict.ts'
 import { NumberField } from '../../kit/NumberField.tsx'
+import { ViewLimits } from '../../../core/viewLimits.ts'
 
 const CRITERIA: {
   id: 'eo' | 'dp'
@@ -41,7 +42,7 @@ function GroupThresholdInput({
   return (
     <NumberField
       value={groupValue}
-      rule={{ name: `Threshold for ${name}`, min: 0, max: 1, optional: true }}
+      rule={{ ...ViewLimits.groupThreshold, name: `Threshold for ${name}`, optional: true }}
       step={0.01}
       size={6}
       placeholder={value !== undefined && !Number.isFinite(value) ? '∞ (none)' : fmt(fallback, 3)}
