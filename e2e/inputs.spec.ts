@@ -36,7 +36,7 @@ test('Budget takes 512 as typed, refuses 5 with a message, and Escape restores i
   await typeInto(budget, '5')
   await budget.press('Enter')
   await expect(page.getByTestId('shap-budget-error')).toHaveText(
-    'Budget must be at least 16 (got 5)',
+    'Budget must be between 16 and 1048576 (got 5)',
   )
   await expect(budget).toHaveAttribute('aria-invalid', 'true')
   expect((await api.call('view')).explain.budget).toBe(512)
