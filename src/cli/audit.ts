@@ -7,7 +7,7 @@ import { classRequest } from '../model/card.ts'
 import { compressionUnavailable } from '../model/compression.ts'
 import { auditFull } from '../report/auditFull.ts'
 import type { Report } from '../report/types.ts'
-import { sessionOpen } from '../session/session.ts'
+import { sessionOpen, sessionPredictAll } from '../session/session.ts'
 import { auditStreamed, auditStreams } from './auditStream.ts'
 import { type CliIo, progressBar } from './io.ts'
 import { csvLoadFromDisk, modelOpenFromDisk, schemaLoadFromDisk } from './load.ts'
@@ -75,13 +75,13 @@ export async function audit(argv: string[], io: CliIo): Promise<number> {
     const report = await auditStreamed(opts, io, (d, t) => bar.update('audit', d, t))
     bar.done()
     if (!report) return 0
-    const target = schemaLoadFromDisk(opts.schema).target.column
+    const target = schemaLoadFromDisk(opts.schema, opts.output).target.column
     const note = report.metrics
       ? null
       : `note: ${opts.data} has no "${target}" column: no metrics, calibration or fairness`
     return reportFinish(report, opts, io, { summary: () => auditSummary(report), note })
   }
-  const schema = schemaLoadFromDisk(opts.schema)
+  const schema = schemaLoadFromDisk(opts.schema, opts.output)
   const data = await csvLoadFromDisk(opts.data)
   const { model, backend } = await modelOpenFromDisk(opts.model, opts.settings.backend, schema)
   try {
@@ -92,10 +92,13 @@ export async function audit(argv: string[], io: CliIo): Promise<number> {
     // The default variants are for models that have them; an explicit --quantize is refused.
     const quantize =
       opts.quantizeGiven || !compressionUnavailable(model) ? opts.settings.quantize : []
+    // Every row's output is checked before any number is computed from it.
+    const predictions = await sessionPredictAll(session)
     const report = await auditFull(
       session,
       { ...opts.settings, quantize, backend },
       { onProgress: (d, t, phase) => bar.update(phase, d, t) },
+      predictions,
     )
     bar.done()
     const note = session.encode.missingTarget

@@ -88,7 +88,7 @@ export async function auditStreamed(
     throw new UsageError(
       '--partial writes a partial, not a report: --out, --html and --fail-on belong to glassbox merge',
     )
-  const schema = schemaLoadFromDisk(opts.schema)
+  const schema = schemaLoadFromDisk(opts.schema, opts.output)
   const schemaSha256 = createHash('sha256')
     .update(readOrFail(opts.schema, '--schema', FILE_CAPS.schema))
     .digest('hex')

@@ -7,38 +7,11 @@
 import type { Schema } from './schema.ts'
 import { type Column, type Table, tableColumn } from './table.ts'
 
-/** How many predictions fell outside [0, 1], and the range of all of them before clipping. */
-export type PredictionRange = { count: number; min: number; max: number }
-
-/**
- * Clips predictions into [0, 1] in place (a model whose output is not a probability everywhere:
- * the views and metrics need probabilities) and says what was outside. NaN is left as it is.
- * @returns null when every prediction was already in [0, 1].
- * @example predictionsClip(Float32Array.of(0.2, 1.5, -0.1)) // { count: 2, min: -0.1, max: 1.5 }, p = [0.2, 1, 0]
- */
-export function predictionsClip(p: Float32Array): PredictionRange | null {
-  let count = 0
-  let min = Infinity
-  let max = -Infinity
-  for (let i = 0; i < p.length; i++) {
-    const v = p[i]!
-    if (v < min) min = v
-    if (v > max) max = v
-    if (v < 0 || v > 1) {
-      count++
-      p[i] = v < 0 ? 0 : 1
-    }
-  }
-  return count === 0 ? null : { count, min, max }
-}
-
 export type LoadCheckInput = {
   schema: Schema
   table: Table
   /** Labels of the loaded rows; null when the data has no target column. */
   labels: Uint8Array | null
-  /** What `predictionsClip` reported for the loaded predictions. */
-  outOfRange: PredictionRange | null
 }
 
 const quoted = (vals: readonly string[], max = 10): string =>
@@ -46,8 +19,6 @@ const quoted = (vals: readonly string[], max = 10): string =>
     .slice(0, max)
     .map((v) => JSON.stringify(v))
     .join(', ') + (vals.length > max ? ` and ${vals.length - max} more` : '')
-
-const short = (v: number): string => String(Number(v.toPrecision(4)))
 
 /**
  * Rows per cell text of the first `n` rows, in order of first appearance: counted on the codes,
@@ -69,19 +40,14 @@ function valueCounts(col: Column, n: number): Map<string, number> {
 }
 
 /**
- * Warnings about a loaded session, in a fixed order: predictions outside [0, 1]; a positive value
+ * Warnings about a loaded session, in a fixed order: a positive value
  * the target column never has; all labels one class; per sensitive column present in the data,
  * a single group, or groups of one row.
  * @returns [] when there is nothing to say.
  */
-export function loadWarnings({ schema, table, labels, outOfRange }: LoadCheckInput): string[] {
+export function loadWarnings({ schema, table, labels }: LoadCheckInput): string[] {
   const out: string[] = []
   const n = table.nRows
-  if (outOfRange) {
-    out.push(
-      `${outOfRange.count} of ${n} predictions lie outside [0, 1] (they range from ${short(outOfRange.min)} to ${short(outOfRange.max)}) although output.kind is "probability"; they were clipped to [0, 1]. Check the model's last activation.`,
-    )
-  }
   const { column, positive } = schema.target
   const target = tableColumn(table, column)
   if (target && labels) {
