@@ -1,8 +1,8 @@
 /**
  * Checks run once a model, data and schema have loaded together: facts that do not stop the load
  * but that the user must know, because views would otherwise show numbers (or "—") without saying
- * why. Each check gives one sentence; the page shows them as warning notices, the CLI may print
- * them. Pure: typed arrays and the table only.
+ * why. Each check gives one sentence; the page shows them as notices, `glassbox audit` prints them
+ * before its summary and records the warnings in the report. Pure: typed arrays and the table.
  */
 import type { Schema } from './schema.ts'
 import { type Column, type Table, tableColumn } from './table.ts'
@@ -87,4 +87,63 @@ export function loadWarnings({ schema, table, labels }: LoadCheckInput): string[
     }
   }
   return out
+}
+
+/** What the encoding of a dataset found (the session's EncodeSummary, as the checks read it). */
+export type EncodeFacts = {
+  /** Per feature: rows whose categorical value was empty or unknown (0 for numeric). */
+  unknownCounts: readonly number[]
+  /** CSV columns not in the schema. */
+  ignoredColumns: readonly string[]
+  missingTarget: boolean
+  missingSensitive: readonly string[]
+}
+
+/** One load notice: `info` (worth knowing) or `warning` (some numbers are missing or meaningless). */
+export type LoadNotice = { level: 'info' | 'warning'; text: string }
+
+/**
+ * The notices of a dataset's encoding, in a fixed order: columns ignored, empty or unknown
+ * categorical values per feature (info); a missing target, missing sensitive columns (warning).
+ * @returns [] when there is nothing to say.
+ */
+export function encodeNotices(enc: EncodeFacts, schema: Schema): LoadNotice[] {
+  const out: LoadNotice[] = []
+  if (enc.ignoredColumns.length)
+    out.push({
+      level: 'info',
+      text: `Columns not in the schema, ignored: ${enc.ignoredColumns.join(', ')}`,
+    })
+  const unknown = schema.features
+    .map((f, i) => [f.name, enc.unknownCounts[i] ?? 0] as const)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${name} ${n} row${n === 1 ? '' : 's'}`)
+  if (unknown.length)
+    out.push({
+      level: 'info',
+      text: `Empty or unknown categorical values, encoded as all zeros: ${unknown.join(', ')}.`,
+    })
+  if (enc.missingTarget)
+    out.push({
+      level: 'warning',
+      text: `The data has no target column "${schema.target.column}": performance, calibration and fairness need it.`,
+    })
+  const missing = enc.missingSensitive
+  if (missing.length)
+    out.push({
+      level: 'warning',
+      text: `Sensitive column${missing.length > 1 ? 's' : ''} missing from the data: ${missing.join(', ')} — fairness by ${missing.length > 1 ? 'these' : 'it'} is unavailable.`,
+    })
+  return out
+}
+
+/**
+ * Every notice of a load, as the page shows them and `glassbox audit` prints them: the encoding's
+ * ({@link encodeNotices}), then the warnings about labels and groups ({@link loadWarnings}).
+ */
+export function loadNotices(input: LoadCheckInput & { encode: EncodeFacts }): LoadNotice[] {
+  return [
+    ...encodeNotices(input.encode, input.schema),
+    ...loadWarnings(input).map((text): LoadNotice => ({ level: 'warning', text })),
+  ]
 }
