@@ -73,6 +73,24 @@ export type OutputNaming = {
 const LOGIT_HINT =
   'If the model outputs raw scores (logits), set "output": {"kind": "logit"} in the schema (CLI: --output logit) and Glassbox applies the sigmoid or softmax itself'
 
+/** Final activations whose values are not probabilities (a model card names them lower case). */
+export const NON_PROBABILITY_ACTIVATIONS: readonly string[] = ['linear', 'relu', 'tanh']
+
+/**
+ * The up-front refusal of a model whose card names a final activation that cannot give
+ * probabilities, under `probability` ({@link outputUnboundedMessage}); null otherwise (an
+ * unknown activation is left to the every-row check).
+ */
+export function outputActivationProblem(
+  model: string,
+  activation: string,
+  kind: OutputKind,
+): string | null {
+  return kind === 'probability' && NON_PROBABILITY_ACTIVATIONS.includes(activation)
+    ? outputUnboundedMessage(model, activation)
+    : null
+}
+
 /**
  * The error a model whose final activation is linear or unbounded gets under `probability`,
  * before anything is predicted (the same words in the CLI and the page).

@@ -5,7 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { sha256Hex } from '../../core/hash.ts'
-import { type OutputKind, outputUnboundedMessage } from '../../core/output.ts'
+import {
+  NON_PROBABILITY_ACTIVATIONS,
+  type OutputKind,
+  outputUnboundedMessage,
+} from '../../core/output.ts'
 import type { ModelInfo } from '../card.ts'
 import { ModelError } from '../errors.ts'
 import { artifactsIsGraph } from './artifacts.ts'
@@ -128,7 +132,7 @@ async function modelDescribe(
     output === 'probability' &&
     (bad ||
       (outputWidth > 1 && Math.abs(sum - 1) > 1e-3) ||
-      ['linear', 'relu', 'tanh'].includes(activation))
+      NON_PROBABILITY_ACTIVATIONS.includes(activation))
   ) {
     throw new ModelError(outputUnboundedMessage(name, activation))
   }
