@@ -21,7 +21,7 @@ test('a logit model: refused under "probability" with the remedy, loaded under "
   await app.open()
   const sha = await page.getByTestId('model-sha').textContent()
   const acc = await app.metric('accuracy')
-  const refused = corpusCases.find((c) => c.id === 'reject-logit-model-as-probability')!
+  const refused = corpusCases.find((c) => c.id === 'reject-logit-as-probability')!
 
   await test.step('the model alone, under the demo schema: refused, the demo stays loaded', async () => {
     await app.loadFiles(
