@@ -11,24 +11,15 @@ import {
   root,
 } from './run.ts'
 import type { Report } from '../../src/report/types.ts'
-import { expectGoldenReport } from './goldenReport.ts'
+import { GOLDEN_REPORT_ARGS, expectGoldenReport } from './goldenReport.ts'
 
 const BAD = join(root, 'e2e/fixtures/bad')
 const tmp = mkdtempSync(join(tmpdir(), 'glassbox-cli-'))
-const ref = JSON.parse(readFileSync(join(G, 'reference.json'), 'utf8'))
 
 describe('glassbox audit on the golden fixture', () => {
   it('matches the reference within the contract tolerances and validates', async () => {
     const out = join(tmp, 'golden.json')
-    const r = await glassbox(
-      ...golden,
-      '--rows',
-      ref.explainedRows.join(','),
-      '--ig-steps',
-      '2048',
-      '--out',
-      out,
-    )
+    const r = await glassbox(...golden, ...GOLDEN_REPORT_ARGS, '--out', out)
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report

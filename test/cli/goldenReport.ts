@@ -14,6 +14,14 @@ import { G } from './run.ts'
 
 const ref = JSON.parse(readFileSync(join(G, 'reference.json'), 'utf8'))
 
+/** The options of a golden audit: reference.json's explained rows, IG with 2048 midpoint steps. */
+export const GOLDEN_REPORT_ARGS: readonly string[] = [
+  '--rows',
+  (ref.explainedRows as number[]).join(','),
+  '--ig-steps',
+  '2048',
+]
+
 /** Asserts every golden number of `report` within the contract's tolerances. */
 export function expectGoldenReport(report: Report): void {
   expect(reportValidate(report)).toEqual({ valid: true, errors: [] })

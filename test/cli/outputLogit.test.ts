@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Report } from '../../src/report/types.ts'
-import { expectGoldenReport } from './goldenReport.ts'
+import { GOLDEN_REPORT_ARGS, expectGoldenReport } from './goldenReport.ts'
 import { G, expectOneLine, glassbox, root } from './run.ts'
 
 const L = join(root, 'test/fixtures/golden/adult-logit')
@@ -33,10 +33,7 @@ describe('glassbox audit of the logit copy of the golden model', () => {
     const out = join(tmp, 'logit.json')
     const r = await glassbox(
       ...logitAudit(join(L, 'schema.json')),
-      '--rows',
-      ref.explainedRows.join(','),
-      '--ig-steps',
-      '2048',
+      ...GOLDEN_REPORT_ARGS,
       '--out',
       out,
     )
@@ -76,7 +73,7 @@ describe('glassbox audit of the logit copy of the golden model', () => {
   })
 
   it('drift takes --output too', async () => {
-    const drift = await glassbox(
+    const driftArgs = [
       'drift',
       '--model',
       join(L, 'model.json'),
@@ -86,24 +83,13 @@ describe('glassbox audit of the logit copy of the golden model', () => {
       join(G, 'data.csv'),
       '--current',
       join(G, 'data.csv'),
-      '--output',
-      'logit',
-    )
+    ]
+    const drift = await glassbox(...driftArgs, '--output', 'logit')
     expect(drift.stderr).toBe('')
     expect(drift.code).toBe(0)
     const acc = ref.metrics.accuracy.toFixed(3)
     expect(drift.stdout).toContain(`accuracy ${acc} → ${acc}`)
-    const refused = await glassbox(
-      'drift',
-      '--model',
-      join(L, 'model.json'),
-      '--schema',
-      join(G, 'schema.json'),
-      '--reference',
-      join(G, 'data.csv'),
-      '--current',
-      join(G, 'data.csv'),
-    )
+    const refused = await glassbox(...driftArgs)
     expectOneLine(refused, /activation is "linear".*--output logit/)
   })
 })
