@@ -92,6 +92,15 @@ export function outputActivationProblem(
 }
 
 /**
+ * The error a TensorFlow.js model whose last layer is already a sigmoid or softmax gets under
+ * `logit` (Glassbox would apply the link a second time: every prediction silently squeezed).
+ * @example outputDoubleLinkMessage('m.json', 'sigmoid')
+ */
+export function outputDoubleLinkMessage(model: string, activation: string): string {
+  return `${model}: the output layer's activation is already "${activation}", so its values are probabilities, but the schema's output.kind is "logit" (Glassbox would apply the ${activation} a second time). Use "output": {"kind": "probability"} (CLI: --output probability).`
+}
+
+/**
  * The error a model whose final activation is linear or unbounded gets under `probability`,
  * before anything is predicted (the same words in the CLI and the page).
  * @example outputUnboundedMessage('m.json', 'linear')

@@ -42,7 +42,7 @@ describe('glassbox audit of the logit copy of the golden model', () => {
     expectGoldenReport(JSON.parse(readFileSync(out, 'utf8')) as Report)
   })
 
-  it('--output logit overrides the golden schema; without it the model is refused, suggesting logit', async () => {
+  it('--output logit overrides the golden schema; without it the model is refused, suggesting logit; the sigmoid golden model is refused under logit', async () => {
     const fast = ['--no-shap', '--ig-steps', '0', '--counterfactuals', '0', '--quantize', 'none']
     const out = join(tmp, 'override.json')
     const ok = await glassbox(
@@ -68,6 +68,21 @@ describe('glassbox audit of the logit copy of the golden model', () => {
         /model\.json: the output layer's activation is "linear", so its values are not probabilities, but the schema's output\.kind is "probability"\. If the model outputs raw scores \(logits\), set "output": \{"kind": "logit"\} in the schema \(CLI: --output logit\) and Glassbox applies the sigmoid or softmax itself\.$/,
       )
     }
+    const twice = await glassbox(
+      'audit',
+      '--model',
+      join(G, 'model.json'),
+      '--data',
+      join(G, 'data.csv'),
+      '--schema',
+      join(G, 'schema.json'),
+      '--output',
+      'logit',
+    )
+    expectOneLine(
+      twice,
+      /model\.json: the output layer's activation is already "sigmoid", so its values are probabilities, but the schema's output\.kind is "logit" \(Glassbox would apply the sigmoid a second time\)\. Use "output": \{"kind": "probability"\} \(CLI: --output probability\)\.$/,
+    )
     const unknown = await glassbox(...logitAudit(join(L, 'schema.json')), '--output', 'margin')
     expectOneLine(unknown, /--output must be probability or logit \(got "margin"\)$/)
   })

@@ -8,6 +8,7 @@ import { sha256Hex } from '../../core/hash.ts'
 import {
   NON_PROBABILITY_ACTIVATIONS,
   type OutputKind,
+  outputDoubleLinkMessage,
   outputUnboundedMessage,
 } from '../../core/output.ts'
 import type { ModelInfo } from '../card.ts'
@@ -34,7 +35,8 @@ const weightBytes = (a: tf.io.ModelArtifacts): ArrayBuffer => {
  * shape [batch, width], one output of width 1 (sigmoid) or ≥ 2 (softmax). `output` = the
  * schema's output kind: under `probability` a linear/unbounded last layer (or a non-probability
  * on the all-zero row) is refused, suggesting `logit`; `logit` or null (no schema known yet: a
- * lone model waiting for the schema editor) skips that check.
+ * lone model waiting for the schema editor) skips that check; under `logit` a sigmoid or softmax
+ * last layer is refused (the link would be applied twice).
  * @throws ModelError naming `name` and the problem.
  */
 export async function tfModelLoad(
@@ -136,6 +138,8 @@ async function modelDescribe(
   ) {
     throw new ModelError(outputUnboundedMessage(name, activation))
   }
+  if (output === 'logit' && (activation === 'sigmoid' || activation === 'softmax'))
+    throw new ModelError(outputDoubleLinkMessage(name, activation))
   if (outputWidth === 1 && activation === 'softmax') {
     throw new ModelError(
       `${name}: the output is a softmax over one unit, which is 1 for every row; Glassbox needs a sigmoid unit or a softmax over at least 2 classes`,
