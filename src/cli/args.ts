@@ -3,6 +3,7 @@
  * errors, and the validation of options the commands have in common.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { OUTPUT_KINDS, type OutputKind, isOutputKind } from '../core/output.ts'
 import { type Gate, gateParse } from './gates.ts'
 import { outputPathProblem } from './files.ts'
 import { UsageError } from './load.ts'
@@ -40,6 +41,7 @@ export const COMMON_OPTIONS = {
   class: { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
+  output: { type: 'string' },
   'fail-on': { type: 'string', multiple: true },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -65,6 +67,14 @@ export function argThreshold(v: string): number {
 export function argBackend(v: string): string {
   if (!['auto', 'wasm', 'cpu'].includes(v))
     throw new UsageError(`--backend must be auto, wasm or cpu (got "${v}")`)
+  return v
+}
+
+/** `--output probability|logit` (overrides the schema's `output.kind`); null when not given. */
+export function argOutputKind(v: string | undefined): OutputKind | null {
+  if (v === undefined) return null
+  if (!isOutputKind(v))
+    throw new UsageError(`--output must be ${OUTPUT_KINDS.join(' or ')} (got "${v}")`)
   return v
 }
 

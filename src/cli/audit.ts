@@ -1,13 +1,15 @@
 /**
  * `glassbox audit` (docs/contracts.md §3): the dashboard's audit, headless, for pipelines — a
  * session on the model, schema and data (src/session), the whole audit of it (auditFull), then
- * the report written, summarised and gated.
+ * the page's load notices printed (the warnings also recorded in the report), the report written,
+ * summarised and gated.
  */
+import { loadNotices } from '../core/loadChecks.ts'
 import { classRequest } from '../model/card.ts'
 import { compressionUnavailable } from '../model/compression.ts'
 import { auditFull } from '../report/auditFull.ts'
 import type { Report } from '../report/types.ts'
-import { sessionOpen } from '../session/session.ts'
+import { sessionOpen, sessionPredictAll } from '../session/session.ts'
 import { auditStreamed, auditStreams } from './auditStream.ts'
 import { type CliIo, progressBar } from './io.ts'
 import { csvLoadFromDisk, modelOpenFromDisk, schemaLoadFromDisk } from './load.ts'
@@ -75,13 +77,13 @@ export async function audit(argv: string[], io: CliIo): Promise<number> {
     const report = await auditStreamed(opts, io, (d, t) => bar.update('audit', d, t))
     bar.done()
     if (!report) return 0
-    const target = schemaLoadFromDisk(opts.schema).target.column
+    const target = schemaLoadFromDisk(opts.schema, opts.output).target.column
     const note = report.metrics
       ? null
       : `note: ${opts.data} has no "${target}" column: no metrics, calibration or fairness`
     return reportFinish(report, opts, io, { summary: () => auditSummary(report), note })
   }
-  const schema = schemaLoadFromDisk(opts.schema)
+  const schema = schemaLoadFromDisk(opts.schema, opts.output)
   const data = await csvLoadFromDisk(opts.data)
   const { model, backend } = await modelOpenFromDisk(opts.model, opts.settings.backend, schema)
   try {
@@ -92,12 +94,27 @@ export async function audit(argv: string[], io: CliIo): Promise<number> {
     // The default variants are for models that have them; an explicit --quantize is refused.
     const quantize =
       opts.quantizeGiven || !compressionUnavailable(model) ? opts.settings.quantize : []
+    // The page's load notices, printed before the summary; the warnings go into the report.
+    const notices = loadNotices({
+      schema,
+      table: session.table,
+      labels: session.labels,
+      encode: session.encode,
+    })
+    // Every row's output is checked before any number is computed from it.
+    const predictions = await sessionPredictAll(session)
     const report = await auditFull(
       session,
       { ...opts.settings, quantize, backend },
       { onProgress: (d, t, phase) => bar.update(phase, d, t) },
+      predictions,
     )
     bar.done()
+    const warnings = notices.filter((n) => n.level === 'warning').map((n) => n.text)
+    if (warnings.length) report.warnings = warnings
+    if (!opts.quiet)
+      for (const n of notices)
+        io.stdout.write(`${n.level === 'info' ? 'note' : 'warning'}: ${n.text}\n`)
     const note = session.encode.missingTarget
       ? `note: ${opts.data} has no "${schema.target.column}" column: no metrics, calibration or fairness`
       : null

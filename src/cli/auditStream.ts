@@ -80,7 +80,7 @@ export async function auditStreamed(
 ): Promise<Report | null> {
   const settings = streamedSettings(opts)
   const shard = shardOfRun(opts, io.env ?? {}, null)
-  const schema = schemaLoadFromDisk(opts.schema)
+  const schema = schemaLoadFromDisk(opts.schema, opts.output)
   const schemaSha256 = createHash('sha256')
     .update(readOrFail(opts.schema, '--schema', FILE_CAPS.schema))
     .digest('hex')

@@ -10,7 +10,7 @@ import type { LoadedModel } from '../model/runtime.ts'
 import { auditFull } from '../report/auditFull.ts'
 import { reportComparison } from '../report/compare.ts'
 import type { Report } from '../report/types.ts'
-import { sessionOpen } from '../session/session.ts'
+import { sessionOpen, sessionPredictAll } from '../session/session.ts'
 import { auditSummary } from './audit.ts'
 import { type CliIo, progressBar } from './io.ts'
 import { dataLoadFromDisk } from './dataSource.ts'
@@ -86,9 +86,11 @@ export async function compare(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError('compare needs --challenger B (see glassbox compare --help)')
   const opts = auditOptionsParse(challengerSchema.rest)
   const bar = progressBar(!opts.quiet && !!io.stderr.isTTY, io)
-  const schema = schemaLoadFromDisk(opts.schema)
+  const schema = schemaLoadFromDisk(opts.schema, opts.output)
   const schemaB =
-    challengerSchema.value === null ? schema : schemaLoadFromDisk(challengerSchema.value)
+    challengerSchema.value === null
+      ? schema
+      : schemaLoadFromDisk(challengerSchema.value, opts.output)
   const data = await dataLoadFromDisk(opts.data)
   const models: LoadedModel[] = []
   try {
@@ -105,8 +107,8 @@ export async function compare(argv: string[], io: CliIo): Promise<number> {
       schemaName: challengerSchema.value ?? opts.schema,
       classOption: '--class',
     })
-    const pA = await sA.predict(sA.x)
-    const pB = await sB.predict(sB.x)
+    const pA = await sessionPredictAll(sA)
+    const pB = await sessionPredictAll(sB)
     const settings = { ...opts.settings, backend: a.backend }
     const audit = await auditFull(
       sA,

@@ -11,6 +11,7 @@ import {
   argGates,
   argInt,
   argOutput,
+  argOutputKind,
   argsParse,
   argThreshold,
   COMMON_OPTIONS,
@@ -23,7 +24,8 @@ import { classRequest } from '../model/card.ts'
 import { AUDIT_DEFAULTS, type AuditSettings } from '../report/audit.ts'
 import { auditFull } from '../report/auditFull.ts'
 import type { Report } from '../report/types.ts'
-import { sessionData, sessionOpen, sessionWithData } from '../session/session.ts'
+import { sessionData, sessionOpen, sessionPredictAll, sessionWithData } from '../session/session.ts'
+import type { OutputKind } from '../core/output.ts'
 import type { Gate } from './gates.ts'
 import type { CliIo } from './io.ts'
 import { dataLoadFromDisk } from './dataSource.ts'
@@ -42,6 +44,7 @@ export const DRIFT_USAGE = `usage: glassbox drift --model M.json --schema S.json
   --class N                softmax class of interest (1 for a 2-class softmax)
   --seed N                 seed of the out-of-distribution fit / threshold split (1)
   --backend B              auto | wasm | cpu (auto: wasm, then cpu)
+  --output KIND            probability | logit (overrides the schema's output.kind)
   --fail-on "PATH OP N"    gate, repeatable: exit 1 when true, e.g. "drift.maxPsi>0.2"
   --stream                 read both files in chunks with flat memory (always for Parquet and
                            for CSV files over 256 MiB; docs/scale.md)
@@ -73,6 +76,8 @@ export type DriftCliOptions = {
   classIndex: number | null
   seed: number
   backend: string
+  /** `--output`: overrides the schema's output.kind; null = the schema's. */
+  output: OutputKind | null
   gates: Gate[]
   quiet: boolean
   help: boolean
@@ -130,6 +135,7 @@ export function driftOptionsParse(argv: string[]): DriftCliOptions {
     classIndex: v.class === undefined ? null : argInt(v.class, '--class', 0),
     seed: v.seed === undefined ? AUDIT_DEFAULTS.seed : argInt(v.seed, '--seed', 0),
     backend: v.backend === undefined ? 'auto' : argBackend(v.backend),
+    output: argOutputKind(v.output),
     gates,
     quiet: !!v.quiet,
     help,
@@ -258,7 +264,7 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
     return 0
   }
   if (driftStreams(opts)) return driftStreamed(opts, io)
-  const schema = schemaLoadFromDisk(opts.schema)
+  const schema = schemaLoadFromDisk(opts.schema, opts.output)
   const ref = await dataLoadFromDisk(opts.reference, '--reference')
   const cur = await dataLoadFromDisk(opts.current, '--current')
   const { model, backend } = await modelOpenFromDisk(opts.model, opts.backend, schema)
@@ -268,8 +274,8 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
       classOption: '--class',
     })
     const current = sessionWithData(reference, sessionData(reference, cur))
-    const pRef = await reference.predict(reference.x)
-    const pCur = await current.predict(current.x)
+    const pRef = await sessionPredictAll(reference)
+    const pCur = await sessionPredictAll(current)
     const side = (s: typeof reference, p: Float32Array) => ({
       table: s.table,
       x: s.encoded,

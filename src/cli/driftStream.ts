@@ -29,7 +29,7 @@ import {
 import { classRequest } from '../model/card.ts'
 import type { LoadedModel } from '../model/runtime.ts'
 import type { AuditSettings } from '../report/audit.ts'
-import { type Session, sessionData, sessionOpen } from '../session/session.ts'
+import { type Session, sessionData, sessionOpen, sessionOutputCheck } from '../session/session.ts'
 import type { DataChunk, DataSource, ShardSpec } from './dataSource.ts'
 import { type AuditPart, STREAM_CHUNK_ROWS, streamReportHead } from './streamAudit.ts'
 
@@ -159,6 +159,7 @@ export async function driftPass1(inp: DriftStreamInput, shard: ShardSpec): Promi
   for await (const c of chunksOf(ref)) {
     const d = chunkData(s, reference, c)
     const p = await s.predict(d.x)
+    sessionOutputCheck({ ...s, dataName: reference.name }, p, c.firstRow)
     auditStateAddReference(
       state,
       { firstRow: c.firstRow, table: c.table, p, ...(withMoments ? { x: d.encoded } : {}) },
@@ -168,6 +169,7 @@ export async function driftPass1(inp: DriftStreamInput, shard: ShardSpec): Promi
   for await (const c of chunksOf(cur)) {
     const d = chunkData(s, current, c)
     const p = await s.predict(d.x)
+    sessionOutputCheck({ ...s, dataName: current.name }, p, c.firstRow)
     auditStateAdd(state, { firstRow: c.firstRow, p, y: d.labels, table: c.table }, current.name)
   }
   const head = streamReportHead(inp.model, current, { ...settings, rows: [] }, s.classLabel)

@@ -169,7 +169,7 @@ async function pass1Run(
 export async function driftStreamed(opts: DriftCliOptions, io: CliIo): Promise<number> {
   const pass = opts.oodPass ? `--ood-pass ${opts.oodPass}` : null
   const shard = shardOfRun(opts, io.env ?? {}, pass)
-  const schema = schemaLoadFromDisk(opts.schema)
+  const schema = schemaLoadFromDisk(opts.schema, opts.output)
   const schemaSha256 = createHash('sha256')
     .update(readOrFail(opts.schema, '--schema', FILE_CAPS.schema))
     .digest('hex')

@@ -3,6 +3,7 @@
  * the browser uses (a model's runtime is chosen by the registry from its content; its backend
  * is wasm, then cpu). Every failure is a one-line message.
  */
+import { type OutputKind, schemaWithOutput } from '../core/output.ts'
 import { readFileSync } from 'node:fs'
 import { parseCsvText } from '../core/csv.ts'
 import { sha256Hex } from '../core/hash.ts'
@@ -105,9 +106,11 @@ export async function csvLoadFromDisk(path: string, option = '--data'): Promise<
 }
 
 /**
- * `--schema PATH` parsed and checked (dataset schema v1).
+ * `--schema PATH` parsed and checked (dataset schema v1), with `output.kind` replaced by
+ * `--output` when given (`output`, null = the schema's own).
  * @throws UsageError (unreadable) or DataError naming the file and the problem.
  */
-export function schemaLoadFromDisk(path: string): Schema {
-  return schemaParse(readOrFail(path, '--schema', FILE_CAPS.schema).toString('utf8'), path)
+export function schemaLoadFromDisk(path: string, output: OutputKind | null = null): Schema {
+  const schema = schemaParse(readOrFail(path, '--schema', FILE_CAPS.schema).toString('utf8'), path)
+  return output === null ? schema : schemaWithOutput(schema, output)
 }

@@ -7,11 +7,13 @@ import {
   argGates,
   argInt,
   argOutput,
+  argOutputKind,
   argsParse,
   argThreshold,
   COMMON_OPTIONS,
 } from './args.ts'
 import type { IgRule } from '../core/attribution/quadrature.ts'
+import type { OutputKind } from '../core/output.ts'
 import { QUANT_SCHEME_IDS, type QuantSchemeId } from '../core/quantize/schemes.ts'
 import type { BackgroundKind } from '../core/shap/background.ts'
 import { TREE_SHAP_KINDS, type TreeShapKind } from '../core/tree/explain.ts'
@@ -43,6 +45,8 @@ export const AUDIT_USAGE = `usage: glassbox audit --model M.json --data D.csv --
   --tree-shap KINDS        TreeSHAP of tree models: interventional,pathDependent or none
                            (every kind the model supports)
   --backend B              auto | wasm | cpu (auto: wasm, then cpu)
+  --output KIND            probability | logit: what the model outputs (overrides the
+                           schema's output.kind; logit: Glassbox applies the sigmoid/softmax)
   --fail-on "PATH OP N"    gate, repeatable: exit 1 when true, e.g. "calibration.ece>0.05"
   --quiet                  no progress bar, no summary
   --help                   this text
@@ -69,6 +73,8 @@ export type AuditOptions = {
   help: boolean
   /** Explicit --class, or null for the default (1 for a 2-class softmax). */
   classIndex: number | null
+  /** `--output`: overrides the schema's output.kind; null = the schema's. */
+  output: OutputKind | null
   settings: AuditSettings
   /** --quantize was given (else the default applies only to models with variants). */
   quantizeGiven: boolean
@@ -197,6 +203,7 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
     quiet: !!v.quiet,
     help,
     classIndex,
+    output: argOutputKind(v.output),
     settings: s,
     quantizeGiven: v.quantize !== undefined,
     gates,

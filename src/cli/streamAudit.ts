@@ -24,7 +24,7 @@ import type { LoadedModel } from '../model/runtime.ts'
 import { type AuditSettings, TOOL_VERSION, sanitize } from '../report/audit.ts'
 import { reportModel } from '../report/auditFull.ts'
 import type { Report } from '../report/types.ts'
-import { type Session, sessionData, sessionOpen } from '../session/session.ts'
+import { type Session, sessionData, sessionOpen, sessionOutputCheck } from '../session/session.ts'
 import type { Schema } from '../core/schema.ts'
 import type { DataSource } from './dataSource.ts'
 
@@ -233,6 +233,7 @@ export async function auditStreamShard(
     const sess = s ?? (await open(table, firstRow))
     const d = sessionData(sess, { table, name: source.name, sha256: source.sha256, firstRow })
     const p = await sess.predict(d.x)
+    sessionOutputCheck({ ...sess, dataName: source.name }, p, firstRow)
     auditStateAdd(state!, { firstRow, p, y: d.labels, table }, source.name)
     for (let i = 0; i < table.nRows; i++)
       if (wanted.has(firstRow + i)) {

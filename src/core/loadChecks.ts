@@ -1,44 +1,17 @@
 /**
  * Checks run once a model, data and schema have loaded together: facts that do not stop the load
  * but that the user must know, because views would otherwise show numbers (or "—") without saying
- * why. Each check gives one sentence; the page shows them as warning notices, the CLI may print
- * them. Pure: typed arrays and the table only.
+ * why. Each check gives one sentence; the page shows them as notices, `glassbox audit` prints them
+ * before its summary and records the warnings in the report. Pure: typed arrays and the table.
  */
 import type { Schema } from './schema.ts'
 import { type Column, type Table, tableColumn } from './table.ts'
-
-/** How many predictions fell outside [0, 1], and the range of all of them before clipping. */
-export type PredictionRange = { count: number; min: number; max: number }
-
-/**
- * Clips predictions into [0, 1] in place (a model whose output is not a probability everywhere:
- * the views and metrics need probabilities) and says what was outside. NaN is left as it is.
- * @returns null when every prediction was already in [0, 1].
- * @example predictionsClip(Float32Array.of(0.2, 1.5, -0.1)) // { count: 2, min: -0.1, max: 1.5 }, p = [0.2, 1, 0]
- */
-export function predictionsClip(p: Float32Array): PredictionRange | null {
-  let count = 0
-  let min = Infinity
-  let max = -Infinity
-  for (let i = 0; i < p.length; i++) {
-    const v = p[i]!
-    if (v < min) min = v
-    if (v > max) max = v
-    if (v < 0 || v > 1) {
-      count++
-      p[i] = v < 0 ? 0 : 1
-    }
-  }
-  return count === 0 ? null : { count, min, max }
-}
 
 export type LoadCheckInput = {
   schema: Schema
   table: Table
   /** Labels of the loaded rows; null when the data has no target column. */
   labels: Uint8Array | null
-  /** What `predictionsClip` reported for the loaded predictions. */
-  outOfRange: PredictionRange | null
 }
 
 const quoted = (vals: readonly string[], max = 10): string =>
@@ -46,8 +19,6 @@ const quoted = (vals: readonly string[], max = 10): string =>
     .slice(0, max)
     .map((v) => JSON.stringify(v))
     .join(', ') + (vals.length > max ? ` and ${vals.length - max} more` : '')
-
-const short = (v: number): string => String(Number(v.toPrecision(4)))
 
 /**
  * Rows per cell text of the first `n` rows, in order of first appearance: counted on the codes,
@@ -69,19 +40,14 @@ function valueCounts(col: Column, n: number): Map<string, number> {
 }
 
 /**
- * Warnings about a loaded session, in a fixed order: predictions outside [0, 1]; a positive value
+ * Warnings about a loaded session, in a fixed order: a positive value
  * the target column never has; all labels one class; per sensitive column present in the data,
  * a single group, or groups of one row.
  * @returns [] when there is nothing to say.
  */
-export function loadWarnings({ schema, table, labels, outOfRange }: LoadCheckInput): string[] {
+export function loadWarnings({ schema, table, labels }: LoadCheckInput): string[] {
   const out: string[] = []
   const n = table.nRows
-  if (outOfRange) {
-    out.push(
-      `${outOfRange.count} of ${n} predictions lie outside [0, 1] (they range from ${short(outOfRange.min)} to ${short(outOfRange.max)}) although output.kind is "probability"; they were clipped to [0, 1]. Check the model's last activation.`,
-    )
-  }
   const { column, positive } = schema.target
   const target = tableColumn(table, column)
   if (target && labels) {
@@ -121,4 +87,63 @@ export function loadWarnings({ schema, table, labels, outOfRange }: LoadCheckInp
     }
   }
   return out
+}
+
+/** What the encoding of a dataset found (the session's EncodeSummary, as the checks read it). */
+export type EncodeFacts = {
+  /** Per feature: rows whose categorical value was empty or unknown (0 for numeric). */
+  unknownCounts: readonly number[]
+  /** CSV columns not in the schema. */
+  ignoredColumns: readonly string[]
+  missingTarget: boolean
+  missingSensitive: readonly string[]
+}
+
+/** One load notice: `info` (worth knowing) or `warning` (some numbers are missing or meaningless). */
+export type LoadNotice = { level: 'info' | 'warning'; text: string }
+
+/**
+ * The notices of a dataset's encoding, in a fixed order: columns ignored, empty or unknown
+ * categorical values per feature (info); a missing target, missing sensitive columns (warning).
+ * @returns [] when there is nothing to say.
+ */
+export function encodeNotices(enc: EncodeFacts, schema: Schema): LoadNotice[] {
+  const out: LoadNotice[] = []
+  if (enc.ignoredColumns.length)
+    out.push({
+      level: 'info',
+      text: `Columns not in the schema, ignored: ${enc.ignoredColumns.join(', ')}`,
+    })
+  const unknown = schema.features
+    .map((f, i) => [f.name, enc.unknownCounts[i] ?? 0] as const)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${name} ${n} row${n === 1 ? '' : 's'}`)
+  if (unknown.length)
+    out.push({
+      level: 'info',
+      text: `Empty or unknown categorical values, encoded as all zeros: ${unknown.join(', ')}.`,
+    })
+  if (enc.missingTarget)
+    out.push({
+      level: 'warning',
+      text: `The data has no target column "${schema.target.column}": performance, calibration and fairness need it.`,
+    })
+  const missing = enc.missingSensitive
+  if (missing.length)
+    out.push({
+      level: 'warning',
+      text: `Sensitive column${missing.length > 1 ? 's' : ''} missing from the data: ${missing.join(', ')} — fairness by ${missing.length > 1 ? 'these' : 'it'} is unavailable.`,
+    })
+  return out
+}
+
+/**
+ * Every notice of a load, as the page shows them and `glassbox audit` prints them: the encoding's
+ * ({@link encodeNotices}), then the warnings about labels and groups ({@link loadWarnings}).
+ */
+export function loadNotices(input: LoadCheckInput & { encode: EncodeFacts }): LoadNotice[] {
+  return [
+    ...encodeNotices(input.encode, input.schema),
+    ...loadWarnings(input).map((text): LoadNotice => ({ level: 'warning', text })),
+  ]
 }

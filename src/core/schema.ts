@@ -1,7 +1,8 @@
 /**
  * Dataset schema v1 (docs/contracts.md §1, §7): the mapping from raw CSV columns to the model's
- * input, plus the label and the sensitive attributes.
+ * input, plus the label, the sensitive attributes and what the model outputs.
  */
+import type { OutputKind } from './output.ts'
 
 /**
  * A numeric feature. `mean`/`std` standardise it in the §1 encoding; a schema in `columns` mode
@@ -41,7 +42,8 @@ export type Schema = {
   target: { column: string; positive: string }
   features: Feature[]
   sensitive: string[]
-  output: { kind: 'probability' }
+  /** What the model outputs: probabilities, or raw scores Glassbox links (src/core/output.ts). */
+  output: { kind: OutputKind }
   /** Absent = `encoded`. */
   modelInput?: SchemaModelInput
 }

@@ -6,6 +6,7 @@
  */
 import { DataError } from './encode.ts'
 import { type Feature, type Schema, schemaWidth } from './schema.ts'
+import type { OutputKind } from './output.ts'
 import { type ColumnProfile, schemaValidate } from './schemaIo.ts'
 
 /** One feature of a draft: a numeric one's mean/std are text as typed (parsed on assembly). */
@@ -21,6 +22,8 @@ export type SchemaDraft = {
   /** In the model's input order. */
   features: DraftFeature[]
   sensitive: string[]
+  /** What the model outputs (absent = `probability`; `logit`: Glassbox applies the link). */
+  output?: OutputKind
 }
 
 /** Where one feature lands in the model's input: `[start, end)`, end − start = its width. */
@@ -170,7 +173,7 @@ export function draftSchema(d: SchemaDraft): Schema {
       target: { column: d.target, positive: d.positive },
       features,
       sensitive: d.sensitive,
-      output: { kind: 'probability' },
+      output: { kind: d.output ?? 'probability' },
     },
     'the edited schema',
   )
@@ -193,6 +196,7 @@ export function draftOfSchema(s: Schema): SchemaDraft {
         : { name: f.name, type: 'categorical', categories: [...f.categories] },
     ),
     sensitive: [...s.sensitive],
+    ...(s.output.kind === 'probability' ? {} : { output: s.output.kind }),
   }
 }
 

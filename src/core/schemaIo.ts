@@ -2,6 +2,7 @@
  * Reading, validating and inferring dataset schemas v1 (docs/contracts.md §1).
  */
 import { DataError, parseNumericCell } from './encode.ts'
+import { isOutputKind } from './output.ts'
 import type { Feature, Schema } from './schema.ts'
 import { type Table, type Column, tableColumn } from './table.ts'
 
@@ -74,15 +75,18 @@ export function schemaValidate(raw: unknown, source = 'the schema'): Schema {
   if (!Array.isArray(sensitive) || !sensitive.every((s) => typeof s === 'string'))
     return bad('sensitive must be an array of column names')
   const output = raw.output ?? { kind: 'probability' }
-  if (!isObj(output) || output.kind !== 'probability')
-    return bad('output.kind must be "probability"')
+  if (!isObj(output) || !isOutputKind(output.kind ?? 'probability'))
+    return bad(
+      `output.kind must be "probability" or "logit" (got ${JSON.stringify(isObj(output) ? output.kind : output)})`,
+    )
+  const kind = isOutputKind(output.kind) ? output.kind : 'probability'
   return {
     schemaVersion: 1,
     name: typeof raw.name === 'string' ? raw.name : 'dataset',
     target: { column: target.column, positive: target.positive },
     features,
     sensitive: [...(sensitive as string[])],
-    output: { kind: 'probability' },
+    output: { kind },
     ...(raw.modelInput === undefined ? {} : { modelInput }),
   }
 }

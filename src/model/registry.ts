@@ -7,6 +7,7 @@
 import type { BackendName, ModelFormat, RuntimeName } from './card.ts'
 import { ModelError } from './errors.ts'
 import { fileText, modelFilesPicked } from './files.ts'
+import { runtimeWithOutput } from './outputLink.ts'
 import type { ModelFiles, ModelRuntime } from './runtime.ts'
 
 /** A registered runtime: what it opens and runs on, and how to load it. */
@@ -30,7 +31,7 @@ export const tfjsEntry: RuntimeEntry = {
   backends: ['webgpu', 'webgl', 'wasm', 'cpu'],
   extensions: ['.json'],
   recognises: (main) => fileText(main).includes('"modelTopology"'),
-  load: async () => (await import('./tfjs/runtime.ts')).tfjsRuntime,
+  load: async () => runtimeWithOutput((await import('./tfjs/runtime.ts')).tfjsRuntime),
 }
 
 /**
@@ -65,7 +66,7 @@ export const onnxEntry: RuntimeEntry = {
   backends: ['webgpu', 'wasm'],
   extensions: ['.onnx'],
   recognises: onnxLooksLike,
-  load: async () => (await import('./onnx/runtime.ts')).onnxRuntime,
+  load: async () => runtimeWithOutput((await import('./onnx/runtime.ts')).onnxRuntime),
 }
 
 /** XGBoost JSON models, evaluated by the project's own tree evaluator (src/core/tree). */
@@ -75,7 +76,7 @@ export const treesEntry: RuntimeEntry = {
   backends: ['cpu'],
   extensions: ['.json'],
   recognises: xgboostLooksLike,
-  load: async () => (await import('./xgboost/runtime.ts')).treesRuntime,
+  load: async () => runtimeWithOutput((await import('./xgboost/runtime.ts')).treesRuntime),
 }
 
 /**

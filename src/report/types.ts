@@ -76,6 +76,12 @@ export type Report = {
   tool: { name: 'glassbox'; version: string }
   model: ReportModel
   data: { sha256: string; rows: number }
+  /**
+   * The load warnings the page shows for this model, data and schema (src/core/loadChecks.ts:
+   * a positive label never seen, one-class labels, a missing target or sensitive column, a single
+   * group, …), so a gate never passes on meaningless labels unsaid; absent when there are none.
+   */
+  warnings?: string[]
   settings: {
     threshold: number
     classIndex: number

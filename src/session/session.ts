@@ -15,6 +15,7 @@ import {
   modelInputRows,
   schemaInputMode,
 } from '../core/modelInput.ts'
+import { outputCheck } from '../core/output.ts'
 import { type Schema, schemaWidth } from '../core/schema.ts'
 import { fastModelVerify } from '../core/shap/fast/detect.ts'
 import type { FastModel } from '../core/shap/fast/model.ts'
@@ -194,6 +195,39 @@ export async function sessionOpen(
     inputFromValues: (values) => modelInputRows(input, values),
     treeShap: sessionTreeShap(model, column, input, schema),
   }
+}
+
+/**
+ * Checks f of data rows against the schema's output kind (src/core/output.ts): NaN, or under
+ * `probability` a value outside [0, 1], is one error naming the model, the first bad row and its
+ * value — the same words in the CLI and the page.
+ * @param firstRow the global 0-based index of `p[0]` (a chunk of a file read in pieces) [0].
+ * @throws ModelError when a value is bad.
+ */
+export function sessionOutputCheck(
+  s: Pick<Session, 'schema' | 'model' | 'dataName'>,
+  p: ArrayLike<number>,
+  firstRow = 0,
+): void {
+  const bad = outputCheck(p, s.schema.output.kind, {
+    model: s.model.card.name,
+    data: s.dataName,
+    firstRow,
+  })
+  if (bad) throw new ModelError(bad)
+}
+
+/**
+ * f of every row of the session's data, checked by {@link sessionOutputCheck}.
+ * @throws ModelError naming the first bad row.
+ */
+export async function sessionPredictAll(
+  s: Pick<Session, 'schema' | 'model' | 'dataName' | 'predict' | 'x'>,
+  firstRow = 0,
+): Promise<Float32Array> {
+  const p = await s.predict(s.x)
+  sessionOutputCheck(s, p, firstRow)
+  return p
 }
 
 /** The session on another dataset (same model, schema and class; the fast path stays verified). */

@@ -103,7 +103,6 @@ export function createLoader(
         schema: schemaNow,
         table: { nRows: table.nRows, columns: table.columns.filter((c) => checked.has(c.name)) },
         labels,
-        outOfRange: res.outOfRange,
       }),
     ])
     session.commit({

@@ -2,6 +2,7 @@
  * The load transaction's reading and reporting helpers (src/state/load.ts): a schema from a file,
  * a URL or an object, a schema inferred when it can be, and the notices an encoding summary gives.
  */
+import { encodeNotices as encodeNoticesOf } from '../core/loadChecks.ts'
 import type { Schema } from '../core/schema.ts'
 import { type InferChoices, schemaInfer, schemaParse } from '../core/schemaIo.ts'
 import type { Table } from '../core/table.ts'
@@ -56,21 +57,11 @@ export function schemaInferOrNull(table: Table, choices: InferChoices): Schema |
   }
 }
 
-/** The notices a load's encoding summary gives: ignored columns, a missing target or sensitive column. */
+/**
+ * The notices a load's encoding summary gives (src/core/loadChecks.ts encodeNotices: the same
+ * words `glassbox audit` prints): ignored columns, empty or unknown categorical values, a missing
+ * target or sensitive column.
+ */
 export function encodeNotices(enc: EncodeSummary, schema: Schema): [Notice['level'], string][] {
-  const out: [Notice['level'], string][] = []
-  if (enc.ignoredColumns.length)
-    out.push(['info', `Columns not in the schema, ignored: ${enc.ignoredColumns.join(', ')}`])
-  if (enc.missingTarget)
-    out.push([
-      'warning',
-      `The data has no target column "${schema.target.column}": performance, calibration and fairness need it.`,
-    ])
-  const missing = enc.missingSensitive
-  if (missing.length)
-    out.push([
-      'warning',
-      `Sensitive column${missing.length > 1 ? 's' : ''} missing from the data: ${missing.join(', ')} — fairness by ${missing.length > 1 ? 'these' : 'it'} is unavailable.`,
-    ])
-  return out
+  return encodeNoticesOf(enc, schema).map((n) => [n.level, n.text])
 }

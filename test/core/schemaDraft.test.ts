@@ -129,6 +129,15 @@ describe('assembly and messages', () => {
     expect(s.features[0]).toEqual({ name: 'age', type: 'numeric', mean: 35, std: Math.sqrt(125) })
   })
 
+  it('keeps the output kind: probability by default, logit when chosen, through the round trip', () => {
+    expect(draftSchema(base).output).toEqual({ kind: 'probability' })
+    expect(draftOfSchema(draftSchema(base))).not.toHaveProperty('output')
+    const logit = draftSchema({ ...base, output: 'logit' })
+    expect(logit.output).toEqual({ kind: 'logit' })
+    expect(draftOfSchema(logit).output).toBe('logit')
+    expect(draftSchema(draftOfSchema(logit))).toEqual(logit)
+  })
+
   it('names the feature and field of a bad number or an empty category list', () => {
     const bad = {
       ...base,

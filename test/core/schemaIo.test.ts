@@ -180,8 +180,17 @@ describe('schemaValidate', () => {
     fails((s) => void (s.sensitive = ['sex', 3]), /sensitive must be an array/)
   })
 
-  it('rejects an output kind other than probability', () => {
-    fails((s) => ({ ...s, output: { kind: 'logit' } }), /output\.kind must be "probability"/)
+  it('takes output.kind probability (the default) or logit, and rejects any other kind', () => {
+    expect(schemaValidate({ ...base(), output: { kind: 'logit' } }).output).toEqual({
+      kind: 'logit',
+    })
+    const { output: _, ...noOutput } = base() as ReturnType<typeof base> & { output?: unknown }
+    expect(schemaValidate(noOutput).output).toEqual({ kind: 'probability' })
+    fails(
+      (s) => ({ ...s, output: { kind: 'margin' } }),
+      /^bad\.json: output\.kind must be "probability" or "logit" \(got "margin"\)$/,
+    )
+    fails((s) => ({ ...s, output: 'logit' }), /output\.kind must be "probability" or "logit"/)
   })
 })
 

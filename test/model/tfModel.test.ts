@@ -118,7 +118,7 @@ describe('tfModelLoad', () => {
     const p = tfModelLoad(art, 'linear.json')
     await expect(p).rejects.toBeInstanceOf(ModelError)
     await expect(p).rejects.toThrow(
-      'linear.json: the output is not a probability (activation "linear"); Glassbox needs a sigmoid unit or a softmax',
+      'linear.json: the output layer\'s activation is "linear", so its values are not probabilities, but the schema\'s output.kind is "probability". If the model outputs raw scores (logits), set "output": {"kind": "logit"} in the schema (CLI: --output logit) and Glassbox applies the sigmoid or softmax itself.',
     )
     expect(tf.memory().numTensors).toBe(before)
   })

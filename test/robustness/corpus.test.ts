@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parseCsvText } from '../../src/core/csv.ts'
 import { DataError } from '../../src/core/encode.ts'
-import { loadWarnings, predictionsClip } from '../../src/core/loadChecks.ts'
+import { loadWarnings } from '../../src/core/loadChecks.ts'
 import { schemaParse } from '../../src/core/schemaIo.ts'
 import { ModelError, modelArtifacts } from '../../src/model/artifacts.ts'
 import { tfModelLoad } from '../../src/model/tfModel.ts'
@@ -58,7 +58,7 @@ describe('the input corpus', () => {
     }
     expect(corpusCases.filter((c) => c.kind === 'load').length).toBeGreaterThanOrEqual(10)
     expect(corpusCases.filter((c) => c.kind === 'reject').length).toBeGreaterThanOrEqual(25)
-    expect(corpusCases.filter((c) => c.kind === 'warn')).toHaveLength(5)
+    expect(corpusCases.filter((c) => c.kind === 'warn')).toHaveLength(4)
   })
 })
 
@@ -198,7 +198,7 @@ describe('the model worker: a rejection keeps the previous session and tensors; 
     })
     expect(res).toMatchObject({ kind: 'error', errorKind: 'ModelError' })
     expect(res.kind === 'error' && res.message).toMatch(
-      /^model\.json predicts NaN for row \d+ of data\.csv and \d+ more rows: check the model and the scale of the inputs$/,
+      /^model\.json outputs NaN for row \d+ of data\.csv and \d+ more rows: the model's output is not a number; check its weights and the scale of its inputs\.$/,
     )
     expect(runner.host.current).toBe(session)
     expect(await runner.tensors()).toBe(count)
@@ -209,38 +209,19 @@ describe('warnings after a load (must-warn cases): the load goes through and the
   for (const c of corpusCases.filter((x) => x.kind === 'warn')) {
     it(`${c.id}: ${c.description} → warns "${c.expected.warning}"`, async () => {
       const r = (await runner.runSessionCase(c))!
-      expect(r.outOfRange, 'LoadResult.outOfRange').not.toBeUndefined()
       const s = runner.host.current!
-      const warnings = loadWarnings({
-        schema: s.schema,
-        table: s.table,
-        labels: r.labels,
-        outOfRange: r.outOfRange ?? null,
-      })
+      const warnings = loadWarnings({ schema: s.schema, table: s.table, labels: r.labels })
       expect(
         warnings.some((w) => w.includes(c.expected.warning!)),
         warnings.join('\n'),
       ).toBe(true)
-      if (c.expected.clipped) {
-        expect(r.outOfRange!.count).toBeGreaterThan(0)
-        expect(r.outOfRange!.max).toBeGreaterThan(1)
-        for (const p of r.predictions) expect(p >= 0 && p <= 1).toBe(true)
-        // The worker's own copy is clipped too: views, audit and fairness see probabilities.
-        for (const p of s.predictions) expect(p >= 0 && p <= 1).toBe(true)
-      }
     })
   }
 
-  it('the golden session gives no warning; predictionsClip clips into [0, 1] and reports what was outside', async () => {
+  it('the golden session gives no warning', async () => {
     const fresh = corpusRunner()
     await fresh.loadGolden()
     const s = fresh.host.current!
-    expect(
-      loadWarnings({ schema: s.schema, table: s.table, labels: s.labels, outOfRange: null }),
-    ).toEqual([])
-    const p = Float32Array.of(0, 0.5, 1, 1.25, -0.5)
-    expect(predictionsClip(p)).toEqual({ count: 2, min: -0.5, max: 1.25 })
-    expect([...p]).toEqual([0, 0.5, 1, 1, 0])
-    expect(predictionsClip(Float32Array.of(0.1, 0.9))).toBeNull()
+    expect(loadWarnings({ schema: s.schema, table: s.table, labels: s.labels })).toEqual([])
   })
 })

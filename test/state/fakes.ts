@@ -176,7 +176,6 @@ export function loadResult(p: Float32Array, labels: Uint8Array | null): LoadResu
     },
     labels,
     predictions: p,
-    outOfRange: null,
     backend: 'wasm',
     predictMs: 2,
     treeShap: { status: 'none' },

@@ -267,7 +267,7 @@ describe('statsHandle: the views’ computations', () => {
         output: { kind: 'probability' },
       }),
     )
-    const input = { schema, table, labels: Uint8Array.of(0, 0, 0), outOfRange: null }
+    const input = { schema, table, labels: Uint8Array.of(0, 0, 0) }
     const { r } = await result<StatsLoadChecksResult>({ cmd: 'loadChecks', ...input })
     expect(r.warnings).toEqual(loadWarnings(input))
     expect(r.warnings.join(' ')).toMatch(/never has the positive value "yes"/)

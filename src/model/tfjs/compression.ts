@@ -62,7 +62,8 @@ async function variantModel(
     }
   }
   const { variant, artifacts } = quantizedArtifacts(lm.artifacts, id)
-  const vlm = await tfModelLoad(artifacts, `${lm.info.name} (${id})`)
+  // The base model's output was checked when it opened; a variant keeps its last layer.
+  const vlm = await tfModelLoad(artifacts, `${lm.info.name} (${id})`, null)
   return {
     predict: tfPredictFn(vlm, column),
     bytes: variant.bytes,

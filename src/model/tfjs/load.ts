@@ -5,6 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { sha256Hex } from '../../core/hash.ts'
+import {
+  NON_PROBABILITY_ACTIVATIONS,
+  type OutputKind,
+  outputDoubleLinkMessage,
+  outputUnboundedMessage,
+} from '../../core/output.ts'
 import type { ModelInfo } from '../card.ts'
 import { ModelError } from '../errors.ts'
 import { artifactsIsGraph } from './artifacts.ts'
@@ -26,10 +32,18 @@ const weightBytes = (a: tf.io.ModelArtifacts): ArrayBuffer => {
 
 /**
  * Loads artifacts on the active backend and checks the model is usable here: one input of
- * shape [batch, width], one output of width 1 (sigmoid) or ≥ 2 (softmax).
+ * shape [batch, width], one output of width 1 (sigmoid) or ≥ 2 (softmax). `output` = the
+ * schema's output kind: under `probability` a linear/unbounded last layer (or a non-probability
+ * on the all-zero row) is refused, suggesting `logit`; `logit` or null (no schema known yet: a
+ * lone model waiting for the schema editor) skips that check; under `logit` a sigmoid or softmax
+ * last layer is refused (the link would be applied twice).
  * @throws ModelError naming `name` and the problem.
  */
-export async function tfModelLoad(artifacts: tf.io.ModelArtifacts, name: string): Promise<TfModel> {
+export async function tfModelLoad(
+  artifacts: tf.io.ModelArtifacts,
+  name: string,
+  output: OutputKind | null = 'probability',
+): Promise<TfModel> {
   const graph = artifactsIsGraph(artifacts)
   let model: tf.LayersModel | tf.GraphModel
   // A build that fails half-way leaves its tensors and variables behind; a scope catches the
@@ -51,7 +65,7 @@ export async function tfModelLoad(artifacts: tf.io.ModelArtifacts, name: string)
   }
   engine.endScope(graph ? Object.values((model as tf.GraphModel).weights).flat() : undefined)
   try {
-    const info = await modelDescribe(model, artifacts, name, graph)
+    const info = await modelDescribe(model, artifacts, name, graph, output)
     return { model, info, artifacts }
   } catch (e) {
     model.dispose()
@@ -64,6 +78,7 @@ async function modelDescribe(
   artifacts: tf.io.ModelArtifacts,
   name: string,
   graph: boolean,
+  output: OutputKind | null,
 ): Promise<ModelInfo> {
   const inputs = model.inputs
   if (inputs.length !== 1)
@@ -111,17 +126,20 @@ async function modelDescribe(
       `${name}: the model outputs NaN for an all-zero input row (check its weights for NaN or Infinity)`,
     )
   }
+  // Under "probability" an unbounded last layer is refused up front; the values of every
+  // predicted row are checked later (src/core/output.ts). Raw scores ("logit") may be anything.
   const bad = [...sample].some((v) => !(v >= 0 && v <= 1))
   const sum = [...sample].reduce((a, b) => a + b, 0)
   if (
-    bad ||
-    (outputWidth > 1 && Math.abs(sum - 1) > 1e-3) ||
-    ['linear', 'relu', 'tanh'].includes(activation)
+    output === 'probability' &&
+    (bad ||
+      (outputWidth > 1 && Math.abs(sum - 1) > 1e-3) ||
+      NON_PROBABILITY_ACTIVATIONS.includes(activation))
   ) {
-    throw new ModelError(
-      `${name}: the output is not a probability (activation "${activation}"); Glassbox needs a sigmoid unit or a softmax`,
-    )
+    throw new ModelError(outputUnboundedMessage(name, activation))
   }
+  if (output === 'logit' && (activation === 'sigmoid' || activation === 'softmax'))
+    throw new ModelError(outputDoubleLinkMessage(name, activation))
   if (outputWidth === 1 && activation === 'softmax') {
     throw new ModelError(
       `${name}: the output is a softmax over one unit, which is 1 for every row; Glassbox needs a sigmoid unit or a softmax over at least 2 classes`,

@@ -99,9 +99,10 @@ export const tfjsRuntime: ModelRuntime = {
     tf.getBackend() === 'webgpu'
       ? ((tf.backend() as unknown as { device?: GPUDevice }).device ?? null)
       : null,
-  open: async (source) => {
+  open: async (source, schema) => {
     if (source.runtime !== 'tfjs') throw new ModelError(`${source.name}: not a tfjs model source`)
-    return tfjsLoadedModel(await tfModelLoad(source.artifacts, source.name))
+    const output = schema ? schema.output.kind : null
+    return tfjsLoadedModel(await tfModelLoad(source.artifacts, source.name, output))
   },
   memory: () => tf.memory().numTensors,
 }

@@ -1,4 +1,5 @@
 import { useStore } from 'zustand'
+import { isOutputKind } from '../../core/output.ts'
 import type { ColumnProfile } from '../../core/schemaIo.ts'
 import {
   type DraftFeature,
@@ -57,7 +58,7 @@ export function PendingPanel() {
 /**
  * The schema editor: target and positive value, the features in the model's input order with the
  * input indexes each fills and the width against the model's, statistics or categories per
- * feature, sensitive columns; download, apply (the normal load) or discard.
+ * feature, sensitive columns, what the model outputs (probability or logit); download, apply (the normal load) or discard.
  */
 function SchemaEditor({
   draft: d,
@@ -132,6 +133,20 @@ function SchemaEditor({
             {targetValues.map((v) => (
               <option key={v}>{v}</option>
             ))}
+          </select>
+        </label>
+        <label>
+          Model output{' '}
+          <select
+            value={d.output ?? 'probability'}
+            data-testid="editor-output"
+            onChange={(e) => {
+              const v = e.currentTarget.value
+              if (isOutputKind(v)) set({ output: v })
+            }}
+          >
+            <option value="probability">probability (sigmoid or softmax output)</option>
+            <option value="logit">logit (raw scores: Glassbox applies the sigmoid/softmax)</option>
           </select>
         </label>
       </div>

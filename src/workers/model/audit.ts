@@ -4,9 +4,8 @@
  * reference against a current dataset, with the session's model, schema and class.
  */
 import { driftAnalyze } from '../../core/drift/analyze.ts'
-import { predictionsClip } from '../../core/loadChecks.ts'
 import { auditFull } from '../../report/auditFull.ts'
-import { sessionData } from '../../session/session.ts'
+import { sessionData, sessionOutputCheck } from '../../session/session.ts'
 import type { Handler } from '../modelHost.ts'
 import { yieldToEvents } from './yield.ts'
 
@@ -23,13 +22,13 @@ export const audit: Handler<'audit'> = async (host, req, job) => {
   return { result }
 }
 
-/** The session's data as reference against `req.table` (predicted here, clipped). */
+/** The session's data as reference against `req.table` (predicted here, each row's output checked). */
 export const drift: Handler<'drift'> = async (host, req, job) => {
   const s = host.requireSession()
   const t0 = performance.now()
   const cur = sessionData(s, { table: req.table, name: req.dataName, sha256: '' })
   const p = await host.predictAll(s.predict, cur.x, job, `Predicting ${req.dataName}`)
-  predictionsClip(p)
+  sessionOutputCheck({ ...s, dataName: req.dataName }, p)
   job.progress(1, 2, 'Comparing with the reference')
   await yieldToEvents()
   job.check()

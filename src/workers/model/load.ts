@@ -2,19 +2,18 @@
  * The model worker's load: model files (picked, dropped or a URL), table and schema validated as
  * one transaction — the model opened by the runtime that recognises it, a session opened on the
  * data (width check, class, encoding, fast path), every row predicted in steps with progress and
- * cancel, NaN refused, probabilities clipped. Only when everything succeeded is the previous
+ * cancel, NaN and (under output.kind "probability") values outside [0, 1] refused. Only when everything succeeded is the previous
  * session replaced; otherwise the error names the problem and the old one stays (and the new
  * model is disposed).
  */
 import { DataError } from '../../core/encode.ts'
-import { predictionsClip } from '../../core/loadChecks.ts'
 import { modelInfo } from '../../model/card.ts'
 import { ModelError } from '../../model/errors.ts'
 import { modelFilesFetched } from '../../model/files.ts'
 import { type RuntimeEntry, modelFilesChoose, runtimeEntryFor } from '../../model/registry.ts'
 import type { LoadedModel, ModelFiles } from '../../model/runtime.ts'
 import type { Schema } from '../../core/schema.ts'
-import { sessionOpen } from '../../session/session.ts'
+import { sessionOpen, sessionOutputCheck } from '../../session/session.ts'
 import type { Handler, Job, ModelHost } from '../modelHost.ts'
 import type { ModelInput, TreeShapStatus } from '../protocol/model.ts'
 import type { SessionTreeShap } from '../../session/treeShap.ts'
@@ -44,16 +43,6 @@ export async function modelOpen(
   return b.runtime!.open(source, schema)
 }
 
-/** Refuses predictions with NaN before anything is replaced (the page's metrics would throw). */
-function nanCheck(p: Float32Array, modelName: string, dataName: string): void {
-  const nan = p.findIndex(Number.isNaN)
-  if (nan < 0) return
-  const more = p.reduce((k, v) => k + (Number.isNaN(v) ? 1 : 0), 0) - 1
-  throw new ModelError(
-    `${modelName} predicts NaN for row ${nan} of ${dataName}${more ? ` and ${more} more row${more > 1 ? 's' : ''}` : ''}: check the model and the scale of the inputs`,
-  )
-}
-
 /** What the page is told about TreeSHAP on a session (no functions: it crosses postMessage). */
 export function treeShapStatus(t: SessionTreeShap): TreeShapStatus {
   if (t.status === 'available')
@@ -78,8 +67,14 @@ export const load: Handler<'load'> = async (host, req, job) => {
   let done = false
   try {
     if (req.model) fresh = await modelOpen(host, req.model, schema, job)
-    // A model opened for one schema (ONNX) is reopened for a new one; a tfjs model is kept.
-    else if (prev && req.schema && host.backends.runtime?.schemaBound)
+    // A model opened for one schema (ONNX) is reopened for a new one; a tfjs model is kept unless
+    // the new schema changes the output kind (the link is part of the opened model).
+    else if (
+      prev &&
+      req.schema &&
+      host.backends.runtime &&
+      (host.backends.runtime.schemaBound || req.schema.output.kind !== prev.schema.output.kind)
+    )
       fresh = await host.backends.runtime.open(prev.model.source, req.schema)
     const model = fresh ?? prev?.model ?? null
     const table = req.table ?? prev?.table
@@ -98,9 +93,9 @@ export const load: Handler<'load'> = async (host, req, job) => {
     const t0 = performance.now()
     const predictions = await host.predictAll(s.predict, s.x, job, 'Predicting')
     const predictMs = performance.now() - t0
-    nanCheck(predictions, model.card.name, name)
-    // Views and metrics need probabilities: clip, and let the page warn (loadWarnings).
-    const outOfRange = predictionsClip(predictions)
+    // Every row's output, before anything is replaced: NaN, or not a probability under
+    // output.kind "probability" (the same message as the CLI's).
+    sessionOutputCheck(s, predictions)
     host.session = { ...s, predictions }
     host.globalCache.clear()
     if (fresh && prev && prev.model !== fresh) prev.model.dispose()
@@ -116,7 +111,6 @@ export const load: Handler<'load'> = async (host, req, job) => {
         encode: s.encode,
         labels: s.labels ? s.labels.slice() : null,
         predictions: copy,
-        outOfRange,
         backend: host.backends.active!,
         predictMs,
         treeShap: treeShapStatus(s.treeShap),

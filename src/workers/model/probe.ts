@@ -5,11 +5,10 @@
  * the fastest, and reuse an earlier measurement of this device and model shape from the probe
  * cache (checking that its backend still initialises).
  */
-import { predictionsClip } from '../../core/loadChecks.ts'
 import { matrix } from '../../core/types.ts'
 import type { BackendName } from '../../model/card.ts'
 import type { LoadedModel } from '../../model/runtime.ts'
-import { sessionWithModel } from '../../session/session.ts'
+import { sessionOutputCheck, sessionWithModel } from '../../session/session.ts'
 import type { Handler, Job, ModelHost, WorkerSession } from '../modelHost.ts'
 import { probeCacheKey, probeRecordParse } from '../probeCache.ts'
 import { AbortError } from '../protocol/common.ts'
@@ -46,7 +45,7 @@ export async function switchTo(
   try {
     const moved = sessionWithModel(s, model, host.callCap())
     const predictions = await host.predictAll(moved.predict, s.x, job, `Predicting on ${name}`)
-    predictionsClip(predictions)
+    sessionOutputCheck(moved, predictions)
     next = { ...moved, predictions }
   } catch (e) {
     model.dispose()

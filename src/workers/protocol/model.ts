@@ -7,7 +7,6 @@ import type { ExplainSettings, RowExplanation } from '../../core/explain.ts'
 import type { RowTreeShap } from '../../core/tree/explain.ts'
 import type { TreeShapStatus } from '../../session/treeShap.ts'
 import type { DriftAnalysis } from '../../core/drift/analyze.ts'
-import type { PredictionRange } from '../../core/loadChecks.ts'
 import type { ModelInputMode } from '../../core/modelInput.ts'
 import type { QuantSchemeId } from '../../core/quantize/schemes.ts'
 import type { Schema } from '../../core/schema.ts'
@@ -69,9 +68,8 @@ export type LoadResult = {
   classLabel: ClassLabel
   encode: EncodeSummary
   labels: Uint8Array | null
-  /** Clipped into [0, 1]; `outOfRange` says how many were outside (null: none). */
+  /** f of every row: checked in [0, 1] (output.kind "probability") or linked (`logit`). */
   predictions: Float32Array
-  outOfRange: PredictionRange | null
   backend: BackendName
   predictMs: number
   /** TreeSHAP on this model (tree ensembles), or why not. */

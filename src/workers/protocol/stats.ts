@@ -5,7 +5,6 @@
  * no host module (the main-thread fallback loads the host lazily).
  */
 import type { Calibration } from '../../core/calibration.ts'
-import type { PredictionRange } from '../../core/loadChecks.ts'
 import type { PrCurve, RocCurve, ThresholdFreeMetrics } from '../../core/metrics.ts'
 import type { Schema } from '../../core/schema.ts'
 import type { Table } from '../../core/table.ts'
@@ -94,7 +93,6 @@ export type StatsRequests = {
     /** The loaded table (its target and sensitive columns suffice). */
     table: Table
     labels: Uint8Array | null
-    outOfRange: PredictionRange | null
   }
   order: {
     /** Predictions of every table row. */
