@@ -5,6 +5,7 @@
  */
 import type { HandlerTable } from '../modelHost.ts'
 import { audit, drift } from './audit.ts'
+import { challengerClear, challengerLoad, compare, compareReport } from './challenger.ts'
 import {
   compress,
   compressFinish,
@@ -40,4 +41,8 @@ export const modelHandlers: HandlerTable = {
   shapPlan: { run: shapPlan },
   shapRows: { run: shapRows, retryOnLoss: true },
   shapCache: { run: shapCache },
+  challengerLoad: { run: challengerLoad },
+  challengerClear: { run: challengerClear },
+  compare: { run: compare, retryOnLoss: true },
+  compareReport: { run: compareReport, retryOnLoss: true },
 }
