@@ -71,6 +71,7 @@ export function wireApp(app: App, services: WiringServices = {}): () => void {
       app.monitoring.clearResult()
     }
     if (data || model || schema) {
+      app.compare.sessionChanged()
       app.compression.clearResult()
       app.report.clearAudit()
       if (s.ready) services.sessionLoaded?.(s)
@@ -96,6 +97,9 @@ export function wireApp(app: App, services: WiringServices = {}): () => void {
     () => fairnessQueries.sync(),
   )
   on([tab, session.store, cohort.store, app.dataOrder.store], () => app.dataOrder.sync())
+  on([tab, session.store, cohort.store, app.metrics.store, app.compare.store], () =>
+    app.compare.sync(),
+  )
 
   const { viewChanged } = services
   if (viewChanged)
@@ -112,6 +116,7 @@ export function wireApp(app: App, services: WiringServices = {}): () => void {
         app.compression.store,
         app.dataRow.store,
         app.monitoring.store,
+        app.compare.store,
       ],
       viewChanged,
     )

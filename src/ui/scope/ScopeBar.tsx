@@ -21,6 +21,8 @@ const VIEW_NOTE: Record<Tab, string> = {
     'Compression compares the variants on every row of the data: the cohort does not apply here.',
   Monitoring:
     'Monitoring compares whole files (this data against another): the cohort does not apply here.',
+  Compare:
+    'Champion and challenger are compared on the rows in scope, their decisions at the threshold.',
 }
 
 /**
