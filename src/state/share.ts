@@ -17,12 +17,19 @@ import { NOT_DATA } from './jobs.ts'
 import type { MonitoringState } from './monitoringStore.ts'
 import { type Tab, Tabs } from './uiStore.ts'
 import { dict } from '../core/dict.ts'
+import { DEMOS, type DemoName } from './demos.ts'
+
+/** The built-in demo whose model `url` is (by path), or null. */
+function demoOfUrl(url: string): DemoName | null {
+  const path = new URL(url, location.href).pathname
+  return (Object.keys(DEMOS) as DemoName[]).find((d) => path.endsWith(`/${DEMOS[d].model}`)) ?? null
+}
 
 /** Version 1 of the link state. Unknown or malformed fields are ignored, never executed. */
 export type ViewState = {
   v: 1
   /** Source URLs; absent when the part was a local file (it cannot travel in a link). */
-  src: { model?: string; data?: string; schema?: string }
+  src: { model?: string; data?: string; schema?: string; challenger?: string }
   /** The class of interest the view was made with (null: before any model loaded). */
   classIndex: number | null
   threshold: number
@@ -43,6 +50,8 @@ export type ViewState = {
   monitoring?: Pick<MonitoringState, 'seed' | 'selectedFeature' | 'sort' | 'histMode'>
   /** The sources were local files (the recipient needs a session bundle). */
   localFiles: boolean
+  /** The Compare tab's challenger was loaded from local files (it cannot travel in a link). */
+  localChallenger?: boolean
 }
 
 /** The current view of `app`, read from every store. */
@@ -56,6 +65,8 @@ export function viewStateCollect(app: App): ViewState {
   if (model?.input.kind === 'url') src.model = model.input.url
   if (data?.input.kind === 'url') src.data = data.input.url
   if (schema?.url) src.schema = schema.url
+  const challenger = app.compare.store.getState().challenger
+  if (challenger?.input.kind === 'url') src.challenger = challenger.input.url
   const localFiles =
     model?.input.kind === 'files' ||
     data?.input.kind === 'file' ||
@@ -67,7 +78,8 @@ export function viewStateCollect(app: App): ViewState {
     classIndex: classLabel,
     threshold: app.metrics.store.getState().threshold,
     tab: app.ui.store.getState().tab,
-    cohort: { text: cohort.text, restrict: cohort.restrict },
+    // A row-set cohort (the Compare tab's disagreements) is no filter: it does not travel.
+    cohort: { text: cohort.rowSet === null ? cohort.text : '', restrict: cohort.restrict },
     explain: {
       row: ex.row,
       settings: ex.settings,
@@ -87,6 +99,7 @@ export function viewStateCollect(app: App): ViewState {
     backend: app.backends.store.getState().activeBackend,
     monitoring: { seed, selectedFeature, sort, histMode },
     localFiles,
+    ...(challenger?.input.kind === 'files' ? { localChallenger: true } : {}),
   }
 }
 
@@ -283,6 +296,15 @@ export function createShare(app: App): Share {
         await app.backends.setBackend(s.backend)
       }
       viewStateApply(app, s, tabFrom)
+      const ch = app.compare.store.getState().challenger
+      const chUrl = typeof want.challenger === 'string' ? want.challenger : null
+      if (chUrl && !(ch?.input.kind === 'url' && ch.input.url === chUrl))
+        await app.compare.loadChallenger({ kind: 'url', url: chUrl }, demoOfUrl(chUrl))
+      else if (s.localChallenger === true)
+        notify(
+          'warning',
+          'This link compared with a challenger from local files, which cannot travel in a link: load the same challenger in the Compare tab.',
+        )
       return true
     } finally {
       applying = false
