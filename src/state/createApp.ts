@@ -95,6 +95,7 @@ export function createApp(deps: StateDeps): App {
     explain,
     monitoring,
     cohort,
+    hasChallenger: () => compare.store.getState().challenger !== null,
   })
   const compare = createCompare(deps, { jobs, session, metrics, cohort, ui, explain })
   return {

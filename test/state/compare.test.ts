@@ -2,8 +2,9 @@
  * The compare store (src/state/compareStore.ts) over fake workers: a challenger load is a job
  * whose failure keeps what was loaded, the comparison asks the model worker for the rows in view
  * at the scope's threshold (once per inputs, only on the Compare tab), the disagreements open as
- * a row-set cohort in the Data view, a new champion session re-opens the challenger, and the link
- * carries the challenger's URL (not a local file, not a row-set cohort).
+ * a row-set cohort in the Data view, a new champion session re-opens the challenger, the link
+ * carries the challenger's URL (not a local file, not a row-set cohort), and the audit report
+ * carries the comparison section.
  */
 import { describe, expect, it } from 'vitest'
 import type { CompareResult } from '../../src/workers/protocol.ts'
@@ -118,6 +119,24 @@ describe('createCompare', () => {
     // Typing a filter replaces the row set.
     app.cohort.setText('sex = M')
     expect(app.cohort.store.getState().rowSet).toBeNull()
+  })
+
+  it("the audit report carries the challenger's comparison section, as the CLI writes it", async () => {
+    const { app, model } = await loaded()
+    model.handlers.audit = () => ({ reportVersion: 1 })
+    model.handlers.compareReport = () => ({
+      rows: 40,
+      challenger: { sha256: 'ab', format: 'onnx' },
+    })
+    await app.report.runAudit()
+    expect(app.report.store.getState().audit?.comparison).toBeUndefined()
+    await app.compare.loadChallenger({ kind: 'url', url: 'https://example.test/c.json' })
+    await app.report.runAudit()
+    expect(model.last('compareReport').req.settings).toMatchObject({ threshold: 0.5 })
+    expect(app.report.store.getState().audit?.comparison).toMatchObject({
+      rows: 40,
+      challenger: { format: 'onnx' },
+    })
   })
 
   it('a challenger from local files is flagged in the link, not carried', async () => {
