@@ -6,7 +6,9 @@
  * carries the challenger's URL (not a local file, not a row-set cohort), and the audit report
  * carries the comparison section.
  */
+import { strFromU8, unzipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
+import { sessionBundle, sessionImport } from '../../src/state/bundle.ts'
 import type { CompareResult } from '../../src/workers/protocol.ts'
 import { viewStateCollect } from '../../src/state/share.ts'
 import { wireApp } from '../../src/state/wiring.ts'
@@ -165,5 +167,35 @@ describe('createCompare', () => {
     await settle()
     expect(app.compare.store.getState().challenger).toBeNull()
     expect(app.jobs.store.getState().notices.at(-1)?.text).toMatch(/does not fit the new session/)
+  })
+})
+
+describe('session bundles with a challenger', () => {
+  it('carry the challenger’s files and load it again on import', async () => {
+    const { app } = await loaded()
+    const own = {
+      model: { kind: 'files' as const, files: [new File(['{"modelTopology":{}}'], 'model.json')] },
+      data: { kind: 'file' as const, file: new File(['y\n1\n'], 'data.csv') },
+      schema: sampleBundle.schema,
+    }
+    await app.load.loadBundle(own)
+    await settle()
+    const xgb = new File(['{"learner":{}}'], 'xgb.json')
+    await app.compare.loadChallenger({ kind: 'files', files: [xgb] })
+    const zip = unzipSync(await sessionBundle(app))
+    const manifest = JSON.parse(strFromU8(zip['manifest.json']!)) as {
+      challenger: { files: string[] }
+    }
+    expect(manifest.challenger.files).toEqual(['challenger/xgb.json'])
+    expect(strFromU8(zip['challenger/xgb.json']!)).toBe('{"learner":{}}')
+
+    const fresh = await loaded()
+    const bytes = (await sessionBundle(app)) as Uint8Array<ArrayBuffer>
+    const file = new File([bytes], 's.glassbox.zip')
+    expect(await sessionImport(fresh.app, file)).toBe(true)
+    const req = fresh.model.last('challengerLoad').req as unknown as { model: { files: File[] } }
+    expect(req.model.files.map((f) => f.name)).toEqual(['xgb.json'])
+    expect(await req.model.files[0]!.text()).toBe('{"learner":{}}')
+    expect(fresh.app.compare.store.getState().challenger?.input.kind).toBe('files')
   })
 })
