@@ -3,8 +3,9 @@
  * thread: an XGBoost JSON challenger of an ONNX MLP champion predicts what the same model predicts
  * as a champion of its own (another host), the comparison on every row and on a cohort is the
  * engine's on those predictions (disagreeing rows and McNemar's counts checked by brute force
- * here), a model against itself gives zero deltas and p-values 1, and a bad challenger is refused
- * in one line while the champion's session stays as it was.
+ * here), a model against itself gives zero deltas and p-values 1, a bad challenger is refused
+ * in one line while the champion's session stays as it was, and the views' switch swaps the two
+ * sessions (runtimes included) without changing the comparison.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -177,6 +178,31 @@ describe('challengerLoad / compare', () => {
     expect(host.backends.runtime?.name).toBe('onnxruntime-web')
     const still = await client.request(compareReq(null))
     expect(still.rows).toBe(champion.predictions.length)
+  }, 120_000)
+
+  it('swaps the session and the challenger (runtime included) and keeps the roles of the comparison', async () => {
+    const client = hostClient()
+    const champion = await load(client, 'mlp.onnx')
+    const ch = await client.request({
+      cmd: 'challengerLoad',
+      model: fileOf('xgboost-binary.json'),
+      cls: classRequest(null),
+    })
+    const before = await client.request(compareReq(null))
+    const shown = await client.request({ cmd: 'challengerSwap' })
+    const host = HostWorker.made[0]!.host
+    expect(shown.card.format).toBe('xgboost-json')
+    expect(Array.from(shown.predictions)).toEqual(Array.from(ch.predictions))
+    expect(host.requireSession().model.card.format).toBe('xgboost-json')
+    expect(host.backends.runtime?.name).toBe('glassbox-trees')
+    const during = await client.request(compareReq(null))
+    expect(during.metrics).toEqual(before.metrics)
+    await expect(
+      client.request({ cmd: 'challengerLoad', model: fileOf('mlp.onnx'), cls: classRequest(null) }),
+    ).rejects.toThrow(/show the champion again/)
+    const back = await client.request({ cmd: 'challengerSwap' })
+    expect(Array.from(back.predictions)).toEqual(Array.from(champion.predictions))
+    expect(host.backends.runtime?.name).toBe('onnxruntime-web')
   }, 120_000)
 
   it('asks for a challenger before comparing', async () => {

@@ -24,30 +24,51 @@ import { AUDIT_DEFAULTS } from '../../report/audit.ts'
 import { comparableProblem, phiOf, reportComparison } from '../../report/compare.ts'
 import { sessionOpen } from '../../session/session.ts'
 import type { Handler, ModelHost, WorkerSession } from '../modelHost.ts'
-import { modelOpen } from './load.ts'
+import type { BackendsState } from './backends.ts'
+import { modelOpen, treeShapStatus } from './load.ts'
+import { compressionUnavailable } from '../../model/compression.ts'
 
-/** The challenger of each host (none until `challengerLoad`). */
-const challengers = new WeakMap<ModelHost, WorkerSession>()
+/**
+ * The model beside the session: its session, the runtime and backend it was opened on, and
+ * whether the two are swapped (the views show the challenger: the host's session is then the
+ * challenger's, and this entry holds the champion).
+ */
+type Beside = { session: WorkerSession; backends: BackendsState; swapped: boolean }
 
-/** The host's challenger session, for tests and the jobs below; null when none is loaded. */
-export const challengerOf = (host: ModelHost): WorkerSession | null => challengers.get(host) ?? null
+/** The model beside the session of each host (none until `challengerLoad`). */
+const beside = new WeakMap<ModelHost, Beside>()
 
-/** The champion and the challenger, checked to be on the same table and schema. */
-function pairOf(host: ModelHost): { a: WorkerSession; b: WorkerSession } {
-  const a = host.requireSession()
-  const b = challengers.get(host)
-  if (!b) throw new Error('no challenger loaded: use "Compare with…" to load a second model')
-  if (b.table !== a.table || b.schema !== a.schema)
+/** The host's challenger session, for tests; null when none is loaded. */
+export function challengerOf(host: ModelHost): WorkerSession | null {
+  const e = beside.get(host)
+  if (!e) return null
+  return e.swapped ? host.session : e.session
+}
+
+/** The model beside the session, checked to be on the session's table and schema. */
+function besideOf(host: ModelHost): { s: WorkerSession; e: Beside } {
+  const s = host.requireSession()
+  const e = beside.get(host)
+  if (!e) throw new Error('no challenger loaded: use "Compare with…" to load a second model')
+  if (e.session.table !== s.table || e.session.schema !== s.schema)
     throw new Error(
-      `the champion's data or schema changed since the challenger ${b.model.card.name} was loaded: load the challenger again`,
+      `the data or schema changed since ${e.session.model.card.name} was loaded beside ${s.model.card.name}: load the challenger again`,
     )
-  return { a, b }
+  return { s, e }
+}
+
+/** The champion (a) and the challenger (b), whichever the views show. */
+function pairOf(host: ModelHost): { a: WorkerSession; b: WorkerSession } {
+  const { s, e } = besideOf(host)
+  return e.swapped ? { a: e.session, b: s } : { a: s, b: e.session }
 }
 
 /** Opens the challenger on the session's data and schema (see the module doc). */
 export const challengerLoad: Handler<'challengerLoad'> = async (host, req, job) => {
   const a = host.session
   if (!a) throw new Error('load a model and data before loading a challenger to compare with')
+  if (beside.get(host)?.swapped)
+    throw new Error('show the champion again before loading another challenger')
   const saved = host.backends.saveState()
   let fresh: LoadedModel | null = null
   try {
@@ -67,8 +88,8 @@ export const challengerLoad: Handler<'challengerLoad'> = async (host, req, job) 
     const b: WorkerSession = { ...s, predictions }
     const problem = comparableProblem(a, b)
     if (problem) throw new ModelError(`cannot compare the two models: ${problem}`)
-    challengers.get(host)?.model.dispose()
-    challengers.set(host, b)
+    beside.get(host)?.session.model.dispose()
+    beside.set(host, { session: b, backends: host.backends.saveState(), swapped: false })
     fresh = null
     const copy = predictions.slice()
     return {
@@ -89,9 +110,43 @@ export const challengerLoad: Handler<'challengerLoad'> = async (host, req, job) 
 
 /** Forgets the challenger. */
 export const challengerClear: Handler<'challengerClear'> = (host) => {
-  challengers.get(host)?.model.dispose()
-  challengers.delete(host)
+  beside.get(host)?.session.model.dispose()
+  beside.delete(host)
   return Promise.resolve({ result: true })
+}
+
+/**
+ * Swaps the session and the model beside it (the views' "show: champion | challenger"): the
+ * other model's session, runtime and backend become the host's; the comparison keeps its roles.
+ * Answers like a load of the model now shown (without re-predicting: its rows are predicted).
+ */
+export const challengerSwap: Handler<'challengerSwap'> = async (host) => {
+  const { s, e } = besideOf(host)
+  const mine = host.backends.saveState()
+  await host.backends.restoreState(e.backends)
+  const next = e.session
+  host.session = next
+  host.globalCache.clear()
+  beside.set(host, { session: s, backends: mine, swapped: !e.swapped })
+  const predictions = next.predictions.slice()
+  return {
+    result: {
+      model: modelInfo(next.model.card),
+      card: next.model.card,
+      column: next.column,
+      classLabel: next.classLabel,
+      encode: next.encode,
+      labels: next.labels ? next.labels.slice() : null,
+      predictions,
+      outOfRange: null,
+      backend: host.backends.active!,
+      predictMs: 0,
+      treeShap: treeShapStatus(next.treeShap),
+      igUnavailable: next.gradUnavailable,
+      compressionUnavailable: compressionUnavailable(next.model),
+    },
+    transfer: [predictions.buffer],
+  }
 }
 
 /** `idx` of `src` (all of it when idx is null). */

@@ -5,7 +5,13 @@
  */
 import type { HandlerTable } from '../modelHost.ts'
 import { audit, drift } from './audit.ts'
-import { challengerClear, challengerLoad, compare, compareReport } from './challenger.ts'
+import {
+  challengerClear,
+  challengerLoad,
+  challengerSwap,
+  compare,
+  compareReport,
+} from './challenger.ts'
 import {
   compress,
   compressFinish,
@@ -45,4 +51,5 @@ export const modelHandlers: HandlerTable = {
   challengerClear: { run: challengerClear },
   compare: { run: compare, retryOnLoss: true },
   compareReport: { run: compareReport, retryOnLoss: true },
+  challengerSwap: { run: challengerSwap },
 }

@@ -10,7 +10,7 @@ import type { ClassRequest, ModelCard, ModelInfo } from '../../model/card.ts'
 import type { AuditSettings } from '../../report/audit.ts'
 import type { ReportComparison } from '../../report/compare.ts'
 import type { NoFields } from './common.ts'
-import type { ModelInput } from './model.ts'
+import type { LoadResult, ModelInput } from './model.ts'
 
 /** Result of `challengerLoad`: the challenger's card and its predictions of every row. */
 export type ChallengerLoadResult = {
@@ -58,6 +58,8 @@ export type CompareRequests = {
   compare: CompareRequest
   /** The report's `comparison` section of the whole data (the CLI's `glassbox compare`). */
   compareReport: { settings: AuditSettings }
+  /** Swaps the session and the challenger (the views show the other model); roles stay. */
+  challengerSwap: NoFields
 }
 
 /** The model worker's comparison results by command. */
@@ -66,4 +68,5 @@ export type CompareResults = {
   challengerClear: true
   compare: CompareResult
   compareReport: ReportComparison
+  challengerSwap: LoadResult
 }
