@@ -10,7 +10,9 @@
 import { type StoreApi, createStore } from 'zustand/vanilla'
 import type { ModelCard, ModelInfo } from '../model/card.ts'
 import type { CompareResult, ModelInput } from '../workers/protocol.ts'
+import type { Backends } from './backends.ts'
 import type { CohortStore } from './cohortStore.ts'
+import { type ChampionSource, type Shown, compareSwap } from './compareSwap.ts'
 import { DEMOS, type DemoName } from './demos.ts'
 import type { ExplainStore } from './explainStore.ts'
 import type { Jobs } from './jobs.ts'
@@ -43,6 +45,10 @@ export type Challenger = {
 /** The challenger and the comparison's settings. */
 export type CompareState = {
   challenger: Challenger | null
+  /** Which model every other view shows (the session's). */
+  shown: Shown
+  /** Where the champion came from while the challenger is shown; null otherwise. */
+  champion: ChampionSource | null
   /** Seed of the paired bootstrap and of the explained sample. */
   seed: number
 }
@@ -66,8 +72,14 @@ export type CompareStore = {
   explain(): void
   /** Opens the disagreeing rows of the current comparison in the Data view as the cohort. */
   openDisagreements(): void
-  /** The champion's session was replaced: the challenger is re-opened on it. */
+  /**
+   * The champion's session was replaced: the challenger is re-opened on it. While the challenger
+   * was shown, the model reloaded is the challenger: it becomes the champion, and the former
+   * champion is re-opened as its challenger.
+   */
   sessionChanged(): void
+  /** Shows the other model in every view (the Compare tab keeps its roles). */
+  show(which: Shown): Promise<boolean>
 }
 
 /** The stores the comparison reads. */
@@ -78,6 +90,7 @@ export type CompareInputs = {
   cohort: CohortStore
   ui: Ui
   explain: ExplainStore
+  backends: Backends
 }
 
 /**
@@ -100,9 +113,14 @@ export function compareRequestKey(
  */
 export function createCompare(
   deps: Pick<StateDeps, 'model'>,
-  { jobs, session, metrics, cohort, ui, explain }: CompareInputs,
+  { jobs, session, metrics, cohort, ui, explain, backends }: CompareInputs,
 ): CompareStore {
-  const store = createStore<CompareState>()(() => ({ challenger: null, seed: 1 }))
+  const store = createStore<CompareState>()(() => ({
+    challenger: null,
+    shown: 'champion' as Shown,
+    champion: null,
+    seed: 1,
+  }))
   const stats = createKeyedQuery<CompareResult>()
   const explanations = createKeyedQuery<CompareResult>()
   const { notify, startJob, endJob, progress } = jobs
@@ -129,7 +147,21 @@ export function createCompare(
     })
   }
 
+  const swapper = compareSwap(deps, {
+    jobs,
+    session,
+    metrics,
+    backends,
+    challenger: () => store.getState().challenger,
+    shown: () => store.getState().shown,
+    champion: () => store.getState().champion,
+    swapped: (shown, champion) => store.setState({ shown, champion }),
+  })
+  /** Shows the champion again (before loading or dropping a challenger). */
+  const showChampion = async () => store.getState().shown === 'champion' || (await swapper.swap())
+
   async function loadChallenger(input: ModelInput, demo: DemoName | null = null) {
+    if (!(await showChampion())) return false
     if (!session.store.getState().ready) {
       notify('error', 'Load a model and data before loading a challenger to compare with.')
       return false
@@ -196,6 +228,7 @@ export function createCompare(
       return loadChallenger({ kind: 'url', url }, demo)
     },
     async clearChallenger() {
+      if (!(await showChampion())) return
       store.setState({ challenger: null })
       stats.reset()
       explanations.reset()
@@ -221,18 +254,25 @@ export function createCompare(
       )
       ui.setTab('Data')
     },
+    async show(which) {
+      if (store.getState().shown === which) return true
+      return swapper.swap()
+    },
     sessionChanged() {
-      const ch = store.getState().challenger
+      if (swapper.swapping()) return
+      const { shown, champion } = store.getState()
+      // The challenger was shown and is reloaded: it is the champion now.
+      const loaded = store.getState().challenger
+      const ch = shown === 'challenger' ? champion : loaded
+      const name = shown === 'challenger' ? 'the former champion' : (loaded?.info.name ?? '')
+      if (shown === 'challenger') store.setState({ shown: 'champion', champion: null })
       if (!ch) return
       // In the background (the worker queues it after the load's probe): no job is superseded.
       stats.reset()
       explanations.reset()
       open(ch.input, ch.demo).catch((e: unknown) => {
         store.setState({ challenger: null })
-        notify(
-          'warning',
-          `The challenger ${ch.info.name} does not fit the new session: ${errorMessage(e)}`,
-        )
+        notify('warning', `The challenger ${name} does not fit the new session: ${errorMessage(e)}`)
       })
     },
   }

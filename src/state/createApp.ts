@@ -97,7 +97,15 @@ export function createApp(deps: StateDeps): App {
     cohort,
     hasChallenger: () => compare.store.getState().challenger !== null,
   })
-  const compare = createCompare(deps, { jobs, session, metrics, cohort, ui, explain })
+  const compare = createCompare(deps, {
+    jobs,
+    session,
+    metrics,
+    cohort,
+    ui,
+    explain,
+    backends,
+  })
   return {
     deps,
     jobs,

@@ -52,11 +52,16 @@ export type ViewState = {
   localFiles: boolean
   /** The Compare tab's challenger was loaded from local files (it cannot travel in a link). */
   localChallenger?: boolean
+  /** Every view showed the challenger (the scope bar's switch); `src.model` is the champion. */
+  show?: 'challenger'
 }
 
 /** The current view of `app`, read from every store. */
 export function viewStateCollect(app: App): ViewState {
-  const { model, data, schema, classLabel } = app.session.store.getState()
+  const { model: shownModel, data, schema, classLabel } = app.session.store.getState()
+  const cmp = app.compare.store.getState()
+  // While the challenger is shown, the session's model is the challenger's: name the champion.
+  const model = cmp.shown === 'challenger' && cmp.champion ? cmp.champion : shownModel
   const ex = app.explain.store.getState()
   const cal = app.calibration.store.getState()
   const comp = app.compression.store.getState()
@@ -65,7 +70,7 @@ export function viewStateCollect(app: App): ViewState {
   if (model?.input.kind === 'url') src.model = model.input.url
   if (data?.input.kind === 'url') src.data = data.input.url
   if (schema?.url) src.schema = schema.url
-  const challenger = app.compare.store.getState().challenger
+  const challenger = cmp.challenger
   if (challenger?.input.kind === 'url') src.challenger = challenger.input.url
   const localFiles =
     model?.input.kind === 'files' ||
@@ -100,6 +105,7 @@ export function viewStateCollect(app: App): ViewState {
     monitoring: { seed, selectedFeature, sort, histMode },
     localFiles,
     ...(challenger?.input.kind === 'files' ? { localChallenger: true } : {}),
+    ...(cmp.shown === 'challenger' ? { show: 'challenger' as const } : {}),
   }
 }
 
@@ -298,9 +304,10 @@ export function createShare(app: App): Share {
       viewStateApply(app, s, tabFrom)
       const ch = app.compare.store.getState().challenger
       const chUrl = typeof want.challenger === 'string' ? want.challenger : null
-      if (chUrl && !(ch?.input.kind === 'url' && ch.input.url === chUrl))
-        await app.compare.loadChallenger({ kind: 'url', url: chUrl }, demoOfUrl(chUrl))
-      else if (s.localChallenger === true)
+      if (chUrl && !(ch?.input.kind === 'url' && ch.input.url === chUrl)) {
+        if (await app.compare.loadChallenger({ kind: 'url', url: chUrl }, demoOfUrl(chUrl)))
+          if (s.show === 'challenger') await app.compare.show('challenger')
+      } else if (s.localChallenger === true)
         notify(
           'warning',
           'This link compared with a challenger from local files, which cannot travel in a link: load the same challenger in the Compare tab.',

@@ -170,6 +170,38 @@ describe('createCompare', () => {
   })
 })
 
+describe('the switch "show: champion | challenger"', () => {
+  it('commits the other model as the session, keeps the champion in the link, and swaps back', async () => {
+    const { app, model } = await loaded()
+    const url = 'https://example.test/c.json'
+    await app.compare.loadChallenger({ kind: 'url', url })
+    const championP = app.session.store.getState().predictions!
+    const other = new Float32Array(40).fill(0.7)
+    let swaps = 0
+    model.handlers.challengerSwap = () => {
+      swaps++
+      return loadResult(swaps % 2 ? other.slice() : championP.slice(), sampleTable().labels)
+    }
+    expect(await app.compare.show('challenger')).toBe(true)
+    await settle()
+    const s = app.session.store.getState()
+    expect(s.model?.input).toEqual({ kind: 'url', url })
+    expect(Array.from(s.predictions!)).toEqual(Array.from(other))
+    expect(model.count('challengerLoad')).toBe(1) // the swap is not a reload
+    const link = viewStateCollect(app)
+    expect(link.src.model).toBe(sampleBundle.model.url)
+    expect(link.src.challenger).toBe(url)
+    expect(link.show).toBe('challenger')
+
+    // Loading another challenger shows the champion first.
+    await app.compare.loadChallenger({ kind: 'url', url: 'https://example.test/d.json' })
+    expect(swaps).toBe(2)
+    expect(app.compare.store.getState().shown).toBe('champion')
+    expect(app.session.store.getState().model?.input).toEqual(sampleBundle.model)
+    expect(viewStateCollect(app).show).toBeUndefined()
+  })
+})
+
 describe('session bundles with a challenger', () => {
   it('carry the challenger’s files and load it again on import', async () => {
     const { app } = await loaded()

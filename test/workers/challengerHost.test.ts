@@ -197,12 +197,19 @@ describe('challengerLoad / compare', () => {
     expect(host.backends.runtime?.name).toBe('glassbox-trees')
     const during = await client.request(compareReq(null))
     expect(during.metrics).toEqual(before.metrics)
-    await expect(
-      client.request({ cmd: 'challengerLoad', model: fileOf('mlp.onnx'), cls: classRequest(null) }),
-    ).rejects.toThrow(/show the champion again/)
     const back = await client.request({ cmd: 'challengerSwap' })
     expect(Array.from(back.predictions)).toEqual(Array.from(champion.predictions))
     expect(host.backends.runtime?.name).toBe('onnxruntime-web')
+    // A challenger loaded while the other model is shown makes the shown model the champion.
+    await client.request({ cmd: 'challengerSwap' })
+    await client.request({
+      cmd: 'challengerLoad',
+      model: fileOf('mlp.onnx'),
+      cls: classRequest(null),
+    })
+    expect(host.requireSession().model.card.format).toBe('xgboost-json')
+    const reversed = await client.request(compareReq(null))
+    expect(reversed.metrics.accuracy.champion).toBe(before.metrics.accuracy.challenger)
   }, 120_000)
 
   it('asks for a challenger before comparing', async () => {

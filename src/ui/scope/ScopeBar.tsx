@@ -5,6 +5,7 @@ import type { Tab } from '../../state/uiStore.ts'
 import { fmt } from '../format.ts'
 import { ThresholdControl } from '../kit/ThresholdControl.tsx'
 import { CohortBar } from './CohortBar.tsx'
+import { ModelSwitch } from '../views/compare/ModelSwitch.tsx'
 
 /**
  * What each view does with the scope, shown next to it: the views that cannot honour the cohort
@@ -49,6 +50,7 @@ export function ScopeBar() {
           rangeTestId="threshold-range"
           testId="threshold"
         />
+        <ModelSwitch />
         <div className="scopeGroups" data-testid="scope-group-thresholds">
           <span className="scopeLabel">Per-group thresholds</span>{' '}
           {perGroup.length === 0 ? (

@@ -67,8 +67,6 @@ function pairOf(host: ModelHost): { a: WorkerSession; b: WorkerSession } {
 export const challengerLoad: Handler<'challengerLoad'> = async (host, req, job) => {
   const a = host.session
   if (!a) throw new Error('load a model and data before loading a challenger to compare with')
-  if (beside.get(host)?.swapped)
-    throw new Error('show the champion again before loading another challenger')
   const saved = host.backends.saveState()
   let fresh: LoadedModel | null = null
   try {
