@@ -155,3 +155,31 @@ test('the model against itself: zero deltas, agreement 1, p-values 1', async ({ 
   expect(await app.dataValue('cmp-metric-rocAuc-p')).toBe(1)
   await expect(app.el('cmp-open-disagreements')).toBeDisabled()
 })
+
+test('the scope bar’s switch shows the challenger in every view, and the champion again', async ({
+  app,
+}) => {
+  await app.open()
+  await app.loadDemoChallenger('xgboost', 'xgboost-json')
+  await app.el('show-challenger').click()
+  await expect(app.el('model-switch')).toHaveAttribute('data-shown', 'challenger')
+  await app.waitIdle()
+  await app.openTab('Overview')
+  expect(
+    Math.abs((await app.metric('accuracy')) - cli.metrics['accuracy']!.challenger),
+  ).toBeLessThan(1e-6)
+  // The Compare tab keeps its roles.
+  await app.openTab('Compare')
+  await app.waitCompared()
+  expect(await app.dataValue('cmp-metric-accuracy-delta')).toBeCloseTo(
+    cli.metrics['accuracy']!.delta,
+    9,
+  )
+  await app.el('show-champion').click()
+  await expect(app.el('model-switch')).toHaveAttribute('data-shown', 'champion')
+  await app.waitIdle()
+  await app.openTab('Overview')
+  expect(Math.abs((await app.metric('accuracy')) - cli.metrics['accuracy']!.champion)).toBeLessThan(
+    1e-6,
+  )
+})

@@ -172,7 +172,15 @@ function Results({ r }: { r: CompareResult }) {
 export function CompareView() {
   const ch = useStore(app.compare.store, (s) => s.challenger)
   const q = useStore(app.compare.stats.store)
-  const champion = useStore(app.session.store, (s) => s.model?.info.name ?? null)
+  const shown = useStore(app.compare.store, (s) => s.shown)
+  const hidden = useStore(app.compare.store, (s) => s.champion)
+  const loaded = useStore(app.session.store, (s) => s.model?.info.name ?? null)
+  // While the challenger is shown, the champion is named by its source.
+  const champion = hidden
+    ? hidden.input.kind === 'url'
+      ? hidden.input.url
+      : (hidden.input.files[0]?.name ?? null)
+    : loaded
   return (
     <div className="compare viewStack" data-testid="compare-view">
       <section className="card full" aria-labelledby="compare-title">
@@ -181,6 +189,12 @@ export function CompareView() {
           Champion: <strong data-testid="champion-name">{champion ?? '—'}</strong>. Both models
           predict the same rows; every difference is challenger − champion, with a paired interval.
         </p>
+        {shown === 'challenger' && (
+          <p className="muted" data-testid="compare-shown-note">
+            The other views show the challenger now (the scope bar&apos;s switch); this tab keeps
+            champion and challenger in their roles.
+          </p>
+        )}
         <ChallengerPicker />
       </section>
       {ch && q.status === 'error' && (
