@@ -164,20 +164,9 @@ export function createCohort(session: Session): CohortStore {
     },
     dataChanged() {
       const { text, rowSet } = store.getState()
-      if (rowSet !== null) {
-        store.setState((s) => ({
-          text: '',
-          rowSet: null,
-          cohort: null,
-          hints: [],
-          rows: null,
-          rowsVersion: s.rowsVersion + 1,
-          error: null,
-          errorAt: null,
-        }))
-        return
-      }
+      // A row set names rows of the old data: it ends with it.
       store.setState((s) => ({
+        ...(rowSet !== null ? { text: '', rowSet: null } : {}),
         cohort: null,
         hints: [],
         rows: null,
@@ -185,7 +174,7 @@ export function createCohort(session: Session): CohortStore {
         error: null,
         errorAt: null,
       }))
-      if (text.trim()) setText(text)
+      if (rowSet === null && text.trim()) setText(text)
     },
     derive,
   }

@@ -141,6 +141,18 @@ describe('createCompare', () => {
     })
   })
 
+  it('a row-set cohort ends with the data it names', async () => {
+    const { app, data, model } = await loaded()
+    app.cohort.setRows(Int32Array.of(1, 2), 'two rows')
+    expect(app.cohort.store.getState().rows?.length).toBe(2)
+    const other = sampleTable(10)
+    data.handlers.parse = () => parsed('other.csv', other.table)
+    model.handlers.load = () => loadResult(other.p, other.labels)
+    await app.load.loadBundle({ data: sampleBundle.data })
+    await settle()
+    expect(app.cohort.store.getState()).toMatchObject({ text: '', rowSet: null, rows: null })
+  })
+
   it('a challenger from local files is flagged in the link, not carried', async () => {
     const { app } = await loaded()
     await app.compare.loadChallenger({ kind: 'files', files: [new File(['{}'], 'c.json')] })
