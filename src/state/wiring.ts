@@ -43,7 +43,11 @@ export function wireApp(app: App, services: WiringServices = {}): () => void {
   }
 
   deps.model.onEvent = (ev) => app.backends.onWorkerEvent(ev)
-  deps.model.onRestart = (message) => app.load.reloadAfterRestart(message)
+  deps.model.onRestart = (message) => {
+    app.load.reloadAfterRestart(message)
+    // The restarted worker has no challenger: it is opened again after the reload (queued).
+    app.compare.sessionChanged()
+  }
 
   let seen = session.store.getState()
   on([session.store], () => {
