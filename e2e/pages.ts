@@ -18,7 +18,14 @@ export const GOLDEN_FILES = ['model.json', 'group1-shard1of1.bin', 'data.csv', '
 
 /** The dashboard's tabs (data-testid `tab-<name>`). */
 export type Tab =
-  'Overview' | 'Explain' | 'Calibration' | 'Fairness' | 'Data' | 'Compression' | 'Monitoring'
+  | 'Overview'
+  | 'Explain'
+  | 'Calibration'
+  | 'Fairness'
+  | 'Data'
+  | 'Compression'
+  | 'Monitoring'
+  | 'Compare'
 
 /** The file inputs of the load panel (data-testid `input-<name>`). */
 export type FileInput = 'any' | 'model' | 'data' | 'schema'
@@ -104,6 +111,29 @@ export class App {
   async openTab(tab: Tab): Promise<void> {
     await this.el(`tab-${tab}`).click()
     await expect(this.el('main')).toHaveAttribute('data-tab', tab)
+  }
+
+  /**
+   * Opens the Compare tab, loads the built-in demo `demo` as the challenger and waits until the
+   * comparison of the rows in scope is shown and no job runs.
+   */
+  async loadDemoChallenger(demo: 'mlp' | 'xgboost', format: string): Promise<void> {
+    await this.openTab('Compare')
+    await this.el(`challenger-demo-${demo}`).click()
+    await expect(this.el('challenger-status')).toHaveAttribute('data-format', format)
+    await this.waitCompared()
+  }
+
+  /** Waits until the Compare tab shows a finished comparison and no job runs. */
+  async waitCompared(timeout = IDLE_MS): Promise<void> {
+    await expect(this.el('compare-results')).toHaveAttribute('data-ready', 'true', { timeout })
+    await expect(this.el('job')).toHaveCount(0, { timeout })
+  }
+
+  /** The full-precision number in `data-value` of element `id` (null when empty). */
+  async dataValue(id: string): Promise<number | null> {
+    const v = await this.el(id).getAttribute('data-value')
+    return v === null || v === '' ? null : Number(v)
   }
 
   /** Opens the Explain tab and waits for its automatic first run (default row, then global SHAP). */

@@ -26,7 +26,7 @@ export type ReportComparison = ComparisonSection & {
 }
 
 /** φ (rows × features) of `rows` of a session, exact or sampled SHAP with the audit's settings. */
-async function phiOf(
+export async function phiOf(
   s: Session,
   rows: readonly number[],
   settings: AuditSettings,

@@ -25,6 +25,8 @@ type BundleManifest = {
   schema: { file: string; name: string; inferred: boolean }
   view: ViewState
   results: { report: Report | null }
+  /** The Compare tab's challenger: its model files (main file first), when one is loaded. */
+  challenger?: { files: string[] }
 }
 
 async function urlBytes(url: string): Promise<Uint8Array> {
@@ -33,9 +35,11 @@ async function urlBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer())
 }
 
-/** The model's files as (name, bytes): model.json + shards, or the one ONNX / XGBoost file. */
-async function modelFiles(app: App): Promise<{ name: string; bytes: Uint8Array }[]> {
-  const input = app.session.store.getState().model?.input
+/** A model's files (`input`, the session's by default) as (name, bytes): model.json + shards, or the one ONNX / XGBoost file. */
+async function modelFiles(
+  app: App,
+  input = app.session.store.getState().model?.input,
+): Promise<{ name: string; bytes: Uint8Array }[]> {
   if (!input) throw new Error('no model loaded')
   if (input.kind === 'files')
     return Promise.all(
@@ -100,6 +104,13 @@ export async function sessionBundle(app: App): Promise<Uint8Array> {
     [manifest.data]: data.bytes,
   }
   for (const f of model) files[`model/${f.name}`] = f.bytes
+  const challenger = app.compare.store.getState().challenger
+  if (challenger) {
+    const chFiles = await modelFiles(app, challenger.input)
+    manifest.challenger = { files: chFiles.map((f) => `challenger/${f.name}`) }
+    for (const f of chFiles) files[`challenger/${f.name}`] = f.bytes
+    files['manifest.json'] = strToU8(JSON.stringify(manifest, null, 1))
+  }
   return zipSync(files, { level: 6 })
 }
 
@@ -187,6 +198,16 @@ export async function sessionImport(app: App, file: File): Promise<boolean> {
   if (!ok) return false
   if (manifest.view !== undefined)
     viewStateApply(app, manifest.view, undefined, `Session bundle ${file.name}`)
+  const ch = manifest.challenger?.files
+  if (Array.isArray(ch) && ch.length) {
+    const missing = ch.find((n) => typeof n !== 'string' || !own(entries, n))
+    if (missing !== undefined)
+      app.jobs.notify(
+        'warning',
+        `Session bundle ${file.name}: the challenger's ${String(missing)} is missing; the session is restored without it.`,
+      )
+    else await app.compare.loadChallenger({ kind: 'files', files: ch.map(asFile) })
+  }
   app.jobs.notify('info', `Session ${file.name} restored.`)
   return true
 }

@@ -38,6 +38,11 @@ export type CohortState = {
   hints: string[]
   /** Rows matching (null = no filter). */
   rows: Int32Array | null
+  /**
+   * A cohort given as a set of rows rather than a filter (the Compare view's disagreements):
+   * `text` then names it and is not parsed; null for a filter. Typing a filter replaces it.
+   */
+  rowSet: string | null
   /** Changes whenever `rows` does. */
   rowsVersion: number
   /** Restrict Performance, Calibration, Fairness and Explain views to the cohort. */
@@ -52,6 +57,11 @@ export type CohortStore = {
   /** Parses and applies a filter; an empty text clears it. Errors keep the previous cohort. */
   setText(text: string): void
   setRestrict(restrict: boolean): void
+  /**
+   * Makes the cohort an explicit set of data rows (ascending), named `label` in the scope bar;
+   * it lasts until a filter is typed or the data changes.
+   */
+  setRows(rows: Int32Array, label: string): void
   /** New data: the mask is re-applied to it (or the filter cleared when it no longer parses). */
   dataChanged(): void
   /** Recomputes the rows in view when the session's predictions, labels or data changed. */
@@ -70,6 +80,7 @@ export function createCohort(session: Session): CohortStore {
     errorAt: null,
     hints: [],
     rows: null,
+    rowSet: null,
     rowsVersion: 0,
     restrict: true,
     view: null,
@@ -107,7 +118,7 @@ export function createCohort(session: Session): CohortStore {
 
   function setText(text: string): void {
     const table = session.store.getState().data?.table
-    store.setState({ text })
+    store.setState({ text, rowSet: null })
     if (!table) return
     try {
       const cohort = cohortParse(
@@ -138,9 +149,24 @@ export function createCohort(session: Session): CohortStore {
       store.setState({ restrict })
       derive()
     },
-    dataChanged() {
-      const { text } = store.getState()
+    setRows(rows, label) {
       store.setState((s) => ({
+        text: label,
+        rowSet: label,
+        cohort: null,
+        hints: [],
+        rows,
+        rowsVersion: s.rowsVersion + 1,
+        error: null,
+        errorAt: null,
+      }))
+      derive()
+    },
+    dataChanged() {
+      const { text, rowSet } = store.getState()
+      // A row set names rows of the old data: it ends with it.
+      store.setState((s) => ({
+        ...(rowSet !== null ? { text: '', rowSet: null } : {}),
         cohort: null,
         hints: [],
         rows: null,
@@ -148,7 +174,7 @@ export function createCohort(session: Session): CohortStore {
         error: null,
         errorAt: null,
       }))
-      if (text.trim()) setText(text)
+      if (rowSet === null && text.trim()) setText(text)
     },
     derive,
   }

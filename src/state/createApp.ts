@@ -6,6 +6,7 @@
 import { type Backends, createBackends } from './backends.ts'
 import { type CalibrationStore, createCalibration } from './calibrationStore.ts'
 import { type CohortStore, createCohort } from './cohortStore.ts'
+import { type CompareStore, createCompare } from './compareStore.ts'
 import { type CompressionStore, createCompression } from './compressionStore.ts'
 import { type DataOrderStore, createDataOrder } from './dataOrder.ts'
 import { type DataRowStore, createDataRow } from './dataRow.ts'
@@ -54,6 +55,8 @@ export type App = {
   readonly compression: CompressionStore
   readonly monitoring: MonitoringStore
   readonly report: ReportStore
+  /** The challenger and the Compare tab. */
+  readonly compare: CompareStore
 }
 
 /**
@@ -92,6 +95,16 @@ export function createApp(deps: StateDeps): App {
     explain,
     monitoring,
     cohort,
+    hasChallenger: () => compare.store.getState().challenger !== null,
+  })
+  const compare = createCompare(deps, {
+    jobs,
+    session,
+    metrics,
+    cohort,
+    ui,
+    explain,
+    backends,
   })
   return {
     deps,
@@ -112,5 +125,6 @@ export function createApp(deps: StateDeps): App {
     compression,
     monitoring,
     report,
+    compare,
   }
 }

@@ -52,6 +52,8 @@ export type ReportInputs = {
   explain: ExplainStore
   monitoring: MonitoringStore
   cohort: CohortStore
+  /** Whether a challenger is loaded (the report then carries the `comparison` section) [none]. */
+  hasChallenger?: () => boolean
 }
 
 /**
@@ -104,7 +106,27 @@ export function createReport(model: ModelWorkerPort, inputs: ReportInputs): Repo
         )
         // With a current dataset compared on the Monitoring tab, the report carries its drift section.
         const drift = monitoring.store.getState().result?.analysis.section
-        store.setState({ audit: drift ? { ...report, drift } : report })
+        // With a challenger loaded, the comparison section `glassbox compare` writes (every row).
+        let comparison: Report['comparison'] | undefined
+        if (inputs.hasChallenger?.()) {
+          if (settings.cohort)
+            jobs.notify(
+              'info',
+              'The report compares the challenger on every row: the comparison does not follow a cohort (clear it to compare the same rows as the audit).',
+            )
+          else
+            comparison = await model.request(
+              { cmd: 'compareReport', settings },
+              { signal, onProgress: jobs.progress(signal) },
+            )
+        }
+        store.setState({
+          audit: {
+            ...report,
+            ...(drift ? { drift } : {}),
+            ...(comparison ? { comparison } : {}),
+          },
+        })
         compose()
       } catch (e) {
         if (isAbortError(e)) jobs.notify('info', 'Audit cancelled.')

@@ -21,6 +21,13 @@ import type { Tab } from './uiStore.ts'
 import { type ViewDropped, viewStateValidate } from '../core/viewState.ts'
 import { isRecord } from '../core/viewChecks.ts'
 import { NO_SESSION, viewContext, viewStateApply } from './viewApply.ts'
+import { DEMOS, type DemoName } from './demos.ts'
+
+/** The built-in demo whose model `url` is (by path), or null. */
+function demoOfUrl(url: string): DemoName | null {
+  const path = new URL(url, location.href).pathname
+  return (Object.keys(DEMOS) as DemoName[]).find((d) => path.endsWith(`/${DEMOS[d].model}`)) ?? null
+}
 
 /**
  * Version 1 of the link state, as this app writes it. A state read back (link, bundle, IndexedDB)
@@ -29,7 +36,7 @@ import { NO_SESSION, viewContext, viewStateApply } from './viewApply.ts'
 export type ViewState = {
   v: 1
   /** Source URLs; absent when the part was a local file (it cannot travel in a link). */
-  src: { model?: string; data?: string; schema?: string }
+  src: { model?: string; data?: string; schema?: string; challenger?: string }
   /** The class of interest the view was made with (null: before any model loaded). */
   classIndex: number | null
   threshold: number
@@ -50,11 +57,18 @@ export type ViewState = {
   monitoring?: Pick<MonitoringState, 'seed' | 'selectedFeature' | 'sort' | 'histMode'>
   /** The sources were local files (the recipient needs a session bundle). */
   localFiles: boolean
+  /** The Compare tab's challenger was loaded from local files (it cannot travel in a link). */
+  localChallenger?: boolean
+  /** Every view showed the challenger (the scope bar's switch); `src.model` is the champion. */
+  show?: 'challenger'
 }
 
 /** The current view of `app`, read from every store. */
 export function viewStateCollect(app: App): ViewState {
-  const { model, data, schema, classLabel } = app.session.store.getState()
+  const { model: shownModel, data, schema, classLabel } = app.session.store.getState()
+  const cmp = app.compare.store.getState()
+  // While the challenger is shown, the session's model is the challenger's: name the champion.
+  const model = cmp.shown === 'challenger' && cmp.champion ? cmp.champion : shownModel
   const ex = app.explain.store.getState()
   const cal = app.calibration.store.getState()
   const comp = app.compression.store.getState()
@@ -63,6 +77,8 @@ export function viewStateCollect(app: App): ViewState {
   if (model?.input.kind === 'url') src.model = model.input.url
   if (data?.input.kind === 'url') src.data = data.input.url
   if (schema?.url) src.schema = schema.url
+  const challenger = cmp.challenger
+  if (challenger?.input.kind === 'url') src.challenger = challenger.input.url
   const localFiles =
     model?.input.kind === 'files' ||
     data?.input.kind === 'file' ||
@@ -74,7 +90,8 @@ export function viewStateCollect(app: App): ViewState {
     classIndex: classLabel,
     threshold: app.metrics.store.getState().threshold,
     tab: app.ui.store.getState().tab,
-    cohort: { text: cohort.text, restrict: cohort.restrict },
+    // A row-set cohort (the Compare tab's disagreements) is no filter: it does not travel.
+    cohort: { text: cohort.rowSet === null ? cohort.text : '', restrict: cohort.restrict },
     explain: {
       row: ex.row,
       settings: ex.settings,
@@ -94,6 +111,8 @@ export function viewStateCollect(app: App): ViewState {
     backend: app.backends.store.getState().activeBackend,
     monitoring: { seed, selectedFeature, sort, histMode },
     localFiles,
+    ...(challenger?.input.kind === 'files' ? { localChallenger: true } : {}),
+    ...(cmp.shown === 'challenger' ? { show: 'challenger' as const } : {}),
   }
 }
 
@@ -133,6 +152,7 @@ export function viewStateDecodeJson(json: string): LinkState | null {
   if (a['src.model'] !== undefined) src.model = a['src.model']
   if (a['src.data'] !== undefined) src.data = a['src.data']
   if (a['src.schema'] !== undefined) src.schema = a['src.schema']
+  if (a['src.challenger'] !== undefined) src.challenger = a['src.challenger']
   return { raw, src, classIndex: a.classIndex ?? null, localFiles: a.localFiles ?? false, dropped }
 }
 
@@ -205,7 +225,12 @@ export function createShare(app: App): Share {
     try {
       // Relative sources are the page's: resolved here, not against a worker's script URL.
       const abs = (u: string | null | undefined) => (u ? new URL(u, location.href).href : null)
-      const want = { model: abs(s.src.model), data: abs(s.src.data), schema: abs(s.src.schema) }
+      const want = {
+        model: abs(s.src.model),
+        data: abs(s.src.data),
+        schema: abs(s.src.schema),
+        challenger: abs(s.src.challenger),
+      }
       const { model, data, schema } = app.session.store.getState()
       const same =
         want.model === abs(model?.input.kind === 'url' ? model.input.url : null) &&
@@ -227,7 +252,8 @@ export function createShare(app: App): Share {
         )
       }
       const b = app.backends.store.getState()
-      const backend = viewStateValidate(s.raw, viewContext(app)).accepted.backend
+      const view = viewStateValidate(s.raw, viewContext(app)).accepted
+      const backend = view.backend
       if (
         backend &&
         backend !== b.activeBackend &&
@@ -236,6 +262,16 @@ export function createShare(app: App): Share {
         await app.backends.setBackend(backend as BackendName)
       }
       viewStateApply(app, s.raw, tabFrom, 'This link', s.dropped)
+      const ch = app.compare.store.getState().challenger
+      const chUrl = typeof want.challenger === 'string' ? want.challenger : null
+      if (chUrl && !(ch?.input.kind === 'url' && ch.input.url === chUrl)) {
+        if (await app.compare.loadChallenger({ kind: 'url', url: chUrl }, demoOfUrl(chUrl)))
+          if (view.show === 'challenger') await app.compare.show('challenger')
+      } else if (view.localChallenger === true)
+        notify(
+          'warning',
+          'This link compared with a challenger from local files, which cannot travel in a link: load the same challenger in the Compare tab.',
+        )
       return true
     } finally {
       applying = false

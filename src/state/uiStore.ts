@@ -13,6 +13,7 @@ export const Tabs = [
   'Data',
   'Compression',
   'Monitoring',
+  'Compare',
 ] as const
 /** One of the dashboard's tabs. */
 export type Tab = (typeof Tabs)[number]

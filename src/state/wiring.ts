@@ -43,7 +43,11 @@ export function wireApp(app: App, services: WiringServices = {}): () => void {
   }
 
   deps.model.onEvent = (ev) => app.backends.onWorkerEvent(ev)
-  deps.model.onRestart = (message) => app.load.reloadAfterRestart(message)
+  deps.model.onRestart = (message) => {
+    app.load.reloadAfterRestart(message)
+    // The restarted worker has no challenger: it is opened again after the reload (queued).
+    app.compare.sessionChanged()
+  }
 
   let seen = session.store.getState()
   on([session.store], () => {
@@ -71,6 +75,7 @@ export function wireApp(app: App, services: WiringServices = {}): () => void {
       app.monitoring.clearResult()
     }
     if (data || model || schema) {
+      app.compare.sessionChanged()
       app.compression.clearResult()
       app.report.clearAudit()
       if (s.ready) services.sessionLoaded?.(s)
@@ -96,6 +101,9 @@ export function wireApp(app: App, services: WiringServices = {}): () => void {
     () => fairnessQueries.sync(),
   )
   on([tab, session.store, cohort.store, app.dataOrder.store], () => app.dataOrder.sync())
+  on([tab, session.store, cohort.store, app.metrics.store, app.compare.store], () =>
+    app.compare.sync(),
+  )
 
   const { viewChanged } = services
   if (viewChanged)
@@ -112,6 +120,7 @@ export function wireApp(app: App, services: WiringServices = {}): () => void {
         app.compression.store,
         app.dataRow.store,
         app.monitoring.store,
+        app.compare.store,
       ],
       viewChanged,
     )

@@ -14,6 +14,7 @@ import { FairnessView } from './views/FairnessView.tsx'
 import { DataView } from './views/DataView.tsx'
 import { CompressionView } from './views/CompressionView.tsx'
 import { MonitoringView } from './views/MonitoringView.tsx'
+import { CompareView } from './views/compare/CompareView.tsx'
 import { PendingPanel } from './schema/SchemaEditor.tsx'
 
 export function App() {
@@ -58,8 +59,10 @@ export function App() {
           <DataView />
         ) : tab === 'Compression' ? (
           <CompressionView />
-        ) : (
+        ) : tab === 'Monitoring' ? (
           <MonitoringView />
+        ) : (
+          <CompareView />
         )}
       </main>
       <ShareGate />

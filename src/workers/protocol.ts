@@ -13,6 +13,7 @@ export * from './protocol/common.ts'
 export * from './protocol/data.ts'
 export * from './protocol/model.ts'
 export * from './protocol/stats.ts'
+export * from './protocol/compare.ts'
 export { type BackendName, BackendNames } from '../model/card.ts'
 
 /** Command names of the data and model workers (the stats worker's are StatsCmd). */

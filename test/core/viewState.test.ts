@@ -63,6 +63,8 @@ const CASES: Record<string, { ok: unknown[]; bad: [unknown, string][] }> = {
     ],
   },
   localFiles: { ok: [true, false], bad: [['yes', 'not true or false']] },
+  localChallenger: { ok: [true, false], bad: [[1, 'not true or false']] },
+  show: { ok: ['challenger'], bad: [['champion', 'is not one of challenger']] },
   threshold: {
     ok: [0, 0.5, 1],
     bad: [
@@ -241,7 +243,7 @@ describe('viewStateValidate', () => {
   it('has a case for every field of the table', () => {
     const tested = new Set(Object.keys(CASES))
     for (const path of Object.keys(VIEW_FIELDS)) {
-      if (path.startsWith('src.')) continue // src.model stands for the three source URLs
+      if (path.startsWith('src.')) continue // src.model stands for the four source URLs
       expect(tested.has(path), path).toBe(true)
     }
   })

@@ -137,15 +137,22 @@ export function zipEntryRead(bytes: Uint8Array, e: ZipEntry, budget: number): Ui
 /** What a bundle holds: its manifest's text and the entries the manifest names (by name). */
 export type BundleUnpacked = { manifest: string; entries: Map<string, Uint8Array> }
 
-/** The entry names the manifest refers to (model, shards, data, schema); non-strings skipped. */
+/**
+ * The entry names the manifest refers to (model, shards, data, schema, the challenger's files);
+ * non-strings skipped.
+ */
 function manifestNames(m: unknown): string[] {
   const o = (v: unknown) =>
     typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {}
+  const list = (v: unknown) => (Array.isArray(v) ? (v as unknown[]) : [])
   const model = o(o(m).model)
-  const shards = Array.isArray(model.shards) ? (model.shards as unknown[]) : []
-  return [model.json, ...shards, o(m).data, o(o(m).schema).file].filter(
-    (n): n is string => typeof n === 'string',
-  )
+  return [
+    model.json,
+    ...list(model.shards),
+    o(m).data,
+    o(o(m).schema).file,
+    ...list(o(o(m).challenger).files),
+  ].filter((n): n is string => typeof n === 'string')
 }
 
 /**

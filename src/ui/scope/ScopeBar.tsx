@@ -5,6 +5,7 @@ import type { Tab } from '../../state/uiStore.ts'
 import { fmt } from '../format.ts'
 import { ThresholdControl } from '../kit/ThresholdControl.tsx'
 import { CohortBar } from './CohortBar.tsx'
+import { ModelSwitch } from '../views/compare/ModelSwitch.tsx'
 
 /**
  * What each view does with the scope, shown next to it: the views that cannot honour the cohort
@@ -21,6 +22,8 @@ const VIEW_NOTE: Record<Tab, string> = {
     'Compression compares the variants on every row of the data: the cohort does not apply here.',
   Monitoring:
     'Monitoring compares whole files (this data against another): the cohort does not apply here.',
+  Compare:
+    'Champion and challenger are compared on the rows in scope, their decisions at the threshold.',
 }
 
 /**
@@ -47,6 +50,7 @@ export function ScopeBar() {
           rangeTestId="threshold-range"
           testId="threshold"
         />
+        <ModelSwitch />
         <div className="scopeGroups" data-testid="scope-group-thresholds">
           <span className="scopeLabel">Per-group thresholds</span>{' '}
           {perGroup.length === 0 ? (

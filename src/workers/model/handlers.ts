@@ -6,6 +6,13 @@
 import type { HandlerTable } from '../modelHost.ts'
 import { audit, drift } from './audit.ts'
 import {
+  challengerClear,
+  challengerLoad,
+  challengerSwap,
+  compare,
+  compareReport,
+} from './challenger.ts'
+import {
   compress,
   compressFinish,
   compressMeasure,
@@ -40,4 +47,9 @@ export const modelHandlers: HandlerTable = {
   shapPlan: { run: shapPlan },
   shapRows: { run: shapRows, retryOnLoss: true },
   shapCache: { run: shapCache },
+  challengerLoad: { run: challengerLoad },
+  challengerClear: { run: challengerClear },
+  compare: { run: compare, retryOnLoss: true },
+  compareReport: { run: compareReport, retryOnLoss: true },
+  challengerSwap: { run: challengerSwap },
 }

@@ -33,6 +33,7 @@ import type { AuditSettings } from '../../report/audit.ts'
 import type { Report } from '../../report/types.ts'
 import type { EncodeSummary } from '../../session/session.ts'
 import type { CancelRequest, NoFields, RequestOfMap } from './common.ts'
+import type { CompareRequests, CompareResults } from './compare.ts'
 
 export type { EncodeSummary }
 
@@ -133,7 +134,7 @@ export type GlobalShapMethod = 'shap' | 'treeShap'
 export type CompressRequestOptions = Partial<Omit<CompressionOptions, 'ids' | 'column'>>
 
 /** The model worker's requests by command (fields besides id and cmd). */
-export type ModelRequests = {
+export type ModelRequests = CompareRequests & {
   /**
    * The handshake, sent by the client before anything else: the worker initialises the default
    * runtime's backend and answers with the backends' status.
@@ -216,7 +217,7 @@ export type ModelRequests = {
 }
 
 /** The model worker's result by command. */
-export type ModelResults = {
+export type ModelResults = CompareResults & {
   init: InitResult
   cancel: never
   load: LoadResult
