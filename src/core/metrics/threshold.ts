@@ -37,8 +37,8 @@ export type PerformanceMetrics = {
   f1: number | null
 }
 
-function checkThreshold(fn: string, threshold: number): void {
-  if (Number.isNaN(threshold)) throw new RangeError(`${fn}: threshold is NaN`)
+function checkThreshold(_fn: string, threshold: number): void {
+  if (Number.isNaN(threshold)) throw new RangeError('the decision threshold is NaN')
 }
 
 function ratio(num: number, den: number): number | null {

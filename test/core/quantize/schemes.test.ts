@@ -59,7 +59,7 @@ describe('quantizeUint8', () => {
 
   it('rejects values that do not match the shape or are not finite', () => {
     expect(() => quantizeUint8(tensor([3], [1, 2]))).toThrow(/2 values/)
-    expect(() => quantizeUint8(tensor([2], [1, Infinity]))).toThrow(/not finite/)
+    expect(() => quantizeUint8(tensor([2], [1, Infinity]))).toThrow(/not a finite number/)
   })
 })
 
