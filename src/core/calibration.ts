@@ -89,7 +89,7 @@ export function calibrationOfBins(
   const nBins = count.length
   if (sumP.length !== nBins || sumY.length !== nBins)
     throw new RangeError(
-      `calibrationOfBins: ${nBins} counts, ${sumP.length} sums, ${sumY.length} positives`,
+      `calibration bins: ${nBins} counts, ${sumP.length} sums, ${sumY.length} positives`,
     )
   let n = 0
   for (let k = 0; k < nBins; k++) n += count[k]!

@@ -30,6 +30,8 @@ export class ValueError extends RangeError {
   readonly source: string
   /** The internal function that found it: for debugging, never part of the message. */
   readonly where: string
+  /** Whose problem it is: the model's (weights, predictions) or the data's (labels, cells). */
+  readonly about: 'model' | 'data'
 
   constructor(parts: {
     subject: ValueSubject
@@ -38,6 +40,7 @@ export class ValueError extends RangeError {
     problem: string
     source?: string
     where?: string
+    about?: 'model' | 'data'
   }) {
     super(valueErrorMessage(parts))
     this.subject = parts.subject
@@ -46,6 +49,7 @@ export class ValueError extends RangeError {
     this.problem = parts.problem
     this.source = parts.source ?? ''
     this.where = parts.where ?? ''
+    this.about = parts.about ?? 'model'
   }
 }
 
@@ -81,6 +85,7 @@ export function valueErrorWithSource(e: unknown, source: string): unknown {
     problem: e.problem,
     source,
     where: e.where,
+    about: e.about,
   })
 }
 

@@ -35,6 +35,7 @@ export function metricsCheckInputs(fn: string, p: Scores, y: Labels): void {
         value: y[i]!,
         problem: 'not 0 or 1',
         where: fn,
+        about: 'data',
       })
     }
   }

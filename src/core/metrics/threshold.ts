@@ -144,9 +144,7 @@ export function metricsAt(
   const { tp, fp, tn, fn } = confusion
   const n = free.n
   if (tp + fp + tn + fn !== n) {
-    throw new RangeError(
-      `metricsAt: the confusion counts sum to ${tp + fp + tn + fn}, not n = ${n}`,
-    )
+    throw new RangeError(`the confusion counts sum to ${tp + fp + tn + fn}, not n = ${n}`)
   }
   return {
     n,

@@ -186,7 +186,7 @@ describe('quantizeVariant', () => {
   })
 
   it('rejects an unknown id', () => {
-    expect(() => quantizeVariant('int2' as never, tensors)).toThrow(/unknown scheme/)
+    expect(() => quantizeVariant('int2' as never, tensors)).toThrow(/unknown quantization scheme/)
   })
 })
 
