@@ -1,0 +1,32 @@
+/**
+ * Messages name the cause, in the browser (issue 16): a Keras model that TensorFlow.js cannot build
+ * (a Normalization layer) is refused with TensorFlow.js's whole text on one line and what to do,
+ * the same message as the CLI and the model worker give in Node (test/robustness/messages.test.ts),
+ * and the demo stays loaded.
+ */
+import { repoPath } from '../test/fixtures/inputs/corpus.ts'
+import { expect, test } from './fixtures.ts'
+
+const DIR = 'test/fixtures/messages/keras-normalization'
+
+test('a Keras Normalization layer: the whole TensorFlow.js error and the advice, the demo kept', async ({
+  page,
+  app,
+}) => {
+  await app.open()
+  const sha = await page.getByTestId('model-sha').textContent()
+  await app.loadFiles(
+    [repoPath(`${DIR}/model.json`), repoPath(`${DIR}/group1-shard1of1.bin`)],
+    'model',
+  )
+  const box = app.el('notice-error')
+  await expect(box).toHaveCount(1)
+  await expect(box).toContainText(
+    'model.json: TensorFlow.js could not build the model (Unknown layer: Normalization. This may be due to one of the following reasons: 1. The layer is defined in Python',
+  )
+  await expect(box).toContainText(
+    'is not registered properly with tf.serialization.registerClass().) — what to do: a Keras Normalization layer is not loadable in TensorFlow.js: drop it from the model and put its mean and standard deviation (√variance) in the schema',
+  )
+  await expect(box).toContainText('the previously loaded model and data are still loaded')
+  await expect(page.getByTestId('model-sha')).toHaveText(sha!)
+})
