@@ -30,3 +30,32 @@ test('a Keras Normalization layer: the whole TensorFlow.js error and the advice,
   await expect(box).toContainText('the previously loaded model and data are still loaded')
   await expect(page.getByTestId('model-sha')).toHaveText(sha!)
 })
+
+test('the Explain view says which SHAP path ran, with its timings, and how IG refinement ended', async ({
+  page,
+  app,
+}) => {
+  await app.open()
+  await app.openTab('Explain')
+  // The default row is explained on opening.
+  const path = page.getByTestId('shap-path')
+  await expect(path).toBeVisible({ timeout: 60_000 })
+  const which = await path.getAttribute('data-path')
+  expect(['fast', 'blackBox']).toContain(which)
+  const text = (await path.textContent())!
+  const m = /one row took ([\d.]+) ms on the fast path and ([\d.]+) ms on the black box/.exec(text)
+  if (m) {
+    // The choice follows the timings it reports (rounded to whole ms: ties go either way).
+    const [fast, black] = [Number(m[1]), Number(m[2])]
+    if (fast < black) expect(which).toBe('fast')
+    if (black < fast) expect(which).toBe('blackBox')
+  }
+  expect(text).toContain(
+    which === 'fast' ? 'SHAP computed on the Dense fast path' : 'SHAP computed on the black box',
+  )
+  if (which === 'blackBox') expect(text).toContain('fast path skipped: ')
+  const ig = page.getByTestId('ig-refinement')
+  await expect(ig).toBeVisible()
+  expect(['converged', 'cap']).toContain(await ig.getAttribute('data-stop'))
+  await expect(ig).toContainText(/^Integrated gradients: \d+ steps, (converged|stopped at the cap)/)
+})
