@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { G, GOLDEN_AUDIT, glassbox } from './run.ts'
 import type { Report } from '../../src/report/types.ts'
 import { reportValidate } from '../../src/report/validate.ts'
+import { SHAP_PATH_MARGIN } from '../../src/core/shap/pathChoice.ts'
 
 const tmp = mkdtempSync(join(tmpdir(), 'glassbox-ran-'))
 const ref = JSON.parse(readFileSync(join(G, 'reference.json'), 'utf8')) as { predictions: number[] }
@@ -47,7 +48,9 @@ describe('glassbox audit says what ran', () => {
       const e = report.explanations![key]!
       expect(Math.abs(e.baseValue! - base)).toBeLessThan(1e-5)
       const p = e.shapPath!
-      expect(p.path).toBe(p.msPerRow.blackBox! < p.msPerRow.fast! ? 'blackBox' : 'fast')
+      expect(p.path).toBe(
+        p.msPerRow.blackBox! < SHAP_PATH_MARGIN * p.msPerRow.fast! ? 'blackBox' : 'fast',
+      )
       expect(e.igRefinement!.stop).toMatch(/^(converged|cap)$/)
     }
   })

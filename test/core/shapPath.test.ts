@@ -11,7 +11,11 @@ import type { Activation } from '../../src/core/mlp.ts'
 import { rngFromSeed } from '../../src/core/random.ts'
 import { backgroundFirst } from '../../src/core/shap/background.ts'
 import { fastModelFromMlp } from '../../src/core/shap/fast/model.ts'
-import { shapPathChoose, shapPathFromTimings } from '../../src/core/shap/pathChoice.ts'
+import {
+  SHAP_PATH_MARGIN,
+  shapPathChoose,
+  shapPathFromTimings,
+} from '../../src/core/shap/pathChoice.ts'
 import { shapExplain } from '../../src/core/shap/shap.ts'
 import { EXPLAIN_DEFAULTS, explainRows } from '../../src/core/explain.ts'
 import { goldenAdult } from './explainFixture.ts'
@@ -41,12 +45,15 @@ function randomRows(n: number, w: number, seed: number): Matrix {
 }
 
 describe('shapPathFromTimings', () => {
-  it('uses the fast path unless the black box took strictly less time, and says why', () => {
+  it('uses the fast path unless the black box took less than 0.8 of its time, and says why', () => {
+    expect(SHAP_PATH_MARGIN).toBe(0.8)
     expect(shapPathFromTimings(100, 100)).toEqual({
       path: 'fast',
       reason: null,
       msPerRow: { fast: 100, blackBox: 100 },
     })
+    expect(shapPathFromTimings(100, 81).path).toBe('fast')
+    expect(shapPathFromTimings(100, 79).path).toBe('blackBox')
     const c = shapPathFromTimings(709, 281)
     expect(c.path).toBe('blackBox')
     expect(c.reason).toBe(
@@ -86,7 +93,7 @@ describe('shapPathChoose', () => {
     const { fast: f, blackBox: b } = c.msPerRow
     expect(f).toBeGreaterThan(0)
     expect(b).toBeGreaterThan(0)
-    expect(c.path).toBe(b! < f! ? 'blackBox' : 'fast')
+    expect(c.path).toBe(b! < SHAP_PATH_MARGIN * f! ? 'blackBox' : 'fast')
     expect(c.reason === null).toBe(c.path === 'fast')
     const again = await shapPathChoose(predict, fast, x, bg, { offsets, budget: 4096, now })
     expect(again).toBe(c)

@@ -5,7 +5,8 @@
  * differently: the fast path pays the tail of the network per coalition in JavaScript, the black
  * box pays whole-model calls on the runtime (wasm, WebGL). On a deep or wide network the black box
  * wins (10 Dense layers: 709 ms vs 281 ms per row, issue 16). So when both apply, one row is timed
- * on each path and the faster is used; the choice and both timings are reported.
+ * on each path and the faster is used (the black box only when clearly faster: SHAP_PATH_MARGIN);
+ * the choice and both timings are reported.
  *
  * The timing is a measurement, so the choice may differ between machines and runs; the values do
  * not (within contracts §2 tolerances). A choice is remembered per fast model and job shape
@@ -104,12 +105,21 @@ export async function shapPathChoose(
 }
 
 /**
- * The choice two timings make: the fast path unless the black box took strictly less time.
+ * The black box is chosen only when it took less than this share of the fast path's time. Near a
+ * tie the two paths cost about the same, and one timed row is noisy (a busy machine, a cold JIT):
+ * without the margin the choice — and the last bits of the values — would flip between runs for
+ * no gain.
+ */
+export const SHAP_PATH_MARGIN = 0.8
+
+/**
+ * The choice two timings make: the fast path unless the black box took less than
+ * {@link SHAP_PATH_MARGIN} of its time.
  * @example shapPathFromTimings(709, 281).path // 'blackBox'
  */
 export function shapPathFromTimings(fastMs: number, blackBoxMs: number): ShapPathChoice {
   const msPerRow = { fast: fastMs, blackBox: blackBoxMs }
-  return blackBoxMs < fastMs
+  return blackBoxMs < SHAP_PATH_MARGIN * fastMs
     ? {
         path: 'blackBox',
         reason: `the black box was faster on this model (${ms(blackBoxMs)} vs ${ms(fastMs)} per row on the Dense fast path)`,
