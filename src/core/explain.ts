@@ -99,6 +99,11 @@ export type RowExplanation = {
   igRefinement?: IgRefinement
   /** The SHAP path that computed `shap`, why the fast path was skipped, and the timings. */
   shapPath?: ShapPathChoice
+  /**
+   * The background SHAP / IG used (the same for every row of a run): 0-based data rows — for
+   * `kmeans:K` the medoid rows — and their weights (sum 1).
+   */
+  background?: { kind: Background['kind']; rows: number[]; weights: number[] }
   counterfactuals?: {
     changes: Record<string, number | string>
     prediction: number
@@ -269,7 +274,11 @@ export async function explainRows(
   if (bg) hooks.onBackground?.(bg)
   const out = dict<RowExplanation>()
   const preds = await predictRows(input.predict, xs)
-  rows.forEach((r, i) => (out[String(r)] = { prediction: preds[i]! }))
+  const bgUsed = bg && { kind: bg.kind, rows: Array.from(bg.rows), weights: Array.from(bg.weights) }
+  rows.forEach(
+    (r, i) =>
+      (out[String(r)] = { prediction: preds[i]!, ...(bgUsed ? { background: bgUsed } : {}) }),
+  )
 
   if (settings.shap && bg) {
     const choice = await shapPathChoose(input.predict, input.fast ?? null, xs, bg, {

@@ -197,13 +197,6 @@ export async function auditRun(
           : {}),
         ...(hooks.checkCancel ? { checkCancel: hooks.checkCancel } : {}),
         ...(hooks.chunkRows ? { chunkRows: hooks.chunkRows } : {}),
-        onBackground: (bg) => {
-          report.background = {
-            kind: bg.kind,
-            rows: Array.from(bg.rows),
-            weights: Array.from(bg.weights),
-          }
-        },
       },
     )
     report.explanations = sanitize(ex)

@@ -7,15 +7,6 @@ import type { RowExplanation } from '../core/explain.ts'
 import type { ReportComparison } from './compare.ts'
 import type { QuantizationReportEntry } from '../core/quantize/compare.ts'
 
-/** The report's `background`: the rows SHAP and IG integrate against (see the JSON Schema). */
-export type ReportBackground = {
-  kind: 'first' | 'sample' | 'kmeans' | 'custom'
-  /** 0-based data rows (kmeans: the medoid rows). */
-  rows: number[]
-  /** Weight of each row, sum 1 (kmeans: its cluster's share). */
-  weights: number[]
-}
-
 /** One group's (or the overall) rates; null on a zero denominator. */
 export type ReportRates = {
   count: number
@@ -125,8 +116,6 @@ export type Report = {
   }
   fairness?: Record<string, ReportFairnessAttr>
   explanations?: Record<string, RowExplanation>
-  /** The background the explanations used: data rows (kmeans: the medoids) and weights. */
-  background?: ReportBackground
   quantization?: Record<string, ReportQuantization>
   /** The reviewer's record, from the dashboard. */
   review?: ReportReview

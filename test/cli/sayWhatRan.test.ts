@@ -38,7 +38,8 @@ describe('glassbox audit says what ran', () => {
     expect(r.code).toBe(0)
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report
     expect(reportValidate(report)).toEqual({ valid: true, errors: [] })
-    const bg = report.background!
+    const bg = report.explanations!['5']!.background!
+    expect(report.explanations!['17']!.background).toEqual(bg)
     expect(bg.kind).toBe('kmeans')
     expect(bg.rows.length).toBe(bg.weights.length)
     expect(bg.rows.length).toBeLessThanOrEqual(20)

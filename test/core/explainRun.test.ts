@@ -89,7 +89,7 @@ describe('automatic IG refinement, per row', () => {
 
 describe('the background the explanations used', () => {
   for (const kind of ['sample', 'kmeans'] as const) {
-    it(`${kind}:20 seed 7: the rows handed out are the seeded background's, and SHAP's base value is Σ w f(row) over them`, async () => {
+    it(`${kind}:20 seed 7: the rows handed out (and listed in each row) are the seeded background’s, and SHAP’s base value is Σ w f(row) over them`, async () => {
       let seen: Background | null = null
       const ex = await explainRows(
         input,
@@ -117,6 +117,11 @@ describe('the background the explanations used', () => {
       bg.rows.forEach((_, i) => (base += bg.weights[i]! * f[i]!))
       expect(Math.abs(ex['5']!.baseValue! - base)).toBeLessThan(1e-6)
       if (kind === 'sample') for (const v of bg.weights) expect(v).toBeCloseTo(1 / 20, 15)
+      expect(ex['5']!.background).toEqual({
+        kind,
+        rows: Array.from(bg.rows),
+        weights: Array.from(bg.weights),
+      })
     })
   }
 })
