@@ -29,7 +29,14 @@ ${COMPARE_USAGE}
 ${MERGE_USAGE}`
 
 /** Errors that are the user's input, printed without the "error:" prefix. */
-const INPUT_ERRORS = ['UsageError', 'DataError', 'ModelError', 'GateError', 'RangeError']
+const INPUT_ERRORS = [
+  'UsageError',
+  'DataError',
+  'ModelError',
+  'GateError',
+  'RangeError',
+  'ValueError',
+]
 
 /**
  * Runs one `glassbox` command line (the arguments after the program name).

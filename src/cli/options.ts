@@ -33,8 +33,10 @@ export const AUDIT_USAGE = `usage: glassbox audit --model M.json --data D.csv --
   --background KIND:K      first:K | sample:K | kmeans:K (first:50)
   --budget N               coalition budget; exact SHAP when 2^M - 2 <= N (4096)
   --shap / --no-shap       SHAP for the explained rows (on)
-  --no-fast-path           SHAP through the model as a black box (default: the exact Dense
-                           first-layer fast path when the model allows it)
+  --fast-path / --no-fast-path
+                           SHAP on the exact Dense first-layer fast path / through the model as
+                           a black box (default: time one row on each where the model allows
+                           the fast path, use the faster; reported as explanations.*.shapPath)
   --seed N                 seed of every random choice (1)
   --ig-steps N             integrated-gradient steps, 0 = none (auto: 64 refined)
   --ig-method M            midpoint | trapezoid | left | right | gausslegendre (midpoint)
@@ -119,6 +121,7 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
       shap: { type: 'boolean' },
       'no-shap': { type: 'boolean' },
       'no-fast-path': { type: 'boolean' },
+      'fast-path': { type: 'boolean' },
       'ig-steps': { type: 'string' },
       'ig-method': { type: 'string' },
       'ig-baseline': { type: 'string' },
@@ -156,7 +159,10 @@ export function auditOptionsParse(argv: string[]): AuditOptions {
   if (v.budget !== undefined) s.budget = argInt(v.budget, '--budget', 1)
   if (v.shap && v['no-shap']) throw new UsageError('--shap and --no-shap contradict each other')
   if (v['no-shap']) s.shap = false
+  if (v['fast-path'] && v['no-fast-path'])
+    throw new UsageError('--fast-path and --no-fast-path contradict each other')
   if (v['no-fast-path']) s.fastPath = false
+  if (v['fast-path']) s.shapPath = 'fast'
   if (v.seed !== undefined) s.seed = argInt(v.seed, '--seed', 0)
   if (v['ig-steps'] !== undefined) s.igSteps = argInt(v['ig-steps'], '--ig-steps', 0)
   if (v['ig-method'] !== undefined) {

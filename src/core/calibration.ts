@@ -3,6 +3,7 @@
  * with float64 edges k/nBins; bin 0 = [0, 1/nBins], bin k > 0 = (k/nBins, (k+1)/nBins], so a
  * prediction exactly on an edge belongs to the bin below it.
  */
+import { predictionsCheckProbabilities } from './errors.ts'
 import { type Labels, type Scores, metricsCheckInputs } from './metrics.ts'
 
 /** One reliability bin. */
@@ -49,23 +50,21 @@ export function calibrationBinIndex(p: number, nBins: number): number {
 /**
  * Reliability bins, ECE and MCE of probabilities `p` against labels `y`.
  * @returns every bin listed; for empty input, all bins empty and ece = mce = null.
- * @throws RangeError when `nBins` is not a positive integer, lengths differ, a label is not 0/1
- *   or a prediction is NaN or outside [0, 1].
+ * @throws RangeError when `nBins` is not a positive integer or lengths differ; ValueError (naming
+ *   the 1-based data row) when a label is not 0/1 or a prediction is NaN or outside [0, 1].
  * @example calibration(predictions, labels).ece
  */
 export function calibration(p: Scores, y: Labels, nBins = 10): Calibration {
   if (!Number.isInteger(nBins) || nBins < 1) {
-    throw new RangeError(`calibration: nBins must be a positive integer, got ${nBins}`)
+    throw new RangeError(`the number of calibration bins must be a positive integer, got ${nBins}`)
   }
   metricsCheckInputs('calibration', p, y)
+  predictionsCheckProbabilities('calibration', p)
   const count = new Float64Array(nBins)
   const sumP = new Float64Array(nBins)
   const sumY = new Float64Array(nBins)
   for (let i = 0; i < p.length; i++) {
     const v = p[i]!
-    if (!(v >= 0 && v <= 1)) {
-      throw new RangeError(`calibration: p[${i}] = ${v} is not a probability in [0, 1]`)
-    }
     const k = calibrationBinIndex(v, nBins)
     count[k]!++
     sumP[k]! += v
@@ -90,7 +89,7 @@ export function calibrationOfBins(
   const nBins = count.length
   if (sumP.length !== nBins || sumY.length !== nBins)
     throw new RangeError(
-      `calibrationOfBins: ${nBins} counts, ${sumP.length} sums, ${sumY.length} positives`,
+      `calibration bins: ${nBins} counts, ${sumP.length} sums, ${sumY.length} positives`,
     )
   let n = 0
   for (let k = 0; k < nBins; k++) n += count[k]!

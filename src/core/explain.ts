@@ -11,9 +11,11 @@ import { type Background, type BackgroundSpec, backgroundSeeded } from './shap/b
 import type { RowTreeShap, TreeShapKind } from './tree/explain.ts'
 import { type BatchModel, predictRows } from './shap/coalitions.ts'
 import { shapExplain } from './shap/shap.ts'
+import { type ShapPathChoice, type ShapPathSetting, shapPathChoose } from './shap/pathChoice.ts'
 import type { FastModel } from './shap/fast/model.ts'
 import { type IgBaseline, igExplain } from './attribution/ig.ts'
 import type { IgRule } from './attribution/quadrature.ts'
+import { type IgRefinement, igRefinementOf } from './attribution/igRefinement.ts'
 import {
   type CounterfactualConfig,
   type CounterfactualConfigOptions,
@@ -50,6 +52,18 @@ export type ExplainSettings = {
    */
   fastPath?: boolean
   /**
+   * How the SHAP path is chosen when `fastPath` is not false: `auto` (absent) times one row on
+   * the Dense fast path and on the black box and uses the faster (src/core/shap/pathChoice.ts);
+   * `fast` / `blackBox` force one.
+   */
+  shapPath?: ShapPathSetting
+  /**
+   * Automatic IG refinement's tolerance and cap (contracts §2: 1e-3, 4096); for tests and
+   * studies — the CLI and the UI keep the contract's.
+   */
+  igTolerance?: number
+  igMaxSteps?: number
+  /**
    * TreeSHAP flavours for tree models (CLI `--tree-shap`); absent = every flavour the model
    * offers, [] = none. Ignored for models without `ExplainInput.treeShap`.
    */
@@ -81,6 +95,15 @@ export type RowExplanation = {
   ig?: Record<string, number>
   igSteps?: number
   igCompletenessGap?: number
+  /** How automatic IG refinement ended on this row (absent for a fixed number of steps). */
+  igRefinement?: IgRefinement
+  /** The SHAP path that computed `shap`, why the fast path was skipped, and the timings. */
+  shapPath?: ShapPathChoice
+  /**
+   * The background SHAP / IG used (the same for every row of a run): 0-based data rows — for
+   * `kmeans:K` the medoid rows — and their weights (sum 1).
+   */
+  background?: { kind: Background['kind']; rows: number[]; weights: number[] }
   counterfactuals?: {
     changes: Record<string, number | string>
     prediction: number
@@ -133,6 +156,8 @@ export type ExplainInput = {
    * without model calls; used unless `settings.fastPath` is false. null = black box only.
    */
   fast?: FastModel | null
+  /** Why `fast` is null (the fast path's detection or verification said so), for the report. */
+  fastUnavailable?: string | null
   /**
    * How feature values become model rows and which inputs each player owns (counterfactuals,
    * SHAP, IG); default: the schema's §1 encoding.
@@ -202,7 +227,13 @@ export async function explainRows(
   input: ExplainInput,
   rows: readonly number[],
   settings: ExplainSettings = EXPLAIN_DEFAULTS,
-  hooks: { onProgress?: ProgressFn; checkCancel?: CheckCancel; chunkRows?: number } = {},
+  hooks: {
+    onProgress?: ProgressFn
+    checkCancel?: CheckCancel
+    chunkRows?: number
+    /** Told the background the explanations use (when one is needed). */
+    onBackground?: (bg: Background) => void
+  } = {},
 ): Promise<Record<string, RowExplanation>> {
   const { schema, x } = input
   const w = x.cols
@@ -240,12 +271,24 @@ export async function explainRows(
     ? (input.background ?? backgroundSeeded(x, settings.background, settings.seed))
     : null
 
+  if (bg) hooks.onBackground?.(bg)
   const out = dict<RowExplanation>()
   const preds = await predictRows(input.predict, xs)
-  rows.forEach((r, i) => (out[String(r)] = { prediction: preds[i]! }))
+  const bgUsed = bg && { kind: bg.kind, rows: Array.from(bg.rows), weights: Array.from(bg.weights) }
+  rows.forEach(
+    (r, i) =>
+      (out[String(r)] = { prediction: preds[i]!, ...(bgUsed ? { background: bgUsed } : {}) }),
+  )
 
   if (settings.shap && bg) {
-    const fast = settings.fastPath === false ? null : (input.fast ?? null)
+    const choice = await shapPathChoose(input.predict, input.fast ?? null, xs, bg, {
+      offsets,
+      budget: settings.budget,
+      setting: settings.fastPath === false ? 'blackBox' : (settings.shapPath ?? 'auto'),
+      fastUnavailable: input.fastUnavailable ?? null,
+      ...(hooks.chunkRows ? { chunkRows: hooks.chunkRows } : {}),
+    })
+    const fast = choice.path === 'fast' ? (input.fast ?? null) : null
     const res = await shapExplain(input.predict, xs, bg, {
       ...(fast ? { fast } : {}),
       offsets,
@@ -260,6 +303,7 @@ export async function explainRows(
       e.exact = s.exact
       e.shap = named(names, s.phi)
       e.shapStdErr = s.stdErr ? named(names, s.stdErr) : null
+      e.shapPath = choice
     })
   }
   if (input.treeShap && treeKinds.length > 0 && bg) {
@@ -282,12 +326,16 @@ export async function explainRows(
       ...opts,
       ...(bg ? { background: bg } : {}),
       ...(settings.igSteps === 'auto' ? {} : { steps: settings.igSteps }),
+      ...(settings.igTolerance !== undefined ? { tolerance: settings.igTolerance } : {}),
+      ...(settings.igMaxSteps !== undefined ? { maxSteps: settings.igMaxSteps } : {}),
     })
     res.forEach((g, i) => {
       const e = out[String(rows[i])]!
       e.ig = named(names, g.ig)
       e.igSteps = g.steps
       e.igCompletenessGap = g.completenessGap
+      if (settings.igSteps === 'auto')
+        e.igRefinement = igRefinementOf(g, settings.igTolerance ?? 1e-3)
     })
   }
   if (settings.counterfactuals > 0) {

@@ -71,6 +71,8 @@ export type AuditInput = {
   classLabel: number
   /** Exact fast path for Dense first layers (src/core/shap/fast); null/absent = black box. */
   fast?: FastModel | null
+  /** Why `fast` is null, for the report's `shapPath.reason`. */
+  fastUnavailable?: string | null
   /** Feature values → model inputs and the players' inputs; default the schema's encoding. */
   input?: ModelInputMap
   /** f of every row when already known (skips predicting them again). */
@@ -179,6 +181,7 @@ export async function auditRun(
         ...(input.grad ? { grad: input.grad } : {}),
         predictions: p,
         ...(input.fast ? { fast: input.fast } : {}),
+        ...(input.fastUnavailable ? { fastUnavailable: input.fastUnavailable } : {}),
         ...(input.input ? { input: input.input } : {}),
         ...(tree ? { treeShap: tree.explain } : {}),
         ...(input.igUnavailable ? { igUnavailable: input.igUnavailable } : {}),

@@ -114,6 +114,7 @@ async function auditAll(
       dataSha256: s.dataSha256,
       classLabel: s.classLabel,
       fast: settings.fastPath === false ? null : s.fast,
+      fastUnavailable: settings.fastPath === false ? 'the fast path was turned off' : s.fastReason,
       input: s.input,
       ...(predictions ? { predictions } : {}),
       ...(s.treeShap.status === 'available' ? { treeShap: s.treeShap } : {}),

@@ -72,7 +72,13 @@ export function cohortReport(report: Report, c: AuditCohort, fileRows: number): 
   }
   if (report.explanations)
     out.explanations = Object.fromEntries(
-      Object.entries(report.explanations).map(([k, e]) => [String(file(Number(k))), e]),
+      Object.entries(report.explanations).map(([k, e]) => [
+        String(file(Number(k))),
+        // The background's rows are cohort positions too: told in the file's rows.
+        e.background
+          ? { ...e, background: { ...e.background, rows: e.background.rows.map(file) } }
+          : e,
+      ]),
     )
   return out
 }

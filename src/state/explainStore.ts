@@ -114,8 +114,8 @@ export function explainDefaultRow(nRows: number, seed: number): number {
 }
 
 const PART_KEYS: Record<ExplainPart, (keyof RowExplanation)[]> = {
-  shap: ['baseValue', 'exact', 'shap', 'shapStdErr', 'treeShap'],
-  ig: ['ig', 'igSteps', 'igCompletenessGap'],
+  shap: ['baseValue', 'exact', 'shap', 'shapStdErr', 'treeShap', 'shapPath'],
+  ig: ['ig', 'igSteps', 'igCompletenessGap', 'igRefinement'],
   counterfactuals: ['counterfactuals', 'diversity', 'noneReason'],
 }
 

@@ -470,7 +470,7 @@ describe('fast SHAP on the golden adult model', () => {
     })
   })
 
-  it('is used by explainRows when the input carries it, and switched off by fastPath: false', async () => {
+  it('is used by explainRows when the input carries it (and the path says so), and switched off by fastPath: false', async () => {
     const input = {
       schema: g.schema,
       x: g.enc.x,
@@ -480,12 +480,21 @@ describe('fast SHAP on the golden adult model', () => {
     }
     const settings = { ...EXPLAIN_DEFAULTS, igSteps: 0, counterfactuals: 0 }
     const two = rows.slice(0, 2)
-    const on = await explainRows({ ...input, fast }, two, settings)
+    const on = await explainRows({ ...input, fast }, two, { ...settings, shapPath: 'fast' })
     const off = await explainRows({ ...input, fast }, two, { ...settings, fastPath: false })
     const plain = await explainRows(input, two, settings)
     const black64 = await explainRows({ ...input, predict: mlpPredictFn64(g.mlp) }, two, settings)
-    expect(off).toEqual(plain)
+    const pathless = (ex: typeof off) =>
+      Object.fromEntries(Object.entries(ex).map(([k, { shapPath: _, ...e }]) => [k, e]))
+    expect(pathless(off)).toEqual(pathless(plain))
     for (const r of two.map(String)) {
+      expect(on[r]!.shapPath!.path).toBe('fast')
+      expect(off[r]!.shapPath).toEqual({
+        path: 'blackBox',
+        reason: 'the black box was asked for',
+        msPerRow: { fast: null, blackBox: null },
+      })
+      expect(plain[r]!.shapPath!.reason).toMatch(/^no Dense fast path: /)
       expect(on[r]!.prediction).toBe(plain[r]!.prediction)
       for (const f of g.ref.features) {
         expect(Math.abs(on[r]!.shap![f]! - black64[r]!.shap![f]!)).toBeLessThan(1e-9)

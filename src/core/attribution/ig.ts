@@ -211,7 +211,7 @@ export async function igExplain(
   const R = x.rows
   const offsets = opts.offsets ?? Int32Array.from({ length: w + 1 }, (_, i) => i)
   if (offsets[0] !== 0 || offsets[offsets.length - 1] !== w)
-    throw new RangeError(`ig: offsets must span 0..${w}`)
+    throw new RangeError(`integrated gradients: offsets must span 0..${w}`)
   const spec = opts.baseline ?? { kind: 'mean' }
   const precision: Precision =
     opts.precision ?? (x.data instanceof Float64Array ? 'float64' : 'float32')
@@ -221,9 +221,12 @@ export async function igExplain(
   let job: Job
   if (spec.kind === 'expected' || spec.kind === 'mean') {
     const bg = opts.background
-    if (!bg) throw new RangeError(`ig: the ${spec.kind} baseline needs a background`)
+    if (!bg)
+      throw new RangeError(`integrated gradients: the ${spec.kind} baseline needs a background`)
     if (bg.x.cols !== w)
-      throw new RangeError(`ig: background has ${bg.x.cols} columns, rows have ${w}`)
+      throw new RangeError(
+        `integrated gradients: background has ${bg.x.cols} columns, rows have ${w}`,
+      )
     if (spec.kind === 'mean')
       job = { x, baselines: backgroundMean(bg), nBase: 1, baseWeights: Float64Array.of(1) }
     else
@@ -237,7 +240,9 @@ export async function igExplain(
     job = { x, baselines: new Float64Array(w), nBase: 1, baseWeights: Float64Array.of(1) }
   } else {
     if (spec.x.length !== w)
-      throw new RangeError(`ig: baseline row has ${spec.x.length} values, rows have ${w}`)
+      throw new RangeError(
+        `integrated gradients: baseline row has ${spec.x.length} values, rows have ${w}`,
+      )
     job = { x, baselines: Float64Array.from(spec.x), nBase: 1, baseWeights: Float64Array.of(1) }
   }
   const nb = job.nBase

@@ -103,13 +103,13 @@ export function igExactPiecewiseLinear(
 ): IgExactResult {
   const w = mlp.inputs
   if (x.length !== w || baseline.length !== w)
-    throw new RangeError(`igExact: rows must have ${w} values`)
+    throw new RangeError(`exact integrated gradients: rows must have ${w} values`)
   const L = mlp.layers.length
   for (let l = 0; l < L - 1; l++) {
     const a = mlp.layers[l]!.activation
     if (a !== 'relu' && a !== 'linear')
       throw new RangeError(
-        `igExact: hidden layer ${l} is ${a}; only relu/linear are piecewise linear`,
+        `exact integrated gradients: hidden layer ${l} is ${a}; only relu/linear are piecewise linear`,
       )
   }
   const x0 = Float64Array.from(baseline)

@@ -19,7 +19,7 @@ const glCache = new Map<number, Quadrature>()
  */
 export function gaussLegendre(n: number): Quadrature {
   if (!Number.isInteger(n) || n < 1)
-    throw new RangeError(`gaussLegendre: n must be a positive integer, got ${n}`)
+    throw new RangeError(`Gauss–Legendre quadrature: n must be a positive integer, got ${n}`)
   const hit = glCache.get(n)
   if (hit) return hit
   const nodes = new Float64Array(n)
@@ -73,7 +73,7 @@ export function gaussLegendre(n: number): Quadrature {
  */
 export function igQuadrature(rule: IgRule, n: number): Quadrature {
   if (!Number.isInteger(n) || n < 1)
-    throw new RangeError(`igQuadrature: steps must be a positive integer, got ${n}`)
+    throw new RangeError(`integrated gradients: steps must be a positive integer, got ${n}`)
   if (rule === 'gausslegendre') return gaussLegendre(n)
   if (rule === 'trapezoid') {
     const nodes = new Float64Array(n + 1)

@@ -30,9 +30,11 @@ export type PrCurve = {
   threshold: Float64Array
 }
 
-function checkMaxPoints(fn: string, maxPoints: number): void {
+function checkMaxPoints(_fn: string, maxPoints: number): void {
   if (!(maxPoints >= 2) || !(Number.isInteger(maxPoints) || maxPoints === Infinity)) {
-    throw new RangeError(`${fn}: maxPoints must be an integer ≥ 2, got ${maxPoints}`)
+    throw new RangeError(
+      `a curve needs at least 2 points (an integer or Infinity), got ${maxPoints}`,
+    )
   }
 }
 

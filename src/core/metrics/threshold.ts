@@ -37,8 +37,8 @@ export type PerformanceMetrics = {
   f1: number | null
 }
 
-function checkThreshold(fn: string, threshold: number): void {
-  if (Number.isNaN(threshold)) throw new RangeError(`${fn}: threshold is NaN`)
+function checkThreshold(_fn: string, threshold: number): void {
+  if (Number.isNaN(threshold)) throw new RangeError('the decision threshold is NaN')
 }
 
 function ratio(num: number, den: number): number | null {
@@ -144,9 +144,7 @@ export function metricsAt(
   const { tp, fp, tn, fn } = confusion
   const n = free.n
   if (tp + fp + tn + fn !== n) {
-    throw new RangeError(
-      `metricsAt: the confusion counts sum to ${tp + fp + tn + fn}, not n = ${n}`,
-    )
+    throw new RangeError(`the confusion counts sum to ${tp + fp + tn + fn}, not n = ${n}`)
   }
   return {
     n,

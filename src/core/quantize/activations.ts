@@ -55,7 +55,9 @@ function layerNets(mlp: Mlp): Mlp[] {
  */
 export function mlpForwardHooked(mlp: Mlp, x: Matrix, hook: ActivationHook): Float64Array {
   if (x.cols !== mlp.inputs)
-    throw new RangeError(`mlp: input has ${x.cols} columns, the model expects ${mlp.inputs}`)
+    throw new RangeError(
+      `the Dense network: input has ${x.cols} columns, the model expects ${mlp.inputs}`,
+    )
   let a: Matrix = x
   layerNets(mlp).forEach((net, l) => {
     const out = mlpForward(net, a)
@@ -138,7 +140,9 @@ export function mlpFakeQuantProbability(
   options: FakeQuantOptions = {},
 ): Float64Array {
   if (ranges.length !== mlp.layers.length)
-    throw new RangeError(`int8act: ${ranges.length} ranges for ${mlp.layers.length} layers`)
+    throw new RangeError(
+      `the int8act variant: ${ranges.length} ranges for ${mlp.layers.length} layers`,
+    )
   const grids = ranges.map((r) => activationGrid(r, options.mode))
   const last = mlp.layers.length - 1
   return mlpForwardHooked(mlp, x, (l, a) => {
@@ -164,7 +168,7 @@ export function mlpWeightTensors(mlp: Mlp): WeightTensor[] {
 export function mlpWithWeights(mlp: Mlp, tensors: readonly WeightTensor[]): Mlp {
   if (tensors.length !== 2 * mlp.layers.length)
     throw new RangeError(
-      `mlpWithWeights: ${tensors.length} tensors for ${mlp.layers.length} layers`,
+      `the Dense network has ${mlp.layers.length} layers, but ${tensors.length} weight tensors were given (2 per layer needed)`,
     )
   return mlpCreate(
     mlp.layers.map((l, i) => ({
@@ -220,7 +224,7 @@ export function matrixRows(x: Matrix, rows: readonly number[]): Matrix {
   const out = new Float64Array(rows.length * x.cols)
   rows.forEach((r, i) => {
     if (!(r >= 0 && r < x.rows))
-      throw new RangeError(`matrixRows: row ${r} outside 0..${x.rows - 1}`)
+      throw new RangeError(`the row selection: row ${r} outside 0..${x.rows - 1}`)
     out.set(x.data.subarray(r * x.cols, (r + 1) * x.cols), i * x.cols)
   })
   return matrix(out, rows.length, x.cols)

@@ -28,7 +28,7 @@ export type Float16Tensor = { tensor: WeightTensor; bits: Uint16Array }
  */
 export function quantizeFloat16(t: WeightTensor): Float16Tensor {
   if (t.data.length !== tensorSize(t))
-    throw new RangeError(`quantizeFloat16: ${t.name} has ${t.data.length} values`)
+    throw new RangeError(`float16 quantization: ${t.name} has ${t.data.length} values`)
   const bits = new Uint16Array(t.data.length)
   const out = new Float32Array(t.data.length)
   for (let i = 0; i < bits.length; i++) {
@@ -159,7 +159,9 @@ export type Int4Tensor = {
 export function quantizeInt4(t: WeightTensor, groupSize = INT4_GROUP_SIZE): Int4Tensor {
   tensorCheck('quantizeInt4', t)
   if (!Number.isInteger(groupSize) || groupSize < 1)
-    throw new RangeError(`quantizeInt4: group size must be a positive integer, got ${groupSize}`)
+    throw new RangeError(
+      `int4 quantization: group size must be a positive integer, got ${groupSize}`,
+    )
   const d = t.data
   const C = tensorChannels(t)
   const rows = C === 0 ? 0 : d.length / C
@@ -203,7 +205,7 @@ export function pruneCount(n: number, fraction: number): number {
 export function prune(t: WeightTensor, fraction: number): PrunedTensor {
   tensorCheck('prune', t)
   if (!(fraction >= 0 && fraction <= 1))
-    throw new RangeError(`prune: fraction must be in [0, 1], got ${fraction}`)
+    throw new RangeError(`the pruned fraction must be in [0, 1], got ${fraction}`)
   const d = t.data
   const n = d.length
   const k = pruneCount(n, fraction)

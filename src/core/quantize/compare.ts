@@ -149,8 +149,11 @@ export function variantCompare(
 ): VariantComparison {
   const n = base.p.length
   if (variant.p.length !== n)
-    throw new RangeError(`variantCompare: ${n} base rows but ${variant.p.length} variant rows`)
-  if (y && y.length !== n) throw new RangeError(`variantCompare: ${n} rows but ${y.length} labels`)
+    throw new RangeError(
+      `the quantization comparison: ${n} base rows but ${variant.p.length} variant rows`,
+    )
+  if (y && y.length !== n)
+    throw new RangeError(`the quantization comparison: ${n} rows but ${y.length} labels`)
   // The comparison engine without its bootstrap: one implementation of every difference.
   const c = compareModels({
     champion: base.p,

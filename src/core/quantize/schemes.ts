@@ -187,6 +187,6 @@ export function quantizeVariant(
       return { id, bytes, tensors: kernelsOnly((t) => prune(t, f).tensor) }
     }
     default:
-      throw new RangeError(`quantizeVariant: unknown scheme "${String(id)}"`)
+      throw new RangeError(`unknown quantization scheme "${String(id)}"`)
   }
 }

@@ -4,6 +4,8 @@
  * round half to even.
  */
 
+import { ValueError } from '../errors.ts'
+
 /** A named weight tensor: row-major float32 values of shape `shape` (tfjs/Keras order). */
 export type WeightTensor = {
   readonly name: string
@@ -36,14 +38,28 @@ export function tensorChannels(t: Pick<WeightTensor, 'shape'>): number {
 }
 
 /**
- * @throws RangeError naming `fn` and the tensor when its value count does not match its shape or
- *   a value is not finite.
+ * Checks a weight tensor before quantizing it.
+ * @param fn the scheme's function, kept in the error's `where` for debugging (never shown).
+ * @throws ValueError naming the weight, its flat index and value when a value is NaN or ±Infinity
+ *   (the model file holds it); RangeError naming the weight when its value count does not match
+ *   its shape.
  */
 export function tensorCheck(fn: string, t: WeightTensor): void {
   if (t.data.length !== tensorSize(t))
-    throw new RangeError(`${fn}: ${t.name} has ${t.data.length} values, shape [${t.shape}]`)
-  for (let i = 0; i < t.data.length; i++)
-    if (!Number.isFinite(t.data[i]!)) throw new RangeError(`${fn}: ${t.name}[${i}] is not finite`)
+    throw new RangeError(`weight "${t.name}" has ${t.data.length} values, its shape [${t.shape}]`)
+  for (let i = 0; i < t.data.length; i++) {
+    const v = t.data[i]!
+    if (!Number.isFinite(v)) {
+      throw new ValueError({
+        subject: `weight "${t.name}" (value ${i} of ${t.data.length})`,
+        row: null,
+        value: v,
+        problem:
+          'not a finite number — the model file holds a NaN or infinite weight, so it cannot be quantized (retrain or re-export the model)',
+        where: fn,
+      })
+    }
+  }
 }
 
 /** A copy of `t`'s name and shape with new values `data` (same length, not checked). */

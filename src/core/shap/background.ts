@@ -42,8 +42,8 @@ function pickRows(
 
 function checkK(x: Matrix, k: number): number {
   if (!Number.isInteger(k) || k < 1)
-    throw new RangeError(`background: K must be a positive integer, got ${k}`)
-  if (x.rows === 0) throw new RangeError('background: the data has no rows')
+    throw new RangeError(`the SHAP background: K must be a positive integer, got ${k}`)
+  if (x.rows === 0) throw new RangeError('the SHAP background: the data has no rows')
   return Math.min(k, x.rows)
 }
 
@@ -242,16 +242,16 @@ export function backgroundFromRows(
   weights?: ArrayLike<number>,
   rows?: ArrayLike<number>,
 ): Background {
-  if (x.rows === 0) throw new RangeError('background: no rows')
+  if (x.rows === 0) throw new RangeError('the SHAP background: no rows')
   const wt = new Float64Array(x.rows)
   let s = 0
   for (let i = 0; i < x.rows; i++) {
     const v = weights ? weights[i]! : 1
-    if (!(v >= 0)) throw new RangeError(`background: weight ${i} is ${v}`)
+    if (!(v >= 0)) throw new RangeError(`the SHAP background: weight ${i} is ${v}`)
     wt[i] = v
     s += v
   }
-  if (!(s > 0)) throw new RangeError('background: weights sum to 0')
+  if (!(s > 0)) throw new RangeError('the SHAP background: weights sum to 0')
   for (let i = 0; i < x.rows; i++) wt[i] = wt[i]! / s
   const idx = new Int32Array(x.rows)
   for (let i = 0; i < x.rows; i++) idx[i] = rows ? rows[i]! : i

@@ -26,9 +26,9 @@ export function shapleyWeights(M: number): Float64Array {
  */
 export function shapExactFromTable(v: ArrayLike<number>, M: number): Float64Array {
   if (M > SHAP_EXACT_MAX_PLAYERS)
-    throw new RangeError(`shapExactFromTable: M = ${M} > ${SHAP_EXACT_MAX_PLAYERS}`)
+    throw new RangeError(`exact SHAP: M = ${M} > ${SHAP_EXACT_MAX_PLAYERS}`)
   const n = 2 ** M
-  if (v.length !== n) throw new RangeError(`shapExactFromTable: ${v.length} values, 2^${M} needed`)
+  if (v.length !== n) throw new RangeError(`exact SHAP: ${v.length} values, 2^${M} needed`)
   const w = shapleyWeights(M)
   const phi = new Float64Array(M)
   const pc = new Uint8Array(n)

@@ -64,7 +64,7 @@ function forEachCombination(n: number, k: number, visit: (idx: Int32Array) => vo
  * standard error (reduced when there are few draws).
  */
 export function shapKernelDesign(M: number, budget: number, rng: Rng, nGroups = 10): KernelDesign {
-  if (M < 2) throw new RangeError('shapKernelDesign: needs M ≥ 2')
+  if (M < 2) throw new RangeError('Kernel SHAP: needs M ≥ 2')
   const member: number[] = []
   const enumW: number[] = []
   const keyOf = new Map<number | string, number>()

@@ -79,7 +79,7 @@ export async function shapCoalitionValuesMasked(
 ): Promise<{ values: Float64Array; modelRows: number }> {
   const M = offsets.length - 1
   if (M > SHAP_MASK_MAX_PLAYERS)
-    throw new RangeError(`shap: mask path supports M ≤ ${SHAP_MASK_MAX_PLAYERS}`)
+    throw new RangeError(`SHAP: mask path supports M ≤ ${SHAP_MASK_MAX_PLAYERS}`)
   const w = x.cols
   const K = bg.x.rows
   const R = x.rows

@@ -109,11 +109,11 @@ export async function shapExplain(
 ): Promise<ShapResult[]> {
   const w = x.cols
   if (bg.x.cols !== w)
-    throw new RangeError(`shap: background has ${bg.x.cols} columns, rows have ${w}`)
-  if (bg.x.rows === 0) throw new RangeError('shap: empty background')
+    throw new RangeError(`SHAP: background has ${bg.x.cols} columns, rows have ${w}`)
+  if (bg.x.rows === 0) throw new RangeError('SHAP: empty background')
   const offsets = opts.offsets ?? identityOffsets(w)
   const M = offsets.length - 1
-  if (offsets[0] !== 0 || offsets[M] !== w) throw new RangeError(`shap: offsets must span 0..${w}`)
+  if (offsets[0] !== 0 || offsets[M] !== w) throw new RangeError(`SHAP: offsets must span 0..${w}`)
   const budget = opts.budget ?? 4096
   const exact = shapIsExact(M, budget)
   const precision: Precision =
@@ -123,7 +123,7 @@ export async function shapExplain(
   const R = x.rows
   const fast = opts.fast ?? null
   if (fast && fast.inputs !== w)
-    throw new RangeError(`shap: the fast model expects ${fast.inputs} inputs, rows have ${w}`)
+    throw new RangeError(`SHAP: the fast model expects ${fast.inputs} inputs, rows have ${w}`)
 
   const design =
     exact || M < 2

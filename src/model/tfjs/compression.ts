@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { mlpFromLayersModel } from '../../core/mlp.ts'
+import { valueErrorWithSource } from '../../core/errors.ts'
 import { int8ActModel } from '../../core/quantize/activations.ts'
 import { type QuantSchemeId, packedBytes } from '../../core/quantize/schemes.ts'
 import type { Matrix } from '../../core/types.ts'
@@ -51,7 +52,7 @@ async function variantModel(
     } catch (e) {
       return `int8act needs a Dense LayersModel (${(e as Error).message})`
     }
-    if (!calib) throw new Error('int8act: no calibration rows')
+    if (!calib) throw new Error('the int8act variant needs calibration rows; none were given')
     const q = int8ActModel(mlp, calib)
     return {
       predict: q.predict,
@@ -82,8 +83,16 @@ async function variantModel(
 export function tfjsCompression(lm: TfModel): ModelCompression {
   return {
     baseBytes: () => packedBytes('float32', artifactsWeightTensors(lm.artifacts)),
-    variant: (id, column, calib) => variantModel(lm, id, column, calib),
-    exportFiles: (id, baseName) =>
-      artifactsToFiles(quantizedArtifacts(lm.artifacts, id).artifacts, baseName),
+    variant: (id, column, calib) =>
+      variantModel(lm, id, column, calib).catch((e: unknown) => {
+        throw valueErrorWithSource(e, lm.info.name)
+      }),
+    exportFiles: (id, baseName) => {
+      try {
+        return artifactsToFiles(quantizedArtifacts(lm.artifacts, id).artifacts, baseName)
+      } catch (e) {
+        throw valueErrorWithSource(e, lm.info.name)
+      }
+    },
   }
 }

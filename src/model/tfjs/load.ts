@@ -14,6 +14,7 @@ import {
 import type { ModelInfo } from '../card.ts'
 import { ModelError } from '../errors.ts'
 import { artifactsIsGraph } from './artifacts.ts'
+import { tfBuildErrorText } from './buildErrors.ts'
 import { type GraphNode, graphActivation, graphOutputTensor } from './graphActivation.ts'
 import { runModel } from './predict.ts'
 
@@ -59,9 +60,7 @@ export async function tfModelLoad(
     engine.endScope()
     for (const [k, v] of Object.entries(engine.state.registeredVariables))
       if (!variables.has(k)) v.dispose()
-    throw new ModelError(
-      `${name}: TensorFlow.js could not build the model (${(e as Error).message})`,
-    )
+    throw new ModelError(`${name}: TensorFlow.js could not build the model ${tfBuildErrorText(e)}`)
   }
   engine.endScope(graph ? Object.values((model as tf.GraphModel).weights).flat() : undefined)
   try {

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs'
 import { type GradFn, type Matrix, type PredictFn, matrix } from '../../core/types.ts'
 import { ModelError } from '../errors.ts'
 import { modelCallGuarded } from '../faults.ts'
+import { firstFailingRow, tfKernelErrorTranslate } from './kernelErrors.ts'
 import type { TfModel } from './load.ts'
 
 /** runModel behind the fault hook, with allocation failures turned into OutOfMemoryError. */
@@ -23,6 +24,41 @@ export function runModel(model: tf.LayersModel | tf.GraphModel, x: tf.Tensor2D):
   return model.apply(x) as tf.Tensor
 }
 
+/** Row-major Float32 view of a block of rows. */
+const f32 = (src: Float32Array | Float64Array): Float32Array =>
+  src instanceof Float32Array ? src : Float32Array.from(src)
+
+/**
+ * The class-of-interest column of one chunk of `n` rows (the caller disposes it). A TensorFlow.js
+ * kernel error (an Embedding index out of range, …) becomes the model's problem, naming the first
+ * failing row (1-based, counted from `firstRow`) — see kernelErrors.ts.
+ */
+function predictChunk(
+  lm: TfModel,
+  src: Float32Array | Float64Array,
+  n: number,
+  cols: number,
+  col: number,
+  firstRow: number,
+): tf.Tensor {
+  const { model, info } = lm
+  const run = (data: Float32Array, rows: number): tf.Tensor =>
+    tf.tidy(() => {
+      const o = runGuarded(model, tf.tensor2d(data, [rows, cols]))
+      return info.outputWidth === 1
+        ? o.reshape([rows])
+        : o.slice([0, col], [rows, 1]).reshape([rows])
+    })
+  const data = f32(src)
+  try {
+    return run(data, n)
+  } catch (e) {
+    if (!(e instanceof Error) || e.name !== 'Error') throw e
+    const at = firstFailingRow(n, (a, b) => run(data.subarray(a * cols, b * cols), b - a).dispose())
+    throw tfKernelErrorTranslate(e, info.name, at === null ? null : firstRow + at + 1)
+  }
+}
+
 /** Rows per forward pass: big enough to amortise dispatch, small enough for GPU memory. */
 export const PREDICT_CHUNK_ROWS = 32768
 
@@ -38,7 +74,7 @@ export function tfPredictFn(
   classIndex: number,
   chunkRows = PREDICT_CHUNK_ROWS,
 ): PredictFn {
-  const { model, info } = lm
+  const { info } = lm
   const col = info.outputWidth === 1 ? 0 : classIndex
   if (col < 0 || col >= info.outputWidth)
     throw new ModelError(
@@ -51,16 +87,7 @@ export function tfPredictFn(
     for (let r0 = 0; r0 < x.rows; r0 += chunkRows) {
       const r1 = Math.min(x.rows, r0 + chunkRows)
       const src = x.data.subarray(r0 * x.cols, r1 * x.cols)
-      const y = tf.tidy(() => {
-        const t = tf.tensor2d(src instanceof Float32Array ? src : Float32Array.from(src), [
-          r1 - r0,
-          x.cols,
-        ])
-        const o = runGuarded(model, t)
-        return info.outputWidth === 1
-          ? o.reshape([r1 - r0])
-          : o.slice([0, col], [r1 - r0, 1]).reshape([r1 - r0])
-      })
+      const y = predictChunk(lm, src, r1 - r0, x.cols, col, r0)
       const d = (await y.data()) as Float32Array
       y.dispose()
       out.set(d, r0)

@@ -10,6 +10,7 @@ import { JobProgress } from './explain/JobProgress.tsx'
 import { CounterfactualList, RowTables } from './explain/RowTables.tsx'
 import { TreeShapPanel } from './explain/TreeShapPanel.tsx'
 import { WaterfallChart } from './explain/WaterfallChart.tsx'
+import { RunNote } from './explain/RunNote.tsx'
 import { dict } from '../../core/dict.ts'
 import { lockedFeatures } from '../../core/views/cfLocks.ts'
 
@@ -99,6 +100,7 @@ export function ExplainView() {
                 </span>
               )}
             </p>
+            <RunNote explanation={e} />
             <div className="explainGrid">
               {e.shap && used.shap ? (
                 <WaterfallChart

@@ -24,6 +24,7 @@ export const explain: Handler<'explain'> = async (host, req, job) => {
       igUnavailable: s.gradUnavailable,
       predictions: s.predictions,
       fast: s.fast,
+      fastUnavailable: s.fastReason,
       input: s.input,
       ...(s.treeShap.status === 'available' ? { treeShap: s.treeShap.explain } : {}),
     },

@@ -63,6 +63,9 @@ export class AbortError extends Error {
 /** The kind an error travels as (its name when it is one of ours, else 'Error'). */
 export function errorKind(e: unknown): ErrorKind {
   const n = (e as Error | undefined)?.name
+  // A ValueError (src/core/errors.ts) is the model's or the data's problem, said in words.
+  if (n === 'ValueError')
+    return (e as { about?: string }).about === 'data' ? 'DataError' : 'ModelError'
   return n === 'DataError' || n === 'ModelError' || n === 'AbortError' || n === 'OutOfMemoryError'
     ? n
     : 'Error'

@@ -59,7 +59,9 @@ describe('quantizeUint8', () => {
 
   it('rejects values that do not match the shape or are not finite', () => {
     expect(() => quantizeUint8(tensor([3], [1, 2]))).toThrow(/2 values/)
-    expect(() => quantizeUint8(tensor([2], [1, Infinity]))).toThrow(/not finite/)
+    expect(() => quantizeUint8(tensor([2], [1, Infinity], 'dense_1/kernel'))).toThrow(
+      'weight "dense_1/kernel" (value 1 of 2) is Infinity: not a finite number — the model file holds a NaN or infinite weight, so it cannot be quantized (retrain or re-export the model)',
+    )
   })
 })
 
@@ -186,7 +188,7 @@ describe('quantizeVariant', () => {
   })
 
   it('rejects an unknown id', () => {
-    expect(() => quantizeVariant('int2' as never, tensors)).toThrow(/unknown scheme/)
+    expect(() => quantizeVariant('int2' as never, tensors)).toThrow(/unknown quantization scheme/)
   })
 })
 

@@ -61,9 +61,9 @@ export async function fastCoalitionValues(
   if (nCoal <= 0 || R === 0) return values
   const exact = member === null
   if (exact && (M > EXACT_MAX_PLAYERS || nCoal !== 2 ** M - 2))
-    throw new RangeError('shap: exact fast path needs M ≤ 30 and 2^M − 2 coalitions')
+    throw new RangeError('SHAP: exact fast path needs M ≤ 30 and 2^M − 2 coalitions')
   if (member && member.length < nCoal * M)
-    throw new RangeError(`shap: membership has ${member.length} entries, ${nCoal}×${M} needed`)
+    throw new RangeError(`SHAP: membership has ${member.length} entries, ${nCoal}×${M} needed`)
   await ctx.checkCancel?.()
   const wts = bg.weights
   const full = 2 ** M

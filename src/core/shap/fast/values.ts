@@ -78,9 +78,9 @@ export async function shapFastPrepare(
 ): Promise<FastShapJob> {
   const w = x.cols
   if (fast.inputs !== w)
-    throw new RangeError(`shap: the fast model expects ${fast.inputs} inputs, rows have ${w}`)
+    throw new RangeError(`SHAP: the fast model expects ${fast.inputs} inputs, rows have ${w}`)
   if (fast.kernel.length !== fast.inputs * fast.hidden || fast.bias.length !== fast.hidden)
-    throw new RangeError('shap: the fast model has inconsistent first-layer shapes')
+    throw new RangeError('SHAP: the fast model has inconsistent first-layer shapes')
   await ctx.checkCancel?.()
   const h = fast.hidden
   const K = bg.x.rows

@@ -1,0 +1,118 @@
+/**
+ * No internal function name reaches a user (issue 16): a thrown message must not start with
+ * `someFunction:` (or `${fn}:`, a function name passed in). This test greps `src` for that shape
+ * and fails when a new one appears. The sites listed below were there before the rule, each an
+ * internal invariant of a module owned elsewhere (a caller's bug, not a user's input); the list may
+ * only shrink — a count above the listed one, or a file not listed, fails.
+ */
+import { readFileSync, readdirSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+
+/** `Error(` then a quote, then `lowerCamelName:` or `${fn}:` / `${criterion}:`. */
+const INTERNAL_NAME = /Error\(\s*[`'"](?:[a-z][A-Za-z0-9]*|\$\{(?:fn|criterion)\}):/g
+
+/** Sites that predate the rule (file → count); never add to this list, only remove. */
+const KNOWN = new Map<string, number>([
+  ['src/cli/merge.ts', 1],
+  ['src/cli/partial.ts', 2],
+  ['src/core/binomial.ts', 5],
+  ['src/core/compare/bootstrap.ts', 2],
+  ['src/core/compare/cells.ts', 3],
+  ['src/core/compare/compare.ts', 3],
+  ['src/core/compare/delong.ts', 1],
+  ['src/core/compare/explanations.ts', 2],
+  ['src/core/compare/mcnemar.ts', 2],
+  ['src/core/counterfactual/config.ts', 1],
+  ['src/core/counterfactual/search.ts', 1],
+  ['src/core/drift/analyze.ts', 1],
+  ['src/core/drift/chiSquare.ts', 2],
+  ['src/core/drift/eigen.ts', 1],
+  ['src/core/drift/features.ts', 1],
+  ['src/core/drift/kolmogorov.ts', 2],
+  ['src/core/drift/ks.ts', 2],
+  ['src/core/drift/ood.ts', 6],
+  ['src/core/drift/psi.ts', 4],
+  ['src/core/drift/ranking.ts', 2],
+  ['src/core/drift/special.ts', 2],
+  ['src/core/fairness.ts', 2],
+  ['src/core/fileKind.ts', 1],
+  ['src/core/linalg/lu.ts', 1],
+  ['src/core/mlp/gradient.ts', 1],
+  ['src/core/mlp/layersModel.ts', 4],
+  ['src/core/mlp/network.ts', 9],
+  ['src/core/random.ts', 1],
+  ['src/core/stream/drift.ts', 4],
+  ['src/core/stream/driftCounts.ts', 2],
+  ['src/core/stream/dyadic.ts', 3],
+  ['src/core/stream/exactSum.ts', 1],
+  ['src/core/stream/fairness.ts', 4],
+  ['src/core/stream/ood.ts', 6],
+  ['src/core/stream/oodPartial.ts', 3],
+  ['src/core/stream/oodPasses.ts', 4],
+  ['src/core/stream/scores.ts', 4],
+  ['src/core/stream/shards.ts', 9],
+  ['src/core/stream/state.ts', 4],
+  ['src/core/stream/stateJson.ts', 5],
+  ['src/core/tree/evaluate.ts', 1],
+  ['src/core/types.ts', 2],
+  ['src/core/views/calibrationView.ts', 4],
+  ['src/core/views/cohort.ts', 1],
+  ['src/core/views/csvExport.ts', 1],
+  ['src/core/views/fairnessBootstrap.ts', 2],
+  ['src/core/views/fairnessThresholds.ts', 2],
+  ['src/core/views/fairnessView.ts', 4],
+  ['src/core/views/groupBars.ts', 1],
+  ['src/core/views/groups.ts', 1],
+  ['src/core/views/order.ts', 1],
+  ['src/core/views/rank.ts', 3],
+  ['src/core/views/sample.ts', 1],
+  ['src/core/views/waterfall.ts', 3],
+  ['src/model/compression/run.ts', 1],
+  ['src/model/onnx/protobuf.ts', 1],
+  ['src/workers/model/debug.ts', 2],
+  ['src/workers/poolSplit.ts', 2],
+  ['src/workers/statsHost.ts', 1],
+])
+
+const walk = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
+  )
+
+/** Every file of src with its count of internal-name messages (files with none left out). */
+function internalNameSites(): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const f of walk(join(root, 'src'))) {
+    const n = readFileSync(f, 'utf8').match(INTERNAL_NAME)?.length ?? 0
+    if (n > 0) out.set(relative(root, f).split('\\').join('/'), n)
+  }
+  return out
+}
+
+describe('error messages', () => {
+  it('the pattern catches the shapes it is meant to and spares file-name prefixes', () => {
+    const hits = (s: string) => s.match(INTERNAL_NAME)?.length ?? 0
+    expect(hits('throw new RangeError(`confusionAt: p[21] is NaN`)')).toBe(1)
+    expect(hits("throw new Error('quantizeUint8: w is not finite')")).toBe(1)
+    expect(hits('throw new RangeError(\n  `${fn}: threshold is NaN`)')).toBe(1)
+    expect(hits('throw new ModelError(`${name}: the output is not a probability`)')).toBe(0)
+    expect(hits("throw new RangeError('the decision threshold is NaN')")).toBe(0)
+  })
+
+  it('no new message starts with an internal function name (the known sites may only shrink)', () => {
+    const grown = [...internalNameSites()]
+      .filter(([f, n]) => n > (KNOWN.get(f) ?? 0))
+      .map(([f, n]) => `${f}: ${n} (known ${KNOWN.get(f) ?? 0})`)
+    expect(grown, 'say the problem in the user’s words (src/core/errors.ts ValueError)').toEqual([])
+  })
+
+  it('the modules of the explainers, metrics, calibration, quantization and tfjs loading have none', () => {
+    const owned =
+      /^src\/(core\/(shap|attribution|quantize|metrics)\/|core\/(explain|calibration|errors)\.ts|model\/tfjs\/)/
+    expect([...internalNameSites().keys()].filter((f) => owned.test(f))).toEqual([])
+  })
+})
