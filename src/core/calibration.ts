@@ -51,7 +51,7 @@ export function calibrationBinIndex(p: number, nBins: number): number {
  * Reliability bins, ECE and MCE of probabilities `p` against labels `y`.
  * @returns every bin listed; for empty input, all bins empty and ece = mce = null.
  * @throws RangeError when `nBins` is not a positive integer or lengths differ; ValueError (naming
- *   the 1-based data row) when a label is not 0/1 or a prediction is NaN or outside [0, 1].
+ *   the 0-based data row) when a label is not 0/1 or a prediction is NaN or outside [0, 1].
  * @example calibration(predictions, labels).ece
  */
 export function calibration(p: Scores, y: Labels, nBins = 10): Calibration {

@@ -2,7 +2,7 @@
  * Errors about one value of the user's model or data, said in the user's words.
  *
  * The core does not know file names, so a {@link ValueError} carries the parts of its message —
- * what the value is (`subject`), the 1-based data row when there is one, the value and the problem
+ * what the value is (`subject`), the 0-based data row (header excluded, as in the report and the Data view) when there is one, the value and the problem
  * — and the seams that do know the file (CLI, model worker) put it in front with
  * {@link valueErrorWithSource}. The CLI and the UI print the same `message`, so they say the same
  * thing. No internal function name ever reaches the message; the function that found the problem
@@ -20,7 +20,7 @@ export class ValueError extends RangeError {
   override name = 'ValueError'
   /** What the value is, in words. */
   readonly subject: ValueSubject
-  /** 1-based data row (header excluded), or null when the value belongs to no row (a weight). */
+  /** 0-based data row (header excluded, as in the report), or null when the value belongs to no row (a weight). */
   readonly row: number | null
   /** The offending value as found (a number, or the cell's text). */
   readonly value: number | string
@@ -90,7 +90,7 @@ export function valueErrorWithSource(e: unknown, source: string): unknown {
 }
 
 /**
- * Checks that every prediction is a number (not NaN); the message names the 1-based data row.
+ * Checks that every prediction is a number (not NaN); the message names the 0-based data row.
  * @param firstRow 0-based data row of `p[0]` (for chunks of a stream).
  * @throws ValueError on the first NaN.
  */
@@ -99,7 +99,7 @@ export function predictionsCheckNumbers(where: string, p: ArrayLike<number>, fir
     if (Number.isNaN(p[i]!)) {
       throw new ValueError({
         subject: "the model's prediction",
-        row: firstRow + i + 1,
+        row: firstRow + i,
         value: NaN,
         problem:
           'not a number — the model computes NaN for this row (a NaN or infinite weight, or an overflow inside the network)',
@@ -110,7 +110,7 @@ export function predictionsCheckNumbers(where: string, p: ArrayLike<number>, fir
 }
 
 /**
- * Checks that every prediction is a probability in [0, 1]; the message names the 1-based data row
+ * Checks that every prediction is a probability in [0, 1]; the message names the 0-based data row
  * and suggests `output: logit` for raw scores.
  * @throws ValueError on the first value outside [0, 1] (NaN included).
  */
@@ -125,7 +125,7 @@ export function predictionsCheckProbabilities(
     if (!(v >= 0 && v <= 1)) {
       throw new ValueError({
         subject: "the model's prediction",
-        row: firstRow + i + 1,
+        row: firstRow + i,
         value: v,
         problem:
           'not a probability in [0, 1] — if the model outputs raw scores (logits), set "output": {"kind": "logit"} in the schema (CLI: --output logit)',

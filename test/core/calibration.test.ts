@@ -135,11 +135,11 @@ describe('calibration', () => {
 
   it('rejects predictions outside [0, 1], NaN and a bad bin count', () => {
     expect(() => calibration(Float64Array.of(0.2, 1.5), Uint8Array.of(1, 1))).toThrow(
-      "the model's prediction on data row 2 is 1.5: not a probability in [0, 1]",
+      "the model's prediction on data row 1 is 1.5: not a probability in [0, 1]",
     )
     expect(() => calibration(Float64Array.of(-0.1), Uint8Array.of(1))).toThrow(RangeError)
     expect(() => calibration(Float64Array.of(NaN), Uint8Array.of(1))).toThrow(
-      "the model's prediction on data row 1 is NaN: not a number",
+      "the model's prediction on data row 0 is NaN: not a number",
     )
     expect(() => calibration(Float64Array.of(0.5), Uint8Array.of(1), 0)).toThrow(/bins/)
     expect(() => calibration(Float64Array.of(0.5), Uint8Array.of(1), 2.5)).toThrow(/bins/)

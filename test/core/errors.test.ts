@@ -8,7 +8,7 @@ import {
 import { confusionAt } from '../../src/core/metrics.ts'
 
 describe('ValueError', () => {
-  it('says subject, 1-based row, value and problem; the function stays out of the message', () => {
+  it('says subject, 0-based data row, value and problem; the function stays out of the message', () => {
     const e = new ValueError({
       subject: "the model's prediction",
       row: 22,
@@ -34,12 +34,12 @@ describe('ValueError', () => {
 })
 
 describe('predictionsCheckProbabilities', () => {
-  it('names the first bad row (1-based, offset by the chunk) and suggests logit outside [0, 1]', () => {
+  it('names the first bad row (0-based, offset by the chunk) and suggests logit outside [0, 1]', () => {
     expect(() => predictionsCheckNumbers('t', [0.1, NaN], 10)).toThrow(
-      "the model's prediction on data row 12 is NaN: not a number",
+      "the model's prediction on data row 11 is NaN: not a number",
     )
     expect(() => predictionsCheckProbabilities('t', [0.1, 0.2, -3])).toThrow(
-      `the model's prediction on data row 3 is -3: not a probability in [0, 1] — if the model outputs raw scores (logits), set "output": {"kind": "logit"} in the schema (CLI: --output logit)`,
+      `the model's prediction on data row 2 is -3: not a probability in [0, 1] — if the model outputs raw scores (logits), set "output": {"kind": "logit"} in the schema (CLI: --output logit)`,
     )
   })
 
@@ -47,7 +47,7 @@ describe('predictionsCheckProbabilities', () => {
     const p = new Float64Array(30).fill(0.5)
     p[21] = NaN
     expect(() => confusionAt(p, new Uint8Array(30), 0.5)).toThrow(
-      /^the model's prediction on data row 22 is NaN: not a number/,
+      /^the model's prediction on data row 21 is NaN: not a number/,
     )
   })
 })

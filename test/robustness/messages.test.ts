@@ -19,7 +19,7 @@ const unknownLayer = (cls: string) =>
   `TensorFlow.js could not build the model (Unknown layer: ${cls}. This may be due to one of the following reasons: 1. The layer is defined in Python, in which case it needs to be ported to TensorFlow.js or your JavaScript code. 2. The custom layer is defined in JavaScript, but is not registered properly with tf.serialization.registerClass().) — what to do: `
 
 /**
- * The first golden data row (1-based) whose encoding an Embedding(2) reads out of range, and that
+ * The first golden data row (0-based) whose encoding an Embedding(2) reads out of range, and that
  * value: tfjs casts each encoded input to int32 (truncation), so a row fails where a standardized
  * numeric value truncates below 0 or above 1 (one-hot values are 0 or 1). Computed here in float64
  * from the CSV and the schema, independently of the encoder.
@@ -35,7 +35,7 @@ function firstEmbeddingFailure(): { row: number; value: number } {
     for (const f of schema.features) {
       if (f.type !== 'numeric') continue
       const v = Math.trunc((Number(cells[cols.indexOf(f.name)]) - f.mean!) / f.std!)
-      if (v < 0 || v > 1) return { row: i + 1, value: v }
+      if (v < 0 || v > 1) return { row: i, value: v }
     }
   }
   throw new Error('no golden row fails')

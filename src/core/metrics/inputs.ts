@@ -19,7 +19,7 @@ export type Confusion = { tp: number; fp: number; tn: number; fn: number }
  * Shared by the metric modules of the core so that a bad input fails loudly instead of turning
  * into a silent NaN.
  * @param fn the calling function, kept in the error's `where` for debugging (never shown).
- * @throws ValueError naming the 1-based data row and the value (the model's prediction or the
+ * @throws ValueError naming the 0-based data row and the value (the model's prediction or the
  *   label); RangeError when the lengths differ (a bug of the caller, not of the user's input).
  */
 export function metricsCheckInputs(fn: string, p: Scores, y: Labels): void {
@@ -31,7 +31,7 @@ export function metricsCheckInputs(fn: string, p: Scores, y: Labels): void {
     if (y[i]! > 1) {
       throw new ValueError({
         subject: 'the label',
-        row: i + 1,
+        row: i,
         value: y[i]!,
         problem: 'not 0 or 1',
         where: fn,

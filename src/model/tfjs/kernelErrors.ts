@@ -2,7 +2,7 @@
  * TensorFlow.js kernel errors said as the model's or the data's problem. A kernel throws
  * "GatherV2: the index value 7 is not in [0, 4]" — an op name and an index, no file, no row. At
  * the model seam we find the first row that fails (bisection over the chunk: a kernel error is a
- * property of a row, so halves that pass hold no culprit) and name the model, the 1-based row and
+ * property of a row, so halves that pass hold no culprit) and name the model, the 0-based data row and
  * the value, with what to do.
  */
 import { ValueError } from '../../core/errors.ts'
@@ -75,7 +75,7 @@ export function firstFailingRow(rows: number, run: (a: number, b: number) => voi
 
 /**
  * `e` as the model's problem when it is a TensorFlow.js kernel error: a {@link ValueError} naming
- * `source` (the model file), the 1-based row `row1` (null when unknown) and the kernel's value;
+ * `source` (the model file), the 0-based data row `row1` (null when unknown) and the kernel's value;
  * any other error unchanged.
  */
 export function tfKernelErrorTranslate(e: unknown, source: string, row1: number | null): unknown {

@@ -31,7 +31,7 @@ const f32 = (src: Float32Array | Float64Array): Float32Array =>
 /**
  * The class-of-interest column of one chunk of `n` rows (the caller disposes it). A TensorFlow.js
  * kernel error (an Embedding index out of range, …) becomes the model's problem, naming the first
- * failing row (1-based, counted from `firstRow`) — see kernelErrors.ts.
+ * failing row (0-based, counted from `firstRow`) — see kernelErrors.ts.
  */
 function predictChunk(
   lm: TfModel,
@@ -55,7 +55,7 @@ function predictChunk(
   } catch (e) {
     if (!(e instanceof Error) || e.name !== 'Error') throw e
     const at = firstFailingRow(n, (a, b) => run(data.subarray(a * cols, b * cols), b - a).dispose())
-    throw tfKernelErrorTranslate(e, info.name, at === null ? null : firstRow + at + 1)
+    throw tfKernelErrorTranslate(e, info.name, at === null ? null : firstRow + at)
   }
 }
 
