@@ -66,7 +66,7 @@ export async function merge(argv: string[], io: CliIo): Promise<number> {
     )
   const seen = new Set<string>()
   const files = positionals.map((name) => {
-    if (seen.has(name)) throw new RangeError(`merge: ${name} is given twice`)
+    if (seen.has(name)) throw new RangeError(`${name} is given twice`)
     seen.add(name)
     return { name, text: readOrFail(name, 'partial').toString('utf8') }
   })

@@ -83,13 +83,13 @@ export function auditPartFromJSON(text: string, name: string): AuditPartFile {
  */
 export function auditPartsCombine(parts: readonly { name: string; part: AuditPart }[]): AuditPart {
   const first = parts[0]
-  if (!first) throw new RangeError('merge: no partials given')
+  if (!first) throw new RangeError('no partials given')
   const state = auditStateMerge(parts.map((p) => ({ name: p.name, state: p.part.state })))
   const head = JSON.stringify(first.part.head)
   for (const p of parts.slice(1))
     if (JSON.stringify(p.part.head) !== head)
       throw new RangeError(
-        `merge: ${p.name} is foreign: its report head (model, data or settings) differs from ${first.name}'s`,
+        `${p.name} is foreign: its report head (model, data or settings) differs from ${first.name}'s`,
       )
   const zero = parts.find((p) => p.part.state.shards.some((s) => s.index === 0))!
   return { head: first.part.head, explanations: zero.part.explanations, state }
@@ -104,7 +104,7 @@ export function auditPartsCombine(parts: readonly { name: string; part: AuditPar
 export function auditPartReport(part: AuditPart, oodShare?: number | null): Report {
   if (part.state.drift?.moments && oodShare === undefined)
     throw new RangeError(
-      'merge: this drift needs its out-of-distribution passes: merge with --state FILE, then run glassbox drift … --ood-pass 2 --state FILE (docs/scale.md)',
+      'this drift needs its out-of-distribution passes: merge with --state FILE, then run glassbox drift … --ood-pass 2 --state FILE (docs/scale.md)',
     )
   const sections = auditStateSections(part.state, { oodShare: oodShare ?? null })
   const report: Report = { ...part.head }
