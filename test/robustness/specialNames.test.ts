@@ -78,6 +78,7 @@ async function auditNamed(names: Map<string, string>, tag: string): Promise<unkn
     'uint8',
     '--out',
     out,
+    '--fast-path', // no timed SHAP path choice: the two audits compare exactly
     '--quiet',
   )
   expect(r.stderr).toBe('')
