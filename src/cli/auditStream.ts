@@ -53,8 +53,9 @@ export function auditStreams(opts: AuditOptions): boolean {
 }
 
 /**
- * The settings of a streamed audit: counterfactuals and quantization off unless asked (asked:
- * refused), `kmeans` backgrounds refused — they need every row in memory.
+ * The settings of a streamed audit: counterfactuals off unless asked (asked: refused), `kmeans`
+ * backgrounds refused — they need every row in memory; the quantization comparison off unless
+ * asked (src/cli/streamQuant.ts).
  * @throws UsageError naming the option.
  */
 function streamedSettings(opts: AuditOptions): AuditOptions['settings'] {
@@ -63,9 +64,8 @@ function streamedSettings(opts: AuditOptions): AuditOptions['settings'] {
     new UsageError(`${what} is not available in a streamed audit (docs/scale.md); drop it`)
   if (opts.given.includes('counterfactuals') && s.counterfactuals > 0)
     throw refuse('--counterfactuals')
-  if (opts.given.includes('quantize') && s.quantize.length) throw refuse('--quantize')
   if (s.background.kind === 'kmeans') throw refuse('--background kmeans')
-  return { ...s, counterfactuals: 0, quantize: [] }
+  return { ...s, counterfactuals: 0, quantize: opts.given.includes('quantize') ? s.quantize : [] }
 }
 
 /**

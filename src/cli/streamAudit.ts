@@ -18,7 +18,7 @@ import {
   textChecksum,
 } from '../core/stream/index.ts'
 import { type Table, TableBuilder, columnCell } from '../core/table.ts'
-import type { Matrix } from '../core/types.ts'
+import { type Matrix, matrix } from '../core/types.ts'
 import { classRequest } from '../model/card.ts'
 import type { LoadedModel } from '../model/runtime.ts'
 import { type AuditSettings, TOOL_VERSION, sanitize } from '../report/audit.ts'
@@ -27,6 +27,16 @@ import type { Report } from '../report/types.ts'
 import { type Session, sessionData, sessionOpen } from '../session/session.ts'
 import type { Schema } from '../core/schema.ts'
 import type { DataSource } from './dataSource.ts'
+import {
+  type QuantPart,
+  type QuantRun,
+  quantAdd,
+  quantCalibrationRows,
+  quantDispose,
+  quantOpen,
+  quantShap,
+  quantShapRows,
+} from './streamQuant.ts'
 
 /** Rows per chunk of a CSV (a Parquet chunk is one row group). */
 export const STREAM_CHUNK_ROWS = 65536
@@ -38,6 +48,8 @@ export type AuditPart = {
   /** The explanations (shard 0 only; null in the others and when none are asked for). */
   explanations: Report['explanations'] | null
   state: AuditState
+  /** The quantization comparison's part (only when `--quantize` names schemes). */
+  quantization?: QuantPart
 }
 
 /** What the streamed audit of one shard needs. */
@@ -90,17 +102,18 @@ function backgroundOf(
   }
 }
 
-/** Shard 0's explanations of `rows` (global), from the gathered rows `cells`. */
-async function explainGathered(
+/**
+ * The gathered rows `need` (global, ascending) encoded: the rows shard 0 did not see read from the
+ * file first. `local` maps a global row to its row in the matrix.
+ */
+async function gatheredData(
   s: Session,
-  inp: StreamAuditInput,
-  rows: readonly number[],
+  source: DataSource,
+  need: readonly number[],
   gathered: Map<number, string[]>,
   names: string[],
-): Promise<Report['explanations']> {
-  const { source, settings } = inp
-  const roi = rowsOfInterest(settings, source.rows, rows)
-  const missing = roi.all.filter((r) => !gathered.has(r))
+) {
+  const missing = need.filter((r) => !gathered.has(r))
   if (missing.length) {
     const t = await source.rowsTable(missing)
     missing.forEach((r, i) =>
@@ -111,9 +124,23 @@ async function explainGathered(
     )
   }
   const b = new TableBuilder(names)
-  for (const r of roi.all) b.push(gathered.get(r)!)
-  const local = new Map(roi.all.map((r, i) => [r, i]))
+  for (const r of need) b.push(gathered.get(r)!)
+  const local = new Map(need.map((r, i) => [r, i]))
   const d = sessionData(s, { table: b.build(), name: source.name, sha256: source.sha256 })
+  return { d, local }
+}
+
+/** Shard 0's explanations of `rows` (global), from the gathered rows. */
+async function explainGathered(
+  s: Session,
+  inp: StreamAuditInput,
+  rows: readonly number[],
+  gathered: Map<number, string[]>,
+  names: string[],
+): Promise<Report['explanations']> {
+  const { source, settings } = inp
+  const roi = rowsOfInterest(settings, source.rows, rows)
+  const { d, local } = await gatheredData(s, source, roi.all, gathered, names)
   const bg = backgroundOf(
     d.x,
     roi.bgRows.map((r) => local.get(r)!),
@@ -194,7 +221,23 @@ export async function auditStreamShard(
     shardIndex === 0 &&
     rows.length > 0 &&
     (settings.shap || settings.igSteps !== 0 || settings.counterfactuals > 0)
-  const wanted = new Set(wantsExplanations ? rowsOfInterest(settings, n, rows).all : [])
+  const ids = settings.quantize
+  const quantRows =
+    shardIndex === 0 && ids.length
+      ? [
+          ...new Set([
+            ...rowsOfInterest(settings, n, rows).bgRows,
+            ...quantShapRows(n, settings.seed),
+          ]),
+        ]
+      : []
+  const wanted = new Set([
+    ...(wantsExplanations ? rowsOfInterest(settings, n, rows).all : []),
+    ...quantRows,
+  ])
+  const calibRows = quantCalibrationRows(ids, n, settings.seed)
+  const calibTable = calibRows.length ? await source.rowsTable(calibRows) : null
+  let quant: QuantRun | null = null
   const gathered = new Map<number, string[]>()
   let names: string[] = []
   let s: Session | null = null
@@ -211,22 +254,24 @@ export async function auditStreamShard(
     )
     const labelled = !s.encode.missingTarget
     const sensitive = schema.sensitive.filter((a) => names.includes(a))
-    state = auditStateCreate(
-      {
+    const st = {
+      settings: {
         threshold: settings.threshold,
         classIndex: s.classLabel,
         seed: settings.seed,
         labelled,
         sensitive,
       },
-      {
+      identity: {
         model: model.card.sha256,
         schema: inp.schemaSha256,
         data: source.sha256,
         settings: textChecksum(JSON.stringify(settings)),
       },
-      { index: shardIndex, count: shardCount, coverage: { data: source.coverage } },
-    )
+      shard: { index: shardIndex, count: shardCount, coverage: { data: source.coverage } },
+    }
+    state = auditStateCreate(st.settings, st.identity, st.shard)
+    if (ids.length) quant = await quantOpen(model, s, ids, calibTable, st)
     return s
   }
   for await (const { firstRow, table } of source.chunks(STREAM_CHUNK_ROWS)) {
@@ -234,6 +279,7 @@ export async function auditStreamShard(
     const d = sessionData(sess, { table, name: source.name, sha256: source.sha256, firstRow })
     const p = await sess.predict(d.x)
     auditStateAdd(state!, { firstRow, p, y: d.labels, table }, source.name)
+    if (quant) await quantAdd(quant, { firstRow, p, y: d.labels, table, x: d.x }, source.name)
     for (let i = 0; i < table.nRows; i++)
       if (wanted.has(firstRow + i)) {
         gathered.set(
@@ -250,5 +296,34 @@ export async function auditStreamShard(
   const explanations = wantsExplanations
     ? await explainGathered(sess, inp, rows, gathered, names)
     : null
-  return { head, explanations, state: state! }
+  const part: AuditPart = { head, explanations, state: state! }
+  if (!quant) return part
+  const q: QuantRun = quant
+  try {
+    let shap: QuantPart['shap'] = null
+    if (shardIndex === 0) {
+      const bgRows = rowsOfInterest(settings, n, rows).bgRows
+      const shapRows = quantShapRows(n, settings.seed)
+      const need = [...new Set([...bgRows, ...shapRows])].sort((a, b) => a - b)
+      const { d, local } = await gatheredData(sess, source, need, gathered, names)
+      const kind = settings.background.kind === 'sample' ? 'sample' : 'first'
+      const bg = backgroundOf(
+        d.x,
+        bgRows.map((r) => local.get(r)!),
+        bgRows,
+        kind,
+      )
+      const x = backgroundOf(
+        d.x,
+        shapRows.map((r) => local.get(r)!),
+        shapRows,
+        kind,
+      ).x
+      const x32 = matrix(Float32Array.from(x.data), x.rows, x.cols)
+      shap = await quantShap(model, sess, q, x32, bg, settings)
+    }
+    return { ...part, quantization: { variants: q.variants.map(({ vm: _, ...v }) => v), shap } }
+  } finally {
+    quantDispose(q)
+  }
 }
