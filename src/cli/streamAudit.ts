@@ -8,7 +8,8 @@
  * the split. The single-process run is shard 0 of 1 through the same code, then the merge.
  */
 import { rngFromSeed, rngSplit } from '../core/random.ts'
-import { explainRows } from '../core/explain.ts'
+import { type ExplainInput, explainRows } from '../core/explain.ts'
+import { matrixRows } from '../core/quantize/activations.ts'
 import type { Background } from '../core/shap/background.ts'
 import {
   type AuditState,
@@ -27,6 +28,7 @@ import type { Report } from '../report/types.ts'
 import { type Session, sessionData, sessionOpen } from '../session/session.ts'
 import type { Schema } from '../core/schema.ts'
 import type { DataSource } from './dataSource.ts'
+import { type CfCounts, cfConfig, cfCountsAdd, cfCountsCreate, cfSeedRows } from './streamCf.ts'
 import {
   type QuantPart,
   type QuantRun,
@@ -137,10 +139,21 @@ async function explainGathered(
   rows: readonly number[],
   gathered: Map<number, string[]>,
   names: string[],
+  cf: CfCounts | null,
 ): Promise<Report['explanations']> {
   const { source, settings } = inp
   const roi = rowsOfInterest(settings, source.rows, rows)
   const { d, local } = await gatheredData(s, source, roi.all, gathered, names)
+  let counterfactual: ExplainInput['counterfactual'] | null = null
+  if (cf) {
+    const config = cfConfig(s.schema, cf, settings)
+    const origs = matrixRows(
+      d.values,
+      rows.map((r) => local.get(r)!),
+    )
+    const seeds = await cfSeedRows(s, source, config, origs, settings, STREAM_CHUNK_ROWS)
+    counterfactual = { config, ...seeds }
+  }
   const bg = backgroundOf(
     d.x,
     roi.bgRows.map((r) => local.get(r)!),
@@ -157,6 +170,7 @@ async function explainGathered(
       ...(s.fast ? { fast: s.fast } : {}),
       input: s.input,
       background: bg,
+      ...(counterfactual ? { counterfactual } : {}),
     },
     rows.map((r) => local.get(r)!),
     {
@@ -235,6 +249,8 @@ export async function auditStreamShard(
     ...(wantsExplanations ? rowsOfInterest(settings, n, rows).all : []),
     ...quantRows,
   ])
+  // Counterfactuals: a single process only (their seeds take a second pass over all rows).
+  const cf = wantsExplanations && settings.counterfactuals > 0 ? cfCountsCreate(schema) : null
   const calibRows = quantCalibrationRows(ids, n, settings.seed)
   const calibTable = calibRows.length ? await source.rowsTable(calibRows) : null
   let quant: QuantRun | null = null
@@ -279,6 +295,7 @@ export async function auditStreamShard(
     const d = sessionData(sess, { table, name: source.name, sha256: source.sha256, firstRow })
     const p = await sess.predict(d.x)
     auditStateAdd(state!, { firstRow, p, y: d.labels, table }, source.name)
+    if (cf) cfCountsAdd(cf, d.values, firstRow)
     if (quant) await quantAdd(quant, { firstRow, p, y: d.labels, table, x: d.x }, source.name)
     for (let i = 0; i < table.nRows; i++)
       if (wanted.has(firstRow + i)) {
@@ -294,7 +311,7 @@ export async function auditStreamShard(
   const sess: Session = s ?? (await open(await source.rowsTable([0]), 0))
   const head = streamReportHead(model, source, { ...settings, rows }, sess.classLabel)
   const explanations = wantsExplanations
-    ? await explainGathered(sess, inp, rows, gathered, names)
+    ? await explainGathered(sess, inp, rows, gathered, names, cf)
     : null
   const part: AuditPart = { head, explanations, state: state! }
   if (!quant) return part
