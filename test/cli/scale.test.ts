@@ -132,8 +132,16 @@ describe('streamed audit', () => {
   it('refuses what needs every row in memory, naming the option', async () => {
     const base = ['audit', ...MODEL, '--data', join(P, 'adult.csv'), '--stream', '--quiet']
     expectOneLine(
-      await run([...base, '--counterfactuals', '2']),
-      /--counterfactuals is not available in a streamed audit/,
+      await run([
+        ...base,
+        '--counterfactuals',
+        '2',
+        '--shard',
+        '0/2',
+        '--partial',
+        join(dir, 'cf.json'),
+      ]),
+      /--counterfactuals is not available in a sharded audit/,
     )
     expectOneLine(
       await run([...base, '--background', 'kmeans:5']),
