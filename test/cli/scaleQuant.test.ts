@@ -126,6 +126,29 @@ describe('sharded --quantize and merge', () => {
     )
   }, 300_000)
 
+  it('gives the same section from Parquet row groups in shards as from the CSV twin in one process', async () => {
+    const want = JSON.parse(await single()) as { quantization: object }
+    const tag = Math.random().toString(36).slice(2)
+    const pq = join(P, 'adult-snappy.parquet')
+    const parts: string[] = []
+    for (const i of [2, 0, 1]) {
+      const part = join(dir, `${tag}-pq-${i}.json`)
+      const r = await run([
+        ...base.slice(0, 6),
+        pq,
+        ...base.slice(7),
+        '--shard',
+        `${i}/3`,
+        '--partial',
+        part,
+      ])
+      expect(r.stderr).toBe('')
+      parts.push(part)
+    }
+    const got = JSON.parse(await report(['merge', ...parts, '--quiet'])) as typeof want
+    expect(got.quantization).toEqual(want.quantization)
+  }, 120_000)
+
   it('refuses a partial whose quantization is missing, by name', async () => {
     const parts = await partials(2, [0, 1])
     const text = readFileSync(parts[1]!, 'utf8')
