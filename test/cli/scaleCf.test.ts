@@ -9,8 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { main } from '../../src/cli/main.ts'
-import { root } from './run.ts'
+import { glassbox, root } from './run.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'glassbox-scale-cf-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -18,14 +17,9 @@ const D = join(root, 'public/demo')
 
 async function report(args: string[]): Promise<Record<string, unknown>> {
   const out = join(dir, `r-${Math.random().toString(36).slice(2)}.json`)
-  let stderr = ''
-  const code = await main([...args, '--out', out], {
-    stdout: { write: () => {} },
-    stderr: { write: (t: string) => (stderr += t), isTTY: false },
-    env: {},
-  })
-  expect(stderr).toBe('')
-  expect(code).toBe(0)
+  const r = await glassbox(...args, '--out', out)
+  expect(r.stderr).toBe('')
+  expect(r.code).toBe(0)
   return JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>
 }
 
