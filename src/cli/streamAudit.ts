@@ -183,6 +183,29 @@ async function explainGathered(
   return sanitize(out)
 }
 
+/** Shard 0's SHAP rank correlations of the variants on the seeded rows, gathered by global index. */
+async function quantShapGathered(
+  s: Session,
+  inp: StreamAuditInput,
+  rows: readonly number[],
+  gathered: Map<number, string[]>,
+  names: string[],
+  q: QuantRun,
+): Promise<QuantPart['shap']> {
+  const { source, settings } = inp
+  const bgRows = rowsOfInterest(settings, source.rows, rows).bgRows
+  const shapRows = quantShapRows(source.rows, settings.seed)
+  const need = [...new Set([...bgRows, ...shapRows])].sort((a, b) => a - b)
+  const { d, local } = await gatheredData(s, source, need, gathered, names)
+  const kind = settings.background.kind === 'sample' ? 'sample' : 'first'
+  const at = (rs: number[]) => rs.map((r) => local.get(r)!)
+  const bg = backgroundOf(d.x, at(bgRows), bgRows, kind)
+  const x = backgroundOf(d.x, at(shapRows), shapRows, kind).x
+  // The in-memory comparison explains a float32 copy of the sample rows (compressionShapPlan).
+  const x32 = matrix(Float32Array.from(x.data), x.rows, x.cols)
+  return quantShap(inp.model, s, q, x32, bg, settings)
+}
+
 /**
  * The report's head (reportVersion, tool, model, data, settings) of a streamed audit or drift:
  * `data` is `source`'s identity and total rows, `settings` the run's with its resolved class.
@@ -290,57 +313,37 @@ export async function auditStreamShard(
     if (ids.length) quant = await quantOpen(model, s, ids, calibTable, st)
     return s
   }
-  for await (const { firstRow, table } of source.chunks(STREAM_CHUNK_ROWS)) {
-    const sess = s ?? (await open(table, firstRow))
-    const d = sessionData(sess, { table, name: source.name, sha256: source.sha256, firstRow })
-    const p = await sess.predict(d.x)
-    auditStateAdd(state!, { firstRow, p, y: d.labels, table }, source.name)
-    if (cf) cfCountsAdd(cf, d.values, firstRow)
-    if (quant) await quantAdd(quant, { firstRow, p, y: d.labels, table, x: d.x }, source.name)
-    for (let i = 0; i < table.nRows; i++)
-      if (wanted.has(firstRow + i)) {
-        gathered.set(
-          firstRow + i,
-          table.columns.map((c) => columnCell(c, i)),
-        )
-      }
-    done += table.nRows
-    inp.onProgress?.(done, n)
-  }
-  // A shard with no rows still needs the session (the class) and an empty state.
-  const sess: Session = s ?? (await open(await source.rowsTable([0]), 0))
-  const head = streamReportHead(model, source, { ...settings, rows }, sess.classLabel)
-  const explanations = wantsExplanations
-    ? await explainGathered(sess, inp, rows, gathered, names, cf)
-    : null
-  const part: AuditPart = { head, explanations, state: state! }
-  if (!quant) return part
-  const q: QuantRun = quant
   try {
-    let shap: QuantPart['shap'] = null
-    if (shardIndex === 0) {
-      const bgRows = rowsOfInterest(settings, n, rows).bgRows
-      const shapRows = quantShapRows(n, settings.seed)
-      const need = [...new Set([...bgRows, ...shapRows])].sort((a, b) => a - b)
-      const { d, local } = await gatheredData(sess, source, need, gathered, names)
-      const kind = settings.background.kind === 'sample' ? 'sample' : 'first'
-      const bg = backgroundOf(
-        d.x,
-        bgRows.map((r) => local.get(r)!),
-        bgRows,
-        kind,
-      )
-      const x = backgroundOf(
-        d.x,
-        shapRows.map((r) => local.get(r)!),
-        shapRows,
-        kind,
-      ).x
-      const x32 = matrix(Float32Array.from(x.data), x.rows, x.cols)
-      shap = await quantShap(model, sess, q, x32, bg, settings)
+    for await (const { firstRow, table } of source.chunks(STREAM_CHUNK_ROWS)) {
+      const sess = s ?? (await open(table, firstRow))
+      const d = sessionData(sess, { table, name: source.name, sha256: source.sha256, firstRow })
+      const p = await sess.predict(d.x)
+      auditStateAdd(state!, { firstRow, p, y: d.labels, table }, source.name)
+      if (cf) cfCountsAdd(cf, d.values, firstRow)
+      if (quant) await quantAdd(quant, { firstRow, p, y: d.labels, table, x: d.x }, source.name)
+      for (let i = 0; i < table.nRows; i++)
+        if (wanted.has(firstRow + i)) {
+          gathered.set(
+            firstRow + i,
+            table.columns.map((c) => columnCell(c, i)),
+          )
+        }
+      done += table.nRows
+      inp.onProgress?.(done, n)
     }
+    // A shard with no rows still needs the session (the class) and an empty state.
+    const sess: Session = s ?? (await open(await source.rowsTable([0]), 0))
+    const head = streamReportHead(model, source, { ...settings, rows }, sess.classLabel)
+    const explanations = wantsExplanations
+      ? await explainGathered(sess, inp, rows, gathered, names, cf)
+      : null
+    const part: AuditPart = { head, explanations, state: state! }
+    if (!quant) return part
+    const q: QuantRun = quant
+    const shap =
+      shardIndex === 0 ? await quantShapGathered(sess, inp, rows, gathered, names, q) : null
     return { ...part, quantization: { variants: q.variants.map(({ vm: _, ...v }) => v), shap } }
   } finally {
-    quantDispose(q)
+    if (quant) quantDispose(quant)
   }
 }
