@@ -74,7 +74,9 @@ export function auditPartFromJSON(text: string, name: string): AuditPartFile {
     explanations: explanations as Report['explanations'] | null,
     state: auditStateFromJSON(body.state, name),
   }
-  const quantize = (head as Report).settings.quantize
+  const quantize: unknown = (head as Partial<Report>).settings?.quantize ?? []
+  if (!Array.isArray(quantize))
+    throw new RangeError(`${name} is corrupt: settings.quantize is not a list`)
   if ((body.quantization !== undefined) !== quantize.length > 0)
     throw new RangeError(
       `${name} is corrupt: ${quantize.length ? 'its settings quantize but it has no quantization' : 'a quantization where none belongs'}`,
