@@ -8,6 +8,7 @@
  * index in every shard, so every shard builds the same variant.
  */
 import { explanationAgreement } from '../core/compare/explanations.ts'
+import { dict } from '../core/dict.ts'
 import { matrixRows } from '../core/quantize/activations.ts'
 import { compareSampleRows } from '../core/quantize/compare.ts'
 import type { QuantSchemeId } from '../core/quantize/schemes.ts'
@@ -153,7 +154,7 @@ export async function quantShap(
   })
   const m = s.schema.features.length
   const phiOf = (id: string) => matrix(phis[id]!, x.rows, m)
-  const out: Record<string, number | null> = {}
+  const out = dict<number | null>()
   for (const id of ids)
     out[id] = explanationAgreement(
       phiOf('float32'),
