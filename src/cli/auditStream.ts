@@ -53,19 +53,26 @@ export function auditStreams(opts: AuditOptions): boolean {
 }
 
 /**
- * The settings of a streamed audit: counterfactuals and quantization off unless asked (asked:
- * refused), `kmeans` backgrounds refused — they need every row in memory.
+ * The settings of a streamed audit: counterfactuals (./streamCf.ts; sharded: refused) and the
+ * quantization comparison (./streamQuant.ts) off unless asked; `kmeans` backgrounds refused —
+ * K-medoids needs every row in memory.
  * @throws UsageError naming the option.
  */
 function streamedSettings(opts: AuditOptions): AuditOptions['settings'] {
   const s = opts.settings
   const refuse = (what: string) =>
     new UsageError(`${what} is not available in a streamed audit (docs/scale.md); drop it`)
-  if (opts.given.includes('counterfactuals') && s.counterfactuals > 0)
-    throw refuse('--counterfactuals')
-  if (opts.given.includes('quantize') && s.quantize.length) throw refuse('--quantize')
+  const sharded = opts.shard !== null || opts.partial !== null
+  if (sharded && opts.given.includes('counterfactuals') && s.counterfactuals > 0)
+    throw new UsageError(
+      '--counterfactuals is not available in a sharded audit (docs/scale.md); run it with --stream in one process, or drop it',
+    )
   if (s.background.kind === 'kmeans') throw refuse('--background kmeans')
-  return { ...s, counterfactuals: 0, quantize: [] }
+  return {
+    ...s,
+    counterfactuals: opts.given.includes('counterfactuals') ? s.counterfactuals : 0,
+    quantize: opts.given.includes('quantize') ? s.quantize : [],
+  }
 }
 
 /**

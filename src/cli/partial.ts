@@ -25,6 +25,12 @@ import {
 } from '../core/stream/index.ts'
 import type { Report } from '../report/types.ts'
 import type { AuditPart } from './streamAudit.ts'
+import {
+  quantPartFromJSON,
+  quantPartToJSON,
+  quantPartsCombine,
+  quantSection,
+} from './streamQuant.ts'
 
 /** The partial's format name. */
 export const AUDIT_PARTIAL_FORMAT = 'glassbox-audit-partial'
@@ -39,7 +45,10 @@ export function auditPartToJSON(part: AuditPartFile): string {
   const cal = part.calibration
     ? `,"calibration":${JSON.stringify(oodPassToJSON(part.calibration))}`
     : ''
-  const body = `{"head":${JSON.stringify(part.head)},"explanations":${JSON.stringify(part.explanations)},"state":${JSON.stringify(auditStateToJSON(part.state))}${cal}}`
+  const quant = part.quantization
+    ? `,"quantization":${JSON.stringify(quantPartToJSON(part.quantization))}`
+    : ''
+  const body = `{"head":${JSON.stringify(part.head)},"explanations":${JSON.stringify(part.explanations)},"state":${JSON.stringify(auditStateToJSON(part.state))}${quant}${cal}}`
   return `${envelopeWrite(AUDIT_PARTIAL_FORMAT, AUDIT_PARTIAL_VERSION, body)}\n`
 }
 
@@ -65,6 +74,15 @@ export function auditPartFromJSON(text: string, name: string): AuditPartFile {
     explanations: explanations as Report['explanations'] | null,
     state: auditStateFromJSON(body.state, name),
   }
+  const quantize: unknown = (head as Partial<Report>).settings?.quantize ?? []
+  if (!Array.isArray(quantize))
+    throw new RangeError(`${name} is corrupt: settings.quantize is not a list`)
+  if ((body.quantization !== undefined) !== quantize.length > 0)
+    throw new RangeError(
+      `${name} is corrupt: ${quantize.length ? 'its settings quantize but it has no quantization' : 'a quantization where none belongs'}`,
+    )
+  if (body.quantization !== undefined)
+    part.quantization = quantPartFromJSON(body.quantization, name, part.state.settings.threshold)
   if (body.calibration === undefined) return part
   const plan = auditStateOodPlan(part.state.settings.drift)
   const moments = part.state.drift?.moments
@@ -92,7 +110,13 @@ export function auditPartsCombine(parts: readonly { name: string; part: AuditPar
         `${p.name} is foreign: its report head (model, data or settings) differs from ${first.name}'s`,
       )
   const zero = parts.find((p) => p.part.state.shards.some((s) => s.index === 0))!
-  return { head: first.part.head, explanations: zero.part.explanations, state }
+  const out: AuditPart = { head: first.part.head, explanations: zero.part.explanations, state }
+  if (first.part.head.settings.quantize.length)
+    out.quantization = quantPartsCombine(
+      parts.map((p) => ({ name: p.name, q: p.part.quantization })),
+      zero.part.quantization,
+    )
+  return out
 }
 
 /**
@@ -113,6 +137,7 @@ export function auditPartReport(part: AuditPart, oodShare?: number | null): Repo
   if (sections.fairness) report.fairness = sections.fairness
   if (part.explanations) report.explanations = part.explanations
   if (sections.drift) report.drift = sections.drift
+  if (part.quantization) report.quantization = quantSection(part.quantization)
   return report
 }
 

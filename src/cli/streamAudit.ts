@@ -8,7 +8,8 @@
  * the split. The single-process run is shard 0 of 1 through the same code, then the merge.
  */
 import { rngFromSeed, rngSplit } from '../core/random.ts'
-import { explainRows } from '../core/explain.ts'
+import { type ExplainInput, explainRows } from '../core/explain.ts'
+import { matrixRows } from '../core/quantize/activations.ts'
 import type { Background } from '../core/shap/background.ts'
 import {
   type AuditState,
@@ -18,7 +19,7 @@ import {
   textChecksum,
 } from '../core/stream/index.ts'
 import { type Table, TableBuilder, columnCell } from '../core/table.ts'
-import type { Matrix } from '../core/types.ts'
+import { type Matrix, matrix } from '../core/types.ts'
 import { classRequest } from '../model/card.ts'
 import type { LoadedModel } from '../model/runtime.ts'
 import { type AuditSettings, TOOL_VERSION, sanitize } from '../report/audit.ts'
@@ -27,6 +28,17 @@ import type { Report } from '../report/types.ts'
 import { type Session, sessionData, sessionOpen, sessionOutputCheck } from '../session/session.ts'
 import type { Schema } from '../core/schema.ts'
 import type { DataSource } from './dataSource.ts'
+import { type CfCounts, cfConfig, cfCountsAdd, cfCountsCreate, cfSeedRows } from './streamCf.ts'
+import {
+  type QuantPart,
+  type QuantRun,
+  quantAdd,
+  quantCalibrationRows,
+  quantDispose,
+  quantOpen,
+  quantShap,
+  quantShapRows,
+} from './streamQuant.ts'
 
 /** Rows per chunk of a CSV (a Parquet chunk is one row group). */
 export const STREAM_CHUNK_ROWS = 65536
@@ -38,6 +50,8 @@ export type AuditPart = {
   /** The explanations (shard 0 only; null in the others and when none are asked for). */
   explanations: Report['explanations'] | null
   state: AuditState
+  /** The quantization comparison's part (only when `--quantize` names schemes). */
+  quantization?: QuantPart
 }
 
 /** What the streamed audit of one shard needs. */
@@ -90,17 +104,18 @@ function backgroundOf(
   }
 }
 
-/** Shard 0's explanations of `rows` (global), from the gathered rows `cells`. */
-async function explainGathered(
+/**
+ * The gathered rows `need` (global, ascending) encoded: the rows shard 0 did not see read from the
+ * file first. `local` maps a global row to its row in the matrix.
+ */
+async function gatheredData(
   s: Session,
-  inp: StreamAuditInput,
-  rows: readonly number[],
+  source: DataSource,
+  need: readonly number[],
   gathered: Map<number, string[]>,
   names: string[],
-): Promise<Report['explanations']> {
-  const { source, settings } = inp
-  const roi = rowsOfInterest(settings, source.rows, rows)
-  const missing = roi.all.filter((r) => !gathered.has(r))
+) {
+  const missing = need.filter((r) => !gathered.has(r))
   if (missing.length) {
     const t = await source.rowsTable(missing)
     missing.forEach((r, i) =>
@@ -111,9 +126,34 @@ async function explainGathered(
     )
   }
   const b = new TableBuilder(names)
-  for (const r of roi.all) b.push(gathered.get(r)!)
-  const local = new Map(roi.all.map((r, i) => [r, i]))
+  for (const r of need) b.push(gathered.get(r)!)
+  const local = new Map(need.map((r, i) => [r, i]))
   const d = sessionData(s, { table: b.build(), name: source.name, sha256: source.sha256 })
+  return { d, local }
+}
+
+/** Shard 0's explanations of `rows` (global), from the gathered rows. */
+async function explainGathered(
+  s: Session,
+  inp: StreamAuditInput,
+  rows: readonly number[],
+  gathered: Map<number, string[]>,
+  names: string[],
+  cf: CfCounts | null,
+): Promise<Report['explanations']> {
+  const { source, settings } = inp
+  const roi = rowsOfInterest(settings, source.rows, rows)
+  const { d, local } = await gatheredData(s, source, roi.all, gathered, names)
+  let counterfactual: ExplainInput['counterfactual'] | null = null
+  if (cf) {
+    const config = cfConfig(s.schema, cf, settings)
+    const origs = matrixRows(
+      d.values,
+      rows.map((r) => local.get(r)!),
+    )
+    const seeds = await cfSeedRows(s, source, config, origs, settings, STREAM_CHUNK_ROWS)
+    counterfactual = { config, ...seeds }
+  }
   const bg = backgroundOf(
     d.x,
     roi.bgRows.map((r) => local.get(r)!),
@@ -130,6 +170,7 @@ async function explainGathered(
       ...(s.fast ? { fast: s.fast } : {}),
       input: s.input,
       background: bg,
+      ...(counterfactual ? { counterfactual } : {}),
     },
     rows.map((r) => local.get(r)!),
     {
@@ -140,6 +181,29 @@ async function explainGathered(
   const out: NonNullable<Report['explanations']> = {}
   for (const r of rows) out[String(r)] = ex[String(local.get(r)!)]!
   return sanitize(out)
+}
+
+/** Shard 0's SHAP rank correlations of the variants on the seeded rows, gathered by global index. */
+async function quantShapGathered(
+  s: Session,
+  inp: StreamAuditInput,
+  rows: readonly number[],
+  gathered: Map<number, string[]>,
+  names: string[],
+  q: QuantRun,
+): Promise<QuantPart['shap']> {
+  const { source, settings } = inp
+  const bgRows = rowsOfInterest(settings, source.rows, rows).bgRows
+  const shapRows = quantShapRows(source.rows, settings.seed)
+  const need = [...new Set([...bgRows, ...shapRows])].sort((a, b) => a - b)
+  const { d, local } = await gatheredData(s, source, need, gathered, names)
+  const kind = settings.background.kind === 'sample' ? 'sample' : 'first'
+  const at = (rs: number[]) => rs.map((r) => local.get(r)!)
+  const bg = backgroundOf(d.x, at(bgRows), bgRows, kind)
+  const x = backgroundOf(d.x, at(shapRows), shapRows, kind).x
+  // The in-memory comparison explains a float32 copy of the sample rows (compressionShapPlan).
+  const x32 = matrix(Float32Array.from(x.data), x.rows, x.cols)
+  return quantShap(inp.model, s, q, x32, bg, settings)
 }
 
 /**
@@ -194,7 +258,25 @@ export async function auditStreamShard(
     shardIndex === 0 &&
     rows.length > 0 &&
     (settings.shap || settings.igSteps !== 0 || settings.counterfactuals > 0)
-  const wanted = new Set(wantsExplanations ? rowsOfInterest(settings, n, rows).all : [])
+  const ids = settings.quantize
+  const quantRows =
+    shardIndex === 0 && ids.length
+      ? [
+          ...new Set([
+            ...rowsOfInterest(settings, n, rows).bgRows,
+            ...quantShapRows(n, settings.seed),
+          ]),
+        ]
+      : []
+  const wanted = new Set([
+    ...(wantsExplanations ? rowsOfInterest(settings, n, rows).all : []),
+    ...quantRows,
+  ])
+  // Counterfactuals: a single process only (their seeds take a second pass over all rows).
+  const cf = wantsExplanations && settings.counterfactuals > 0 ? cfCountsCreate(schema) : null
+  const calibRows = quantCalibrationRows(ids, n, settings.seed)
+  const calibTable = calibRows.length ? await source.rowsTable(calibRows) : null
+  let quant: QuantRun | null = null
   const gathered = new Map<number, string[]>()
   let names: string[] = []
   let s: Session | null = null
@@ -211,45 +293,58 @@ export async function auditStreamShard(
     )
     const labelled = !s.encode.missingTarget
     const sensitive = schema.sensitive.filter((a) => names.includes(a))
-    state = auditStateCreate(
-      {
+    const st = {
+      settings: {
         threshold: settings.threshold,
         classIndex: s.classLabel,
         seed: settings.seed,
         labelled,
         sensitive,
       },
-      {
+      identity: {
         model: model.card.sha256,
         schema: inp.schemaSha256,
         data: source.sha256,
         settings: textChecksum(JSON.stringify(settings)),
       },
-      { index: shardIndex, count: shardCount, coverage: { data: source.coverage } },
-    )
+      shard: { index: shardIndex, count: shardCount, coverage: { data: source.coverage } },
+    }
+    state = auditStateCreate(st.settings, st.identity, st.shard)
+    if (ids.length) quant = await quantOpen(model, s, ids, calibTable, st)
     return s
   }
-  for await (const { firstRow, table } of source.chunks(STREAM_CHUNK_ROWS)) {
-    const sess = s ?? (await open(table, firstRow))
-    const d = sessionData(sess, { table, name: source.name, sha256: source.sha256, firstRow })
-    const p = await sess.predict(d.x)
-    sessionOutputCheck({ ...sess, dataName: source.name }, p, firstRow)
-    auditStateAdd(state!, { firstRow, p, y: d.labels, table }, source.name)
-    for (let i = 0; i < table.nRows; i++)
-      if (wanted.has(firstRow + i)) {
-        gathered.set(
-          firstRow + i,
-          table.columns.map((c) => columnCell(c, i)),
-        )
-      }
-    done += table.nRows
-    inp.onProgress?.(done, n)
+  try {
+    for await (const { firstRow, table } of source.chunks(STREAM_CHUNK_ROWS)) {
+      const sess = s ?? (await open(table, firstRow))
+      const d = sessionData(sess, { table, name: source.name, sha256: source.sha256, firstRow })
+      const p = await sess.predict(d.x)
+      sessionOutputCheck({ ...sess, dataName: source.name }, p, firstRow)
+      auditStateAdd(state!, { firstRow, p, y: d.labels, table }, source.name)
+      if (cf) cfCountsAdd(cf, d.values, firstRow)
+      if (quant) await quantAdd(quant, { firstRow, p, y: d.labels, table, x: d.x }, source.name)
+      for (let i = 0; i < table.nRows; i++)
+        if (wanted.has(firstRow + i)) {
+          gathered.set(
+            firstRow + i,
+            table.columns.map((c) => columnCell(c, i)),
+          )
+        }
+      done += table.nRows
+      inp.onProgress?.(done, n)
+    }
+    // A shard with no rows still needs the session (the class) and an empty state.
+    const sess: Session = s ?? (await open(await source.rowsTable([0]), 0))
+    const head = streamReportHead(model, source, { ...settings, rows }, sess.classLabel)
+    const explanations = wantsExplanations
+      ? await explainGathered(sess, inp, rows, gathered, names, cf)
+      : null
+    const part: AuditPart = { head, explanations, state: state! }
+    if (!quant) return part
+    const q: QuantRun = quant
+    const shap =
+      shardIndex === 0 ? await quantShapGathered(sess, inp, rows, gathered, names, q) : null
+    return { ...part, quantization: { variants: q.variants.map(({ vm: _, ...v }) => v), shap } }
+  } finally {
+    if (quant) quantDispose(quant)
   }
-  // A shard with no rows still needs the session (the class) and an empty state.
-  const sess: Session = s ?? (await open(await source.rowsTable([0]), 0))
-  const head = streamReportHead(model, source, { ...settings, rows }, sess.classLabel)
-  const explanations = wantsExplanations
-    ? await explainGathered(sess, inp, rows, gathered, names)
-    : null
-  return { head, explanations, state: state! }
 }

@@ -3,7 +3,7 @@
  * `main`: the streamed report equals the in-memory one (golden fixture), Parquet equals its CSV
  * twin, the merge of any number of shards in any order equals the single-process streamed report
  * byte for byte (fast-check), CSV byte ranges survive quoted newlines, BOMs, CRLF and UTF-16, and
- * missing, duplicated, foreign and corrupt partials are refused by name.
+ * missing, duplicated, foreign and corrupt partials are refused by name; with `--quantize` too.
  */
 import { reportWithoutTimings } from '../fixtures/timings.ts'
 import type { Report } from '../../src/report/types.ts'
@@ -13,11 +13,14 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/main.ts'
+import { AUDIT_PARTIAL_FORMAT } from '../../src/cli/partial.ts'
+import { envelopeRead, envelopeWrite } from '../../src/core/stream/index.ts'
 import { G, expectOneLine, root } from './run.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'glassbox-scale-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const P = join(root, 'test/fixtures/parquet')
+const csv = () => join(P, 'adult.csv')
 const MODEL = ['--model', join(G, 'model.json'), '--schema', join(G, 'schema.json')]
 /** Cheap explanations: two rows, a small SHAP budget, a few IG steps. */
 const QUICK = [
@@ -140,8 +143,16 @@ describe('streamed audit', () => {
   it('refuses what needs every row in memory, naming the option', async () => {
     const base = ['audit', ...MODEL, '--data', join(P, 'adult.csv'), '--stream', '--quiet']
     expectOneLine(
-      await run([...base, '--counterfactuals', '2']),
-      /--counterfactuals is not available in a streamed audit/,
+      await run([
+        ...base,
+        '--counterfactuals',
+        '2',
+        '--shard',
+        '0/2',
+        '--partial',
+        join(dir, 'cf.json'),
+      ]),
+      /--counterfactuals is not available in a sharded audit/,
     )
     expectOneLine(
       await run([...base, '--background', 'kmeans:5']),
@@ -229,6 +240,57 @@ describe('sharded audit and merge', () => {
     expectOneLine(
       await run(['merge', join(dir, 'nope.json')]),
       /cannot read partial .*nope\.json: no such file/,
+    )
+  }, 120_000)
+})
+
+describe('sharded --quantize and merge', () => {
+  const QUANT = ['--quantize', 'float16,int4,int8act']
+  let singleText: string | null = null
+  const single = async () =>
+    (singleText ??= await report([
+      'audit',
+      ...MODEL,
+      '--data',
+      csv(),
+      ...QUICK,
+      ...QUANT,
+      '--stream',
+    ]))
+
+  it('merges to the single-process report byte for byte, for any n and order', async () => {
+    const want = await single()
+    const q = (JSON.parse(want) as { quantization: object }).quantization
+    expect(Object.keys(q)).toEqual(['float16', 'int4', 'int8act'])
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .integer({ min: 1, max: 5 })
+          .chain((n) => fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n })),
+        async (order) => {
+          expect((await sharded(csv(), order.length, order, QUANT)).text).toBe(want)
+        },
+      ),
+      { numRuns: 4 },
+    )
+  }, 300_000)
+
+  it('gives the CSV twin’s section from Parquet row groups in shards', async () => {
+    const want = JSON.parse(await single()) as { quantization: object }
+    const got = await sharded(join(P, 'adult-snappy.parquet'), 3, [2, 0, 1], QUANT)
+    expect((JSON.parse(got.text) as typeof want).quantization).toEqual(want.quantization)
+  }, 120_000)
+
+  it('refuses a partial whose quantization is missing, by name', async () => {
+    const { parts } = await sharded(csv(), 2, [0, 1], QUANT)
+    // Re-enveloped without its quantization, with a valid checksum: still refused.
+    const body = envelopeRead(readFileSync(parts[1]!, 'utf8').trimEnd(), AUDIT_PARTIAL_FORMAT, 1)
+    delete body.quantization
+    const stripped = join(dir, 'stripped-1.json')
+    writeFileSync(stripped, `${envelopeWrite(AUDIT_PARTIAL_FORMAT, 1, JSON.stringify(body))}\n`)
+    expectOneLine(
+      await run(['merge', parts[0]!, stripped, '--out', join(dir, 'x.json'), '--quiet']),
+      /stripped-1\.json is corrupt: its settings quantize but it has no quantization/,
     )
   }, 120_000)
 })
