@@ -24,12 +24,31 @@ import type { LoadedModel } from '../model/runtime.ts'
 import { type AuditSettings, TOOL_VERSION, sanitize } from '../report/audit.ts'
 import { reportModel } from '../report/auditFull.ts'
 import type { Report } from '../report/types.ts'
-import { type Session, sessionData, sessionOpen, sessionOutputCheck } from '../session/session.ts'
+import {
+  type Session,
+  type SessionData,
+  sessionData,
+  sessionOpen,
+  sessionOutputCheck,
+} from '../session/session.ts'
 import type { Schema } from '../core/schema.ts'
+import {
+  type EncodeFacts,
+  type LoadTally,
+  encodeFactsMerge,
+  loadTally,
+  loadTallyMerge,
+} from '../core/loadChecks.ts'
 import type { DataSource } from './dataSource.ts'
 
 /** Rows per chunk of a CSV (a Parquet chunk is one row group). */
 export const STREAM_CHUNK_ROWS = 65536
+
+/**
+ * What the load notices of the shard's rows need (src/core/loadChecks.ts): the encoding facts
+ * (unknown categorical values summed over the chunks) and the label and group tally.
+ */
+export type StreamLoadFacts = { encode: EncodeFacts; tally: LoadTally }
 
 /** What one shard contributes: the report's head, shard 0's explanations, and the state. */
 export type AuditPart = {
@@ -38,6 +57,29 @@ export type AuditPart = {
   /** The explanations (shard 0 only; null in the others and when none are asked for). */
   explanations: Report['explanations'] | null
   state: AuditState
+  /**
+   * The load notices' facts of this shard's rows of the data (a drift's current data); absent
+   * when read back from a partial file, which does not carry them.
+   */
+  load?: StreamLoadFacts
+  /** The same of a streamed drift's reference rows. */
+  loadReference?: StreamLoadFacts
+}
+
+/**
+ * The facts so far (`acc`, null before the first chunk) with one more chunk's after them: its
+ * table and its encoding under the session (`d`).
+ */
+export function streamLoadFactsAdd(
+  acc: StreamLoadFacts | null,
+  schema: Schema,
+  table: Table,
+  d: Pick<SessionData, 'encode' | 'labels'>,
+): StreamLoadFacts {
+  const tally = loadTally({ schema, table, labels: d.labels })
+  return acc
+    ? { encode: encodeFactsMerge(acc.encode, d.encode), tally: loadTallyMerge(acc.tally, tally) }
+    : { encode: d.encode, tally }
 }
 
 /** What the streamed audit of one shard needs. */
@@ -200,6 +242,7 @@ export async function auditStreamShard(
   let s: Session | null = null
   let state: AuditState | null = null
   let done = 0
+  let load: StreamLoadFacts | null = null
   const open = async (table: Table, firstRow: number) => {
     names = table.columns.map((c) => c.name)
     s = await sessionOpen(
@@ -235,6 +278,7 @@ export async function auditStreamShard(
     const p = await sess.predict(d.x)
     sessionOutputCheck({ ...sess, dataName: source.name }, p, firstRow)
     auditStateAdd(state!, { firstRow, p, y: d.labels, table }, source.name)
+    load = streamLoadFactsAdd(load, schema, table, d)
     for (let i = 0; i < table.nRows; i++)
       if (wanted.has(firstRow + i)) {
         gathered.set(
@@ -251,5 +295,5 @@ export async function auditStreamShard(
   const explanations = wantsExplanations
     ? await explainGathered(sess, inp, rows, gathered, names)
     : null
-  return { head, explanations, state: state! }
+  return { head, explanations, state: state!, ...(load ? { load } : {}) }
 }
