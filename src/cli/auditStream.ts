@@ -1,7 +1,8 @@
 /**
  * `glassbox audit` streamed (docs/scale.md): when it streams, what it refuses, and the flow — the
  * shard's state (./streamAudit.ts), then either its partial written (`--partial`) or, for the
- * whole data in one process, the report merged from that single part and finished as usual.
+ * whole data in one process, the report merged from that single part, the load notices of the
+ * whole file printed and recorded (as the in-memory audit does), and finished as usual.
  */
 import { statSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
@@ -10,6 +11,7 @@ import { openSync, readSync, closeSync } from 'node:fs'
 import { dataOpen } from './dataSource.ts'
 import { FILE_CAPS } from './files.ts'
 import type { CliIo } from './io.ts'
+import { noticesReport, streamNotices } from './notices.ts'
 import { UsageError, modelOpenFromDisk, readOrFail, schemaLoadFromDisk } from './load.ts'
 import type { AuditOptions } from './options.ts'
 import { auditPartToJSON, auditPartsMerge } from './partial.ts'
@@ -118,7 +120,10 @@ export async function auditStreamed(
           )
         return null
       }
-      return auditPartsMerge([{ name: opts.data, part }])
+      const report = auditPartsMerge([{ name: opts.data, part }])
+      // The page's load notices of the whole file, from the facts accumulated over its chunks.
+      if (part.load) noticesReport(streamNotices(schema, part.load), report, io, opts.quiet)
+      return report
     } finally {
       model.dispose()
     }

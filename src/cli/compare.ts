@@ -3,7 +3,8 @@
  * [audit options]` (docs/contracts.md §8): A's whole audit, plus the `comparison` section of B
  * against A on the same rows — differences with McNemar / DeLong p-values and paired bootstrap
  * intervals — so that gates like `comparison.metrics.rocAuc.pValue<0.05` or
- * `comparison.fairness.sex.demographicParityDifference.delta>0.02` run in CI.
+ * `comparison.fairness.sex.demographicParityDifference.delta>0.02` run in CI. The data's load
+ * notices are printed before the summary and its warnings recorded, as in `glassbox audit`.
  */
 import { classRequest } from '../model/card.ts'
 import type { LoadedModel } from '../model/runtime.ts'
@@ -13,6 +14,7 @@ import type { Report } from '../report/types.ts'
 import { sessionOpen, sessionPredictAll } from '../session/session.ts'
 import { auditSummary } from './audit.ts'
 import { type CliIo, progressBar } from './io.ts'
+import { noticesReport, sessionNotices } from './notices.ts'
 import { dataLoadFromDisk } from './dataSource.ts'
 import { UsageError, modelOpenFromDisk, schemaLoadFromDisk } from './load.ts'
 import { AUDIT_USAGE, auditOptionsParse } from './options.ts'
@@ -120,6 +122,8 @@ export async function compare(argv: string[], io: CliIo): Promise<number> {
     const comparison = await reportComparison(sA, sB, pA, pB, settings)
     bar.done()
     const report: Report = { ...audit, comparison }
+    // The data's load notices, once (both models read the same rows).
+    noticesReport(sessionNotices(sA), report, io, opts.quiet)
     return reportFinish(report, opts, io, {
       summary: () => compareSummary(report),
       htmlTitle: 'Glassbox model comparison',

@@ -2,9 +2,11 @@
  * `glassbox drift` (docs/contracts.md §3): how a current dataset has shifted from a reference
  * one, for the model at hand. Writes report JSON v1 whose `data` is the CURRENT data (sha256 and
  * rows) and whose `metrics` / `calibration` / `fairness` are the current data's (when it has
- * labels), plus the `drift` section; prints a summary with the reference-vs-current comparison
- * and evaluates `--fail-on` gates (e.g. `drift.maxPsi>0.2`). Exit 0 ok, 1 a gate failed, 2 bad
- * input or usage. No formula lives here: the numbers come from src/core/drift and auditRun.
+ * labels), plus the `drift` section; prints each file's load notices (named by its path; the
+ * warnings recorded in the report, as in `glassbox audit`), a summary with the reference-vs-current
+ * comparison, and evaluates `--fail-on` gates (e.g. `drift.maxPsi>0.2`). Exit 0 ok, 1 a gate
+ * failed, 2 bad input or usage. No formula lives here: the numbers come from src/core/drift and
+ * auditRun.
  */
 import {
   argBackend,
@@ -30,6 +32,7 @@ import type { Gate } from './gates.ts'
 import type { CliIo } from './io.ts'
 import { dataLoadFromDisk } from './dataSource.ts'
 import { UsageError, modelOpenFromDisk, schemaLoadFromDisk } from './load.ts'
+import { noticesReport, sessionNotices } from './notices.ts'
 import { reportFinish } from './output.ts'
 import { driftStreamed, driftStreams } from './driftStreamRun.ts'
 
@@ -290,6 +293,12 @@ export async function drift(argv: string[], io: CliIo): Promise<number> {
     const settings = driftSettings(opts, backend)
     const report = await auditFull(current, settings, {}, pCur)
     report.drift = analysis.section
+    // Each file's load notices, named by its path (the reference's first).
+    const notices = [
+      ...sessionNotices(reference, opts.reference),
+      ...sessionNotices(current, opts.current),
+    ]
+    noticesReport(notices, report, io, opts.quiet)
     const summary = () =>
       driftSummary(
         analysis,

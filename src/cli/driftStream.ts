@@ -31,7 +31,13 @@ import type { LoadedModel } from '../model/runtime.ts'
 import type { AuditSettings } from '../report/audit.ts'
 import { type Session, sessionData, sessionOpen, sessionOutputCheck } from '../session/session.ts'
 import type { DataChunk, DataSource, ShardSpec } from './dataSource.ts'
-import { type AuditPart, STREAM_CHUNK_ROWS, streamReportHead } from './streamAudit.ts'
+import {
+  type AuditPart,
+  STREAM_CHUNK_ROWS,
+  type StreamLoadFacts,
+  streamLoadFactsAdd,
+  streamReportHead,
+} from './streamAudit.ts'
 
 /** What every pass of a streamed drift needs but the data. */
 export type DriftStreamBase = {
@@ -156,8 +162,12 @@ export async function driftPass1(inp: DriftStreamInput, shard: ShardSpec): Promi
     },
   )
   const withMoments = !!state.drift?.moments
+  // The load notices' facts of each side (printed by a single process, named by file).
+  let loadReference: StreamLoadFacts | null = null
+  let load: StreamLoadFacts | null = null
   for await (const c of chunksOf(ref)) {
     const d = chunkData(s, reference, c)
+    loadReference = streamLoadFactsAdd(loadReference, schema, c.table, d)
     const p = await s.predict(d.x)
     sessionOutputCheck({ ...s, dataName: reference.name }, p, c.firstRow)
     auditStateAddReference(
@@ -168,12 +178,19 @@ export async function driftPass1(inp: DriftStreamInput, shard: ShardSpec): Promi
   }
   for await (const c of chunksOf(cur)) {
     const d = chunkData(s, current, c)
+    load = streamLoadFactsAdd(load, schema, c.table, d)
     const p = await s.predict(d.x)
     sessionOutputCheck({ ...s, dataName: current.name }, p, c.firstRow)
     auditStateAdd(state, { firstRow: c.firstRow, p, y: d.labels, table: c.table }, current.name)
   }
   const head = streamReportHead(inp.model, current, { ...settings, rows: [] }, s.classLabel)
-  return { head, explanations: null, state }
+  return {
+    head,
+    explanations: null,
+    state,
+    ...(load ? { load } : {}),
+    ...(loadReference ? { loadReference } : {}),
+  }
 }
 
 /**

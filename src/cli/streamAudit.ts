@@ -25,8 +25,21 @@ import type { LoadedModel } from '../model/runtime.ts'
 import { type AuditSettings, TOOL_VERSION, sanitize } from '../report/audit.ts'
 import { reportModel } from '../report/auditFull.ts'
 import type { Report } from '../report/types.ts'
-import { type Session, sessionData, sessionOpen, sessionOutputCheck } from '../session/session.ts'
+import {
+  type Session,
+  type SessionData,
+  sessionData,
+  sessionOpen,
+  sessionOutputCheck,
+} from '../session/session.ts'
 import type { Schema } from '../core/schema.ts'
+import {
+  type EncodeFacts,
+  type LoadTally,
+  encodeFactsMerge,
+  loadTally,
+  loadTallyMerge,
+} from '../core/loadChecks.ts'
 import type { DataSource } from './dataSource.ts'
 import { type CfCounts, cfConfig, cfCountsAdd, cfCountsCreate, cfSeedRows } from './streamCf.ts'
 import {
@@ -43,6 +56,12 @@ import {
 /** Rows per chunk of a CSV (a Parquet chunk is one row group). */
 export const STREAM_CHUNK_ROWS = 65536
 
+/**
+ * What the load notices of the shard's rows need (src/core/loadChecks.ts): the encoding facts
+ * (unknown categorical values summed over the chunks) and the label and group tally.
+ */
+export type StreamLoadFacts = { encode: EncodeFacts; tally: LoadTally }
+
 /** What one shard contributes: the report's head, shard 0's explanations, and the state. */
 export type AuditPart = {
   /** reportVersion, tool, model, data and settings: the same in every shard of one audit. */
@@ -52,6 +71,29 @@ export type AuditPart = {
   state: AuditState
   /** The quantization comparison's part (only when `--quantize` names schemes). */
   quantization?: QuantPart
+  /**
+   * The load notices' facts of this shard's rows of the data (a drift's current data); absent
+   * when read back from a partial file, which does not carry them.
+   */
+  load?: StreamLoadFacts
+  /** The same of a streamed drift's reference rows. */
+  loadReference?: StreamLoadFacts
+}
+
+/**
+ * The facts so far (`acc`, null before the first chunk) with one more chunk's after them: its
+ * table and its encoding under the session (`d`).
+ */
+export function streamLoadFactsAdd(
+  acc: StreamLoadFacts | null,
+  schema: Schema,
+  table: Table,
+  d: Pick<SessionData, 'encode' | 'labels'>,
+): StreamLoadFacts {
+  const tally = loadTally({ schema, table, labels: d.labels })
+  return acc
+    ? { encode: encodeFactsMerge(acc.encode, d.encode), tally: loadTallyMerge(acc.tally, tally) }
+    : { encode: d.encode, tally }
 }
 
 /** What the streamed audit of one shard needs. */
@@ -282,6 +324,7 @@ export async function auditStreamShard(
   let s: Session | null = null
   let state: AuditState | null = null
   let done = 0
+  let load: StreamLoadFacts | null = null
   const open = async (table: Table, firstRow: number) => {
     names = table.columns.map((c) => c.name)
     s = await sessionOpen(
@@ -320,6 +363,7 @@ export async function auditStreamShard(
       const p = await sess.predict(d.x)
       sessionOutputCheck({ ...sess, dataName: source.name }, p, firstRow)
       auditStateAdd(state!, { firstRow, p, y: d.labels, table }, source.name)
+      load = streamLoadFactsAdd(load, schema, table, d)
       if (cf) cfCountsAdd(cf, d.values, firstRow)
       if (quant) await quantAdd(quant, { firstRow, p, y: d.labels, table, x: d.x }, source.name)
       for (let i = 0; i < table.nRows; i++)
@@ -338,7 +382,7 @@ export async function auditStreamShard(
     const explanations = wantsExplanations
       ? await explainGathered(sess, inp, rows, gathered, names, cf)
       : null
-    const part: AuditPart = { head, explanations, state: state! }
+    const part: AuditPart = { head, explanations, state: state!, ...(load ? { load } : {}) }
     if (!quant) return part
     const q: QuantRun = quant
     const shap =

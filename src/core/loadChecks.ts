@@ -40,25 +40,85 @@ function valueCounts(col: Column, n: number): Map<string, number> {
 }
 
 /**
- * Warnings about a loaded session, in a fixed order: a positive value
- * the target column never has; all labels one class; per sensitive column present in the data,
- * a single group, or groups of one row.
- * @returns [] when there is nothing to say.
+ * What the label and group warnings need from a dataset, mergeable across chunks read in order
+ * (a streamed or sharded audit adds each chunk's; the in-memory one tallies its whole table), so
+ * both give the same sentences from the same counts.
  */
-export function loadWarnings({ schema, table, labels }: LoadCheckInput): string[] {
-  const out: string[] = []
+export type LoadTally = {
+  /** Rows counted. */
+  rows: number
+  /** Rows whose label is 1; null when the data has no target column (no labels). */
+  positives: number | null
+  /** Target cell text → rows, in order of first appearance; null without labels. */
+  target: Map<string, number> | null
+  /** Per sensitive column present in the data: cell text → rows, in order of first appearance. */
+  sensitive: Map<string, Map<string, number>>
+}
+
+/** The tally of one table (a whole dataset, or one chunk of a file read in pieces). */
+export function loadTally({ schema, table, labels }: LoadCheckInput): LoadTally {
   const n = table.nRows
-  const { column, positive } = schema.target
-  const target = tableColumn(table, column)
+  const target = tableColumn(table, schema.target.column)
+  let positives: number | null = null
   if (target && labels) {
-    const used = new Set(valueCounts(target, n).keys())
+    positives = 0
+    for (let i = 0; i < labels.length; i++) positives += labels[i]!
+  }
+  const sensitive = new Map<string, Map<string, number>>()
+  for (const s of schema.sensitive) {
+    const col = tableColumn(table, s)
+    if (col && !sensitive.has(s)) sensitive.set(s, valueCounts(col, n))
+  }
+  return {
+    rows: n,
+    positives,
+    target: target && labels ? valueCounts(target, n) : null,
+    sensitive,
+  }
+}
+
+const countsMerge = (a: Map<string, number>, b: Map<string, number>): Map<string, number> => {
+  const out = new Map(a)
+  for (const [k, v] of b) out.set(k, (out.get(k) ?? 0) + v)
+  return out
+}
+
+/**
+ * The tally of `a`'s rows followed by `b`'s (same schema and columns). Labels or a sensitive
+ * column that one side lacks count as absent from the whole.
+ */
+export function loadTallyMerge(a: LoadTally, b: LoadTally): LoadTally {
+  const sensitive = new Map<string, Map<string, number>>()
+  for (const [k, v] of a.sensitive) {
+    const w = b.sensitive.get(k)
+    if (w) sensitive.set(k, countsMerge(v, w))
+  }
+  const both = a.positives !== null && b.positives !== null && a.target && b.target
+  return {
+    rows: a.rows + b.rows,
+    positives: both ? a.positives! + b.positives! : null,
+    target: both ? countsMerge(a.target!, b.target!) : null,
+    sensitive,
+  }
+}
+
+/**
+ * The warnings of a tally, in a fixed order: a positive value the target column never has; all
+ * labels one class; per sensitive column present in the data, a single group, or groups of one
+ * row. [] when there is nothing to say.
+ */
+export function loadTallyWarnings(schema: Schema, t: LoadTally): string[] {
+  const out: string[] = []
+  const n = t.rows
+  const { column, positive } = schema.target
+  if (t.target && t.positives !== null) {
+    const used = new Set(t.target.keys())
     if (!used.has(positive)) {
       out.push(
         `The target column "${column}" never has the positive value "${positive}" (its values: ${quoted([...used].sort())}); every label is negative.`,
       )
     }
-    let pos = 0
-    for (let i = 0; i < labels.length; i++) pos += labels[i]!
+    const pos = t.positives
     if (n > 0 && (pos === 0 || pos === n)) {
       const cls = pos === 0 ? 'negative' : 'positive'
       out.push(
@@ -67,9 +127,8 @@ export function loadWarnings({ schema, table, labels }: LoadCheckInput): string[
     }
   }
   for (const s of schema.sensitive) {
-    const col = tableColumn(table, s)
-    if (!col) continue
-    const counts = valueCounts(col, n)
+    const counts = t.sensitive.get(s)
+    if (!counts) continue
     if (counts.size === 1) {
       out.push(
         `Sensitive column "${s}" has a single group (${quoted([...counts.keys()])}): there is nothing to compare (every difference is 0, every ratio 1).`,
@@ -87,6 +146,14 @@ export function loadWarnings({ schema, table, labels }: LoadCheckInput): string[
     }
   }
   return out
+}
+
+/**
+ * Warnings about a loaded session ({@link loadTallyWarnings} of its whole table).
+ * @returns [] when there is nothing to say.
+ */
+export function loadWarnings(input: LoadCheckInput): string[] {
+  return loadTallyWarnings(input.schema, loadTally(input))
 }
 
 /** What the encoding of a dataset found (the session's EncodeSummary, as the checks read it). */
@@ -138,12 +205,29 @@ export function encodeNotices(enc: EncodeFacts, schema: Schema): LoadNotice[] {
 }
 
 /**
+ * The encoding facts of `a`'s rows followed by `b`'s: the unknown counts add up; the columns
+ * (ignored, missing) are `a`'s, since every chunk of one file has the same header.
+ */
+export function encodeFactsMerge(a: EncodeFacts, b: EncodeFacts): EncodeFacts {
+  return { ...a, unknownCounts: a.unknownCounts.map((v, i) => v + (b.unknownCounts[i] ?? 0)) }
+}
+
+/**
+ * Every notice of a dataset from its encoding facts and its tally: the encoding's
+ * ({@link encodeNotices}), then the warnings about labels and groups ({@link loadTallyWarnings}).
+ * What {@link loadNotices} gives for data read in chunks.
+ */
+export function loadTallyNotices(schema: Schema, enc: EncodeFacts, t: LoadTally): LoadNotice[] {
+  return [
+    ...encodeNotices(enc, schema),
+    ...loadTallyWarnings(schema, t).map((text): LoadNotice => ({ level: 'warning', text })),
+  ]
+}
+
+/**
  * Every notice of a load, as the page shows them and `glassbox audit` prints them: the encoding's
  * ({@link encodeNotices}), then the warnings about labels and groups ({@link loadWarnings}).
  */
 export function loadNotices(input: LoadCheckInput & { encode: EncodeFacts }): LoadNotice[] {
-  return [
-    ...encodeNotices(input.encode, input.schema),
-    ...loadWarnings(input).map((text): LoadNotice => ({ level: 'warning', text })),
-  ]
+  return loadTallyNotices(input.schema, input.encode, loadTally(input))
 }

@@ -196,12 +196,14 @@ export type OnnxPredictOptions = {
 }
 
 /**
- * Probability of the class of interest for every row of `x`, run in chunks.
+ * The class of interest's output (probability, or raw score under `logit`) for every row of `x`,
+ * run in chunks.
  * @param x the encoded matrix (encoded mode) or the feature values (columns mode: numeric value,
  *   or the category index with −1 for empty/unknown, which reaches a string input as '').
- * @throws ModelError naming the output, row and value when a value is outside [0, 1] (a regressor
- *   or raw scores), or when `column` is not a column of the output; DataError for a non-integer
- *   value meant for an int64 input.
+ * @returns column `column` of the output per row, as the model gives it (probabilities or raw
+ *   scores: the range is checked on the data's rows by src/core/output.ts, not here).
+ * @throws ModelError when `column` is not a column of the output or the output has the wrong
+ *   shape; DataError for a non-integer value meant for an int64 input.
  */
 export async function onnxPredict(
   s: OnnxSession,
@@ -237,16 +239,10 @@ export async function onnxPredict(
         t.type === 'float16' && data instanceof Uint16Array
           ? (i: number) => onnxHalfToNumber(data[i]!)
           : (i: number) => data[i]!
-      for (let i = 0; i < r1 - r0; i++) {
-        for (let c = 0; c < k; c++) {
-          const v = value(i * k + c)
-          if (!(v >= 0 && v <= 1))
-            throw new ModelError(
-              `${s.source}: output "${options.output}" is ${v} on row ${r0 + i}, outside [0, 1]: a regressor's or a raw score's output is not a probability (Glassbox explains classifiers)`,
-            )
-        }
-        out[r0 + i] = value(i * k + column)
-      }
+      // No range check here: under output.kind "logit" these are raw scores for the link
+      // (src/model/outputLink.ts); under "probability" the one every-row check of the data's
+      // predictions (src/core/output.ts) refuses a value outside [0, 1], naming the row.
+      for (let i = 0; i < r1 - r0; i++) out[r0 + i] = value(i * k + column)
     } finally {
       for (const t of Object.values(results)) t.dispose()
     }
