@@ -219,12 +219,12 @@ export function quantPartsCombine(
   zero: QuantPart | undefined,
 ): QuantPart {
   const first = parts[0]
-  if (!first?.q) throw new RangeError(`merge: ${first?.name ?? 'a partial'} has no quantization`)
+  if (!first?.q) throw new RangeError(`${first?.name ?? 'a partial'} has no quantization`)
   const ids = first.q.variants.map((v) => `${v.id}:${v.bytes}`).join(',')
   for (const p of parts) {
-    if (!p.q) throw new RangeError(`merge: ${p.name} has no quantization`)
+    if (!p.q) throw new RangeError(`${p.name} has no quantization`)
     if (p.q.variants.map((v) => `${v.id}:${v.bytes}`).join(',') !== ids)
-      throw new RangeError(`merge: ${p.name} is foreign: its quantization variants differ`)
+      throw new RangeError(`${p.name} is foreign: its quantization variants differ`)
   }
   const variants = first.q.variants.map((v0, k): QuantVariantPart => {
     const tally = new VariantTally(v0.tally.threshold)

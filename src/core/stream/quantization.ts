@@ -121,7 +121,9 @@ export function variantReportEntry(
   shapRankCorrelation: number | null,
 ): QuantizationReportEntry {
   if (tally.n !== state.rows)
-    throw new RangeError(`variant: its tally counts ${tally.n} rows, its state ${state.rows}`)
+    throw new RangeError(
+      `a quantized variant's tally counts ${tally.n} rows but its state ${state.rows}`,
+    )
   const s = auditStateSections(state)
   return {
     bytes,
