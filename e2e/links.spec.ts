@@ -1,8 +1,8 @@
 /**
  * Links and bundles are data, not commands (issue 16): a link bomb is refused by its cap while the
  * dashboard stays usable; a link's out-of-range settings are dropped with one notice and never
- * persisted; a model.json on a consented origin cannot make the page fetch from a third origin; a
- * zip bomb dropped as a session bundle is refused by its cap and the loaded session stays.
+ * persisted; a model.json on a consented origin cannot make the page fetch from a third origin (by
+ * its shard list or by a redirect); a zip bomb dropped as a session bundle is refused by its cap and the loaded session stays.
  */
 import { readFileSync } from 'node:fs'
 // lz-string is CommonJS: Node's ESM loader exposes it as a default export only.
@@ -118,6 +118,41 @@ test('a consented model.json cannot make the page fetch its shards from a third 
   )
   await app.page.waitForLoadState('networkidle')
   expect(requests.some((u) => u.startsWith(`${second}/elsewhere/model.json`))).toBe(true)
+  expect(requests.filter((u) => u.startsWith(third))).toEqual([])
+})
+
+test('a consented origin cannot redirect a linked model to a third origin', async ({
+  app,
+  baseURL,
+}) => {
+  const port = new URL(baseURL!).port
+  const second = `http://127.0.0.1:${port}` // the origin the user agrees to
+  const third = `http://127.0.0.2:${port}` // where its model.json redirects
+  const ctx = app.page.context()
+  const requests: string[] = []
+  ctx.on('request', (r) => requests.push(r.url()))
+  await ctx.route(`${second}/moved/model.json`, (r) =>
+    r.fulfill({ status: 302, headers: { location: `${third}/demo/model.json` } }),
+  )
+  await ctx.route(`${third}/**`, (r) => r.abort())
+  const state = {
+    v: 1,
+    src: { model: `${second}/moved/model.json`, data: 'demo/data.csv', schema: 'demo/schema.json' },
+    classIndex: null,
+    threshold: 0.5,
+    tab: 'Overview',
+    localFiles: false,
+  }
+  await app.page.goto(`/#s=${compressToEncodedURIComponent(JSON.stringify(state))}`, {
+    waitUntil: 'commit',
+  })
+  await expect(app.el('share-gate-origin')).toHaveText([second])
+  await app.el('gate-accept').click()
+  await expect(app.notice('error', 'answers with a redirect')).toContainText(
+    `${second}/moved/model.json answers with a redirect, which a shared link does not follow`,
+  )
+  await app.page.waitForLoadState('networkidle')
+  expect(requests.some((u) => u.startsWith(`${second}/moved/model.json`))).toBe(true)
   expect(requests.filter((u) => u.startsWith(third))).toEqual([])
 })
 

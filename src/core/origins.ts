@@ -71,3 +71,24 @@ export function originsForeign(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([origin, list]) => ({ origin, urls: list }))
 }
+
+/**
+ * The fetch options for a URL a shared link named: redirects are not followed, because the
+ * address a redirect leads to may be on an origin the user did not agree to (a consented origin
+ * could otherwise send the page anywhere). A URL the user typed follows redirects as a browser does.
+ */
+export const LINKED_FETCH: RequestInit = { redirect: 'manual' }
+
+/**
+ * The refusal for a linked URL's response that is a redirect (a browser's `opaqueredirect` under
+ * `redirect: 'manual'`, or a 3xx status in Node), or null when `res` is not one.
+ * @example redirectRefusal('https://a.example/m.json', { type: 'opaqueredirect', status: 0 })
+ *   // "https://a.example/m.json answers with a redirect, which …"
+ */
+export function redirectRefusal(
+  url: string,
+  res: { readonly type: string; readonly status: number },
+): string | null {
+  if (res.type !== 'opaqueredirect' && !(res.status >= 300 && res.status < 400)) return null
+  return `${url} answers with a redirect, which a shared link does not follow (the address it leads to is on a site nobody agreed to load from): share the final address instead`
+}

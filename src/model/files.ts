@@ -3,7 +3,7 @@
  * and its siblings fetched relative to it). Node reads them from disk (src/cli/load.ts). Each
  * gives the same {@link ModelFiles} to the runtime registry, so the rules exist once.
  */
-import { siblingUrl } from '../core/origins.ts'
+import { LINKED_FETCH, redirectRefusal, siblingUrl } from '../core/origins.ts'
 import { ModelError } from './errors.ts'
 import type { ModelFiles } from './runtime.ts'
 
@@ -27,19 +27,22 @@ export async function modelFilesPicked(main: File, files: readonly File[]): Prom
 /**
  * A model at `url` (browser worker and Node 20 both have fetch). Siblings are fetched relative to
  * it, and only from its origin (src/core/origins.ts); every failure names the URL and the HTTP
- * status.
+ * status. `linked` (a shared link named the URL): a redirect is refused, not followed.
  */
 export async function modelFilesFetched(
   url: string,
   fetchFn: typeof fetch = fetch,
+  linked = false,
 ): Promise<ModelFiles> {
   const get = async (u: string): Promise<Response> => {
     let res: Response
     try {
-      res = await fetchFn(u)
+      res = linked ? await fetchFn(u, LINKED_FETCH) : await fetchFn(u)
     } catch (e) {
       throw new ModelError(`${u}: could not be fetched (${(e as Error).message})`)
     }
+    const refused = linked ? redirectRefusal(u, res) : null
+    if (refused) throw new ModelError(refused)
     if (!res.ok) throw new ModelError(`${u}: HTTP ${res.status} ${res.statusText}`.trim())
     return res
   }

@@ -3,6 +3,7 @@
  * a URL or an object, a schema inferred when it can be, and the notices an encoding summary gives.
  */
 import { encodeNotices as encodeNoticesOf } from '../core/loadChecks.ts'
+import { LINKED_FETCH, redirectRefusal } from '../core/origins.ts'
 import type { Schema } from '../core/schema.ts'
 import { type InferChoices, schemaInfer, schemaParse } from '../core/schemaIo.ts'
 import type { Table } from '../core/table.ts'
@@ -15,7 +16,7 @@ import type { SchemaSource } from './session.ts'
 /** A schema as a load bundle hands it over. */
 export type SchemaInput =
   | { kind: 'file'; file: File }
-  | { kind: 'url'; url: string }
+  | { kind: 'url'; url: string; linked?: true }
   | { kind: 'object'; schema: Schema; name: string }
 
 /**
@@ -24,7 +25,7 @@ export type SchemaInput =
  */
 export async function readSchema(
   src: SchemaInput,
-  fetch: (url: string) => Promise<Response>,
+  fetch: (url: string, init?: RequestInit) => Promise<Response>,
 ): Promise<SchemaSource> {
   if (src.kind === 'object') return { schema: src.schema, name: src.name, inferred: false }
   if (src.kind === 'file')
@@ -35,10 +36,12 @@ export async function readSchema(
     }
   let res: Response
   try {
-    res = await fetch(src.url)
+    res = src.linked ? await fetch(src.url, LINKED_FETCH) : await fetch(src.url)
   } catch (e) {
     throw new WorkerError('DataError', `${src.url}: could not be fetched (${errorMessage(e)})`)
   }
+  const refused = src.linked ? redirectRefusal(src.url, res) : null
+  if (refused) throw new WorkerError('DataError', refused)
   if (!res.ok) throw new WorkerError('DataError', `${src.url}: HTTP ${res.status}`)
   return {
     schema: schemaParse(await res.text(), src.url),

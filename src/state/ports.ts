@@ -41,7 +41,7 @@ export type StateDeps = {
   /** Most model workers a job may use on this device (the pool limit's maximum), ≥ 1. */
   poolHardware: number
   /** Fetches a URL (a schema given by URL). */
-  fetch: (url: string) => Promise<Response>
+  fetch: (url: string, init?: RequestInit) => Promise<Response>
   /** A monotonic clock in ms (job progress and ETA). */
   now: () => number
   /** Saves bytes as a file named `name` (a download in the browser). */

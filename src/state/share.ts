@@ -238,9 +238,10 @@ export function createShare(app: App): Share {
         want.schema === abs(schema?.url)
       if (!same && (want.model || want.data || want.schema)) {
         const ok = await app.load.loadBundle({
-          ...(want.model ? { model: { kind: 'url', url: want.model } } : {}),
-          ...(want.data ? { data: { kind: 'url', url: want.data } } : {}),
-          ...(want.schema ? { schema: { kind: 'url', url: want.schema } } : {}),
+          // Linked sources: a redirect is refused, not followed (src/core/origins.ts).
+          ...(want.model ? { model: { kind: 'url', url: want.model, linked: true } } : {}),
+          ...(want.data ? { data: { kind: 'url', url: want.data, linked: true } } : {}),
+          ...(want.schema ? { schema: { kind: 'url', url: want.schema, linked: true } } : {}),
           ...(s.classIndex !== null ? { cls: classRequest(s.classIndex) } : {}),
         })
         if (!ok) return false
@@ -265,7 +266,12 @@ export function createShare(app: App): Share {
       const ch = app.compare.store.getState().challenger
       const chUrl = typeof want.challenger === 'string' ? want.challenger : null
       if (chUrl && !(ch?.input.kind === 'url' && ch.input.url === chUrl)) {
-        if (await app.compare.loadChallenger({ kind: 'url', url: chUrl }, demoOfUrl(chUrl)))
+        if (
+          await app.compare.loadChallenger(
+            { kind: 'url', url: chUrl, linked: true },
+            demoOfUrl(chUrl),
+          )
+        )
           if (view.show === 'challenger') await app.compare.show('challenger')
       } else if (view.localChallenger === true)
         notify(

@@ -35,7 +35,7 @@ export function browserDeps(maxWorkers: () => number): BrowserDeps {
     pool,
     // The browser's logical cores, at most 8 (memory).
     poolHardware: Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1)),
-    fetch: (url) => fetch(url),
+    fetch: (url, init) => fetch(url, init),
     now: () => performance.now(),
     download: downloadBlob,
     modelWorker: model,

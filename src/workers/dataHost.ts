@@ -11,6 +11,7 @@ import { CsvChunkParser, csvDecoder } from '../core/csv.ts'
 import { DataError } from '../core/encode.ts'
 import { sha256Hex } from '../core/hash.ts'
 import { isParquet } from '../core/parquet/sniff.ts'
+import { LINKED_FETCH, redirectRefusal } from '../core/origins.ts'
 import { columnProfile } from '../core/schemaIo.ts'
 import { type Table, tableCanShare } from '../core/table.ts'
 import { AbortError, type Post, errorKind } from './protocol/common.ts'
@@ -63,10 +64,12 @@ async function openInput(req: DataRequests['parse']): Promise<Source> {
   }
   let res: Response
   try {
-    res = await fetch(input.url)
+    res = input.linked ? await fetch(input.url, LINKED_FETCH) : await fetch(input.url)
   } catch (e) {
     throw new DataError(`${input.url}: could not be fetched (${(e as Error).message})`)
   }
+  const refused = input.linked ? redirectRefusal(input.url, res) : null
+  if (refused) throw new DataError(refused)
   const name = input.url.split('/').pop() || input.url
   if (!res.ok) throw new DataError(`${input.url}: HTTP ${res.status} ${res.statusText}`.trim())
   const announced = Number(res.headers.get('content-length') ?? 0)

@@ -4,7 +4,7 @@
  * third origin is refused before any request reaches it.
  */
 import { describe, expect, it } from 'vitest'
-import { OriginError, originsForeign, siblingUrl } from '../../src/core/origins.ts'
+import { OriginError, originsForeign, redirectRefusal, siblingUrl } from '../../src/core/origins.ts'
 import { modelFilesFetched } from '../../src/model/files.ts'
 
 const page = 'http://localhost:4182/app/'
@@ -84,5 +84,34 @@ describe('modelFilesFetched', () => {
     )
     expect(await files.sibling('w.bin')).toBeInstanceOf(ArrayBuffer)
     expect(asked).toEqual([model, 'http://127.0.0.1:4182/m/w.bin'])
+  })
+
+  it('refuses a redirect for a linked URL (never following it) and follows it for a typed one', async () => {
+    const inits: (RequestInit | undefined)[] = []
+    const fetchFn = (async (_u: string, init?: RequestInit) => {
+      inits.push(init)
+      // Node's fetch under redirect: 'manual' answers the 3xx itself (a browser: opaqueredirect).
+      return init?.redirect === 'manual'
+        ? new Response(null, { status: 302, headers: { location: 'https://evil.example/m.json' } })
+        : new Response('{}')
+    }) as typeof fetch
+    await expect(modelFilesFetched(model, fetchFn, true)).rejects.toThrow(
+      `${model} answers with a redirect, which a shared link does not follow`,
+    )
+    expect(inits).toEqual([{ redirect: 'manual' }])
+    const typed = await modelFilesFetched(model, fetchFn)
+    expect(new TextDecoder().decode(typed.main)).toBe('{}')
+  })
+})
+
+describe('redirectRefusal', () => {
+  it('names a browser opaque redirect and any 3xx; passes every other response', () => {
+    expect(redirectRefusal('u', { type: 'opaqueredirect', status: 0 })).toMatch(
+      /^u answers with a redirect/,
+    )
+    for (const status of [301, 302, 303, 307, 308])
+      expect(redirectRefusal('u', { type: 'basic', status })).not.toBeNull()
+    for (const status of [200, 204, 404, 500])
+      expect(redirectRefusal('u', { type: 'basic', status })).toBeNull()
   })
 })

@@ -23,7 +23,7 @@ import { compressionUnavailable } from '../../model/compression.ts'
 function modelFilesOf(input: ModelInput, entries: readonly RuntimeEntry[]): Promise<ModelFiles> {
   return input.kind === 'files'
     ? modelFilesChoose(input.files, entries)
-    : modelFilesFetched(input.url)
+    : modelFilesFetched(input.url, fetch, input.linked === true)
 }
 
 /** Opens the input's model on its runtime's active backend, for `schema`. */

@@ -7,7 +7,8 @@ import type { CancelRequest, NoFields, RequestOfMap } from './common.ts'
 export const DataCmd = { Init: 'init', Cancel: 'cancel', Parse: 'parse' } as const
 
 /** Where a CSV comes from. */
-export type DataInput = { kind: 'file'; file: File } | { kind: 'url'; url: string }
+/** Data to parse: a picked file, or a URL (`linked`: named by a shared link — redirects refused). */
+export type DataInput = { kind: 'file'; file: File } | { kind: 'url'; url: string; linked?: true }
 
 /** A parsed CSV: identity, table, delimiter and column profiles. */
 export type ParsedData = {

@@ -38,7 +38,9 @@ import type { CompareRequests, CompareResults } from './compare.ts'
 export type { EncodeSummary }
 
 /** Where a model comes from: files picked or dropped (main file + weight shards), or a URL. */
-export type ModelInput = { kind: 'files'; files: File[] } | { kind: 'url'; url: string }
+/** A model to open: picked files, or a URL (`linked`: named by a shared link — redirects refused). */
+export type ModelInput =
+  { kind: 'files'; files: File[] } | { kind: 'url'; url: string; linked?: true }
 
 /** One backend of the runtime in use, as the Backend card shows it. */
 export type BackendStatus = {
