@@ -175,6 +175,20 @@ export function createPersist(app: App): Persist {
     }
     void set(KEY_CHALLENGER, stored).catch(() => {})
   }
+  let savedChampion: ModelInput | undefined
+  /** Saves the session's sources with the champion's model (when it changed, unless `force`). */
+  const saveSources = (s: SessionState, force: boolean) => {
+    // A swap commits the other model as the session before the switch records it; the sources
+    // are the same before and after it.
+    if (app.compare.swapping()) return
+    const { shown, champion } = app.compare.store.getState()
+    const model = shown === 'challenger' && champion ? champion.input : s.model?.input
+    if (!force && model === savedChampion) return
+    const stored = storedSources(s, model)
+    if (!stored) return
+    savedChampion = model
+    void set(KEY_SOURCES, stored).catch(() => {})
+  }
   const viewChanged = () => {
     if (viewTimer) clearTimeout(viewTimer)
     viewTimer = setTimeout(() => {
@@ -185,16 +199,16 @@ export function createPersist(app: App): Persist {
   }
   return {
     sessionLoaded(s) {
-      // A swap commits the other model as the session before the switch records it.
-      if (app.compare.swapping()) return
-      const { shown, champion } = app.compare.store.getState()
-      const model = shown === 'challenger' && champion ? champion.input : s.model?.input
-      const stored = storedSources(s, model)
-      if (stored) void set(KEY_SOURCES, stored).catch(() => {})
+      saveSources(s, true)
       // A session opened otherwise (a link, ?demo=) replaces a challenger kept from before.
       saveChallenger(false)
     },
-    challengerChanged: () => saveChallenger(false),
+    challengerChanged() {
+      // The roles can change without a new session (a worker restart while the challenger is
+      // shown makes the model shown the champion): the sources follow the champion.
+      saveSources(app.session.store.getState(), false)
+      saveChallenger(false)
+    },
     viewChanged,
     start() {
       window.addEventListener('hashchange', viewChanged)

@@ -125,6 +125,27 @@ describe('createPersist with a challenger', () => {
     expect(idb.get(KEY_CHALLENGER)).toMatchObject({ demo: 'xgboost', shown: 'challenger' })
   })
 
+  it('after a worker restart while the challenger is shown, the saved roles are the page’s', async () => {
+    const { app, model } = persisted()
+    await app.load.loadBundle(sampleBundle)
+    await app.compare.loadChallenger({ kind: 'url', url: CHALLENGER })
+    await app.compare.show('challenger')
+    await settle()
+    model.onRestart('the worker ran out of memory')
+    await settle()
+    // The page makes the model shown the champion and re-opens the former champion beside it …
+    const cmp = app.compare.store.getState()
+    expect(cmp.shown).toBe('champion')
+    expect(cmp.challenger?.input).toEqual(sampleBundle.model)
+    // … and a reload must open the same two models in the same roles (not the champion twice).
+    expect(idb.get(KEY_SOURCES)).toMatchObject({ model: { kind: 'url', url: CHALLENGER } })
+    expect(idb.get(KEY_CHALLENGER)).toEqual({
+      model: { kind: 'url', url: CHAMPION },
+      demo: null,
+      shown: 'champion',
+    })
+  })
+
   it('a challenger from local files comes back with its files; shown champion stays shown', async () => {
     const before = persisted()
     await before.app.load.loadBundle(sampleBundle)
