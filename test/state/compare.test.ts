@@ -214,15 +214,17 @@ describe('the switch "show: champion | challenger"', () => {
   })
 })
 
+/** A session from local files (a bundle carries their bytes). */
+const ownFiles = () => ({
+  model: { kind: 'files' as const, files: [new File(['{"modelTopology":{}}'], 'model.json')] },
+  data: { kind: 'file' as const, file: new File(['y\n1\n'], 'data.csv') },
+  schema: sampleBundle.schema,
+})
+
 describe('session bundles with a challenger', () => {
   it('carry the challenger’s files and load it again on import', async () => {
     const { app } = await loaded()
-    const own = {
-      model: { kind: 'files' as const, files: [new File(['{"modelTopology":{}}'], 'model.json')] },
-      data: { kind: 'file' as const, file: new File(['y\n1\n'], 'data.csv') },
-      schema: sampleBundle.schema,
-    }
-    await app.load.loadBundle(own)
+    await app.load.loadBundle(ownFiles())
     await settle()
     const xgb = new File(['{"learner":{}}'], 'xgb.json')
     await app.compare.loadChallenger({ kind: 'files', files: [xgb] })
@@ -245,12 +247,7 @@ describe('session bundles with a challenger', () => {
 
   it('keep the roles while the challenger is shown, and show it again on import', async () => {
     const { app, model } = await loaded()
-    const own = {
-      model: { kind: 'files' as const, files: [new File(['{"modelTopology":{}}'], 'model.json')] },
-      data: { kind: 'file' as const, file: new File(['y\n1\n'], 'data.csv') },
-      schema: sampleBundle.schema,
-    }
-    await app.load.loadBundle(own)
+    await app.load.loadBundle(ownFiles())
     await settle()
     const swap = () => loadResult(new Float32Array(40).fill(0.7), sampleTable().labels)
     model.handlers.challengerSwap = swap
