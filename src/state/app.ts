@@ -36,6 +36,7 @@ export async function startApp(base: string): Promise<void> {
       persist.viewChanged()
     },
     sessionLoaded: (s) => persist.sessionLoaded(s),
+    challengerChanged: () => persist.challengerChanged(),
   })
   share.start()
   persist.start()

@@ -83,7 +83,12 @@ export async function sessionBundle(app: App): Promise<Uint8Array> {
   const s = app.session.store.getState()
   if (!s.schema || !s.model || !s.data) throw new Error('load a model and data first')
   const schema = s.schema
-  const model = await modelFiles(app)
+  // While the challenger is shown the session's model is the challenger's: the bundle keeps roles.
+  const cmp = app.compare.store.getState()
+  const model = await modelFiles(
+    app,
+    cmp.shown === 'challenger' && cmp.champion ? cmp.champion.input : s.model.input,
+  )
   const data = await dataFile(app)
   const jsonFile = model.find((f) => f.name.toLowerCase().endsWith('.json'))!
   const manifest: BundleManifest = {
@@ -196,8 +201,8 @@ export async function sessionImport(app: App, file: File): Promise<boolean> {
     schema: { kind: 'object', schema, name: manifest.schema.name },
   })
   if (!ok) return false
-  if (manifest.view !== undefined)
-    viewStateApply(app, manifest.view, undefined, `Session bundle ${file.name}`)
+  // The challenger and the model shown before the view: showing the other model resets what
+  // belongs to a session (the open row), which the view then sets again.
   const ch = manifest.challenger?.files
   if (Array.isArray(ch) && ch.length) {
     const missing = ch.find((n) => typeof n !== 'string' || !own(entries, n))
@@ -206,8 +211,14 @@ export async function sessionImport(app: App, file: File): Promise<boolean> {
         'warning',
         `Session bundle ${file.name}: the challenger's ${String(missing)} is missing; the session is restored without it.`,
       )
-    else await app.compare.loadChallenger({ kind: 'files', files: ch.map(asFile) })
+    else if (
+      (await app.compare.loadChallenger({ kind: 'files', files: ch.map(asFile) })) &&
+      (manifest.view as { show?: unknown } | undefined)?.show === 'challenger'
+    )
+      await app.compare.show('challenger')
   }
+  if (manifest.view !== undefined)
+    viewStateApply(app, manifest.view, undefined, `Session bundle ${file.name}`)
   app.jobs.notify('info', `Session ${file.name} restored.`)
   return true
 }

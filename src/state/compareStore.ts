@@ -80,6 +80,11 @@ export type CompareStore = {
   sessionChanged(): void
   /** Shows the other model in every view (the Compare tab keeps its roles). */
   show(which: Shown): Promise<boolean>
+  /**
+   * True while the switch swaps the models: the session then holds the model about to be shown
+   * before `shown` says so (persistence saves no sources meanwhile).
+   */
+  swapping(): boolean
 }
 
 /** The stores the comparison reads. */
@@ -258,6 +263,7 @@ export function createCompare(
       if (store.getState().shown === which) return true
       return swapper.swap()
     },
+    swapping: () => swapper.swapping(),
     sessionChanged() {
       if (swapper.swapping()) return
       const { shown, champion } = store.getState()

@@ -12,7 +12,7 @@
  *   whenever one of their inputs changed; they start work only while their tab is shown, and only
  *   for inputs they have not answered yet (keyed queries), so calling them often costs nothing.
  * - Optional page services: the share link and the persisted view follow every view change, the
- *   persisted sources every load.
+ *   persisted sources every load, the persisted challenger every change of the compare store.
  *
  * The reactions read the stores' current state, never the listener's arguments, so a reaction
  * that runs twice (nested updates) does nothing the second time.
@@ -26,6 +26,8 @@ export type WiringServices = {
   viewChanged?: () => void
   /** A session was loaded (model, data or schema replaced). */
   sessionLoaded?: (s: SessionState) => void
+  /** The compare store changed (its challenger or the switch "show" may have). */
+  challengerChanged?: () => void
 }
 
 type Listenable = { subscribe(listener: () => void): () => void }
@@ -104,6 +106,9 @@ export function wireApp(app: App, services: WiringServices = {}): () => void {
   on([tab, session.store, cohort.store, app.metrics.store, app.compare.store], () =>
     app.compare.sync(),
   )
+
+  const { challengerChanged } = services
+  if (challengerChanged) on([app.compare.store], challengerChanged)
 
   const { viewChanged } = services
   if (viewChanged)

@@ -214,15 +214,17 @@ describe('the switch "show: champion | challenger"', () => {
   })
 })
 
+/** A session from local files (a bundle carries their bytes). */
+const ownFiles = () => ({
+  model: { kind: 'files' as const, files: [new File(['{"modelTopology":{}}'], 'model.json')] },
+  data: { kind: 'file' as const, file: new File(['y\n1\n'], 'data.csv') },
+  schema: sampleBundle.schema,
+})
+
 describe('session bundles with a challenger', () => {
   it('carry the challenger’s files and load it again on import', async () => {
     const { app } = await loaded()
-    const own = {
-      model: { kind: 'files' as const, files: [new File(['{"modelTopology":{}}'], 'model.json')] },
-      data: { kind: 'file' as const, file: new File(['y\n1\n'], 'data.csv') },
-      schema: sampleBundle.schema,
-    }
-    await app.load.loadBundle(own)
+    await app.load.loadBundle(ownFiles())
     await settle()
     const xgb = new File(['{"learner":{}}'], 'xgb.json')
     await app.compare.loadChallenger({ kind: 'files', files: [xgb] })
@@ -241,5 +243,37 @@ describe('session bundles with a challenger', () => {
     expect(req.model.files.map((f) => f.name)).toEqual(['xgb.json'])
     expect(await req.model.files[0]!.text()).toBe('{"learner":{}}')
     expect(fresh.app.compare.store.getState().challenger?.input.kind).toBe('files')
+  })
+
+  it('keep the roles while the challenger is shown, and show it again on import', async () => {
+    const { app, model } = await loaded()
+    await app.load.loadBundle(ownFiles())
+    await settle()
+    const swap = () => loadResult(new Float32Array(40).fill(0.7), sampleTable().labels)
+    model.handlers.challengerSwap = swap
+    await app.compare.loadChallenger({ kind: 'files', files: [new File(['{}'], 'xgb.json')] })
+    expect(await app.compare.show('challenger')).toBe(true)
+    const zip = unzipSync(await sessionBundle(app))
+    const manifest = JSON.parse(strFromU8(zip['manifest.json']!)) as {
+      model: { json: string }
+      challenger: { files: string[] }
+      view: { show?: string }
+    }
+    expect(manifest.model.json).toBe('model/model.json')
+    expect(strFromU8(zip['model/model.json']!)).toBe('{"modelTopology":{}}')
+    expect(manifest.challenger.files).toEqual(['challenger/xgb.json'])
+    expect(manifest.view.show).toBe('challenger')
+
+    const fresh = await loaded()
+    fresh.model.handlers.challengerSwap = swap
+    const bytes = (await sessionBundle(app)) as Uint8Array<ArrayBuffer>
+    expect(await sessionImport(fresh.app, new File([bytes], 's.glassbox.zip'))).toBe(true)
+    const req = (c: string) => fresh.model.last(c).req as unknown as { model: { files: File[] } }
+    expect(req('load').model.files.map((f) => f.name)).toEqual(['model.json'])
+    expect(req('challengerLoad').model.files.map((f) => f.name)).toEqual(['xgb.json'])
+    const cmp = fresh.app.compare.store.getState()
+    expect(cmp.shown).toBe('challenger')
+    expect(cmp.champion?.input.kind).toBe('files')
+    expect(fresh.app.session.store.getState().model?.input).toEqual(cmp.challenger?.input)
   })
 })
