@@ -61,7 +61,7 @@ function checkIdentity(state: AuditState, stateName: string, name: string, id: u
   for (const k of keys)
     if (state.identity[k] !== ids[k])
       throw new RangeError(
-        `merge: ${name} is foreign: its ${k} identity ${String(ids[k] ?? '(none)')} differs from ${stateName}'s ${state.identity[k] ?? '(none)'}`,
+        `${name} is foreign: its ${k} identity ${String(ids[k] ?? '(none)')} differs from ${stateName}'s ${state.identity[k] ?? '(none)'}`,
       )
 }
 
@@ -78,12 +78,12 @@ export function partsMerge(files: readonly MergeFile[], wantState: boolean): Mer
     .map((f) => ({ name: f.name, part: auditPartFromJSON(f.text, f.name) }))
   if (!parts.length)
     throw new RangeError(
-      `merge: ${files[0]?.name ?? 'nothing'} is an OOD pass partial: give the merged state file with the pass partials`,
+      `${files[0]?.name ?? 'nothing'} is an OOD pass partial: give the merged state file with the pass partials`,
     )
   const withCal = parts.find((p) => p.part.calibration)
   if (withCal && parts.length > 1)
     throw new RangeError(
-      `merge: ${withCal.name} is a merged state after pass 2; it merges with pass 3 partials only`,
+      `${withCal.name} is a merged state after pass 2; it merges with pass 3 partials only`,
     )
   const part = auditPartsCombine(parts)
   const stateName = parts[0]!.name
@@ -91,9 +91,7 @@ export function partsMerge(files: readonly MergeFile[], wantState: boolean): Mer
   const moments = part.state.drift?.moments
   if (!plan || !moments) {
     if (oodFiles.length)
-      throw new RangeError(
-        `merge: ${oodFiles[0]!.name} is an OOD pass partial, but this audit has none`,
-      )
+      throw new RangeError(`${oodFiles[0]!.name} is an OOD pass partial, but this audit has none`)
     return wantState
       ? { state: part, next: 'glassbox merge FILE --out report.json' }
       : { report: auditPartReport(part, null) }
@@ -104,7 +102,7 @@ export function partsMerge(files: readonly MergeFile[], wantState: boolean): Mer
     const pass = peek(f.text).pass
     if (pass !== want && (pass === 'current' || pass === 'calibration'))
       throw new RangeError(
-        `merge: ${f.name} is a pass ${pass === 'current' ? 3 : 2} partial, but ${stateName} ${calibration ? 'already holds the merged pass 2' : 'needs pass 2 first'}`,
+        `${f.name} is a pass ${pass === 'current' ? 3 : 2} partial, but ${stateName} ${calibration ? 'already holds the merged pass 2' : 'needs pass 2 first'}`,
       )
   }
   const model = calibration ? (calibration.state as OodCalibration).thresholds() : moments.model()
@@ -115,7 +113,7 @@ export function partsMerge(files: readonly MergeFile[], wantState: boolean): Mer
   if (!ood.length) {
     if (!wantState)
       throw new RangeError(
-        `merge: the drift's out-of-distribution share needs pass ${calibration ? 3 : 2}: merge with --state FILE, then run ${NEXT_PASS[calibration ? 3 : 2]}`,
+        `the drift's out-of-distribution share needs pass ${calibration ? 3 : 2}: merge with --state FILE, then run ${NEXT_PASS[calibration ? 3 : 2]}`,
       )
     return {
       state: { ...part, ...(calibration ? { calibration } : {}) },
@@ -127,7 +125,7 @@ export function partsMerge(files: readonly MergeFile[], wantState: boolean): Mer
     ;(merged.state as OodCalibration).thresholds() // every calibration row scored, or refused
     if (!wantState)
       throw new RangeError(
-        `merge: the drift's out-of-distribution share needs pass 3: merge with --state FILE, then run ${NEXT_PASS[3]}`,
+        `the drift's out-of-distribution share needs pass 3: merge with --state FILE, then run ${NEXT_PASS[3]}`,
       )
     return { state: { ...part, calibration: merged }, next: NEXT_PASS[3] }
   }
@@ -135,8 +133,9 @@ export function partsMerge(files: readonly MergeFile[], wantState: boolean): Mer
   const shares = count.shares()
   if (shares.rows !== part.state.rows)
     throw new RangeError(
-      `merge: the pass 3 partials count ${shares.rows} current rows, the data has ${part.state.rows}`,
+      `the pass 3 partials count ${shares.rows} current rows, the data has ${part.state.rows}`,
     )
-  if (wantState) throw new RangeError('merge: --state after pass 3: give --out for the report')
+  if (wantState)
+    throw new RangeError('--state after pass 3: the merge is complete, give --out for the report')
   return { report: auditPartReport(part, shares.share95) }
 }

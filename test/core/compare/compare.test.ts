@@ -260,9 +260,9 @@ describe('compareModels', () => {
       /champion has 2 rows, the challenger 1/,
     )
     expect(run({ challenger: Float64Array.of(0.1, 1.5) })).toThrow(
-      /challenger's p\[1\] = 1.5 is not a probability/,
+      /the challenger's prediction on data row 1 is 1.5: not a probability/,
     )
-    expect(run({ labels: Uint8Array.of(0, 2) })).toThrow(/y\[1\] = 2/)
+    expect(run({ labels: Uint8Array.of(0, 2) })).toThrow(/the label on data row 1 is 2: not 0 or 1/)
     expect(run({ groupings: { sex: ['a'] } })).toThrow(/grouping "sex" has 1 rows/)
     expect(run({ groupings: { sex: { codes: Int32Array.of(0, 3), values: ['a'] } } })).toThrow(
       /row 1 has code 3/,

@@ -122,7 +122,9 @@ describe('delongTest', () => {
 
   it('rejects bad input', () => {
     const p = Float64Array.of(0.1, 0.9)
-    expect(() => delongTest(p, Float64Array.of(0.2), Uint8Array.of(0, 1))).toThrow(/1 scores but 2/)
+    expect(() => delongTest(p, Float64Array.of(0.2), Uint8Array.of(0, 1))).toThrow(
+      /1 predictions but 2 labels/,
+    )
     expect(() => delongTest(p, Float64Array.of(NaN, 1), Uint8Array.of(0, 1))).toThrow(/NaN/)
   })
 })
