@@ -40,7 +40,8 @@ function splitmix32(state: { s: number }): number {
 
 /** Mixes an arbitrary finite number (integer or not, any sign) into a 32-bit seed. */
 function seedWord(seed: number): number {
-  if (!Number.isFinite(seed)) throw new RangeError(`rng: seed must be finite, got ${seed}`)
+  if (!Number.isFinite(seed))
+    throw new RangeError(`the random seed must be a finite number, got ${seed}`)
   const lo = seed | 0
   const hi = Math.floor(seed / TWO_32) | 0
   const frac = Math.floor((seed - Math.floor(seed)) * TWO_32) | 0
