@@ -65,7 +65,7 @@ function rngFromState(a: number, b: number, c: number, d: number): Rng {
   }
   const int = (n: number): number => {
     if (!(n >= 1) || !Number.isInteger(n))
-      throw new RangeError(`rng.int: n must be a positive integer, got ${n}`)
+      throw new RangeError(`a random integer below n needs n to be a positive integer, got ${n}`)
     if (n <= TWO_32) {
       // Rejection sampling on 32 bits: unbiased.
       const limit = TWO_32 - (TWO_32 % n)
@@ -97,7 +97,9 @@ function rngFromState(a: number, b: number, c: number, d: number): Rng {
     },
     sampleWithoutReplacement(n, k) {
       if (!Number.isInteger(k) || k < 0 || k > n) {
-        throw new RangeError(`rng.sampleWithoutReplacement: need 0 ≤ k ≤ n, got k=${k}, n=${n}`)
+        throw new RangeError(
+          `a sample of k of n without replacement needs whole numbers 0 ≤ k ≤ n, got k = ${k}, n = ${n}`,
+        )
       }
       const out = new Int32Array(k)
       if (n <= 4 * k || n <= 64) {
