@@ -73,12 +73,15 @@ describe('error messages', () => {
     expect([...internalNameSites().keys()].filter((f) => owned.test(f))).toEqual([])
   })
 
-  it('outside the streamed audit no file has one, dotted method names (`rng.int:`) included', () => {
+  it('outside the streamed audit no file has one, nor a method or class name (`rng.int:`, `CsvChunkParser:`)', () => {
     const streamed = /^src\/(core\/stream\/|cli\/(partial|merge)\.ts$)/
     expect([...internalNameSites().keys()].filter((f) => !streamed.test(f))).toEqual([])
-    const method = /Error\(\s*[`'"][a-z][A-Za-z0-9]*\.(?!(json|csv|onnx|parquet|bin)\b)[a-z]\w*:/
+    const method =
+      /Error\(\s*[`'"](?:[a-z][A-Za-z0-9]*\.(?!(json|csv|onnx|parquet|bin)\b)[a-z]\w*|[A-Z][a-z]+[A-Z]\w*):/
     expect(method.test('throw new RangeError(`rng.int: n must be a positive integer`)')).toBe(true)
+    expect(method.test("throw new Error('CsvChunkParser: push after the last piece')")).toBe(true)
     expect(method.test("throw new TypeError('model.json: bad weightsManifest group')")).toBe(false)
+    expect(method.test("throw new RangeError('SHAP: membership has 3 entries')")).toBe(false)
     const dotted = walk(join(root, 'src'))
       .map((f) => relative(root, f).split('\\').join('/'))
       .filter((f) => !streamed.test(f) && method.test(readFileSync(join(root, f), 'utf8')))
