@@ -135,7 +135,6 @@ export function partsMerge(files: readonly MergeFile[], wantState: boolean): Mer
     throw new RangeError(
       `the pass 3 partials count ${shares.rows} current rows, the data has ${part.state.rows}`,
     )
-  if (wantState)
-    throw new RangeError('--state after pass 3: the merge is complete, give --out for the report')
+  if (wantState) throw new RangeError('--state after pass 3: give --out for the report')
   return { report: auditPartReport(part, shares.share95) }
 }

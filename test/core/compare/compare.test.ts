@@ -262,7 +262,7 @@ describe('compareModels', () => {
     expect(run({ challenger: Float64Array.of(0.1, 1.5) })).toThrow(
       /the challenger's prediction on data row 1 is 1.5: not a probability/,
     )
-    expect(run({ labels: Uint8Array.of(0, 2) })).toThrow(/the label on data row 1 is 2: not 0 or 1/)
+    expect(run({ labels: Uint8Array.of(0, 2) })).toThrow(/data row 1 is 2: not 0 or 1/)
     expect(run({ groupings: { sex: ['a'] } })).toThrow(/grouping "sex" has 1 rows/)
     expect(run({ groupings: { sex: { codes: Int32Array.of(0, 3), values: ['a'] } } })).toThrow(
       /row 1 has code 3/,
