@@ -40,8 +40,12 @@ export function logFactorial(k: number): number {
  * @example binomialDraw(rngFromSeed(1), 1_000_000, 0.3) // about 300,000 ± 458
  */
 export function binomialDraw(rng: Rng, n: number, p: number): number {
-  if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`binomialDraw: bad n ${n}`)
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`binomialDraw: bad p ${p}`)
+  if (!(Number.isInteger(n) && n >= 0))
+    throw new RangeError(
+      `a binomial draw needs a number of trials that is a non-negative integer, got ${n}`,
+    )
+  if (!(p >= 0 && p <= 1))
+    throw new RangeError(`a binomial draw needs a probability in [0, 1], got ${p}`)
   if (n === 0 || p === 0) return 0
   if (p === 1) return n
   // Draw the rarer outcome: the recurrences are best conditioned with p ≤ 1/2.
@@ -95,14 +99,16 @@ export function multinomialDraw(
   weights: ArrayLike<number>,
   out: Float64Array,
 ): Float64Array {
-  if (out.length < weights.length) throw new RangeError('multinomialDraw: out is too short')
+  if (out.length < weights.length)
+    throw new RangeError('the output array of a multinomial draw is too short for its weights')
   let total = 0
   for (let k = 0; k < weights.length; k++) {
     const w = weights[k]!
-    if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`multinomialDraw: bad weight ${w}`)
+    if (!(w >= 0 && Number.isFinite(w)))
+      throw new RangeError(`a multinomial draw needs finite weights ≥ 0, got ${w}`)
     total += w
   }
-  if (n > 0 && total === 0) throw new RangeError('multinomialDraw: the weights sum to 0')
+  if (n > 0 && total === 0) throw new RangeError('the weights of a multinomial draw sum to 0')
   let left = n
   let mass = total
   for (let k = 0; k < weights.length; k++) {

@@ -220,7 +220,7 @@ export class CsvChunkParser {
    * @throws DataError for malformed quoting or a row of the wrong width (naming file and row).
    */
   push(text: string, last = false): void {
-    if (this.ended) throw new Error('CsvChunkParser: push after the last piece')
+    if (this.ended) throw new Error('the CSV reader was given more text after the end of the file')
     if (!this.content && /\S/.test(text)) this.content = true
     const aggregate = this.carry + text
     if (!this.started && !last && aggregate.length < this.firstPieceChars) {

@@ -148,9 +148,11 @@ export function fairnessByGroup(
 ): Fairness {
   metricsCheckInputs('fairnessByGroup', p, y)
   if (groups.length !== p.length) {
-    throw new RangeError(`fairnessByGroup: ${p.length} scores but ${groups.length} group values`)
+    throw new RangeError(
+      `${p.length} predictions but ${groups.length} group values: one group value per row is needed`,
+    )
   }
-  if (Number.isNaN(threshold)) throw new RangeError('fairnessByGroup: threshold is NaN')
+  if (Number.isNaN(threshold)) throw new RangeError('the decision threshold is NaN')
   // Counts per group in the order [tp, fp, fn, tn].
   const counts = new Map<string, Float64Array>()
   for (let i = 0; i < p.length; i++) {

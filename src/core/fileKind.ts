@@ -114,7 +114,9 @@ export type FilesSorted<T> = {
  */
 export function filesSort<T>(files: readonly T[], kinds: readonly FileKind[]): FilesSorted<T> {
   if (kinds.length !== files.length)
-    throw new RangeError(`filesSort: ${files.length} files but ${kinds.length} kinds`)
+    throw new RangeError(
+      `${files.length} files but ${kinds.length} kinds: one kind per file is needed`,
+    )
   const out: FilesSorted<T> = { model: [], schema: null, data: null }
   files.forEach((f, i) => {
     const role = kinds[i]!.role

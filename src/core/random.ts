@@ -40,7 +40,8 @@ function splitmix32(state: { s: number }): number {
 
 /** Mixes an arbitrary finite number (integer or not, any sign) into a 32-bit seed. */
 function seedWord(seed: number): number {
-  if (!Number.isFinite(seed)) throw new RangeError(`rng: seed must be finite, got ${seed}`)
+  if (!Number.isFinite(seed))
+    throw new RangeError(`the random seed must be a finite number, got ${seed}`)
   const lo = seed | 0
   const hi = Math.floor(seed / TWO_32) | 0
   const frac = Math.floor((seed - Math.floor(seed)) * TWO_32) | 0
@@ -64,7 +65,7 @@ function rngFromState(a: number, b: number, c: number, d: number): Rng {
   }
   const int = (n: number): number => {
     if (!(n >= 1) || !Number.isInteger(n))
-      throw new RangeError(`rng.int: n must be a positive integer, got ${n}`)
+      throw new RangeError(`a random integer below n needs n to be a positive integer, got ${n}`)
     if (n <= TWO_32) {
       // Rejection sampling on 32 bits: unbiased.
       const limit = TWO_32 - (TWO_32 % n)
@@ -96,7 +97,9 @@ function rngFromState(a: number, b: number, c: number, d: number): Rng {
     },
     sampleWithoutReplacement(n, k) {
       if (!Number.isInteger(k) || k < 0 || k > n) {
-        throw new RangeError(`rng.sampleWithoutReplacement: need 0 ≤ k ≤ n, got k=${k}, n=${n}`)
+        throw new RangeError(
+          `a sample of k of n without replacement needs whole numbers 0 ≤ k ≤ n, got k = ${k}, n = ${n}`,
+        )
       }
       const out = new Int32Array(k)
       if (n <= 4 * k || n <= 64) {

@@ -15,11 +15,11 @@ export type Matrix = {
  */
 export function matrix(data: Float32Array | Float64Array, rows: number, cols: number): Matrix {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
-    throw new RangeError(`matrix: bad shape ${rows}x${cols}`)
+    throw new RangeError(`a matrix shape needs whole numbers ≥ 0, got ${rows}x${cols}`)
   }
   if (data.length !== rows * cols) {
     throw new RangeError(
-      `matrix: data has ${data.length} values, shape ${rows}x${cols} needs ${rows * cols}`,
+      `${data.length} values for a ${rows}x${cols} matrix, which needs ${rows * cols}`,
     )
   }
   return { data, rows, cols }

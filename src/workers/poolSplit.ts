@@ -21,9 +21,10 @@ import type { Matrix } from '../core/types.ts'
  * @example splitRanges(10, 3) // [[0, 4], [4, 7], [7, 10]]
  */
 export function splitRanges(n: number, workers: number, minRows = 1): [number, number][] {
-  if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`splitRanges: bad row count ${n}`)
+  if (!(Number.isInteger(n) && n >= 0))
+    throw new RangeError(`the rows to split among workers must be a whole number ≥ 0, got ${n}`)
   if (!(Number.isInteger(workers) && workers >= 1))
-    throw new RangeError(`splitRanges: bad worker count ${workers}`)
+    throw new RangeError(`the number of workers must be a whole number ≥ 1, got ${workers}`)
   if (n === 0) return []
   const k = Math.max(1, Math.min(workers, Math.floor(n / Math.max(1, minRows))))
   const base = Math.floor(n / k)

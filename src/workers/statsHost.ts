@@ -113,7 +113,9 @@ function taskGroups(task: BootstrapTask, rows: Int32Array | null): string[] {
 /** Checks that `rows` (when given) has one entry per prediction. */
 function checkRows(p: Float32Array, rows: Int32Array | null | undefined): void {
   if (rows && rows.length !== p.length)
-    throw new RangeError(`stats: ${p.length} predictions but ${rows.length} rows in view`)
+    throw new RangeError(
+      `${p.length} predictions but ${rows.length} rows in view: one row per prediction is needed`,
+    )
 }
 
 type Step = (label: string, done: number, total: number) => Promise<void>

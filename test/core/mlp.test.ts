@@ -84,6 +84,64 @@ describe('mlpFromLayersModel', () => {
     expect(() => mlpFromLayersModel(json, g.weights)).toThrow(/unsupported layer Conv2D/)
     expect(() => mlpFromLayersModel(g.modelJson, g.weights.slice(0, 100))).toThrow(/too short/)
   })
+
+  it('says in words what is wrong with the weights, naming the weight or layer', () => {
+    type Manifest = { weightsManifest: { weights: { name: string; dtype: string }[] }[] }
+    const edited = (edit: (m: Manifest) => void): unknown => {
+      const json = JSON.parse(JSON.stringify(g.modelJson)) as Manifest
+      edit(json)
+      return json
+    }
+    const first = (g.modelJson as Manifest).weightsManifest[0]!.weights[0]!.name
+    expect(() => mlpFromLayersModel(g.modelJson, g.weights.slice(0, 100))).toThrow(
+      /^the weight files are too short: they end before weight "[^"]+" \(100 bytes in all\)$/,
+    )
+    const int32 = edited((m) => (m.weightsManifest[0]!.weights[0]!.dtype = 'int32'))
+    expect(() => mlpFromLayersModel(int32, g.weights)).toThrow(
+      `weight "${first}" has unsupported dtype "int32" (float32, or quantized uint8, uint16 or float16)`,
+    )
+    const noKernel = edited((m) =>
+      m.weightsManifest[0]!.weights.forEach((w) => (w.name = w.name.replace('kernel', 'k'))),
+    )
+    expect(() => mlpFromLayersModel(noKernel, g.weights)).toThrow(
+      /^model\.json: layer "[^"]+" has no kernel in the weights manifest$/,
+    )
+    const noBias = edited((m) =>
+      m.weightsManifest[0]!.weights.forEach((w) => (w.name = w.name.replace('bias', 'b'))),
+    )
+    expect(() => mlpFromLayersModel(noBias, g.weights)).toThrow(
+      /^model\.json: layer "[^"]+" uses a bias but the weights manifest has none for it$/,
+    )
+  })
+})
+
+describe('mlpCreate messages', () => {
+  const dense = (inputs: number, units: number, over: object = {}) => ({
+    inputs,
+    units,
+    kernel: new Array<number>(inputs * units).fill(0),
+    bias: new Array<number>(units).fill(0),
+    activation: 'sigmoid' as const,
+    ...over,
+  })
+  it('names the layer and the shapes, never a function', () => {
+    expect(() => mlpCreate([])).toThrow(/^the model has no layers$/)
+    expect(() => mlpCreate([dense(2, 1, { kernel: [1] })])).toThrow(
+      /^the model's layer 0 has a kernel of 1 values, its shape needs 2x1$/,
+    )
+    expect(() => mlpCreate([dense(2, 3, { bias: [0] })])).toThrow(
+      /^the model's layer 0 has a bias of 1 values for 3 units$/,
+    )
+    expect(() => mlpCreate([dense(2, 3), dense(4, 1)])).toThrow(
+      /^the model's layer 1 expects 4 inputs, but layer 0 has 3 units$/,
+    )
+    expect(() => mlpCreate([dense(2, 1)], 1)).toThrow(
+      /^class 1 does not exist: the model has 1 outputs$/,
+    )
+    expect(() => mlpForward(mlpCreate([dense(2, 1)]), matrix(new Float64Array(3), 1, 3))).toThrow(
+      /^input has 3 columns, the model expects 2$/,
+    )
+  })
 })
 
 describe('mlpCreate / mlpForward / mlpGradient', () => {

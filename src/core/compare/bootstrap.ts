@@ -91,7 +91,7 @@ export function pairedReplicates(
   const B = options.B ?? 1000
   const seed = options.seed ?? 1
   if (!Number.isInteger(B) || B < 0)
-    throw new RangeError(`compareModels: B must be a non-negative integer, got ${B}`)
+    throw new RangeError(`the number of bootstrap draws B must be a non-negative integer, got ${B}`)
   const n = rows.n
   const method = options.method ?? (n > COMPARE_BOOTSTRAP_ROW_DRAWS_MAX ? 'counts' : 'rows')
   const S = pairedStatCount(rows)
@@ -127,7 +127,7 @@ export type PercentileInterval = {
  */
 export function percentileInterval(draws: Float64Array, level = 0.95): PercentileInterval {
   if (!(level > 0 && level < 1))
-    throw new RangeError(`compareModels: level must be in (0, 1), got ${level}`)
+    throw new RangeError(`the confidence level must be in (0, 1), got ${level}`)
   const defined = draws.filter((v) => !Number.isNaN(v)).sort()
   if (defined.length === 0) return { ci: null, defined: 0 }
   return {

@@ -12,6 +12,7 @@
  * model r being part of the cell). So a resample of rows only has to produce {@link CellTotals}.
  */
 import { calibrationBinIndex } from '../calibration.ts'
+import { ValueError } from '../errors.ts'
 import {
   type FairnessGroup,
   type FairnessSummary,
@@ -76,11 +77,17 @@ export type CellTotals = {
   readonly attrCounts: Float64Array[]
 }
 
-function checkProbabilities(fn: string, which: string, p: Scores): void {
+function checkProbabilities(which: string, p: Scores): void {
   for (let i = 0; i < p.length; i++) {
     const v = p[i]!
     if (!(v >= 0 && v <= 1))
-      throw new RangeError(`${fn}: the ${which}'s p[${i}] = ${v} is not a probability in [0, 1]`)
+      throw new ValueError({
+        subject: `the ${which}'s prediction`,
+        row: i,
+        value: v,
+        problem: 'not a probability in [0, 1]',
+        where: 'compareModels',
+      })
   }
 }
 
@@ -101,9 +108,9 @@ export function pairedRows(
   const y = labels ?? new Uint8Array(n)
   metricsCheckInputs('compareModels (champion)', champion, y)
   metricsCheckInputs('compareModels (challenger)', challenger, y)
-  checkProbabilities('compareModels', 'champion', champion)
-  checkProbabilities('compareModels', 'challenger', challenger)
-  if (Number.isNaN(threshold)) throw new RangeError('compareModels: threshold is NaN')
+  checkProbabilities('champion', champion)
+  checkProbabilities('challenger', challenger)
+  if (Number.isNaN(threshold)) throw new RangeError('the decision threshold is NaN')
   const rowCell = new Int32Array(n)
   const values = new Float64Array(n * ROW_VALUES)
   const dec = (p: number): number => (p >= threshold ? 1 : 0)
@@ -121,7 +128,9 @@ export function pairedRows(
   }
   const attributes = groupings.map((g) => {
     if (g.of.length !== n)
-      throw new RangeError(`compareModels: grouping "${g.name}" has ${g.of.length} rows, not ${n}`)
+      throw new RangeError(
+        `grouping "${g.name}" has ${g.of.length} rows, the predictions have ${n}`,
+      )
     const cell = new Int32Array(n)
     for (let i = 0; i < n; i++) cell[i] = g.of[i]! * 8 + (rowCell[i]! & 7)
     return { name: g.name, groups: g.names, cell }

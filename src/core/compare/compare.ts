@@ -72,11 +72,13 @@ export function compareModels(input: CompareInput): ModelComparison {
   const level = input.level ?? 0.95
   const B = input.B ?? 1000
   if (!(level > 0 && level < 1))
-    throw new RangeError(`compareModels: level must be in (0, 1), got ${level}`)
+    throw new RangeError(`the confidence level must be in (0, 1), got ${level}`)
   const { champion: pA, challenger: pB, labels: y } = input
   const n = pA.length
   if (pB.length !== n)
-    throw new RangeError(`compareModels: the champion has ${n} rows, the challenger ${pB.length}`)
+    throw new RangeError(
+      `the champion has ${n} rows, the challenger ${pB.length}: both models must score the same rows`,
+    )
   const attrs = Object.entries(input.groupings ?? {}).map(([name, g]) => ({
     name,
     ...groupingIndex(name, g, n),
@@ -191,9 +193,9 @@ export function compareModels(input: CompareInput): ModelComparison {
   if (ex) {
     if (ex.features.length !== ex.champion.cols)
       throw new RangeError(
-        `compareModels: ${ex.features.length} feature names for ${ex.champion.cols} φ columns`,
+        `${ex.features.length} feature names for ${ex.champion.cols} φ columns of the SHAP values`,
       )
-    const agree = explanationAgreement(ex.champion, ex.challenger, ex.k ?? 5, 'compareModels')
+    const agree = explanationAgreement(ex.champion, ex.challenger, ex.k ?? 5)
     const { shapRankCorrelation, topKOverlap, k } = agree
     out.explanations = { shapRankCorrelation, topKOverlap, k, rows: agree.rows }
     out.featureImportance = ex.features.map((feature, j) => ({

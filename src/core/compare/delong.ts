@@ -48,7 +48,7 @@ export type DelongTest = {
  * @example normalTwoSidedP(1.959964) // 0.05 (to 6 digits)
  */
 export function normalTwoSidedP(z: number): number {
-  if (Number.isNaN(z)) throw new RangeError('normalTwoSidedP: z is NaN')
+  if (Number.isNaN(z)) throw new RangeError('the test statistic z is NaN')
   return gammaQ(0.5, (z * z) / 2)
 }
 

@@ -49,7 +49,7 @@ export function attributionTopK(v: ArrayLike<number>, k: number): number[] {
 
 /**
  * Agreement of two attribution matrices (sampled rows × features, the same rows and features in
- * the same order for both models). `fn` names the caller in the error.
+ * the same order for both models).
  * @throws RangeError when the shapes differ or k is not a positive integer.
  * @example explanationAgreement(shapA, shapB, 5).topKOverlap
  */
@@ -57,14 +57,13 @@ export function explanationAgreement(
   champion: Matrix,
   challenger: Matrix,
   k: number,
-  fn = 'explanationAgreement',
 ): ExplanationAgreement {
   if (champion.rows !== challenger.rows || champion.cols !== challenger.cols)
     throw new RangeError(
-      `${fn}: φ shapes differ (${champion.rows}x${champion.cols} vs ${challenger.rows}x${challenger.cols})`,
+      `the two models' SHAP values differ in shape (${champion.rows}x${champion.cols} vs ${challenger.rows}x${challenger.cols})`,
     )
   if (!Number.isInteger(k) || k < 1)
-    throw new RangeError(`${fn}: k must be a positive integer, got ${k}`)
+    throw new RangeError(`the number of top features compared must be a positive integer, got ${k}`)
   const a = meanAbsAttribution(champion)
   const b = meanAbsAttribution(challenger)
   const kk = Math.min(k, champion.cols)

@@ -85,7 +85,7 @@ function binomialHalfPmf(k: number, n: number): number {
  */
 export function binomialHalfCdf(k: number, n: number): number {
   if (!(Number.isInteger(n) && n >= 0 && Number.isInteger(k)))
-    throw new RangeError(`binomialHalfCdf: need integers n ≥ 0 and k, got k=${k}, n=${n}`)
+    throw new RangeError(`a binomial tail needs whole numbers n ≥ 0 and k, got k = ${k}, n = ${n}`)
   if (k < 0) return 0
   if (k >= n) return 1
   if (2 * k >= n) return 1 - binomialHalfCdf(n - k - 1, n)
@@ -109,7 +109,9 @@ export function binomialHalfCdf(k: number, n: number): number {
  */
 export function mcnemarExact(b: number, c: number): number {
   if (!(Number.isInteger(b) && Number.isInteger(c) && b >= 0 && c >= 0))
-    throw new RangeError(`mcnemarExact: b and c must be non-negative integers, got ${b}, ${c}`)
+    throw new RangeError(
+      `McNemar's test needs discordant counts b and c that are non-negative integers, got ${b}, ${c}`,
+    )
   const n = b + c
   if (n === 0 || b === c) return 1
   return Math.min(1, 2 * binomialHalfCdf(Math.min(b, c), n))

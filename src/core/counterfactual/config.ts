@@ -120,9 +120,7 @@ export function counterfactualConfig(
 ): CounterfactualConfig {
   const M = schema.features.length
   if (values.cols !== M)
-    throw new RangeError(
-      `counterfactualConfig: values have ${values.cols} columns, schema has ${M} features`,
-    )
+    throw new RangeError(`the data has ${values.cols} columns, the schema has ${M} features`)
   const n = values.rows
   return counterfactualConfigOf(
     schema,

@@ -39,7 +39,9 @@ export async function counterfactualSearch(
 ): Promise<CounterfactualSet> {
   const M = cfg.features.length
   if (row.length !== M)
-    throw new RangeError(`counterfactual: row has ${row.length} values, schema has ${M} features`)
+    throw new RangeError(
+      `the row to explain has ${row.length} values, the schema has ${M} features`,
+    )
   const { threshold, k, rng, scorer, orig, prediction, desired } = await counterfactualStart(
     predict,
     cfg,

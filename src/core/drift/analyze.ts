@@ -84,7 +84,9 @@ export function driftAnalyze(
   opts: DriftOptions = {},
 ): DriftAnalysis {
   if (ref.x.cols !== cur.x.cols)
-    throw new RangeError(`driftAnalyze: encoded widths differ (${ref.x.cols} vs ${cur.x.cols})`)
+    throw new RangeError(
+      `the reference and the current data encode to different widths (${ref.x.cols} vs ${cur.x.cols} model inputs)`,
+    )
   const features = featureDrift(schema, ref.table, cur.table, {
     ...(opts.alpha !== undefined ? { alpha: opts.alpha } : {}),
     ...(ref.source !== undefined ? { refSource: ref.source } : {}),

@@ -26,11 +26,13 @@ export function chiSquare(table: readonly (readonly number[])[]): ChiSquareResul
   const cols = table[0]?.length ?? 0
   const rowSum = table.map((row, r) => {
     if (row.length !== cols)
-      throw new RangeError(`chiSquare: row ${r} has ${row.length} cells, row 0 has ${cols}`)
+      throw new RangeError(
+        `the contingency table's row ${r} has ${row.length} cells, row 0 has ${cols}`,
+      )
     let s = 0
     row.forEach((v, c) => {
       if (!(v >= 0 && Number.isFinite(v)))
-        throw new RangeError(`chiSquare: cell (${r}, ${c}) = ${v} is not a count`)
+        throw new RangeError(`the contingency table's cell (${r}, ${c}) = ${v} is not a count`)
       s += v
     })
     return s

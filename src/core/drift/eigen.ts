@@ -19,7 +19,7 @@ export type SymmetricEigen = {
  */
 export function symmetricEigen(a: ArrayLike<number>, n: number): SymmetricEigen {
   if (a.length !== n * n)
-    throw new RangeError(`symmetricEigen: ${a.length} values for a ${n}x${n} matrix`)
+    throw new RangeError(`${a.length} values for a ${n}x${n} symmetric matrix`)
   const V: Float64Array[] = Array.from({ length: n }, (_, i) =>
     Float64Array.from({ length: n }, (_, j) => a[i * n + j]!),
   )

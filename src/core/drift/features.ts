@@ -187,9 +187,7 @@ export function featureDrift(
   opts: FeatureDriftOptions & { refSource?: string; curSource?: string } = {},
 ): FeatureDrift[] {
   if (ref.nRows === 0 || cur.nRows === 0)
-    throw new RangeError(
-      'featureDrift: the reference and the current data need at least one row each',
-    )
+    throw new RangeError('the reference and the current data need at least one row each')
   const alpha = opts.alpha ?? DRIFT_ALPHA
   const rs = opts.refSource ?? 'the reference data'
   const cs = opts.curSource ?? 'the current data'

@@ -184,8 +184,10 @@ const clip01 = (p: number): number => Math.min(1, Math.max(0, p))
  */
 export function kolmogorovSf(n: number, d: number): number {
   if (!Number.isInteger(n) || n < 1)
-    throw new RangeError(`kolmogorovSf: n must be a positive integer, got ${n}`)
-  if (Number.isNaN(d)) throw new RangeError('kolmogorovSf: d is NaN')
+    throw new RangeError(
+      `the Kolmogorov distribution needs a sample size that is a positive integer, got ${n}`,
+    )
+  if (Number.isNaN(d)) throw new RangeError('the KS statistic is NaN')
   if (d >= 1) return 0
   if (d <= 0) return 1
   const t = n * d

@@ -25,12 +25,12 @@ export type KsResult = {
  * @example ksTwoSample([1, 2, 3, 4, 5], [6, 7, 8, 9, 10]) // { statistic: 1, pValue: 0 }
  */
 export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): KsResult {
-  const x = sortedCopy('ksTwoSample', a)
-  const y = sortedCopy('ksTwoSample', b)
+  const x = sortedCopy('the first sample', a)
+  const y = sortedCopy('the second sample', b)
   const n1 = x.length
   const n2 = y.length
   if (n1 === 0 || n2 === 0)
-    throw new RangeError('ksTwoSample: both samples need at least one value')
+    throw new RangeError('the KS test needs at least one value in each sample')
   let i = 0
   let j = 0
   let d = 0
@@ -55,12 +55,12 @@ export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): KsResul
  * @example wasserstein1([0, 1, 3], [5, 6, 8]) // 5
  */
 export function wasserstein1(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const x = sortedCopy('wasserstein1', a)
-  const y = sortedCopy('wasserstein1', b)
+  const x = sortedCopy('the first sample', a)
+  const y = sortedCopy('the second sample', b)
   const n1 = x.length
   const n2 = y.length
   if (n1 === 0 || n2 === 0)
-    throw new RangeError('wasserstein1: both samples need at least one value')
+    throw new RangeError('the Wasserstein distance needs at least one value in each sample')
   let i = 0
   let j = 0
   let sum = 0

@@ -102,12 +102,14 @@ export function oodLayout(p: number, opts: OodFitOptions = {}): OodLayout {
   const offsets = opts.offsets ?? Int32Array.from({ length: p + 1 }, (_, i) => i)
   const F = offsets.length - 1
   if (offsets[0] !== 0 || offsets[F] !== p)
-    throw new RangeError(`oodFit: offsets must span 0..${p}`)
+    throw new RangeError(
+      `the feature offsets of the out-of-distribution detector must span 0..${p}`,
+    )
   const features = opts.features ?? Array.from({ length: F }, (_, f) => String(f))
   if (features.length !== F)
-    throw new RangeError(`oodFit: ${features.length} names for ${F} features`)
+    throw new RangeError(`${features.length} feature names for ${F} features`)
   if (opts.categorical && opts.categorical.length !== F) {
-    throw new RangeError(`oodFit: ${opts.categorical.length} categorical flags for ${F} features`)
+    throw new RangeError(`${opts.categorical.length} categorical flags for ${F} features`)
   }
   const categorical = Array.from({ length: F }, (_, f) =>
     opts.categorical ? opts.categorical[f]! : offsets[f + 1]! - offsets[f]! > 1,
@@ -142,7 +144,10 @@ export function oodSplit(
 export function oodFit(x: Matrix, opts: OodFitOptions = {}): OodModel {
   const n = x.rows
   const p = x.cols
-  if (n < 4) throw new RangeError(`oodFit: needs at least 4 reference rows, got ${n}`)
+  if (n < 4)
+    throw new RangeError(
+      `the out-of-distribution detector needs at least 4 reference rows, got ${n}`,
+    )
   const layout = oodLayout(p, opts)
   const half = Math.floor(n / 2)
   const { fitRows, calibrationRows } = oodSplit(n, opts.seed ?? 1)
@@ -267,7 +272,9 @@ function oodScoreRows(model: OodModel, x: Matrix, rows: ArrayLike<number>): Floa
 
 function checkWidth(model: OodModel, x: Matrix): void {
   if (x.cols !== model.width)
-    throw new RangeError(`ood: rows have ${x.cols} columns, the detector ${model.width}`)
+    throw new RangeError(
+      `the rows have ${x.cols} columns, the out-of-distribution detector ${model.width}`,
+    )
 }
 
 /**
@@ -295,7 +302,7 @@ export type OodContribution = { feature: string; share: number }
 export function oodContributions(model: OodModel, x: Matrix, row: number): OodContribution[] {
   checkWidth(model, x)
   if (!(Number.isInteger(row) && row >= 0 && row < x.rows))
-    throw new RangeError(`ood: row ${row} is outside 0..${x.rows - 1}`)
+    throw new RangeError(`row ${row} is outside the data's rows 0..${x.rows - 1}`)
   const w = new Float64Array(model.width)
   const d2 = whitened(model, x, row, new Float64Array(model.width), w)
   const out = model.features.map((feature, f) => {

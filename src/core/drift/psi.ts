@@ -50,7 +50,7 @@ export function psiFromCounts(
 ): { psi: number; terms: number[] } {
   if (refCounts.length !== curCounts.length) {
     throw new RangeError(
-      `psi: ${refCounts.length} reference bins but ${curCounts.length} current bins`,
+      `the PSI needs as many bins on each side: ${refCounts.length} reference bins but ${curCounts.length} current bins`,
     )
   }
   let nr = 0
@@ -60,7 +60,9 @@ export function psiFromCounts(
     nc += curCounts[i]!
   }
   if (nr === 0 || nc === 0)
-    throw new RangeError('psi: the reference and the current data need at least one value each')
+    throw new RangeError(
+      'the PSI needs at least one value in the reference and in the current data',
+    )
   const terms: number[] = []
   let psi = 0
   for (let i = 0; i < refCounts.length; i++) {
@@ -79,8 +81,8 @@ export function psiFromCounts(
  * @example psiEdges([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) // [1.9, 2.8, …, 9.1]
  */
 export function psiEdges(ref: ArrayLike<number>): number[] {
-  const s = sortedCopy('psiEdges', ref)
-  if (s.length === 0) throw new RangeError('psiEdges: empty reference')
+  const s = sortedCopy('the reference', ref)
+  if (s.length === 0) throw new RangeError('the PSI bins need at least one reference value')
   const edges: number[] = []
   for (let k = 1; k <= 9; k++) {
     const e = quantileLinear(s, k / 10)
@@ -146,7 +148,7 @@ function bins(
 export function psiNumeric(ref: ArrayLike<number>, cur: ArrayLike<number>): PsiBins {
   const edges = psiEdges(ref)
   for (let i = 0; i < cur.length; i++) {
-    if (Number.isNaN(cur[i]!)) throw new RangeError(`psiNumeric: current value ${i} is NaN`)
+    if (Number.isNaN(cur[i]!)) throw new RangeError(`value ${i} of the current data is NaN`)
   }
   return psiNumericBins(edges, psiBinCounts(ref, edges), psiBinCounts(cur, edges))
 }

@@ -46,14 +46,15 @@ export function driftRanking(
   const isArray = typeof (importance as ArrayLike<number>).length === 'number'
   if (isArray && (importance as ArrayLike<number>).length !== features.length) {
     throw new RangeError(
-      `driftRanking: ${(importance as ArrayLike<number>).length} importances for ${features.length} features`,
+      `${(importance as ArrayLike<number>).length} feature importances for ${features.length} features`,
     )
   }
   const imp = features.map((f, i) => {
     const v = isArray
       ? (importance as ArrayLike<number>)[i]!
       : ((importance as Record<string, number>)[f.feature] ?? 0)
-    if (!(v >= 0)) throw new RangeError(`driftRanking: importance of ${f.feature} is ${v}`)
+    if (!(v >= 0))
+      throw new RangeError(`the importance of feature "${f.feature}" is ${v}, not a number ≥ 0`)
     return v
   })
   const total = imp.reduce((a, b) => a + b, 0)

@@ -129,12 +129,13 @@ export function roundHalfEven(x: number): number {
 
 /**
  * A float64 ascending copy of `values`.
- * @throws RangeError naming `fn` when a value is NaN.
+ * @param what the sample in words ("the reference"), for the message
+ * @throws RangeError naming the sample and the 0-based position when a value is NaN.
  */
-export function sortedCopy(fn: string, values: ArrayLike<number>): Float64Array {
+export function sortedCopy(what: string, values: ArrayLike<number>): Float64Array {
   const out = Float64Array.from(values)
   for (let i = 0; i < out.length; i++) {
-    if (Number.isNaN(out[i]!)) throw new RangeError(`${fn}: value ${i} is NaN`)
+    if (Number.isNaN(out[i]!)) throw new RangeError(`value ${i} of ${what} is NaN`)
   }
   return out.sort()
 }
@@ -149,7 +150,7 @@ export function holm(pValues: readonly (number | null)[]): (number | null)[] {
   const idx: number[] = []
   pValues.forEach((p, i) => {
     if (p !== null) {
-      if (Number.isNaN(p)) throw new RangeError(`holm: p-value ${i} is NaN`)
+      if (Number.isNaN(p)) throw new RangeError(`p-value ${i} of the Holm correction is NaN`)
       idx.push(i)
     }
   })

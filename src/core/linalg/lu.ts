@@ -13,7 +13,7 @@ export type LuFactors = { readonly n: number; readonly lu: Float64Array; readonl
  */
 export function luFactor(a: ArrayLike<number>, n: number, tol = 1e-13): LuFactors | null {
   if (a.length !== n * n)
-    throw new RangeError(`luFactor: ${a.length} values for a ${n}x${n} matrix`)
+    throw new RangeError(`${a.length} values for a ${n}x${n} matrix to factor`)
   const lu = Float64Array.from(a)
   const piv = new Int32Array(n)
   let scale = 0

@@ -64,7 +64,9 @@ function activationDerivative(act: Activation, a: number): number {
     case 'tanh':
       return 1 - a * a
     case 'softmax':
-      throw new RangeError('mlp: softmax only on the last layer')
+      throw new RangeError(
+        'the model applies softmax before its last layer: softmax only on the output layer is supported',
+      )
   }
 }
 

@@ -31,7 +31,9 @@ function decodeWeights(manifest: unknown, buffer: ArrayBuffer): Map<string, Floa
       const q = w.quantization
       const need = (bytes: number): void => {
         if (pos + bytes > buffer.byteLength)
-          throw new RangeError(`weights: buffer too short for ${w.name}`)
+          throw new RangeError(
+            `the weight files are too short: they end before weight "${w.name}" (${buffer.byteLength} bytes in all)`,
+          )
       }
       if (q && q.dtype === 'uint8') {
         need(n)
@@ -55,7 +57,9 @@ function decodeWeights(manifest: unknown, buffer: ArrayBuffer): Map<string, Floa
         for (let i = 0; i < n; i++) vals[i] = view.getFloat32(pos + 4 * i, true)
         pos += 4 * n
       } else {
-        throw new TypeError(`weights: unsupported dtype ${q ? q.dtype : w.dtype} for ${w.name}`)
+        throw new TypeError(
+          `weight "${w.name}" has unsupported dtype "${q ? q.dtype : w.dtype}" (float32, or quantized uint8, uint16 or float16)`,
+        )
       }
       out.set(w.name, vals)
     }
@@ -116,11 +120,15 @@ export function mlpFromLayersModel(
     if (!ACTIVATIONS.has(act)) throw new TypeError(`model.json: unsupported activation "${act}"`)
     const name = String(cfg.name)
     const kernel = byName(name, 'kernel')
-    if (!kernel) throw new TypeError(`weights: no kernel for layer ${name}`)
+    if (!kernel)
+      throw new TypeError(`model.json: layer "${name}" has no kernel in the weights manifest`)
     const units = Number(cfg.units)
     const useBias = cfg.use_bias !== false
     const bias = useBias ? byName(name, 'bias') : undefined
-    if (useBias && !bias) throw new TypeError(`weights: no bias for layer ${name}`)
+    if (useBias && !bias)
+      throw new TypeError(
+        `model.json: layer "${name}" uses a bias but the weights manifest has none for it`,
+      )
     const spec: DenseLayerSpec = {
       inputs: kernel.length / units,
       units,

@@ -41,21 +41,25 @@ export type DenseLayerSpec = {
  * @example mlpCreate([{ inputs: 2, units: 1, kernel: [1, -1], bias: [0], activation: 'sigmoid' }])
  */
 export function mlpCreate(specs: readonly DenseLayerSpec[], classIndex?: number): Mlp {
-  if (specs.length === 0) throw new RangeError('mlp: no layers')
+  if (specs.length === 0) throw new RangeError('the model has no layers')
   const layers: DenseLayer[] = specs.map((s, l) => {
     if (s.kernel.length !== s.inputs * s.units) {
       throw new RangeError(
-        `mlp: layer ${l} kernel has ${s.kernel.length} values, needs ${s.inputs}x${s.units}`,
+        `the model's layer ${l} has a kernel of ${s.kernel.length} values, its shape needs ${s.inputs}x${s.units}`,
       )
     }
     if (s.bias && s.bias.length !== s.units)
-      throw new RangeError(`mlp: layer ${l} bias length ${s.bias.length} ≠ ${s.units}`)
+      throw new RangeError(
+        `the model's layer ${l} has a bias of ${s.bias.length} values for ${s.units} units`,
+      )
     if (l > 0 && specs[l - 1]!.units !== s.inputs)
       throw new RangeError(
-        `mlp: layer ${l} expects ${s.inputs} inputs, previous has ${specs[l - 1]!.units} units`,
+        `the model's layer ${l} expects ${s.inputs} inputs, but layer ${l - 1} has ${specs[l - 1]!.units} units`,
       )
     if (s.activation === 'softmax' && l !== specs.length - 1)
-      throw new RangeError('mlp: softmax only on the last layer')
+      throw new RangeError(
+        'the model applies softmax before its last layer: softmax only on the output layer is supported',
+      )
     return {
       inputs: s.inputs,
       units: s.units,
@@ -70,10 +74,13 @@ export function mlpCreate(specs: readonly DenseLayerSpec[], classIndex?: number)
   if (cls === undefined) {
     if (outputs === 1) cls = 0
     else if (outputs === 2 && last === 'softmax') cls = 1
-    else throw new RangeError(`mlp: the model has ${outputs} outputs, a class index is required`)
+    else
+      throw new RangeError(
+        `the model has ${outputs} outputs: choose the class of interest (a class index is required)`,
+      )
   }
   if (!Number.isInteger(cls) || cls < 0 || cls >= outputs)
-    throw new RangeError(`mlp: class index ${cls} outside 0..${outputs - 1}`)
+    throw new RangeError(`class ${cls} does not exist: the model has ${outputs} outputs`)
   return { layers, inputs: layers[0]!.inputs, outputs, classIndex: cls }
 }
 
@@ -157,7 +164,7 @@ export function mlpForwardRow(mlp: Mlp, x: Matrix, r: number, bufs: Float64Array
  */
 export function mlpCheckInput(mlp: Mlp, x: Matrix): void {
   if (x.cols !== mlp.inputs)
-    throw new RangeError(`mlp: input has ${x.cols} columns, the model expects ${mlp.inputs}`)
+    throw new RangeError(`input has ${x.cols} columns, the model expects ${mlp.inputs}`)
 }
 
 /** All outputs of the network for every row of `x` (rows × outputs, float64). */
@@ -212,7 +219,9 @@ export function mlpRandom(
   classIndex?: number,
 ): Mlp {
   if (activations.length !== sizes.length - 1)
-    throw new RangeError('mlpRandom: need one activation per layer')
+    throw new RangeError(
+      'a random network needs one activation per layer (one fewer than the sizes)',
+    )
   const specs: DenseLayerSpec[] = activations.map((activation, l) => {
     const inputs = sizes[l]!
     const units = sizes[l + 1]!

@@ -93,7 +93,7 @@ type Attribution = Pick<
 function attributionStability(base?: Matrix, variant?: Matrix): Attribution {
   if (!base || !variant)
     return { shapRankCorrelation: null, top5Overlap: null, maxRowAbsDeltaPhi: null }
-  const agreement = explanationAgreement(base, variant, 5, 'variantCompare')
+  const agreement = explanationAgreement(base, variant, 5)
   let maxD = 0
   for (let i = 0; i < base.data.length; i++)
     maxD = Math.max(maxD, Math.abs(variant.data[i]! - base.data[i]!))

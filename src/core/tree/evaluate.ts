@@ -34,7 +34,7 @@ function paddedOf(flat: FlatEnsemble): PaddedEnsemble | null {
  */
 export function treeMargins(ens: TreeEnsemble, x: Matrix): Float64Array {
   if (x.cols !== ens.nInputs)
-    throw new RangeError(`treeMargins: rows have ${x.cols} inputs, the trees read ${ens.nInputs}`)
+    throw new RangeError(`rows have ${x.cols} inputs, the trees read ${ens.nInputs}`)
   const flat = treeFlatten(ens)
   const k = ens.nOutputs
   const out = new Float64Array(x.rows * k)

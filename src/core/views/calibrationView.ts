@@ -10,6 +10,7 @@
 import { type CalibrationBin, calibration, calibrationBinIndex } from '../calibration.ts'
 import { FAIRNESS_SMALL_GROUP_ROWS } from '../fairness.ts'
 import { type Labels, type Scores, brier, logLoss, metricsCheckInputs } from '../metrics.ts'
+import { predictionsCheckProbabilities } from '../errors.ts'
 import { groupIndex, groupsCheckLength, labelsAt, scoresAt } from './groups.ts'
 import { dict } from '../dict.ts'
 
@@ -82,9 +83,9 @@ export function wilsonInterval(
   z = WILSON_Z95,
 ): { low: number; high: number } | null {
   if (!Number.isInteger(n) || !Number.isInteger(k) || k < 0 || k > n) {
-    throw new RangeError(`wilsonInterval: need integers 0 ≤ k ≤ n, got k=${k}, n=${n}`)
+    throw new RangeError(`a Wilson interval needs whole counts 0 ≤ k ≤ n, got k = ${k} of n = ${n}`)
   }
-  if (!(z >= 0)) throw new RangeError(`wilsonInterval: z must be ≥ 0, got ${z}`)
+  if (!(z >= 0)) throw new RangeError(`a Wilson interval needs a z-score ≥ 0, got ${z}`)
   if (n === 0) return null
   const z2 = z * z
   const center = (k + z2 / 2) / (n + z2)
@@ -104,18 +105,9 @@ function withWilson(bin: CalibrationBin): ReliabilityBin {
   return { ...bin, wilsonLow: w.low, wilsonHigh: w.high }
 }
 
-function checkProbabilities(fn: string, p: Scores): void {
-  for (let i = 0; i < p.length; i++) {
-    const v = p[i]!
-    if (!(v >= 0 && v <= 1)) {
-      throw new RangeError(`${fn}: p[${i}] = ${v} is not a probability in [0, 1]`)
-    }
-  }
-}
-
-function checkBins(fn: string, nBins: number): void {
+function checkBins(nBins: number): void {
   if (!Number.isInteger(nBins) || nBins < 1) {
-    throw new RangeError(`${fn}: nBins must be a positive integer, got ${nBins}`)
+    throw new RangeError(`the number of bins must be a positive whole number, got ${nBins}`)
   }
 }
 
@@ -210,9 +202,9 @@ export function calibrationBins(
 ): Reliability {
   const nBins = options.nBins ?? 10
   const strategy = options.strategy ?? 'width'
-  checkBins('calibrationBins', nBins)
+  checkBins(nBins)
   metricsCheckInputs('calibrationBins', p, y)
-  checkProbabilities('calibrationBins', p)
+  predictionsCheckProbabilities('calibrationBins', p)
   const scores = { brier: brier(p, y), logLoss: logLoss(p, y) }
   if (strategy === 'mass' && p.length > 0) return { ...massCalibration(p, y, nBins), ...scores }
   const c = calibration(p, y, nBins)
@@ -235,8 +227,8 @@ export function calibrationBins(
  * @example predictionHistogram(p, 20).map((b) => b.count)
  */
 export function predictionHistogram(p: Scores, nBins = 20): HistogramBin[] {
-  checkBins('predictionHistogram', nBins)
-  checkProbabilities('predictionHistogram', p)
+  checkBins(nBins)
+  predictionsCheckProbabilities('predictionHistogram', p)
   const counts = new Float64Array(nBins)
   for (let i = 0; i < p.length; i++) counts[calibrationBinIndex(p[i]!, nBins)]!++
   return Array.from(counts, (count, k) => ({ lower: k / nBins, upper: (k + 1) / nBins, count }))
@@ -257,7 +249,7 @@ export function calibrationByGroup(
   options: CalibrationViewOptions = {},
 ): Record<string, GroupReliability> {
   metricsCheckInputs('calibrationByGroup', p, y)
-  groupsCheckLength('calibrationByGroup', p, groups)
+  groupsCheckLength(p, groups)
   const index = groupIndex(groups)
   const out = dict<GroupReliability>()
   index.names.forEach((name, g) => {

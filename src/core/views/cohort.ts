@@ -57,7 +57,7 @@ function columnMask(col: Column, nRows: number, test: (cell: string) => boolean)
 
 function columnOf(table: Table, name: string): Column {
   const col = tableColumn(table, name)
-  if (!col) throw new RangeError(`cohortMask: the table has no column "${name}"`)
+  if (!col) throw new RangeError(`the data has no column "${name}" (named in the cohort)`)
   return col
 }
 

@@ -44,7 +44,7 @@ export function csvFromRows(
   rows.forEach((row, r) => {
     if (row.length !== header.length) {
       throw new RangeError(
-        `csvFromRows: row ${r} has ${row.length} cells, the header has ${header.length}`,
+        `the export's row ${r} has ${row.length} cells, the header has ${header.length}`,
       )
     }
     lines.push(row.map(cell).join(','))

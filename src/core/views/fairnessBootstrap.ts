@@ -129,10 +129,10 @@ export function fairnessBootstrap(
   const seed = options.seed ?? 1
   const level = options.level ?? 0.95
   if (!Number.isInteger(B) || B < 1) {
-    throw new RangeError(`fairnessBootstrap: B must be a positive integer, got ${B}`)
+    throw new RangeError(`the number of bootstrap draws must be a positive whole number, got ${B}`)
   }
   if (!(level > 0 && level < 1)) {
-    throw new RangeError(`fairnessBootstrap: level must be in (0, 1), got ${level}`)
+    throw new RangeError(`the confidence level must be strictly between 0 and 1, got ${level}`)
   }
   // Validates inputs and gives the point estimates.
   const point = fairnessByGroup(p, y, groups, threshold)

@@ -84,7 +84,7 @@ function countBelow(a: Float64Array, t: number): number {
  */
 export function fairnessIndex(p: Scores, y: Labels, groups: readonly string[]): FairnessIndex {
   metricsCheckInputs('fairnessIndex', p, y)
-  groupsCheckLength('fairnessIndex', p, groups)
+  groupsCheckLength(p, groups)
   const index = groupIndex(groups)
   const positive: Float64Array[] = []
   const negative: Float64Array[] = []
@@ -104,8 +104,13 @@ export function fairnessIndex(p: Scores, y: Labels, groups: readonly string[]): 
   return { names: index.names, positive, negative }
 }
 
-function checkThreshold(fn: string, t: number): void {
-  if (Number.isNaN(t)) throw new RangeError(`${fn}: threshold is NaN`)
+function checkThreshold(t: number, group?: string): void {
+  if (Number.isNaN(t))
+    throw new RangeError(
+      group === undefined
+        ? 'the decision threshold is NaN'
+        : `the decision threshold of group "${group}" is NaN`,
+    )
 }
 
 /**
@@ -120,7 +125,7 @@ export function fairnessIndexAt(
   threshold = 0.5,
   perGroup: Readonly<Record<string, number>> = {},
 ): Fairness {
-  checkThreshold('fairnessIndexAt', threshold)
+  checkThreshold(threshold)
   const groups = dict<FairnessGroup>()
   let tp = 0
   let fp = 0
@@ -128,7 +133,7 @@ export function fairnessIndexAt(
   let fn = 0
   index.names.forEach((name, g) => {
     const t = Object.hasOwn(perGroup, name) ? perGroup[name]! : threshold
-    checkThreshold('fairnessIndexAt', t)
+    checkThreshold(t, name)
     const pos = index.positive[g]!
     const neg = index.negative[g]!
     const c = {
@@ -162,9 +167,9 @@ export function fairnessAtThresholds(
   threshold = 0.5,
 ): FairnessAtThresholds {
   metricsCheckInputs('fairnessAtThresholds', p, y)
-  groupsCheckLength('fairnessAtThresholds', p, groups)
-  checkThreshold('fairnessAtThresholds', threshold)
-  for (const t of Object.values(thresholds)) checkThreshold('fairnessAtThresholds', t)
+  groupsCheckLength(p, groups)
+  checkThreshold(threshold)
+  for (const [name, t] of Object.entries(thresholds)) checkThreshold(t, name)
   const decision = new Uint8Array(p.length)
   for (let i = 0; i < p.length; i++) {
     const g = groups[i]!
@@ -204,7 +209,7 @@ export function thresholdsFromIndex(
   options: ThresholdSearchOptions = {},
 ): GroupThresholds {
   const threshold = options.threshold ?? 0.5
-  checkThreshold(criterion, threshold)
+  checkThreshold(threshold)
   const base = fairnessIndexAt(index, threshold)
   const rateOf = (tp: number, fp: number, nPos: number, n: number): number | null =>
     criterion === 'equalOpportunity'
@@ -217,7 +222,7 @@ export function thresholdsFromIndex(
   const overall = base.overall
   const target =
     options.target ?? rateOf(overall.tp, overall.fp, overall.tp + overall.fn, overall.count)
-  if (target !== null && Number.isNaN(target)) throw new RangeError(`${criterion}: target is NaN`)
+  if (target !== null && Number.isNaN(target)) throw new RangeError('the target rate is NaN')
   const thresholds = dict<number>()
   const rates = dict<number | null>()
   index.names.forEach((name, g) => {

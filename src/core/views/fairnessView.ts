@@ -84,10 +84,10 @@ export function columnGroups(
   columns: readonly CodedColumn[],
   rows: Int32Array | null = null,
 ): string[] {
-  if (columns.length === 0) throw new RangeError('columnGroups: no column given')
+  if (columns.length === 0) throw new RangeError('no sensitive column is chosen: pick at least one')
   const n = columns[0]!.codes.length
   if (columns.some((c) => c.codes.length !== n))
-    throw new RangeError('columnGroups: the columns differ in length')
+    throw new RangeError('the sensitive columns differ in length')
   const m = rows ? rows.length : n
   const out = new Array<string>(m)
   if (columns.length === 1) {
@@ -124,10 +124,10 @@ export function columnGroups(
  * @example intersectionGroups(table, ['sex', 'race'])[0] // 'Male × White'
  */
 export function intersectionGroups(table: Table, attrs: readonly string[]): string[] {
-  if (attrs.length === 0) throw new RangeError('intersectionGroups: no attribute given')
+  if (attrs.length === 0) throw new RangeError('no sensitive column is chosen: pick at least one')
   const cols = attrs.map((name) => {
     const c = tableColumn(table, name)
-    if (!c) throw new RangeError(`intersectionGroups: the table has no column "${name}"`)
+    if (!c) throw new RangeError(`the data has no column "${name}" (chosen as a sensitive column)`)
     return c
   })
   return columnGroups(cols)

@@ -41,7 +41,7 @@ export function groupBarRows(
 ): GroupBarRow[] {
   return names.map((group) => {
     const r = at.rows[group]
-    if (!r) throw new TypeError(`groupBarRows: "${group}" is not a group of this grouping`)
+    if (!r) throw new TypeError(`"${group}" is not a group of the chosen sensitive columns`)
     const value = r[key]
     const missing = value === null || !Number.isFinite(value)
     return {

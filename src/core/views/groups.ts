@@ -66,10 +66,13 @@ export function labelsAt(y: Labels, rows: Int32Array): Uint8Array {
 }
 
 /**
- * @throws RangeError naming `fn` when there is not one group value per score.
+ * Checks that there is one group value per score (row).
+ * @throws RangeError saying both counts when they differ.
  */
-export function groupsCheckLength(fn: string, p: Scores, groups: readonly string[]): void {
+export function groupsCheckLength(p: Scores, groups: readonly string[]): void {
   if (groups.length !== p.length) {
-    throw new RangeError(`${fn}: ${p.length} scores but ${groups.length} group values`)
+    throw new RangeError(
+      `${p.length} predictions but ${groups.length} group values: one group value per row is needed`,
+    )
   }
 }

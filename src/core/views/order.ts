@@ -41,7 +41,7 @@ export function rowsByScore(
     for (let k = 0; k < n; k++) {
       const r = rows[k]!
       if (!(r >= 0 && r < p.length))
-        throw new RangeError(`rowsByScore: row ${r} is outside the scores`)
+        throw new RangeError(`row ${r} is outside the ${p.length} predictions`)
       idx[k] = r
     }
   } else for (let k = 0; k < n; k++) idx[k] = k

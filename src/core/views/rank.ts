@@ -34,11 +34,13 @@ export function rankAverage(a: ArrayLike<number>): Float64Array {
  */
 export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number | null {
   if (a.length !== b.length) {
-    throw new RangeError(`spearman: ${a.length} values against ${b.length}`)
+    throw new RangeError(
+      `a rank correlation needs as many values on each side, got ${a.length} and ${b.length}`,
+    )
   }
   for (let i = 0; i < a.length; i++) {
     if (Number.isNaN(a[i]!) || Number.isNaN(b[i]!)) {
-      throw new RangeError(`spearman: NaN at index ${i}`)
+      throw new RangeError(`a rank correlation cannot rank NaN (value ${i})`)
     }
   }
   const n = a.length
@@ -79,7 +81,9 @@ export function featuresByMagnitude(a: Attribution): string[] {
  */
 export function topKOverlap(a: Attribution, b: Attribution, k: number): number | null {
   if (!Number.isInteger(k) || k < 1)
-    throw new RangeError(`topKOverlap: k must be a positive integer, got ${k}`)
+    throw new RangeError(
+      `the number of top features compared must be a positive whole number, got ${k}`,
+    )
   const kk = Math.min(k, Object.keys(a).length, Object.keys(b).length)
   if (kk === 0) return null
   const top = new Set(featuresByMagnitude(b).slice(0, kk))

@@ -17,7 +17,9 @@ export const CHART_SAMPLE_ROWS = 1000
  */
 export function chartSample(n: number, k = CHART_SAMPLE_ROWS, seed = 1): Int32Array | null {
   if (!Number.isInteger(n) || n < 0 || !Number.isInteger(k) || k < 0)
-    throw new RangeError(`chartSample: n and k must be non-negative integers, got ${n} and ${k}`)
+    throw new RangeError(
+      `the chart sample needs whole row counts ≥ 0, got ${n} rows and a sample of ${k}`,
+    )
   if (n <= k) return null
   return rngFromSeed(seed).sampleWithoutReplacement(n, k).sort()
 }

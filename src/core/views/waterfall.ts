@@ -60,12 +60,14 @@ export function waterfallSteps(
   const maxFeatures = options.maxFeatures ?? 10
   if (!Number.isInteger(maxFeatures) || maxFeatures < 1) {
     throw new RangeError(
-      `waterfallSteps: maxFeatures must be a positive integer, got ${maxFeatures}`,
+      `the number of features shown must be a positive whole number, got ${maxFeatures}`,
     )
   }
-  if (!Number.isFinite(baseValue)) throw new RangeError(`waterfallSteps: baseValue is ${baseValue}`)
+  if (!Number.isFinite(baseValue))
+    throw new RangeError(`the explanation's base value is ${baseValue}, not a finite number`)
   for (const [f, v] of Object.entries(phi)) {
-    if (!Number.isFinite(v)) throw new RangeError(`waterfallSteps: phi["${f}"] is ${v}`)
+    if (!Number.isFinite(v))
+      throw new RangeError(`the attribution of feature "${f}" is ${v}, not a finite number`)
   }
   const order = Object.keys(phi).sort(
     (f, g) => Math.abs(phi[g]!) - Math.abs(phi[f]!) || (f < g ? -1 : f > g ? 1 : 0),

@@ -202,7 +202,7 @@ export function compressionAssemble(
   const k = measured.shapRows.length
   const phiOf = (id: string): Matrix => {
     const phi = phis[id]
-    if (!phi) throw new Error(`compression: no SHAP values for ${id}`)
+    if (!phi) throw new Error(`the compression comparison has no SHAP values for variant "${id}"`)
     return matrix(phi, k, features)
   }
   const phi0 = phiOf('float32')

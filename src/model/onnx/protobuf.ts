@@ -12,6 +12,13 @@
 /** The bytes are not a well-formed protobuf message. */
 export class ProtobufError extends Error {
   override name = 'ProtobufError'
+  /** True when the bytes end inside a field (the file was cut short), not malformed. */
+  readonly truncated: boolean
+
+  constructor(message: string, truncated = false) {
+    super(message)
+    this.truncated = truncated
+  }
 }
 
 /** Wire types (https://protobuf.dev/programming-guides/encoding/#structure). */
@@ -49,7 +56,8 @@ export class ProtoReader {
   private need(n: number): void {
     if (this.pos + n > this.end)
       throw new ProtobufError(
-        `truncated: ${n} bytes needed at byte ${this.pos}, the message ends at ${this.end}`,
+        `the bytes end early (truncated): ${n} bytes needed at byte ${this.pos}, the message ends at byte ${this.end}`,
+        true,
       )
   }
 

@@ -26,9 +26,9 @@ export function onnxModelRead(bytes: Uint8Array, source: string): OnnxModelRead 
     model = onnxDecodeModel(bytes)
   } catch (e) {
     if (!(e instanceof ProtobufError)) throw e
-    if (e.message.startsWith('truncated'))
+    if (e.truncated)
       throw new ModelError(
-        `${source}: the ONNX file is truncated (${bytes.length} bytes; ${e.message.replace(/^truncated: /, '')}); export or download it again`,
+        `${source}: the ONNX file is truncated (${bytes.length} bytes; ${e.message.replace(/^the bytes end early \(truncated\): /, '')}); export or download it again`,
       )
     throw new ModelError(
       `${source}: not an ONNX model (its bytes are not a protobuf ModelProto: ${e.message})`,

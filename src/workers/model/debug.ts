@@ -40,9 +40,10 @@ const benchPredict: Handler<'benchPredict'> = async (host, req) => {
   const w = s.x.cols
   if (!(Number.isInteger(rows) && rows > 0 && rows * w <= 2 ** 27))
     throw new RangeError(
-      `benchPredict: rows must be an integer in 1..${Math.floor(2 ** 27 / w)}, got ${rows}`,
+      `the prediction benchmark needs a row count in 1..${Math.floor(2 ** 27 / w)}, got ${rows}`,
     )
-  if (s.x.rows === 0) throw new RangeError('benchPredict: the data has no rows')
+  if (s.x.rows === 0)
+    throw new RangeError('the prediction benchmark needs data, and the data has no rows')
   const src = s.x.data instanceof Float32Array ? s.x.data : Float32Array.from(s.x.data)
   const data = new Float32Array(rows * w)
   for (let r = 0; r < rows; r += s.x.rows)

@@ -260,7 +260,7 @@ describe('compareModels', () => {
       /champion has 2 rows, the challenger 1/,
     )
     expect(run({ challenger: Float64Array.of(0.1, 1.5) })).toThrow(
-      /challenger's p\[1\] = 1.5 is not a probability/,
+      /the challenger's prediction on data row 1 is 1.5: not a probability/,
     )
     expect(run({ labels: Uint8Array.of(0, 2) })).toThrow(/data row 1 is 2: not 0 or 1/)
     expect(run({ groupings: { sex: ['a'] } })).toThrow(/grouping "sex" has 1 rows/)

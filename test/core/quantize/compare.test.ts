@@ -90,7 +90,7 @@ describe('variantCompare', () => {
         y,
         {},
       ),
-    ).toThrow(/shapes differ/)
+    ).toThrow(/SHAP values differ in shape/)
   })
 
   it('rejects mismatched rows', () => {

@@ -169,7 +169,15 @@ describe('calibrationBins', () => {
   it('rejects bad input', () => {
     const y = Uint8Array.of(1)
     expect(() => calibrationBins(Float64Array.of(1.5), y)).toThrow(/not a probability/)
-    expect(() => calibrationBins(Float64Array.of(0.5), y, { nBins: 0 })).toThrow(RangeError)
+    expect(() => calibrationBins(Float64Array.of(0.5, 1.5), Uint8Array.of(1, 0))).toThrow(
+      /^the model's prediction on data row 1 is 1\.5: not a probability in \[0, 1\]/,
+    )
+    expect(() => predictionHistogram(Float64Array.of(0.5, NaN))).toThrow(
+      /^the model's prediction on data row 1 is NaN: not a number/,
+    )
+    expect(() => calibrationBins(Float64Array.of(0.5), y, { nBins: 0 })).toThrow(
+      /^the number of bins must be a positive whole number, got 0$/,
+    )
     expect(() => calibrationBins(Float64Array.of(0.5, 0.2), y)).toThrow(RangeError)
   })
 
@@ -235,6 +243,8 @@ describe('calibrationByGroup', () => {
     expect(r.b!.small).toBe(true)
     expect(r.a!.small).toBe(false)
     expect(r.b!.bins.map((b) => b.count)).toEqual([2, 2, 2, 2, 2])
-    expect(() => calibrationByGroup(p, y, ['a'])).toThrow(RangeError)
+    expect(() => calibrationByGroup(p, y, ['a'])).toThrow(
+      `${p.length} predictions but 1 group values: one group value per row is needed`,
+    )
   })
 })

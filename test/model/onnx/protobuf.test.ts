@@ -107,9 +107,9 @@ describe('ProtoReader', () => {
       expect(() => protoFields(r, () => false)).toThrow(ProtobufError)
       expect(() => protoFields(reader(bytes), () => false)).toThrow(message)
     }
-    fails([...tag(1, WireType.Len), ...varint(10), 1, 2], /^truncated/)
-    fails([...tag(1, WireType.I64), 1, 2, 3], /^truncated/)
-    fails([0x80], /^truncated/)
+    fails([...tag(1, WireType.Len), ...varint(10), 1, 2], /^the bytes end early \(truncated\)/)
+    fails([...tag(1, WireType.I64), 1, 2, 3], /^the bytes end early \(truncated\)/)
+    fails([0x80], /^the bytes end early \(truncated\)/)
     fails([...tag(7, WireType.EGroup)], /group wire type 4/)
     fails([...tag(7, 6)], /invalid wire type 6/)
     fails([0x02], /invalid field number 0/)
