@@ -156,12 +156,7 @@ export async function quantShap(
   const phiOf = (id: string) => matrix(phis[id]!, x.rows, m)
   const out = dict<number | null>()
   for (const id of ids)
-    out[id] = explanationAgreement(
-      phiOf('float32'),
-      phiOf(id),
-      5,
-      'variantCompare',
-    ).shapRankCorrelation
+    out[id] = explanationAgreement(phiOf('float32'), phiOf(id), 5).shapRankCorrelation
   return out
 }
 

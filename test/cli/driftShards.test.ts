@@ -179,7 +179,7 @@ describe('sharded drift and its merges', () => {
     )
     expectOneLine(
       await pass('2', a),
-      /is not a complete merged state \(merge: shards 1\/3, 2\/3 are missing\)/,
+      /is not a complete merged state \(shards 1\/3, 2\/3 are missing\)/,
     )
     expectOneLine(await pass('3', s.s1), /has no merged pass 2: merge it with the pass 2 partials/)
     expectOneLine(await pass('2', s.s2), /already holds the merged pass 2: run --ood-pass 3/)

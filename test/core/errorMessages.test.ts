@@ -1,9 +1,8 @@
 /**
  * No internal function name reaches a user (issue 16): a thrown message must not start with
  * `someFunction:` (or `${fn}:`, a function name passed in). This test greps `src` for that shape
- * and fails when a new one appears. The sites listed below were there before the rule; all left
- * are in the streamed/sharded audit (its owner rewrites them); the list may only shrink — a count
- * above the listed one, or a file not listed, fails.
+ * and fails when a new one appears. KNOWN held the sites that predated the rule (148 in 59 files);
+ * every one has been rewritten in words, so it is empty and must stay so.
  */
 import { readFileSync, readdirSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -16,24 +15,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 const INTERNAL_NAME = /Error\(\s*[`'"](?:[a-z][A-Za-z0-9]*|\$\{(?:fn|criterion)\}):/g
 
 /** Sites that predate the rule (file → count); never add to this list, only remove. */
-const KNOWN = new Map<string, number>([
-  ['src/cli/merge.ts', 1],
-  // The third came with the sharded drift (drift18) after this list was made; the file is another
-  // helper's (stream18) at the time of writing: its owner rewrites it.
-  ['src/cli/partial.ts', 3],
-  ['src/core/stream/drift.ts', 4],
-  ['src/core/stream/driftCounts.ts', 2],
-  ['src/core/stream/dyadic.ts', 3],
-  ['src/core/stream/exactSum.ts', 1],
-  ['src/core/stream/fairness.ts', 4],
-  ['src/core/stream/ood.ts', 6],
-  ['src/core/stream/oodPartial.ts', 3],
-  ['src/core/stream/oodPasses.ts', 4],
-  ['src/core/stream/scores.ts', 4],
-  ['src/core/stream/shards.ts', 9],
-  ['src/core/stream/state.ts', 4],
-  ['src/core/stream/stateJson.ts', 5],
-])
+const KNOWN = new Map<string, number>([])
 
 const walk = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -73,9 +55,8 @@ describe('error messages', () => {
     expect([...internalNameSites().keys()].filter((f) => owned.test(f))).toEqual([])
   })
 
-  it('outside the streamed audit no file has one, nor a method or class name (`rng.int:`, `CsvChunkParser:`)', () => {
-    const streamed = /^src\/(core\/stream\/|cli\/(partial|merge)\.ts$)/
-    expect([...internalNameSites().keys()].filter((f) => !streamed.test(f))).toEqual([])
+  it('no file has one, nor a method or class name (`rng.int:`, `CsvChunkParser:`)', () => {
+    expect([...internalNameSites().keys()]).toEqual([])
     const method =
       /Error\(\s*[`'"](?:[a-z][A-Za-z0-9]*\.(?!(json|csv|onnx|parquet|bin)\b)[a-z]\w*|[A-Z][a-z]+[A-Z]\w*):/
     expect(method.test('throw new RangeError(`rng.int: n must be a positive integer`)')).toBe(true)
@@ -84,7 +65,7 @@ describe('error messages', () => {
     expect(method.test("throw new RangeError('SHAP: membership has 3 entries')")).toBe(false)
     const dotted = walk(join(root, 'src'))
       .map((f) => relative(root, f).split('\\').join('/'))
-      .filter((f) => !streamed.test(f) && method.test(readFileSync(join(root, f), 'utf8')))
+      .filter((f) => method.test(readFileSync(join(root, f), 'utf8')))
     expect(dotted).toEqual([])
   })
 })

@@ -65,7 +65,7 @@ export class DriftSide {
     this.features = features.map((f) => ({ ...f, categories: [...f.categories] }))
     for (const f of this.features) {
       if (this.numeric.has(f.name) || this.categorical.has(f.name))
-        throw new RangeError(`drift: feature "${f.name}" is listed twice`)
+        throw new RangeError(`the drift counts: feature "${f.name}" is listed twice`)
       if (f.kind === 'numeric') this.numeric.set(f.name, new ValueCounts(1))
       else this.categorical.set(f.name, new Map())
     }
@@ -85,7 +85,7 @@ export class DriftSide {
    */
   add(table: Table, p: Scores, firstRow: number, source = 'the data'): void {
     if (p.length !== table.nRows)
-      throw new RangeError(`drift: ${table.nRows} rows but ${p.length} predictions`)
+      throw new RangeError(`the drift counts: ${table.nRows} rows but ${p.length} predictions`)
     const parsed: [ValueCounts, Float64Array][] = []
     const counted: [Map<string, number>, Map<string, number>][] = []
     for (const f of this.features) {
@@ -126,7 +126,7 @@ export class DriftSide {
   merge(other: DriftSide): void {
     const names = (s: DriftSide) => s.features.map((f) => `${f.name}:${f.kind}`).join('\u0000')
     if (names(other) !== names(this))
-      throw new RangeError('drift: cannot merge sides with different features')
+      throw new RangeError('the drift counts: cannot merge sides with different features')
     for (const [name, c] of other.numeric) this.numeric.get(name)!.merge(c)
     for (const [name, m] of other.categorical) {
       const into = this.categorical.get(name)!
@@ -236,9 +236,7 @@ export function driftOfSides(
   opts: { alpha?: number; histogramBins?: number } = {},
 ): DriftOfSides {
   if (ref.rows === 0 || cur.rows === 0)
-    throw new RangeError(
-      'featureDrift: the reference and the current data need at least one row each',
-    )
+    throw new RangeError('the reference and the current data need at least one row each')
   const partial = ref.features.map((f): FeatureDriftTests => {
     if (f.kind === 'numeric') {
       const a = ref.numericCounts(f.name)!.run()

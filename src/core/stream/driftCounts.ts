@@ -22,10 +22,12 @@ function total(r: CountsRun): number {
   return n
 }
 
-/** Both samples' keys, counts and sizes, checked non-empty. */
-function pair(fn: string, a: CountsRun, b: CountsRun) {
+/** Both samples' keys, counts and sizes, checked non-empty (`what`: the statistic, in words). */
+function pair(what: string, a: CountsRun, b: CountsRun) {
   if (a.keys.length === 0 || b.keys.length === 0)
-    throw new RangeError(`${fn}: both samples need at least one value`)
+    throw new RangeError(
+      `the ${what} needs at least one value in both the reference and the current data`,
+    )
   return { ka: a.keys, kb: b.keys, ca: a.counts[0]!, cb: b.counts[0]!, n1: total(a), n2: total(b) }
 }
 
@@ -34,7 +36,7 @@ function pair(fn: string, a: CountsRun, b: CountsRun) {
  * @throws RangeError when a sample is empty.
  */
 export function ksOfCounts(a: CountsRun, b: CountsRun): KsResult {
-  const { ka, kb, ca, cb, n1, n2 } = pair('ksTwoSample', a, b)
+  const { ka, kb, ca, cb, n1, n2 } = pair('Kolmogorov–Smirnov test', a, b)
   let i = 0
   let j = 0
   let seenA = 0
@@ -57,7 +59,7 @@ export function ksOfCounts(a: CountsRun, b: CountsRun): KsResult {
  * @throws RangeError when a sample is empty.
  */
 export function wasserstein1OfCounts(a: CountsRun, b: CountsRun): number {
-  const { ka, kb, ca, cb, n1, n2 } = pair('wasserstein1', a, b)
+  const { ka, kb, ca, cb, n1, n2 } = pair('Wasserstein distance', a, b)
   let i = 0
   let j = 0
   let seenA = 0
@@ -98,7 +100,8 @@ function orderStatistic(r: CountsRun): (i: number) => number {
  * @throws RangeError when a side is empty.
  */
 export function psiNumericOfCounts(ref: CountsRun, cur: CountsRun): PsiBins {
-  if (ref.keys.length === 0) throw new RangeError('psiEdges: empty reference')
+  if (ref.keys.length === 0)
+    throw new RangeError('the PSI bins need a reference with at least one row')
   const n = total(ref)
   const at = orderStatistic(ref)
   const edges: number[] = []

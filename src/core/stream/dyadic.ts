@@ -23,7 +23,7 @@ const POW2 = new Float64Array(2100)
 /** 2^k as a float64, exact for k in [−1074, 1023]. */
 export function pow2(k: number): number {
   if (!(k >= -1074 && k <= 1023 && Number.isInteger(k)))
-    throw new RangeError(`pow2: 2^${k} is not a finite float64`)
+    throw new RangeError(`exact arithmetic: 2^${k} is not a finite float64`)
   return POW2[k + 1074]!
 }
 
@@ -66,7 +66,7 @@ const U32 = new Uint32Array(F64.buffer)
  * @example dyadicFromNumber(0.75) // { m: 3n, e: -2 }
  */
 export function dyadicFromNumber(x: number): Dyadic {
-  if (!Number.isFinite(x)) throw new RangeError(`dyadicFromNumber: ${x} is not finite`)
+  if (!Number.isFinite(x)) throw new RangeError(`exact arithmetic: ${x} is not finite`)
   if (x === 0) return DYADIC_ZERO
   F64[0] = x
   const lo = U32[0]!
@@ -138,7 +138,7 @@ export function dyadicToNumber(a: Dyadic): number {
  */
 export function dyadicDivToNumber(a: Dyadic, d: number): number {
   if (!(Number.isSafeInteger(d) && d > 0))
-    throw new RangeError(`dyadicDivToNumber: divisor ${d} is not a positive safe integer`)
+    throw new RangeError(`exact arithmetic: divisor ${d} is not a positive safe integer`)
   if (a.m === 0n) return 0
   // Scale the numerator so that the integer quotient has ≥ 64 bits, keep a sticky bit for the
   // remainder: the rounding of (q + sticky) · 2^e then equals that of the true quotient.

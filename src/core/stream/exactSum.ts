@@ -38,7 +38,7 @@ const CAPACITY = 1 << 20
 const F64 = new Float64Array(1)
 const U32 = new Uint32Array(F64.buffer)
 F64[0] = 1
-if (U32[1] !== 0x3ff00000) throw new Error('exactSum: needs a little-endian platform')
+if (U32[1] !== 0x3ff00000) throw new Error('exact sums: needs a little-endian platform')
 
 /** Veltkamp's splitter for Dekker's product: 2^27 + 1. */
 const SPLIT = 134217729
@@ -63,7 +63,7 @@ export class ExactSums {
 
   constructor(size: number) {
     if (!(Number.isSafeInteger(size) && size >= 0))
-      throw new RangeError(`ExactSums: size must be a non-negative integer, got ${size}`)
+      throw new RangeError(`exact sums: size must be a non-negative integer, got ${size}`)
     this.size = size
     this.limbs = new Float64Array(size * LIMBS)
   }
@@ -78,7 +78,7 @@ export class ExactSums {
     const lo = U32[0]!
     const hi = U32[1]!
     let be = (hi >>> 20) & 0x7ff
-    if (be === 0x7ff) throw new RangeError(`ExactSums: cannot add ${x}`)
+    if (be === 0x7ff) throw new RangeError(`exact sums: cannot add ${x}`)
     let mHi = hi & 0xfffff
     if (be === 0) be = 1
     else mHi |= 0x100000
@@ -137,7 +137,7 @@ export class ExactSums {
       return
     }
     if (!Number.isFinite(a) || !Number.isFinite(b))
-      throw new RangeError(`ExactSums: cannot add the product ${a} · ${b}`)
+      throw new RangeError(`exact sums: cannot add the product ${a} · ${b}`)
     if (p === 0 && (a === 0 || b === 0)) return
     const da = dyadicFromNumber(a)
     const db = dyadicFromNumber(b)
@@ -147,7 +147,7 @@ export class ExactSums {
   /** Adds the exact dyadic m · 2^e (|value| < 2^1024, e ≥ −1074) to sum `i`. */
   addDyadic(i: number, d: Dyadic): void {
     if (d.m === 0n) return
-    if (d.e < -1074) throw new RangeError(`ExactSums: 2^${d.e} is below the sums' resolution`)
+    if (d.e < -1074) throw new RangeError(`exact sums: 2^${d.e} is below the sums' resolution`)
     let m = d.m < 0n ? -d.m : d.m
     const sign = d.m < 0n ? -1 : 1
     const bit = d.e + 1074
@@ -155,7 +155,7 @@ export class ExactSums {
     m <<= BigInt(bit - k * LIMB_BITS)
     this.normalize()
     for (; m > 0n; k++, m >>= 32n) {
-      if (k >= LIMBS) throw new RangeError('ExactSums: value too large')
+      if (k >= LIMBS) throw new RangeError('exact sums: value too large')
       const at = i * LIMBS + k
       this.limbs[at] = this.limbs[at]! + sign * Number(m & 0xffffffffn)
     }
@@ -166,7 +166,7 @@ export class ExactSums {
   /** Adds every sum of `other` (a bank of the same size) into this one: exact and commutative. */
   merge(other: ExactSums): void {
     if (other.size !== this.size)
-      throw new RangeError(`ExactSums.merge: sizes differ (${this.size} vs ${other.size})`)
+      throw new RangeError(`exact sums: sizes differ (${this.size} vs ${other.size})`)
     this.normalize()
     other.normalize()
     for (let j = 0; j < this.limbs.length; j++) this.limbs[j] = this.limbs[j]! + other.limbs[j]!
@@ -247,6 +247,6 @@ export class ExactSums {
 
   private checkIndex(i: number): void {
     if (!(Number.isInteger(i) && i >= 0 && i < this.size))
-      throw new RangeError(`ExactSums: sum ${i} is outside 0..${this.size - 1}`)
+      throw new RangeError(`exact sums: sum ${i} is outside 0..${this.size - 1}`)
   }
 }

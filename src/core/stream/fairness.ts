@@ -32,7 +32,7 @@ export class FairnessCells {
   private readonly cells = new Map<string, Float64Array>()
 
   constructor(threshold: number) {
-    if (Number.isNaN(threshold)) throw new RangeError('fairness: threshold is NaN')
+    if (Number.isNaN(threshold)) throw new RangeError('the fairness counts: threshold is NaN')
     this.threshold = threshold
   }
 
@@ -67,12 +67,14 @@ export class FairnessCells {
     const g = groups as GroupColumn
     const n = p.length
     if (y.length !== n || (named ? (groups as readonly string[]).length : g.codes.length) !== n)
-      throw new RangeError(`fairness: the chunk's scores, labels and groups differ in length`)
+      throw new RangeError(
+        `the fairness counts: the chunk's scores, labels and groups differ in length`,
+      )
     if (named) return
     for (let i = 0; i < n; i++) {
       if (!(g.codes[i]! >= 0 && g.codes[i]! < g.values.length))
         throw new RangeError(
-          `fairness: row ${i} of the chunk has group code ${g.codes[i]} of ${g.values.length}`,
+          `the fairness counts: row ${i} of the chunk has group code ${g.codes[i]} of ${g.values.length}`,
         )
     }
   }
@@ -101,7 +103,7 @@ export class FairnessCells {
   merge(other: FairnessCells): void {
     if (!Object.is(other.threshold, this.threshold))
       throw new RangeError(
-        `fairness: cannot merge cells at threshold ${other.threshold} into ${this.threshold}`,
+        `the fairness counts: cannot merge cells at threshold ${other.threshold} into ${this.threshold}`,
       )
     for (const [value, c] of other.cells) this.addCells(value, c)
   }

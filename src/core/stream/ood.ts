@@ -36,7 +36,9 @@ export type OodPlan = { nRows: number; seed: number; layout: OodLayout }
 /** Which of the reference's n rows are fitted on (a byte per row). */
 export function oodFitMask(plan: OodPlan): Uint8Array {
   if (plan.nRows < 4)
-    throw new RangeError(`oodFit: needs at least 4 reference rows, got ${plan.nRows}`)
+    throw new RangeError(
+      `the out-of-distribution detector needs at least 4 reference rows, got ${plan.nRows}`,
+    )
   const mask = new Uint8Array(plan.nRows)
   for (const r of oodSplit(plan.nRows, plan.seed).fitRows) mask[r] = 1
   return mask
@@ -45,10 +47,12 @@ export function oodFitMask(plan: OodPlan): Uint8Array {
 /** Checks that x holds reference rows firstRow … of the plan's width. */
 export function oodCheckRows(plan: OodPlan, x: Matrix, firstRow: number): void {
   if (x.cols !== plan.layout.width)
-    throw new RangeError(`ood: rows have ${x.cols} columns, the detector ${plan.layout.width}`)
+    throw new RangeError(
+      `the out-of-distribution detector: rows have ${x.cols} columns, the detector ${plan.layout.width}`,
+    )
   if (!(Number.isSafeInteger(firstRow) && firstRow >= 0 && firstRow + x.rows <= plan.nRows))
     throw new RangeError(
-      `ood: rows ${firstRow}..${firstRow + x.rows - 1} are outside the reference's ${plan.nRows}`,
+      `the out-of-distribution detector: rows ${firstRow}..${firstRow + x.rows - 1} are outside the reference's ${plan.nRows}`,
     )
 }
 
@@ -65,7 +69,9 @@ export class OodMoments {
   constructor(plan: OodPlan) {
     this.plan = plan
     if (plan.nRows < 4)
-      throw new RangeError(`oodFit: needs at least 4 reference rows, got ${plan.nRows}`)
+      throw new RangeError(
+        `the out-of-distribution detector needs at least 4 reference rows, got ${plan.nRows}`,
+      )
     const p = plan.layout.width
     this.sums = new ExactSums(p + (p * (p + 1)) / 2 + p + 2)
   }
@@ -121,7 +127,7 @@ export class OodMoments {
   /** Adds `other`'s sums (same plan): exact. */
   merge(other: OodMoments): void {
     if (oodPlanKey(other.plan) !== oodPlanKey(this.plan))
-      throw new RangeError('ood: cannot merge moments of another plan')
+      throw new RangeError('the out-of-distribution detector: cannot merge moments of another plan')
     this.sums.merge(other.sums)
     this.fitted += other.fitted
   }
@@ -146,7 +152,9 @@ export class OodMoments {
     const { nRows, layout } = this.plan
     const n = Math.floor(nRows / 2)
     if (this.fitted !== n)
-      throw new RangeError(`ood: ${this.fitted} fit rows were added, the split has ${n}`)
+      throw new RangeError(
+        `the out-of-distribution detector: ${this.fitted} fit rows were added, the split has ${n}`,
+      )
     const p = layout.width
     const S = (i: number) => this.sums.dyadic(i)
     const s2 = (i: number, j: number) => S(p + i * p - (i * (i - 1)) / 2 + (j - i))

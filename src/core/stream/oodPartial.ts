@@ -78,17 +78,17 @@ export function oodPassFromJSON(
  */
 export function oodPassMerge(parts: readonly { name: string; part: OodPassPart }[]): OodPassPart {
   const first = parts[0]
-  if (!first) throw new RangeError('merge: no partial states given')
+  if (!first) throw new RangeError('no partial states given')
   for (const { name, part } of parts) {
     if (part.pass !== first.part.pass)
       throw new RangeError(
-        `merge: ${name} is of OOD pass "${part.pass}", ${first.name} of "${first.part.pass}"`,
+        `${name} is of OOD pass "${part.pass}", ${first.name} of "${first.part.pass}"`,
       )
     const keys = new Set([...Object.keys(first.part.identity), ...Object.keys(part.identity)])
     for (const k of keys) {
       if (part.identity[k] !== first.part.identity[k])
         throw new RangeError(
-          `merge: ${name} is foreign: its ${k} identity ${part.identity[k] ?? '(none)'} differs from ${first.name}'s ${first.part.identity[k] ?? '(none)'}`,
+          `${name} is foreign: its ${k} identity ${part.identity[k] ?? '(none)'} differs from ${first.name}'s ${first.part.identity[k] ?? '(none)'}`,
         )
     }
   }

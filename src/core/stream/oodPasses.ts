@@ -71,7 +71,9 @@ export class OodCalibration {
   /** Adds `other`'s largest distances (same detector): exact. */
   merge(other: OodCalibration): void {
     if (oodModelKey(other.model) !== oodModelKey(this.model))
-      throw new RangeError('ood: cannot merge calibration scores of another detector')
+      throw new RangeError(
+        'the out-of-distribution detector: cannot merge calibration scores of another detector',
+      )
     this.absorb(other.top, other.seen)
   }
 
@@ -83,11 +85,14 @@ export class OodCalibration {
   thresholds(): OodModel {
     if (this.seen !== this.total)
       throw new RangeError(
-        `ood: ${this.seen} calibration rows were scored, the split has ${this.total}`,
+        `the out-of-distribution detector: ${this.seen} calibration rows were scored, the split has ${this.total}`,
       )
     const offset = this.total - this.top.length
     const at = (i: number) => {
-      if (i < offset) throw new RangeError('ood: a percentile below the kept distances')
+      if (i < offset)
+        throw new RangeError(
+          'the out-of-distribution detector: a percentile below the kept distances',
+        )
       return this.top[i - offset]!
     }
     return {
@@ -157,7 +162,9 @@ export class OodCount {
   /** Adds `other`'s counts (same detector). */
   merge(other: OodCount): void {
     if (oodModelKey(other.model) !== oodModelKey(this.model))
-      throw new RangeError('ood: cannot merge counts of another detector')
+      throw new RangeError(
+        'the out-of-distribution detector: cannot merge counts of another detector',
+      )
     this.n += other.n
     this.n95 += other.n95
     this.n99 += other.n99

@@ -41,13 +41,15 @@ export class VariantTally {
   add(base: Scores, variant: Scores): void {
     if (base.length !== variant.length)
       throw new RangeError(
-        `VariantTally: ${base.length} float32 scores but ${variant.length} variant scores`,
+        `a quantized variant's tally: ${base.length} float32 scores but ${variant.length} variant scores`,
       )
     for (let i = 0; i < base.length; i++) {
       const a = base[i]!
       const b = variant[i]!
       if (!Number.isFinite(a) || !Number.isFinite(b))
-        throw new RangeError(`VariantTally: row ${i} has a score that is not a finite number`)
+        throw new RangeError(
+          `a quantized variant's tally: row ${i} has a score that is not a finite number`,
+        )
     }
     const t = this.threshold
     for (let i = 0; i < base.length; i++) {
@@ -64,7 +66,9 @@ export class VariantTally {
   /** Adds another tally of other rows (same threshold). */
   merge(other: VariantTally): void {
     if (other.threshold !== this.threshold)
-      throw new RangeError(`VariantTally: threshold ${other.threshold} ≠ ${this.threshold}`)
+      throw new RangeError(
+        `a quantized variant's tally: threshold ${other.threshold} ≠ ${this.threshold}`,
+      )
     this.n += other.n
     this.disagreements += other.disagreements
     this.maxAbsDiff = Math.max(this.maxAbsDiff, other.maxAbsDiff)

@@ -92,12 +92,15 @@ export class ScoreState {
    */
   static check(p: Scores, y: Labels, firstRow = 0): void {
     if (p.length !== y.length)
-      throw new RangeError(`scores: ${p.length} scores but ${y.length} labels`)
+      throw new RangeError(`the score counts: ${p.length} scores but ${y.length} labels`)
     for (let i = 0; i < p.length; i++) {
       const v = p[i]!
       if (!(v >= 0 && v <= 1))
-        throw new RangeError(`scores: row ${firstRow + i}: ${v} is not a probability in [0, 1]`)
-      if (y[i]! > 1) throw new RangeError(`scores: row ${firstRow + i}: label ${y[i]} is not 0/1`)
+        throw new RangeError(
+          `the score counts: row ${firstRow + i}: ${v} is not a probability in [0, 1]`,
+        )
+      if (y[i]! > 1)
+        throw new RangeError(`the score counts: row ${firstRow + i}: label ${y[i]} is not 0/1`)
     }
   }
 
@@ -166,7 +169,7 @@ export class ScoreState {
 
   /** Confusion counts at `threshold` (predicted positive iff p ≥ threshold): `confusionAt`. */
   confusionAt(threshold: number): Confusion {
-    if (Number.isNaN(threshold)) throw new RangeError('confusionAt: threshold is NaN')
+    if (Number.isNaN(threshold)) throw new RangeError('the decision threshold is NaN')
     const { keys, counts } = this.counts.run()
     let tp = 0
     let fp = 0

@@ -68,24 +68,24 @@ export function shardsCheck(
   shards: readonly { part: string; shard: ShardInfo }[],
   complete: boolean,
 ): void {
-  if (shards.length === 0) throw new RangeError('merge: no shards')
+  if (shards.length === 0) throw new RangeError('no shards')
   const first = shards[0]!
   const n = first.shard.count
   const byIndex = new Map<number, string>()
   for (const { part, shard } of shards) {
     if (shard.count !== n)
       throw new RangeError(
-        `merge: ${part} is shard ${label(shard)} but ${first.part} is shard ${label(first.shard)}: the shard counts differ`,
+        `${part} is shard ${label(shard)} but ${first.part} is shard ${label(first.shard)}: the shard counts differ`,
       )
     const seen = byIndex.get(shard.index)
     if (seen !== undefined)
-      throw new RangeError(`merge: shard ${label(shard)} appears twice (${seen} and ${part})`)
+      throw new RangeError(`shard ${label(shard)} appears twice (${seen} and ${part})`)
     byIndex.set(shard.index, part)
   }
   if (complete && byIndex.size !== n) {
     const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !byIndex.has(i))
     throw new RangeError(
-      `merge: shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${n}`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing`,
+      `shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${n}`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing`,
     )
   }
   const datasets = new Set(shards.flatMap((s) => Object.keys(s.shard.coverage)))
@@ -95,10 +95,10 @@ export function shardsCheck(
     let total: number | null | undefined
     for (const { part, shard } of shards) {
       const c = shard.coverage[name]
-      if (!c) throw new RangeError(`merge: ${part} (shard ${label(shard)}) has no ${name} coverage`)
+      if (!c) throw new RangeError(`${part} (shard ${label(shard)}) has no ${name} coverage`)
       if (unit !== null && (c.unit !== unit || c.total !== total))
         throw new RangeError(
-          `merge: ${part} counts its ${name} coverage in ${c.unit} of ${c.total ?? 'unknown'}, the others in ${unit} of ${total ?? 'unknown'}`,
+          `${part} counts its ${name} coverage in ${c.unit} of ${c.total ?? 'unknown'}, the others in ${unit} of ${total ?? 'unknown'}`,
         )
       unit = c.unit
       total = c.total
@@ -112,15 +112,15 @@ export function shardsCheck(
       if (k > 0 && r.a < covered[k - 1]!.b) {
         const o = covered[k - 1]!
         throw new RangeError(
-          `merge: ${o.who} and ${r.who} both cover ${name} ${unit} ${r.a}–${Math.min(r.b, o.b) - 1}`,
+          `${o.who} and ${r.who} both cover ${name} ${unit} ${r.a}–${Math.min(r.b, o.b) - 1}`,
         )
       }
       if (complete && total !== null && r.a > end)
-        throw new RangeError(`merge: ${name} ${unit} ${end}–${r.a - 1} are covered by no part`)
+        throw new RangeError(`${name} ${unit} ${end}–${r.a - 1} are covered by no part`)
       end = r.b
     }
     if (complete && total !== null && total !== undefined && end < total)
-      throw new RangeError(`merge: ${name} ${unit} ${end}–${total - 1} are covered by no part`)
+      throw new RangeError(`${name} ${unit} ${end}–${total - 1} are covered by no part`)
   }
 }
 

@@ -126,7 +126,7 @@ export function auditStateCreate(
 ): AuditState {
   readNumber(settings.threshold, 'settings.threshold')
   if (new Set(settings.sensitive).size !== settings.sensitive.length)
-    throw new RangeError('settings.sensitive: an attribute is listed twice')
+    throw new RangeError('a sensitive attribute is listed twice')
   shardsCheck([{ part: 'this state', shard }], false)
   const drift = settings.drift ?? null
   const plan = auditStateOodPlan(drift)
@@ -210,7 +210,7 @@ export function auditStateAddReference(
   source = 'the reference data',
 ): void {
   const drift = state.drift
-  if (!drift) throw new RangeError('auditStateAddReference: the audit has no drift settings')
+  if (!drift) throw new RangeError('reference rows were given to an audit without drift settings')
   if (drift.moments && chunk.x?.rows !== chunk.table.nRows)
     throw new RangeError(
       `${source}, chunk at row ${chunk.firstRow}: the OOD share needs the chunk's encoded rows`,
@@ -261,7 +261,7 @@ export function auditStateMerge(
   options: { complete?: boolean } = {},
 ): AuditState {
   const first = parts[0]
-  if (!first) throw new RangeError('merge: no partial states given')
+  if (!first) throw new RangeError('no partial states given')
   for (const { name, state } of parts.slice(1)) {
     const keys = new Set([...Object.keys(first.state.identity), ...Object.keys(state.identity)])
     for (const k of keys) {
@@ -269,20 +269,18 @@ export function auditStateMerge(
       const b = state.identity[k]
       if (a !== b)
         throw new RangeError(
-          `merge: ${name} is foreign: its ${k} identity ${b ?? '(none)'} differs from ${first.name}'s ${a ?? '(none)'}`,
+          `${name} is foreign: its ${k} identity ${b ?? '(none)'} differs from ${first.name}'s ${a ?? '(none)'}`,
         )
     }
     const why = sameSettings(first.state.settings, state.settings)
     if (why)
-      throw new RangeError(
-        `merge: ${name} is foreign: its settings differ from ${first.name}'s (${why})`,
-      )
+      throw new RangeError(`${name} is foreign: its settings differ from ${first.name}'s (${why})`)
   }
   shardsCheck(
     parts.flatMap(({ name, state }) => state.shards.map((shard) => ({ part: name, shard }))),
     options.complete !== false,
   )
-  for (const { name, state } of parts) auditStateCheckRows(state, `merge: ${name}`)
+  for (const { name, state } of parts) auditStateCheckRows(state, `${name}`)
   const out = auditStateCreate(first.state.settings, first.state.identity, first.state.shards[0]!)
   out.shards.length = 0
   for (const { state } of parts) {

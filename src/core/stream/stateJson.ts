@@ -143,7 +143,8 @@ function parseDriftSettings(value: unknown): AuditDriftSettings | null {
 function parse(text: string): AuditState {
   const body = envelopeRead(text, AUDIT_STATE_FORMAT, AUDIT_STATE_VERSION)
   const s = readObject(body.settings, 'settings')
-  if (typeof s.labelled !== 'boolean') throw new RangeError('settings.labelled: expected a boolean')
+  if (typeof s.labelled !== 'boolean')
+    throw new RangeError("the state's settings.labelled is not a boolean")
   const settings: AuditStateSettings = {
     threshold: readNumber(s.threshold, 'settings.threshold'),
     classIndex: readCount(s.classIndex, 'settings.classIndex'),
@@ -158,7 +159,7 @@ function parse(text: string): AuditState {
   const identity: AuditIdentity = {}
   for (const k of Object.keys(idObj)) identity[k] = readString(idObj[k], `identity.${k}`)
   const shards = readArray(body.shards, 'shards').map((v, i) => shardFromJSON(v, `shards[${i}]`))
-  if (shards.length === 0) throw new RangeError('shards: none listed')
+  if (shards.length === 0) throw new RangeError('the state lists no shards')
   const state = auditStateCreate(settings, identity, shards[0]!)
   state.shards.push(...shards.slice(1))
   shardsCheck(
@@ -169,12 +170,12 @@ function parse(text: string): AuditState {
   if (settings.labelled) {
     const scores = ScoreState.fromJSON(body.scores, 'scores')
     if (scores.rows !== state.rows)
-      throw new RangeError(`scores: ${scores.rows} rows, the state ${state.rows}`)
+      throw new RangeError(`the score counts: ${scores.rows} rows, the state ${state.rows}`)
     state.scores!.merge(scores)
     const fair = readArray(body.fairness, 'fairness')
     if (fair.length !== settings.sensitive.length)
       throw new RangeError(
-        `fairness: ${fair.length} attributes, settings list ${settings.sensitive.length}`,
+        `the fairness counts: ${fair.length} attributes, settings list ${settings.sensitive.length}`,
       )
     fair.forEach((entry, i) => {
       const e = readArray(entry, `fairness[${i}]`)
@@ -185,18 +186,21 @@ function parse(text: string): AuditState {
         throw new RangeError(`fairness.${attr}: ${cells.rows} rows, the state ${state.rows}`)
       state.fairness.get(attr)!.merge(cells)
     })
-  } else if (body.scores !== null) throw new RangeError('scores: present in an unlabelled state')
+  } else if (body.scores !== null)
+    throw new RangeError('the score counts: present in an unlabelled state')
   if (state.drift) {
     const d = readObject(body.drift, 'drift')
     const features = settings.drift!.features
     state.drift.reference.merge(DriftSide.fromJSON(d.reference, 'drift.reference', features))
     const current = DriftSide.fromJSON(d.current, 'drift.current', features)
     if (current.rows !== state.rows)
-      throw new RangeError(`drift.current: ${current.rows} rows, the state ${state.rows}`)
+      throw new RangeError(
+        `the current data's drift counts: ${current.rows} rows, the state ${state.rows}`,
+      )
     state.drift.current.merge(current)
     const plan = auditStateOodPlan(settings.drift)
     if (plan) state.drift.moments!.merge(OodMoments.fromJSON(d.moments, 'drift.moments', plan))
-  } else if (body.drift !== null) throw new RangeError('drift: present in a plain audit')
+  } else if (body.drift !== null) throw new RangeError('the drift counts: present in a plain audit')
   auditStateCheckRows(state, 'the state')
   return state
 }

@@ -183,11 +183,11 @@ describe('a streamed drift audit', () => {
 
   it('refuses OOD pass partials that are duplicated, missing, of another pass or corrupt', () => {
     expect(() => oodPassMerge([...pass2, pass2[1]!])).toThrow(
-      'merge: shard 1/3 appears twice (ood2-1.json and ood2-1.json)',
+      'shard 1/3 appears twice (ood2-1.json and ood2-1.json)',
     )
-    expect(() => oodPassMerge(pass2.slice(1))).toThrow('merge: shard 0/3 is missing')
+    expect(() => oodPassMerge(pass2.slice(1))).toThrow('shard 0/3 is missing')
     expect(() => oodPassMerge([...pass2.slice(0, 2), pass3[2]!])).toThrow(
-      'merge: ood3-2.json is of OOD pass "current", ood2-0.json of "calibration"',
+      'ood3-2.json is of OOD pass "current", ood2-0.json of "calibration"',
     )
     const plan = auditStateOodPlan(settings.drift)!
     const text = oodPassToJSON(pass3[0]!.part)

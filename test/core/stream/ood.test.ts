@@ -108,7 +108,7 @@ describe('streamed out-of-distribution share', () => {
       OodCount.fromJSON(new OodCount(whole.detector).toJSON(), 'part.ood', other.model),
     ).toThrow('part.ood: computed under another detector')
     expect(() => m.add(slice(ref, 0, 10), 1995)).toThrow(
-      'ood: rows 1995..2004 are outside the reference',
+      'the out-of-distribution detector: rows 1995..2004 are outside the reference',
     )
   })
 })

@@ -68,39 +68,35 @@ describe('auditStateMerge refuses', () => {
       const parts = four()
       parts[2] = part(2, 4, [20, 30], { identity: { ...IDENTITY, [key]: 'zzz' } })
       expect(() => auditStateMerge(named(parts))).toThrow(
-        `merge: part-2.json is foreign: its ${key} identity zzz differs from part-0.json's ${IDENTITY[key]}`,
+        `part-2.json is foreign: its ${key} identity zzz differs from part-0.json's ${IDENTITY[key]}`,
       )
     }
     const parts = four()
     parts[1] = part(1, 4, [10, 20], { settings: { ...SETTINGS, threshold: 0.6 } })
     expect(() => auditStateMerge(named(parts))).toThrow(
-      "merge: part-1.json is foreign: its settings differ from part-0.json's (threshold 0.6 ≠ 0.5)",
+      "part-1.json is foreign: its settings differ from part-0.json's (threshold 0.6 ≠ 0.5)",
     )
   })
 
   it('a duplicated shard, a missing shard, rows covered twice or by no part', () => {
     const parts = four()
     expect(() => auditStateMerge(named([...parts, parts[1]!]))).toThrow(
-      'merge: shard 1/4 appears twice (part-1.json and part-4.json)',
+      'shard 1/4 appears twice (part-1.json and part-4.json)',
     )
     expect(() => auditStateMerge(named([parts[0]!, parts[1]!, parts[3]!]))).toThrow(
-      'merge: shard 2/4 is missing',
+      'shard 2/4 is missing',
     )
     expect(() => auditStateMerge(named([parts[0]!, parts[3]!]))).toThrow(
-      'merge: shards 1/4, 2/4 are missing',
+      'shards 1/4, 2/4 are missing',
     )
     const overlap = [part(0, 2, [0, 25]), part(1, 2, [20, 40])]
     expect(() => auditStateMerge(named(overlap))).toThrow(
-      'merge: part-0.json (shard 0/2) and part-1.json (shard 1/2) both cover data rows 20–24',
+      'part-0.json (shard 0/2) and part-1.json (shard 1/2) both cover data rows 20–24',
     )
     const gap = [part(0, 2, [0, 15]), part(1, 2, [20, 40])]
-    expect(() => auditStateMerge(named(gap))).toThrow(
-      'merge: data rows 15–19 are covered by no part',
-    )
+    expect(() => auditStateMerge(named(gap))).toThrow('data rows 15–19 are covered by no part')
     const short = [part(0, 2, [0, 20]), part(1, 2, [20, 39])]
-    expect(() => auditStateMerge(named(short))).toThrow(
-      'merge: data rows 39–39 are covered by no part',
-    )
+    expect(() => auditStateMerge(named(short))).toThrow('data rows 39–39 are covered by no part')
     const mixed = [part(0, 2, [0, 20]), part(1, 3, [20, 40])]
     expect(() => auditStateMerge(named(mixed))).toThrow('the shard counts differ')
   })
@@ -109,13 +105,13 @@ describe('auditStateMerge refuses', () => {
     const lying = part(0, 1, [0, 40])
     lying.rows = 39
     expect(() => auditStateMerge(named([lying]))).toThrow(
-      'merge: part-0.json holds 39 data rows, but its shards cover 40 data rows',
+      'part-0.json holds 39 data rows, but its shards cover 40 data rows',
     )
   })
 
   it('a report from a partial: the finalizer wants every shard', () => {
     expect(() => auditStateSections(part(1, 4, [10, 20]))).toThrow(
-      'merge: shards 0/4, 2/4, 3/4 are missing',
+      'shards 0/4, 2/4, 3/4 are missing',
     )
   })
 })
@@ -192,7 +188,7 @@ describe('auditStateFromJSON refuses a corrupt part by name', () => {
         (b) => {
           b.rows = 41
         },
-        'scores: 40 rows, the state 41',
+        'the score counts: 40 rows, the state 41',
       ],
       [
         (b) => {
@@ -240,7 +236,7 @@ describe('auditStateFromJSON refuses a corrupt part by name', () => {
         (b) => {
           ;(b.settings as Record<string, unknown>).labelled = 'yes'
         },
-        'settings.labelled: expected a boolean',
+        "the state's settings.labelled is not a boolean",
       ],
       [
         (b) => {

@@ -238,13 +238,13 @@ describe('ScoreState', () => {
   it('refuses a score outside [0, 1] or a bad label by row, adding nothing', () => {
     const s = new ScoreState()
     expect(() => s.add(Float32Array.of(0.2, 1.5), Uint8Array.of(0, 1), 1000)).toThrow(
-      'scores: row 1001: 1.5 is not a probability in [0, 1]',
+      'the score counts: row 1001: 1.5 is not a probability in [0, 1]',
     )
     expect(() => s.add(Float32Array.of(0.2, NaN), Uint8Array.of(0, 1), 0)).toThrow(
       'row 1: NaN is not a probability',
     )
     expect(() => s.add(Float32Array.of(0.2), Uint8Array.of(3), 7)).toThrow(
-      'scores: row 7: label 3 is not 0/1',
+      'the score counts: row 7: label 3 is not 0/1',
     )
     expect(s.rows).toBe(0)
     expect(s.logLoss()).toBeNull()
