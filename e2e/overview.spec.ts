@@ -166,7 +166,7 @@ test.describe('bad inputs: a clear message, and the earlier model stays usable',
   test('extra CSV columns are ignored with a notice', async ({ app }) => {
     await app.open()
     await app.loadFiles([bad('data-extra-columns.csv')], 'data')
-    await expect(app.notice('info')).toContainText(/ignored: .*note/)
+    await expect(app.notice('info', 'ignored')).toContainText(/ignored: .*note/)
   })
 
   test('a model without a schema is checked against the inferred one: the editor opens', async ({
