@@ -153,29 +153,15 @@ describe('sharded drift: load notices through its passes and merges', () => {
     const shard = (i: number) => ['--shard', `${i}/3`, '--quiet']
     for (const i of [1, 2, 0]) await ok(...args, ...shard(i), '--partial', t('p1-{index}.json'))
     await ok('merge', ...files(1), '--state', t('s1.json'), '--quiet')
-    for (const i of [0, 1, 2])
-      await ok(
-        ...args,
-        ...shard(i),
-        '--ood-pass',
-        '2',
-        '--state',
-        t('s1.json'),
-        '--partial',
-        t('p2-{index}.json'),
-      )
+    const oodPass = async (pass: 2 | 3, order: number[], state: string) => {
+      for (const i of order) {
+        const more = ['--ood-pass', String(pass), '--state', t(state)]
+        await ok(...args, ...shard(i), ...more, '--partial', t(`p${pass}-{index}.json`))
+      }
+    }
+    await oodPass(2, [0, 1, 2], 's1.json')
     await ok('merge', t('s1.json'), ...files(2), '--state', t('s2.json'), '--quiet')
-    for (const i of [2, 1, 0])
-      await ok(
-        ...args,
-        ...shard(i),
-        '--ood-pass',
-        '3',
-        '--state',
-        t('s2.json'),
-        '--partial',
-        t('p3-{index}.json'),
-      )
+    await oodPass(3, [2, 1, 0], 's2.json')
     const merged = await ok('merge', ...files(3), t('s2.json'), ...GATE, '--out', t('report.json'))
     expect(readReport(t('report.json')).warnings).toEqual(single.warnings)
     expect(noticeLines(merged.stdout)).toEqual(noticeLines(one.stdout))
