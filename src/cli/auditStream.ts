@@ -11,7 +11,7 @@ import { openSync, readSync, closeSync } from 'node:fs'
 import { dataOpen } from './dataSource.ts'
 import { FILE_CAPS } from './files.ts'
 import type { CliIo } from './io.ts'
-import { noticesReport, streamNotices } from './notices.ts'
+import { noticesReport, partNotices } from './notices.ts'
 import { UsageError, modelOpenFromDisk, readOrFail, schemaLoadFromDisk } from './load.ts'
 import type { AuditOptions } from './options.ts'
 import { auditPartToJSON, auditPartsMerge } from './partial.ts'
@@ -122,7 +122,7 @@ export async function auditStreamed(
       }
       const report = auditPartsMerge([{ name: opts.data, part }])
       // The page's load notices of the whole file, from the facts accumulated over its chunks.
-      if (part.load) noticesReport(streamNotices(schema, part.load), report, io, opts.quiet)
+      noticesReport(partNotices(part), report, io, opts.quiet)
       return report
     } finally {
       model.dispose()

@@ -19,7 +19,9 @@ import {
   oodPassFromJSON,
   oodPassMerge,
 } from '../core/stream/index.ts'
+import type { LoadNotice } from '../core/loadChecks.ts'
 import type { Report } from '../report/types.ts'
+import { partNotices } from './notices.ts'
 import {
   type AuditPartFile,
   auditPartFromJSON,
@@ -30,8 +32,13 @@ import {
 /** A file given to the merge: its name and text. */
 export type MergeFile = { name: string; text: string }
 
-/** What the merge gives: the report, or the merged state and the command that reads it next. */
-export type MergeResult = { report: Report } | { state: AuditPartFile; next: string }
+/**
+ * What the merge gives: the report and the load notices of the merged data (./notices.ts
+ * partNotices; the caller prints them and records the warnings), or the merged state and the
+ * command that reads it next.
+ */
+export type MergeResult =
+  { report: Report; notices: LoadNotice[] } | { state: AuditPartFile; next: string }
 
 /** The envelope's `format`, `body.pass` and `body.identity` of a text, when it parses. */
 function peek(text: string): { format: unknown; pass: unknown; identity: unknown } {
@@ -94,7 +101,7 @@ export function partsMerge(files: readonly MergeFile[], wantState: boolean): Mer
       throw new RangeError(`${oodFiles[0]!.name} is an OOD pass partial, but this audit has none`)
     return wantState
       ? { state: part, next: 'glassbox merge FILE --out report.json' }
-      : { report: auditPartReport(part, null) }
+      : { report: auditPartReport(part, null), notices: partNotices(part) }
   }
   const calibration = withCal?.part.calibration ?? null
   const want = calibration ? 'current' : 'calibration'
@@ -136,5 +143,5 @@ export function partsMerge(files: readonly MergeFile[], wantState: boolean): Mer
       `the pass 3 partials count ${shares.rows} current rows, the data has ${part.state.rows}`,
     )
   if (wantState) throw new RangeError('--state after pass 3: give --out for the report')
-  return { report: auditPartReport(part, shares.share95) }
+  return { report: auditPartReport(part, shares.share95), notices: partNotices(part) }
 }

@@ -31,13 +31,8 @@ import type { LoadedModel } from '../model/runtime.ts'
 import type { AuditSettings } from '../report/audit.ts'
 import { type Session, sessionData, sessionOpen, sessionOutputCheck } from '../session/session.ts'
 import type { DataChunk, DataSource, ShardSpec } from './dataSource.ts'
-import {
-  type AuditPart,
-  STREAM_CHUNK_ROWS,
-  type StreamLoadFacts,
-  streamLoadFactsAdd,
-  streamReportHead,
-} from './streamAudit.ts'
+import { type StreamLoadFacts, loadContextOf, streamLoadFactsAdd } from './partLoad.ts'
+import { type AuditPart, STREAM_CHUNK_ROWS, streamReportHead } from './streamAudit.ts'
 
 /** What every pass of a streamed drift needs but the data. */
 export type DriftStreamBase = {
@@ -162,7 +157,7 @@ export async function driftPass1(inp: DriftStreamInput, shard: ShardSpec): Promi
     },
   )
   const withMoments = !!state.drift?.moments
-  // The load notices' facts of each side (printed by a single process, named by file).
+  // The load notices' facts of each side (its notices are named by its file).
   let loadReference: StreamLoadFacts | null = null
   let load: StreamLoadFacts | null = null
   for await (const c of chunksOf(ref)) {
@@ -188,6 +183,7 @@ export async function driftPass1(inp: DriftStreamInput, shard: ShardSpec): Promi
     head,
     explanations: null,
     state,
+    loadContext: loadContextOf(schema, current.name, reference.name),
     ...(load ? { load } : {}),
     ...(loadReference ? { loadReference } : {}),
   }

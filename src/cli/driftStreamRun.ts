@@ -1,9 +1,10 @@
 /**
  * `glassbox drift` streamed, as a command (docs/scale.md): when it streams, and the flow — pass 1
  * over this process's shard of both files (./driftStream.ts), then either its partial written
- * (`--partial`) or, for the whole data in one process, passes 2 and 3 run here, each file's load
- * notices printed and recorded (named by its path), and the report finished as the merge would; `--ood-pass 2|3 --state S` runs one OOD pass of a
- * sharded drift under the merged state S and writes its partial.
+ * (`--partial`, which carries each file's load facts) or, for the whole data in one process,
+ * passes 2 and 3 run here, each file's load notices printed and recorded (named by its path), and
+ * the report finished as the merge would; `--ood-pass 2|3 --state S` runs one OOD pass of a sharded
+ * drift under the merged state S and writes its partial.
  */
 import { createHash } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
@@ -20,7 +21,7 @@ import { type DriftStreamBase, driftIdentity, driftOodPass, driftPass1 } from '.
 import { FILE_CAPS } from './files.ts'
 import type { CliIo } from './io.ts'
 import { UsageError, modelOpenFromDisk, readOrFail, schemaLoadFromDisk } from './load.ts'
-import { noticesReport, streamNotices } from './notices.ts'
+import { noticesReport, partNotices } from './notices.ts'
 import { reportFinish } from './output.ts'
 import {
   auditPartFromJSON,
@@ -143,14 +144,8 @@ async function pass1Run(
         share = (count.state as OodCount).shares().share95
       }
       const report = auditPartReport(part, share)
-      // Each file's load notices, named by its path, as the in-memory drift prints them.
-      const notices = [
-        ...(pass1.loadReference
-          ? streamNotices(base.schema, pass1.loadReference, opts.reference)
-          : []),
-        ...(pass1.load ? streamNotices(base.schema, pass1.load, opts.current) : []),
-      ]
-      noticesReport(notices, report, io, opts.quiet)
+      // Each file's load notices, named by its path, as the in-memory drift and the merge print them.
+      noticesReport(partNotices(pass1), report, io, opts.quiet)
       const summary = () => {
         const d = driftOfSides(part.state.drift!.reference, part.state.drift!.current, share)
         return [

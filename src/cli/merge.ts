@@ -1,7 +1,8 @@
 /**
  * `glassbox merge part-*.json --out report.json [--html F] [--fail-on …]`: the partials of a
  * sharded audit (`glassbox audit --shard i/n --partial F`) combined into the report the
- * single-process streamed audit writes, byte for byte. A missing, duplicated, foreign or corrupt
+ * single-process streamed audit writes, byte for byte, with the load notices it prints before the
+ * summary (and their warnings in the report). A missing, duplicated, foreign or corrupt
  * partial is refused by name (exit 2).
  */
 import { argGates, argOutput, argsParse } from './args.ts'
@@ -11,6 +12,7 @@ import type { CliIo } from './io.ts'
 import { UsageError, readOrFail } from './load.ts'
 import { reportFinish } from './output.ts'
 import { partsMerge } from './driftMerge.ts'
+import { noticesReport } from './notices.ts'
 import { auditPartToJSON } from './partial.ts'
 import { writeFileSync } from 'node:fs'
 
@@ -78,6 +80,8 @@ export async function merge(argv: string[], io: CliIo): Promise<number> {
     return 0
   }
   const report = merged.report
+  // The load notices of the whole data, from the facts the partials carry, as one process prints.
+  noticesReport(merged.notices, report, io, opts.quiet)
   const summary = () =>
     [auditSummary(report), ...(report.drift ? [driftSectionLine(report.drift)] : [])].join('\n')
   return reportFinish(report, opts, io, {

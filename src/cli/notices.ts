@@ -1,15 +1,14 @@
 /**
  * The page's load notices in the CLI (src/core/loadChecks.ts): printed before the summary as
  * `note: …` (info) and `warning: …` lines, the warnings recorded in the report's `warnings`, so a
- * gate never passes on meaningless labels without saying so. Shared by compare, drift and the
- * streamed audit.
+ * gate never passes on meaningless labels without saying so. Shared by compare, drift, the
+ * streamed audit and drift, and `glassbox merge` of their partials.
  */
-import type { Schema } from '../core/schema.ts'
 import { type LoadNotice, loadNotices, loadTallyNotices } from '../core/loadChecks.ts'
 import type { Report } from '../report/types.ts'
 import type { Session } from '../session/session.ts'
 import type { CliIo } from './io.ts'
-import type { StreamLoadFacts } from './streamAudit.ts'
+import type { PartLoad, StreamLoadFacts } from './partLoad.ts'
 
 /**
  * The notices of a session's data, each text prefixed with `name: ` when a command reads several
@@ -26,15 +25,16 @@ export function sessionNotices(
 }
 
 /**
- * The notices of data read in chunks, from the facts accumulated over them (the same sentences
- * {@link sessionNotices} gives for the whole table), prefixed with `name: ` unless null.
+ * The notices of a streamed run's part (one process's, or merged across shards): a drift's
+ * reference file's, then the data's (a drift's current file), each prefixed with its name when it
+ * has one. [] when the part carries no facts (a partial of an older Glassbox).
  */
-export function streamNotices(
-  schema: Schema,
-  facts: StreamLoadFacts,
-  name: string | null = null,
-): LoadNotice[] {
-  return noticesNamed(loadTallyNotices(schema, facts.encode, facts.tally), name)
+export function partNotices(part: Partial<PartLoad>): LoadNotice[] {
+  const c = part.loadContext
+  if (!c) return []
+  const side = (f: StreamLoadFacts | undefined, name: string | null) =>
+    f ? noticesNamed(loadTallyNotices(c.schema, f.encode, f.tally), name) : []
+  return [...side(part.loadReference, c.reference), ...side(part.load, c.current)]
 }
 
 /** `notices` with each text prefixed by `name: ` (as they are when `name` is null). */

@@ -3,7 +3,7 @@
  * partials into the report (`glassbox merge`). A partial is a checksummed envelope
  * (`envelopeWrite`): format `glassbox-audit-partial`, version 1, body
  * `{"head": report head, "explanations": shard 0's or null, "state": the AuditState's own
- * checksummed text}`. The merge refuses, naming the file, a partial that is corrupt (not JSON,
+ * checksummed text, "load": the load notices' facts (./partLoad.ts; absent in older partials)}`. The merge refuses, naming the file, a partial that is corrupt (not JSON,
  * another format or version, a checksum mismatch), foreign (another model, schema, data or
  * settings), duplicated or missing (src/core/stream's shard checks).
  *
@@ -24,6 +24,7 @@ import {
   oodPassToJSON,
 } from '../core/stream/index.ts'
 import type { Report } from '../report/types.ts'
+import { partLoadCombine, partLoadFromJSON, partLoadToJSON } from './partLoad.ts'
 import type { AuditPart } from './streamAudit.ts'
 import {
   quantPartFromJSON,
@@ -48,7 +49,10 @@ export function auditPartToJSON(part: AuditPartFile): string {
   const quant = part.quantization
     ? `,"quantization":${JSON.stringify(quantPartToJSON(part.quantization))}`
     : ''
-  const body = `{"head":${JSON.stringify(part.head)},"explanations":${JSON.stringify(part.explanations)},"state":${JSON.stringify(auditStateToJSON(part.state))}${quant}${cal}}`
+  const load = part.loadContext
+    ? `,"load":${JSON.stringify(partLoadToJSON({ ...part, loadContext: part.loadContext }))}`
+    : ''
+  const body = `{"head":${JSON.stringify(part.head)},"explanations":${JSON.stringify(part.explanations)},"state":${JSON.stringify(auditStateToJSON(part.state))}${quant}${load}${cal}}`
   return `${envelopeWrite(AUDIT_PARTIAL_FORMAT, AUDIT_PARTIAL_VERSION, body)}\n`
 }
 
@@ -83,6 +87,7 @@ export function auditPartFromJSON(text: string, name: string): AuditPartFile {
     )
   if (body.quantization !== undefined)
     part.quantization = quantPartFromJSON(body.quantization, name, part.state.settings.threshold)
+  if (body.load !== undefined) Object.assign(part, partLoadFromJSON(body.load, name))
   if (body.calibration === undefined) return part
   const plan = auditStateOodPlan(part.state.settings.drift)
   const moments = part.state.drift?.moments
@@ -94,9 +99,13 @@ export function auditPartFromJSON(text: string, name: string): AuditPartFile {
   return { ...part, calibration: cal }
 }
 
+/** The lowest shard index a part covers. */
+const firstShard = (p: AuditPart) => Math.min(...p.state.shards.map((s) => s.index))
+
 /**
  * Named parts combined into one part covering all their shards: their states merged (refusals by
- * name), the head they share, shard 0's explanations. The same for any order of `parts`.
+ * name), the head they share, shard 0's explanations, their load facts merged in shard order. The
+ * same for any order of `parts`.
  * @throws RangeError naming the part that is foreign, duplicated or missing (or no parts).
  */
 export function auditPartsCombine(parts: readonly { name: string; part: AuditPart }[]): AuditPart {
@@ -110,7 +119,13 @@ export function auditPartsCombine(parts: readonly { name: string; part: AuditPar
         `${p.name} is foreign: its report head (model, data or settings) differs from ${first.name}'s`,
       )
   const zero = parts.find((p) => p.part.state.shards.some((s) => s.index === 0))!
-  const out: AuditPart = { head: first.part.head, explanations: zero.part.explanations, state }
+  const load = partLoadCombine([...parts].sort((a, b) => firstShard(a.part) - firstShard(b.part)))
+  const out: AuditPart = {
+    head: first.part.head,
+    explanations: zero.part.explanations,
+    state,
+    ...(load ?? {}),
+  }
   if (first.part.head.settings.quantize.length)
     out.quantization = quantPartsCombine(
       parts.map((p) => ({ name: p.name, q: p.part.quantization })),

@@ -25,22 +25,15 @@ import type { LoadedModel } from '../model/runtime.ts'
 import { type AuditSettings, TOOL_VERSION, sanitize } from '../report/audit.ts'
 import { reportModel } from '../report/auditFull.ts'
 import type { Report } from '../report/types.ts'
-import {
-  type Session,
-  type SessionData,
-  sessionData,
-  sessionOpen,
-  sessionOutputCheck,
-} from '../session/session.ts'
+import { type Session, sessionData, sessionOpen, sessionOutputCheck } from '../session/session.ts'
 import type { Schema } from '../core/schema.ts'
-import {
-  type EncodeFacts,
-  type LoadTally,
-  encodeFactsMerge,
-  loadTally,
-  loadTallyMerge,
-} from '../core/loadChecks.ts'
 import type { DataSource } from './dataSource.ts'
+import {
+  type PartLoad,
+  type StreamLoadFacts,
+  loadContextOf,
+  streamLoadFactsAdd,
+} from './partLoad.ts'
 import { type CfCounts, cfConfig, cfCountsAdd, cfCountsCreate, cfSeedRows } from './streamCf.ts'
 import {
   type QuantPart,
@@ -57,12 +50,10 @@ import {
 export const STREAM_CHUNK_ROWS = 65536
 
 /**
- * What the load notices of the shard's rows need (src/core/loadChecks.ts): the encoding facts
- * (unknown categorical values summed over the chunks) and the label and group tally.
+ * What one shard contributes: the report's head, shard 0's explanations, the state, and the load
+ * notices' facts of its rows (./partLoad.ts; `loadContext` absent in a partial of an older
+ * Glassbox, `load`/`loadReference` absent for a side without rows in the shard).
  */
-export type StreamLoadFacts = { encode: EncodeFacts; tally: LoadTally }
-
-/** What one shard contributes: the report's head, shard 0's explanations, and the state. */
 export type AuditPart = {
   /** reportVersion, tool, model, data and settings: the same in every shard of one audit. */
   head: Report
@@ -71,30 +62,7 @@ export type AuditPart = {
   state: AuditState
   /** The quantization comparison's part (only when `--quantize` names schemes). */
   quantization?: QuantPart
-  /**
-   * The load notices' facts of this shard's rows of the data (a drift's current data); absent
-   * when read back from a partial file, which does not carry them.
-   */
-  load?: StreamLoadFacts
-  /** The same of a streamed drift's reference rows. */
-  loadReference?: StreamLoadFacts
-}
-
-/**
- * The facts so far (`acc`, null before the first chunk) with one more chunk's after them: its
- * table and its encoding under the session (`d`).
- */
-export function streamLoadFactsAdd(
-  acc: StreamLoadFacts | null,
-  schema: Schema,
-  table: Table,
-  d: Pick<SessionData, 'encode' | 'labels'>,
-): StreamLoadFacts {
-  const tally = loadTally({ schema, table, labels: d.labels })
-  return acc
-    ? { encode: encodeFactsMerge(acc.encode, d.encode), tally: loadTallyMerge(acc.tally, tally) }
-    : { encode: d.encode, tally }
-}
+} & Partial<PartLoad>
 
 /** What the streamed audit of one shard needs. */
 export type StreamAuditInput = {
@@ -382,7 +350,13 @@ export async function auditStreamShard(
     const explanations = wantsExplanations
       ? await explainGathered(sess, inp, rows, gathered, names, cf)
       : null
-    const part: AuditPart = { head, explanations, state: state!, ...(load ? { load } : {}) }
+    const part: AuditPart = {
+      head,
+      explanations,
+      state: state!,
+      loadContext: loadContextOf(schema, null, null),
+      ...(load ? { load } : {}),
+    }
     if (!quant) return part
     const q: QuantRun = quant
     const shap =

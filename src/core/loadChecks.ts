@@ -7,6 +7,16 @@
 import type { Schema } from './schema.ts'
 import { type Column, type Table, tableColumn } from './table.ts'
 
+/**
+ * What the notice sentences read of a schema: the target, the features' names (in order) and the
+ * sensitive columns. A Schema is one; a sharded run's partial carries just this.
+ */
+export type NoticeSchema = {
+  target: { column: string; positive: string }
+  features: readonly { name: string }[]
+  sensitive: readonly string[]
+}
+
 export type LoadCheckInput = {
   schema: Schema
   table: Table
@@ -107,7 +117,7 @@ export function loadTallyMerge(a: LoadTally, b: LoadTally): LoadTally {
  * labels one class; per sensitive column present in the data, a single group, or groups of one
  * row. [] when there is nothing to say.
  */
-export function loadTallyWarnings(schema: Schema, t: LoadTally): string[] {
+export function loadTallyWarnings(schema: NoticeSchema, t: LoadTally): string[] {
   const out: string[] = []
   const n = t.rows
   const { column, positive } = schema.target
@@ -174,7 +184,7 @@ export type LoadNotice = { level: 'info' | 'warning'; text: string }
  * categorical values per feature (info); a missing target, missing sensitive columns (warning).
  * @returns [] when there is nothing to say.
  */
-export function encodeNotices(enc: EncodeFacts, schema: Schema): LoadNotice[] {
+export function encodeNotices(enc: EncodeFacts, schema: NoticeSchema): LoadNotice[] {
   const out: LoadNotice[] = []
   if (enc.ignoredColumns.length)
     out.push({
@@ -217,7 +227,11 @@ export function encodeFactsMerge(a: EncodeFacts, b: EncodeFacts): EncodeFacts {
  * ({@link encodeNotices}), then the warnings about labels and groups ({@link loadTallyWarnings}).
  * What {@link loadNotices} gives for data read in chunks.
  */
-export function loadTallyNotices(schema: Schema, enc: EncodeFacts, t: LoadTally): LoadNotice[] {
+export function loadTallyNotices(
+  schema: NoticeSchema,
+  enc: EncodeFacts,
+  t: LoadTally,
+): LoadNotice[] {
   return [
     ...encodeNotices(enc, schema),
     ...loadTallyWarnings(schema, t).map((text): LoadNotice => ({ level: 'warning', text })),
