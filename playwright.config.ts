@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { defineConfig } from '@playwright/test'
 // @ts-expect-error plain .mjs helper shared with scripts/ensure-chromium.mjs
-import { chromiumPath } from './scripts/chromium-path.mjs'
+import { chromiumArgs, chromiumPath } from './scripts/chromium-path.mjs'
 
 const executablePath = (chromiumPath as () => string | null)() ?? undefined
 /** Port of the preview server (GLASSBOX_E2E_PORT lets two checkouts test side by side). */
@@ -34,7 +34,7 @@ export default defineConfig({
     headless: true,
     launchOptions: {
       ...(executablePath ? { executablePath } : {}),
-      args: ['--no-sandbox', '--disable-quic', '--enable-unsafe-webgpu'],
+      args: (chromiumArgs as () => string[])(),
     },
   },
   webServer: {

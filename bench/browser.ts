@@ -6,8 +6,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { type Browser, chromium } from '@playwright/test'
-// @ts-expect-error plain .mjs helper shared with playwright.config.ts
-import { chromiumPath as chromiumPathJs } from '../scripts/chromium-path.mjs'
+import {
+  chromiumArgs as chromiumArgsJs,
+  chromiumPath as chromiumPathJs,
+  // @ts-expect-error plain .mjs helper shared with playwright.config.ts
+} from '../scripts/chromium-path.mjs'
 import type { BackendName, BackendStatus } from '../src/workers/protocol.ts'
 import { root } from './demo.ts'
 import { type Figure, failedFigure } from './report.ts'
@@ -16,6 +19,8 @@ import { TreeMemory } from './memory.ts'
 
 /** The Chromium the bench launches ($CHROMIUM_PATH, Debian's, or Playwright's), or null. */
 export const chromiumPath = chromiumPathJs as () => string | null
+/** Chromium's switches, as the e2e tests launch it (scripts/chromium-path.mjs). */
+export const chromiumArgs = chromiumArgsJs as () => string[]
 
 /** Port of the bench's preview server (GLASSBOX_BENCH_PORT to run beside another checkout). */
 export const PORT = Number(process.env.GLASSBOX_BENCH_PORT ?? 4174)
@@ -175,7 +180,7 @@ export async function withBenchBrowser<T>(
   try {
     browser = await chromium.launch({
       executablePath: exe,
-      args: ['--no-sandbox', '--enable-unsafe-webgpu'],
+      args: chromiumArgs(),
     })
     return await fn(browser, server)
   } finally {

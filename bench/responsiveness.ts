@@ -18,7 +18,14 @@ import { fairnessIndex, fairnessIndexAt } from '../src/core/views/fairnessThresh
 import { rowsByScore } from '../src/core/views/order.ts'
 import { App } from '../e2e/pages.ts'
 import { golden } from '../e2e/paths.ts'
-import { BASE, chromiumPath, runCommand, startPreview, stopPreview } from './browser.ts'
+import {
+  BASE,
+  chromiumArgs,
+  chromiumPath,
+  runCommand,
+  startPreview,
+  stopPreview,
+} from './browser.ts'
 import { measure, measuredFigure } from './measure.ts'
 import { type Comparison, type Figure, compareWith, failedFigure } from './report.ts'
 import {
@@ -196,7 +203,7 @@ export async function uiResponsivenessFigures(
   try {
     browser = await chromium.launch({
       executablePath: exe,
-      args: ['--no-sandbox', '--disable-quic', '--enable-unsafe-webgpu'],
+      args: chromiumArgs(),
     })
     for (const [name, scenario] of SCENARIOS) {
       const context = await browser.newContext({ baseURL: BASE })
