@@ -56,7 +56,8 @@ test('WebGPU device loss in the middle of a job: the job is retried on the fallb
     await expect(page.getByTestId('active-backend')).toHaveText('webgpu', { timeout: 60_000 })
   }
   // SHAP + IG for three rows on the software WebGPU adapter takes seconds: the loss strikes once
-  // the worker has reported progress on the job, i.e. mid-job.
+  // the worker has reported progress on the job with under half of it done, so that GPU work is
+  // left to fail (a loss after the last read-back leaves nothing to retry).
   await app.clearWorkerProgress()
   const job = api.run((g) =>
     g.explain([0, 1, 2]).then(
@@ -64,7 +65,7 @@ test('WebGPU device loss in the middle of a job: the job is retried on the fallb
       (e: Error) => ({ ok: false as const, message: e.message }),
     ),
   )
-  await app.waitForWorkerProgress('Explaining')
+  await app.waitForWorkerProgress('Explaining', 0.5)
   await api.call('loseDevice')
   const done = await job
   if (!done.ok) throw new Error(`the job failed instead of being retried: ${done.message}`)

@@ -184,21 +184,25 @@ export class App {
   }
 
   /**
-   * Records the progress messages every worker of the page posts (their labels, in order) from
-   * the next navigation on: call before `open`. A test waits on them to act in the middle of a
-   * job (see `waitForWorkerProgress`).
+   * Records the progress messages every worker of the page posts (label and fraction done, in
+   * order) from the next navigation on: call before `open`. A test waits on them to act in the
+   * middle of a job (see `waitForWorkerProgress`).
    */
   async recordWorkerProgress(): Promise<void> {
     await this.page.addInitScript(() => {
-      const w = window as unknown as { __workerProgress: string[] }
+      const w = window as unknown as { __workerProgress: { label: string; fraction: number }[] }
       w.__workerProgress = []
       const Base = window.Worker
       window.Worker = class extends Base {
         constructor(url: string | URL, options?: WorkerOptions) {
           super(url, options)
           this.addEventListener('message', (e: MessageEvent) => {
-            const d = e.data as { kind?: unknown; label?: unknown } | null
-            if (d?.kind === 'progress') w.__workerProgress.push(String(d.label))
+            const d = e.data as { kind?: unknown; label?: unknown; done?: unknown; total?: unknown }
+            if (d?.kind === 'progress')
+              w.__workerProgress.push({
+                label: String(d.label),
+                fraction: Number(d.done) / Math.max(1, Number(d.total)),
+              })
           })
         }
       }
@@ -208,15 +212,22 @@ export class App {
   /** Forgets the worker progress recorded so far. */
   async clearWorkerProgress(): Promise<void> {
     await this.page.evaluate(() => {
-      ;(window as unknown as { __workerProgress: string[] }).__workerProgress = []
+      ;(window as unknown as { __workerProgress: unknown[] }).__workerProgress = []
     })
   }
 
-  /** Waits until a worker has posted progress labelled `label` since the last clear. */
-  async waitForWorkerProgress(label: string, timeout = IDLE_MS): Promise<void> {
+  /**
+   * Waits until a worker has posted progress labelled `label`, with less than `below` of the job
+   * done (default 1: any report before the last), since the last clear — the job is then
+   * running and has work left.
+   */
+  async waitForWorkerProgress(label: string, below = 1, timeout = IDLE_MS): Promise<void> {
     await this.page.waitForFunction(
-      (l) => (window as unknown as { __workerProgress: string[] }).__workerProgress.includes(l),
-      label,
+      ([l, b]) =>
+        (
+          window as unknown as { __workerProgress: { label: string; fraction: number }[] }
+        ).__workerProgress.some((p) => p.label === l && p.fraction < b),
+      [label, below] as const,
       { timeout },
     )
   }

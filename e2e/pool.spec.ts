@@ -2,8 +2,8 @@
  * Backend choice and parallelism in the built app: the probe cache (a reload reuses the
  * measurement of this device and model shape instead of measuring again; Re-measure measures),
  * and the model worker pool (global SHAP split over the CPU backend's workers gives exactly the
- * single-worker ranking, shows how many workers ran it, survives a crashed helper), with the
- * 1-vs-2-worker timing of 1,000 rows logged.
+ * single-worker ranking, shows how many workers ran it, survives a crashed helper, and splitting a
+ * job over 1 or 2 workers gives the same attributions).
  */
 import { expect, test } from './fixtures.ts'
 
@@ -128,46 +128,29 @@ test('a crashed helper worker stops the job with a clear message and the pool re
   await expect(page.getByTestId('global-workers')).toContainText('workers')
 })
 
-test('global SHAP of 1,000 rows: 1 vs 2 workers (timing logged, results identical)', async ({
+test('global SHAP split over 1 and 2 workers gives the same attributions row by row', async ({
   page,
   app,
   api,
 }) => {
+  // Only the split is tested here; its speed is a benchmark figure (`npm run bench`:
+  // shap.global1000 on the worker pool, with the worker count).
   await app.open()
   const cores = await page.evaluate(() => navigator.hardwareConcurrency)
   expect(cores).toBeGreaterThanOrEqual(2)
-  const req = { n: 1000, seed: 1, background: { kind: 'first' as const, k: 50 }, budget: 4096 }
-  const times: Record<string, number[]> = { '1': [], '2': [] }
-  let first: number[] | null = null
-  const pieces: string[] = []
-  // Alternate to spread the machine's other load over both.
-  for (let rep = 0; rep < 2; rep++) {
-    for (const w of [1, 2]) {
-      const r = await api.run(
-        async (g, [q, k]) => {
-          const run = await g.globalShapPool(q, k)
-          return {
-            phi: Array.from(run.result.phi),
-            workers: run.workers,
-            wallMs: run.wallMs,
-            pieceMs: run.pieceMs ?? [run.result.ms],
-          }
-        },
-        [req, w] as const,
-      )
-      expect(r.workers).toBe(w)
-      first ??= r.phi
-      expect(r.phi).toEqual(first)
-      times[String(w)]!.push(r.wallMs)
-      pieces.push(`${w}w: ${r.pieceMs.map((t) => t.toFixed(0)).join('+')}`)
-    }
+  const req = { n: 200, seed: 1, background: { kind: 'first' as const, k: 50 }, budget: 4096 }
+  const phi: number[][] = []
+  for (const w of [1, 2]) {
+    const r = await api.run(
+      async (g, [q, k]) => {
+        const run = await g.globalShapPool(q, k)
+        return { phi: Array.from(run.result.phi), workers: run.workers }
+      },
+      [req, w] as const,
+    )
+    expect(r.workers).toBe(w)
+    expect(r.phi).toHaveLength(200 * 12)
+    phi.push(r.phi)
   }
-  const best = (k: string) => Math.min(...times[k]!)
-  console.log(
-    `global SHAP 1000 rows (exact, fast path, ${await page.getByTestId('active-backend').textContent()}): ` +
-      `1 worker ${times['1']!.map((t) => t.toFixed(0)).join(', ')} ms; ` +
-      `2 workers ${times['2']!.map((t) => t.toFixed(0)).join(', ')} ms; ` +
-      `speed-up (best of each) ${(best('1') / best('2')).toFixed(2)}x; ` +
-      `worker time per piece ${pieces.join(', ')} ms`,
-  )
+  expect(phi[1]).toEqual(phi[0])
 })
