@@ -167,9 +167,26 @@ test('a new request supersedes the running one without stale results', async ({
   await page.getByTestId('global-n').press('Enter')
   await page.getByTestId('run-global').click()
   await expect(page.getByTestId('job')).toContainText(/SHAP/)
+  // Every label the job bar shows from now on: the load's job may last less than a second, shorter
+  // than an assertion's polling interval, before the Explain tab starts its own jobs again.
+  await page.evaluate(() => {
+    const w = window as unknown as { __jobLabels: string[] }
+    w.__jobLabels = []
+    const record = () => {
+      const label = document.querySelector('[data-testid="job"] .jobLabel')?.textContent
+      if (label && w.__jobLabels.at(-1) !== label) w.__jobLabels.push(label)
+    }
+    new MutationObserver(record).observe(document.body, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    })
+  })
   // Loading stays possible during a job; the load supersedes (cancels) the global SHAP job.
   await page.getByTestId('load-demo').click()
-  await expect(page.getByTestId('job')).toContainText(/Load|Pars|Predict|Measur/)
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { __jobLabels: string[] }).__jobLabels))
+    .toContainEqual(expect.stringMatching(/Load|Pars|Predict|Measur/))
   // The new session clears the results; the Explain tab, still open, explains its default row and
   // a fresh 2000-row sample (the global row count stays as set) — never the superseded job's answer.
   await expect(page.getByTestId('global-table')).toHaveCount(0)
