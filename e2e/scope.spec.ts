@@ -129,6 +129,7 @@ test('compression results come back after a reload of the same session', async (
   await app.openTab('Compression')
   for (const id of ['int8', 'int4', 'prune50', 'prune80', 'int8act'])
     await page.getByRole('checkbox', { name: id, exact: true }).uncheck()
+  await app.fillNumber('shap-rows', 8)
   await app.el('run-compression').click()
   await app.waitIdle(180_000)
   const agreement = await app.el('agreement-uint8').getAttribute('data-value')
