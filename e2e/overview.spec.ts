@@ -26,23 +26,6 @@ test.describe('built-in demo', () => {
     )
     await expect(page.getByTestId('metric-accuracy')).toHaveText(core3.metrics.accuracy!.toFixed(4))
   })
-
-  test.describe(() => {
-    // A first visit: nothing cached, so every backend is measured.
-    test.use({ measureBackends: true })
-
-    test('measures the backends and shows their throughput', async ({ page, app, api }) => {
-      await app.open()
-      await expect(page.getByTestId('backend-wasm')).toContainText('rows/s')
-      await expect(page.getByTestId('backend-cpu')).toContainText('rows/s')
-      const active = await page.getByTestId('active-backend').textContent()
-      const backends = await api.state((s) => s.backends)
-      const best = backends
-        .filter((b) => b.rowsPerSec !== null)
-        .sort((a, b) => b.rowsPerSec! - a.rowsPerSec!)[0]!
-      expect(active).toBe(best.name)
-    })
-  })
 })
 
 test.describe('loading through the file inputs', () => {
@@ -50,7 +33,7 @@ test.describe('loading through the file inputs', () => {
     page,
     app,
   }) => {
-    await app.open()
+    await app.open('?demo=0')
     await app.loadGolden() // the model card shows the golden model's sha256
     await expect(page.getByTestId('model-sha')).toHaveText(GOLDEN_SHA)
     expect(Math.abs((await app.metric('accuracy')) - 0.852)).toBeLessThan(1e-6)
@@ -61,7 +44,7 @@ test.describe('loading through the file inputs', () => {
   })
 
   test('a GraphModel with a 2-class softmax defaults to class 1', async ({ page, app }) => {
-    await app.open()
+    await app.open('?demo=0')
     const dir = path('e2e/fixtures/graph-softmax')
     await app.loadFiles([
       `${dir}/model.json`,
@@ -79,7 +62,7 @@ test.describe('loading through the file inputs', () => {
     page,
     app,
   }) => {
-    await app.open()
+    await app.open('?demo=0')
     await app.loadFiles([
       golden('model.json'),
       golden('group1-shard1of1.bin'),

@@ -54,7 +54,7 @@ async function expectCsvTwinShows(app: App, shown: { accuracy: number; auc: numb
 test('a Parquet file loads through the pickers with the numbers of its CSV twin', async ({
   app,
 }) => {
-  await app.open()
+  await app.open('?demo=0')
   const core = await twinNumbers()
   await app.loadFiles([...DEMO_MODEL, pq('adult-snappy.parquet'), demo('schema.json')])
   await dataLoaded(app, 'adult-snappy.parquet', 300)
@@ -117,7 +117,7 @@ test('a session bundle keeps the Parquet data and restores the same numbers', as
   app,
   browser,
 }) => {
-  await app.open()
+  await app.open('?demo=0')
   await app.loadFiles([...DEMO_MODEL, pq('adult-codecs.parquet'), demo('schema.json')])
   await dataLoaded(app, 'adult-codecs.parquet', 300)
   const shown = await overview(app)

@@ -23,7 +23,7 @@ test.describe(() => {
   // A first visit: the cache starts empty (the other tests start with the demo's rates cached).
   test.use({ measureBackends: true })
 
-  test('a reload reuses the cached backend rates without measuring; Re-measure measures', async ({
+  test('a first visit measures every backend; a reload reuses the cached rates; Re-measure measures', async ({
     page,
     app,
     api,
@@ -32,8 +32,15 @@ test.describe(() => {
     const source = page.getByTestId('probe-source')
     await expect(source).toHaveAttribute('data-cached', 'false')
     expect(await api.call('probeMeasurements')).toBe(1)
+    // Every backend was measured: the throughputs are shown, and the fastest is the active one.
+    await expect(page.getByTestId('backend-wasm')).toContainText('rows/s')
+    await expect(page.getByTestId('backend-cpu')).toContainText('rows/s')
     const active = await page.getByTestId('active-backend').textContent()
     const rates = await api.state((s) => s.backends)
+    const best = rates
+      .filter((b) => b.rowsPerSec !== null)
+      .sort((a, b) => b.rowsPerSec! - a.rowsPerSec!)[0]!
+    expect(active).toBe(best.name)
 
     await page.reload({ waitUntil: 'commit' })
     await app.waitIdle()

@@ -8,7 +8,7 @@ test('the browser audit exports valid report JSON and the same HTML the CLI rend
   page,
   app,
 }) => {
-  await app.open()
+  await app.open('?demo=0')
   await app.loadGolden()
   await page.getByTestId('review-name').fill('<img src=x onerror=alert(1)>')
   await page.getByTestId('review-decision').selectOption('approved with conditions')

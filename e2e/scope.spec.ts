@@ -36,7 +36,7 @@ test('the cohort restricts the Overview metrics and the audit, which records it'
     Uint8Array.from(rows, (i) => labels[i]!),
     0.5,
   )
-  await app.open()
+  await app.open('?demo=0')
   await app.loadGolden()
   expect(Math.abs((await app.metric('accuracy')) - all.metrics.accuracy!)).toBeLessThan(1e-6)
   await page.getByTestId('cohort-input').fill('sex = Female')
@@ -71,7 +71,7 @@ test('the scope bar shows per-group thresholds and says which views ignore the c
   page,
   app,
 }) => {
-  await app.open()
+  await app.open('?demo=0')
   await app.loadGolden()
   const bar = page.getByTestId('scope-bar')
   await expect(bar.getByTestId('scope-group-thresholds')).toContainText('none')

@@ -377,7 +377,7 @@ test.describe('golden fixture', () => {
         }
       >
     }
-    await app.open()
+    await app.open('?demo=0')
     await app.loadGolden()
     await app.openTab('Calibration')
     await expectValue(page, 'calib-ece', ref.calibration.ece)
