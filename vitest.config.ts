@@ -39,8 +39,8 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     // Vitest's default in run mode is one worker fewer than the cores: a single worker on a
-    // 2-core runner, where importing tfjs into each of ~150 isolated test files is a large share
-    // of the run. `npm test` runs the unit stage alone, so it may use every core.
+    // 2-core runner. Every core is used (`npm test` runs typecheck and lint beside it, which wait
+    // on nothing and fill the moments the unit tests wait).
     maxWorkers: Math.max(availableParallelism(), 1),
     // Test files share their worker process's module cache instead of each importing tfjs,
     // onnxruntime-web and the core afresh (the import share of the unit stage went from ~60 s to

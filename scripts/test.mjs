@@ -1,10 +1,12 @@
 // `npm test`: every gate — typecheck, lint (ESLint + Prettier), unit (vitest), e2e (Playwright) —
-// each the npm script of the same name. Typecheck and lint are single-threaded, so they run side
-// by side (each one's output printed whole when both are done), and while they run the e2e app is
-// built (`vite build --mode e2e`, as playwright.config.ts's web server would) so that the e2e stage
-// starts on it (GLASSBOX_E2E_PREBUILT=1); then unit, then e2e, one at a time, since each uses
-// every core. Stops after the first step with a failing stage, with that stage's exit code, and
-// prints how long each stage took (also when one failed; side-by-side stages overlap in time).
+// each the npm script of the same name. Typecheck, lint and the unit tests run side by side (each
+// one's output printed whole when all three are done): typecheck and lint are single-threaded and
+// the unit stage waits at times (the Slurm job), so together they keep both cores of a 2-core
+// machine busy where one after the other left one idle. Meanwhile the e2e app is built
+// (`vite build --mode e2e`, as playwright.config.ts's web server would) so that the e2e stage
+// starts on it (GLASSBOX_E2E_PREBUILT=1); then e2e, which uses every core, alone. Stops after the
+// first step with a failing stage, with that stage's exit code, and prints how long each stage
+// took (also when one failed; side-by-side stages overlap in time).
 //   node scripts/test.mjs              all stages
 //   node scripts/test.mjs unit e2e     only these, in the order above
 import { spawn } from 'node:child_process'
@@ -17,7 +19,7 @@ const STAGES = [
   ['e2e', 'e2e'],
 ]
 /** Steps, in order: the stages of a step run side by side. */
-const STEPS = [['typecheck', 'lint'], ['unit'], ['e2e']]
+const STEPS = [['typecheck', 'lint', 'unit'], ['e2e']]
 
 const asked = process.argv.slice(2)
 for (const a of asked)
@@ -105,7 +107,7 @@ const labels = rows.map(([name, result]) => `${name.padEnd(12)}${result}`)
 const width = Math.max(...labels.map((l) => l.length), 16)
 const line = (label, seconds) =>
   `${label.padEnd(width)}  ${seconds === null ? '' : `${seconds.toFixed(1).padStart(7)} s`}`
-console.log('\n--- npm test: time per stage (typecheck and lint run side by side) ---')
+console.log('\n--- npm test: time per stage (typecheck, lint and unit run side by side) ---')
 rows.forEach(([, , seconds], i) => console.log(line(labels[i], seconds)))
 console.log(line('total', total))
 process.exit(exitCode)
