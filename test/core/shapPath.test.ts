@@ -154,7 +154,10 @@ describe('explainRows reports the SHAP path of every row', () => {
     const settings = { ...EXPLAIN_DEFAULTS, igSteps: 0, counterfactuals: 0 }
     const ex = await explainRows(input, rows, settings)
     const first = ex[String(rows[0])]!.shapPath!
-    expect(first.path).toBe(first.msPerRow.blackBox! < first.msPerRow.fast! ? 'blackBox' : 'fast')
+    // The black box only when it took under SHAP_PATH_MARGIN of the fast path's time (the rule the
+    // unit tests above pin): near a tie, a busy machine's timings keep the fast path.
+    const { fast: fastMs, blackBox: blackBoxMs } = first.msPerRow
+    expect(first.path).toBe(blackBoxMs! < SHAP_PATH_MARGIN * fastMs! ? 'blackBox' : 'fast')
     for (const r of rows) expect(ex[String(r)]!.shapPath).toEqual(first)
     const other = first.path === 'fast' ? 'blackBox' : 'fast'
     const ex2 = await explainRows(input, rows, { ...settings, shapPath: other })
