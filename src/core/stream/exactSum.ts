@@ -144,23 +144,26 @@ export class ExactSums {
     this.addDyadic(i, dyadic(da.m * db.m, da.e + db.e))
   }
 
-  /** Adds the exact dyadic m · 2^e (|value| < 2^1024, e ≥ −1074) to sum `i`. */
+  /**
+   * Adds the exact dyadic m · 2^e (|value| < 2^1024, e ≥ −1074) to sum `i`. Like `add`, it adds
+   * less than 2^32 to each limb it touches, so it counts as one pending addition and needs no
+   * normalisation of its own (a bank read from text, one `set` per sum, stays linear in its size).
+   */
   addDyadic(i: number, d: Dyadic): void {
     if (d.m === 0n) return
     if (d.e < -1074) throw new RangeError(`exact sums: 2^${d.e} is below the sums' resolution`)
-    let m = d.m < 0n ? -d.m : d.m
+    const m = d.m < 0n ? -d.m : d.m
     const sign = d.m < 0n ? -1 : 1
     const bit = d.e + 1074
-    let k = Math.floor(bit / LIMB_BITS)
-    m <<= BigInt(bit - k * LIMB_BITS)
-    this.normalize()
-    for (; m > 0n; k++, m >>= 32n) {
-      if (k >= LIMBS) throw new RangeError('exact sums: value too large')
-      const at = i * LIMBS + k
-      this.limbs[at] = this.limbs[at]! + sign * Number(m & 0xffffffffn)
-    }
-    this.pending++
-    this.normalize()
+    const k0 = Math.floor(bit / LIMB_BITS)
+    const shift = bit - k0 * LIMB_BITS
+    // Checked before any limb is written: a refused value leaves the sum as it was.
+    if (k0 + Math.ceil((bitLength(m) + shift) / LIMB_BITS) > LIMBS)
+      throw new RangeError('exact sums: value too large')
+    const base = i * LIMBS
+    for (let k = k0, r = m << BigInt(shift); r > 0n; k++, r >>= 32n)
+      this.limbs[base + k] = this.limbs[base + k]! + sign * Number(r & 0xffffffffn)
+    if (++this.pending >= CAPACITY) this.normalize()
   }
 
   /** Adds every sum of `other` (a bank of the same size) into this one: exact and commutative. */
@@ -217,7 +220,6 @@ export class ExactSums {
   /** Sets sum `i` to the exact value d (used when reading a serialized state). */
   set(i: number, d: Dyadic): void {
     this.checkIndex(i)
-    this.normalize()
     this.limbs.fill(0, i * LIMBS, (i + 1) * LIMBS)
     this.addDyadic(i, d)
   }

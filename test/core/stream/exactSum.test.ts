@@ -153,6 +153,36 @@ describe('ExactSums', () => {
     )
   })
 
+  it('stays exact when add, addDyadic and set interleave across the sums of a bank', () => {
+    const op = fc.tuple(fc.constantFrom('add', 'addDyadic', 'set'), fc.nat(2), anyDouble)
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60, size: 'max' }), (ops) => {
+        const s = new ExactSums(3)
+        const exact = [0n, 0n, 0n] // in units of 2^−1074
+        for (const [kind, i, x] of ops) {
+          if (kind === 'add') s.add(i, x)
+          else if (kind === 'addDyadic') s.addDyadic(i, dyadicFromNumber(x))
+          else s.set(i, dyadicFromNumber(x))
+          exact[i] = kind === 'set' ? unitsOf(x) : exact[i]! + unitsOf(x)
+        }
+        return exact.every((u, i) => {
+          const d = s.dyadic(i)
+          return (d.m === 0n ? 0n : d.m << BigInt(d.e + 1074)) === u
+        })
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('refuses a dyadic past the top limb and leaves the sum as it was', () => {
+    const s = new ExactSums(2)
+    s.add(0, 1.5)
+    s.add(1, -2)
+    expect(() => s.addDyadic(0, { m: 2n ** 40n + 1n, e: 1070 })).toThrow(/value too large/)
+    expect(s.value(0)).toBe(1.5)
+    expect(s.value(1)).toBe(-2)
+  })
+
   it('rejects NaN and infinities by name', () => {
     const s = new ExactSums(1)
     expect(() => s.add(0, NaN)).toThrow(/cannot add NaN/)
