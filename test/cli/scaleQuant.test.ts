@@ -13,7 +13,7 @@ import { glassbox, root } from './run.ts'
 const dir = mkdtempSync(join(tmpdir(), 'glassbox-scale-quant-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const D = join(root, 'public/demo')
-const QUICK = ['--rows', '3,250', '--budget', '64', '--ig-steps', '8', '--backend', 'cpu']
+const QUICK = ['--rows', '3,250', '--budget', '64', '--ig-steps', '8', '--backend', 'wasm']
 const QUANT = ['--quantize', 'float16,int4,int8act', '--quiet']
 
 async function report(args: string[]): Promise<string> {
