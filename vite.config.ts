@@ -80,6 +80,11 @@ export default defineConfig(({ command, isPreview, mode }) => {
     plugins: [react(), devPolicy(nonce)],
     ...(dev ? { html: { cspNonce: nonce } } : {}),
     worker: { format: 'es' },
+    // The dev server's dependency scan starts from index.html and does not follow
+    // `new Worker(new URL(…))`: without the workers as entries, the libraries only they import
+    // (tfjs and its backends, onnxruntime-web, papaparse) were found while the page loaded, and
+    // a first `npm start` reloaded the page twice to re-bundle them.
+    optimizeDeps: { entries: ['index.html', 'src/workers/*.worker.ts'] },
     server: { headers: isolation },
     preview: { headers: { ...isolation, 'Content-Security-Policy': csp } },
     build: {
