@@ -127,24 +127,37 @@ test.describe('bad inputs: a clear message, and the earlier model stays usable',
       message: /data-empty\.csv: the file is empty/,
     },
   ]
-  for (const c of cases) {
-    test(c.name, async ({ page, app }) => {
-      await app.open()
-      const sha = await page.getByTestId('model-sha').textContent()
-      const acc = await app.metric('accuracy')
-      await app.loadFiles(c.files, c.input)
-      await expect(page.getByTestId('notice-error')).toContainText(c.message)
-      await expect(page.getByTestId('notice-error')).toContainText('still loaded')
-      await app.waitIdle()
-      // Nothing the user had is lost: same model, same numbers, and it still responds.
-      await expect(page.getByTestId('model-sha')).toHaveText(sha!)
-      expect(await app.metric('accuracy')).toBe(acc)
-      await app.setThreshold(0.7)
-      await expect.poll(() => app.metric('accuracy')).not.toBe(acc)
-      await page.getByTestId('use-cpu').click()
-      await expect(page.getByTestId('active-backend')).toHaveText('cpu')
-    })
-  }
+  // One session takes every bad input in turn, as a user who keeps trying would: after each, the
+  // message names the problem, nothing the user had is lost (same model, same numbers), and the
+  // app still responds (the threshold recomputes the metrics; the backend switches, cpu and wasm
+  // in turn).
+  test('each bad input in turn, on one session', async ({ page, app }) => {
+    await app.open()
+    const sha = await page.getByTestId('model-sha').textContent()
+    for (const [k, c] of cases.entries()) {
+      await test.step(c.name, async () => {
+        const acc = await app.metric('accuracy')
+        await app.loadFiles(c.files, c.input)
+        const box = page.getByTestId('notice-error')
+        await expect(box).toHaveCount(1)
+        await expect(box).toContainText(c.message)
+        await expect(box).toContainText('still loaded')
+        await app.waitIdle()
+        await expect(page.getByTestId('model-sha')).toHaveText(sha!)
+        expect(await app.metric('accuracy')).toBe(acc)
+        await app.setThreshold(0.7)
+        await expect.poll(() => app.metric('accuracy')).not.toBe(acc)
+        await app.setThreshold(0.5)
+        await expect.poll(() => app.metric('accuracy')).toBe(acc)
+        const backend = k % 2 === 0 ? 'cpu' : 'wasm'
+        await page.getByTestId(`use-${backend}`).click()
+        await expect(page.getByTestId('active-backend')).toHaveText(backend)
+        await app.waitIdle()
+        await box.getByRole('button', { name: 'Dismiss' }).click()
+        await expect(box).toHaveCount(0)
+      })
+    }
+  })
 
   test('extra CSV columns are ignored with a notice', async ({ app }) => {
     await app.open()
