@@ -9,7 +9,6 @@ import { mkdtempSync, openSync, closeSync, ftruncateSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import config from '../playwright.config.ts'
 import {
   MAX_CSV_BYTES,
   type CorpusCase,
@@ -17,16 +16,7 @@ import {
   corpusCases,
   repoPath,
 } from '../test/fixtures/inputs/corpus.ts'
-import { type App, expect, test } from './fixtures.ts'
-
-// Precise heap numbers and a gc() for the memory test (a browser flag, so for the whole file).
-const launch = config.use?.launchOptions ?? {}
-test.use({
-  launchOptions: {
-    ...launch,
-    args: [...(launch.args ?? []), '--enable-precise-memory-info', '--js-flags=--expose-gc'],
-  },
-})
+import { App, expect, test } from './fixtures.ts'
 
 const byId = (id: string): CorpusCase => corpusCases.find((c) => c.id === id)!
 
@@ -291,7 +281,30 @@ test('a model worker killed mid-job: the job fails, the worker restarts with the
   expect(r.explanations['3']!.shap).toBeDefined()
 })
 
-test('tensor count and JS heap stay flat over 50 explanations', async ({ app, api }) => {
+test('tensor count and JS heap stay flat over 50 explanations', async ({
+  playwright,
+  probeCache,
+}, testInfo) => {
+  // Precise heap numbers and a gc(): browser flags, so a browser of its own for this test (a file
+  // option would put the whole file in a worker of its own, run after all the others).
+  const launch = testInfo.project.use.launchOptions ?? {}
+  const browser = await playwright.chromium.launch({
+    ...launch,
+    args: [...(launch.args ?? []), '--enable-precise-memory-info', '--js-flags=--expose-gc'],
+  })
+  try {
+    const context = await browser.newContext({
+      baseURL: testInfo.project.use.baseURL!,
+      storageState: probeCache,
+    })
+    await heapStaysFlat(new App(await context.newPage()))
+  } finally {
+    await browser.close()
+  }
+})
+
+async function heapStaysFlat(app: App): Promise<void> {
+  const api = app.api
   await app.open()
   const settings = {
     background: { kind: 'first' as const, k: 20 },
@@ -323,4 +336,4 @@ test('tensor count and JS heap stay flat over 50 explanations', async ({ app, ap
   )
   expect(new Set(samples.tensors).size).toBe(1)
   for (const h of samples.heaps) expect(h).toBeLessThanOrEqual(samples.heaps[0]! * 1.1)
-})
+}
