@@ -21,6 +21,8 @@ const build = process.env.GLASSBOX_E2E_PREBUILT === '1' ? '' : 'npx vite build -
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
+  // Measures the backend probe cache once for the run (e2e/probeCache.ts).
+  globalSetup: './e2e/globalSetup.ts',
   // Hang guards, not speed checks: generous enough that a machine several times oversubscribed
   // (a 2-core runner at load 20+) still finishes every test; timings are bench figures.
   timeout: 240_000,

@@ -5,9 +5,9 @@
  * src/core, to compare against what the page shows.
  *
  * A new spec imports `test` and `expect` from here (never from '@playwright/test') and opens the
- * app with `app.open()`. Each test gets a fresh browser context whose probe cache already holds the
- * demo model's backend rates (measured once per Playwright worker), so opening the demo skips the
- * seconds-long measurement of every backend; a test of the measurement or of a first visit writes
+ * app with `app.open()`. Each test gets a fresh browser context whose probe cache already holds
+ * the demo model's backend rates (measured once per run, e2e/globalSetup.ts), so opening the demo
+ * skips the seconds-long measurement of every backend; a test of the measurement or of a first visit writes
  * `test.describe(() => { test.use({ measureBackends: true }); test(...) })`. Specs run in 2
  * Playwright workers (playwright.config.ts): a test must not depend on another spec file's state,
  * and one that starts a server of its own takes a port derived from GLASSBOX_E2E_PORT.
@@ -16,14 +16,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import AxeBuilder from '@axe-core/playwright'
-import {
-  type Browser,
-  type BrowserContext,
-  type Locator,
-  type Page,
-  type TestInfo,
-  test as base,
-} from '@playwright/test'
+import { type Locator, type Page, type TestInfo, test as base } from '@playwright/test'
 import { parseCsvText } from '../src/core/csv.ts'
 import { encodeTable } from '../src/core/encode.ts'
 import { schemaParse } from '../src/core/schemaIo.ts'
@@ -31,23 +24,19 @@ import { performanceMetrics, type PerformanceMetrics } from '../src/core/metrics
 import { modelArtifacts } from '../src/model/artifacts.ts'
 import { type TfModel, tfModelLoad, tfPredictFn } from '../src/model/tfModel.ts'
 import { Api, App } from './pages.ts'
+import { type StorageState, measureProbeCache, sharedProbeCache } from './probeCache.ts'
 
 export { expect } from '@playwright/test'
 export { Api, App, GOLDEN_FILES, GOLDEN_SHA, type Tab } from './pages.ts'
 export { bad, demo, golden, path, repeatedCsv } from './paths.ts'
 
-/** A browser context's storage as `browser.newContext({ storageState })` takes it. */
-type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>
-
-/** The IndexedDB database where the model worker caches backend rates (src/workers/model.worker.ts). */
-const PROBE_DB = 'glassbox-probe'
-
 /**
  * Options of the e2e `test` (set with `test.use`):
  * - `measureBackends` (default false): false starts each test's browser context with the
- *   backend rates of the demo model already in the probe cache, measured once per Playwright
- *   worker (`probeCache`), so opening the demo activates the cached backend instead of spending
- *   seconds measuring cpu, wasm, webgl and webgpu again; true starts with an empty cache, as a
+ *   backend rates of the demo model already in the probe cache, measured once per run
+ *   (`probeCache`: e2e/globalSetup.ts, or the worker when run without it), so opening the demo
+ *   activates the cached backend instead of spending seconds measuring cpu, wasm, webgl and
+ *   webgpu again; true starts with an empty cache, as a
  *   first visit does (a spec about the measurement or the cache itself must set it).
  */
 export type E2eOptions = { measureBackends: boolean }
@@ -60,7 +49,9 @@ export const test = base.extend<{ app: App; api: Api } & E2eOptions, { probeCach
   measureBackends: [false, { option: true }],
   probeCache: [
     async ({ browser }, use, workerInfo) => {
-      await use(await measureProbeCache(browser, workerInfo.project.use.baseURL))
+      await use(
+        sharedProbeCache() ?? (await measureProbeCache(browser, workerInfo.project.use.baseURL)),
+      )
     },
     { scope: 'worker' },
   ],
@@ -74,35 +65,6 @@ export const test = base.extend<{ app: App; api: Api } & E2eOptions, { probeCach
     await use(app.api)
   },
 })
-
-/**
- * Opens the demo once in a context of its own (the probe measures every backend and caches the
- * rates in IndexedDB) and returns that context's storage reduced to the probe cache: no cookies,
- * no localStorage, no persisted session, only the `glassbox-probe` database.
- */
-async function measureProbeCache(
-  browser: Browser,
-  baseURL: string | undefined,
-): Promise<StorageState> {
-  const context = await browser.newContext(baseURL === undefined ? {} : { baseURL })
-  try {
-    await new App(await context.newPage()).open()
-    // Playwright's types leave the IndexedDB snapshot out (it is opaque); only its name is read.
-    const state = (await context.storageState({ indexedDB: true })) as {
-      origins: (StorageState['origins'][number] & { indexedDB?: { name: string }[] })[]
-    }
-    const origins = state.origins.map((o) => ({
-      ...o,
-      localStorage: [],
-      indexedDB: (o.indexedDB ?? []).filter((db) => db.name === PROBE_DB),
-    }))
-    if (!origins.some((o) => o.indexedDB.length))
-      throw new Error(`the demo left no ${PROBE_DB} database: the probe cache cannot be seeded`)
-    return { cookies: [], origins }
-  } finally {
-    await context.close()
-  }
-}
 
 /** The tfjs artifacts of a model directory: its model.json and the shards it lists. */
 export function modelDirArtifacts(modelDir: string): ReturnType<typeof modelArtifacts> {
