@@ -82,7 +82,7 @@ async function currentLink(page: Page, check: (s: Record<string, unknown>) => bo
 test('the XGBoost demo against the tfjs demo: intervals as the CLI, the disagreement cohort, a link that reproduces it', async ({
   page,
   app,
-  browser,
+  newContext,
 }) => {
   await app.open()
   await app.loadDemoChallenger('xgboost', 'xgboost-json')
@@ -131,7 +131,7 @@ test('the XGBoost demo against the tfjs demo: intervals as the CLI, the disagree
   )
   await page.getByTestId('copy-link').click()
 
-  const other = await browser.newContext()
+  const other = await newContext()
   const fresh = new App(await other.newPage())
   await fresh.page.goto(link, { waitUntil: 'commit' })
   await fresh.waitIdle()

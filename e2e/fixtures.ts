@@ -16,7 +16,13 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import AxeBuilder from '@axe-core/playwright'
-import { type Locator, type Page, type TestInfo, test as base } from '@playwright/test'
+import {
+  type BrowserContext,
+  type Locator,
+  type Page,
+  type TestInfo,
+  test as base,
+} from '@playwright/test'
 import { parseCsvText } from '../src/core/csv.ts'
 import { encodeTable } from '../src/core/encode.ts'
 import { schemaParse } from '../src/core/schemaIo.ts'
@@ -24,7 +30,12 @@ import { performanceMetrics, type PerformanceMetrics } from '../src/core/metrics
 import { modelArtifacts } from '../src/model/artifacts.ts'
 import { type TfModel, tfModelLoad, tfPredictFn } from '../src/model/tfModel.ts'
 import { Api, App } from './pages.ts'
-import { type StorageState, measureProbeCache, sharedProbeCache } from './probeCache.ts'
+import {
+  type ProbeSeed,
+  measureProbeCache,
+  seedProbeCache,
+  sharedProbeCache,
+} from './probeCache.ts'
 
 export { expect } from '@playwright/test'
 export { Api, App, GOLDEN_FILES, GOLDEN_SHA, type Tab } from './pages.ts'
@@ -42,10 +53,19 @@ export { bad, demo, golden, path, repeatedCsv } from './paths.ts'
 export type E2eOptions = { measureBackends: boolean }
 
 /**
- * Playwright's `test` with the `app` and `api` page objects of the test's page, and the
- * `measureBackends` option (see E2eOptions).
+ * Playwright's `test` with the `app` and `api` page objects of the test's page, the
+ * `measureBackends` option (see E2eOptions) and `newContext`: another context of the test's
+ * browser (a second visitor, a fresh browser opening a link) with the same probe cache as the
+ * test's own, as a browser on this device has.
  */
-export const test = base.extend<{ app: App; api: Api } & E2eOptions, { probeCache: StorageState }>({
+export const test = base.extend<
+  {
+    app: App
+    api: Api
+    newContext: () => Promise<BrowserContext>
+  } & E2eOptions,
+  { probeCache: ProbeSeed }
+>({
   measureBackends: [false, { option: true }],
   probeCache: [
     async ({ browser }, use, workerInfo) => {
@@ -55,8 +75,20 @@ export const test = base.extend<{ app: App; api: Api } & E2eOptions, { probeCach
     },
     { scope: 'worker' },
   ],
-  storageState: async ({ measureBackends, probeCache }, use) => {
-    await use(measureBackends ? undefined : probeCache)
+  context: async ({ context, measureBackends, probeCache }, use) => {
+    if (!measureBackends) await seedProbeCache(context, probeCache)
+    await use(context)
+  },
+  newContext: async ({ browser, measureBackends, probeCache }, use) => {
+    const contexts: BrowserContext[] = []
+    await use(async () => {
+      // browser.newContext takes the project's context options (baseURL…) in a test.
+      const context = await browser.newContext()
+      contexts.push(context)
+      if (!measureBackends) await seedProbeCache(context, probeCache)
+      return context
+    })
+    await Promise.all(contexts.map((c) => c.close()))
   },
   app: async ({ page }, use) => {
     await use(new App(page))

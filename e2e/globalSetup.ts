@@ -15,9 +15,9 @@ export default async function globalSetup(config: FullConfig): Promise<() => voi
   const dir = mkdtempSync(join(tmpdir(), 'glassbox-e2e-probe-'))
   const browser = await chromium.launch(use.launchOptions ?? {})
   try {
-    const state = await measureProbeCache(browser, use.baseURL)
+    const seed = await measureProbeCache(browser, use.baseURL)
     const file = join(dir, 'probe-cache.json')
-    writeFileSync(file, JSON.stringify(state))
+    writeFileSync(file, JSON.stringify(seed))
     process.env[PROBE_CACHE_ENV] = file
   } finally {
     await browser.close()

@@ -262,7 +262,7 @@ test('?demo=xgboost opens the XGBoost demo; the Demo button still opens the MLP'
 test('an exported session of the XGBoost demo restores the same model and numbers elsewhere', async ({
   page,
   app,
-  browser,
+  newContext,
 }) => {
   await app.open('?demo=xgboost')
   await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'xgboost-json')
@@ -274,7 +274,7 @@ test('an exported session of the XGBoost demo restores the same model and number
     page.getByTestId('export-session').click(),
   ])
   const zip = readFileSync((await dl.path())!)
-  const other = await browser.newContext()
+  const other = await newContext()
   const fresh = new App(await other.newPage())
   await fresh.open('?demo=0')
   await fresh.el('input-any').setInputFiles({

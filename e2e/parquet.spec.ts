@@ -115,7 +115,7 @@ test('a shared link whose data is a Parquet URL shows the numbers of its CSV twi
 test('a session bundle keeps the Parquet data and restores the same numbers', async ({
   page,
   app,
-  browser,
+  newContext,
 }) => {
   await app.open('?demo=0')
   await app.loadFiles([...DEMO_MODEL, pq('adult-codecs.parquet'), demo('schema.json')])
@@ -127,7 +127,7 @@ test('a session bundle keeps the Parquet data and restores the same numbers', as
   ])
   const zip = readFileSync((await dl.path())!)
 
-  const other = await browser.newContext()
+  const other = await newContext()
   const fresh = new App(await other.newPage())
   await fresh.open('?demo=0')
   await fresh.el('input-any').setInputFiles({

@@ -67,6 +67,10 @@ test('global SHAP on the worker pool ranks exactly like one worker and says how 
   api,
 }) => {
   await app.open()
+  // A returning visitor, as every test but the one above: the context's seeded probe cache
+  // (fixtures.ts) is found, so opening the demo measured no backend.
+  await expect(page.getByTestId('probe-source')).toHaveAttribute('data-cached', 'true')
+  expect(await api.call('probeMeasurements')).toBe(0)
   const cores = await page.evaluate(() => navigator.hardwareConcurrency)
   expect(cores).toBeGreaterThanOrEqual(2)
   const backend = (await page.getByTestId('active-backend').textContent())!

@@ -17,6 +17,7 @@ import {
   repoPath,
 } from '../test/fixtures/inputs/corpus.ts'
 import { App, expect, test } from './fixtures.ts'
+import { seedProbeCache } from './probeCache.ts'
 
 const byId = (id: string): CorpusCase => corpusCases.find((c) => c.id === id)!
 
@@ -293,10 +294,8 @@ test('tensor count and JS heap stay flat over 50 explanations', async ({
     args: [...(launch.args ?? []), '--enable-precise-memory-info', '--js-flags=--expose-gc'],
   })
   try {
-    const context = await browser.newContext({
-      baseURL: testInfo.project.use.baseURL!,
-      storageState: probeCache,
-    })
+    const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL! })
+    await seedProbeCache(context, probeCache)
     await heapStaysFlat(new App(await context.newPage()))
   } finally {
     await browser.close()

@@ -21,6 +21,7 @@ import { calibrationBins } from '../src/core/views/calibrationView.ts'
 import { fairnessTable, intersectionGroups } from '../src/core/views/fairnessView.ts'
 import { descendants } from '../bench/memory.ts'
 import { App, coreNumbers, demo, expect, path, test } from './fixtures.ts'
+import { seedProbeCache } from './probeCache.ts'
 import {
   MILLION_REPEAT,
   MILLION_ROWS,
@@ -169,10 +170,8 @@ test('1,000,000 rows: parsed, scored and shown with the core’s numbers, within
   try {
     // A returning visitor's context, as every test's: the backend rates are already cached (the
     // device is the same for this browser), so opening the demo measures no backend.
-    const context = await browser.newContext({
-      baseURL: testInfo.project.use.baseURL!,
-      storageState: probeCache,
-    })
+    const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL! })
+    await seedProbeCache(context, probeCache)
     await millionRows(new App(await context.newPage()), root)
   } finally {
     await browser.close()

@@ -33,7 +33,7 @@ test('a copied link reopens the same view with the same numbers in a fresh brows
   page,
   app,
   api,
-  browser,
+  newContext,
 }) => {
   await app.open()
   await app.setThreshold(0.37)
@@ -61,7 +61,7 @@ test('a copied link reopens the same view with the same numbers in a fresh brows
   await page.goForward()
   await expect(page.getByTestId('main')).toHaveAttribute('data-tab', 'Fairness')
 
-  const other = await browser.newContext()
+  const other = await newContext()
   const fresh = new App(await other.newPage())
   await fresh.page.goto(link, { waitUntil: 'commit' })
   await fresh.waitIdle()
@@ -120,7 +120,7 @@ test('an exported session restores the same dashboard in a fresh browser', async
   page,
   app,
   api,
-  browser,
+  newContext,
 }) => {
   await openGolden(app)
   await app.setThreshold(0.6)
@@ -135,7 +135,7 @@ test('an exported session restores the same dashboard in a fresh browser', async
   const zip = (await dl.path())!
   expect(readFileSync(zip).subarray(0, 2).toString()).toBe('PK')
 
-  const other = await browser.newContext()
+  const other = await newContext()
   const fresh = new App(await other.newPage())
   await fresh.open('?demo=0')
   await fresh.el('input-any').setInputFiles({

@@ -9,12 +9,13 @@ import '../model/tfjs/browser.ts'
 import '../model/onnx/browser.ts'
 import { createStore, get, set } from 'idb-keyval'
 import { deviceInfo } from './device.ts'
+import { PROBE_DB, PROBE_STORE } from './probeCache.ts'
 import { ModelHost } from './modelHost.ts'
 import type { ModelReq, Res } from './protocol.ts'
 
 const scope = self as unknown as DedicatedWorkerGlobalScope
 // Probe results by device and model shape (probeCache.ts), in their own IndexedDB database.
-const probes = createStore('glassbox-probe', 'probes')
+const probes = createStore(PROBE_DB, PROBE_STORE)
 const host = new ModelHost({
   backends: ['webgpu', 'webgl', 'wasm', 'cpu'],
   probeStore: { get: (k) => get(k, probes), set: (k, v) => set(k, v, probes) },

@@ -75,6 +75,13 @@ export function probeRecordParse(v: unknown): ProbeRecord | null {
   return { version: 1, at: v.at, active: v.active as BackendName, backends }
 }
 
+/**
+ * The IndexedDB database and object store of the browser's probe cache (model.worker.ts; the e2e
+ * tests seed it): records under probeCacheKey, out-of-line keys.
+ */
+export const PROBE_DB = 'glassbox-probe'
+export const PROBE_STORE = 'probes'
+
 /** Where probe records live (IndexedDB in the worker, a Map in tests). */
 export type ProbeStore = {
   get(key: string): Promise<unknown>
