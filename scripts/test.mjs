@@ -1,26 +1,25 @@
 // `npm test`: every gate — typecheck, lint (ESLint + Prettier), unit (vitest), e2e (Playwright) —
-// each the npm script of the same name. Every stage is CPU-bound on a 2-core machine, so the
-// stages overlap to keep both cores busy: typecheck, lint and the unit tests start together while
-// the e2e app is built (`vite build --mode e2e`, as playwright.config.ts's web server would); once
-// typecheck and lint have passed, the e2e stage starts on that build (GLASSBOX_E2E_PREBUILT=1)
-// while the unit tests go on beside it (its start — web server, probe measurement, browsers —
-// leaves a core idle that the unit tests fill). A failed typecheck or lint stops there: e2e is
-// not run. The e2e output streams; the other stages' output is printed whole when each is done
-// (the unit stage's after e2e's, when e2e is running), then how long each stage took. Exits with
-// the first failing stage's code (in the order above).
+// each the npm script of the same name. Typecheck, lint and the unit tests run side by side (each
+// one's output printed whole when all three are done): typecheck and lint are single-threaded and
+// the unit stage waits at times (the Slurm job), so together they keep both cores of a 2-core
+// machine busy where one after the other left one idle. Meanwhile the e2e app is built
+// (`vite build --mode e2e`, as playwright.config.ts's web server would) so that the e2e stage
+// starts on it (GLASSBOX_E2E_PREBUILT=1); then e2e, which uses every core, alone. Stops after the
+// first step with a failing stage, with that stage's exit code, and prints how long each stage
+// took (also when one failed; side-by-side stages overlap in time).
 //   node scripts/test.mjs              all stages
-//   node scripts/test.mjs unit e2e     only these (e2e starts at once, beside the unit tests)
+//   node scripts/test.mjs unit e2e     only these, in the order above
 import { spawn } from 'node:child_process'
 
-/** Stage name → the npm script it runs, in the order of the summary. */
+/** Stage name → the npm script it runs. */
 const STAGES = [
   ['typecheck', 'typecheck'],
   ['lint', 'lint'],
   ['unit', 'test:unit'],
   ['e2e', 'e2e'],
 ]
-/** The stages that must pass before e2e starts. */
-const GATES = ['typecheck', 'lint']
+/** Steps, in order: the stages of a step run side by side. */
+const STEPS = [['typecheck', 'lint', 'unit'], ['e2e']]
 
 const asked = process.argv.slice(2)
 for (const a of asked)
@@ -76,51 +75,39 @@ const build = chosen('e2e')
     })()
   : null
 
-/** Prints a quiet stage's output under its banner. */
-const printWhole = (r) => console.log(`${r.banner}\n${r.output.trimEnd()}`)
-
-const gates = GATES.filter(chosen).map((name) => stage(name, { quiet: true }))
-const unit = chosen('unit') ? stage('unit', { quiet: true }) : null
-/** Summary rows by name, and each finished stage's exit code. */
-const rows = new Map()
-const codes = new Map()
-const record = (r) => {
-  rows.set(r.row[0], r.row)
-  codes.set(r.row[0], r.code)
-}
-const gateResults = await Promise.all(gates)
-for (const r of gateResults) {
-  printWhole(r)
-  record(r)
-}
-if (chosen('e2e')) {
-  if (gateResults.some((r) => r.code !== 0)) rows.set('e2e', ['e2e', 'not run', null])
-  else {
+const rows = []
+let exitCode = 0
+for (const step of STEPS) {
+  const names = step.filter(chosen)
+  if (names.length === 0) continue
+  if (exitCode !== 0) {
+    for (const name of names) rows.push([name, 'not run', null])
+    continue
+  }
+  let env = {}
+  if (names.includes('e2e') && build) {
     const b = await build
-    const result = b.code === 0 ? 'ok' : `FAILED (exit ${b.code})`
-    rows.set('(e2e build)', ['(e2e build)', result, b.seconds])
+    rows.push(['(e2e build)', b.code === 0 ? 'ok' : `FAILED (exit ${b.code})`, b.seconds])
     // A failed early build is left to Playwright's web server, which builds and shows the error.
-    let env = {}
     if (b.code === 0) env = { GLASSBOX_E2E_PREBUILT: '1' }
     else console.log(`\ntest: the early e2e build failed; Playwright builds again:\n${b.output}`)
-    record(await stage('e2e', { env }))
   }
-}
-if (unit) {
-  const r = await unit
-  printWhole(r)
-  record(r)
+  const quiet = names.length > 1
+  const results = await Promise.all(names.map((name) => stage(name, { quiet, env })))
+  for (const r of results) {
+    if (quiet) console.log(`${r.banner}\n${r.output.trimEnd()}`)
+    rows.push(r.row)
+    if (exitCode === 0 && r.code !== 0) exitCode = r.code
+  }
 }
 if (build) await build // never leave it running (e.g. when typecheck failed)
 const total = (performance.now() - t0) / 1000
 
-const summary = [...GATES, 'unit', '(e2e build)', 'e2e'].filter((n) => rows.has(n))
-const exitCode = STAGES.map(([name]) => codes.get(name) ?? 0).find((c) => c !== 0) ?? 0
-const labels = summary.map((n) => `${n.padEnd(12)}${rows.get(n)[1]}`)
+const labels = rows.map(([name, result]) => `${name.padEnd(12)}${result}`)
 const width = Math.max(...labels.map((l) => l.length), 16)
 const line = (label, seconds) =>
   `${label.padEnd(width)}  ${seconds === null ? '' : `${seconds.toFixed(1).padStart(7)} s`}`
-console.log('\n--- npm test: time per stage (they overlap: see scripts/test.mjs) ---')
-summary.forEach((n, i) => console.log(line(labels[i], rows.get(n)[2])))
+console.log('\n--- npm test: time per stage (typecheck, lint and unit run side by side) ---')
+rows.forEach(([, , seconds], i) => console.log(line(labels[i], seconds)))
 console.log(line('total', total))
 process.exit(exitCode)
