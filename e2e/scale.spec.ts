@@ -93,8 +93,8 @@ function residentPages(pid: number): number | null {
 /**
  * Reading smaps_rollup walks a process's page tables: ~2 ms per Chromium process, ~30 ms for a
  * sample of the whole tree at a million rows, a quarter of a core at one sample per 100 ms. A
- * process whose resident size (statm, ~0.02 ms) moved by fewer pages than this since its last read, and
- * was read less than REREAD_MS ago, keeps that read's PSS.
+ * process whose resident size (statm, ~0.02 ms) moved by fewer pages than this since its last
+ * read, and was read less than REREAD_MS ago, keeps that read's PSS.
  */
 const REREAD_PAGES = 256 // 1 MiB of 4 KiB pages
 const REREAD_MS = 1000
