@@ -144,42 +144,43 @@ test('the XGBoost demo against the tfjs demo: intervals as the CLI, the disagree
   await other.close()
 })
 
-test('the model against itself: zero deltas, agreement 1, p-values 1', async ({ app }) => {
-  await app.open()
-  await app.loadDemoChallenger('mlp', 'layers-model')
-  expect(await app.dataValue('cmp-disagreements')).toBe(0)
-  expect(await app.dataValue('cmp-agreement')).toBe(1)
-  for (const m of ['accuracy', 'rocAuc', 'logLoss', 'brier', 'ece'])
-    expect(await app.dataValue(`cmp-metric-${m}-delta`)).toBe(0)
-  expect(await app.dataValue('cmp-metric-accuracy-p')).toBe(1)
-  expect(await app.dataValue('cmp-metric-rocAuc-p')).toBe(1)
-  await expect(app.el('cmp-open-disagreements')).toBeDisabled()
-})
-
-test('the scope bar’s switch shows the challenger in every view, and the champion again', async ({
+// One session: the demo against itself, then the XGBoost demo loaded in its place.
+test('the model against itself, then the XGBoost demo shown through the scope bar’s switch', async ({
   app,
 }) => {
   await app.open()
-  await app.loadDemoChallenger('xgboost', 'xgboost-json')
-  await app.el('show-challenger').click()
-  await expect(app.el('model-switch')).toHaveAttribute('data-shown', 'challenger')
-  await app.waitIdle()
-  await app.openTab('Overview')
-  expect(
-    Math.abs((await app.metric('accuracy')) - cli.metrics['accuracy']!.challenger),
-  ).toBeLessThan(1e-6)
-  // The Compare tab keeps its roles.
-  await app.openTab('Compare')
-  await app.waitCompared()
-  expect(await app.dataValue('cmp-metric-accuracy-delta')).toBeCloseTo(
-    cli.metrics['accuracy']!.delta,
-    9,
-  )
-  await app.el('show-champion').click()
-  await expect(app.el('model-switch')).toHaveAttribute('data-shown', 'champion')
-  await app.waitIdle()
-  await app.openTab('Overview')
-  expect(Math.abs((await app.metric('accuracy')) - cli.metrics['accuracy']!.champion)).toBeLessThan(
-    1e-6,
-  )
+  await test.step('the model against itself: zero deltas, agreement 1, p-values 1', async () => {
+    await app.loadDemoChallenger('mlp', 'layers-model')
+    expect(await app.dataValue('cmp-disagreements')).toBe(0)
+    expect(await app.dataValue('cmp-agreement')).toBe(1)
+    for (const m of ['accuracy', 'rocAuc', 'logLoss', 'brier', 'ece'])
+      expect(await app.dataValue(`cmp-metric-${m}-delta`)).toBe(0)
+    expect(await app.dataValue('cmp-metric-accuracy-p')).toBe(1)
+    expect(await app.dataValue('cmp-metric-rocAuc-p')).toBe(1)
+    await expect(app.el('cmp-open-disagreements')).toBeDisabled()
+  })
+  await test.step('the scope bar’s switch shows the challenger in every view, and the champion again', async () => {
+    await app.loadDemoChallenger('xgboost', 'xgboost-json')
+    await app.el('show-challenger').click()
+    await expect(app.el('model-switch')).toHaveAttribute('data-shown', 'challenger')
+    await app.waitIdle()
+    await app.openTab('Overview')
+    expect(
+      Math.abs((await app.metric('accuracy')) - cli.metrics['accuracy']!.challenger),
+    ).toBeLessThan(1e-6)
+    // The Compare tab keeps its roles.
+    await app.openTab('Compare')
+    await app.waitCompared()
+    expect(await app.dataValue('cmp-metric-accuracy-delta')).toBeCloseTo(
+      cli.metrics['accuracy']!.delta,
+      9,
+    )
+    await app.el('show-champion').click()
+    await expect(app.el('model-switch')).toHaveAttribute('data-shown', 'champion')
+    await app.waitIdle()
+    await app.openTab('Overview')
+    expect(
+      Math.abs((await app.metric('accuracy')) - cli.metrics['accuracy']!.champion),
+    ).toBeLessThan(1e-6)
+  })
 })

@@ -21,103 +21,96 @@ async function coreExplain(row: number) {
   return out[String(row)]!
 }
 
-test('SHAP, IG and counterfactuals on the demo through the UI match the core', async ({
+// One session of the Explain tab, one step per behaviour: the core's numbers for a row, locks in
+// the counterfactual search, then the K-medoids background shared by a row and global SHAP.
+test('the Explain tab on the demo: SHAP, IG and counterfactuals match the core, locked features stay, one background', async ({
   page,
   app,
 }) => {
   await app.open()
-  await app.openTab('Explain')
-  const row = 1265
-  await page.getByTestId('explain-row').fill(String(row))
-  await page.getByTestId('explain-row').press('Enter')
-  await page.getByTestId('explain-panel').getByText('Settings').click()
-  await page.getByTestId('ig-steps').fill('256')
-  await page.getByTestId('ig-steps').press('Enter')
-  await page.getByTestId('run-all').click()
-  await expect(page.getByTestId('explain-result')).toHaveAttribute('data-row', String(row))
-  const core = await coreExplain(row)
-  const shapCells = page.getByTestId('shap-table').locator('tbody tr')
-  await expect(shapCells).toHaveCount(12)
-  for (const [f, v] of Object.entries(core.shap!)) {
-    const shown = Number(
-      await page
-        .getByTestId('shap-table')
-        .locator(`tr[data-feature="${f}"] td[data-value]`)
-        .getAttribute('data-value'),
-    )
-    expect(Math.abs(shown - v)).toBeLessThan(1e-4)
-  }
-  for (const [f, v] of Object.entries(core.ig!)) {
-    const shown = Number(
-      await page
-        .getByTestId('ig-table')
-        .locator(`tr[data-feature="${f}"] td[data-value]`)
-        .getAttribute('data-value'),
-    )
-    expect(Math.abs(shown - v)).toBeLessThan(1e-4)
-  }
-  expect(
-    Math.abs(Number(await page.getByTestId('shap-base').textContent()) - core.baseValue!),
-  ).toBeLessThan(1e-4)
-  // Counterfactuals: every answer valid and shown with its prediction.
-  const items = page.getByTestId('cf-item')
-  expect(await items.count()).toBeGreaterThan(0)
-  for (const v of await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-valid'))))
-    expect(v).toBe('true')
-  await expect(page.getByTestId('cf-list')).not.toContainText(/\bsex:|\brace:/)
-})
-
-test('a feature locked in the Explain tab never changes in the counterfactuals shown', async ({
-  page,
-  app,
-}) => {
-  await app.open()
-  await app.openExplain()
-  // Sensitive attributes start locked; the others are free.
-  await expect(page.getByTestId('cf-lock-sex')).toBeChecked()
-  await expect(page.getByTestId('cf-lock-race')).toBeChecked()
-  await expect(page.getByTestId('cf-lock-age')).not.toBeChecked()
-  await app.fillNumber('explain-row', 1265)
-  await page.getByTestId('run-cf').click()
-  await expect(page.getByTestId('explain-result')).toHaveAttribute('data-row', '1265')
-  await expect(page.getByTestId('cf-item').first()).toBeVisible()
-  // The feature the free search changes most: lock it and search again.
-  const counts = new Map<string, number>()
-  for (const fs of await app.counterfactualChanges())
-    for (const f of fs) counts.set(f, (counts.get(f) ?? 0) + 1)
-  const [top] = [...counts.entries()].sort((a, b) => b[1] - a[1])
-  expect(top).toBeDefined()
-  await app.lockForCounterfactuals(top![0], true)
-  await page.getByTestId('run-cf').click()
-  await expect(page.getByTestId('cf-locked')).toContainText(top![0])
-  await app.waitIdle()
-  const after = await app.counterfactualChanges()
-  expect(after.length).toBeGreaterThan(0)
-  for (const fs of after) expect(fs).not.toContain(top![0])
-  for (const fs of after) expect(fs).not.toContain('sex')
-})
-
-test('the same SHAP settings give the same base value to a row and to global SHAP', async ({
-  page,
-  app,
-}) => {
-  await app.open()
-  await app.openTab('Explain')
-  await page.getByTestId('explain-panel').getByText('Settings').click()
-  await page.getByTestId('bg-kind').selectOption('kmeans')
-  await app.fillNumber('bg-k', 20)
-  await app.fillNumber('explain-seed', 7)
-  await app.fillNumber('explain-row', 45)
-  await page.getByTestId('run-shap').click()
-  await expect(page.getByTestId('explain-result')).toHaveAttribute('data-row', '45')
-  const row = Number(await page.getByTestId('shap-base').getAttribute('data-value'))
-  await app.fillNumber('global-n', 50)
-  await page.getByTestId('run-global').click()
-  await expect(page.getByTestId('global-table')).toContainText('Mean |φ| over 50 seeded rows')
-  const global = Number(await page.getByTestId('global-base').getAttribute('data-value'))
-  // One background (K-medoids K = 20, seed 7) for both: the same E f, not 0.2653 vs 0.2252.
-  expect(Number.isFinite(row)).toBe(true)
-  expect(Math.abs(global - row)).toBeLessThan(1e-6)
+  await test.step('SHAP, IG and counterfactuals on the demo through the UI match the core', async () => {
+    await app.openTab('Explain')
+    const row = 1265
+    await page.getByTestId('explain-row').fill(String(row))
+    await page.getByTestId('explain-row').press('Enter')
+    await page.getByTestId('explain-panel').getByText('Settings').click()
+    await page.getByTestId('ig-steps').fill('256')
+    await page.getByTestId('ig-steps').press('Enter')
+    await page.getByTestId('run-all').click()
+    await expect(page.getByTestId('explain-result')).toHaveAttribute('data-row', String(row))
+    const core = await coreExplain(row)
+    const shapCells = page.getByTestId('shap-table').locator('tbody tr')
+    await expect(shapCells).toHaveCount(12)
+    for (const [f, v] of Object.entries(core.shap!)) {
+      const shown = Number(
+        await page
+          .getByTestId('shap-table')
+          .locator(`tr[data-feature="${f}"] td[data-value]`)
+          .getAttribute('data-value'),
+      )
+      expect(Math.abs(shown - v)).toBeLessThan(1e-4)
+    }
+    for (const [f, v] of Object.entries(core.ig!)) {
+      const shown = Number(
+        await page
+          .getByTestId('ig-table')
+          .locator(`tr[data-feature="${f}"] td[data-value]`)
+          .getAttribute('data-value'),
+      )
+      expect(Math.abs(shown - v)).toBeLessThan(1e-4)
+    }
+    expect(
+      Math.abs(Number(await page.getByTestId('shap-base').textContent()) - core.baseValue!),
+    ).toBeLessThan(1e-4)
+    // Counterfactuals: every answer valid and shown with its prediction.
+    const items = page.getByTestId('cf-item')
+    expect(await items.count()).toBeGreaterThan(0)
+    for (const v of await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-valid'))))
+      expect(v).toBe('true')
+    await expect(page.getByTestId('cf-list')).not.toContainText(/\bsex:|\brace:/)
+  })
+  await test.step('a feature locked in the Explain tab never changes in the counterfactuals shown', async () => {
+    await app.openExplain()
+    // Sensitive attributes start locked; the others are free.
+    await expect(page.getByTestId('cf-lock-sex')).toBeChecked()
+    await expect(page.getByTestId('cf-lock-race')).toBeChecked()
+    await expect(page.getByTestId('cf-lock-age')).not.toBeChecked()
+    await app.fillNumber('explain-row', 1265)
+    await page.getByTestId('run-cf').click()
+    await expect(page.getByTestId('explain-result')).toHaveAttribute('data-row', '1265')
+    await expect(page.getByTestId('cf-item').first()).toBeVisible()
+    // The feature the free search changes most: lock it and search again.
+    const counts = new Map<string, number>()
+    for (const fs of await app.counterfactualChanges())
+      for (const f of fs) counts.set(f, (counts.get(f) ?? 0) + 1)
+    const [top] = [...counts.entries()].sort((a, b) => b[1] - a[1])
+    expect(top).toBeDefined()
+    await app.lockForCounterfactuals(top![0], true)
+    await page.getByTestId('run-cf').click()
+    await expect(page.getByTestId('cf-locked')).toContainText(top![0])
+    await app.waitIdle()
+    const after = await app.counterfactualChanges()
+    expect(after.length).toBeGreaterThan(0)
+    for (const fs of after) expect(fs).not.toContain(top![0])
+    for (const fs of after) expect(fs).not.toContain('sex')
+  })
+  await test.step('the same SHAP settings give the same base value to a row and to global SHAP', async () => {
+    // Settings is still open from the first step.
+    await page.getByTestId('bg-kind').selectOption('kmeans')
+    await app.fillNumber('bg-k', 20)
+    await app.fillNumber('explain-seed', 7)
+    await app.fillNumber('explain-row', 45)
+    await page.getByTestId('run-shap').click()
+    await expect(page.getByTestId('explain-result')).toHaveAttribute('data-row', '45')
+    const row = Number(await page.getByTestId('shap-base').getAttribute('data-value'))
+    await app.fillNumber('global-n', 50)
+    await page.getByTestId('run-global').click()
+    await expect(page.getByTestId('global-table')).toContainText('Mean |φ| over 50 seeded rows')
+    const global = Number(await page.getByTestId('global-base').getAttribute('data-value'))
+    // One background (K-medoids K = 20, seed 7) for both: the same E f, not 0.2653 vs 0.2252.
+    expect(Number.isFinite(row)).toBe(true)
+    expect(Math.abs(global - row)).toBeLessThan(1e-6)
+  })
 })
 
 test('a long job shows progress, cancels, and the app recovers', async ({ page, app, api }) => {

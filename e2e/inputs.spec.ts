@@ -5,10 +5,10 @@
  * and −5 in the what-if editor, a per-group threshold of 2, and the shared threshold.
  */
 import { readFileSync } from 'node:fs'
-import type { Locator } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import { parseCsvText } from '../src/core/csv.ts'
 import { tableColumn } from '../src/core/table.ts'
-import { demo, expect, test } from './fixtures.ts'
+import { type Api, type App, demo, expect, test } from './fixtures.ts'
 
 /** Types `text` key by key into `field` (its text selected first), as a user does. */
 async function typeInto(field: Locator, text: string): Promise<void> {
@@ -17,12 +17,24 @@ async function typeInto(field: Locator, text: string): Promise<void> {
   await field.pressSequentially(text)
 }
 
-test('Budget takes 512 as typed, refuses 5 with a message, and Escape restores it', async ({
+// One session goes through every field in turn (each a step), as a user trying each would: the
+// demo is opened once.
+test('number fields commit on Enter or blur and refuse what they cannot take', async ({
   page,
   app,
   api,
 }) => {
   await app.open()
+  await test.step('Budget takes 512 as typed, refuses 5 with a message, and Escape restores it', () =>
+    budgetAndSteps(page, app, api))
+  await test.step('the what-if editor refuses age "abc" and −5 (outside the data) and takes 45', () =>
+    whatIfAge(page, app))
+  await test.step('a per-group threshold of 2 and a shared threshold of 1.5 are refused with a message', () =>
+    thresholds(page, app, api))
+})
+
+/** Explain's settings: SHAP budget and IG steps. */
+async function budgetAndSteps(page: Page, app: App, api: Api): Promise<void> {
   await app.openTab('Explain')
   await page.locator('.explainSettings summary').click()
   const budget = page.getByTestId('shap-budget')
@@ -54,17 +66,14 @@ test('Budget takes 512 as typed, refuses 5 with a message, and Escape restores i
   await typeInto(steps, '256')
   await steps.press('Enter')
   expect((await api.call('view')).explain.igSteps).toBe(256)
-})
+}
 
-test('the what-if editor refuses age "abc" and −5 (outside the data) and takes 45', async ({
-  page,
-  app,
-}) => {
+/** The Data tab's what-if editor, on row 3's age. */
+async function whatIfAge(page: Page, app: App): Promise<void> {
   const ages = tableColumn(parseCsvText(readFileSync(demo('data.csv'), 'utf8')), 'age')!.values.map(
     Number,
   )
   const [lo, hi] = [Math.min(...ages), Math.max(...ages)]
-  await app.open()
   await app.openTab('Data')
   await page.getByTestId('data-row-3').click()
   await expect(page.getByTestId('row-detail')).toHaveAttribute('data-row', '3')
@@ -91,14 +100,10 @@ test('the what-if editor refuses age "abc" and −5 (outside the data) and takes
   await age.press('Enter')
   await expect(page.getByTestId('whatif-age-error')).toHaveCount(0)
   await expect(out).toHaveAttribute('data-status', 'done', { timeout: 30_000 })
-})
+}
 
-test('a per-group threshold of 2 and a shared threshold of 1.5 are refused with a message', async ({
-  page,
-  app,
-  api,
-}) => {
-  await app.open()
+/** Fairness's per-group threshold for Female, and the scope bar's shared threshold. */
+async function thresholds(page: Page, app: App, api: Api): Promise<void> {
   await app.openTab('Fairness')
   const female = page.getByTestId('fair-gthr-Female')
   await typeInto(female, '2')
@@ -120,4 +125,4 @@ test('a per-group threshold of 2 and a shared threshold of 1.5 are refused with 
   await typeInto(shared, '0.42')
   await shared.press('Tab')
   await expect.poll(() => api.state((s) => s.threshold)).toBe(0.42)
-})
+}

@@ -111,18 +111,6 @@ test('a tab clicked while a reload restores the session is not undone by the res
   await expect(app.el('model-sha')).toHaveText(/^3c4cbb65/)
 })
 
-test('clicking a beeswarm dot opens its row in the Data view', async ({ page, app }) => {
-  await app.open()
-  await app.openExplain()
-  const dot = app.el('beeswarm-dots').locator('.dotLayer circle').last() // drawn last: on top
-  await dot.hover()
-  const tip = app.el('beeswarm-dots').locator('text', { hasText: /^Row \d+$/ })
-  const row = Number((await tip.first().textContent())!.slice(4))
-  await dot.click()
-  await expect(app.el('main')).toHaveAttribute('data-tab', 'Data')
-  await expect(page.getByTestId('row-detail')).toHaveAttribute('data-row', String(row))
-})
-
 test('compression results come back after a reload of the same session', async ({ page, app }) => {
   test.setTimeout(240_000)
   await app.open()

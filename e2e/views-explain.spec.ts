@@ -174,7 +174,10 @@ test('Explain view: default row, waterfall, agreement, global charts, exports, K
   await attachScreenshot(page, testInfo, 'explain-view')
 })
 
-test('global SHAP samples from the cohort the views are restricted to', async ({ page, app }) => {
+test('global SHAP samples from the cohort the views are restricted to; a beeswarm dot opens its row', async ({
+  page,
+  app,
+}) => {
   const table = parseCsvText(readFileSync(demo('data.csv'), 'utf8'))
   const sex = table.columns.find((c) => c.name === 'sex')!
   const female = new Set<number>()
@@ -204,4 +207,15 @@ test('global SHAP samples from the cohort the views are restricted to', async ({
   await page.getByTestId('run-global').click()
   await expect(page.getByTestId('beeswarm')).toContainText('from the cohort “sex = Male”')
   await expect(global.locator('.staleNote')).toHaveCount(0)
+
+  await test.step('clicking a beeswarm dot opens its row in the Data view', async () => {
+    const dot = app.el('beeswarm-dots').locator('.dotLayer circle').last() // drawn last: on top
+    await dot.hover()
+    const tip = app.el('beeswarm-dots').locator('text', { hasText: /^Row \d+$/ })
+    const row = Number((await tip.first().textContent())!.slice(4))
+    expect(female.has(row)).toBe(false) // a row of the cohort sampled: sex = Male
+    await dot.click()
+    await expect(app.el('main')).toHaveAttribute('data-tab', 'Data')
+    await expect(page.getByTestId('row-detail')).toHaveAttribute('data-row', String(row))
+  })
 })
