@@ -10,37 +10,42 @@ function maxDiff(a: number[], b: number[]): number {
 /** The explanation of rows 0–2 as the worker answers it (for comparing two runs). */
 const explain012 = (api: Api) => api.call('explain', [0, 1, 2])
 
-test('switching backend gives the same predictions within 1e-5', async ({ page, app, api }) => {
+// One session: every backend in turn, then the WebGPU device lost under the last one chosen.
+test('switching backend gives the same predictions within 1e-5; a WebGPU device loss falls back with a notice', async ({
+  page,
+  app,
+  api,
+}) => {
   await app.open()
-  const first = await page.getByTestId('active-backend').textContent()
-  const base = await api.predictions()
-  for (const name of ['cpu', 'webgl', 'webgpu', 'wasm'].filter((n) => n !== first)) {
-    const row = page.getByTestId(`backend-${name}`)
-    if (!(await row.getByRole('button', { name: 'Use' }).count())) continue // unavailable in this browser
-    await row.getByRole('button', { name: 'Use' }).click()
-    await expect(page.getByTestId('active-backend')).toHaveText(name, { timeout: 60_000 })
+  await test.step('switching backend gives the same predictions within 1e-5', async () => {
+    const first = await page.getByTestId('active-backend').textContent()
+    const base = await api.predictions()
+    for (const name of ['cpu', 'webgl', 'webgpu', 'wasm'].filter((n) => n !== first)) {
+      const row = page.getByTestId(`backend-${name}`)
+      if (!(await row.getByRole('button', { name: 'Use' }).count())) continue // unavailable in this browser
+      await row.getByRole('button', { name: 'Use' }).click()
+      await expect(page.getByTestId('active-backend')).toHaveText(name, { timeout: 60_000 })
+      expect(maxDiff(await api.predictions(), base)).toBeLessThan(1e-5)
+    }
+  })
+  await test.step('WebGPU device loss falls back with a visible notice', async () => {
+    const row = page.getByTestId('backend-webgpu')
+    // playwright.config.ts launches Chromium with --enable-unsafe-webgpu, so a WebGPU adapter
+    // (SwiftShader's software fallback at the least) must exist: its absence is a failure.
+    await expect(row).not.toContainText('unavailable')
+    const base = await api.predictions()
+    if ((await page.getByTestId('active-backend').textContent()) !== 'webgpu') {
+      await row.getByRole('button', { name: 'Use' }).click()
+      await expect(page.getByTestId('active-backend')).toHaveText('webgpu', { timeout: 60_000 })
+    }
+    await api.call('loseDevice')
+    await expect(page.getByTestId('notice-warning')).toContainText(
+      /GPU device lost.*switched from webgpu to/,
+    )
+    await expect(page.getByTestId('active-backend')).not.toHaveText('webgpu')
+    await expect(page.getByTestId('backend-webgpu')).toContainText('device lost')
     expect(maxDiff(await api.predictions(), base)).toBeLessThan(1e-5)
-  }
-})
-
-test('WebGPU device loss falls back with a visible notice', async ({ page, app, api }) => {
-  await app.open()
-  const row = page.getByTestId('backend-webgpu')
-  // playwright.config.ts launches Chromium with --enable-unsafe-webgpu, so a WebGPU adapter
-  // (SwiftShader's software fallback at the least) must exist: its absence is a failure.
-  await expect(row).not.toContainText('unavailable')
-  const base = await api.predictions()
-  if ((await page.getByTestId('active-backend').textContent()) !== 'webgpu') {
-    await row.getByRole('button', { name: 'Use' }).click()
-    await expect(page.getByTestId('active-backend')).toHaveText('webgpu', { timeout: 60_000 })
-  }
-  await api.call('loseDevice')
-  await expect(page.getByTestId('notice-warning')).toContainText(
-    /GPU device lost.*switched from webgpu to/,
-  )
-  await expect(page.getByTestId('active-backend')).not.toHaveText('webgpu')
-  await expect(page.getByTestId('backend-webgpu')).toContainText('device lost')
-  expect(maxDiff(await api.predictions(), base)).toBeLessThan(1e-5)
+  })
 })
 
 test('WebGPU device loss in the middle of a job: the job is retried on the fallback and answers', async ({

@@ -130,47 +130,6 @@ test('the XGBoost demo: card, TreeSHAP beside probability SHAP, IG unavailable',
   await expect(page.getByTestId('treeshap-interventional-completeness')).toContainText('σ(margin)')
 })
 
-test("the XGBoost demo's Data tab: the row's and the what-if's TreeSHAP beside their SHAP", async ({
-  page,
-  app,
-}) => {
-  const ref = reference('xgboost-binary')
-  const want = ref.explanations['53']!.treeShap!.interventional
-  await app.open('?demo=xgboost')
-  await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'xgboost-json')
-  await app.waitIdle()
-  await app.openTab('Data')
-  await page.getByTestId('data-row-3').click()
-  await expect(page.getByTestId('row-shap')).toBeVisible({ timeout: 30_000 })
-  // The row's TreeSHAP: the reference's base value (same background) and margin (base + Σφ).
-  const row = page.getByTestId('row-treeshap-interventional')
-  await expect(row).toBeVisible({ timeout: 30_000 })
-  await expect(row).toContainText('Interventional TreeSHAP')
-  await expect(row).toContainText('log-odds margin')
-  expect(Math.abs(Number(await row.getAttribute('data-base')) - want.baseValue)).toBeLessThan(
-    TREE_TOL,
-  )
-  expect(
-    Math.abs(Number(await row.getAttribute('data-prediction')) - ref.margin![3]!),
-  ).toBeLessThan(TREE_TOL)
-  await expect(page.getByTestId('row-treeshap-pathDependent')).toContainText('Path-dependent')
-  // The edited row's: σ(base + Σφ) is the what-if prediction (TreeSHAP is exact).
-  await page.getByTestId('whatif-sex').selectOption({ label: 'Female' })
-  const out = page.getByTestId('whatif-prediction')
-  await expect(out).toHaveAttribute('data-status', 'done', { timeout: 30_000 })
-  await expect(page.getByTestId('whatif-shap')).toBeVisible()
-  const edited = page.getByTestId('whatif-treeshap-interventional')
-  await expect(edited).toBeVisible()
-  await expect(edited).toContainText('Edited row (what-if): TreeSHAP, log-odds margin')
-  expect(Math.abs(Number(await edited.getAttribute('data-base')) - want.baseValue)).toBeLessThan(
-    TREE_TOL,
-  )
-  const margin = Number(await edited.getAttribute('data-prediction'))
-  const p = Number(await out.getAttribute('data-value'))
-  expect(Math.abs(1 / (1 + Math.exp(-margin)) - p)).toBeLessThan(1e-5)
-  expect(Math.abs(margin - ref.margin![3]!)).toBeGreaterThan(1e-4)
-})
-
 test('a scikit-learn random-forest pipeline (ONNX, columns mode) through the file input', async ({
   page,
   app,
@@ -247,19 +206,9 @@ test('XGBoost JSON through the file input; each bad model is refused by name, th
   expect(await app.api.predictions()).toEqual(before)
 })
 
-test('?demo=xgboost opens the XGBoost demo; the Demo button still opens the MLP', async ({
-  page,
-  app,
-}) => {
-  await app.open('?demo=xgboost')
-  await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'xgboost-json')
-  await page.getByTestId('load-demo').click()
-  await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'layers-model')
-  await app.waitIdle()
-  await expect(page.getByTestId('model-trees')).toHaveCount(0)
-})
-
-test('an exported session of the XGBoost demo restores the same model and numbers elsewhere', async ({
+// One session of the XGBoost demo opened by ?demo=xgboost: its Data tab, its exported session
+// restored elsewhere, then the Demo button back to the MLP.
+test("?demo=xgboost: the Data tab's TreeSHAP, an exported session restored elsewhere, the Demo button back to the MLP", async ({
   page,
   app,
   newContext,
@@ -267,24 +216,67 @@ test('an exported session of the XGBoost demo restores the same model and number
   await app.open('?demo=xgboost')
   await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'xgboost-json')
   await app.waitIdle()
-  const sha = await app.el('model-sha').textContent()
-  const accuracy = await app.metric('accuracy')
-  const [dl] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByTestId('export-session').click(),
-  ])
-  const zip = readFileSync((await dl.path())!)
-  const other = await newContext()
-  const fresh = new App(await other.newPage())
-  await fresh.open('?demo=0')
-  await fresh.el('input-any').setInputFiles({
-    name: 'xgboost.glassbox.zip',
-    mimeType: 'application/zip',
-    buffer: zip,
+  await test.step("the XGBoost demo's Data tab: the row's and the what-if's TreeSHAP beside their SHAP", async () => {
+    const ref = reference('xgboost-binary')
+    const want = ref.explanations['53']!.treeShap!.interventional
+    await app.openTab('Data')
+    await page.getByTestId('data-row-3').click()
+    await expect(page.getByTestId('row-shap')).toBeVisible({ timeout: 30_000 })
+    // The row's TreeSHAP: the reference's base value (same background) and margin (base + Σφ).
+    const row = page.getByTestId('row-treeshap-interventional')
+    await expect(row).toBeVisible({ timeout: 30_000 })
+    await expect(row).toContainText('Interventional TreeSHAP')
+    await expect(row).toContainText('log-odds margin')
+    expect(Math.abs(Number(await row.getAttribute('data-base')) - want.baseValue)).toBeLessThan(
+      TREE_TOL,
+    )
+    expect(
+      Math.abs(Number(await row.getAttribute('data-prediction')) - ref.margin![3]!),
+    ).toBeLessThan(TREE_TOL)
+    await expect(page.getByTestId('row-treeshap-pathDependent')).toContainText('Path-dependent')
+    // The edited row's: σ(base + Σφ) is the what-if prediction (TreeSHAP is exact).
+    await page.getByTestId('whatif-sex').selectOption({ label: 'Female' })
+    const out = page.getByTestId('whatif-prediction')
+    await expect(out).toHaveAttribute('data-status', 'done', { timeout: 30_000 })
+    await expect(page.getByTestId('whatif-shap')).toBeVisible()
+    const edited = page.getByTestId('whatif-treeshap-interventional')
+    await expect(edited).toBeVisible()
+    await expect(edited).toContainText('Edited row (what-if): TreeSHAP, log-odds margin')
+    expect(Math.abs(Number(await edited.getAttribute('data-base')) - want.baseValue)).toBeLessThan(
+      TREE_TOL,
+    )
+    const margin = Number(await edited.getAttribute('data-prediction'))
+    const p = Number(await out.getAttribute('data-value'))
+    expect(Math.abs(1 / (1 + Math.exp(-margin)) - p)).toBeLessThan(1e-5)
+    expect(Math.abs(margin - ref.margin![3]!)).toBeGreaterThan(1e-4)
   })
-  await expect(fresh.el('model-format')).toHaveAttribute('data-format', 'xgboost-json')
-  await fresh.waitIdle()
-  await expect(fresh.el('model-sha')).toHaveText(sha!)
-  expect(await fresh.metric('accuracy')).toBe(accuracy)
-  await other.close()
+  await test.step('an exported session of the XGBoost demo restores the same model and numbers elsewhere', async () => {
+    await app.openTab('Overview')
+    const sha = await app.el('model-sha').textContent()
+    const accuracy = await app.metric('accuracy')
+    const [dl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-session').click(),
+    ])
+    const zip = readFileSync((await dl.path())!)
+    const other = await newContext()
+    const fresh = new App(await other.newPage())
+    await fresh.open('?demo=0')
+    await fresh.el('input-any').setInputFiles({
+      name: 'xgboost.glassbox.zip',
+      mimeType: 'application/zip',
+      buffer: zip,
+    })
+    await expect(fresh.el('model-format')).toHaveAttribute('data-format', 'xgboost-json')
+    await fresh.waitIdle()
+    await expect(fresh.el('model-sha')).toHaveText(sha!)
+    expect(await fresh.metric('accuracy')).toBe(accuracy)
+    await other.close()
+  })
+  await test.step('the Demo button still opens the MLP', async () => {
+    await page.getByTestId('load-demo').click()
+    await expect(page.getByTestId('model-format')).toHaveAttribute('data-format', 'layers-model')
+    await app.waitIdle()
+    await expect(page.getByTestId('model-trees')).toHaveCount(0)
+  })
 })

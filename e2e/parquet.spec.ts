@@ -51,8 +51,10 @@ async function expectCsvTwinShows(app: App, shown: { accuracy: number; auc: numb
   expect(await overview(app)).toEqual(shown)
 }
 
-test('a Parquet file loads through the pickers with the numbers of its CSV twin', async ({
+test('a Parquet file loads through the pickers with the numbers of its CSV twin; a session bundle keeps it', async ({
+  page,
   app,
+  newContext,
 }) => {
   await app.open('?demo=0')
   const core = await twinNumbers()
@@ -75,6 +77,32 @@ test('a Parquet file loads through the pickers with the numbers of its CSV twin'
   await app.waitIdle()
   await dataLoaded(app, 'adult-zstd.parquet', 300)
   expect(await overview(app)).toEqual(snappy)
+
+  await test.step('a session bundle keeps the Parquet data and restores the same numbers', async () => {
+    await app.loadFiles([pq('adult-codecs.parquet')], 'data')
+    await dataLoaded(app, 'adult-codecs.parquet', 300)
+    const shown = await overview(app)
+    const [dl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-session').click(),
+    ])
+    const zip = readFileSync((await dl.path())!)
+
+    const other = await newContext()
+    const fresh = new App(await other.newPage())
+    await fresh.open('?demo=0')
+    await fresh.el('input-any').setInputFiles({
+      name: 'adult.glassbox.zip',
+      mimeType: 'application/zip',
+      buffer: zip,
+    })
+    await dataLoaded(fresh, 'adult-codecs.parquet', 300)
+    // The restored data is the Parquet file itself, byte for byte.
+    const restored = await fresh.api.state((s) => s.data!.sha256)
+    expect(restored).toBe(await app.api.state((s) => s.data!.sha256))
+    expect(await overview(fresh)).toEqual(shown)
+    await other.close()
+  })
 })
 
 test('a shared link whose data is a Parquet URL shows the numbers of its CSV twin', async ({
@@ -110,37 +138,6 @@ test('a shared link whose data is a Parquet URL shows the numbers of its CSV twi
   const shown = await overview(app)
   expectTwin(shown, core)
   await expectCsvTwinShows(app, shown)
-})
-
-test('a session bundle keeps the Parquet data and restores the same numbers', async ({
-  page,
-  app,
-  newContext,
-}) => {
-  await app.open('?demo=0')
-  await app.loadFiles([...DEMO_MODEL, pq('adult-codecs.parquet'), demo('schema.json')])
-  await dataLoaded(app, 'adult-codecs.parquet', 300)
-  const shown = await overview(app)
-  const [dl] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByTestId('export-session').click(),
-  ])
-  const zip = readFileSync((await dl.path())!)
-
-  const other = await newContext()
-  const fresh = new App(await other.newPage())
-  await fresh.open('?demo=0')
-  await fresh.el('input-any').setInputFiles({
-    name: 'adult.glassbox.zip',
-    mimeType: 'application/zip',
-    buffer: zip,
-  })
-  await dataLoaded(fresh, 'adult-codecs.parquet', 300)
-  // The restored data is the Parquet file itself, byte for byte.
-  const restored = await fresh.api.state((s) => s.data!.sha256)
-  expect(restored).toBe(await app.api.state((s) => s.data!.sha256))
-  expect(await overview(fresh)).toEqual(shown)
-  await other.close()
 })
 
 /** The Monitoring summary's numbers (data-value) once a comparison is done. */

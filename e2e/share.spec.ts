@@ -116,66 +116,67 @@ test('a link to another origin asks first and requests nothing until accepted', 
   await expect.poll(() => requests.some((u) => u.startsWith(`${foreign}model.json`))).toBe(true)
 })
 
-test('an exported session restores the same dashboard in a fresh browser', async ({
+// One session of the golden fixture: exported and restored elsewhere, then reloaded here.
+test('an exported session restores the same dashboard in a fresh browser; a reload mid-session loses nothing', async ({
   page,
   app,
   api,
   newContext,
 }) => {
   await openGolden(app)
-  await app.setThreshold(0.6)
-  await expect.poll(() => api.state((s) => s.threshold)).toBe(0.6)
-  const accuracy = await app.metric('accuracy')
-  // The view state the bundle takes (the link's) has the new threshold.
-  await currentLink(page, (s) => s.threshold === 0.6)
-  const [dl] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByTestId('export-session').click(),
-  ])
-  const zip = (await dl.path())!
-  expect(readFileSync(zip).subarray(0, 2).toString()).toBe('PK')
+  await test.step('an exported session restores the same dashboard in a fresh browser', async () => {
+    await app.setThreshold(0.6)
+    await expect.poll(() => api.state((s) => s.threshold)).toBe(0.6)
+    const accuracy = await app.metric('accuracy')
+    // The view state the bundle takes (the link's) has the new threshold.
+    await currentLink(page, (s) => s.threshold === 0.6)
+    const [dl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-session').click(),
+    ])
+    const zip = (await dl.path())!
+    expect(readFileSync(zip).subarray(0, 2).toString()).toBe('PK')
 
-  const other = await newContext()
-  const fresh = new App(await other.newPage())
-  await fresh.open('?demo=0')
-  await fresh.el('input-any').setInputFiles({
-    name: 'adult.glassbox.zip',
-    mimeType: 'application/zip',
-    buffer: readFileSync(zip),
-  })
-  await expect(fresh.el('model-sha')).toHaveText(/^3c4cbb65/)
-  await fresh.waitIdle()
-  await expect(fresh.el('threshold')).toHaveValue('0.6')
-  expect(await fresh.metric('accuracy')).toBe(accuracy)
-  // A damaged bundle is named as such.
-  await fresh.el('input-any').setInputFiles({
-    name: 'broken.zip',
-    mimeType: 'application/zip',
-    buffer: Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(40)]),
-  })
-  await expect(fresh.el('notice-error')).toContainText('Session bundle broken.zip')
-  await other.close()
-})
-
-test('a reload mid-session loses nothing', async ({ page, app }) => {
-  await openGolden(app)
-  await app.setThreshold(0.42)
-  await app.openTab('Calibration')
-  // The session is saved for the reload once IndexedDB holds this view.
-  await expect
-    .poll(async () => {
-      const v = await app.persistedView()
-      return v && [v.tab, v.threshold]
+    const other = await newContext()
+    const fresh = new App(await other.newPage())
+    await fresh.open('?demo=0')
+    await fresh.el('input-any').setInputFiles({
+      name: 'adult.glassbox.zip',
+      mimeType: 'application/zip',
+      buffer: readFileSync(zip),
     })
-    .toEqual(['Calibration', 0.42])
-  await page.goto('/', { waitUntil: 'commit' })
-  await app.waitIdle()
-  await expect(page.getByTestId('main')).toHaveAttribute('data-tab', 'Calibration')
-  await app.openTab('Overview')
-  await expect(page.getByTestId('model-sha')).toHaveText(/^3c4cbb65/)
-  await expect(page.getByTestId('threshold')).toHaveValue('0.42')
-  // Start over forgets it.
-  await page.getByTestId('start-over').click()
-  await app.waitIdle()
-  await expect(page.getByTestId('model-sha')).not.toHaveText(/^3c4cbb65/)
+    await expect(fresh.el('model-sha')).toHaveText(/^3c4cbb65/)
+    await fresh.waitIdle()
+    await expect(fresh.el('threshold')).toHaveValue('0.6')
+    expect(await fresh.metric('accuracy')).toBe(accuracy)
+    // A damaged bundle is named as such.
+    await fresh.el('input-any').setInputFiles({
+      name: 'broken.zip',
+      mimeType: 'application/zip',
+      buffer: Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(40)]),
+    })
+    await expect(fresh.el('notice-error')).toContainText('Session bundle broken.zip')
+    await other.close()
+  })
+  await test.step('a reload mid-session loses nothing', async () => {
+    await app.setThreshold(0.42)
+    await app.openTab('Calibration')
+    // The session is saved for the reload once IndexedDB holds this view.
+    await expect
+      .poll(async () => {
+        const v = await app.persistedView()
+        return v && [v.tab, v.threshold]
+      })
+      .toEqual(['Calibration', 0.42])
+    await page.goto('/', { waitUntil: 'commit' })
+    await app.waitIdle()
+    await expect(page.getByTestId('main')).toHaveAttribute('data-tab', 'Calibration')
+    await app.openTab('Overview')
+    await expect(page.getByTestId('model-sha')).toHaveText(/^3c4cbb65/)
+    await expect(page.getByTestId('threshold')).toHaveValue('0.42')
+    // Start over forgets it.
+    await page.getByTestId('start-over').click()
+    await app.waitIdle()
+    await expect(page.getByTestId('model-sha')).not.toHaveText(/^3c4cbb65/)
+  })
 })
