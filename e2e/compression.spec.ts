@@ -35,7 +35,7 @@ async function coreUint8() {
   })
 }
 
-test('Compression: variants compared on the demo, uint8 matches the core, its download reloads', async ({
+test('Compression: variants compared on the demo, uint8 matches the core, the results survive a reload, its download loads', async ({
   page,
   app,
   api,
@@ -54,7 +54,8 @@ test('Compression: variants compared on the demo, uint8 matches the core, its do
     String(Math.min(cores, 8, 10)),
   )
   const core = await coreUint8()
-  const agreement = Number(await page.getByTestId('agreement-uint8').getAttribute('data-value'))
+  const agreementText = await page.getByTestId('agreement-uint8').getAttribute('data-value')
+  const agreement = Number(agreementText)
   const maxDiff = Number(await page.getByTestId('maxdiff-uint8').getAttribute('data-value'))
   expect(agreement).toBeCloseTo(core.cmp.agreement, 6)
   expect(Math.abs(maxDiff - core.cmp.maxAbsDiff)).toBeLessThan(1e-5)
@@ -75,6 +76,19 @@ test('Compression: variants compared on the demo, uint8 matches the core, its do
         `labels ${a.text} and ${b.text} overlap`,
       ).toBe(false)
   await attachScreenshot(page, testInfo, 'compression')
+
+  await test.step('compression results come back after a reload of the same session', async () => {
+    // Let the persisted view catch up (it saves 300 ms after a change).
+    await expect.poll(async () => (await app.persistedView())?.tab).toBe('Compression')
+    await page.waitForTimeout(1000)
+    await page.goto('/', { waitUntil: 'commit' })
+    await app.waitIdle()
+    await expect(app.el('main')).toHaveAttribute('data-tab', 'Compression')
+    await expect(app.el('agreement-uint8')).toHaveAttribute('data-value', agreementText!)
+    for (const id of ['float16', 'int8', 'int4', 'prune50', 'prune80', 'int8act'])
+      await expect(page.getByTestId(`variant-${id}`)).toBeVisible()
+    await expect(app.el('run-compression')).toBeEnabled()
+  })
 
   // Download the uint8 variant (model.json + .bin) and load it back through the file input.
   const dir = mkdtempSync(join(tmpdir(), 'glassbox-uint8-'))

@@ -54,7 +54,8 @@ async function openMonitoring(app: App): Promise<void> {
   await expect(app.el('monitoring-empty')).toBeVisible()
 }
 
-test('drifted sample: features flagged and ranked, performance drop, OOD rows, export, axe, screenshot', async ({
+// One session of the Monitoring view: the drifted sample, then an unlabelled file in its place.
+test('drifted sample: features flagged and ranked, performance drop, OOD rows, export, axe, screenshot; then an unlabelled current file', async ({
   page,
   app,
 }, testInfo) => {
@@ -185,66 +186,66 @@ test('drifted sample: features flagged and ranked, performance drop, OOD rows, e
   }
   expect(report.drift!.maxPsi).toBeGreaterThan(0.2)
   expect(report.drift!.features.age!.drifted).toBe(true)
-})
 
-test('an unlabelled current file: drift is shown and the view says what cannot be judged', async ({
-  page,
-  app,
-}, testInfo) => {
-  // drifted.csv without its target column (income, the last one).
-  const text = readFileSync(demo('drifted.csv'), 'utf8')
-  const header = text.split(/\r?\n/, 1)[0]!.split(',')
-  const target = header.indexOf('income')
-  expect(target).toBe(header.length - 1)
-  const unlabelled = text
-    .split(/\r?\n/)
-    .filter((l) => l.length > 0)
-    .map((l) => l.split(',').slice(0, target).join(','))
-    .join('\n')
-  const file = testInfo.outputPath('current-unlabelled.csv')
-  writeFileSync(file, `${unlabelled}\n`)
-  const core = await coreDrift(unlabelled)
-  expect(core.performance.unlabelled).toBe(true)
+  await test.step('an unlabelled current file: drift is shown and the view says what cannot be judged', async () => {
+    // drifted.csv without its target column (income, the last one).
+    const text = readFileSync(demo('drifted.csv'), 'utf8')
+    const header = text.split(/\r?\n/, 1)[0]!.split(',')
+    const target = header.indexOf('income')
+    expect(target).toBe(header.length - 1)
+    const unlabelled = text
+      .split(/\r?\n/)
+      .filter((l) => l.length > 0)
+      .map((l) => l.split(',').slice(0, target).join(','))
+      .join('\n')
+    const file = testInfo.outputPath('current-unlabelled.csv')
+    writeFileSync(file, `${unlabelled}\n`)
+    const core = await coreDrift(unlabelled)
+    expect(core.performance.unlabelled).toBe(true)
 
-  await openMonitoring(app)
-  await page.getByTestId('current-input').setInputFiles(file)
-  await expect(page.getByTestId('monitoring-view')).toHaveAttribute('data-status', 'done', {
-    timeout: 60_000,
+    // The drifted sample is the current data: the unlabelled file takes its place.
+    await app.openTab('Monitoring')
+    await page.getByTestId('current-input').setInputFiles(file)
+    await expect(page.getByTestId('monitoring-view')).toHaveAttribute('data-status', 'done', {
+      timeout: 60_000,
+    })
+    await expect(page.getByTestId('monitoring-sides')).toContainText('current-unlabelled.csv')
+    await expect(page.getByTestId('drift-cur-rows').locator('..')).toContainText('no labels')
+
+    const perf = page.getByTestId('perf-drift')
+    await expect(perf).toHaveAttribute('data-labelled', 'false')
+    await expect(page.getByTestId('perf-unlabelled')).toContainText('cannot be judged')
+    await expect(page.getByTestId('perf-unlabelled')).toContainText('Accuracy')
+    await expect(page.getByTestId('perf-accuracy-reference')).toHaveCount(0)
+    const ppr = core.performance.metrics.find((m) => m.key === 'predictedPositiveRate')!
+    expect(
+      Math.abs(
+        (await value(page.getByTestId('perf-predictedPositiveRate-current'))) - ppr.current!,
+      ),
+    ).toBeLessThanOrEqual(1e-3)
+
+    // Feature drift does not need labels.
+    await expect(page.getByTestId('drift-flag-age')).toHaveText('drifted')
+    expect(await value(page.getByTestId('drift-maxpsi'))).toBeCloseTo(core.section.maxPsi, 10)
+    await expect(page.getByTestId('ood-rows')).toHaveAttribute(
+      'data-count',
+      String(core.ood!.top.length),
+    )
+
+    // A new reference (the demo loaded again) clears the result; the current data can be compared again.
+    await page.getByTestId('load-demo').click()
+    await expect(page.getByTestId('drift-stale')).toBeVisible({ timeout: 60_000 })
+    await expect(page.getByTestId('monitoring-view')).toHaveAttribute('data-status', 'stale')
+    await expect(page.getByTestId('job')).toHaveCount(0, { timeout: 60_000 })
+    await page.getByTestId('drift-rerun').click()
+    await expect(page.getByTestId('monitoring-view')).toHaveAttribute('data-status', 'done', {
+      timeout: 60_000,
+    })
+    await expect(page.getByTestId('perf-unlabelled')).toBeVisible()
+
+    // Clear goes back to the empty state.
+    await page.getByTestId('current-clear').click()
+    await expect(page.getByTestId('monitoring-empty')).toBeVisible()
+    await expect(page.getByTestId('monitoring-view')).toHaveAttribute('data-status', 'empty')
   })
-  await expect(page.getByTestId('monitoring-sides')).toContainText('current-unlabelled.csv')
-  await expect(page.getByTestId('drift-cur-rows').locator('..')).toContainText('no labels')
-
-  const perf = page.getByTestId('perf-drift')
-  await expect(perf).toHaveAttribute('data-labelled', 'false')
-  await expect(page.getByTestId('perf-unlabelled')).toContainText('cannot be judged')
-  await expect(page.getByTestId('perf-unlabelled')).toContainText('Accuracy')
-  await expect(page.getByTestId('perf-accuracy-reference')).toHaveCount(0)
-  const ppr = core.performance.metrics.find((m) => m.key === 'predictedPositiveRate')!
-  expect(
-    Math.abs((await value(page.getByTestId('perf-predictedPositiveRate-current'))) - ppr.current!),
-  ).toBeLessThanOrEqual(1e-3)
-
-  // Feature drift does not need labels.
-  await expect(page.getByTestId('drift-flag-age')).toHaveText('drifted')
-  expect(await value(page.getByTestId('drift-maxpsi'))).toBeCloseTo(core.section.maxPsi, 10)
-  await expect(page.getByTestId('ood-rows')).toHaveAttribute(
-    'data-count',
-    String(core.ood!.top.length),
-  )
-
-  // A new reference (the demo loaded again) clears the result; the current data can be compared again.
-  await page.getByTestId('load-demo').click()
-  await expect(page.getByTestId('drift-stale')).toBeVisible({ timeout: 60_000 })
-  await expect(page.getByTestId('monitoring-view')).toHaveAttribute('data-status', 'stale')
-  await expect(page.getByTestId('job')).toHaveCount(0, { timeout: 60_000 })
-  await page.getByTestId('drift-rerun').click()
-  await expect(page.getByTestId('monitoring-view')).toHaveAttribute('data-status', 'done', {
-    timeout: 60_000,
-  })
-  await expect(page.getByTestId('perf-unlabelled')).toBeVisible()
-
-  // Clear goes back to the empty state.
-  await page.getByTestId('current-clear').click()
-  await expect(page.getByTestId('monitoring-empty')).toBeVisible()
-  await expect(page.getByTestId('monitoring-view')).toHaveAttribute('data-status', 'empty')
 })
